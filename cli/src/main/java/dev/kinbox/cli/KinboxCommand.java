@@ -1,0 +1,23 @@
+package dev.kinbox.cli;
+
+import dev.kinbox.cli.bench.BenchCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The root command: prints help when called without a subcommand. */
+@Command(
+        name = "kinbox",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Keeps one mail user's devices in agreement through their own IMAP account.",
+        subcommands = {SimulateCommand.class, BenchCommand.class})
+final class KinboxCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+}

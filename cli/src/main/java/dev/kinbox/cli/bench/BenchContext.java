@@ -1,0 +1,19 @@
+package dev.kinbox.cli.bench;
+
+import java.io.PrintStream;
+import java.util.OptionalInt;
+
+/**
+ * Options shared by all benchmark targets, parsed once by {@link BenchCommand}.
+ *
+ * @param store    {@code memory}, {@code greenmail}, {@code dovecot}, {@code all} or an {@code imap://} URL
+ * @param devices  device count for targets that simulate several devices, if given
+ * @param runs     measured repetitions per figure (the median is reported)
+ * @param quick    smaller workloads, for smoke tests of the benchmark itself
+ * @param progress where targets report what they are doing (stderr)
+ */
+public record BenchContext(String store, OptionalInt devices, int runs, boolean quick, PrintStream progress) {
+    public BenchContext {
+        if (runs < 1) throw new IllegalArgumentException("runs must be at least 1, got " + runs);
+    }
+}

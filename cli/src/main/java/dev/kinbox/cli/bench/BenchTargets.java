@@ -1,0 +1,19 @@
+package dev.kinbox.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The benchmark targets {@code kinbox bench} knows; each module's benchmark adds one line here. */
+final class BenchTargets {
+    private BenchTargets() {}
+
+    static List<BenchTarget> all() {
+        List<BenchTarget> targets = new ArrayList<>();
+        return targets;
+    }
+
+    static Optional<BenchTarget> byName(String name) {
+        return all().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}
