@@ -1,0 +1,173 @@
+package dev.kinbox.journal.mail;
+
+import java.util.EnumSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+import org.eclipse.angus.mail.util.MailLogger;
+
+/**
+ * One logged-in IMAP connection: Angus's protocol engine with our timeouts and sockets, its
+ * capabilities (read once after login) and which folder it has selected. Not thread-safe; the pool
+ * hands it to one caller at a time.
+ */
+final class ImapConnection {
+    private static final MailLogger QUIET = new MailLogger(ImapConnection.class, "IMAP", false, System.err);
+
+    final IMAPProtocol protocol;
+    final Set<Capability> capabilities;
+    private final Sockets sockets;
+    private String selected;
+    private long selectedUidValidity;
+    long lastUsedNanos = System.nanoTime();
+
+    private ImapConnection(IMAPProtocol protocol, Sockets sockets, Set<Capability> capabilities) {
+        this.protocol = protocol;
+        this.sockets = sockets;
+        this.capabilities = capabilities;
+    }
+
+    /** Connects, secures and logs in; throws a mapped {@link MailStoreException} on failure. */
+    static ImapConnection open(ImapSettings s, ScheduledExecutorService timers) {
+        Sockets sockets = new Sockets();
+        Properties props = new Properties();
+        props.put("mail.imap.connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
+        props.put("mail.imap.timeout", Long.toString(s.readTimeout().toMillis()));
+        props.put("mail.imap.writetimeout", Long.toString(s.writeTimeout().toMillis()));
+        props.put("mail.imap.executor.writetimeout", timers);
+        props.put("mail.imap.socketFactory", sockets.plain());
+        props.put("mail.imap.socketFactory.fallback", "false");
+        props.put("mail.imap.ssl.socketFactory", sockets.tls(s.sslContext()));
+        props.put("mail.imap.ssl.checkserveridentity", "true");
+        if (s.tls() == ImapSettings.TlsMode.STARTTLS) {
+            props.put("mail.imap.starttls.enable", "true");
+            props.put("mail.imap.starttls.required", "true");
+        }
+        // Deadline for connect + greeting + login, which the socket timeouts alone do not bound.
+        var guard = timers.schedule(sockets::abort, s.operationTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        IMAPProtocol p = null;
+        try {
+            p = new IMAPProtocol("imap", s.host(), s.port(), props, s.tls() == ImapSettings.TlsMode.TLS, QUIET);
+            if (s.tls() == ImapSettings.TlsMode.STARTTLS) {
+                if (!p.hasCapability("STARTTLS")) {
+                    throw new MailStoreException.CommandRefused("server does not offer STARTTLS", null);
+                }
+                p.startTLS();
+                p.capability();
+            }
+            if (!p.isAuthenticated()) {
+                try {
+                    if (p.hasCapability("LOGINDISABLED") || p.hasCapability("AUTH=PLAIN")) {
+                        p.authplain(null, s.user(), s.password().reveal());
+                    } else {
+                        p.login(s.user(), s.password().reveal());
+                    }
+                } catch (CommandFailedException e) {
+                    throw new MailStoreException.AuthFailed("login refused for user " + s.user(), null);
+                }
+            }
+            p.capability();
+            Set<Capability> caps = EnumSet.noneOf(Capability.class);
+            caps.addAll(Capability.fromAtoms(p.getCapabilities().keySet()));
+            caps.removeAll(s.ignoredCapabilities());
+            return new ImapConnection(p, sockets, Set.copyOf(caps));
+        } catch (Exception e) {
+            if (p != null) p.disconnect();
+            sockets.abort();
+            throw ImapErrors.map("connect to " + s.host() + ":" + s.port(), e, guard.isDone() && !(e instanceof MailStoreException.AuthFailed));
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
+    boolean has(Capability c) {
+        return capabilities.contains(c);
+    }
+
+    /** SELECTs the folder unless it is already selected; returns its UIDVALIDITY. */
+    long select(String folder) throws ProtocolException {
+        if (!folder.equals(selected)) {
+            selected = null;
+            MailboxInfo mi = protocol.select(folder);
+            selected = folder;
+            selectedUidValidity = mi.uidvalidity;
+        }
+        return selectedUidValidity;
+    }
+
+    /** Leaves the selected state if {@code folder} is selected (before deleting it). */
+    void deselect(String folder) throws ProtocolException {
+        if (folder.equals(selected)) {
+            if (has(Capability.UNSELECT)) protocol.unselect(); else protocol.close();
+            selected = null;
+        }
+    }
+
+    /** Forgets the selection (after a failed SELECT the server has none). */
+    void forgetSelection() {
+        selected = null;
+    }
+
+    /** Whether a first-level folder with this name exists (LIST). */
+    boolean exists(String folder) throws ProtocolException {
+        ListInfo[] li = protocol.list("", folder);
+        if (li == null) return false;
+        for (ListInfo l : li) if (l.name.equalsIgnoreCase(folder) && l.canOpen) return true;
+        return false;
+    }
+
+    /** Runs a raw command and returns all responses, failing on a tagged NO/BAD or BYE. */
+    Response[] command(String command, org.eclipse.angus.mail.iap.Argument args) throws ProtocolException {
+        Response[] rs = protocol.command(command, args);
+        protocol.notifyResponseHandlers(rs);
+        protocol.handleResult(rs[rs.length - 1]);
+        return rs;
+    }
+
+    /**
+     * Reads responses the server sent while the connection sat in the pool; false if it said BYE
+     * or the connection is broken, so the caller takes another one.
+     */
+    boolean healthy() {
+        try {
+            while (protocol.hasResponse()) {
+                Response r = protocol.readResponse();
+                if (r.isBYE()) return false;
+            }
+            return !sockets.aborted();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    void noop() throws ProtocolException {
+        command("NOOP", null);
+    }
+
+    /** Closes the sockets now, from any thread (deadlines, shutdown). */
+    void abort() {
+        sockets.abort();
+    }
+
+    boolean aborted() {
+        return sockets.aborted();
+    }
+
+    /** Logs out politely if possible, then closes. */
+    void close() {
+        try {
+            if (!sockets.aborted()) protocol.logout();
+        } catch (Exception ignored) {
+            // best effort
+        } finally {
+            protocol.disconnect();
+            sockets.abort();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kinbox.journal.mail;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The one way Kinbox reads and writes mailboxes: first-level folders of one account, messages in
+ * them addressed by UID. Implementations: {@link ImapMailStore} (a real server through Angus Mail) and
+ * {@link MemoryMailStore} (in-process, with fault hooks); {@link MailStores#open} builds either from a
+ * spec string. Both pass the same contract test suite.
+ *
+ * <p>Semantics are IMAP's: UIDs in a folder strictly increase and are never reused while the folder's
+ * UIDVALIDITY stays the same; deleting and recreating a folder changes its UIDVALIDITY.
+ *
+ * <p>All methods are thread-safe and bounded in time: every one either returns or throws a
+ * {@link MailStoreException} within the configured timeouts. Folder names are first-level only
+ * ({@code [A-Za-z0-9_-]}, at most 200 characters, or {@code INBOX}); anything else is refused with
+ * {@link MailStoreException.InvalidRequest} before anything is sent.
+ */
+public interface MailStore extends AutoCloseable {
+
+    /** The capabilities this store's connections have (IMAP: discovered once per connection). */
+    Set<Capability> capabilities();
+
+    /** The first-level folders, INBOX included. */
+    List<String> listFolders();
+
+    /** Creates a first-level folder; creating one that exists is not an error. */
+    void createFolder(String folder);
+
+    /** Deletes a folder and its messages; {@link MailStoreException.FolderMissing} if there is none. */
+    void deleteFolder(String folder);
+
+    /** MESSAGES, UIDNEXT, UIDVALIDITY and, with CONDSTORE, HIGHESTMODSEQ. */
+    FolderStatus status(String folder);
+
+    /**
+     * Appends messages in one round trip where the server allows (MULTIAPPEND), else one command
+     * each. Either all are stored or the call throws; on {@link MailStoreException.Timeout} or
+     * {@link MailStoreException.ConnectionLost} some may have been stored (find them by Message-ID).
+     */
+    AppendResult append(String folder, List<NewMessage> messages);
+
+    /** Appends one message and returns its UID (0 if it cannot be known, see {@link AppendResult}). */
+    default long append(String folder, NewMessage message) {
+        return append(folder, List.of(message)).uids().get(0);
+    }
+
+    /** The messages with UIDs in the range, ascending by UID, in one command. */
+    List<StoredMessage> fetch(String folder, UidRange range, Fetch what);
+
+    /** UIDs (ascending) of messages whose header {@code header} contains {@code value} (IMAP SEARCH HEADER). */
+    List<Long> search(String folder, String header, String value);
+
+    /** Adds ({@code set}) or removes flags on the given UIDs; unknown UIDs are ignored. */
+    void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set);
+
+    /** Removes the given UIDs for good (UID EXPUNGE where possible); unknown UIDs are ignored. */
+    void delete(String folder, Collection<Long> uids);
+
+    /**
+     * Watches a folder until the returned handle is closed. Events arrive on a thread of the store,
+     * in order, never concurrently for one watch; a listener that throws is logged and kept. The
+     * watch survives lost connections (reporting {@link FolderEvent.Reconnected}) and reports a
+     * changed UIDVALIDITY as {@link FolderEvent.UidValidityChanged}.
+     */
+    Watch watch(String folder, Consumer<FolderEvent> listener);
+
+    /** Closes connections and stops watches; idempotent. */
+    @Override void close();
+}

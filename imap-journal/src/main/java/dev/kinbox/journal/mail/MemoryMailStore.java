@@ -1,0 +1,364 @@
+package dev.kinbox.journal.mail;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process {@link MailStore} with IMAP semantics: per-folder UIDs strictly increase and are
+ * never reused, UIDVALIDITY changes when a folder is recreated, flags, expunge, CONDSTORE mod-sequences
+ * and change notifications. {@link #faults()} injects latency, dropped connections, UIDVALIDITY resets
+ * and a hostile provider. Time and randomness are injected for reproducible simulations.
+ */
+public final class MemoryMailStore implements MailStore {
+    private static final Logger log = LoggerFactory.getLogger(MemoryMailStore.class);
+    private static final Set<Capability> CAPS =
+            Collections.unmodifiableSet(EnumSet.of(Capability.IDLE, Capability.UIDPLUS, Capability.MULTIAPPEND, Capability.CONDSTORE));
+    static final int MAX_MESSAGE_BYTES = 32 << 20;
+    static final int MAX_APPEND_COUNT = 10_000;
+
+    private final Clock clock;
+    private final Random random;
+    private final MemoryFaults faults = new MemoryFaults(this);
+    private final Map<String, Folder> folders = new TreeMap<>();
+    private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "memory-mailstore-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private long lastUidValidity;
+    private boolean closed;
+
+    /** A store on the system clock with an unseeded Random. */
+    public MemoryMailStore() {
+        this(Clock.systemUTC(), new Random());
+    }
+
+    /** A store whose UIDVALIDITY values come from {@code clock} and whose hostile reordering uses {@code random}. */
+    public MemoryMailStore(Clock clock, Random random) {
+        this.clock = clock;
+        this.random = random;
+        folders.put("INBOX", new Folder(nextUidValidity()));
+    }
+
+    /** The fault hooks of this store. */
+    public MemoryFaults faults() {
+        return faults;
+    }
+
+    @Override public Set<Capability> capabilities() {
+        return CAPS;
+    }
+
+    @Override public List<String> listFolders() {
+        enter();
+        synchronized (this) {
+            return List.copyOf(folders.keySet());
+        }
+    }
+
+    @Override public void createFolder(String folder) {
+        String name = Requests.folder(folder);
+        enter();
+        synchronized (this) {
+            if (!folders.containsKey(name)) {
+                Folder f = new Folder(nextUidValidity());
+                folders.put(name, f);
+                for (MemoryWatch w : watchesOf(name)) w.found(f.uidValidity);
+            }
+        }
+        leave();
+    }
+
+    @Override public void deleteFolder(String folder) {
+        String name = Requests.folder(folder);
+        if (name.equals("INBOX")) throw new MailStoreException.CommandRefused("INBOX cannot be deleted", null);
+        enter();
+        synchronized (this) {
+            if (folders.remove(name) == null) throw new MailStoreException.FolderMissing(name, null);
+            for (MemoryWatch w : watchesOf(name)) w.post(new FolderEvent.Missing(name));
+        }
+        leave();
+    }
+
+    @Override public FolderStatus status(String folder) {
+        String name = Requests.folder(folder);
+        enter();
+        synchronized (this) {
+            Folder f = folder(name);
+            return new FolderStatus(f.messages.size(), f.uidNext, f.uidValidity, OptionalLong.of(f.modSeq));
+        }
+    }
+
+    @Override public AppendResult append(String folder, List<NewMessage> messages) {
+        String name = Requests.folder(folder);
+        List<NewMessage> ms = Requests.messages(messages, MAX_MESSAGE_BYTES, MAX_APPEND_COUNT);
+        enter();
+        AppendResult result;
+        synchronized (this) {
+            Folder f = folder(name);
+            List<Long> uids = new ArrayList<>(ms.size());
+            for (NewMessage m : ms) uids.add(f.add(m.rawUnsafe(), m.flags()));
+            result = new AppendResult(f.uidValidity, uids);
+            changed(name);
+        }
+        leave();
+        return result;
+    }
+
+    @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
+        String name = Requests.folder(folder);
+        enter();
+        synchronized (this) {
+            Folder f = folder(name);
+            long last = range.last() == UidRange.NEWEST ? Long.MAX_VALUE : range.last();
+            List<StoredMessage> out = new ArrayList<>();
+            for (Stored s : f.messages.subMap(range.first(), true, last, true).values()) {
+                int end = Headers.headerEnd(s.raw);
+                byte[] headers = java.util.Arrays.copyOf(s.raw, end);
+                byte[] body = what == Fetch.FULL ? java.util.Arrays.copyOfRange(s.raw, end, s.raw.length) : new byte[0];
+                out.add(new StoredMessage(s.uid, s.flags, s.raw.length, headers, body));
+            }
+            return out;
+        }
+    }
+
+    @Override public List<Long> search(String folder, String header, String value) {
+        String name = Requests.folder(folder);
+        Requests.search(header, value);
+        String needle = value.toLowerCase(Locale.ROOT);
+        enter();
+        synchronized (this) {
+            List<Long> out = new ArrayList<>();
+            for (Stored s : folder(name).messages.values()) {
+                for (String v : Headers.values(Headers.headerSection(s.raw), header)) {
+                    if (v.toLowerCase(Locale.ROOT).contains(needle)) { out.add(s.uid); break; }
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override public void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set) {
+        String name = Requests.folder(folder);
+        TreeSet<Long> us = Requests.uids(uids);
+        Set<Flag> fs = Requests.flags(flags);
+        enter();
+        synchronized (this) {
+            Folder f = folder(name);
+            boolean any = false;
+            for (long u : us) {
+                Stored s = f.messages.get(u);
+                if (s == null) continue;
+                EnumSet<Flag> next = s.flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(s.flags);
+                if (set) next.addAll(fs); else next.removeAll(fs);
+                f.messages.put(u, new Stored(u, s.raw, Set.copyOf(next), ++f.modSeq));
+                any = true;
+            }
+            if (any) changed(name);
+        }
+        leave();
+    }
+
+    @Override public void delete(String folder, Collection<Long> uids) {
+        String name = Requests.folder(folder);
+        TreeSet<Long> us = Requests.uids(uids);
+        enter();
+        synchronized (this) {
+            Folder f = folder(name);
+            boolean any = false;
+            for (long u : us) any |= f.messages.remove(u) != null;
+            if (any) { f.modSeq++; changed(name); }
+        }
+        leave();
+    }
+
+    @Override public Watch watch(String folder, Consumer<FolderEvent> listener) {
+        String name = Requests.folder(folder);
+        enter();
+        synchronized (this) {
+            MemoryWatch w = new MemoryWatch(name, listener, folder(name).uidValidity);
+            watches.add(w);
+            return w;
+        }
+    }
+
+    @Override public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        watches.clear();
+        events.shutdown();
+    }
+
+    // --- internals -------------------------------------------------------------------------
+
+    private void enter() {
+        synchronized (this) {
+            if (closed) throw new MailStoreException.Closed("memory store is closed");
+        }
+        long ms = faults.latency().toMillis();
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MailStoreException.ConnectionLost("interrupted", e);
+            }
+        }
+        if (faults.dropNow(MemoryFaults.DropPoint.BEFORE_APPLY)) {
+            throw new MailStoreException.ConnectionLost("connection dropped (injected, before apply)", null);
+        }
+    }
+
+    private void leave() {
+        if (faults.dropNow(MemoryFaults.DropPoint.AFTER_APPLY)) {
+            throw new MailStoreException.ConnectionLost("connection dropped (injected, after apply)", null);
+        }
+    }
+
+    private Folder folder(String name) {
+        Folder f = folders.get(name);
+        if (f == null) throw new MailStoreException.FolderMissing(name, null);
+        return f;
+    }
+
+    private long nextUidValidity() {
+        lastUidValidity = Math.max(lastUidValidity + 1, Math.max(1, clock.instant().getEpochSecond()));
+        return lastUidValidity;
+    }
+
+    private List<MemoryWatch> watchesOf(String folder) {
+        List<MemoryWatch> out = new ArrayList<>();
+        for (MemoryWatch w : watches) if (w.folder.equals(folder)) out.add(w);
+        return out;
+    }
+
+    private void changed(String folder) {
+        for (MemoryWatch w : watchesOf(folder)) w.post(new FolderEvent.Changed(folder));
+    }
+
+    void reconnectWatches() {
+        for (MemoryWatch w : watches) w.post(new FolderEvent.Reconnected(w.folder, 1));
+    }
+
+    synchronized void hostileResetUidValidity(String name) {
+        Folder f = folder(name);
+        Folder fresh = new Folder(nextUidValidity());
+        for (Stored s : f.messages.values()) fresh.add(s.raw, s.flags);
+        folders.put(name, fresh);
+        for (MemoryWatch w : watchesOf(name)) w.found(fresh.uidValidity);
+    }
+
+    synchronized void hostileDelete(String name, long uid) {
+        if (folder(name).messages.remove(uid) != null) changed(name);
+    }
+
+    synchronized void hostileReorder(String name) {
+        Folder f = folder(name);
+        List<Stored> all = new ArrayList<>(f.messages.values());
+        Collections.shuffle(all, random);
+        f.messages.clear();
+        for (Stored s : all) f.add(s.raw, s.flags);
+        changed(name);
+    }
+
+    synchronized void hostileAlter(String name, long uid, UnaryOperator<byte[]> change) {
+        Folder f = folder(name);
+        Stored s = f.messages.get(uid);
+        if (s == null) throw new MailStoreException.InvalidRequest("no message " + uid + " in " + name);
+        byte[] next = change.apply(s.raw.clone());
+        if (next == null || next.length == 0) throw new MailStoreException.InvalidRequest("altered message is empty");
+        f.messages.put(uid, new Stored(uid, next.clone(), s.flags, ++f.modSeq));
+        changed(name);
+    }
+
+    synchronized long hostileInject(String name, NewMessage m) {
+        long uid = folder(name).add(m.rawUnsafe(), m.flags());
+        changed(name);
+        return uid;
+    }
+
+    private record Stored(long uid, byte[] raw, Set<Flag> flags, long modSeq) {}
+
+    private static final class Folder {
+        final long uidValidity;
+        final TreeMap<Long, Stored> messages = new TreeMap<>();
+        long uidNext = 1;
+        long modSeq = 1;
+
+        Folder(long uidValidity) {
+            this.uidValidity = uidValidity;
+        }
+
+        long add(byte[] raw, Set<Flag> flags) {
+            long uid = uidNext++;
+            messages.put(uid, new Stored(uid, raw.clone(), flags, ++modSeq));
+            return uid;
+        }
+    }
+
+    private final class MemoryWatch implements Watch {
+        final String folder;
+        final Consumer<FolderEvent> listener;
+        long knownUidValidity;
+        volatile boolean stopped;
+
+        MemoryWatch(String folder, Consumer<FolderEvent> listener, long uidValidity) {
+            this.folder = folder;
+            this.listener = listener;
+            this.knownUidValidity = uidValidity;
+        }
+
+        /** Called under the store lock when the folder (re)appears or is renumbered. */
+        void found(long uidValidity) {
+            if (uidValidity != knownUidValidity) {
+                post(new FolderEvent.UidValidityChanged(folder, knownUidValidity, uidValidity));
+                knownUidValidity = uidValidity;
+            }
+        }
+
+        void post(FolderEvent e) {
+            if (stopped) return;
+            try {
+                events.execute(() -> {
+                    if (stopped) return;
+                    try {
+                        listener.accept(e);
+                    } catch (RuntimeException ex) {
+                        log.warn("watch listener for {} threw on {}", folder, e, ex);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+                // store closed: watches are over
+            }
+        }
+
+        @Override public String folder() { return folder; }
+        @Override public String mode() { return "memory"; }
+
+        @Override public void close() {
+            stopped = true;
+            watches.remove(this);
+        }
+    }
+}

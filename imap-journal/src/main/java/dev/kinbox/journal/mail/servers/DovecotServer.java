@@ -1,0 +1,289 @@
+package dev.kinbox.journal.mail.servers;
+
+import dev.kinbox.journal.mail.Secret;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The installed Dovecot started as a throw-away server: generated config in a temp dir (passwd-file
+ * users, maildir, a free loopback port, no TLS, {@code mail_max_userip_connections = 1000},
+ * {@code mailbox_idle_check_interval = 1 secs}), started with {@code dovecot -c CONF}, stopped with
+ * {@code doveadm -c CONF stop} and by waiting for the pid in {@code run/master.pid}. Users are added
+ * to the passwd-file, which Dovecot re-reads when it changes. Needs to run as root (mail is stored as
+ * {@code nobody}), as on CI.
+ */
+public final class DovecotServer implements LocalImapServer {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Path dir;
+    private final Path conf;
+    private final int port;
+    private final SecureRandom random;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private boolean stopped;
+
+    private DovecotServer(Path dir, int port, SecureRandom random) {
+        this.dir = dir;
+        this.conf = dir.resolve("dovecot.conf");
+        this.port = port;
+        this.random = random;
+    }
+
+    /** Whether a dovecot binary (and doveadm) can be found. */
+    public static boolean isInstalled() {
+        return binary("dovecot").isPresent() && binary("doveadm").isPresent();
+    }
+
+    /** Starts a server and waits for its greeting. */
+    public static DovecotServer start(SecureRandom random) throws IOException {
+        String dovecot = binary("dovecot").orElseThrow(() -> new IllegalStateException("dovecot not installed"));
+        Path dir = Files.createTempDirectory("kinbox-dovecot-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        int port = freePort();
+        DovecotServer s = new DovecotServer(dir, port, random);
+        try {
+            Path mail = Files.createDirectories(dir.resolve("mail"));
+            chownNobody(mail);
+            Path users = dir.resolve("users.passwd");
+            Files.writeString(users, "");
+            Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.writeString(s.conf, config(dir, port));
+            run(List.of(dovecot, "-c", s.conf.toString()), START_TIMEOUT, dir.resolve("start.out"));
+            s.awaitGreeting();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw new IllegalStateException("dovecot did not start: " + e.getMessage() + "\n" + s.logTail(), e);
+        }
+    }
+
+    @Override public String kind() { return "dovecot"; }
+
+    @Override public String host() { return "127.0.0.1"; }
+
+    @Override public int port() { return port; }
+
+    /** The directory holding config, mail and log. */
+    public Path directory() { return dir; }
+
+    @Override public synchronized Account addUser(String user) {
+        Account known = accounts.get(user);
+        if (known != null) return known;
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        String pw = HexFormat.of().formatHex(b);
+        Account a = new Account(user, Secret.of(pw));
+        try {
+            Files.writeString(dir.resolve("users.passwd"), user + ":{PLAIN}" + pw + "::::::\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot add dovecot user " + user, e);
+        }
+        accounts.put(user, a);
+        return a;
+    }
+
+    /** Closes every IMAP connection of a user ({@code doveadm kick}); for reconnect tests. */
+    public void kick(String user) throws IOException {
+        String doveadm = binary("doveadm").orElseThrow();
+        run(List.of(doveadm, "-c", conf.toString(), "kick", user), Duration.ofSeconds(10), dir.resolve("kick.out"));
+    }
+
+    @Override public synchronized void close() {
+        if (stopped) return;
+        stopped = true;
+        try {
+            Optional<ProcessHandle> master = readPid().flatMap(ProcessHandle::of);
+            if (master.isPresent()) {
+                try {
+                    run(List.of(binary("doveadm").orElse("doveadm"), "-c", conf.toString(), "stop"), STOP_TIMEOUT, dir.resolve("stop.out"));
+                } catch (IOException | RuntimeException e) {
+                    // fall through to waiting and killing
+                }
+                ProcessHandle h = master.get();
+                try {
+                    h.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception timeout) {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    // --- internals ------------------------------------------------------------------------------
+
+    static String config(Path dir, int port) {
+        return """
+                protocols = imap
+                listen = 127.0.0.1
+                base_dir = $DIR/run
+                state_dir = $DIR/state
+                instance_name = kinbox-test-$PORT
+                log_path = $DIR/dovecot.log
+                info_log_path = $DIR/dovecot.log
+                ssl = no
+                disable_plaintext_auth = no
+                auth_mechanisms = plain login
+                auth_failure_delay = 0
+                passdb {
+                  driver = passwd-file
+                  args = scheme=PLAIN username_format=%u $DIR/users.passwd
+                }
+                userdb {
+                  driver = static
+                  args = uid=nobody gid=nogroup home=$DIR/mail/%u
+                }
+                mail_location = maildir:~/Maildir
+                mail_attribute_dict = file:%h/dovecot-attributes
+                mail_max_userip_connections = 1000
+                mailbox_idle_check_interval = 1 secs
+                namespace inbox {
+                  inbox = yes
+                  separator = /
+                }
+                protocol imap {
+                  imap_metadata = yes
+                }
+                service imap-login {
+                  inet_listener imap {
+                    address = 127.0.0.1
+                    port = $PORT
+                  }
+                  inet_listener imaps {
+                    port = 0
+                  }
+                  process_min_avail = 1
+                }
+                service imap {
+                  process_limit = 1024
+                }
+                """.replace("$DIR", dir.toString()).replace("$PORT", Integer.toString(port));
+    }
+
+    private void awaitGreeting() throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                s.setSoTimeout(2000);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                if (line != null && line.startsWith("* OK")) return;
+                last = new IOException("unexpected greeting");
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for dovecot");
+            }
+        }
+        throw new IOException("no IMAP greeting on port " + port + " within " + START_TIMEOUT.toSeconds() + " s", last);
+    }
+
+    private Optional<Long> readPid() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(dir.resolve("run/master.pid")).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("dovecot.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no dovecot.log)";
+        }
+    }
+
+    private static void run(List<String> cmd, Duration timeout, Path output) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(cmd.get(0) + " did not finish within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        if (p.exitValue() != 0) {
+            String out = Files.exists(output) ? Files.readString(output) : "";
+            throw new IOException(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + out.strip());
+        }
+    }
+
+    static Optional<String> binary(String name) {
+        for (String d : new String[] {"/usr/sbin", "/usr/local/sbin"}) {
+            Path p = Path.of(d, name);
+            if (Files.isExecutable(p)) return Optional.of(p.toString());
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                if (d.isEmpty()) continue;
+                Path p = Path.of(d, name);
+                if (Files.isExecutable(p)) return Optional.of(p.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void chownNobody(Path p) throws IOException {
+        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        view.setOwner(lookup.lookupPrincipalByName("nobody"));
+        view.setGroup(lookup.lookupPrincipalByGroupName("nogroup"));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a socket or a file still held: leave it in /tmp
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

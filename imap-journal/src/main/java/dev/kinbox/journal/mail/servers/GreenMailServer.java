@@ -1,0 +1,53 @@
+package dev.kinbox.journal.mail.servers;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.kinbox.journal.mail.Secret;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * GreenMail's IMAP server in this JVM on a free loopback port. It has IDLE, UIDPLUS, MOVE and
+ * LITERAL+, but no MULTIAPPEND or CONDSTORE, and slows down with folder size (keep folders small).
+ */
+public final class GreenMailServer implements LocalImapServer {
+    private final GreenMail greenMail;
+    private final SecureRandom random;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    private GreenMailServer(GreenMail greenMail, SecureRandom random) {
+        this.greenMail = greenMail;
+        this.random = random;
+    }
+
+    /** Starts a server; {@code random} makes the passwords. */
+    public static GreenMailServer start(SecureRandom random) {
+        ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
+        setup.setServerStartupTimeout(10_000);
+        GreenMail gm = new GreenMail(setup);
+        gm.start();
+        return new GreenMailServer(gm, random);
+    }
+
+    @Override public String kind() { return "greenmail"; }
+
+    @Override public String host() { return "127.0.0.1"; }
+
+    @Override public int port() { return greenMail.getImap().getPort(); }
+
+    @Override public Account addUser(String user) {
+        return accounts.computeIfAbsent(user, u -> {
+            byte[] b = new byte[12];
+            random.nextBytes(b);
+            Account a = new Account(u, Secret.of(HexFormat.of().formatHex(b)));
+            greenMail.setUser(u + "@kinbox.test", u, HexFormat.of().formatHex(b));
+            return a;
+        });
+    }
+
+    @Override public void close() {
+        greenMail.stop();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kinbox.journal.mail.servers;
+
+import dev.kinbox.journal.mail.ImapSettings;
+import dev.kinbox.journal.mail.Secret;
+
+/**
+ * An IMAP server this process started on loopback (GreenMail in-process, or Dovecot as a child
+ * process), for tests, benchmarks and the simulator. Closing it stops the server and removes its data.
+ */
+public interface LocalImapServer extends AutoCloseable {
+    /** {@code greenmail} or {@code dovecot}. */
+    String kind();
+
+    /** Loopback address the server listens on. */
+    String host();
+
+    /** The port it listens on (chosen free at start). */
+    int port();
+
+    /** Creates an account (idempotent for the same name) and returns its login; passwords are random. */
+    Account addUser(String user);
+
+    /** Connection settings for an account, with defaults from {@link ImapSettings#of}. */
+    default ImapSettings settings(Account account) {
+        return ImapSettings.of(host(), port(), account.user(), account.password());
+    }
+
+    @Override void close();
+
+    /** A login on the server. */
+    record Account(String user, Secret password) {
+        public Account {
+            if (user == null || !user.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+                throw new IllegalArgumentException("user names are [a-z0-9._-], up to 64 characters");
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kinbox.journal.mail;
+
+import dev.kinbox.journal.mail.servers.DovecotServer;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract on the installed Dovecot (skipped where it is not installed). */
+class DovecotContractIT extends MailStoreContract {
+    private DovecotServer server;
+    private ImapMailStore store;
+
+    @BeforeAll void start() throws Exception {
+        DovecotFixture.assumeInstalled();
+        server = DovecotServer.start(new SecureRandom());
+        store = ImapMailStore.connect(server.settings(server.addUser("contract")));
+    }
+
+    @Override MailStore store() { return store; }
+
+    @AfterAll void stop() {
+        if (store != null) store.close();
+        if (server != null) server.close();
+    }
+}
