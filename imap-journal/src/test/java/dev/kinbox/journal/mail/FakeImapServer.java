@@ -1,0 +1,101 @@
+package dev.kinbox.journal.mail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A scripted, hostile IMAP server on a loopback port: it handles CAPABILITY, LOGIN, NOOP and LOGOUT
+ * normally and hands every other command to the scenario, which may answer garbage, hang up midway
+ * or stall. Every wait is bounded; {@link #close()} ends all threads.
+ */
+final class FakeImapServer implements AutoCloseable {
+    /** What to do with a command other than the well-behaved ones. */
+    interface Scenario {
+        /** Returns false to end the connection. */
+        boolean answer(int connection, String tag, String command, Conn conn) throws IOException, InterruptedException;
+    }
+
+    /** The server side of one connection. */
+    static final class Conn {
+        final OutputStream out;
+        Conn(OutputStream out) { this.out = out; }
+        void send(String s) throws IOException {
+            out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+    }
+
+    private final ServerSocket socket;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
+    volatile String greeting = "* OK fake ready\r\n";
+    volatile String capabilities = "IMAP4rev1 UIDPLUS IDLE";
+    volatile boolean refuseLogin;
+
+    FakeImapServer(Scenario scenario) throws IOException {
+        socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    Socket s = socket.accept();
+                    open.add(s);
+                    int n = connections.incrementAndGet();
+                    Thread t = new Thread(() -> serve(n, s, scenario), "fake-imap-" + n);
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "fake-imap-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() { return socket.getLocalPort(); }
+
+    int connections() { return connections.get(); }
+
+    private void serve(int n, Socket s, Scenario scenario) {
+        try (s) {
+            s.setSoTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            Conn c = new Conn(s.getOutputStream());
+            c.send(greeting);
+            String line;
+            while ((line = in.readLine()) != null) {
+                int sp = line.indexOf(' ');
+                if (sp < 0) continue;
+                String tag = line.substring(0, sp);
+                String cmd = line.substring(sp + 1);
+                String verb = cmd.split(" ")[0].toUpperCase();
+                switch (verb) {
+                    case "CAPABILITY" -> c.send("* CAPABILITY " + capabilities + "\r\n" + tag + " OK done\r\n");
+                    case "LOGIN" -> c.send(refuseLogin ? tag + " NO [AUTHENTICATIONFAILED] bad\r\n" : tag + " OK logged in\r\n");
+                    case "NOOP" -> c.send(tag + " OK noop\r\n");
+                    case "LOGOUT" -> { c.send("* BYE bye\r\n" + tag + " OK\r\n"); return; }
+                    default -> {
+                        if (!scenario.answer(n, tag, cmd, c)) return;
+                    }
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client went away or we were closed
+        }
+    }
+
+    @Override public void close() throws IOException {
+        socket.close();
+        for (Socket s : open) s.close();
+    }
+}
