@@ -97,7 +97,13 @@ public final class DovecotServer implements LocalImapServer {
         String pw = HexFormat.of().formatHex(b);
         Account a = new Account(user, Secret.of(pw));
         try {
-            Files.writeString(dir.resolve("users.passwd"), user + ":{PLAIN}" + pw + "::::::\n", StandardOpenOption.APPEND);
+            Path users = dir.resolve("users.passwd");
+            java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(users);
+            Files.writeString(users, user + ":{PLAIN}" + pw + "::::::\n", StandardOpenOption.APPEND);
+            // Dovecot re-reads a passwd-file when its mtime (whole seconds) differs from the one it
+            // loaded; two writes within one second would look unchanged, so step the mtime ourselves.
+            Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.from(
+                    before.toInstant().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         } catch (IOException e) {
             throw new IllegalStateException("cannot add dovecot user " + user, e);
         }
