@@ -1,0 +1,150 @@
+package dev.kinbox.crypto;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPSessionKey;
+import org.bouncycastle.openpgp.api.OpenPGPApi;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.bouncycastle.openpgp.api.bc.BcOpenPGPApi;
+
+/**
+ * The crypto module's single entry point: Autocrypt-shaped OpenPGP keys, encrypt+sign and
+ * decrypt+verify, Autocrypt Level 1 ({@link #autocrypt()}), the Autocrypt Setup Message
+ * ({@link #setupMessages()}), session-key re-wrap ({@link #rewrapper()}).
+ *
+ * <p>Keys and certificates are Bouncy Castle's {@link OpenPGPKey} / {@link OpenPGPCertificate};
+ * read them with {@link #readKey} / {@link #readCertificate}, which cap sizes and turn every
+ * parse failure into {@link CryptoException.Malformed}. Time comes from the injected {@link Clock},
+ * secrets Kinbox itself draws (Setup Message codes, pairing secrets) from the injected
+ * {@link SecureRandom}. Instances are immutable and thread-safe.
+ */
+public final class Crypto {
+    /** Largest key or certificate accepted, armored or binary. */
+    public static final int MAX_KEY_BYTES = 1 << 20;
+
+    private final Clock clock;
+    private final SecureRandom random;
+    private final OpenPGPApi api;
+    private final Messages messages;
+
+    public Crypto(Clock clock, SecureRandom random) {
+        this.clock = clock;
+        this.random = random;
+        this.api = new BcOpenPGPApi();
+        this.messages = new Messages(api);
+    }
+
+    /** System clock and a fresh strong RNG. */
+    public static Crypto standard() {
+        return new Crypto(Clock.systemUTC(), new SecureRandom());
+    }
+
+    Clock clock() { return clock; }
+    SecureRandom random() { return random; }
+    OpenPGPApi api() { return api; }
+
+    /**
+     * A new Autocrypt-shaped key (v4, Ed25519 certify+sign primary, X25519 encryption subkey,
+     * SHA-2 hash preferences, SEIPD v1 only) without expiry.
+     *
+     * @param userId usually {@code <addr>} (Autocrypt) or a device label
+     */
+    public OpenPGPKey generateKey(String userId) throws CryptoException {
+        return generateKey(userId, 0);
+    }
+
+    /** As {@link #generateKey(String)}, expiring {@code expirySeconds} after creation (0 = never). */
+    public OpenPGPKey generateKey(String userId, long expirySeconds) throws CryptoException {
+        try {
+            // whole seconds: OpenPGP timestamps have no millis, and BC compares dates
+            Date now = new Date((clock.millis() / 1000) * 1000);
+            return Keys.generate(api, userId, now, expirySeconds);
+        } catch (PGPException | RuntimeException e) {
+            throw new CryptoException.Unsupported("key generation failed: " + e.getMessage());
+        }
+    }
+
+    /** Parses one secret key (armored or binary). */
+    public OpenPGPKey readKey(byte[] data) throws CryptoException {
+        capKey(data);
+        try {
+            return api.readKeyOrCertificate().parseKey(data);
+        } catch (IOException | RuntimeException e) {
+            throw new CryptoException.Malformed("not an OpenPGP secret key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses one certificate (armored or binary); a secret key yields its public part. */
+    public OpenPGPCertificate readCertificate(byte[] data) throws CryptoException {
+        capKey(data);
+        try {
+            OpenPGPCertificate c = api.readKeyOrCertificate().parseCertificateOrKey(data);
+            return c instanceof OpenPGPKey k ? k.toCertificate() : c;
+        } catch (IOException | RuntimeException e) {
+            throw new CryptoException.Malformed("not an OpenPGP certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static void capKey(byte[] data) throws CryptoException.Malformed {
+        if (data == null || data.length == 0) throw new CryptoException.Malformed("empty key data");
+        if (data.length > MAX_KEY_BYTES) throw new CryptoException.Malformed("key data over " + MAX_KEY_BYTES + " bytes");
+    }
+
+    /** 40 upper-case hex digits of the primary key's v4 fingerprint. */
+    public static String fingerprint(OpenPGPCertificate cert) {
+        return Keys.fingerprint(cert);
+    }
+
+    /** ASCII armor of a key or certificate. */
+    public static String armor(OpenPGPCertificate keyOrCert) throws CryptoException {
+        try {
+            return keyOrCert.toAsciiArmoredString();
+        } catch (IOException e) {
+            throw new CryptoException.Malformed("cannot armor", e);
+        }
+    }
+
+    /**
+     * Signs with every signer and encrypts to every recipient (SEIPD v1 unless all recipients
+     * advertise v2). Signers and recipients may each be empty, not both.
+     */
+    public byte[] encryptAndSign(byte[] plaintext, List<OpenPGPCertificate> recipients, List<OpenPGPKey> signers,
+                                 boolean armor) throws CryptoException {
+        return messages.encrypt(plaintext, recipients, signers, List.of(), armor);
+    }
+
+    /** Symmetric (password) encryption, optionally also to certificates and signed. */
+    public byte[] encryptWithPasswords(byte[] plaintext, List<char[]> passwords, List<OpenPGPCertificate> recipients,
+                                       List<OpenPGPKey> signers, boolean armor) throws CryptoException {
+        return messages.encrypt(plaintext, recipients, signers, passwords, armor);
+    }
+
+    /**
+     * Decrypts with whichever of {@code keys} the message is addressed to (hidden recipients
+     * included: every key is tried) and verifies signatures against {@code verifiers}.
+     * Verification outcome is reported, not enforced; see {@link #requireSigned}.
+     */
+    public Decrypted decryptAndVerify(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers)
+            throws CryptoException {
+        return messages.decrypt(message, keys, verifiers, List.of(), null);
+    }
+
+    /** Full-option decrypt: keys, passwords and/or a known session key. */
+    public Decrypted decrypt(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers,
+                             List<char[]> passwords, PGPSessionKey sessionKey) throws CryptoException {
+        return messages.decrypt(message, keys, verifiers, passwords, sessionKey);
+    }
+
+    /** Throws {@link CryptoException.BadSignature} unless {@code signer} is among the verified signers. */
+    public static Decrypted requireSigned(Decrypted d, OpenPGPCertificate signer) throws CryptoException {
+        if (!d.verifiedSigners().contains(fingerprint(signer))) {
+            throw new CryptoException.BadSignature("no valid signature by " + fingerprint(signer));
+        }
+        return d;
+    }
+}
