@@ -10,6 +10,7 @@ final class BenchTargets {
 
     static List<BenchTarget> all() {
         List<BenchTarget> targets = new ArrayList<>();
+        targets.add(new MailstoreBench());
         return targets;
     }
 
