@@ -31,17 +31,24 @@ public final class Crypto {
     private final SecureRandom random;
     private final OpenPGPApi api;
     private final Messages messages;
+    private final Autocrypt autocrypt;
 
     public Crypto(Clock clock, SecureRandom random) {
         this.clock = clock;
         this.random = random;
         this.api = new BcOpenPGPApi();
         this.messages = new Messages(api);
+        this.autocrypt = new Autocrypt(this);
     }
 
     /** System clock and a fresh strong RNG. */
     public static Crypto standard() {
         return new Crypto(Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** Autocrypt Level 1 operations bound to this instance. */
+    public Autocrypt autocrypt() {
+        return autocrypt;
     }
 
     Clock clock() { return clock; }
