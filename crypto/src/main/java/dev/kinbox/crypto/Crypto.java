@@ -32,6 +32,7 @@ public final class Crypto {
     private final OpenPGPApi api;
     private final Messages messages;
     private final Autocrypt autocrypt;
+    private final SetupMessages setupMessages;
 
     public Crypto(Clock clock, SecureRandom random) {
         this.clock = clock;
@@ -39,6 +40,7 @@ public final class Crypto {
         this.api = new BcOpenPGPApi();
         this.messages = new Messages(api);
         this.autocrypt = new Autocrypt(this);
+        this.setupMessages = new SetupMessages(this);
     }
 
     /** System clock and a fresh strong RNG. */
@@ -49,6 +51,11 @@ public final class Crypto {
     /** Autocrypt Level 1 operations bound to this instance. */
     public Autocrypt autocrypt() {
         return autocrypt;
+    }
+
+    /** Autocrypt Setup Message create/import bound to this instance. */
+    public SetupMessages setupMessages() {
+        return setupMessages;
     }
 
     Clock clock() { return clock; }

@@ -92,4 +92,16 @@ class SqopInteropIT {
         Tool.Result r = Tool.run(signed, java.util.Map.of(), "sqop", "inline-verify", otherCert.toString());
         assertNotEquals(0, r.exit(), "verifying with the wrong cert must fail");
     }
+
+    @Test
+    void ourSetupMessage_decryptsWithSqopWithPassword() throws Exception {
+        SetupMessage sm = CRYPTO.setupMessages().create("alice@kin.example", TestKeys.ALICE, true);
+        String mail = new String(sm.mail(), StandardCharsets.US_ASCII);
+        String block = mail.substring(mail.indexOf("-----BEGIN PGP MESSAGE-----"),
+                mail.indexOf("-----END PGP MESSAGE-----") + 25);
+        Path pw = write("code", sm.code());
+        byte[] plain = Tool.ok(block.getBytes(StandardCharsets.US_ASCII), "sqop", "decrypt", "--with-password", pw.toString());
+        assertEquals(Crypto.fingerprint(TestKeys.ALICE), Crypto.fingerprint(CRYPTO.readKey(plain)));
+        assertTrue(new String(plain, StandardCharsets.US_ASCII).contains("Autocrypt-Prefer-Encrypt: mutual"));
+    }
 }
