@@ -33,6 +33,7 @@ public final class Crypto {
     private final Messages messages;
     private final Autocrypt autocrypt;
     private final SetupMessages setupMessages;
+    private final Rewrap rewrap;
 
     public Crypto(Clock clock, SecureRandom random) {
         this.clock = clock;
@@ -41,6 +42,7 @@ public final class Crypto {
         this.messages = new Messages(api);
         this.autocrypt = new Autocrypt(this);
         this.setupMessages = new SetupMessages(this);
+        this.rewrap = new Rewrap(this);
     }
 
     /** System clock and a fresh strong RNG. */
@@ -152,6 +154,16 @@ public final class Crypto {
     public Decrypted decrypt(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers,
                              List<char[]> passwords, PGPSessionKey sessionKey) throws CryptoException {
         return messages.decrypt(message, keys, verifiers, passwords, sessionKey);
+    }
+
+    /**
+     * Session-key re-wrap (for the remailer): the same message for {@code newRecipients}, made by
+     * recovering the session key with one of {@code keys} and writing new session-key packets in
+     * front of the unchanged, never decrypted, SEIPD v1 or v2 payload.
+     */
+    public byte[] rewrap(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> newRecipients, boolean armor)
+            throws CryptoException {
+        return rewrap.rewrap(message, keys, newRecipients, armor);
     }
 
     /** Throws {@link CryptoException.BadSignature} unless {@code signer} is among the verified signers. */

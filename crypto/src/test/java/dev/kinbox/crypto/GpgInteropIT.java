@@ -103,4 +103,14 @@ class GpgInteropIT {
         byte[] ct = CRYPTO.encryptAndSign(TEXT, List.of(hal), List.of(), false);
         assertArrayEquals(TEXT, gpg(ct, "--pinentry-mode", "loopback", "--passphrase", "", "--decrypt"));
     }
+
+    @Test
+    void rewrappedV1Message_decryptsInGpg_forNewRecipient() throws Exception {
+        gpg(null, "--passphrase", "", "--quick-gen-key", "<ivy@gpg.example>", "future-default", "default", "never");
+        OpenPGPCertificate ivy = CRYPTO.readCertificate(gpg(null, "--export", "<ivy@gpg.example>"));
+        byte[] in = CRYPTO.encryptAndSign(TEXT, List.of(TestKeys.ALICE.toCertificate()), List.of(), false);
+        byte[] out = CRYPTO.rewrap(in, List.of(TestKeys.ALICE), List.of(ivy, TestKeys.BOB.toCertificate()), false);
+        assertArrayEquals(RewrapTest.payload(in), RewrapTest.payload(out));
+        assertArrayEquals(TEXT, gpg(out, "--pinentry-mode", "loopback", "--passphrase", "", "--decrypt"));
+    }
 }

@@ -104,4 +104,24 @@ class SqopInteropIT {
         assertEquals(Crypto.fingerprint(TestKeys.ALICE), Crypto.fingerprint(CRYPTO.readKey(plain)));
         assertTrue(new String(plain, StandardCharsets.US_ASCII).contains("Autocrypt-Prefer-Encrypt: mutual"));
     }
+
+    @Test
+    void rewrappedV1Message_decryptsInSqop_forEachNewRecipient() throws Exception {
+        byte[] in = CRYPTO.encryptAndSign(TEXT, List.of(TestKeys.ALICE.toCertificate()), List.of(TestKeys.ALICE), true);
+        byte[] k1 = Tool.ok(null, "sqop", "generate-key", "<m1@sq.example>");
+        byte[] k2 = Tool.ok(null, "sqop", "generate-key", "<m2@sq.example>");
+        List<OpenPGPCertificate> members = List.of(CRYPTO.readCertificate(Tool.ok(k1, "sqop", "extract-cert")),
+                CRYPTO.readCertificate(Tool.ok(k2, "sqop", "extract-cert")));
+        byte[] out = CRYPTO.rewrap(in, List.of(TestKeys.ALICE), members, true);
+        assertArrayEquals(RewrapTest.payload(in), RewrapTest.payload(out));
+        Path aliceCert = write("alice.cert", Crypto.armor(TestKeys.ALICE.toCertificate()));
+        int i = 0;
+        for (byte[] k : List.of(k1, k2)) {
+            Path kf = write("m" + (i++) + ".key", k);
+            Path verifs = dir.resolve("v" + i);
+            assertArrayEquals(TEXT, Tool.ok(out, "sqop", "decrypt", "--verify-with", aliceCert.toString(),
+                    "--verifications-out", verifs.toString(), kf.toString()));
+            assertTrue(Files.readString(verifs).contains(Crypto.fingerprint(TestKeys.ALICE)));
+        }
+    }
 }
