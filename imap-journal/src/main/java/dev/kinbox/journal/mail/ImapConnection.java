@@ -35,7 +35,8 @@ final class ImapConnection {
 
     /** Connects, secures and logs in; throws a mapped {@link MailStoreException} on failure. */
     static ImapConnection open(ImapSettings s, ScheduledExecutorService timers) {
-        Sockets sockets = new Sockets();
+        // Literals above the message limit (plus room for headers-only fetches) are refused unread.
+        Sockets sockets = new Sockets(Math.max(s.maxMessageBytes(), 1 << 20) + 65_536L);
         Properties props = new Properties();
         props.put("mail.imap.connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
         props.put("mail.imap.timeout", Long.toString(s.readTimeout().toMillis()));

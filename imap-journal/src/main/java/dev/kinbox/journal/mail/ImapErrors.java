@@ -24,6 +24,9 @@ final class ImapErrors {
 
     static MailStoreException map(String op, Throwable t, boolean deadlinePassed) {
         if (t instanceof MailStoreException m && !deadlinePassed) return m;
+        if (hasCause(t, LiteralGuard.LiteralTooLarge.class)) {
+            return new MailStoreException.ProtocolViolation(op + ": server announced an oversized literal", t);
+        }
         if (deadlinePassed) return new MailStoreException.Timeout(op + ": operation deadline passed", t);
         if (hasCause(t, SocketTimeoutException.class) || (hasCause(t, InterruptedIOException.class) && !hasCause(t, ConnectException.class))) {
             return new MailStoreException.Timeout(op + ": no answer within the timeout", t);

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.eclipse.angus.mail.iap.Argument;
@@ -36,11 +36,13 @@ public final class ImapMailStore implements MailStore {
 
     private ImapMailStore(ImapSettings settings) {
         this.settings = settings;
-        this.timers = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "imap-timers");
-            t.setDaemon(true);
-            return t;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "imap-timers");
+            th.setDaemon(true);
+            return th;
         });
+        t.setRemoveOnCancelPolicy(true); // one deadline per operation, almost all cancelled
+        this.timers = t;
         this.pool = new ImapPool(settings, timers);
     }
 

@@ -15,7 +15,39 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class Sockets {
     private final List<Socket> created = new ArrayList<>();
+    private final long maxLiteral;
     private volatile boolean aborted;
+
+    /** @param maxLiteral the largest literal the server may announce (see {@link LiteralGuard}) */
+    Sockets(long maxLiteral) {
+        this.maxLiteral = maxLiteral;
+    }
+
+    /** A plain socket whose input passes through a {@link LiteralGuard}. */
+    final class GuardedSocket extends Socket {
+        private LiteralGuard guard;
+
+        @Override public synchronized java.io.InputStream getInputStream() throws IOException {
+            if (guard == null) guard = new LiteralGuard(super.getInputStream(), maxLiteral);
+            return guard;
+        }
+
+        /** STARTTLS: from now on the stream is ciphertext. */
+        synchronized void tlsStarted() throws IOException {
+            getInputStream();
+            guard.switchOff();
+        }
+    }
+
+    private Socket connected(Socket s, String host, int port) throws IOException {
+        s.connect(new java.net.InetSocketAddress(host, port));
+        return s;
+    }
+
+    private Socket connected(Socket s, InetAddress host, int port) throws IOException {
+        s.connect(new java.net.InetSocketAddress(host, port));
+        return s;
+    }
 
     synchronized Socket track(Socket s) throws IOException {
         s.setTcpNoDelay(true);
@@ -46,14 +78,22 @@ final class Sockets {
 
     SocketFactory plain() {
         return new SocketFactory() {
-            @Override public Socket createSocket() throws IOException { return track(new Socket()); }
-            @Override public Socket createSocket(String h, int p) throws IOException { return track(new Socket(h, p)); }
-            @Override public Socket createSocket(String h, int p, InetAddress la, int lp) throws IOException {
-                return track(new Socket(h, p, la, lp));
+            @Override public Socket createSocket() throws IOException { return track(new GuardedSocket()); }
+            @Override public Socket createSocket(String h, int p) throws IOException {
+                return connected(track(new GuardedSocket()), h, p);
             }
-            @Override public Socket createSocket(InetAddress h, int p) throws IOException { return track(new Socket(h, p)); }
+            @Override public Socket createSocket(String h, int p, InetAddress la, int lp) throws IOException {
+                Socket s = track(new GuardedSocket());
+                s.bind(new java.net.InetSocketAddress(la, lp));
+                return connected(s, h, p);
+            }
+            @Override public Socket createSocket(InetAddress h, int p) throws IOException {
+                return connected(track(new GuardedSocket()), h, p);
+            }
             @Override public Socket createSocket(InetAddress h, int p, InetAddress la, int lp) throws IOException {
-                return track(new Socket(h, p, la, lp));
+                Socket s = track(new GuardedSocket());
+                s.bind(new java.net.InetSocketAddress(la, lp));
+                return connected(s, h, p);
             }
         };
     }
@@ -70,6 +110,7 @@ final class Sockets {
             @Override public String[] getSupportedCipherSuites() { return d.getSupportedCipherSuites(); }
             @Override public Socket createSocket() throws IOException { return track(d.createSocket()); }
             @Override public Socket createSocket(Socket s, String h, int p, boolean autoClose) throws IOException {
+                if (s instanceof GuardedSocket g) g.tlsStarted();
                 return track(d.createSocket(s, h, p, autoClose));
             }
             @Override public Socket createSocket(String h, int p) throws IOException { return track(d.createSocket(h, p)); }

@@ -130,6 +130,21 @@ class HostileServerIT {
     }
 
     @Test
+    void hugeLiteral_isProtocolViolation_withoutAllocatingIt() throws Exception {
+        try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
+            if (cmd.startsWith("SELECT")) {
+                c.send("* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n" + tag + " OK [READ-WRITE] done\r\n");
+                return true;
+            }
+            c.send("* 1 FETCH (UID 1 RFC822.SIZE 5 BODY[] {2000000000}\r\nxxxxx");
+            Thread.sleep(5000);
+            return false;
+        }); ImapMailStore store = ImapMailStore.connect(settings(s))) {
+            failsWithin(MailStoreException.ProtocolViolation.class, () -> store.fetch("Journal", UidRange.all(), Fetch.FULL));
+        }
+    }
+
+    @Test
     void byeDuringCommand_isConnectionLost() throws Exception {
         try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
             c.send("* BYE going away\r\n");
@@ -170,11 +185,13 @@ class HostileServerIT {
     }
 
     @Test
-    void watch_survivesDroppedConnection_andReportsReconnect() throws Exception {
+    void watch_survivesDroppedConnection_reportsReconnectAndUidValidityChange() throws Exception {
         java.util.concurrent.BlockingQueue<FolderEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
         try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
             if (cmd.startsWith("SELECT")) {
-                c.send("* 0 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n* OK [UIDNEXT 1] ok\r\n" + tag + " OK [READ-WRITE] done\r\n");
+                // The server "restores a backup" while the watch is away: UIDVALIDITY 42 becomes 43.
+                String validity = n <= 2 ? "42" : "43";
+                c.send("* 0 EXISTS\r\n* OK [UIDVALIDITY " + validity + "] ok\r\n* OK [UIDNEXT 1] ok\r\n" + tag + " OK [READ-WRITE] done\r\n");
                 return true;
             }
             if (cmd.startsWith("IDLE")) {
@@ -193,6 +210,7 @@ class HostileServerIT {
                 Supplier<FolderEvent> next = () -> {
                     try { return events.poll(5, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException e) { throw new AssertionError(e); }
                 };
+                assertEquals(new FolderEvent.UidValidityChanged("Journal", 42, 43), next.get());
                 assertEquals(new FolderEvent.Reconnected("Journal", 1), next.get());
                 assertEquals(new FolderEvent.Changed("Journal"), next.get());
             }
