@@ -34,6 +34,7 @@ public final class Crypto {
     private final Autocrypt autocrypt;
     private final SetupMessages setupMessages;
     private final Rewrap rewrap;
+    private final Pairing pairing;
 
     public Crypto(Clock clock, SecureRandom random) {
         this.clock = clock;
@@ -43,6 +44,7 @@ public final class Crypto {
         this.autocrypt = new Autocrypt(this);
         this.setupMessages = new SetupMessages(this);
         this.rewrap = new Rewrap(this);
+        this.pairing = new Pairing(this);
     }
 
     /** System clock and a fresh strong RNG. */
@@ -58,6 +60,11 @@ public final class Crypto {
     /** Autocrypt Setup Message create/import bound to this instance. */
     public SetupMessages setupMessages() {
         return setupMessages;
+    }
+
+    /** Pairing secrets (QR and short-code J-PAKE) bound to this instance. */
+    public Pairing pairing() {
+        return pairing;
     }
 
     Clock clock() { return clock; }
