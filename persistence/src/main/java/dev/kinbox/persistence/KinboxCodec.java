@@ -52,6 +52,7 @@ public final class KinboxCodec {
     }
 
     private final Limits limits;
+    private final int eventVersion;
     private final CBORMapper mapper;
     private final Map<String, Class<? extends AccountEvent>> eventTypes = new HashMap<>();
     private final Map<String, Migration> migrations = new HashMap<>();
@@ -63,7 +64,13 @@ public final class KinboxCodec {
 
     /** A codec with the given caps and migration steps (at most one per type and version). */
     public KinboxCodec(Limits limits, List<Migration> steps) {
+        this(limits, steps, EVENT_VERSION);
+    }
+
+    // eventVersion: lets tests play a future build whose current event schema is newer.
+    KinboxCodec(Limits limits, List<Migration> steps, int eventVersion) {
         this.limits = limits;
+        this.eventVersion = eventVersion;
         CBORFactory factory = CBORFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNesting()).maxStringLength(limits.maxSnapshotBytes())
                 .maxNumberLength(40).build()).build();
@@ -100,7 +107,7 @@ public final class KinboxCodec {
 
     /** The canonical encoding of an event. */
     public byte[] encode(AccountEvent event) {
-        return write(EVENT_VERSION, event.getClass().getSimpleName(), event);
+        return write(eventVersion, event.getClass().getSimpleName(), event);
     }
 
     /** The canonical encoding of a state (a snapshot payload). */
@@ -152,7 +159,7 @@ public final class KinboxCodec {
             String type = p.getText();
             Class<?> target = snapshot ? Snapshot.class : eventTypes.get(type);
             if (snapshot != SNAPSHOT_TYPE.equals(type) || target == null) throw new DecodingException("unknown type '" + clip(type) + "'");
-            int current = snapshot ? SNAPSHOT_VERSION : EVENT_VERSION;
+            int current = snapshot ? SNAPSHOT_VERSION : eventVersion;
             if (version < 1 || version > current) throw new DecodingException("unsupported schema version " + version + " of " + type);
             p.nextToken();
             Object body;
