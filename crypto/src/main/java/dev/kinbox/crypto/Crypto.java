@@ -35,6 +35,7 @@ public final class Crypto {
     private final SetupMessages setupMessages;
     private final Rewrap rewrap;
     private final Pairing pairing;
+    private final Signatures signatures;
 
     public Crypto(Clock clock, SecureRandom random) {
         this.clock = clock;
@@ -45,6 +46,7 @@ public final class Crypto {
         this.setupMessages = new SetupMessages(this);
         this.rewrap = new Rewrap(this);
         this.pairing = new Pairing(this);
+        this.signatures = new Signatures(api);
     }
 
     /** System clock and a fresh strong RNG. */
@@ -171,6 +173,17 @@ public final class Crypto {
     public byte[] rewrap(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> newRecipients, boolean armor)
             throws CryptoException {
         return rewrap.rewrap(message, keys, newRecipients, armor);
+    }
+
+    /** Detached signature over {@code data} by every signer. */
+    public byte[] signDetached(byte[] data, List<OpenPGPKey> signers, boolean armor) throws CryptoException {
+        return signatures.sign(data, signers, armor);
+    }
+
+    /** The signatures in {@code signatures} that verify over {@code data} against {@code certs} (may be empty). */
+    public List<Verification> verifyDetached(byte[] data, byte[] signatures, List<OpenPGPCertificate> certs)
+            throws CryptoException {
+        return this.signatures.verify(data, signatures, certs);
     }
 
     /** Throws {@link CryptoException.BadSignature} unless {@code signer} is among the verified signers. */

@@ -106,6 +106,7 @@ final class Messages {
         }
         OpenPGPMessageInputStream.Result r = in.getResult();
         List<String> ok = new ArrayList<>();
+        List<Verification> details = new ArrayList<>();
         int bad = 0;
         for (OpenPGPSignature.OpenPGPDocumentSignature s : r.getSignatures()) {
             boolean valid;
@@ -117,6 +118,8 @@ final class Messages {
             if (valid && s.getIssuerCertificate() != null) {
                 String fp = Keys.fingerprint(s.getIssuerCertificate());
                 if (!ok.contains(fp)) ok.add(fp);
+                details.add(new Verification(s.getCreationTime().toInstant(),
+                        Keys.fingerprint(s.getIssuer().getPGPPublicKey()), fp));
             } else {
                 bad++;
             }
@@ -125,7 +128,11 @@ final class Messages {
         MessageEncryptionMechanism m = r.getEncryptionMethod();
         int v = m != null && m.getMode() == EncryptedDataPacketType.SEIPDv2 ? 2 : 1;
         if (m == null || !m.isEncrypted()) v = 0;
-        return new Decrypted(plain, with, ok, bad, v);
+        String sk = null;
+        if (v > 0 && r.getSessionKey() != null) {
+            sk = r.getSessionKey().getAlgorithm() + ":" + Hex.upper(r.getSessionKey().getKey());
+        }
+        return new Decrypted(plain, with, ok, bad, v, details, sk);
     }
 
     private static CryptoException classify(PGPException e, boolean passwords) {

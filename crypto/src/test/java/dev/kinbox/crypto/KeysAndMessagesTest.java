@@ -133,4 +133,27 @@ class KeysAndMessagesTest {
         assertThrows(CryptoException.Malformed.class, () -> CRYPTO.readKey("nope".getBytes()));
         assertThrows(CryptoException.Malformed.class, () -> CRYPTO.readCertificate(new byte[0]));
     }
+
+    @Test
+    void detachedSignature_verifiesOnlyOverSameDataWithSignersCert() throws Exception {
+        byte[] data = "detached".getBytes(StandardCharsets.UTF_8);
+        byte[] sig = CRYPTO.signDetached(data, List.of(TestKeys.ALICE), true);
+        List<Verification> v = CRYPTO.verifyDetached(data, sig, List.of(TestKeys.ALICE.toCertificate()));
+        assertEquals(1, v.size());
+        assertEquals(Crypto.fingerprint(TestKeys.ALICE), v.get(0).primaryFingerprint());
+        assertTrue(CRYPTO.verifyDetached("other".getBytes(), sig, List.of(TestKeys.ALICE.toCertificate())).isEmpty());
+        assertTrue(CRYPTO.verifyDetached(data, sig, List.of(TestKeys.BOB.toCertificate())).isEmpty());
+        assertThrows(CryptoException.Malformed.class, () -> CRYPTO.verifyDetached(data, "junk".getBytes(), List.of()));
+    }
+
+    @Test
+    void decrypt_reportsSessionKey_andDecryptsWithItAlone() throws Exception {
+        byte[] ct = CRYPTO.encryptAndSign("sk".getBytes(), List.of(TestKeys.BOB.toCertificate()), List.of(), false);
+        Decrypted d = CRYPTO.decryptAndVerify(ct, List.of(TestKeys.BOB), List.of());
+        assertTrue(d.sessionKey().matches("9:[0-9A-F]{64}"), "AES-256 session key");
+        assertFalse(d.toString().contains(d.sessionKey().substring(2)));
+        Decrypted again = CRYPTO.decrypt(ct, List.of(), List.of(), List.of(),
+                org.bouncycastle.openpgp.PGPSessionKey.fromAsciiRepresentation(d.sessionKey()));
+        assertArrayEquals("sk".getBytes(), again.plaintext());
+    }
 }
