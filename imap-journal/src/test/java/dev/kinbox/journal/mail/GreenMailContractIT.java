@@ -21,6 +21,16 @@ class GreenMailContractIT extends MailStoreContract {
         Thread.sleep(1100);
     }
 
+    @org.junit.jupiter.api.Test
+    void imapUrlSpec_opensAStoreOnTheSameAccount() {
+        var account = server.addUser("contract");
+        var env = java.util.Map.of(Secret.ENV_PASSWORD, account.password().reveal());
+        try (MailStores.Running r = MailStores.open("imap://contract@127.0.0.1:" + server.port(), env)) {
+            String f = freshFolder();
+            org.junit.jupiter.api.Assertions.assertTrue(r.store().listFolders().contains(f));
+        }
+    }
+
     @AfterAll void stop() {
         if (store != null) store.close();
         if (server != null) server.close();
