@@ -1,0 +1,8 @@
+package dev.kinbox.persistence.store;
+
+class InMemoryLocalLogTest extends LocalLogContract {
+    @Override
+    protected LocalLog newLog() {
+        return new InMemoryLocalLog();
+    }
+}
