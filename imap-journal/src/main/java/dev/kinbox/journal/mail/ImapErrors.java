@@ -28,6 +28,9 @@ final class ImapErrors {
             return new MailStoreException.ProtocolViolation(op + ": server announced an oversized literal", t);
         }
         if (deadlinePassed) return new MailStoreException.Timeout(op + ": operation deadline passed", t);
+        if (hasCause(t, javax.net.ssl.SSLException.class)) {
+            return new MailStoreException.ConnectionLost(op + ": TLS handshake failed (certificate not trusted or name mismatch?)", t);
+        }
         if (hasCause(t, SocketTimeoutException.class) || (hasCause(t, InterruptedIOException.class) && !hasCause(t, ConnectException.class))) {
             return new MailStoreException.Timeout(op + ": no answer within the timeout", t);
         }
