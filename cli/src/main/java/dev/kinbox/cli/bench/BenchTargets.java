@@ -11,6 +11,7 @@ final class BenchTargets {
     static List<BenchTarget> all() {
         List<BenchTarget> targets = new ArrayList<>();
         targets.add(new MailstoreBench());
+        targets.add(new CryptoBench());
         targets.add(new CrdtBench());
         return targets;
     }
