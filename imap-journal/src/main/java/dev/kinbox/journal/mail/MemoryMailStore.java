@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-process {@link MailStore} with IMAP semantics: per-folder UIDs strictly increase and are
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * and a hostile provider. Time and randomness are injected for reproducible simulations.
  */
 public final class MemoryMailStore implements MailStore {
-    private static final Logger log = LoggerFactory.getLogger(MemoryMailStore.class);
     private static final Set<Capability> CAPS =
             Collections.unmodifiableSet(EnumSet.of(Capability.IDLE, Capability.UIDPLUS, Capability.MULTIAPPEND, Capability.CONDSTORE));
     static final int MAX_MESSAGE_BYTES = 32 << 20;
@@ -195,7 +192,7 @@ public final class MemoryMailStore implements MailStore {
         String name = Requests.folder(folder);
         enter();
         synchronized (this) {
-            MemoryWatch w = new MemoryWatch(name, listener, folder(name).uidValidity);
+            MemoryWatch w = new MemoryWatch(name, listener, folder(name).uidValidity, events, watches::remove);
             watches.add(w);
             return w;
         }
@@ -249,7 +246,7 @@ public final class MemoryMailStore implements MailStore {
 
     private List<MemoryWatch> watchesOf(String folder) {
         List<MemoryWatch> out = new ArrayList<>();
-        for (MemoryWatch w : watches) if (w.folder.equals(folder)) out.add(w);
+        for (MemoryWatch w : watches) if (w.folder().equals(folder)) out.add(w);
         return out;
     }
 
@@ -258,7 +255,7 @@ public final class MemoryMailStore implements MailStore {
     }
 
     void reconnectWatches() {
-        for (MemoryWatch w : watches) w.post(new FolderEvent.Reconnected(w.folder, 1));
+        for (MemoryWatch w : watches) w.post(new FolderEvent.Reconnected(w.folder(), 1));
     }
 
     synchronized void hostileResetUidValidity(String name) {
@@ -314,51 +311,6 @@ public final class MemoryMailStore implements MailStore {
             long uid = uidNext++;
             messages.put(uid, new Stored(uid, raw.clone(), flags, ++modSeq));
             return uid;
-        }
-    }
-
-    private final class MemoryWatch implements Watch {
-        final String folder;
-        final Consumer<FolderEvent> listener;
-        long knownUidValidity;
-        volatile boolean stopped;
-
-        MemoryWatch(String folder, Consumer<FolderEvent> listener, long uidValidity) {
-            this.folder = folder;
-            this.listener = listener;
-            this.knownUidValidity = uidValidity;
-        }
-
-        /** Called under the store lock when the folder (re)appears or is renumbered. */
-        void found(long uidValidity) {
-            if (uidValidity != knownUidValidity) {
-                post(new FolderEvent.UidValidityChanged(folder, knownUidValidity, uidValidity));
-                knownUidValidity = uidValidity;
-            }
-        }
-
-        void post(FolderEvent e) {
-            if (stopped) return;
-            try {
-                events.execute(() -> {
-                    if (stopped) return;
-                    try {
-                        listener.accept(e);
-                    } catch (RuntimeException ex) {
-                        log.warn("watch listener for {} threw on {}", folder, e, ex);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
-                // store closed: watches are over
-            }
-        }
-
-        @Override public String folder() { return folder; }
-        @Override public String mode() { return "memory"; }
-
-        @Override public void close() {
-            stopped = true;
-            watches.remove(this);
         }
     }
 }
