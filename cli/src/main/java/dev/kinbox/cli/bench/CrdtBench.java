@@ -43,8 +43,10 @@ public final class CrdtBench implements BenchTarget {
         KinboxCodec codec = new KinboxCodec();
         ctx.progress().println("crdt: building a state with " + peers + " peers");
         long[] seq = new long[DEVICES.length];
+        long heap0 = usedHeapAfterGc();
         AccountState base = AccountState.EMPTY;
         for (int i = 0; i < peers; i++) base = base.apply(autocrypt(r, 0, ++seq[0], i, 1_000));
+        double heapPerPeer = (double) (usedHeapAfterGc() - heap0) / peers;
         List<AccountEvent> deltas = new ArrayList<>(joins);
         for (int i = 0; i < joins; i++) {
             int d = 1 + r.nextInt(2);
@@ -85,6 +87,7 @@ public final class CrdtBench implements BenchTarget {
             return (double) snapshot.length * reps / 1e6 / ((System.nanoTime() - t0) / 1e9);
         })));
         b.put("bytes_per_peer", Stats.round((double) (codec.encode(start).length - codec.encode(AccountState.EMPTY).length) / peers));
+        b.put("heap_bytes_per_peer", Stats.round(heapPerPeer));
         b.put("snapshot_bytes", snapshot.length);
 
         List<byte[]> payloads = new ArrayList<>();
@@ -118,6 +121,12 @@ public final class CrdtBench implements BenchTarget {
         });
         ctx.progress().println("crdt: leveldb " + (nativeLib[0] ? "native (leveldbjni)" : "pure-Java port"));
         return v;
+    }
+
+    // Rough: the retained heap of the state is the difference of two post-GC readings.
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     interface Run {
