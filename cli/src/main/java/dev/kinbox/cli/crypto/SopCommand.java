@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * SOP test harness can compare Kinbox with other implementations. Key verbs live here, message
  * verbs in {@link SopMessageVerbs}.
  */
-@Command(name = "sop", mixinStandardHelpOptions = true,
+@Command(name = "sop", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 69, // UNSUPPORTED_SUBCOMMAND
         description = "Stateless OpenPGP (SOP) command-line interface.",
         subcommands = {SopCommand.Version.class, SopCommand.GenerateKey.class, SopCommand.ExtractCert.class,
                 SopCommand.Armor.class, SopCommand.Dearmor.class, SopMessageVerbs.Sign.class,
@@ -42,7 +42,7 @@ public final class SopCommand implements Runnable {
         return Crypto.standard();
     }
 
-    @Command(name = "version", description = "Print the implementation's name and version.")
+    @Command(name = "version", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Print the implementation's name and version.")
     static final class Version implements Callable<Integer> {
         @Option(names = "--backend", description = "Name the OpenPGP library underneath.") boolean backend;
         @Option(names = "--extended", description = "Print extended version information.") boolean extended;
@@ -58,7 +58,7 @@ public final class SopCommand implements Runnable {
         }
     }
 
-    @Command(name = "generate-key", description = "Generate an Autocrypt-shaped secret key (Ed25519 + X25519, v4).")
+    @Command(name = "generate-key", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Generate an Autocrypt-shaped secret key (Ed25519 + X25519, v4).")
     static final class GenerateKey implements Callable<Integer> {
         @Option(names = "--no-armor") boolean noArmor;
         @Option(names = "--with-key-password") String keyPassword;
@@ -79,7 +79,7 @@ public final class SopCommand implements Runnable {
         }
     }
 
-    @Command(name = "extract-cert", description = "Read a secret key on stdin, print its certificate.")
+    @Command(name = "extract-cert", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Read a secret key on stdin, print its certificate.")
     static final class ExtractCert implements Callable<Integer> {
         @Option(names = "--no-armor") boolean noArmor;
 
@@ -93,7 +93,7 @@ public final class SopCommand implements Runnable {
         }
     }
 
-    @Command(name = "armor", description = "ASCII-armor binary OpenPGP data from stdin.")
+    @Command(name = "armor", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "ASCII-armor binary OpenPGP data from stdin.")
     static final class Armor implements Callable<Integer> {
         @Option(names = "--label", hidden = true) String label;
 
@@ -111,7 +111,7 @@ public final class SopCommand implements Runnable {
         }
     }
 
-    @Command(name = "dearmor", description = "Remove ASCII armor from stdin.")
+    @Command(name = "dearmor", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Remove ASCII armor from stdin.")
     static final class Dearmor implements Callable<Integer> {
         @Override
         public Integer call() {

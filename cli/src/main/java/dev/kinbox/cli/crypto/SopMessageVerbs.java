@@ -35,17 +35,18 @@ final class SopMessageVerbs {
         if (as != null && !as.equals("binary")) throw new SopIo.SopError(SopIo.UNSUPPORTED_OPTION, "only --as=binary is supported");
     }
 
-    @Command(name = "sign", description = "Make a detached signature of stdin.")
+    @Command(name = "sign", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Make a detached signature of stdin.")
     static final class Sign implements Callable<Integer> {
         @Option(names = "--no-armor") boolean noArmor;
         @Option(names = "--as") String as;
         @Option(names = "--with-key-password") List<String> keyPasswords = new ArrayList<>();
         @Option(names = "--micalg-out") String micalgOut;
-        @Parameters(arity = "1..*", paramLabel = "KEYS") List<String> keys = new ArrayList<>();
+        @Parameters(arity = "0..*", paramLabel = "KEYS") List<String> keys = new ArrayList<>();
 
         @Override
         public Integer call() {
             return run("sign", () -> {
+                if (keys.isEmpty()) throw new SopIo.SopError(SopIo.MISSING_ARG, "no KEYS");
                 checkAs(as);
                 Crypto c = SopCommand.crypto();
                 byte[] sig = c.signDetached(SopIo.stdin(), SopIo.keys(c, keys), !noArmor);
@@ -56,16 +57,18 @@ final class SopMessageVerbs {
         }
     }
 
-    @Command(name = "verify", description = "Verify detached signatures over stdin.")
+    @Command(name = "verify", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Verify detached signatures over stdin.")
     static final class Verify implements Callable<Integer> {
         @Option(names = "--not-before") String notBefore;
         @Option(names = "--not-after") String notAfter;
-        @Parameters(index = "0", paramLabel = "SIGNATURES") String signatures;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "CERTS") List<String> certs = new ArrayList<>();
+        @Parameters(arity = "0..*", paramLabel = "SIGNATURES CERTS") List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() {
             return run("verify", () -> {
+                if (args.size() < 2) throw new SopIo.SopError(SopIo.MISSING_ARG, "need SIGNATURES and at least one CERT");
+                String signatures = args.get(0);
+                List<String> certs = args.subList(1, args.size());
                 Crypto c = SopCommand.crypto();
                 List<Verification> vs = c.verifyDetached(SopIo.stdin(), SopIo.indirect(signatures), SopIo.certs(c, certs));
                 vs = window(vs, notBefore, notAfter);
@@ -92,7 +95,7 @@ final class SopMessageVerbs {
         }
     }
 
-    @Command(name = "encrypt", description = "Encrypt stdin to certificates and/or passwords, optionally signing.")
+    @Command(name = "encrypt", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Encrypt stdin to certificates and/or passwords, optionally signing.")
     static final class Encrypt implements Callable<Integer> {
         @Option(names = "--no-armor") boolean noArmor;
         @Option(names = "--as") String as;
@@ -117,7 +120,7 @@ final class SopMessageVerbs {
         }
     }
 
-    @Command(name = "decrypt", description = "Decrypt stdin with keys, passwords or a session key; optionally verify.")
+    @Command(name = "decrypt", exitCodeOnInvalidInput = SopIo.UNSUPPORTED_OPTION, description = "Decrypt stdin with keys, passwords or a session key; optionally verify.")
     static final class Decrypt implements Callable<Integer> {
         @Option(names = "--session-key-out") String sessionKeyOut;
         @Option(names = "--with-session-key") List<String> sessionKeys = new ArrayList<>();

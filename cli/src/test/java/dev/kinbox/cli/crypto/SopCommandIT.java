@@ -100,6 +100,10 @@ class SopCommandIT {
         assertEquals(41, Cli.run("junk".getBytes(), "sop", "extract-cert").exit());
         assertEquals(61, Cli.run(TEXT, "sop", "sign", dir.resolve("missing.key").toString()).exit());
         assertEquals(37, Cli.run(null, "sop", "generate-key", "--with-key-password", "x", "<a@b>").exit());
+        assertEquals(37, Cli.run(null, "sop", "generate-key", "--no-such-option").exit());
+        assertEquals(69, Cli.run(null, "sop", "no-such-verb").exit());
+        assertEquals(19, Cli.run(TEXT, "sop", "sign").exit());
+        assertEquals(19, Cli.run(TEXT, "sop", "verify", "only-one-arg").exit());
     }
 
     @Test
