@@ -209,4 +209,22 @@ class AutocryptTest {
         assertTrue(r.header().isEmpty());
         assertFalse(r.errors().isEmpty());
     }
+
+    @Test
+    void parseMail_multipartReport_ignoresAutocryptHeader() throws Exception {
+        String m = "From: " + ALICE + "\r\nAutocrypt: " + header(TestKeys.ALICE, ALICE, true)
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+                + "--B\r\nContent-Type: text/plain\r\n\r\nbounced\r\n--B--\r\n";
+        AutocryptMail r = AC.parseMail(m.getBytes(StandardCharsets.US_ASCII), NOW);
+        assertTrue(r.header().isEmpty());
+        assertTrue(r.errors().get(0).contains("multipart/report"), r.errors().toString());
+    }
+
+    @Test
+    void parseMail_fromWithSeveralAddresses_hasNoHeader() throws Exception {
+        byte[] m = mail(ALICE + ", bob@kin.example", null, header(TestKeys.ALICE, ALICE, true));
+        AutocryptMail r = AC.parseMail(m, NOW);
+        assertTrue(r.header().isEmpty());
+        assertNull(r.from());
+    }
 }

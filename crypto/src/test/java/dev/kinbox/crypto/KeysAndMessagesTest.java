@@ -156,4 +156,23 @@ class KeysAndMessagesTest {
                 org.bouncycastle.openpgp.PGPSessionKey.fromAsciiRepresentation(d.sessionKey()));
         assertArrayEquals("sk".getBytes(), again.plaintext());
     }
+
+    @Test
+    void decrypt_hiddenRecipient_triesEveryKeyWeHold() throws Exception {
+        var g = CRYPTO.api().signAndOrEncryptMessage().setArmored(false);
+        g.setPublicKeyBasedEncryptionNegotiator(Messages.negotiator(List.of(TestKeys.BOB.toCertificate())));
+        g.addEncryptionCertificate(TestKeys.BOB.toCertificate(), true); // wildcard key id
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var os = g.open(bytes)) {
+            os.write("hidden".getBytes());
+        }
+        byte[] ct = bytes.toByteArray();
+        var pkesk = Rewrap.split(ct).pkesks().get(0);
+        assertEquals(0L, pkesk.getKeyID(), "recipient key id must be the wildcard");
+        Decrypted d = CRYPTO.decryptAndVerify(ct, List.of(TestKeys.ALICE, TestKeys.CAROL, TestKeys.BOB), List.of());
+        assertArrayEquals("hidden".getBytes(), d.plaintext());
+        assertEquals(Crypto.fingerprint(TestKeys.BOB), d.decryptedWith());
+        assertThrows(CryptoException.NoMatchingKey.class,
+                () -> CRYPTO.decryptAndVerify(ct, List.of(TestKeys.ALICE, TestKeys.CAROL), List.of()));
+    }
 }
