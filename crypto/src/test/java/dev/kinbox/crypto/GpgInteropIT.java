@@ -112,5 +112,9 @@ class GpgInteropIT {
         byte[] out = CRYPTO.rewrap(in, List.of(TestKeys.ALICE), List.of(ivy, TestKeys.BOB.toCertificate()), false);
         assertArrayEquals(RewrapTest.payload(in), RewrapTest.payload(out));
         assertArrayEquals(TEXT, gpg(out, "--pinentry-mode", "loopback", "--passphrase", "", "--decrypt"));
+        // and for the other new recipient alone: drop ivy's key, give gpg bob's
+        gpg(null, "--delete-secret-and-public-keys", Crypto.fingerprint(ivy));
+        importKey(TestKeys.BOB);
+        assertArrayEquals(TEXT, gpg(out, "--decrypt"));
     }
 }
