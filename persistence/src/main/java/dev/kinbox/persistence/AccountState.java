@@ -1,9 +1,9 @@
 package dev.kinbox.persistence;
 
-import dev.kinbox.persistence.Keys.ContactAddress;
-import dev.kinbox.persistence.Keys.ContactFields;
-import dev.kinbox.persistence.Keys.MailingList;
-import dev.kinbox.persistence.Keys.PeerFingerprint;
+import dev.kinbox.persistence.StateValues.ContactAddress;
+import dev.kinbox.persistence.StateValues.ContactFields;
+import dev.kinbox.persistence.StateValues.MailingList;
+import dev.kinbox.persistence.StateValues.PeerFingerprint;
 import dev.kinbox.persistence.crdt.CausalContext;
 import dev.kinbox.persistence.crdt.GMap;
 import dev.kinbox.persistence.crdt.Lattice;

@@ -24,12 +24,12 @@ final class Events {
         if (id == null || id.isEmpty() || id.length() > 128) {
             throw new IllegalArgumentException("contact id must be 1..128 characters");
         }
-        return id;
+        return Ids.requireWellFormed("contact id", id);
     }
 
     static String requireKey(String what, String key) {
         if (key == null || key.isEmpty() || key.length() > 256) throw new IllegalArgumentException(what + " must be 1..256 characters");
-        return key;
+        return Ids.requireWellFormed(what, key);
     }
 
     /** Sorted, deduplicated, bounded copy; canonical so that encodings are deterministic. */

@@ -3,7 +3,11 @@ package dev.kinbox.persistence;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.kinbox.persistence.crdt.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -82,6 +86,7 @@ public final class KinboxCodec {
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .addModule(new SimpleModule("kinbox-text").addDeserializer(String.class, new WellFormedText()))
                 .build();
         collect(AccountEvent.class);
         for (Migration m : steps) {
@@ -131,7 +136,12 @@ public final class KinboxCodec {
 
     /** Decodes a snapshot payload, migrating older schema versions. */
     public AccountState decodeState(byte[] bytes) {
-        return read(bytes, limits.maxSnapshotBytes(), true, Snapshot.class).toState();
+        Snapshot body = read(bytes, limits.maxSnapshotBytes(), true, Snapshot.class);
+        try {
+            return body.toState();
+        } catch (RuntimeException e) {
+            throw new DecodingException("not a valid snapshot: " + clip(e.getMessage()), e);
+        }
     }
 
     private byte[] write(int version, String type, Object body) {
@@ -183,6 +193,19 @@ public final class KinboxCodec {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new DecodingException("not a valid Kinbox payload: " + clip(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    // CBOR text may decode to lone surrogates, which no encoder can write back: refuse them here.
+    private static final class WellFormedText extends StdScalarDeserializer<String> {
+        WellFormedText() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) return (String) ctxt.handleUnexpectedToken(String.class, p);
+            return Ids.requireWellFormed("text", p.getText());
         }
     }
 

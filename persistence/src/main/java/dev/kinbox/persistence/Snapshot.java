@@ -1,9 +1,9 @@
 package dev.kinbox.persistence;
 
-import dev.kinbox.persistence.Keys.ContactAddress;
-import dev.kinbox.persistence.Keys.ContactFields;
-import dev.kinbox.persistence.Keys.MailingList;
-import dev.kinbox.persistence.Keys.PeerFingerprint;
+import dev.kinbox.persistence.StateValues.ContactAddress;
+import dev.kinbox.persistence.StateValues.ContactFields;
+import dev.kinbox.persistence.StateValues.MailingList;
+import dev.kinbox.persistence.StateValues.PeerFingerprint;
 import dev.kinbox.persistence.crdt.CausalContext;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.crdt.LwwRegister;
@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import dev.kinbox.persistence.crdt.Ids;
 import org.pcollections.HashTreePMap;
 import org.pcollections.HashTreePSet;
 import org.pcollections.PMap;
@@ -55,10 +57,28 @@ record Snapshot(List<Vv> vv, List<Dot> cloud, List<Entry<DeviceRecord>> devices,
         PMap<String, ContactFields> cf = HashTreePMap.empty();
         for (Fields f : list(contactFields)) {
             if (cf.containsKey(f.k)) throw dup("contact", f.k);
-            cf = cf.plus(f.k, new ContactFields(map(f.f)));
+            cf = cf.plus(Events.requireContactId(f.k), new ContactFields(map(f.f, k -> Events.requireKey("field", k))));
         }
-        return new AccountState(CausalContext.of(v, list(cloud)), map(devices), map(keys), map(peers), set(verified),
-                new ORMap<>(set(contacts), cf), set(contactAddresses), map(settings), map(lists), map(policies));
+        CausalContext cc = CausalContext.of(v, list(cloud));
+        AccountState s = new AccountState(cc, map(devices, Ids::requireDeviceId), map(keys, Ids::requireFingerprint),
+                map(peers, Snapshot::canonical), set(verified), new ORMap<>(set(contacts), cf), set(contactAddresses),
+                map(settings, k -> Events.requireKey("setting key", k)), map(lists, Snapshot::canonical),
+                map(policies, k -> {
+                    if (!Events.domain(k).equals(k)) throw new IllegalArgumentException("domain not canonical");
+                    return k;
+                }));
+        for (String c : s.contacts().keys().elements()) Events.requireContactId(c);
+        covered(cc, s.verified());
+        covered(cc, s.contacts().keys());
+        covered(cc, s.contactAddresses());
+        return s;
+    }
+
+    // A dot in a set that the context has not seen would make joins keep what a remove observed.
+    private static void covered(CausalContext cc, ORSet<?> set) {
+        for (PSet<Dot> dots : set.entries().values()) {
+            for (Dot d : dots) if (!cc.contains(d)) throw new IllegalArgumentException("dot " + d + " outside the causal context");
+        }
     }
 
     private static <T> List<T> list(List<T> l) {
@@ -70,10 +90,16 @@ record Snapshot(List<Vv> vv, List<Dot> cloud, List<Entry<DeviceRecord>> devices,
         return new IllegalArgumentException("duplicate " + what + " entry " + key);
     }
 
-    private static <V> PMap<String, V> map(List<Entry<V>> l) {
+    private static String canonical(String address) {
+        if (!Ids.canonicalAddress(address).equals(address)) throw new IllegalArgumentException("address not canonical");
+        return address;
+    }
+
+    private static <V> PMap<String, V> map(List<Entry<V>> l, UnaryOperator<String> checkKey) {
         Map<String, V> m = new HashMap<>();
         for (Entry<V> e : list(l)) {
             if (e == null || e.k == null || e.v == null) throw new IllegalArgumentException("incomplete entry");
+            checkKey.apply(e.k);
             if (m.put(e.k, e.v) != null) throw dup("map", e.k);
         }
         return HashTreePMap.from(m);

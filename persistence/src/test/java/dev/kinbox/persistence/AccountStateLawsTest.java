@@ -26,7 +26,7 @@ class AccountStateLawsTest {
         return s;
     }
 
-    @Property(tries = 60)
+    @Property(tries = 250)
     void join_isCommutativeAssociativeAndIdempotent(@ForAll long seed, @ForAll @IntRange(min = 2, max = 4) int devices) {
         Random r = new Random(seed);
         List<AccountEvent> history = Histories.generate(r, devices, 60);
@@ -38,7 +38,7 @@ class AccountStateLawsTest {
         assertArrayEquals(CODEC.digest(a.join(b).join(c)), CODEC.digest(c.join(a).join(b)));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 250)
     void anyDeliveryOrderWithDuplicates_givesTheSameState(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int devices) {
         Random r = new Random(seed);
         List<AccountEvent> history = Histories.generate(r, devices, 80);
@@ -51,7 +51,7 @@ class AccountStateLawsTest {
         assertArrayEquals(CODEC.digest(inOrder), CODEC.digest(other));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 150)
     void snapshotOfPrefixPlusRest_givesTheSameState(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int devices) {
         Random r = new Random(seed);
         List<AccountEvent> history = Histories.generate(r, devices, 80);
@@ -70,7 +70,7 @@ class AccountStateLawsTest {
         assertArrayEquals(CODEC.digest(whole), CODEC.digest(merged));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 250)
     void apply_equalsJoinWithTheEventsDelta(@ForAll long seed) {
         Random r = new Random(seed);
         List<AccountEvent> history = Histories.generate(r, 3, 60);
@@ -81,7 +81,7 @@ class AccountStateLawsTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 250)
     void retiredDevicesAndRevokedKeys_stayThatWayUnderAnyMerge(@ForAll long seed) {
         Random r = new Random(seed);
         List<AccountEvent> history = Histories.generate(r, 3, 60);

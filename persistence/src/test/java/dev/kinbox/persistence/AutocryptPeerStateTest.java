@@ -88,7 +88,7 @@ class AutocryptPeerStateTest {
         return out;
     }
 
-    @Property(tries = 200)
+    @Property(tries = 1000)
     void peerState_fedInAnyOrder_equalsLevel1FedInDateOrder(@ForAll long seed, @ForAll @IntRange(min = 1, max = 25) int n) {
         Random r = new Random(seed);
         List<Mail> mails = mails(r, n);
@@ -120,7 +120,7 @@ class AutocryptPeerStateTest {
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 500)
     void peerState_isOrderIndependent(@ForAll long seed, @ForAll @IntRange(min = 1, max = 25) int n) {
         Random r = new Random(seed);
         List<AccountEvent> events = events(r, mails(r, n));

@@ -25,7 +25,7 @@ class KinboxCodecTest {
         for (AccountEvent e : Samples.all()) assertEquals(e, CODEC.decodeEvent(CODEC.encode(e)));
     }
 
-    @Property(tries = 30)
+    @Property(tries = 100)
     void states_roundTrip_andEqualStatesHaveEqualBytes(@ForAll long seed) {
         Random r = new Random(seed);
         List<AccountEvent> h = Histories.generate(r, 3, 60);
@@ -104,12 +104,12 @@ class KinboxCodecTest {
         assertTrue(assertThrows(DecodingException.class, () -> futureWithoutStep.decodeEvent(old)).getMessage().contains("no migration"));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 5000)
     void randomBytes_neverThrowAnythingButDecodingException(@ForAll @Size(max = 300) byte[] junk) {
         decodeExpectingOnlyTypedErrors(junk);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 5000)
     void mutatedAndTruncatedPayloads_neverThrowAnythingButDecodingException(@ForAll long seed) {
         Random r = new Random(seed);
         List<AccountEvent> all = Samples.all();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.persistence.ContactEvent.ContactCreated;
 import dev.kinbox.persistence.ContactEvent.ContactFieldChanged;
 import dev.kinbox.persistence.ContactEvent.ContactRemoved;
-import dev.kinbox.persistence.Keys.PeerFingerprint;
+import dev.kinbox.persistence.StateValues.PeerFingerprint;
 import dev.kinbox.persistence.PeerEvent.PeerKeyVerified;
 import dev.kinbox.persistence.PeerEvent.PeerVerificationWithdrawn;
 import dev.kinbox.persistence.crdt.Dot;

@@ -27,6 +27,19 @@ public final class Ids {
     public static String requireText(String what, String s) {
         if (s == null) throw new IllegalArgumentException(what + " is missing");
         if (s.length() > MAX_TEXT) throw new IllegalArgumentException(what + " longer than " + MAX_TEXT + " characters");
+        return requireWellFormed(what, s);
+    }
+
+    /** {@code s} if it is well-formed UTF-16 (no lone surrogates, which CBOR text cannot hold). */
+    public static String requireWellFormed(String what, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " holds a lone surrogate at " + i);
+            }
+        }
         return s;
     }
 

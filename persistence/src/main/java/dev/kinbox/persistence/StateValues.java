@@ -7,8 +7,8 @@ import java.util.Comparator;
 import org.pcollections.PMap;
 
 /** Small value types used as set elements and map values of {@link AccountState}. */
-public final class Keys {
-    private Keys() {}
+public final class StateValues {
+    private StateValues() {}
 
     /** A fingerprint the user verified for a peer address (element of the verified OR-set). */
     public record PeerFingerprint(String address, String fingerprint) implements Comparable<PeerFingerprint> {
