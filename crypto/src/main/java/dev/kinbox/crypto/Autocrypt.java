@@ -112,6 +112,15 @@ public final class Autocrypt {
         return gossipOf(MailParsing.parse(inner), MailParsing.recipients(outer), errors);
     }
 
+    /**
+     * Decrypts (and verifies against {@code verifiers}) the OpenPGP part of a PGP/MIME
+     * ({@code multipart/encrypted}) mail; the plaintext is the inner MIME entity.
+     */
+    public Decrypted decryptMail(byte[] raw, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers)
+            throws CryptoException {
+        return crypto.decryptAndVerify(encryptedPayload(MailParsing.parse(raw)), keys, verifiers);
+    }
+
     /** Gossip headers of an already decrypted root part, restricted to {@code recipients}. */
     public List<AutocryptHeader> gossipOf(Part decryptedRoot, Collection<String> recipients, List<String> errors)
             throws CryptoException {

@@ -46,4 +46,28 @@ class AutocryptVectorsTest {
         assertThrows(CryptoException.NoMatchingKey.class, () -> CRYPTO.autocrypt()
                 .readGossip(Vectors.read("example-gossip.eml"), List.of(TestKeys.ALICE), new ArrayList<>()));
     }
+
+    static String normalized(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n").strip();
+    }
+
+    @Test
+    void exampleGossip_decryptsToTheSpecsCleartext() throws Exception {
+        OpenPGPKey bob = CRYPTO.readKey(Vectors.read("bob@autocrypt.example.sec.asc"));
+        Decrypted d = CRYPTO.autocrypt().decryptMail(Vectors.read("example-gossip.eml"), List.of(bob), List.of());
+        assertEquals(normalized(Vectors.read("example-gossip-cleartext.eml")), normalized(d.plaintext()));
+        assertEquals(Crypto.fingerprint(bob), d.decryptedWith());
+    }
+
+    @Test
+    void exampleDraft_decryptsWithAlicesKey_toTheSpecsCleartext_withGossipForBob() throws Exception {
+        OpenPGPKey alice = CRYPTO.readKey(Vectors.read("alice@autocrypt.example.sec.asc"));
+        byte[] draft = Vectors.read("example-draft.eml");
+        Decrypted d = CRYPTO.autocrypt().decryptMail(draft, List.of(alice), List.of());
+        assertEquals(normalized(Vectors.read("example-draft-cleartext.eml")), normalized(d.plaintext()));
+        List<String> errors = new ArrayList<>();
+        List<AutocryptHeader> g = CRYPTO.autocrypt().readGossip(draft, List.of(alice), errors);
+        assertEquals(List.of("bob@autocrypt.example"), g.stream().map(AutocryptHeader::addr).toList());
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
 }
