@@ -21,6 +21,8 @@ public final class CrashChild {
                 List<LogEntry> batch = new ArrayList<>(100);
                 for (long s = from; s < from + 100; s++) batch.add(new LogEntry(s, payload(s)));
                 long last = from + 99;
+                System.out.println("begin " + last);
+                System.out.flush();
                 log.append("pid", batch, Optional.of(new ReplicationCursor("source", 1, last * 2, last)));
                 System.out.println("ok " + last);
                 System.out.flush();

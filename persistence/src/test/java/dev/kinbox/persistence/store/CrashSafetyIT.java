@@ -45,7 +45,11 @@ class CrashSafetyIT {
                     }
                 }
                 assertTrue(seen > 0, "child wrote nothing in round " + round);
-                Thread.sleep(r.nextInt(5)); // land somewhere inside the following batch
+                // kill just after the child announces its next batch: inside LevelDB's write or fsync
+                while (System.nanoTime() < deadline && (line = out.readLine()) != null && !line.startsWith("begin ")) {
+                    if (line.startsWith("ok ")) acknowledged = Long.parseLong(line.substring(3));
+                }
+                if (r.nextBoolean()) Thread.sleep(r.nextInt(3));
             } finally {
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
