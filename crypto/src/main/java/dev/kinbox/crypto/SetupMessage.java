@@ -17,7 +17,12 @@ public record SetupMessage(byte[] mail, String code) {
      * @param armoredKey   the decrypted payload exactly as it was inside the message
      * @param mutual       its {@code Autocrypt-Prefer-Encrypt: mutual} armor header was present
      */
-    public record Imported(OpenPGPKey key, String armoredKey, boolean mutual) {}
+    public record Imported(OpenPGPKey key, String armoredKey, boolean mutual) {
+        @Override
+        public String toString() {
+            return "Imported[" + Keys.fingerprint(key) + ", mutual=" + mutual + ", secret key hidden]";
+        }
+    }
 
     @Override
     public String toString() {

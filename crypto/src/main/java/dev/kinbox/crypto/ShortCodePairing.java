@@ -8,7 +8,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.agreement.ecjpake.ECJPAKEParticipant;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
@@ -19,7 +18,7 @@ import org.bouncycastle.util.BigIntegers;
  * One side of the short-code pairing: EC J-PAKE on P-256 (three rounds, the third being
  * BC's explicit key confirmation), then HKDF-SHA256 to an AES-256-GCM key that seals the
  * payload (the account key). Any failed step aborts the session for good: every later call
- * throws {@link dev.kinbox.crypto.CryptoException.PairingAborted}. Not thread-safe.
+ * throws {@link CryptoException.PairingAborted}. Not thread-safe.
  *
  * <p>Usage (both sides alike): {@code round1()} → send; {@code round2(peerRound1)} → send;
  * {@code round3(peerRound2)} → send; {@code confirm(peerRound3)}; then {@code seal}/{@code open}.
@@ -37,13 +36,13 @@ public final class ShortCodePairing {
     private boolean aborted;
 
     ShortCodePairing(String role, String code, byte[] sessionId, SecureRandom random)
-            throws dev.kinbox.crypto.CryptoException {
+            throws CryptoException {
         String digits = code == null ? "" : code.replaceAll("[\\s-]", "");
         if (digits.length() < MIN_DIGITS || !digits.chars().allMatch(Character::isDigit)) {
-            throw new dev.kinbox.crypto.CryptoException.WrongSecret("a pairing code has at least " + MIN_DIGITS + " digits");
+            throw new CryptoException.WrongSecret("a pairing code has at least " + MIN_DIGITS + " digits");
         }
         if (sessionId == null || sessionId.length != 16) {
-            throw new dev.kinbox.crypto.CryptoException.Malformed("session id must be 16 bytes");
+            throw new CryptoException.Malformed("session id must be 16 bytes");
         }
         this.random = random;
         this.sessionId = sessionId.clone();
@@ -51,12 +50,12 @@ public final class ShortCodePairing {
                 JpakeWire.CURVE, new SHA256Digest(), random);
     }
 
-    public byte[] round1() throws dev.kinbox.crypto.CryptoException {
+    public byte[] round1() throws CryptoException {
         live();
         return guard(() -> JpakeWire.round1(participant.createRound1PayloadToSend()));
     }
 
-    public byte[] round2(byte[] peerRound1) throws dev.kinbox.crypto.CryptoException {
+    public byte[] round2(byte[] peerRound1) throws CryptoException {
         live();
         return guard(() -> {
             participant.validateRound1PayloadReceived(JpakeWire.readRound1(peerRound1));
@@ -64,7 +63,7 @@ public final class ShortCodePairing {
         });
     }
 
-    public byte[] round3(byte[] peerRound2) throws dev.kinbox.crypto.CryptoException {
+    public byte[] round3(byte[] peerRound2) throws CryptoException {
         live();
         return guard(() -> {
             participant.validateRound2PayloadReceived(JpakeWire.readRound2(peerRound2));
@@ -74,7 +73,7 @@ public final class ShortCodePairing {
     }
 
     /** Checks the peer's key confirmation; only after this do seal/open work. */
-    public void confirm(byte[] peerRound3) throws dev.kinbox.crypto.CryptoException {
+    public void confirm(byte[] peerRound3) throws CryptoException {
         live();
         guard(() -> {
             participant.validateRound3PayloadReceived(JpakeWire.readRound3(peerRound3), keying);
@@ -90,7 +89,7 @@ public final class ShortCodePairing {
     }
 
     /** AES-256-GCM: {@code 'K' 'P' 1 4 nonce(12) ciphertext+tag}. */
-    public byte[] seal(byte[] plaintext) throws dev.kinbox.crypto.CryptoException {
+    public byte[] seal(byte[] plaintext) throws CryptoException {
         requireKey();
         byte[] nonce = new byte[12];
         random.nextBytes(nonce);
@@ -105,11 +104,11 @@ public final class ShortCodePairing {
             System.arraycopy(ct, 0, out, 16, ct.length);
             return out;
         } catch (GeneralSecurityException e) {
-            throw new dev.kinbox.crypto.CryptoException.Unsupported("AES-GCM unavailable: " + e.getMessage());
+            throw new CryptoException.Unsupported("AES-GCM unavailable: " + e.getMessage());
         }
     }
 
-    public byte[] open(byte[] sealed) throws dev.kinbox.crypto.CryptoException {
+    public byte[] open(byte[] sealed) throws CryptoException {
         requireKey();
         if (sealed == null || sealed.length < 16 + 16 || sealed.length > JpakeWire.MAX_MESSAGE
                 || !Arrays.equals(Arrays.copyOf(sealed, 4), header())) {
@@ -139,36 +138,36 @@ public final class ShortCodePairing {
         return new byte[] {'K', 'P', JpakeWire.VERSION, JpakeWire.PAYLOAD};
     }
 
-    private void requireKey() throws dev.kinbox.crypto.CryptoException {
+    private void requireKey() throws CryptoException {
         live();
         if (key == null) throw abortNow("key not confirmed yet");
     }
 
-    private void live() throws dev.kinbox.crypto.CryptoException.PairingAborted {
+    private void live() throws CryptoException.PairingAborted {
         if (aborted) throw JpakeWire.abort("session already failed");
     }
 
-    private dev.kinbox.crypto.CryptoException.PairingAborted abortNow(String why) {
+    private CryptoException.PairingAborted abortNow(String why) {
         aborted = true;
         key = null;
         return JpakeWire.abort(why);
     }
 
     private interface Step<T> {
-        T run() throws CryptoException, dev.kinbox.crypto.CryptoException;
+        T run() throws org.bouncycastle.crypto.CryptoException, CryptoException;
     }
 
-    private <T> T guard(Step<T> s) throws dev.kinbox.crypto.CryptoException {
+    private <T> T guard(Step<T> s) throws CryptoException {
         try {
             return s.run();
-        } catch (dev.kinbox.crypto.CryptoException.PairingAborted e) {
+        } catch (CryptoException.PairingAborted e) {
             aborted = true;
             key = null;
             throw e;
-        } catch (CryptoException | dev.kinbox.crypto.CryptoException | RuntimeException e) {
+        } catch (org.bouncycastle.crypto.CryptoException | CryptoException | RuntimeException e) {
             aborted = true;
             key = null;
-            throw new dev.kinbox.crypto.CryptoException.PairingAborted("pairing aborted: " + e.getMessage(), e);
+            throw new CryptoException.PairingAborted("pairing aborted: " + e.getMessage(), e);
         }
     }
 }

@@ -40,6 +40,7 @@ class SetupMessageTest {
         assertTrue(imp.key().isSecretKey());
         assertTrue(imp.mutual());
         assertFalse(sm.toString().contains(sm.code()));
+        assertFalse(imp.toString().contains("PRIVATE KEY"), "secrets stay out of logs");
     }
 
     @Test
