@@ -94,9 +94,12 @@ public final class Autocrypt {
         return new PeerState(old.addr(), seen, d, h.keydata(), h.mutual(), old.gossipTimestamp(), old.gossipKey());
     }
 
-    /** Level 1 gossip update: newer gossip replaces the gossip key. */
+    /**
+     * Level 1 gossip update: unless the stored gossip is more recent than {@code effectiveDate}, the
+     * gossip key and timestamp are replaced (an equally old gossip replaces too, as the spec says).
+     */
     public static PeerState updateGossip(PeerState old, AutocryptHeader gossip, Instant effectiveDate) {
-        if (old.gossipTimestamp() != null && !effectiveDate.isAfter(old.gossipTimestamp())) return old;
+        if (old.gossipTimestamp() != null && effectiveDate.isBefore(old.gossipTimestamp())) return old;
         return new PeerState(old.addr(), old.lastSeen(), old.autocryptTimestamp(), old.publicKey(), old.mutual(),
                 effectiveDate, gossip.keydata());
     }

@@ -200,6 +200,10 @@ class AutocryptTest {
         PeerState s = Autocrypt.updateGossip(PeerState.empty("bob@kin.example"), g.get(0), NOW);
         assertArrayEquals(g.get(0).keydata(), s.gossipKey());
         assertSame(s, Autocrypt.updateGossip(s, g.get(0), NOW.minusSeconds(5)));
+        // Level 1: only gossip that is *more recent* than the message is kept; an equally old one is replaced.
+        PeerState same = Autocrypt.updateGossip(s, g.get(0), NOW);
+        assertNotSame(s, same);
+        assertEquals(NOW, same.gossipTimestamp());
     }
 
     @Test
