@@ -1,0 +1,33 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.persistence.store.ReplicationCursor;
+import java.util.Optional;
+
+/**
+ * The journal's bookkeeping in the local log's cursor table, per persistence id: how far the server
+ * copy is confirmed ({@code upload}), the last snapshot on the server ({@code snapshot}), Pekko
+ * deletions ({@code deleted}), and how far a query read a sibling ({@code query}).
+ */
+final class Cursors {
+    private Cursors() {}
+
+    static String upload(String pid) { return "kinbox.upload|" + pid; }
+    static String snapshot(String pid) { return "kinbox.snapshot|" + pid; }
+    static String deleted(String pid) { return "kinbox.deleted|" + pid; }
+    static String query(String pid) { return "kinbox.query|" + pid; }
+
+    /** The cursor's last sequence number, 0 without one. */
+    static long seq(LocalLog log, String source) {
+        return log.cursor(source).map(ReplicationCursor::lastSequenceNr).orElse(0L);
+    }
+
+    static Optional<ReplicationCursor> get(LocalLog log, String source) {
+        return log.cursor(source);
+    }
+
+    /** Saves a plain watermark (no folder position). */
+    static void saveSeq(LocalLog log, String source, long seq) {
+        log.saveCursor(new ReplicationCursor(source, 0, 0, seq));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.kinbox.journal;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * CBOR layouts of what the journal stores: one event in the local log ({@link StoredEvent}), the
+ * plaintext of a journal entry message ({@link JournalBody}) and of a snapshot message
+ * ({@link SnapshotBody}). Decoding is capped in size and strict (unknown fields are refused);
+ * every failure is a {@link JournalException.Malformed}. docs/PROTOCOL.md, "Message kinds and bodies".
+ */
+final class EntryCodec {
+    /** Largest plaintext body decoded. */
+    static final int MAX_BODY = 64 << 20;
+    static final int VERSION = 1;
+
+    private static final ObjectMapper CBOR = CBORMapper.builder(CBORFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(MAX_BODY).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private EntryCodec() {}
+
+    /**
+     * One persisted event as Pekko serialization made it.
+     *
+     * @param seq         sequence number
+     * @param serializer  Pekko serializer id of the payload
+     * @param serManifest the serializer's manifest
+     * @param payload     serialized payload
+     * @param manifest    the event adapter manifest of the {@code PersistentRepr}
+     * @param writerUuid  the writing actor instance
+     * @param timestamp   the {@code PersistentRepr} timestamp
+     * @param meta        serialized metadata, if any
+     * @param batchEnd    last event of its {@code AtomicWrite}
+     */
+    record StoredEvent(long seq, int serializer, String serManifest, byte[] payload, String manifest, String writerUuid,
+                       long timestamp, Meta meta, boolean batchEnd) {}
+
+    /** Serialized metadata of an event. */
+    record Meta(int serializer, String serManifest, byte[] payload) {}
+
+    /** Plaintext of a {@code kind=journal} message: events {@code from..to} of {@code pid}, written by {@code device}. */
+    record JournalBody(int v, String pid, String device, long from, long to, List<StoredEvent> events) {}
+
+    /** Plaintext of a {@code kind=snapshot} message. */
+    record SnapshotBody(int v, String pid, String device, long seq, long timestamp, int serializer, String serManifest,
+                        byte[] payload) {}
+
+    static byte[] encode(Object value) {
+        try {
+            return CBOR.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new JournalException.Malformed("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    static <T> T decode(byte[] bytes, Class<T> type) {
+        if (bytes == null || bytes.length == 0) throw new JournalException.Malformed("empty " + type.getSimpleName());
+        if (bytes.length > MAX_BODY) throw new JournalException.Malformed(type.getSimpleName() + " over " + MAX_BODY + " bytes");
+        try {
+            T t = CBOR.readValue(bytes, type);
+            if (t == null) throw new JournalException.Malformed("null " + type.getSimpleName());
+            return t;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof JournalException je) throw je;
+            throw new JournalException.Malformed("bad " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A decoded journal body that is internally consistent: consecutive events exactly {@code from..to}. */
+    static JournalBody checked(JournalBody b) {
+        if (b.v() != VERSION) throw new JournalException.Malformed("journal body version " + b.v());
+        if (b.pid() == null || b.device() == null || b.events() == null || b.events().isEmpty()) {
+            throw new JournalException.Malformed("journal body incomplete");
+        }
+        long expect = b.from();
+        for (StoredEvent e : b.events()) {
+            if (e == null || e.seq() != expect || e.payload() == null) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
+            expect++;
+        }
+        if (expect - 1 != b.to() || b.from() < 1) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
+        return b;
+    }
+}

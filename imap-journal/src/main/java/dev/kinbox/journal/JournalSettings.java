@@ -1,0 +1,100 @@
+package dev.kinbox.journal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runtime's settings, parsed once from {@code kinbox.runtime}, {@code kinbox.snapshot-store} and
+ * {@code kinbox.query} (every key is documented in {@code reference.conf}). Bad values are a
+ * {@link JournalException.BadConfig} naming the key.
+ *
+ * @param store              {@code memory:<name>}, {@code greenmail} or an {@code imap://} URL
+ * @param localDir           LevelDB directory; empty for an in-memory local log
+ * @param localFsync         fsync each local append
+ * @param accountId          account id of device persistence ids
+ * @param deviceId           this device's id; empty to derive it from the device key
+ * @param deviceKeyFile      armored secret key; empty to generate one
+ * @param siblings           paired siblings' device ids and certificate files
+ * @param upload             uploader limits and retry policy
+ * @param blockingDispatcher dispatcher for blocking work
+ * @param compact            delete covered server entries after a snapshot is on the server
+ * @param sweepInterval      live query STATUS sweep interval
+ * @param watchNudges        watch our own folder for nudges
+ * @param maxFetch           messages per FETCH in queries
+ */
+public record JournalSettings(String store, Optional<Path> localDir, boolean localFsync, String accountId,
+                              Optional<String> deviceId, Optional<Path> deviceKeyFile, List<SiblingFile> siblings,
+                              Upload upload, String blockingDispatcher, boolean compact, Duration sweepInterval,
+                              boolean watchNudges, int maxFetch) {
+
+    /** A sibling named in configuration. */
+    public record SiblingFile(String deviceId, Path certificateFile) {}
+
+    /**
+     * Uploader policy.
+     *
+     * @param maxEventsPerMessage  events per journal entry message
+     * @param maxBytesPerMessage   plaintext bytes per journal entry message
+     * @param backoffMin           first retry delay
+     * @param backoffMax           longest retry delay
+     * @param maxRetriesPerAttempt APPEND attempts before backing off for {@code backoffMax}
+     * @param nudgeSiblings        drop nudges after each upload
+     */
+    public record Upload(int maxEventsPerMessage, int maxBytesPerMessage, Duration backoffMin, Duration backoffMax,
+                         int maxRetriesPerAttempt, boolean nudgeSiblings) {
+        public Upload {
+            if (maxEventsPerMessage < 1 || maxEventsPerMessage > 10_000) {
+                throw new JournalException.BadConfig("upload.max-events-per-message must be 1..10000");
+            }
+            if (maxBytesPerMessage < 1024 || maxBytesPerMessage > (16 << 20)) {
+                throw new JournalException.BadConfig("upload.max-bytes-per-message must be 1 KiB..16 MiB");
+            }
+            if (backoffMin.isNegative() || backoffMax.compareTo(backoffMin) < 0) {
+                throw new JournalException.BadConfig("upload.backoff-min must be >= 0 and <= backoff-max");
+            }
+            if (maxRetriesPerAttempt < 1) throw new JournalException.BadConfig("upload.max-retries-per-attempt must be >= 1");
+        }
+    }
+
+    public JournalSettings {
+        if (store == null || store.isBlank()) throw new JournalException.BadConfig("kinbox.runtime.store is empty");
+        siblings = List.copyOf(siblings);
+        if (sweepInterval.isNegative() || sweepInterval.isZero()) throw new JournalException.BadConfig("kinbox.query.sweep-interval must be > 0");
+        if (maxFetch < 1 || maxFetch > 10_000) throw new JournalException.BadConfig("kinbox.query.max-fetch must be 1..10000");
+    }
+
+    /** Parses the {@code kinbox} subtree of a system's configuration. */
+    public static JournalSettings fromConfig(Config root) {
+        try {
+            Config r = root.getConfig("kinbox.runtime");
+            Config u = r.getConfig("upload");
+            List<SiblingFile> sibs = new ArrayList<>();
+            for (Config s : r.getConfigList("siblings")) {
+                sibs.add(new SiblingFile(s.getString("device-id"), Path.of(s.getString("certificate-file"))));
+            }
+            Upload upload = new Upload(u.getInt("max-events-per-message"), u.getInt("max-bytes-per-message"),
+                    u.getDuration("backoff-min"), u.getDuration("backoff-max"), u.getInt("max-retries-per-attempt"),
+                    u.getBoolean("nudge-siblings"));
+            return new JournalSettings(r.getString("store"), path(r.getString("local-dir")), r.getBoolean("local-fsync"),
+                    r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
+                    upload, r.getString("blocking-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),
+                    root.getDuration("kinbox.query.sweep-interval"), root.getBoolean("kinbox.query.watch-nudges"),
+                    root.getInt("kinbox.query.max-fetch"));
+        } catch (ConfigException e) {
+            throw new JournalException.BadConfig("bad kinbox configuration: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    private static Optional<Path> path(String s) {
+        return nonEmpty(s).map(Path::of);
+    }
+}

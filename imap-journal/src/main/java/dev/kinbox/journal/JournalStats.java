@@ -1,0 +1,26 @@
+package dev.kinbox.journal;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one runtime, for tests, logs and benchmarks: what was uploaded, what failed, what was
+ * skipped because it was malformed or untrusted, and sequence gaps seen in siblings' folders.
+ */
+public final class JournalStats {
+    /** Journal entry messages confirmed on the server. */
+    public final LongAdder uploadedMessages = new LongAdder();
+    /** Events in them. */
+    public final LongAdder uploadedEvents = new LongAdder();
+    /** Failed upload runs (each retried with backoff). */
+    public final LongAdder uploadFailures = new LongAdder();
+    /** Server messages deleted by compaction. */
+    public final LongAdder compactedMessages = new LongAdder();
+    /** Messages skipped because their header or body did not parse. */
+    public final LongAdder malformed = new LongAdder();
+    /** Messages skipped because they did not decrypt or were not signed by a paired device. */
+    public final LongAdder untrusted = new LongAdder();
+    /** Sequence gaps (withheld entries) seen while reading a sibling. */
+    public final LongAdder gaps = new LongAdder();
+    /** Events restored from the server into the local log. */
+    public final LongAdder restoredEvents = new LongAdder();
+}

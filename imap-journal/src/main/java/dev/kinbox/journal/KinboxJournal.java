@@ -1,0 +1,57 @@
+package dev.kinbox.journal;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The {@code kinbox.journal} plugin. Thin: every call runs on the runtime's blocking executor against
+ * the local log ({@link LocalJournal}); a write is acknowledged once the local append is durable, then
+ * the persistence id's {@link Uploader} is kicked. Recovery of a persistence id the local log knows
+ * nothing of first restores it from the server ({@link Restorer}).
+ */
+public final class KinboxJournal extends AsyncWriteJournal {
+    private final KinboxJournalRuntime rt = KinboxJournalRuntime.get(context().system());
+
+    @Override
+    public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+        return async(() -> rt.local().write(messages, pid -> rt.uploader(pid).kick()));
+    }
+
+    @Override
+    public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+        return async(() -> {
+            rt.local().delete(persistenceId, toSequenceNr);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+                                              Consumer<PersistentRepr> replayCallback) {
+        return async(() -> {
+            rt.local().replay(persistenceId, fromSequenceNr, toSequenceNr, max, replayCallback);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+        return async(() -> {
+            rt.restorer().ensureRestored(persistenceId);
+            rt.uploader(persistenceId).kick(); // a backlog left by an earlier run uploads from now on
+            return rt.local().highest(persistenceId);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Future<T> async(Supplier<? extends T> work) {
+        return FutureConverters.asScala((CompletableFuture<T>) CompletableFuture.supplyAsync(work, rt.blocking()));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.kinbox.journal;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.persistence.SelectedSnapshot;
+import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The {@code kinbox.snapshot-store} plugin. Thin: saves to the local log ({@link SnapshotTier}) and
+ * kicks the persistence id's {@link Uploader}, which uploads the snapshot as a {@code kind=snapshot}
+ * message once the events it covers are on the server and then compacts the folder. Loading restores
+ * from the server first when the local log knows nothing of the persistence id.
+ */
+public final class KinboxSnapshotStore extends SnapshotStore {
+    private final KinboxJournalRuntime rt = KinboxJournalRuntime.get(context().system());
+    private final SnapshotTier tier = new SnapshotTier(rt.localLog(), rt.serde(), rt.keyring().deviceId());
+
+    @Override
+    public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+        return async(() -> {
+            rt.restorer().ensureRestored(persistenceId);
+            return tier.load(persistenceId, criteria);
+        });
+    }
+
+    @Override
+    public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
+        return async(() -> {
+            tier.save(metadata, snapshot);
+            rt.uploader(metadata.persistenceId()).kick();
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
+        return async(() -> {
+            tier.delete(metadata);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+        return async(() -> {
+            tier.delete(persistenceId, criteria);
+            return null;
+        });
+    }
+
+    private interface Work<T> {
+        T run() throws Exception;
+    }
+
+    private <T> Future<T> async(Work<T> work) {
+        return FutureConverters.asScala(CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, rt.blocking()));
+    }
+}

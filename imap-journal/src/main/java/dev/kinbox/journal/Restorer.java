@@ -1,0 +1,131 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.journal.EntryCodec.JournalBody;
+import dev.kinbox.journal.EntryCodec.SnapshotBody;
+import dev.kinbox.journal.EntryCodec.StoredEvent;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.persistence.store.LogEntry;
+import dev.kinbox.persistence.store.ReplicationCursor;
+import dev.kinbox.persistence.store.StoredSnapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills an empty local log from the server (new install, restore): the newest snapshot of ours, then
+ * our journal entries after it, each verified and decrypted; the upload cursor is set to what the
+ * server holds, so the highest sequence number after a restore is never lower than before. Runs at
+ * most once per persistence id and runtime, and only when the local log knows nothing of the id.
+ */
+final class Restorer {
+    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+
+    private final LocalLog log;
+    private final Sealer sealer;
+    private final Function<String, ServerFolder> folders;
+    private final JournalStats stats;
+    private final int maxFetch;
+    private final Set<String> done = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    Restorer(LocalLog log, Sealer sealer, Function<String, ServerFolder> folders, JournalStats stats, int maxFetch) {
+        this.log = log;
+        this.sealer = sealer;
+        this.folders = folders;
+        this.stats = stats;
+        this.maxFetch = maxFetch;
+    }
+
+    /** Restores {@code pid} from the server if the local log has nothing of it; idempotent. */
+    void ensureRestored(String pid) {
+        if (done.contains(pid)) return;
+        synchronized (locks.computeIfAbsent(pid, k -> new Object())) {
+            if (done.contains(pid)) return;
+            if (log.highestSequenceNr(pid) == 0 && log.cursor(Cursors.upload(pid)).isEmpty()
+                    && log.latestSnapshot(pid, Long.MAX_VALUE).isEmpty()) {
+                try {
+                    restore(pid);
+                } catch (MailStoreException e) {
+                    throw new JournalException.RestoreFailed("nothing local for " + pid + " and the server cannot be read: " + e.getMessage(), e);
+                }
+            }
+            done.add(pid);
+        }
+    }
+
+    private void restore(String pid) {
+        ServerFolder folder = folders.apply(pid);
+        ServerFolder.Listing l = folder.list(-1, 0);
+        if (l.uidValidity() == 0) return;
+        String me = sealer.keyring().deviceId();
+        long snapSeq = 0;
+        long maxUid = 0;
+        Optional<ServerFolder.Snap> newest = l.snapshots().stream().filter(s -> s.device().equals(me))
+                .max(Comparator.comparingLong(ServerFolder.Snap::seq));
+        if (newest.isPresent()) {
+            for (StoredMessage m : folder.fetchFull(List.of(newest.get().uid()), 1)) {
+                try {
+                    SnapshotBody b = EntryCodec.decode(open(m), SnapshotBody.class);
+                    if (!b.pid().equals(pid) || b.seq() != newest.get().seq()) throw new JournalException.Malformed("snapshot for another id or number");
+                    log.saveSnapshot(pid, new StoredSnapshot(b.seq(), b.timestamp(), EntryCodec.encode(b)));
+                    snapSeq = b.seq();
+                    maxUid = m.uid();
+                } catch (JournalException e) {
+                    skip(folder, m, e);
+                }
+            }
+        }
+        List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.device().equals(me) && e.to() > 0)
+                .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
+        long last = 0;
+        long snapshotSeq = snapSeq;
+        List<Long> uids = entries.stream().filter(e -> e.to() > snapshotSeq).map(ServerFolder.Entry::uid).toList();
+        List<StoredMessage> full = new ArrayList<>(folder.fetchFull(uids, maxFetch));
+        List<JournalBody> bodies = new ArrayList<>();
+        for (StoredMessage m : full) {
+            try {
+                JournalBody b = EntryCodec.checked(EntryCodec.decode(open(m), JournalBody.class));
+                if (!b.pid().equals(pid)) throw new JournalException.Malformed("entry for another persistence id");
+                bodies.add(b);
+                maxUid = Math.max(maxUid, m.uid());
+            } catch (JournalException e) {
+                skip(folder, m, e);
+            }
+        }
+        bodies.sort(Comparator.comparingLong(JournalBody::from));
+        for (JournalBody b : bodies) {
+            List<LogEntry> add = new ArrayList<>();
+            for (StoredEvent e : b.events()) if (e.seq() > Math.max(last, snapSeq)) add.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
+            if (add.isEmpty()) continue;
+            log.append(pid, add, Optional.empty());
+            last = add.get(add.size() - 1).sequenceNr();
+            stats.restoredEvents.add(add.size());
+        }
+        long top = Math.max(last, snapSeq);
+        if (top > 0) {
+            log.saveCursor(new ReplicationCursor(Cursors.upload(pid), l.uidValidity(), maxUid, top));
+            if (snapSeq > 0) Cursors.saveSeq(log, Cursors.snapshot(pid), snapSeq);
+            LOG.info("restored {} from the server up to {} (snapshot {})", pid, top, snapSeq);
+        }
+    }
+
+    private byte[] open(StoredMessage m) {
+        SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
+        return sealer.open(p.body(), p.header().device());
+    }
+
+    private void skip(ServerFolder folder, StoredMessage m, JournalException e) {
+        if (e instanceof JournalException.Untrusted) stats.untrusted.increment();
+        else stats.malformed.increment();
+        LOG.warn("restore skips uid {} in {}: {}", m.uid(), folder.name(), e.getMessage());
+    }
+}

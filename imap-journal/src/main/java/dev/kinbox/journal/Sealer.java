@@ -1,0 +1,53 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.crypto.Decrypted;
+import java.util.List;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+
+/**
+ * Signs-and-encrypts what the journal uploads and decrypts-and-verifies what it reads, against the
+ * {@link Keyring} as it is at that moment.
+ */
+final class Sealer {
+    private final Crypto crypto;
+    private final Keyring keyring;
+
+    Sealer(Crypto crypto, Keyring keyring) {
+        this.crypto = crypto;
+        this.keyring = keyring;
+    }
+
+    Keyring keyring() {
+        return keyring;
+    }
+
+    /** Signed by this device, encrypted to this device and every paired sibling. */
+    byte[] seal(byte[] plaintext) {
+        try {
+            return crypto.encryptAndSign(plaintext, keyring.recipients(), List.of(keyring.deviceKey()), false);
+        } catch (CryptoException e) {
+            throw new JournalException.Malformed("cannot seal: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The plaintext, if the message decrypts with our key and carries a valid signature of
+     * {@code author}, which must be a paired device (or this one) now.
+     */
+    byte[] open(byte[] message, String author) {
+        OpenPGPCertificate cert = keyring.certificateOf(author)
+                .orElseThrow(() -> new JournalException.Untrusted("author " + author + " is not a paired device"));
+        try {
+            Decrypted d = crypto.decryptAndVerify(message, List.of(keyring.deviceKey()), List.of(cert));
+            Crypto.requireSigned(d, cert);
+            if (d.seipdVersion() == 0) throw new JournalException.Untrusted("entry by " + author + " is not encrypted");
+            return d.plaintext();
+        } catch (CryptoException.Malformed e) {
+            throw new JournalException.Malformed("entry by " + author + ": " + e.getMessage(), e);
+        } catch (CryptoException e) {
+            throw new JournalException.Untrusted("entry by " + author + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.journal.mail.AppendResult;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaHeader;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMA folder as the journal sees it: a header-only listing of journal entries and snapshots,
+ * append-exactly-once by Message-ID, compaction, full fetches. Messages whose SMA header does not
+ * parse are skipped and counted, never fatal.
+ */
+final class ServerFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerFolder.class);
+
+    private final MailStore store;
+    private final String name;
+    private final JournalStats stats;
+
+    ServerFolder(MailStore store, String name, JournalStats stats) {
+        this.store = store;
+        this.name = name;
+        this.stats = stats;
+    }
+
+    String name() { return name; }
+
+    /** A journal entry's header: who wrote events {@code from..to} at which UID. */
+    record Entry(long uid, String device, long from, long to) {}
+
+    /** A snapshot message's header. */
+    record Snap(long uid, String device, long seq) {}
+
+    /** Where an appended message landed. */
+    record Stored(long uidValidity, long uid) {}
+
+    /**
+     * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
+     * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
+     */
+    record Listing(long uidValidity, long uidNext, List<Entry> journal, List<Snap> snapshots, List<Long> nudges) {}
+
+    Listing list(long uidValidity, long afterUid) {
+        FolderStatus st;
+        try {
+            st = store.status(name);
+        } catch (MailStoreException.FolderMissing e) {
+            return new Listing(0, 1, List.of(), List.of(), List.of());
+        }
+        long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
+        List<Entry> journal = new ArrayList<>();
+        List<Snap> snaps = new ArrayList<>();
+        List<Long> nudges = new ArrayList<>();
+        if (st.messages() == 0 || first >= st.uidNext()) return new Listing(st.uidValidity(), st.uidNext(), journal, snaps, nudges);
+        for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
+            if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
+            try {
+                SmaHeader h = SmaMail.header(m);
+                switch (h.kind()) {
+                    case JOURNAL -> journal.add(new Entry(m.uid(), h.device(), SmaMail.number(h, "from"), SmaMail.number(h, "to")));
+                    case SNAPSHOT -> snaps.add(new Snap(m.uid(), h.device(), SmaMail.number(h, "seq")));
+                    case DROP -> nudges.add(m.uid());
+                    default -> { }
+                }
+            } catch (JournalException.Malformed e) {
+                stats.malformed.increment();
+                LOG.warn("skipping message in {}: {}", name, e.getMessage());
+            }
+        }
+        return new Listing(st.uidValidity(), st.uidNext(), journal, snaps, nudges);
+    }
+
+    /**
+     * Appends {@code m} so that it is on the server exactly once: after a timeout or lost connection
+     * it looks for {@code messageId} before trying again (at most {@code attempts} APPENDs).
+     */
+    Stored appendOnce(NewMessage m, String messageId, int attempts) {
+        MailStoreException last = null;
+        for (int i = 0; i < attempts; i++) {
+            try {
+                if (last != null) {
+                    Stored found = find(messageId);
+                    if (found != null) return found;
+                }
+                AppendResult r = store.append(name, List.of(m));
+                long uid = r.uids().get(0);
+                if (uid == 0) {
+                    Stored found = find(messageId);
+                    if (found != null) return found;
+                }
+                return new Stored(r.uidValidity(), uid);
+            } catch (MailStoreException.Timeout | MailStoreException.ConnectionLost e) {
+                last = e;
+            } catch (MailStoreException.FolderMissing e) {
+                store.createFolder(name);
+                last = null;
+                if (i == attempts - 1) throw e;
+            }
+        }
+        throw last;
+    }
+
+    private Stored find(String messageId) {
+        List<Long> uids = store.search(name, "Message-ID", messageId);
+        if (uids.isEmpty()) return null;
+        return new Stored(store.status(name).uidValidity(), uids.get(uids.size() - 1));
+    }
+
+    /** Deletes our journal entries with {@code to <= seq} and our snapshots older than {@code seq}; returns how many. */
+    int compact(long seq, String device) {
+        Listing l = list(-1, 0);
+        List<Long> doomed = new ArrayList<>();
+        for (Entry e : l.journal()) if (e.device().equals(device) && e.to() <= seq) doomed.add(e.uid());
+        for (Snap s : l.snapshots()) if (s.device().equals(device) && s.seq() < seq) doomed.add(s.uid());
+        if (!doomed.isEmpty()) store.delete(name, doomed);
+        return doomed.size();
+    }
+
+    /** Full messages with the given UIDs (ascending), fetched in as few commands as the gaps allow. */
+    List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch) {
+        List<StoredMessage> out = new ArrayList<>();
+        List<Long> sorted = uids.stream().sorted().toList();
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = Math.min(sorted.size(), i + maxPerFetch);
+            long lo = sorted.get(i), hi = sorted.get(j - 1);
+            java.util.Set<Long> want = new java.util.HashSet<>(sorted.subList(i, j));
+            for (StoredMessage m : store.fetch(name, new UidRange(lo, hi), Fetch.FULL)) if (want.contains(m.uid())) out.add(m);
+            i = j;
+        }
+        return out;
+    }
+
+    void delete(List<Long> uids) {
+        if (!uids.isEmpty()) store.delete(name, uids);
+    }
+}

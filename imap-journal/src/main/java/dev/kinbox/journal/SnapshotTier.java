@@ -1,0 +1,85 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.journal.EntryCodec.SnapshotBody;
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.persistence.store.StoredSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.persistence.SelectedSnapshot;
+import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
+
+/**
+ * Snapshots in the local log (payload: the CBOR {@link SnapshotBody}, the same bytes the snapshot
+ * message carries sealed). Selection by sequence number and timestamp bounds; deleting one snapshot
+ * is done with the log's range delete plus re-saving the older ones it must keep.
+ */
+final class SnapshotTier {
+    private final LocalLog log;
+    private final PayloadSerde serde;
+    private final String deviceId;
+
+    SnapshotTier(LocalLog log, PayloadSerde serde, String deviceId) {
+        this.log = log;
+        this.serde = serde;
+        this.deviceId = deviceId;
+    }
+
+    void save(SnapshotMetadata md, Object snapshot) throws Exception {
+        PayloadSerde.Serialized s = serde.serialize(snapshot);
+        SnapshotBody b = new SnapshotBody(EntryCodec.VERSION, md.persistenceId(), deviceId, md.sequenceNr(), md.timestamp(),
+                s.serializer(), s.manifest(), s.bytes());
+        log.saveSnapshot(md.persistenceId(), new StoredSnapshot(md.sequenceNr(), md.timestamp(), EntryCodec.encode(b)));
+    }
+
+    Optional<SelectedSnapshot> load(String pid, SnapshotSelectionCriteria c) {
+        for (StoredSnapshot s : matching(pid, c)) {
+            SnapshotBody b = EntryCodec.decode(s.payload(), SnapshotBody.class);
+            Object value = serde.deserialize(b.serializer(), b.serManifest(), b.payload());
+            return Optional.of(SelectedSnapshot.create(SnapshotMetadata.apply(pid, s.sequenceNr(), s.timestampMillis()), value));
+        }
+        return Optional.empty();
+    }
+
+    void delete(SnapshotMetadata md) {
+        deleteWhere(md.persistenceId(), md.sequenceNr(), s -> s.sequenceNr() == md.sequenceNr()
+                && (md.timestamp() == 0 || s.timestampMillis() == md.timestamp()));
+    }
+
+    void delete(String pid, SnapshotSelectionCriteria c) {
+        List<StoredSnapshot> doomed = matching(pid, c);
+        if (doomed.isEmpty()) return;
+        List<Long> seqs = doomed.stream().map(StoredSnapshot::sequenceNr).toList();
+        deleteWhere(pid, doomed.get(0).sequenceNr(), s -> seqs.contains(s.sequenceNr()));
+    }
+
+    /** Matching snapshots, newest first. */
+    private List<StoredSnapshot> matching(String pid, SnapshotSelectionCriteria c) {
+        List<StoredSnapshot> out = new ArrayList<>();
+        for (StoredSnapshot s : newestFirst(pid, c.maxSequenceNr())) {
+            if (s.sequenceNr() < c.minSequenceNr()) break;
+            if (s.timestampMillis() <= c.maxTimestamp() && s.timestampMillis() >= c.minTimestamp()) out.add(s);
+        }
+        return out;
+    }
+
+    private List<StoredSnapshot> newestFirst(String pid, long maxSeq) {
+        List<StoredSnapshot> out = new ArrayList<>();
+        long bound = maxSeq;
+        for (int i = 0; i < 10_000 && bound >= 0; i++) {
+            Optional<StoredSnapshot> s = log.latestSnapshot(pid, bound);
+            if (s.isEmpty()) break;
+            out.add(s.get());
+            bound = s.get().sequenceNr() - 1;
+        }
+        return out;
+    }
+
+    private void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed) {
+        List<StoredSnapshot> below = newestFirst(pid, upTo);
+        if (below.stream().noneMatch(doomed)) return;
+        log.deleteSnapshotsUpTo(pid, upTo);
+        for (StoredSnapshot s : below) if (!doomed.test(s)) log.saveSnapshot(pid, s);
+    }
+}
