@@ -86,6 +86,7 @@ final class Messages {
     Decrypted decrypt(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers,
                       List<char[]> passwords, PGPSessionKey sessionKey) throws CryptoException {
         if (message.length > MAX_MESSAGE) throw new CryptoException.Malformed("message over " + MAX_MESSAGE + " bytes");
+        if (message.length == 0) throw new CryptoException.Malformed("empty input is not an OpenPGP message");
         OpenPGPMessageProcessor p = api.decryptAndOrVerifyMessage();
         for (OpenPGPKey k : keys) p.addDecryptionKey(k);
         for (OpenPGPCertificate c : verifiers) p.addVerificationCertificate(c);

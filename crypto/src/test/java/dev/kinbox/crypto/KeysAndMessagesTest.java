@@ -135,6 +135,13 @@ class KeysAndMessagesTest {
     }
 
     @Test
+    void decrypt_emptyInput_isMalformedWithAPlainReason() {
+        CryptoException e = assertThrows(CryptoException.Malformed.class,
+                () -> CRYPTO.decryptAndVerify(new byte[0], List.of(TestKeys.BOB), List.of()));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    @Test
     void detachedSignature_verifiesOnlyOverSameDataWithSignersCert() throws Exception {
         byte[] data = "detached".getBytes(StandardCharsets.UTF_8);
         byte[] sig = CRYPTO.signDetached(data, List.of(TestKeys.ALICE), true);
