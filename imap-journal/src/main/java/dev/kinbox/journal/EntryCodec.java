@@ -52,7 +52,7 @@ final class EntryCodec {
 
     /** Plaintext of a {@code kind=snapshot} message. */
     record SnapshotBody(int v, String pid, String device, long seq, long timestamp, int serializer, String serManifest,
-                        byte[] payload) {}
+                        byte[] payload, Meta meta) {}
 
     static byte[] encode(Object value) {
         try {

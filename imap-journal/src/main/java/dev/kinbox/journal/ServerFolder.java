@@ -109,6 +109,17 @@ final class ServerFolder {
         throw last;
     }
 
+    /** As {@link #appendOnce}, but looks for the Message-ID first (for messages a failed run may have stored). */
+    Stored appendIfAbsent(NewMessage m, String messageId, int attempts) {
+        try {
+            Stored found = find(messageId);
+            if (found != null) return found;
+        } catch (MailStoreException.FolderMissing e) {
+            // appendOnce creates it
+        }
+        return appendOnce(m, messageId, attempts);
+    }
+
     private Stored find(String messageId) {
         List<Long> uids = store.search(name, "Message-ID", messageId);
         if (uids.isEmpty()) return null;

@@ -28,8 +28,13 @@ final class SnapshotTier {
 
     void save(SnapshotMetadata md, Object snapshot) throws Exception {
         PayloadSerde.Serialized s = serde.serialize(snapshot);
+        EntryCodec.Meta meta = null;
+        if (md.metadata().isDefined()) {
+            PayloadSerde.Serialized m = serde.serialize(md.metadata().get());
+            meta = new EntryCodec.Meta(m.serializer(), m.manifest(), m.bytes());
+        }
         SnapshotBody b = new SnapshotBody(EntryCodec.VERSION, md.persistenceId(), deviceId, md.sequenceNr(), md.timestamp(),
-                s.serializer(), s.manifest(), s.bytes());
+                s.serializer(), s.manifest(), s.bytes(), meta);
         log.saveSnapshot(md.persistenceId(), new StoredSnapshot(md.sequenceNr(), md.timestamp(), EntryCodec.encode(b)));
     }
 
@@ -37,7 +42,9 @@ final class SnapshotTier {
         for (StoredSnapshot s : matching(pid, c)) {
             SnapshotBody b = EntryCodec.decode(s.payload(), SnapshotBody.class);
             Object value = serde.deserialize(b.serializer(), b.serManifest(), b.payload());
-            return Optional.of(SelectedSnapshot.create(SnapshotMetadata.apply(pid, s.sequenceNr(), s.timestampMillis()), value));
+            scala.Option<Object> meta = b.meta() == null ? scala.Option.empty()
+                    : scala.Option.apply(serde.deserialize(b.meta().serializer(), b.meta().serManifest(), b.meta().payload()));
+            return Optional.of(SelectedSnapshot.create(new SnapshotMetadata(pid, s.sequenceNr(), s.timestampMillis(), meta), value));
         }
         return Optional.empty();
     }

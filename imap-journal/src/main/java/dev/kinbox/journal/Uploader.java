@@ -168,9 +168,9 @@ final class Uploader {
         if (Cursors.seq(log, Cursors.upload(pid)) < Math.min(seq, log.highestSequenceNr(pid))) return; // events first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
-        folder.appendOnce(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
-        Cursors.saveSeq(log, Cursors.snapshot(pid), seq);
+        folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
+        Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
     }
 
     private static Duration min(Duration a, Duration b) {
