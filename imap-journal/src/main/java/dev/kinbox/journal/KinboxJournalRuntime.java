@@ -58,6 +58,7 @@ public final class KinboxJournalRuntime implements Extension {
     private final Nudges nudges;
     private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
     private final List<AutoCloseable> owned = new ArrayList<>();
+    private volatile boolean closed;
 
     /** The extension id. */
     public static final Id ID = new Id();
@@ -147,8 +148,14 @@ public final class KinboxJournalRuntime implements Extension {
         @Override public Clock clock() { return clock; }
         @Override public Executor executor() { return blocking; }
         @Override public void schedule(Duration delay, Runnable task) {
-            system.scheduler().scheduleOnce(FiniteDuration.create(delay.toNanos(), TimeUnit.NANOSECONDS), task, system.dispatcher());
+            if (closed) return;
+            try {
+                system.scheduler().scheduleOnce(FiniteDuration.create(delay.toNanos(), TimeUnit.NANOSECONDS), task, system.dispatcher());
+            } catch (IllegalStateException e) {
+                // the system is shutting down: the backlog stays local and uploads after the next start
+            }
         }
+        @Override public boolean closed() { return closed; }
         @Override public JournalStats stats() { return stats; }
         @Override public ServerFolder folder(String pid) { return KinboxJournalRuntime.this.folder(pid); }
         @Override public void nudgeSiblings(long seq) { if (settings.upload().nudgeSiblings()) nudges.nudgeAll(seq); }
@@ -198,6 +205,7 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     private void close() {
+        closed = true;
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();

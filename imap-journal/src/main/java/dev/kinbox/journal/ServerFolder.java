@@ -151,6 +151,11 @@ final class ServerFolder {
         return out;
     }
 
+    /** Creates the folder (no error if it exists). */
+    void create() {
+        store.createFolder(name);
+    }
+
     void delete(List<Long> uids) {
         if (!uids.isEmpty()) store.delete(name, uids);
     }

@@ -46,6 +46,7 @@ final class Uploader {
         ServerFolder folder(String pid);
         void nudgeSiblings(long seq);
         void uploaded(String pid, long seq);
+        boolean closed();
     }
 
     Uploader(String pid, Runtime rt) {
@@ -70,6 +71,10 @@ final class Uploader {
     }
 
     private void run() {
+        if (rt.closed()) {
+            running.set(false);
+            return;
+        }
         try {
             boolean nudge = false;
             do {
@@ -86,6 +91,10 @@ final class Uploader {
             running.set(false);
             if (dirty) kick();
         } catch (RuntimeException e) {
+            if (rt.closed()) {
+                running.set(false);
+                return;
+            }
             rt.stats().uploadFailures.increment();
             Duration delay = backoff;
             backoff = min(backoff.multipliedBy(2).plusMillis(1), rt.settings().upload().backoffMax());
@@ -102,6 +111,10 @@ final class Uploader {
     private void reconcile() {
         ReplicationCursor c = Cursors.get(rt.log(), Cursors.upload(pid)).orElse(new ReplicationCursor(Cursors.upload(pid), 0, 0, 0));
         ServerFolder.Listing l = folder.list(c.uidValidity() == 0 ? 0 : c.uidValidity(), c.lastUid());
+        if (l.uidValidity() == 0) {
+            folder.create();
+            l = folder.list(0, 0);
+        }
         long seq = c.lastSequenceNr();
         long uid = c.lastUid();
         for (ServerFolder.Entry e : l.journal()) {
