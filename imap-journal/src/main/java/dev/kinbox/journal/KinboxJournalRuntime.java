@@ -56,6 +56,8 @@ public final class KinboxJournalRuntime implements Extension {
     private final PayloadSerde serde;
     private final Restorer restorer;
     private final Nudges nudges;
+    private final Wakeups wakeups;
+    private final Queries queries;
     private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private volatile boolean closed;
@@ -93,6 +95,8 @@ public final class KinboxJournalRuntime implements Extension {
         this.local = new LocalJournal(log, serde);
         this.restorer = new Restorer(log, sealer, this::folder, stats, settings.maxFetch());
         this.nudges = new Nudges(store, keyring, clock);
+        this.wakeups = new Wakeups(store, new ServerFolder(store, deviceFolder(keyring.deviceId()), stats), blocking);
+        this.queries = new Queries(this, wakeups);
         system.registerOnTermination(this::close);
     }
 
@@ -124,6 +128,28 @@ public final class KinboxJournalRuntime implements Extension {
             Thread.sleep(2);
         }
         return u.idle();
+    }
+
+    /**
+     * The events of {@code persistenceId} as read from its folder on the server (the read journal's
+     * work; use {@code KinboxReadJournal}). Live sources never complete.
+     */
+    public org.apache.pekko.stream.javadsl.Source<org.apache.pekko.persistence.query.EventEnvelope, org.apache.pekko.NotUsed> events(
+            String persistenceId, long fromSequenceNr, long toSequenceNr, boolean live) {
+        return queries.events(persistenceId, fromSequenceNr, toSequenceNr, live);
+    }
+
+    /** Wakes live queries now (as a nudge would); for embedding applications that learn of changes otherwise. */
+    public void wakeQueries() {
+        wakeups.signal();
+    }
+
+    private static String deviceFolder(String deviceId) {
+        try {
+            return SmaFolders.deviceFolder(deviceId);
+        } catch (SmaFormatException e) {
+            throw new JournalException.BadConfig("device id must be 16 lowercase hex digits");
+        }
     }
 
     Executor blocking() { return blocking; }
@@ -206,6 +232,7 @@ public final class KinboxJournalRuntime implements Extension {
 
     private void close() {
         closed = true;
+        wakeups.close();
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();

@@ -47,6 +47,8 @@ final class ImapConnection {
         props.put("mail.imap.ssl.socketFactory", sockets.tls(s.sslContext()));
         props.put("mail.imap.ssl.checkserveridentity", "true");
         if (s.tls() == ImapSettings.TlsMode.STARTTLS) {
+            // Only Angus's IMAPStore acts on these two; we drive IMAPProtocol ourselves, so the
+            // "STARTTLS or nothing" rule is enforced below, before any credentials are sent.
             props.put("mail.imap.starttls.enable", "true");
             props.put("mail.imap.starttls.required", "true");
         }
@@ -57,12 +59,20 @@ final class ImapConnection {
             p = new IMAPProtocol("imap", s.host(), s.port(), props, s.tls() == ImapSettings.TlsMode.TLS, QUIET);
             if (s.tls() == ImapSettings.TlsMode.STARTTLS) {
                 if (!p.hasCapability("STARTTLS")) {
-                    throw new MailStoreException.CommandRefused("server does not offer STARTTLS", null);
+                    throw new MailStoreException.CommandRefused("server " + s.host() + ":" + s.port()
+                            + " does not offer STARTTLS; credentials were not sent", null);
                 }
                 p.startTLS();
                 p.capability();
             }
             if (!p.isAuthenticated()) {
+                if (!p.isSSL() && p.hasCapability("LOGINDISABLED")) {
+                    // The server wants TLS first (e.g. Dovecot's disable_plaintext_auth): sending
+                    // LOGIN or AUTHENTICATE now would put the password on the wire in clear.
+                    throw new MailStoreException.AuthFailed("server " + s.host() + ":" + s.port()
+                            + " refuses to log in without TLS (LOGINDISABLED); credentials were not sent."
+                            + " Connect with tls=starttls or tls=tls", null);
+                }
                 try {
                     if (p.hasCapability("LOGINDISABLED") || p.hasCapability("AUTH=PLAIN")) {
                         p.authplain(null, s.user(), s.password().reveal());

@@ -29,7 +29,7 @@ final class ImapErrors {
         }
         if (deadlinePassed) return new MailStoreException.Timeout(op + ": operation deadline passed", t);
         if (hasCause(t, javax.net.ssl.SSLException.class)) {
-            return new MailStoreException.ConnectionLost(op + ": TLS handshake failed (certificate not trusted or name mismatch?)", t);
+            return new MailStoreException.ConnectionLost(op + ": " + tlsFailure(t), t);
         }
         if (hasCause(t, SocketTimeoutException.class) || (hasCause(t, InterruptedIOException.class) && !hasCause(t, ConnectException.class))) {
             return new MailStoreException.Timeout(op + ": no answer within the timeout", t);
@@ -48,6 +48,26 @@ final class ImapErrors {
         if (t instanceof IOException) return new MailStoreException.ConnectionLost(op + ": " + t.getClass().getSimpleName(), t);
         // Anything else came out of parsing what the server sent (NumberFormatException, index errors...).
         return new MailStoreException.ProtocolViolation(op + ": malformed response (" + t.getClass().getSimpleName() + ")", t);
+    }
+
+    /** Why a TLS handshake failed, as far as the JDK's exceptions tell (never their full text). */
+    static String tlsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof java.security.cert.CertificateException
+                    && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
+                return "TLS handshake failed: the server certificate is not valid for this host name";
+            }
+            if (c instanceof java.security.cert.CertPathBuilderException
+                    || c instanceof java.security.cert.CertPathValidatorException
+                    || c.getClass().getName().endsWith("ValidatorException")) {
+                return "TLS handshake failed: the server certificate is not trusted";
+            }
+            if (m.startsWith("Server identity does not match")) {
+                return "TLS handshake failed: the server certificate is not valid for this host name";
+            }
+        }
+        return "TLS handshake failed (certificate not trusted or name mismatch?)";
     }
 
     /** A short, single-line, printable rendering of a server reply (never message contents). */

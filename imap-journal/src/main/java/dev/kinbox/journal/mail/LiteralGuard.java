@@ -8,7 +8,8 @@ import java.io.InputStream;
  * Watches the server's byte stream for IMAP literal announcements ({@code {n}} or {@code {n+}} at the
  * end of a line) and fails before Angus allocates a buffer of {@code n} bytes when {@code n} exceeds
  * the limit, so a hostile server cannot exhaust our memory. Literal contents are skipped by count.
- * Switched off once the stream carries TLS (STARTTLS), where the bytes are ciphertext.
+ * Under TLS it sits on the decrypted stream ({@link GuardedSslSocket}); a plain socket's guard is
+ * switched off once STARTTLS makes its bytes ciphertext.
  */
 final class LiteralGuard extends FilterInputStream {
     /** Thrown (inside the read) when a literal is announced larger than allowed. */

@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Socket factories for one IMAP connection: they set TCP_NODELAY (Angus does not; without it every
- * command waits for Nagle, ~44 ms) and remember their sockets so a deadline can close them.
+ * command waits for Nagle, ~44 ms), remember their sockets so a deadline can close them, and pass
+ * everything the server sends through a {@link LiteralGuard}: on plain sockets directly, on TLS
+ * sockets (implicit TLS and STARTTLS alike) through a {@link GuardedSslSocket} that guards the
+ * decrypted stream Angus reads.
  */
 final class Sockets {
     private final List<Socket> created = new ArrayList<>();
@@ -32,7 +36,7 @@ final class Sockets {
             return guard;
         }
 
-        /** STARTTLS: from now on the stream is ciphertext. */
+        /** STARTTLS: from now on this stream is ciphertext, guarded after decryption instead. */
         synchronized void tlsStarted() throws IOException {
             getInputStream();
             guard.switchOff();
@@ -98,6 +102,27 @@ final class Sockets {
         };
     }
 
+    /** Wraps a TLS socket so its decrypted input is guarded, and tracks the wrapper. */
+    private Socket guarded(Socket s) throws IOException {
+        if (!(s instanceof SSLSocket ssl)) {
+            s.close();
+            throw new IOException("TLS socket factory returned a " + s.getClass().getSimpleName());
+        }
+        return track(new GuardedSslSocket(ssl, maxLiteral));
+    }
+
+    /**
+     * STARTTLS layers TLS over our plain socket (Angus passes it wrapped in its write-timeout
+     * socket): the plain guard would now see ciphertext, so it stops looking.
+     */
+    private void plainCarriesTls() throws IOException {
+        List<Socket> all;
+        synchronized (this) {
+            all = List.copyOf(created);
+        }
+        for (Socket s : all) if (s instanceof GuardedSocket g) g.tlsStarted();
+    }
+
     SSLSocketFactory tls(SSLContext context) {
         SSLSocketFactory d;
         try {
@@ -108,18 +133,18 @@ final class Sockets {
         return new SSLSocketFactory() {
             @Override public String[] getDefaultCipherSuites() { return d.getDefaultCipherSuites(); }
             @Override public String[] getSupportedCipherSuites() { return d.getSupportedCipherSuites(); }
-            @Override public Socket createSocket() throws IOException { return track(d.createSocket()); }
+            @Override public Socket createSocket() throws IOException { return guarded(d.createSocket()); }
             @Override public Socket createSocket(Socket s, String h, int p, boolean autoClose) throws IOException {
-                if (s instanceof GuardedSocket g) g.tlsStarted();
-                return track(d.createSocket(s, h, p, autoClose));
+                plainCarriesTls();
+                return guarded(d.createSocket(s, h, p, autoClose));
             }
-            @Override public Socket createSocket(String h, int p) throws IOException { return track(d.createSocket(h, p)); }
+            @Override public Socket createSocket(String h, int p) throws IOException { return guarded(d.createSocket(h, p)); }
             @Override public Socket createSocket(String h, int p, InetAddress la, int lp) throws IOException {
-                return track(d.createSocket(h, p, la, lp));
+                return guarded(d.createSocket(h, p, la, lp));
             }
-            @Override public Socket createSocket(InetAddress h, int p) throws IOException { return track(d.createSocket(h, p)); }
+            @Override public Socket createSocket(InetAddress h, int p) throws IOException { return guarded(d.createSocket(h, p)); }
             @Override public Socket createSocket(InetAddress h, int p, InetAddress la, int lp) throws IOException {
-                return track(d.createSocket(h, p, la, lp));
+                return guarded(d.createSocket(h, p, la, lp));
             }
         };
     }

@@ -11,11 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A scripted, hostile IMAP server on a loopback port: it handles CAPABILITY, LOGIN, NOOP and LOGOUT
- * normally and hands every other command to the scenario, which may answer garbage, hang up midway
- * or stall. Every wait is bounded; {@link #close()} ends all threads.
+ * normally (and STARTTLS when given a TLS context) and hands every other command to the scenario,
+ * which may answer garbage, hang up midway or stall. It can speak plain IMAP, implicit TLS (an
+ * {@link SSLServerSocket}) or offer STARTTLS. It records every command line it receives. Every wait
+ * is bounded; {@link #close()} ends all threads.
  */
 final class FakeImapServer implements AutoCloseable {
     /** What to do with a command other than the well-behaved ones. */
@@ -34,7 +39,14 @@ final class FakeImapServer implements AutoCloseable {
         }
     }
 
+    /** How the fake server secures its connections. */
+    enum Security { PLAIN, IMPLICIT_TLS, STARTTLS }
+
     private final ServerSocket socket;
+    private final Security security;
+    private final SSLContext tls;
+    /** Command lines received, in order, over all connections (LOGIN lines hold the test password). */
+    final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Thread acceptor;
@@ -43,7 +55,18 @@ final class FakeImapServer implements AutoCloseable {
     volatile boolean refuseLogin;
 
     FakeImapServer(Scenario scenario) throws IOException {
-        socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this(scenario, Security.PLAIN, null);
+    }
+
+    /** A server whose connections use {@code security}, presenting the certificate of {@code tls}. */
+    FakeImapServer(Scenario scenario, Security security, SSLContext tls) throws IOException {
+        this.security = security;
+        this.tls = tls;
+        if (security != Security.PLAIN && tls == null) throw new IllegalArgumentException("TLS needs a server context");
+        if (security == Security.STARTTLS) capabilities = "IMAP4rev1 UIDPLUS IDLE STARTTLS";
+        socket = security == Security.IMPLICIT_TLS
+                ? (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress())
+                : new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
                 try {
@@ -66,14 +89,16 @@ final class FakeImapServer implements AutoCloseable {
 
     int connections() { return connections.get(); }
 
-    private void serve(int n, Socket s, Scenario scenario) {
-        try (s) {
+    private void serve(int n, Socket plain, Scenario scenario) {
+        Socket s = plain;
+        try (plain) {
             s.setSoTimeout(20_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             Conn c = new Conn(s.getOutputStream());
             c.send(greeting);
             String line;
             while ((line = in.readLine()) != null) {
+                commands.add(line);
                 int sp = line.indexOf(' ');
                 if (sp < 0) continue;
                 String tag = line.substring(0, sp);
@@ -83,7 +108,22 @@ final class FakeImapServer implements AutoCloseable {
                     case "CAPABILITY" -> c.send("* CAPABILITY " + capabilities + "\r\n" + tag + " OK done\r\n");
                     case "LOGIN" -> c.send(refuseLogin ? tag + " NO [AUTHENTICATIONFAILED] bad\r\n" : tag + " OK logged in\r\n");
                     case "NOOP" -> c.send(tag + " OK noop\r\n");
-                    case "LOGOUT" -> { c.send("* BYE bye\r\n" + tag + " OK\r\n"); return; }
+                    case "STARTTLS" -> {
+                        if (security != Security.STARTTLS || s instanceof SSLSocket) {
+                            c.send(tag + " BAD not now\r\n");
+                            continue;
+                        }
+                        c.send(tag + " OK begin TLS now\r\n");
+                        // The client sends nothing more until the handshake, so the reader holds no bytes.
+                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), true);
+                        ssl.setUseClientMode(false);
+                        ssl.startHandshake();
+                        open.add(ssl);
+                        s = ssl;
+                        in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                        c = new Conn(s.getOutputStream());
+                    }
+                    case "LOGOUT" -> { c.send("* BYE bye\r\n" + tag + " OK\r\n"); s.close(); return; }
                     default -> {
                         if (!scenario.answer(n, tag, cmd, c)) return;
                     }

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * The installed Dovecot started as a throw-away server: generated config in a temp dir (passwd-file
- * users, maildir, a free loopback port, no TLS, {@code mail_max_userip_connections = 1000},
+ * users, maildir, a free loopback port, no TLS unless started with {@link #startWithTls},
+ * {@code mail_max_userip_connections = 1000},
  * {@code mailbox_idle_check_interval = 1 secs}), started with {@code dovecot -c CONF}, stopped with
  * {@code doveadm -c CONF stop} and by waiting for the pid in {@code run/master.pid}. Users are added
  * to the passwd-file, which Dovecot re-reads when it changes. Needs to run as root (mail is stored as
@@ -41,14 +42,16 @@ public final class DovecotServer implements LocalImapServer {
     private final Path dir;
     private final Path conf;
     private final int port;
+    private final int tlsPort;
     private final SecureRandom random;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private boolean stopped;
 
-    private DovecotServer(Path dir, int port, SecureRandom random) {
+    private DovecotServer(Path dir, int port, int tlsPort, SecureRandom random) {
         this.dir = dir;
         this.conf = dir.resolve("dovecot.conf");
         this.port = port;
+        this.tlsPort = tlsPort;
         this.random = random;
     }
 
@@ -57,20 +60,47 @@ public final class DovecotServer implements LocalImapServer {
         return binary("dovecot").isPresent() && binary("doveadm").isPresent();
     }
 
-    /** Starts a server and waits for its greeting. */
+    /** Starts a server without TLS and waits for its greeting. */
     public static DovecotServer start(SecureRandom random) throws IOException {
+        return start(random, null, false);
+    }
+
+    /**
+     * Starts a server that offers STARTTLS on {@link #port()} and implicit TLS on {@link #tlsPort()},
+     * presenting {@code certificate} ({@code ssl = yes}). With {@code required} it is
+     * {@code ssl = required} and {@code disable_plaintext_auth = yes}: no login before TLS, and
+     * LOGINDISABLED announced on plain connections. Dovecot counts a connection whose remote address
+     * equals its local one (127.0.0.1 to 127.0.0.1) as secure and lets it log in anyway; a client
+     * connecting from another loopback address (127.0.0.2) sees the rule.
+     */
+    public static DovecotServer startWithTls(SecureRandom random, ThrowawayCertificate certificate, boolean required) throws IOException {
+        return start(random, java.util.Objects.requireNonNull(certificate, "certificate"), required);
+    }
+
+    private static DovecotServer start(SecureRandom random, ThrowawayCertificate certificate, boolean required) throws IOException {
         String dovecot = binary("dovecot").orElseThrow(() -> new IllegalStateException("dovecot not installed"));
         Path dir = Files.createTempDirectory("kinbox-dovecot-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = freePort();
-        DovecotServer s = new DovecotServer(dir, port, random);
+        int tlsPort = certificate == null ? 0 : freePort(port);
+        DovecotServer s = new DovecotServer(dir, port, tlsPort, random);
         try {
+            String tls = "ssl = no\ndisable_plaintext_auth = no\n";
+            if (certificate != null) {
+                Path tlsDir = Files.createDirectories(dir.resolve("tls"));
+                Files.setPosixFilePermissions(tlsDir, PosixFilePermissions.fromString("rwx------"));
+                certificate.writePem(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem"));
+                tls = "ssl = " + (required ? "required" : "yes") + "\n"
+                        + "ssl_cert = <" + tlsDir.resolve("cert.pem") + "\n"
+                        + "ssl_key = <" + tlsDir.resolve("key.pem") + "\n"
+                        + "disable_plaintext_auth = " + (required ? "yes" : "no") + "\n";
+            }
             Path mail = Files.createDirectories(dir.resolve("mail"));
             chownNobody(mail);
             Path users = dir.resolve("users.passwd");
             Files.writeString(users, "");
             Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.writeString(s.conf, config(dir, port));
+            Files.writeString(s.conf, config(dir, port, tlsPort, tls));
             run(List.of(dovecot, "-c", s.conf.toString()), START_TIMEOUT, dir.resolve("start.out"));
             s.awaitGreeting();
             return s;
@@ -85,6 +115,12 @@ public final class DovecotServer implements LocalImapServer {
     @Override public String host() { return "127.0.0.1"; }
 
     @Override public int port() { return port; }
+
+    /** The implicit-TLS (imaps) port; only for a server started with {@link #startWithTls}. */
+    public int tlsPort() {
+        if (tlsPort == 0) throw new IllegalStateException("this dovecot was started without TLS");
+        return tlsPort;
+    }
 
     /** The directory holding config, mail and log. */
     public Path directory() { return dir; }
@@ -143,7 +179,7 @@ public final class DovecotServer implements LocalImapServer {
 
     // --- internals ------------------------------------------------------------------------------
 
-    static String config(Path dir, int port) {
+    static String config(Path dir, int port, int tlsPort, String tls) {
         return """
                 protocols = imap
                 listen = 127.0.0.1
@@ -152,9 +188,7 @@ public final class DovecotServer implements LocalImapServer {
                 instance_name = kinbox-test-$PORT
                 log_path = $DIR/dovecot.log
                 info_log_path = $DIR/dovecot.log
-                ssl = no
-                disable_plaintext_auth = no
-                auth_mechanisms = plain login
+                $TLS                auth_mechanisms = plain login
                 auth_failure_delay = 0
                 passdb {
                   driver = passwd-file
@@ -181,14 +215,16 @@ public final class DovecotServer implements LocalImapServer {
                     port = $PORT
                   }
                   inet_listener imaps {
-                    port = 0
+                    address = 127.0.0.1
+                    port = $TLSPORT
                   }
                   process_min_avail = 1
                 }
                 service imap {
                   process_limit = 1024
                 }
-                """.replace("$DIR", dir.toString()).replace("$PORT", Integer.toString(port));
+                """.replace("$TLSPORT", Integer.toString(tlsPort)).replace("$TLS", tls).replace("$DIR", dir.toString())
+                .replace("$PORT", Integer.toString(port));
     }
 
     private void awaitGreeting() throws IOException {
@@ -269,6 +305,15 @@ public final class DovecotServer implements LocalImapServer {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** A free port other than {@code taken} (bounded: the kernel rarely hands out the same one twice). */
+    private static int freePort(int taken) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            int p = freePort();
+            if (p != taken) return p;
+        }
+        throw new IOException("no second free loopback port");
     }
 
     private static void chownNobody(Path p) throws IOException {

@@ -1,0 +1,56 @@
+package dev.kinbox.journal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Builds the read journal's sources: a {@link SiblingReader} stepped on the blocking executor.
+ * Current queries end at the first step that finds nothing new; live ones then wait for a nudge
+ * ({@link Wakeups}) or the sweep interval and step again.
+ */
+final class Queries {
+    private final KinboxJournalRuntime rt;
+    private final Wakeups wakeups;
+
+    Queries(KinboxJournalRuntime rt, Wakeups wakeups) {
+        this.rt = rt;
+        this.wakeups = wakeups;
+    }
+
+    Source<EventEnvelope, NotUsed> events(String pid, long fromSeq, long toSeq, boolean live) {
+        if (live && rt.settings().watchNudges()) rt.blocking().execute(wakeups::start);
+        Duration sweep = rt.settings().sweepInterval();
+        return Source.lazySource(() -> {
+            SiblingReader reader = new SiblingReader(pid, fromSeq, toSeq, rt.folder(pid), rt.sealer(), rt.serde(), rt.localLog(),
+                    rt.stats(), rt.settings().maxFetch());
+            return Source.unfoldAsync(NotUsed.getInstance(), s -> step(reader, live, sweep));
+        }).mapMaterializedValue(x -> NotUsed.getInstance()).mapConcat(l -> l);
+    }
+
+    private CompletionStage<Optional<Pair<NotUsed, List<EventEnvelope>>>> step(SiblingReader reader, boolean live, Duration sweep) {
+        if (reader.finished()) return CompletableFuture.completedFuture(Optional.empty());
+        CompletableFuture<Void> wake = wakeups.current(); // taken before reading, so a nudge during the read is not lost
+        return CompletableFuture.supplyAsync(() -> readOrEmpty(reader), rt.blocking()).thenCompose(batch -> {
+            if (!batch.isEmpty()) return CompletableFuture.completedFuture(Optional.of(Pair.create(NotUsed.getInstance(), batch)));
+            if (!live) return CompletableFuture.completedFuture(Optional.<Pair<NotUsed, List<EventEnvelope>>>empty());
+            // nothing new: wait for a nudge or the sweep, then emit an empty batch and step again
+            return wakeups.await(wake, sweep).thenApply(v -> Optional.of(Pair.create(NotUsed.getInstance(), List.<EventEnvelope>of())));
+        });
+    }
+
+    private List<EventEnvelope> readOrEmpty(SiblingReader reader) {
+        try {
+            return reader.step();
+        } catch (dev.kinbox.journal.mail.MailStoreException e) {
+            // offline: a live query retries at the next wake-up; a current query ends with what it had
+            return List.of();
+        }
+    }
+}

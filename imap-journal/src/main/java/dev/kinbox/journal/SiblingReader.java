@@ -1,0 +1,188 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.journal.EntryCodec.JournalBody;
+import dev.kinbox.journal.EntryCodec.SnapshotBody;
+import dev.kinbox.journal.EntryCodec.StoredEvent;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.query.KinboxEventMetadata;
+import dev.kinbox.journal.query.SiblingSnapshot;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.crdt.Hlc;
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.persistence.store.ReplicationCursor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One query's position in a persistence id's folder and one step of reading it: list headers past
+ * the cursor's UID, take the entries that continue the sequence (a snapshot where entries were
+ * compacted away or the UIDVALIDITY changed), fetch, verify and decrypt them, and return the
+ * envelopes. Entries that do not verify are skipped and counted, never emitted; a sequence gap
+ * (withheld or forged-away entries) is counted and logged, and healed by the author's next snapshot.
+ * Not thread-safe: one step at a time per query.
+ */
+final class SiblingReader {
+    private static final Logger LOG = LoggerFactory.getLogger(SiblingReader.class);
+
+    private final String pid;
+    private final long toSeq;
+    private final ServerFolder folder;
+    private final Optional<String> folderDevice;
+    private final Sealer sealer;
+    private final PayloadSerde serde;
+    private final LocalLog log;
+    private final JournalStats stats;
+    private final int maxFetch;
+    private long nextSeq;
+    private long uidValidity;
+    private long lastUid;
+    private long healUpTo;
+    private final java.util.Set<Long> bad = new java.util.HashSet<>();
+
+    SiblingReader(String pid, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
+                  JournalStats stats, int maxFetch) {
+        this.pid = pid;
+        this.toSeq = toSeq;
+        this.folder = folder;
+        this.folderDevice = SmaFolders.deviceOf(pid);
+        this.sealer = sealer;
+        this.serde = serde;
+        this.log = log;
+        this.stats = stats;
+        this.maxFetch = maxFetch;
+        this.nextSeq = Math.max(1, fromSeq);
+        Optional<ReplicationCursor> saved = log.cursor(Cursors.query(pid));
+        if (saved.isPresent() && saved.get().lastSequenceNr() < nextSeq) {
+            // every entry at or below the saved UID ends at or below the saved sequence number
+            uidValidity = saved.get().uidValidity();
+            lastUid = saved.get().lastUid();
+        }
+    }
+
+    /** True once every event up to {@code toSeq} was emitted. */
+    boolean finished() {
+        return nextSeq > toSeq;
+    }
+
+    /** Reads what the folder has past the cursor; empty when nothing new. */
+    List<EventEnvelope> step() {
+        ServerFolder.Listing l = folder.list(uidValidity, lastUid);
+        if (l.uidValidity() == 0) return List.of();
+        if (l.uidValidity() != uidValidity) {
+            if (uidValidity != 0) LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
+            lastUid = 0;
+            bad.clear();
+        }
+        uidValidity = l.uidValidity();
+        List<EventEnvelope> out = new ArrayList<>();
+        List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))
+                .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
+        Optional<ServerFolder.Snap> snap = l.snapshots().stream().filter(s -> trustedAuthor(s.device()))
+                .max(Comparator.comparingLong(ServerFolder.Snap::seq));
+        long firstFrom = entries.isEmpty() ? Long.MAX_VALUE : entries.get(0).from();
+        if (snap.isPresent() && ((firstFrom > nextSeq && snap.get().seq() >= nextSeq) || (healUpTo > 0 && snap.get().seq() >= healUpTo))) {
+            emitSnapshot(snap.get(), out);
+        }
+        for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
+            List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
+            List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
+            List<StoredMessage> msgs = new ArrayList<>(folder.fetchFull(uids, maxFetch));
+            java.util.Map<Long, Long> fromOf = new java.util.HashMap<>();
+            for (ServerFolder.Entry c : chunk) fromOf.put(c.uid(), c.from());
+            msgs.sort(Comparator.comparingLong(m -> fromOf.getOrDefault(m.uid(), 0L)));
+            for (StoredMessage m : msgs) {
+                if (finished()) break;
+                Optional<JournalBody> body = open(m);
+                if (body.isEmpty()) {
+                    bad.add(m.uid());
+                    continue;
+                }
+                JournalBody b = body.get();
+                if (b.to() < nextSeq) continue;
+                if (b.from() > nextSeq) gap(nextSeq, b.from() - 1);
+                for (StoredEvent e : b.events()) {
+                    if (e.seq() < nextSeq || e.seq() > toSeq) continue;
+                    out.add(envelope(b.device(), e));
+                    nextSeq = e.seq() + 1;
+                }
+            }
+        }
+        // the cursor's UID passes every message up to the first journal entry not yet consumed
+        long done = l.uidNext() - 1;
+        for (ServerFolder.Entry e : l.journal()) {
+            boolean consumed = e.to() < nextSeq || bad.contains(e.uid()) || !trustedAuthor(e.device());
+            if (!consumed) done = Math.min(done, e.uid() - 1);
+        }
+        lastUid = Math.max(lastUid, done);
+        bad.removeIf(u -> u <= lastUid);
+        log.saveCursor(new ReplicationCursor(Cursors.query(pid), uidValidity, lastUid, nextSeq - 1));
+        return out;
+    }
+
+    private boolean trustedAuthor(String device) {
+        return folderDevice.map(device::equals).orElse(true);
+    }
+
+    private Optional<JournalBody> open(StoredMessage m) {
+        try {
+            SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
+            JournalBody b = EntryCodec.checked(EntryCodec.decode(sealer.open(p.body(), p.header().device()), JournalBody.class));
+            if (!b.pid().equals(pid) || !b.device().equals(p.header().device()) || b.from() != SmaMail.number(p.header(), "from")
+                    || b.to() != SmaMail.number(p.header(), "to")) {
+                throw new JournalException.Malformed("entry body does not match its header or folder");
+            }
+            return Optional.of(b);
+        } catch (JournalException e) {
+            skip(m.uid(), e);
+            return Optional.empty();
+        }
+    }
+
+    private void emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out) {
+        for (StoredMessage m : folder.fetchFull(List.of(s.uid()), 1)) {
+            try {
+                SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
+                SnapshotBody b = EntryCodec.decode(sealer.open(p.body(), p.header().device()), SnapshotBody.class);
+                if (!b.pid().equals(pid) || b.seq() != s.seq() || !b.device().equals(p.header().device())) {
+                    throw new JournalException.Malformed("snapshot body does not match its header or folder");
+                }
+                Object state = serde.deserialize(b.serializer(), b.serManifest(), b.payload());
+                Object meta = new KinboxEventMetadata(b.device(), new Dot(b.device(), b.seq()), Optional.empty());
+                out.add(EventEnvelope.apply(Offset.sequence(b.seq()), pid, b.seq(), new SiblingSnapshot(pid, b.seq(), state),
+                        b.timestamp(), scala.Option.apply(meta)));
+                if (b.seq() >= healUpTo) healUpTo = 0;
+                nextSeq = Math.max(nextSeq, b.seq() + 1);
+            } catch (JournalException e) {
+                skip(m.uid(), e);
+            }
+        }
+    }
+
+    private EventEnvelope envelope(String device, StoredEvent e) {
+        Object payload = serde.deserialize(e.serializer(), e.serManifest(), e.payload());
+        Optional<Hlc> hlc = payload instanceof AccountEvent ae ? Optional.of(ae.time()) : Optional.empty();
+        Dot dot = payload instanceof AccountEvent ae ? ae.dot() : new Dot(device, e.seq());
+        Object meta = new KinboxEventMetadata(device, dot, hlc);
+        return EventEnvelope.apply(Offset.sequence(e.seq()), pid, e.seq(), payload, e.timestamp(), scala.Option.apply(meta));
+    }
+
+    private void gap(long from, long to) {
+        stats.gaps.increment();
+        healUpTo = Math.max(healUpTo, to);
+        LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", pid, from, to, folder.name());
+    }
+
+    private void skip(long uid, JournalException e) {
+        if (e instanceof JournalException.Untrusted) stats.untrusted.increment();
+        else stats.malformed.increment();
+        LOG.warn("{}: skipping uid {} in {}: {}", pid, uid, folder.name(), e.getMessage());
+    }
+}

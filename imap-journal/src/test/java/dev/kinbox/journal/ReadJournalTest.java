@@ -1,0 +1,176 @@
+package dev.kinbox.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.query.KinboxEventMetadata;
+import dev.kinbox.journal.query.KinboxReadJournal;
+import dev.kinbox.journal.query.SiblingSnapshot;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.store.InMemoryLocalLog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.persistence.SaveSnapshotSuccess;
+import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotProtocol;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.testkit.javadsl.TestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read journal on the in-memory store with two devices A (author) and B (reader): live and
+ * current queries, metadata, compaction, forged and withheld entries, UIDVALIDITY reset, nudges.
+ */
+class ReadJournalTest {
+    static final JournalFixture.Device A = JournalFixture.device();
+    static final JournalFixture.Device B = JournalFixture.device();
+    static final JournalFixture.Device STRANGER = JournalFixture.device();
+    MemoryMailStore store;
+    ActorSystem a;
+    ActorSystem b;
+    final String pidA = "sma|acct|" + A.id();
+    final String folderA = KinboxJournalRuntime.folderOf(pidA);
+
+    @BeforeEach void start() {
+        store = new MemoryMailStore();
+        a = JournalFixture.system(store, JournalFixture.keyring(A, B), new InMemoryLocalLog());
+        b = JournalFixture.system(store, JournalFixture.keyring(B, A), new InMemoryLocalLog(), "kinbox.query.sweep-interval = 30s");
+    }
+
+    @AfterEach void stop() {
+        TestKit.shutdownActorSystem(a);
+        TestKit.shutdownActorSystem(b);
+    }
+
+    KinboxReadJournal readJournal() {
+        return PersistenceQuery.get(b).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
+    }
+
+    List<EventEnvelope> current(long from) throws Exception {
+        return readJournal().currentEventsByPersistenceId(pidA, from, Long.MAX_VALUE).runWith(Sink.seq(), b)
+                .toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    static List<Object> payloads(List<EventEnvelope> es) {
+        return es.stream().map(EventEnvelope::event).toList();
+    }
+
+    void writeAndUpload(long from, long to, int batch) throws Exception {
+        Journals.write(a, pidA, from, to, batch);
+        assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT));
+    }
+
+    void snapshotA(long seq) throws Exception {
+        TestKit p = new TestKit(a);
+        org.apache.pekko.persistence.Persistence.get(a).snapshotStoreFor("kinbox.snapshot-store", com.typesafe.config.ConfigFactory.empty())
+                .tell(new SnapshotProtocol.SaveSnapshot(SnapshotMetadata.apply(pidA, seq), "state-" + seq), p.getRef());
+        p.expectMsgClass(Journals.WAIT, SaveSnapshotSuccess.class);
+        assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT));
+    }
+
+    @Test void current_siblingEvents_emittedInOrderWithMetadataThenCompletes() throws Exception {
+        writeAndUpload(1, 12, 5);
+        List<EventEnvelope> got = current(1);
+        assertEquals(Journals.strings(1, 12), payloads(got));
+        EventEnvelope e = got.get(3);
+        assertEquals(4, e.sequenceNr());
+        assertEquals(org.apache.pekko.persistence.query.Offset.sequence(4), e.offset());
+        KinboxEventMetadata md = (KinboxEventMetadata) e.eventMetadata().get();
+        assertEquals(A.id(), md.origin());
+        assertEquals(new Dot(A.id(), 4), md.dot());
+        assertEquals(Journals.strings(7, 12), payloads(current(7)));
+    }
+
+    @Test void live_nudgeWakesReaderLongBeforeTheSweep() throws Exception {
+        CompletableFuture<List<EventEnvelope>> live = readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(8)
+                .runWith(Sink.seq(), b).toCompletableFuture();
+        writeAndUpload(1, 3, 3);
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        writeAndUpload(4, 8, 5);
+        List<EventEnvelope> got = live.get(10, TimeUnit.SECONDS); // sweep is 30 s: only nudges can do this
+        assertEquals(Journals.strings(1, 8), payloads(got));
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline && store.status(SmaFolders.deviceFolder(B.id())).messages() > 0) Thread.sleep(10);
+        assertEquals(0, store.status(SmaFolders.deviceFolder(B.id())).messages(), "nudges are deleted after reading");
+    }
+
+    @Test void current_afterCompaction_startsFromSnapshot() throws Exception {
+        writeAndUpload(1, 20, 4);
+        snapshotA(20);
+        writeAndUpload(21, 25, 5);
+        List<EventEnvelope> got = current(1);
+        assertEquals(new SiblingSnapshot(pidA, 20, "state-20"), got.get(0).event());
+        assertEquals(20, got.get(0).sequenceNr());
+        assertEquals(Journals.strings(21, 25), payloads(got.subList(1, got.size())));
+    }
+
+    @Test void current_forgedEntries_areSkippedCountedNeverEmitted() throws Exception {
+        writeAndUpload(1, 4, 4);
+        // a stranger's key signs an entry claiming to be A's; and garbage with a valid-looking header
+        Sealer stranger = new Sealer(JournalFixture.CRYPTO, JournalFixture.keyring(STRANGER, B));
+        byte[] body = EntryCodec.encode(new EntryCodec.JournalBody(1, pidA, A.id(), 5, 5,
+                List.of(new EntryCodec.StoredEvent(5, 20, "", "forged".getBytes(), "", "w", 0, null, true))));
+        SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, A.id(), Map.of("from", "5", "to", "5"));
+        store.faults().inject(folderA, SmaMail.build(h, stranger.seal(body), java.time.Clock.systemUTC()));
+        SmaHeader h2 = SmaHeader.of(SmaHeader.Kind.JOURNAL, A.id(), Map.of("from", "5", "to", "6"));
+        store.faults().inject(folderA, SmaMail.build(h2, "not openpgp".getBytes(), java.time.Clock.systemUTC()));
+        writeAndUpload(5, 6, 2);
+        assertEquals(Journals.strings(1, 6), payloads(current(1)));
+        JournalStats stats = KinboxJournalRuntime.get(b).stats();
+        assertEquals(2, stats.untrusted.sum() + stats.malformed.sum(), "both forgeries skipped once each");
+    }
+
+    @Test void current_withheldEntry_reportsGapAndHealsFromNextSnapshot() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+        long uidOf4 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid();
+        store.faults().deleteMessage(folderA, uidOf4);
+        CompletableFuture<List<EventEnvelope>> live = readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(8)
+                .runWith(Sink.seq(), b).toCompletableFuture();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (KinboxJournalRuntime.get(b).stats().gaps.sum() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(1, KinboxJournalRuntime.get(b).stats().gaps.sum());
+        writeAndUpload(10, 10, 1);
+        snapshotA(10);
+        KinboxJournalRuntime.get(b).wakeQueries();
+        List<EventEnvelope> got = live.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("e-1", "e-2", "e-3", "e-7", "e-8", "e-9", "e-10"), payloads(got.subList(0, 7)));
+        assertEquals(new SiblingSnapshot(pidA, 10, "state-10"), got.get(7).event(), "the gap is healed by the next snapshot");
+        CompletableFuture<List<EventEnvelope>> more = readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(1)
+                .runWith(Sink.seq(), b).toCompletableFuture();
+        assertInstanceOf(SiblingSnapshot.class, more.get(10, TimeUnit.SECONDS).get(0).event(), "a new reader starts from the snapshot");
+    }
+
+    @Test void live_uidValidityReset_resumesWithoutDuplicates() throws Exception {
+        writeAndUpload(1, 5, 5);
+        CompletableFuture<List<EventEnvelope>> live = readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(10)
+                .runWith(Sink.seq(), b).toCompletableFuture();
+        Thread.sleep(200);
+        store.faults().resetUidValidity(folderA);
+        writeAndUpload(6, 10, 5);
+        KinboxJournalRuntime.get(b).wakeQueries();
+        assertEquals(Journals.strings(1, 10), payloads(live.get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test void live_unknownFolder_waitsAndThenDelivers() throws Exception {
+        CompletableFuture<List<EventEnvelope>> live = readJournal().eventsByPersistenceId(pidA, 1, 3).runWith(Sink.seq(), b).toCompletableFuture();
+        Thread.sleep(100);
+        writeAndUpload(1, 5, 5);
+        assertEquals(Journals.strings(1, 3), payloads(live.get(10, TimeUnit.SECONDS)), "ends at toSequenceNr");
+    }
+}
