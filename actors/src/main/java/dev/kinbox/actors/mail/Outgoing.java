@@ -103,9 +103,12 @@ final class Outgoing {
         List<String[]> gossip = new ArrayList<>();
         List<String> gossiped = new ArrayList<>();
         for (Recommender.Verdict v : verdicts) {
-            to.add(crypto.readCertificate(v.key().keydata()));
+            OpenPGPCertificate cert = crypto.readCertificate(v.key().keydata());
+            to.add(cert);
             if (visible.size() >= 2 && visible.contains(v.addr())) {
-                gossip.add(new String[] {"Autocrypt-Gossip", crypto.autocrypt().formatGossip(v.addr(), v.key().keydata())});
+                // formatHeader without prefer-encrypt is a gossip value, with the key cut to the
+                // five-packet Autocrypt shape (stored keys may carry more, e.g. set by hand)
+                gossip.add(new String[] {"Autocrypt-Gossip", crypto.autocrypt().formatHeader(v.addr(), cert, false)});
                 gossiped.add(v.addr());
             }
         }

@@ -1,0 +1,267 @@
+package dev.kinbox.actors.mail;
+
+import static dev.kinbox.actors.mail.Fixtures.CLOCK;
+import static dev.kinbox.actors.mail.Fixtures.CRYPTO;
+import static dev.kinbox.actors.mail.Fixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.actors.mail.Fixtures.Device;
+import dev.kinbox.crypto.AutocryptHeader;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.Recommendation;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.PeerEvent.PeerBlockChanged;
+import dev.kinbox.persistence.PeerEvent.PeerGossipSeen;
+import dev.kinbox.persistence.PeerEvent.PeerKeyVerified;
+import dev.kinbox.persistence.PeerEvent.PeerMailSeen;
+import dev.kinbox.persistence.SettingsEvent.MailingListSeen;
+import dev.kinbox.persistence.crdt.Bytes;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** prepareOutgoing: recommendation, decision and the message built, for one and several recipients. */
+class OutgoingDecisionTest {
+    static final String ME = "me@kinbox.test";
+    static final String BOB = "bob@peer.test";
+    static final String CAROL = "carol@peer.test";
+    static final String LIST = "list@lists.test";
+    static final MailAutocrypt MAIL = new MailAutocrypt(CRYPTO, CLOCK, MailSettings.of(ME));
+
+    static OpenPGPKey me, bob, carol, list;
+    static AccountState base;
+    static AccountKeys keys;
+    final Device dev = new Device("00000000000000c1");
+
+    @BeforeAll
+    static void keys() throws Exception {
+        me = CRYPTO.generateKey("<" + ME + ">");
+        bob = CRYPTO.generateKey("<" + BOB + ">");
+        carol = CRYPTO.generateKey("<" + CAROL + ">");
+        list = CRYPTO.generateKey("<" + LIST + ">");
+        base = Fixtures.withKey(AccountState.EMPTY, new Device("00000000000000c0"), me);
+        keys = MAIL.accountKeys(base);
+    }
+
+    private OutgoingDecision send(AccountState s, OutgoingPolicy p, String... to) throws Exception {
+        return MAIL.prepareOutgoing(Fixtures.draft(ME, List.of(to), List.of(), "hello", NOW), s, keys, p);
+    }
+
+    private static AutocryptHeader ourHeader(OutgoingDecision d) throws Exception {
+        return CRYPTO.autocrypt().parseMail(Fixtures.bytes(d.message()), NOW).header().orElseThrow();
+    }
+
+    @Test
+    void prepareOutgoing_unknownRecipient_disable_plainWithOurHeader() throws Exception {
+        OutgoingDecision d = send(base, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.DISABLE, d.recommendation());
+        assertFalse(d.encrypted());
+        assertTrue(d.reason().startsWith("not encrypted") && d.reason().contains("no usable key"), d.reason());
+        AutocryptHeader h = ourHeader(d);
+        assertEquals(ME, h.addr());
+        assertEquals(Crypto.fingerprint(me), h.fingerprint());
+        assertFalse(h.mutual());
+        assertTrue(d.message().isMimeType("text/plain"));
+    }
+
+    @Test
+    void prepareOutgoing_ownSettingMutual_headerSaysMutual() throws Exception {
+        OutgoingDecision d = send(Fixtures.mutual(base, dev), OutgoingPolicy.AUTOMATIC, BOB);
+        assertTrue(ourHeader(d).mutual());
+    }
+
+    @Test
+    void prepareOutgoing_gossipOnlyRecipient_discourage_notEncrypted() throws Exception {
+        AccountState s = base.apply(new PeerGossipSeen(dev.nextDot(), dev.now(), BOB, NOW.toEpochMilli(),
+                Crypto.fingerprint(bob), Bytes.of(bob.toCertificate().getEncoded())));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.DISCOURAGE, d.recommendation());
+        assertFalse(d.encrypted());
+    }
+
+    @Test
+    void prepareOutgoing_staleHeader_discourage() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, BOB, bob, true, NOW.minus(Duration.ofDays(90)));
+        s = s.apply(new PeerMailSeen(dev.nextDot(), dev.now(), BOB, NOW.minus(Duration.ofDays(1)).toEpochMilli()));
+        assertEquals(Recommendation.DISCOURAGE, send(Fixtures.mutual(s, dev), OutgoingPolicy.AUTOMATIC, BOB).recommendation());
+    }
+
+    @Test
+    void prepareOutgoing_noPreference_available_notEncrypted() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, false, NOW), dev);
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.AVAILABLE, d.recommendation());
+        assertFalse(d.encrypted());
+    }
+
+    @Test
+    void prepareOutgoing_peerMutualButWeNot_available() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, BOB, bob, true, NOW);
+        assertEquals(Recommendation.AVAILABLE, send(s, OutgoingPolicy.AUTOMATIC, BOB).recommendation());
+    }
+
+    @Test
+    void prepareOutgoing_bothMutual_encrypt_decryptsForBobWithVerifiedSignature() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.ENCRYPT, d.recommendation());
+        assertTrue(d.encrypted());
+        assertTrue(d.message().isMimeType("multipart/encrypted"));
+        assertTrue(d.message().getContentType().contains("application/pgp-encrypted"), d.message().getContentType());
+        assertEquals(List.of(), d.gossiped()); // one recipient: no gossip
+        var plain = CRYPTO.autocrypt().decryptMail(Fixtures.bytes(d.message()), List.of(bob), List.of(me.toCertificate()));
+        assertEquals(List.of(Crypto.fingerprint(me)), plain.verifiedSigners());
+        assertTrue(new String(plain.plaintext(), java.nio.charset.StandardCharsets.UTF_8).contains("hello"));
+        assertEquals(Crypto.fingerprint(me), ourHeader(d).fingerprint()); // outer header still there
+    }
+
+    @Test
+    void prepareOutgoing_replyToEncrypted_encryptEvenWithoutMutual() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, BOB, bob, false, NOW);
+        OutgoingDecision d = send(s, new OutgoingPolicy(OutgoingPolicy.Choice.AUTOMATIC, true), BOB);
+        assertEquals(Recommendation.ENCRYPT, d.recommendation());
+        assertTrue(d.encrypted());
+    }
+
+    @Test
+    void prepareOutgoing_plainChoice_overridesEncryptRecommendation() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        OutgoingDecision d = send(s, new OutgoingPolicy(OutgoingPolicy.Choice.PLAIN, false), BOB);
+        assertEquals(Recommendation.ENCRYPT, d.recommendation());
+        assertFalse(d.encrypted());
+        assertTrue(d.reason().contains("you chose a plain mail"));
+    }
+
+    @Test
+    void prepareOutgoing_encryptChoice_withAvailableKey_encrypts_butRefusesWithoutKey() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, BOB, bob, false, NOW);
+        OutgoingPolicy force = new OutgoingPolicy(OutgoingPolicy.Choice.ENCRYPT, false);
+        assertTrue(send(s, force, BOB).encrypted());
+        var e = assertThrows(MailProcessingException.Refused.class, () -> send(s, force, BOB, CAROL));
+        assertTrue(e.getMessage().contains(CAROL), e.getMessage());
+    }
+
+    @Test
+    void prepareOutgoing_severalRecipients_weakestWins() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev, CAROL, carol, false, NOW), dev);
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB, CAROL);
+        assertEquals(Map.of(BOB, Recommendation.ENCRYPT, CAROL, Recommendation.AVAILABLE), d.perRecipient());
+        assertEquals(Recommendation.AVAILABLE, d.recommendation());
+        assertFalse(d.encrypted());
+    }
+
+    @Test
+    void prepareOutgoing_severalMutualRecipients_encryptedForEach_withGossipForBoth_andReadableByUs() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev, CAROL, carol, true, NOW), dev);
+        OutgoingDecision d = MAIL.prepareOutgoing(Fixtures.draft(ME, List.of(BOB), List.of(CAROL), "group", NOW), s, keys,
+                OutgoingPolicy.AUTOMATIC);
+        assertTrue(d.encrypted());
+        assertEquals(List.of(BOB, CAROL), d.gossiped());
+        byte[] raw = Fixtures.bytes(d.message());
+        for (OpenPGPKey reader : List.of(bob, carol, me)) {
+            var plain = CRYPTO.autocrypt().decryptMail(raw, List.of(reader), List.of(me.toCertificate()));
+            assertEquals(List.of(Crypto.fingerprint(me)), plain.verifiedSigners());
+            List<String> errors = new java.util.ArrayList<>();
+            List<AutocryptHeader> g = CRYPTO.autocrypt().readGossip(raw, List.of(reader), errors);
+            assertEquals(Map.of(BOB, Crypto.fingerprint(bob), CAROL, Crypto.fingerprint(carol)),
+                    Map.of(g.get(0).addr(), g.get(0).fingerprint(), g.get(1).addr(), g.get(1).fingerprint()));
+            assertTrue(errors.isEmpty(), errors.toString());
+        }
+    }
+
+    @Test
+    void prepareOutgoing_bccRecipient_encryptedTo_butNotGossiped() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(Fixtures.knows(Fixtures.knows(base, dev, BOB, bob, true, NOW),
+                dev, CAROL, carol, true, NOW), dev, LIST, list, true, NOW), dev);
+        MimeMessage m = Fixtures.draft(ME, List.of(BOB), List.of(CAROL), "bcc", NOW);
+        m.addRecipients(jakarta.mail.Message.RecipientType.BCC, LIST);
+        OutgoingDecision d = MAIL.prepareOutgoing(m, s, keys, OutgoingPolicy.AUTOMATIC);
+        assertTrue(d.encrypted());
+        assertEquals(List.of(BOB, CAROL), d.gossiped());
+        CRYPTO.autocrypt().decryptMail(Fixtures.bytes(d.message()), List.of(list), List.of()); // the Bcc can read it
+    }
+
+    @Test
+    void prepareOutgoing_mandatoryList_encryptsEvenWithoutMutual() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, LIST, list, false, NOW);
+        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "mandatory", "3/3", NOW.toEpochMilli()));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST);
+        assertEquals(Recommendation.ENCRYPT, d.recommendation());
+        assertTrue(d.encrypted());
+        assertTrue(d.reason().contains("requires encryption"), d.reason());
+    }
+
+    @Test
+    void prepareOutgoing_mandatoryListWithUnknownCoRecipient_notEncrypted_saysWhy() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, LIST, list, false, NOW);
+        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "mandatory", "3/3", NOW.toEpochMilli()));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST, CAROL);
+        assertEquals(Recommendation.DISABLE, d.recommendation());
+        assertFalse(d.encrypted());
+        assertTrue(d.reason().contains(CAROL + " has no usable key"), d.reason());
+    }
+
+    @Test
+    void prepareOutgoing_availableList_doesNotForceEncryption_evenWithMutualKey() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, LIST, list, true, NOW), dev);
+        assertEquals(Recommendation.ENCRYPT, send(s, OutgoingPolicy.AUTOMATIC, LIST).recommendation()); // not yet a list
+        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "available", "2/3", NOW.toEpochMilli()));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST);
+        assertEquals(Recommendation.AVAILABLE, d.recommendation());
+        assertFalse(d.encrypted());
+    }
+
+    @Test
+    void prepareOutgoing_blockedRecipient_disable_andEncryptChoiceRefused() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        s = s.apply(new PeerBlockChanged(dev.nextDot(), dev.now(), BOB, true));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.DISABLE, d.recommendation());
+        assertTrue(d.reason().contains("blocked"), d.reason());
+        AccountState blocked = s;
+        assertThrows(MailProcessingException.Refused.class,
+                () -> send(blocked, new OutgoingPolicy(OutgoingPolicy.Choice.ENCRYPT, false), BOB));
+    }
+
+    @Test
+    void prepareOutgoing_keyDiffersFromVerified_discourage_matchingVerified_keepsEncrypt() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        AccountState wrong = s.apply(new PeerKeyVerified(dev.nextDot(), dev.now(), BOB, Crypto.fingerprint(carol)));
+        OutgoingDecision d = send(wrong, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.DISCOURAGE, d.recommendation());
+        assertTrue(d.reason().contains("not the one you verified"), d.reason());
+        AccountState right = s.apply(new PeerKeyVerified(dev.nextDot(), dev.now(), BOB, Crypto.fingerprint(bob)));
+        OutgoingDecision ok = send(right, OutgoingPolicy.AUTOMATIC, BOB);
+        assertEquals(Recommendation.ENCRYPT, ok.recommendation());
+        assertTrue(ok.reason().contains("key verified"), ok.reason());
+    }
+
+    @Test
+    void prepareOutgoing_fromNotTheAccount_refused() throws Exception {
+        MimeMessage m = Fixtures.draft(BOB, List.of(CAROL), List.of(), "x", NOW);
+        assertThrows(MailProcessingException.Refused.class, () -> MAIL.prepareOutgoing(m, base, keys, OutgoingPolicy.AUTOMATIC));
+    }
+
+    @Test
+    void prepareOutgoing_noAccountKey_refused() throws Exception {
+        MimeMessage m = Fixtures.draft(ME, List.of(BOB), List.of(), "x", NOW);
+        assertThrows(MailProcessingException.Refused.class, () -> MAIL.prepareOutgoing(m, AccountState.EMPTY,
+                MAIL.accountKeys(AccountState.EMPTY), OutgoingPolicy.AUTOMATIC));
+    }
+
+    @Test
+    void prepareOutgoing_draftWithForeignAutocryptHeader_replacedByOurs() throws Exception {
+        MimeMessage m = Fixtures.draft(ME, List.of(BOB), List.of(), "x", NOW);
+        m.addHeader("Autocrypt", CRYPTO.autocrypt().formatHeader(ME, bob.toCertificate(), true));
+        OutgoingDecision d = MAIL.prepareOutgoing(m, base, keys, OutgoingPolicy.AUTOMATIC);
+        assertEquals(1, d.message().getHeader("Autocrypt").length);
+        assertEquals(Crypto.fingerprint(me), ourHeader(d).fingerprint());
+    }
+}
