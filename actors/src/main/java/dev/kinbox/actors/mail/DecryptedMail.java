@@ -16,14 +16,16 @@ import java.util.Optional;
  */
 public record DecryptedMail(byte[] entity, String decryptedWith, boolean currentKey, boolean revokedKey,
                             Signature signature, Optional<String> signer, boolean signerUserVerified) {
-    /** Outcome of checking the signatures inside the encrypted mail. */
+    /**
+     * Outcome of checking the signatures inside the encrypted mail. Bouncy Castle reports only
+     * signatures whose issuer certificate it was given, so "unsigned" and "signed by a key we do
+     * not know for the sender" cannot be told apart: both are {@code UNVERIFIED}.
+     */
     public enum Signature {
         /** Signed by a key the keyring holds for the From address (its Autocrypt or gossip key). */
         VERIFIED,
-        /** Signed, but by no key we know for the sender, or the signature does not verify. */
-        UNVERIFIED,
-        /** No signature inside. */
-        UNSIGNED
+        /** No valid signature by a key we know for the sender (unsigned, unknown signer, or bad). */
+        UNVERIFIED
     }
 
     @Override

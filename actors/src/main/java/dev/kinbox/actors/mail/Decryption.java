@@ -35,8 +35,7 @@ final class Decryption {
                 .orElseThrow(() -> new MailProcessingException.Malformed("opened by no account key (password or session key)"));
         boolean current = keys.current().map(c -> c.fingerprint().equals(with)).orElse(false);
         Optional<String> signer = d.verifiedSigners().stream().findFirst();
-        DecryptedMail.Signature sig = signer.isPresent() ? DecryptedMail.Signature.VERIFIED
-                : d.failedSignatures() > 0 ? DecryptedMail.Signature.UNVERIFIED : DecryptedMail.Signature.UNSIGNED;
+        DecryptedMail.Signature sig = signer.isPresent() ? DecryptedMail.Signature.VERIFIED : DecryptedMail.Signature.UNVERIFIED;
         boolean userVerified = signer.isPresent() && ring.verified(from).contains(signer.get());
         return new DecryptedMail(d.plaintext(), with, current, held.revoked(), sig, signer, userVerified);
     }
