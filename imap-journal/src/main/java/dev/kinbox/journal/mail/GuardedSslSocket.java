@@ -102,7 +102,19 @@ final class GuardedSslSocket extends SSLSocket {
     @Override public int getTrafficClass() throws SocketException { return d.getTrafficClass(); }
     @Override public void setReuseAddress(boolean on) throws SocketException { d.setReuseAddress(on); }
     @Override public boolean getReuseAddress() throws SocketException { return d.getReuseAddress(); }
-    @Override public void close() throws IOException { d.close(); }
+    /**
+     * Closes without waiting for the server: the JDK's TLS close drains unread input until the
+     * server's close_notify or the read timeout, so a stalled or hostile server would hold every
+     * close (Angus closes on any protocol error) for a whole read timeout.
+     */
+    @Override public void close() throws IOException {
+        try {
+            if (!d.isClosed()) d.setSoTimeout(1);
+        } catch (SocketException ignored) {
+            // already broken: close below is quick anyway
+        }
+        d.close();
+    }
     @Override public void shutdownInput() throws IOException { d.shutdownInput(); }
     @Override public void shutdownOutput() throws IOException { d.shutdownOutput(); }
     @Override public boolean isConnected() { return d.isConnected(); }

@@ -60,7 +60,10 @@ final class Sockets {
         return s;
     }
 
-    /** Closes every socket of this connection; blocked reads and writes fail at once. */
+    /**
+     * Closes every socket of this connection, TCP before TLS (in creation order); blocked reads and
+     * writes fail at once.
+     */
     void abort() {
         List<Socket> all;
         synchronized (this) {
@@ -136,6 +139,10 @@ final class Sockets {
             @Override public Socket createSocket() throws IOException { return guarded(d.createSocket()); }
             @Override public Socket createSocket(Socket s, String h, int p, boolean autoClose) throws IOException {
                 plainCarriesTls();
+                // Track the TCP socket under the TLS layer too (for implicit TLS Angus made it itself):
+                // abort() closes it before the TLS socket, whose own close would otherwise wait up to
+                // a read timeout for the server's close_notify.
+                track(s);
                 return guarded(d.createSocket(s, h, p, autoClose));
             }
             @Override public Socket createSocket(String h, int p) throws IOException { return guarded(d.createSocket(h, p)); }
