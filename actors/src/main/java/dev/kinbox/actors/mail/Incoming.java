@@ -107,6 +107,10 @@ final class Incoming {
                 decryptedWith = Optional.ofNullable(d.get().decryptedWith());
                 for (AutocryptHeader g : gossip(d.get().plaintext(), ac.recipients(), notes)) {
                     if (g.addr().equals(settings.accountAddress())) continue; // our key lives in accountKeys
+                    if (Mails.canonical(g.addr()) == null) {
+                        notes.add("gossip for an unusable address ignored");
+                        continue;
+                    }
                     if (ring.blocked(g.addr())) {
                         notes.add("gossip for a blocked peer ignored");
                         continue;
@@ -160,8 +164,10 @@ final class Incoming {
             return Optional.empty();
         }
         String recipients = h.nonCritical().getOrDefault("_list-recipients", "");
-        if (recipients.length() > Ids.MAX_TEXT) {
-            notes.add("_list-recipients too long: list recommendation ignored");
+        try {
+            Ids.requireText("list recipients", recipients);
+        } catch (IllegalArgumentException e) {
+            notes.add("_list-recipients unusable: list recommendation ignored");
             return Optional.empty();
         }
         return Optional.of(new ListSeen(from, rec, recipients, date));

@@ -1,5 +1,6 @@
 package dev.kinbox.actors.mail;
 
+import dev.kinbox.persistence.crdt.Ids;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -14,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 
 /** Jakarta Mail plumbing for this package: size caps first, a bounded structure walk, typed errors. */
@@ -73,9 +73,10 @@ final class Mails {
     static String from(MimeMessage m) throws MailProcessingException.Malformed {
         try {
             Address[] a = m.getFrom();
-            if (a != null && a.length == 1 && a[0] instanceof InternetAddress ia && ia.getAddress() != null
-                    && ia.getAddress().indexOf('@') > 0) {
-                return canonical(ia.getAddress());
+            if (a != null && a.length == 1 && a[0] instanceof InternetAddress ia && ia.getAddress() != null) {
+                String c = canonical(ia.getAddress());
+                if (c == null) throw new MailProcessingException.Malformed("From is not a usable address");
+                return c;
             }
         } catch (MessagingException | RuntimeException e) {
             throw new MailProcessingException.Malformed("unreadable From: " + e.getMessage(), e);
@@ -91,10 +92,8 @@ final class Mails {
                 Address[] a = m.getRecipients(t);
                 if (a == null) continue;
                 for (Address x : a) {
-                    if (x instanceof InternetAddress ia && ia.getAddress() != null && ia.getAddress().indexOf('@') > 0) {
-                        String c = canonical(ia.getAddress());
-                        if (!out.contains(c)) out.add(c);
-                    }
+                    String c = x instanceof InternetAddress ia && ia.getAddress() != null ? canonical(ia.getAddress()) : null;
+                    if (c != null && !out.contains(c)) out.add(c); // unusable addresses are nobody we can key
                 }
             } catch (MessagingException | RuntimeException e) {
                 throw new MailProcessingException.Malformed("unreadable " + t + " header: " + e.getMessage(), e);
@@ -121,8 +120,13 @@ final class Mails {
         }
     }
 
+    /** The state's canonical form of {@code addr} ({@link Ids#canonicalAddress}), or null when it has none. */
     static String canonical(String addr) {
-        return addr.strip().toLowerCase(Locale.ROOT);
+        try {
+            return Ids.canonicalAddress(addr);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A byte sink that throws once more than {@code cap} bytes arrive. */

@@ -167,6 +167,12 @@ class IncomingMailTest {
     }
 
     @Test
+    void onIncoming_fromWithTwoAtSigns_malformedNotACrash() {
+        byte[] m = mail("From: \"x@y\"@peer.test\nDate: " + DATE + "\n", "hi\n");
+        assertThrows(MailProcessingException.Malformed.class, () -> MAIL.onIncoming(m, NOW, base, keys, NO_EVENTS));
+    }
+
+    @Test
     void onIncoming_multipartWithoutItsBoundary_malformed() {
         byte[] m = mail("From: bob@peer.test\nDate: " + DATE + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n",
                 "no boundary line anywhere\n");
