@@ -61,6 +61,7 @@ public final class KinboxJournalRuntime implements Extension {
     private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The extension id. */
     public static final Id ID = new Id();
@@ -85,7 +86,7 @@ public final class KinboxJournalRuntime implements Extension {
         this.system = system;
         this.settings = JournalSettings.fromConfig(system.settings().config());
         Optional<KinboxJournalSetup> setup = system.settings().setup().get(KinboxJournalSetup.class);
-        this.blocking = system.dispatchers().lookup(settings.blockingDispatcher());
+        this.blocking = tracked(system.dispatchers().lookup(settings.blockingDispatcher()));
         Crypto crypto = new Crypto(clock, new SecureRandom());
         this.keyring = setup.flatMap(KinboxJournalSetup::keyring).orElseGet(() -> configuredKeyring(crypto));
         this.log = setup.flatMap(KinboxJournalSetup::localLog).orElseGet(this::openLocalLog);
@@ -230,9 +231,42 @@ public final class KinboxJournalRuntime implements Extension {
         return r.store();
     }
 
+    /**
+     * Runs blocking work on {@code pool} while the runtime is open; after close, work not yet started
+     * is dropped (its future never completes, the system is gone) and close waits for running work,
+     * so nothing touches a closed local log.
+     */
+    private Executor tracked(Executor pool) {
+        return task -> {
+            inFlight.incrementAndGet();
+            try {
+                pool.execute(() -> {
+                    try {
+                        if (!closed) task.run();
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
+        };
+    }
+
     private void close() {
         closed = true;
         wakeups.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) LOG.warn("{} blocking tasks still running at shutdown", inFlight.get());
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();

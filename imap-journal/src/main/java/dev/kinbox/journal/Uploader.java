@@ -83,9 +83,9 @@ final class Uploader {
                     reconcile();
                     reconciled = true;
                 }
-                while (uploadOne()) nudge = true;
-                uploadSnapshot();
-            } while (dirty);
+                while (!rt.closed() && uploadOne()) nudge = true;
+                if (!rt.closed()) uploadSnapshot();
+            } while (dirty && !rt.closed());
             backoff = rt.settings().upload().backoffMin();
             if (nudge) rt.nudgeSiblings(Cursors.seq(rt.log(), Cursors.upload(pid)));
             running.set(false);
