@@ -140,6 +140,24 @@ class IncomingMailTest {
     }
 
     @Test
+    void onIncoming_multipartReport_headerIgnored_sightingOnly() throws Exception {
+        byte[] m = mail("From: bob@peer.test\nDate: " + DATE + "\nAutocrypt: " + fold(bob.header(true))
+                + "\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n",
+                "--r\nContent-Type: text/plain\n\nbounce\n--r--\n");
+        IncomingResult r = in(m, base);
+        assertEquals(1, r.events().size());
+        assertInstanceOf(PeerMailSeen.class, r.events().get(0));
+    }
+
+    @Test
+    void onIncoming_mimeMessageAndBytes_giveTheSameEvents() throws Exception {
+        byte[] m = mail("From: bob@peer.test\nDate: " + DATE + "\nAutocrypt: " + fold(bob.header(true)) + "\n", "hi\n");
+        var parsed = new jakarta.mail.internet.MimeMessage(Mails.SESSION, new java.io.ByteArrayInputStream(m));
+        assertEquals(MAIL.onIncoming(m, NOW, base, keys, new Device("00000000000000f3")).events(),
+                MAIL.onIncoming(parsed, NOW, base, keys, new Device("00000000000000f3")).events());
+    }
+
+    @Test
     void onIncoming_empty_malformed() {
         assertThrows(MailProcessingException.Malformed.class, () -> MAIL.onIncoming(new byte[0], NOW, base, keys, NO_EVENTS));
     }

@@ -3,6 +3,7 @@ package dev.kinbox.actors.mail;
 import static dev.kinbox.actors.mail.Fixtures.CLOCK;
 import static dev.kinbox.actors.mail.Fixtures.CRYPTO;
 import static dev.kinbox.actors.mail.Fixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -241,6 +242,30 @@ class OutgoingDecisionTest {
         OutgoingDecision ok = send(right, OutgoingPolicy.AUTOMATIC, BOB);
         assertEquals(Recommendation.ENCRYPT, ok.recommendation());
         assertTrue(ok.reason().contains("key verified"), ok.reason());
+    }
+
+    @Test
+    void prepareOutgoing_multipartDraftWithAttachment_innerEntityKeepsTheWholeStructure() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        MimeMessage m = Fixtures.draft(ME, List.of(BOB), List.of(), "x", NOW);
+        var mixed = new jakarta.mail.internet.MimeMultipart();
+        var text = new jakarta.mail.internet.MimeBodyPart();
+        text.setText("see attachment", "utf-8");
+        var att = new jakarta.mail.internet.MimeBodyPart();
+        att.setContent(new byte[] {0, 1, 2, (byte) 255}, "application/octet-stream");
+        att.setFileName("data.bin");
+        mixed.addBodyPart(text);
+        mixed.addBodyPart(att);
+        m.setContent(mixed);
+        OutgoingDecision d = MAIL.prepareOutgoing(m, s, keys, OutgoingPolicy.AUTOMATIC);
+        assertTrue(d.encrypted());
+        var plain = CRYPTO.autocrypt().decryptMail(Fixtures.bytes(d.message()), List.of(bob), List.of());
+        var inner = new jakarta.mail.internet.MimeBodyPart(new java.io.ByteArrayInputStream(plain.plaintext()));
+        assertTrue(inner.isMimeType("multipart/mixed"));
+        var parts = (jakarta.mail.Multipart) inner.getContent();
+        assertEquals(2, parts.getCount());
+        assertEquals("data.bin", parts.getBodyPart(1).getFileName());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 255}, parts.getBodyPart(1).getInputStream().readAllBytes());
     }
 
     @Test
