@@ -38,7 +38,7 @@ class DecryptTest {
         bob = new Peer("bob@peer.test", "00000000000000b1");
         bob.knows(ME, oldKey);
         toOldKey = bob.write(List.of(ME), List.of(), "sent to the old key", NOW, OutgoingPolicy.Choice.AUTOMATIC);
-        bob.knows(ME, newKey);
+        bob.knows(ME, newKey, NOW); // a later header than the old key's: bob switches
         toNewKey = bob.write(List.of(ME), List.of(), "sent to the new key", NOW, OutgoingPolicy.Choice.AUTOMATIC);
         // the old key, then the new one (later HLC), then the old one revoked
         AccountState s = Fixtures.withKey(AccountState.EMPTY, dev, oldKey);

@@ -29,7 +29,12 @@ final class Peer {
 
     /** This peer has seen {@code other}'s mutual Autocrypt header. */
     Peer knows(String other, OpenPGPKey otherKey) throws Exception {
-        state = Fixtures.knows(state, dev, other, otherKey, true, Fixtures.NOW.minusSeconds(86400));
+        return knows(other, otherKey, Fixtures.NOW.minusSeconds(86400));
+    }
+
+    /** As {@link #knows(String, OpenPGPKey)}, from a mail dated {@code date} (a later date replaces the key). */
+    Peer knows(String other, OpenPGPKey otherKey, Instant date) throws Exception {
+        state = Fixtures.knows(state, dev, other, otherKey, true, date);
         return this;
     }
 
