@@ -143,6 +143,10 @@ public final class DovecotServer implements LocalImapServer {
         } catch (IOException e) {
             throw new IllegalStateException("cannot add dovecot user " + user, e);
         }
+        // Dovecot stats the passwd-file at most once per wall-clock second (per auth process): a
+        // login earlier in this second hides the new user until the next one. Before the first
+        // user nobody has logged in, so only later users wait (at most a second).
+        if (!accounts.isEmpty()) awaitNextSecond();
         accounts.put(user, a);
         return a;
     }
@@ -225,6 +229,18 @@ public final class DovecotServer implements LocalImapServer {
                 }
                 """.replace("$TLSPORT", Integer.toString(tlsPort)).replace("$TLS", tls).replace("$DIR", dir.toString())
                 .replace("$PORT", Integer.toString(port));
+    }
+
+    private static void awaitNextSecond() {
+        long second = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < 30 && System.currentTimeMillis() / 1000 == second; i++) {
+            try {
+                Thread.sleep(Math.max(1, 1000 - System.currentTimeMillis() % 1000 + 5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void awaitGreeting() throws IOException {
