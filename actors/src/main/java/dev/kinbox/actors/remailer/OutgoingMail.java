@@ -1,0 +1,18 @@
+package dev.kinbox.actors.remailer;
+
+/**
+ * One message the list sends: the SMTP envelope and the raw RFC 5322 bytes (CRLF).
+ *
+ * @param kind         what it is
+ * @param envelopeFrom SMTP {@code MAIL FROM} (the list address)
+ * @param recipient    SMTP {@code RCPT TO}: exactly one address per message
+ * @param raw          the message
+ */
+public record OutgoingMail(Kind kind, String envelopeFrom, String recipient, byte[] raw) {
+    /** The kinds of list mail. */
+    public enum Kind { DELIVERY, MISSED_NOTICE, REPLY }
+
+    @Override public String toString() {
+        return "OutgoingMail[" + kind + " to " + recipient + ", " + raw.length + " bytes]";
+    }
+}
