@@ -34,7 +34,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 final class Fixtures {
     static final Instant NOW = Instant.parse("2026-11-01T10:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    static final Crypto CRYPTO = new Crypto(CLOCK, new SecureRandom()) // keys differ per run: tests must not depend on fingerprint order;
+    // keys differ per run: tests must not depend on fingerprint order
+    static final Crypto CRYPTO = new Crypto(CLOCK, new SecureRandom());
 
     private Fixtures() {}
 
