@@ -43,14 +43,37 @@ final class Mails {
 
     /** Parses raw bytes (cap checked first) and walks the MIME structure once. */
     static MimeMessage parse(byte[] raw, int cap) throws MailProcessingException.Malformed {
+        return parse(raw, cap, false);
+    }
+
+    private static MimeMessage parse(byte[] raw, int cap, boolean keepId) throws MailProcessingException.Malformed {
         if (raw == null || raw.length == 0) throw new MailProcessingException.Malformed("empty mail");
         if (raw.length > cap) throw new MailProcessingException.Malformed("mail over " + cap + " bytes");
         try {
-            MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+            MimeMessage m = keepId ? new KeptId(raw) : new MimeMessage(SESSION, new ByteArrayInputStream(raw));
             checkStructure(m, 0, new int[] {0});
             return m;
         } catch (MessagingException | IOException | RuntimeException e) {
             throw new MailProcessingException.Malformed("bad MIME: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #parse}, as a message whose later {@code saveChanges} keeps an existing Message-ID
+     * (Jakarta Mail would mint a new one, losing the draft's id and any threading built on it).
+     */
+    static MimeMessage parseKeepingId(byte[] raw, int cap) throws MailProcessingException.Malformed {
+        return parse(raw, cap, true);
+    }
+
+    private static final class KeptId extends MimeMessage {
+        KeptId(byte[] raw) throws MessagingException {
+            super(SESSION, new ByteArrayInputStream(raw));
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            if (getHeader("Message-ID") == null) super.updateMessageID();
         }
     }
 

@@ -33,7 +33,10 @@ final class Outgoing {
     OutgoingDecision prepare(MimeMessage draft, AccountState state, AccountKeys keys, OutgoingPolicy policy)
             throws MailProcessingException {
         int cap = settings.maxMailBytes();
-        MimeMessage m = Mails.parse(Mails.bytes(draft, cap), cap); // our own copy
+        // our own copy; writing the draft runs its saveChanges, which mints a new Message-ID
+        String id = Mails.header(draft, "Message-ID");
+        MimeMessage m = Mails.parseKeepingId(Mails.bytes(draft, cap), cap);
+        if (id != null) setHeader(m, "Message-ID", id);
         String from = Mails.from(m);
         if (!from.equals(settings.accountAddress())) throw new MailProcessingException.Refused("From is not the account address");
         AccountKeys.HeldKey own = keys.current()
@@ -117,6 +120,14 @@ final class Outgoing {
         byte[] armored = crypto.encryptAndSign(inner, to, List.of(own.key()), true);
         PgpMime.wrap(m, armored);
         return gossiped;
+    }
+
+    private static void setHeader(MimeMessage m, String name, String value) throws MailProcessingException.Malformed {
+        try {
+            m.setHeader(name, value);
+        } catch (MessagingException | RuntimeException e) {
+            throw new MailProcessingException.Malformed("cannot set " + name, e);
+        }
     }
 
     private static String clauses(List<Recommender.Verdict> vs) {

@@ -18,7 +18,8 @@ import java.util.Map;
  *                       encrypted: ...") with one clause per recipient that mattered
  * @param message        the mail to send: a new message (the draft is not changed apart from
  *                       Jakarta Mail's {@code saveChanges}) carrying our {@code Autocrypt} header,
- *                       and when encrypted a signed RFC 3156 {@code multipart/encrypted} body
+ *                       and when encrypted a signed RFC 3156 {@code multipart/encrypted} body; it
+ *                       keeps the draft's Message-ID, also through later {@code saveChanges}
  * @param gossiped       recipients an {@code Autocrypt-Gossip} header was added for (empty unless
  *                       encrypted to two or more To/Cc recipients)
  */

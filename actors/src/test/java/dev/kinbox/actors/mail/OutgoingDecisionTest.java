@@ -269,6 +269,18 @@ class OutgoingDecisionTest {
     }
 
     @Test
+    void prepareOutgoing_keepsTheDraftsMessageId_plainAndEncrypted_evenAfterAnotherSaveChanges() throws Exception {
+        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
+        for (AccountState st : List.of(base, s)) {
+            MimeMessage m = Fixtures.draft(ME, List.of(BOB), List.of(), "x", NOW);
+            m.setHeader("Message-ID", "<draft-1@kinbox.test>");
+            OutgoingDecision d = MAIL.prepareOutgoing(m, st, keys, OutgoingPolicy.AUTOMATIC);
+            d.message().saveChanges(); // as Transport.send does
+            assertEquals("<draft-1@kinbox.test>", d.message().getMessageID());
+        }
+    }
+
+    @Test
     void prepareOutgoing_fromNotTheAccount_refused() throws Exception {
         MimeMessage m = Fixtures.draft(BOB, List.of(CAROL), List.of(), "x", NOW);
         assertThrows(MailProcessingException.Refused.class, () -> MAIL.prepareOutgoing(m, base, keys, OutgoingPolicy.AUTOMATIC));
