@@ -88,10 +88,11 @@ final class Incoming {
         List<Finding> found = new ArrayList<>();
 
         boolean own = from.equals(settings.accountAddress());
+        boolean blockedSender = !own && ring.blocked(from);
         if (own) {
             notes.add("mail from our own address: sender not recorded as a peer");
-        } else if (ring.blocked(from)) {
-            notes.add("sender is blocked: its Autocrypt data is ignored");
+        } else if (blockedSender) {
+            notes.add("sender is blocked: its Autocrypt header and gossip are ignored");
         } else if (ac.header().isPresent()) {
             AutocryptHeader h = ac.header().get();
             found.add(new HeaderSeen(from, date, h));
@@ -101,7 +102,7 @@ final class Incoming {
         }
 
         Optional<String> decryptedWith = Optional.empty();
-        if (Mails.isEncrypted(m)) {
+        if (Mails.isEncrypted(m) && !blockedSender) { // a blocked sender plants no keys for others either
             Optional<Decrypted> d = decrypt(raw, keys, notes);
             if (d.isPresent()) {
                 decryptedWith = Optional.ofNullable(d.get().decryptedWith());

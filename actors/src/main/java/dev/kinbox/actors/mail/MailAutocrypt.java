@@ -26,7 +26,7 @@ import java.time.Instant;
  * </ul>
  *
  * <p>User decisions in the state are respected: a blocked address contributes no events (neither
- * as sender nor as gossip) and gets recommendation {@code DISABLE}; a recipient whose key is not
+ * as sender, nor through the gossip in its mail, nor as gossip in others' mail) and gets recommendation {@code DISABLE}; a recipient whose key is not
  * among the fingerprints the user verified for it gets at most {@code DISCOURAGE}. Mail from or
  * gossip about the account's own address never touches the peer keyring.
  *

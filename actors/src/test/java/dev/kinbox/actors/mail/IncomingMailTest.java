@@ -100,6 +100,19 @@ class IncomingMailTest {
     }
 
     @Test
+    void onIncoming_blockedSendersGroupMail_gossipIgnoredToo() throws Exception {
+        Peer carol = new Peer("carol@peer.test", "00000000000000b4");
+        bob.knows(ME, MAIL.accountKeys(base).current().orElseThrow().key());
+        bob.knows(carol.addr, carol.key);
+        byte[] group = bob.write(List.of(ME, carol.addr), List.of(), "group", NOW, OutgoingPolicy.Choice.AUTOMATIC);
+        IncomingResult open = in(group, base);
+        assertTrue(open.events().stream().anyMatch(e -> e instanceof dev.kinbox.persistence.PeerEvent.PeerGossipSeen));
+        Device d = new Device("00000000000000f2");
+        AccountState s = base.apply(new PeerBlockChanged(d.nextDot(), d.now(), bob.addr, true));
+        assertTrue(MAIL.onIncoming(group, NOW, s, keys, NO_EVENTS).events().isEmpty());
+    }
+
+    @Test
     void onIncoming_fromOurOwnAddress_noPeerEvents() throws Exception {
         byte[] m = mail("From: " + ME + "\nDate: " + DATE + "\n", "hi\n");
         assertTrue(MAIL.onIncoming(m, NOW, base, keys, NO_EVENTS).events().isEmpty());
