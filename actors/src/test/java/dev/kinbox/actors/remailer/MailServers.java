@@ -1,0 +1,63 @@
+package dev.kinbox.actors.remailer;
+
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GreenMail with SMTP and IMAP on free loopback ports. The shared {@code GreenMailServer} fixture of
+ * imap-journal starts IMAP only, so the remailer tests compose their own instance here.
+ */
+final class MailServers implements AutoCloseable {
+    final GreenMail greenMail;
+
+    MailServers() {
+        ServerSetup smtp = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort();
+        ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
+        smtp.setServerStartupTimeout(10_000);
+        imap.setServerStartupTimeout(10_000);
+        greenMail = new GreenMail(new ServerSetup[] {smtp, imap});
+        greenMail.start();
+    }
+
+    int smtpPort() { return greenMail.getSmtp().getPort(); }
+
+    int imapPort() { return greenMail.getImap().getPort(); }
+
+    void user(String addr, String login, String password) {
+        greenMail.setUser(addr, login, password);
+    }
+
+    /** Raw bytes of every message in {@code addr}'s INBOX, oldest first. */
+    List<byte[]> inbox(String addr) throws Exception {
+        GreenMailUser u = greenMail.getUserManager().getUserByEmail(addr);
+        if (u == null) return List.of();
+        MailFolder inbox = greenMail.getManagers().getImapHostManager().getInbox(u);
+        List<byte[]> out = new ArrayList<>();
+        for (var m : inbox.getMessages()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            m.getMimeMessage().writeTo(b);
+            out.add(b.toByteArray());
+        }
+        return out;
+    }
+
+    /** Waits (at most {@code millis}) until {@code addr}'s INBOX holds {@code n} messages. */
+    List<byte[]> await(String addr, int n, long millis) throws Exception {
+        long end = System.nanoTime() + millis * 1_000_000;
+        List<byte[]> got = inbox(addr);
+        while (got.size() < n && System.nanoTime() < end) {
+            Thread.sleep(50);
+            got = inbox(addr);
+        }
+        return got;
+    }
+
+    @Override public void close() {
+        greenMail.stop();
+    }
+}
