@@ -29,36 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** prepareOutgoing: recommendation, decision and the message built, for one and several recipients. */
-class OutgoingDecisionTest {
-    static final String ME = "me@kinbox.test";
-    static final String BOB = "bob@peer.test";
-    static final String CAROL = "carol@peer.test";
-    static final String LIST = "list@lists.test";
-    static final MailAutocrypt MAIL = new MailAutocrypt(CRYPTO, CLOCK, MailSettings.of(ME));
-
-    static OpenPGPKey me, bob, carol, list;
-    static AccountState base;
-    static AccountKeys keys;
-    final Device dev = new Device("00000000000000c1");
-
-    @BeforeAll
-    static void keys() throws Exception {
-        me = CRYPTO.generateKey("<" + ME + ">");
-        bob = CRYPTO.generateKey("<" + BOB + ">");
-        carol = CRYPTO.generateKey("<" + CAROL + ">");
-        list = CRYPTO.generateKey("<" + LIST + ">");
-        base = Fixtures.withKey(AccountState.EMPTY, new Device("00000000000000c0"), me);
-        keys = MAIL.accountKeys(base);
-    }
-
-    private OutgoingDecision send(AccountState s, OutgoingPolicy p, String... to) throws Exception {
-        return MAIL.prepareOutgoing(Fixtures.draft(ME, List.of(to), List.of(), "hello", NOW), s, keys, p);
-    }
-
-    private static AutocryptHeader ourHeader(OutgoingDecision d) throws Exception {
-        return CRYPTO.autocrypt().parseMail(Fixtures.bytes(d.message()), NOW).header().orElseThrow();
-    }
-
+class OutgoingDecisionTest extends OutgoingTestBase {
     @Test
     void prepareOutgoing_unknownRecipient_disable_plainWithOurHeader() throws Exception {
         OutgoingDecision d = send(base, OutgoingPolicy.AUTOMATIC, BOB);
@@ -159,6 +130,29 @@ class OutgoingDecisionTest {
     }
 
     @Test
+    void prepareOutgoing_combinedRecommendation_equalsCryptosSeveralPeerRecommend_whenNoOverrides() throws Exception {
+        for (int b = 0; b < 4; b++) {
+            for (int c = 0; c < 4; c++) {
+                AccountState s = Fixtures.mutual(peerIn(peerIn(base, BOB, bob, b), CAROL, carol, c), dev);
+                Keyring ring = new Keyring(s);
+                Recommendation expected = CRYPTO.autocrypt().recommend(List.of(ring.levelOne(BOB), ring.levelOne(CAROL)),
+                        true, false, NOW);
+                assertEquals(expected, send(s, OutgoingPolicy.AUTOMATIC, BOB, CAROL).recommendation(), "case " + b + "/" + c);
+            }
+        }
+    }
+
+    // 0 unknown, 1 gossip only, 2 header without preference, 3 mutual header
+    private AccountState peerIn(AccountState s, String addr, OpenPGPKey key, int kind) throws Exception {
+        return switch (kind) {
+            case 0 -> s;
+            case 1 -> s.apply(new PeerGossipSeen(dev.nextDot(), dev.now(), addr, NOW.toEpochMilli(), Crypto.fingerprint(key),
+                    Bytes.of(key.toCertificate().getEncoded())));
+            default -> Fixtures.knows(s, dev, addr, key, kind == 3, NOW);
+        };
+    }
+
+    @Test
     void prepareOutgoing_severalMutualRecipients_encryptedForEach_withGossipForBoth_andReadableByUs() throws Exception {
         AccountState s = Fixtures.mutual(Fixtures.knows(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev, CAROL, carol, true, NOW), dev);
         OutgoingDecision d = MAIL.prepareOutgoing(Fixtures.draft(ME, List.of(BOB), List.of(CAROL), "group", NOW), s, keys,
@@ -187,61 +181,6 @@ class OutgoingDecisionTest {
         assertTrue(d.encrypted());
         assertEquals(List.of(BOB, CAROL), d.gossiped());
         CRYPTO.autocrypt().decryptMail(Fixtures.bytes(d.message()), List.of(list), List.of()); // the Bcc can read it
-    }
-
-    @Test
-    void prepareOutgoing_mandatoryList_encryptsEvenWithoutMutual() throws Exception {
-        AccountState s = Fixtures.knows(base, dev, LIST, list, false, NOW);
-        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "mandatory", "3/3", NOW.toEpochMilli()));
-        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST);
-        assertEquals(Recommendation.ENCRYPT, d.recommendation());
-        assertTrue(d.encrypted());
-        assertTrue(d.reason().contains("requires encryption"), d.reason());
-    }
-
-    @Test
-    void prepareOutgoing_mandatoryListWithUnknownCoRecipient_notEncrypted_saysWhy() throws Exception {
-        AccountState s = Fixtures.knows(base, dev, LIST, list, false, NOW);
-        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "mandatory", "3/3", NOW.toEpochMilli()));
-        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST, CAROL);
-        assertEquals(Recommendation.DISABLE, d.recommendation());
-        assertFalse(d.encrypted());
-        assertTrue(d.reason().contains(CAROL + " has no usable key"), d.reason());
-    }
-
-    @Test
-    void prepareOutgoing_availableList_doesNotForceEncryption_evenWithMutualKey() throws Exception {
-        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, LIST, list, true, NOW), dev);
-        assertEquals(Recommendation.ENCRYPT, send(s, OutgoingPolicy.AUTOMATIC, LIST).recommendation()); // not yet a list
-        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "available", "2/3", NOW.toEpochMilli()));
-        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST);
-        assertEquals(Recommendation.AVAILABLE, d.recommendation());
-        assertFalse(d.encrypted());
-    }
-
-    @Test
-    void prepareOutgoing_blockedRecipient_disable_andEncryptChoiceRefused() throws Exception {
-        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
-        s = s.apply(new PeerBlockChanged(dev.nextDot(), dev.now(), BOB, true));
-        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, BOB);
-        assertEquals(Recommendation.DISABLE, d.recommendation());
-        assertTrue(d.reason().contains("blocked"), d.reason());
-        AccountState blocked = s;
-        assertThrows(MailProcessingException.Refused.class,
-                () -> send(blocked, new OutgoingPolicy(OutgoingPolicy.Choice.ENCRYPT, false), BOB));
-    }
-
-    @Test
-    void prepareOutgoing_keyDiffersFromVerified_discourage_matchingVerified_keepsEncrypt() throws Exception {
-        AccountState s = Fixtures.mutual(Fixtures.knows(base, dev, BOB, bob, true, NOW), dev);
-        AccountState wrong = s.apply(new PeerKeyVerified(dev.nextDot(), dev.now(), BOB, Crypto.fingerprint(carol)));
-        OutgoingDecision d = send(wrong, OutgoingPolicy.AUTOMATIC, BOB);
-        assertEquals(Recommendation.DISCOURAGE, d.recommendation());
-        assertTrue(d.reason().contains("not the one you verified"), d.reason());
-        AccountState right = s.apply(new PeerKeyVerified(dev.nextDot(), dev.now(), BOB, Crypto.fingerprint(bob)));
-        OutgoingDecision ok = send(right, OutgoingPolicy.AUTOMATIC, BOB);
-        assertEquals(Recommendation.ENCRYPT, ok.recommendation());
-        assertTrue(ok.reason().contains("key verified"), ok.reason());
     }
 
     @Test
