@@ -62,7 +62,8 @@ public final class MailAutocrypt {
      * Processes one received mail given as its raw RFC 5322 bytes.
      *
      * @param receivedAt when the mail first arrived (Level 1 effective date when Date is missing or
-     *                   in the future)
+     *                   in the future); pass the IMAP INTERNALDATE, which every device sees alike,
+     *                   not the local reading time, or siblings may record different dates
      * @param stamp      names and times the events; called only for events actually returned
      * @throws MailProcessingException.Malformed over the cap, unparsable MIME, From missing or not
      *         one address, PGP/MIME to one of our keys whose OpenPGP data or inner MIME is broken

@@ -1,31 +1,17 @@
 package dev.kinbox.actors.mail;
 
-import static dev.kinbox.actors.mail.Fixtures.CLOCK;
-import static dev.kinbox.actors.mail.Fixtures.CRYPTO;
 import static dev.kinbox.actors.mail.Fixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kinbox.actors.mail.Fixtures.Device;
-import dev.kinbox.crypto.AutocryptHeader;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.crypto.Recommendation;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.PeerEvent.PeerBlockChanged;
-import dev.kinbox.persistence.PeerEvent.PeerGossipSeen;
 import dev.kinbox.persistence.PeerEvent.PeerKeyVerified;
-import dev.kinbox.persistence.PeerEvent.PeerMailSeen;
 import dev.kinbox.persistence.SettingsEvent.MailingListSeen;
-import dev.kinbox.persistence.crdt.Bytes;
-import jakarta.mail.internet.MimeMessage;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.bouncycastle.openpgp.api.OpenPGPKey;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** prepareOutgoing with the user's and lists' word on top: mailing lists, blocks, verified keys. */
