@@ -157,6 +157,25 @@ class RemailerServiceIT {
         assertTrue(reported.stream().anyMatch(e -> e instanceof RosterEvent.SubscriberAdded x && x.addr().equals(ALICE)));
     }
 
+    @Test
+    void unreachableSmtp_leavesThePostInTheInbox_andReportsNoEvents() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = ss.getLocalPort();
+        }
+        Roster roster = f.roster(ListSettings.defaults(LIST), List.of(ALICE, BOB), Arrays.asList(alice, bob));
+        post(ALICE, f.plain(ALICE, "hello", "plain post", null));
+        long end = System.nanoTime() + WAIT_MS * 1_000_000;
+        while (listStore.fetch("INBOX", UidRange.all(), Fetch.HEADERS).isEmpty() && System.nanoTime() < end) Thread.sleep(50);
+        service = new RemailerService(listStore, "INBOX", SmtpSettings.loopback(closedPort), f.pipeline, roster,
+                reported::addAll, outcomes::add);
+        assertEquals(0, service.processPending());
+        assertEquals(1, listStore.fetch("INBOX", UidRange.all(), Fetch.HEADERS).size(), "the post stays for a retry");
+        assertTrue(reported.isEmpty());
+        assertTrue(outcomes.isEmpty());
+        assertEquals(roster, service.roster());
+    }
+
     private void awaitInboxEmpty() throws Exception {
         long end = System.nanoTime() + WAIT_MS * 1_000_000;
         while (!listStore.fetch("INBOX", UidRange.all(), Fetch.HEADERS).isEmpty() && System.nanoTime() < end) Thread.sleep(50);
