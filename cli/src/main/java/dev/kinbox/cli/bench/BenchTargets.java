@@ -13,6 +13,7 @@ final class BenchTargets {
         targets.add(new MailstoreBench());
         targets.add(new CryptoBench());
         targets.add(new CrdtBench());
+        targets.add(new RemailerBench());
         targets.add(new JournalBench());
         return targets;
     }
