@@ -70,6 +70,13 @@ class IncomingMailTest {
     }
 
     @Test
+    void onIncoming_noDateHeader_usesReceiptTime() throws Exception {
+        byte[] m = mail("From: bob@peer.test\nTo: " + ME + "\n", "hi\n");
+        PeerMailSeen e = assertInstanceOf(PeerMailSeen.class, in(m, base).events().get(0));
+        assertEquals(NOW.toEpochMilli(), e.effectiveDate());
+    }
+
+    @Test
     void onIncoming_twoAutocryptHeaders_ignoresBoth_recordsOnlyTheSighting() throws Exception {
         Peer other = new Peer("bob@peer.test", "00000000000000b3");
         byte[] m = mail("From: bob@peer.test\nDate: " + DATE + "\nAutocrypt: " + fold(bob.header(true))
