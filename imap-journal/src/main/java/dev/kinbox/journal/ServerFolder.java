@@ -47,22 +47,24 @@ final class ServerFolder {
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
      * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
      */
-    record Listing(long uidValidity, long uidNext, List<Entry> journal, List<Snap> snapshots, List<Long> nudges) {}
+    record Listing(long uidValidity, long maxUid, List<Entry> journal, List<Snap> snapshots, List<Long> nudges) {}
 
     Listing list(long uidValidity, long afterUid) {
         FolderStatus st;
         try {
             st = store.status(name);
         } catch (MailStoreException.FolderMissing e) {
-            return new Listing(0, 1, List.of(), List.of(), List.of());
+            return new Listing(0, 0, List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
         List<Long> nudges = new ArrayList<>();
-        if (st.messages() == 0 || first >= st.uidNext()) return new Listing(st.uidValidity(), st.uidNext(), journal, snaps, nudges);
+        long maxUid = first - 1;
+        // no shortcut on STATUS counts: a session's STATUS of a folder it has selected can be stale
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
+            maxUid = Math.max(maxUid, m.uid());
             try {
                 SmaHeader h = SmaMail.header(m);
                 switch (h.kind()) {
@@ -76,7 +78,7 @@ final class ServerFolder {
                 LOG.warn("skipping message in {}: {}", name, e.getMessage());
             }
         }
-        return new Listing(st.uidValidity(), st.uidNext(), journal, snaps, nudges);
+        return new Listing(st.uidValidity(), maxUid, journal, snaps, nudges);
     }
 
     /**

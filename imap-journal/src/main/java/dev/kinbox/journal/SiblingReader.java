@@ -116,7 +116,7 @@ final class SiblingReader {
             }
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed
-        long done = l.uidNext() - 1;
+        long done = l.maxUid();
         for (ServerFolder.Entry e : l.journal()) {
             boolean consumed = e.to() < nextSeq || bad.contains(e.uid()) || !trustedAuthor(e.device());
             if (!consumed) done = Math.min(done, e.uid() - 1);

@@ -101,6 +101,17 @@ final class ImapConnection {
         return capabilities.contains(c);
     }
 
+    /**
+     * As {@link #select}, but when the folder was already selected sends NOOP first: a session's view
+     * of its selected folder is only brought up to date at command boundaries (Dovecot answered
+     * {@code UID FETCH n:*} without messages other sessions had appended, and with empty bodies for
+     * messages they had expunged, until this session synced).
+     */
+    long selectFresh(String folder) throws ProtocolException {
+        if (folder.equals(selected)) noop();
+        return select(folder);
+    }
+
     /** SELECTs the folder unless it is already selected; returns its UIDVALIDITY. */
     long select(String folder) throws ProtocolException {
         if (!folder.equals(selected)) {

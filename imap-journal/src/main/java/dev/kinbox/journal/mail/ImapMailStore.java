@@ -128,7 +128,7 @@ public final class ImapMailStore implements MailStore {
     @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
         String name = Requests.folder(folder);
         return pool.run("FETCH " + name, true, c -> {
-            select(c, name);
+            selectFresh(c, name);
             return ImapFetch.fetch(c, range, what);
         });
     }
@@ -137,7 +137,7 @@ public final class ImapMailStore implements MailStore {
         String name = Requests.folder(folder);
         Requests.search(header, value);
         return pool.run("SEARCH " + name, true, c -> {
-            select(c, name);
+            selectFresh(c, name);
             return ImapFetch.searchHeader(c, header, value);
         });
     }
@@ -188,6 +188,16 @@ public final class ImapMailStore implements MailStore {
     private static void select(ImapConnection c, String name) throws Exception {
         try {
             c.select(name);
+        } catch (CommandFailedException e) {
+            c.forgetSelection();
+            throw missingOr(c, name, e);
+        }
+    }
+
+    /** Selects, syncing a cached selection first, so FETCH and SEARCH see other sessions' changes. */
+    private static void selectFresh(ImapConnection c, String name) throws Exception {
+        try {
+            c.selectFresh(name);
         } catch (CommandFailedException e) {
             c.forgetSelection();
             throw missingOr(c, name, e);
