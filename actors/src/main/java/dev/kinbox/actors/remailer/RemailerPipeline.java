@@ -68,6 +68,16 @@ public final class RemailerPipeline {
      * the cap, {@code raw} may be just its header section (the service then never fetches the body).
      */
     PostOutcome process(Roster roster, byte[] raw, long size) {
+        try {
+            return decide(roster, raw, size);
+        } catch (RuntimeException e) {
+            // a safety net, not a path: a bug or a library surprise must not leave a poison mail in the inbox
+            return new PostOutcome.Dropped(Reason.MALFORMED, "unexpected " + e.getClass().getSimpleName() + ": "
+                    + ListMail.clip(e.getMessage()), List.of());
+        }
+    }
+
+    private PostOutcome decide(Roster roster, byte[] raw, long size) {
         ListSettings s = roster.settings();
         Instant now = clock.instant();
         if (raw == null || raw.length == 0) return new PostOutcome.Dropped(Reason.MALFORMED, "empty mail", List.of());

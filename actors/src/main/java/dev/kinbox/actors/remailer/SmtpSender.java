@@ -1,6 +1,7 @@
 package dev.kinbox.actors.remailer;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -11,6 +12,7 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /** Hands {@link OutgoingMail} to an SMTP server through Jakarta Mail (Angus), one connection per batch. */
 final class SmtpSender {
+    private static final System.Logger LOG = System.getLogger(SmtpSender.class.getName());
     private final SmtpSettings settings;
     private final Session session;
 
@@ -33,7 +35,10 @@ final class SmtpSender {
         this.session = Session.getInstance(p);
     }
 
-    /** Sends all, in order; stops at the first failure and says how many went out. */
+    /**
+     * Sends all, in order; stops at the first failure and says how many went out. A message whose one
+     * recipient the server refuses permanently is logged and skipped (counted as handled).
+     */
     void send(List<OutgoingMail> mails) throws RemailerException.DeliveryFailed {
         if (mails.isEmpty()) return;
         int sent = 0;
@@ -45,7 +50,14 @@ final class SmtpSender {
             for (OutgoingMail m : mails) {
                 SMTPMessage msg = new SMTPMessage(session, new ByteArrayInputStream(m.raw()));
                 msg.setEnvelopeFrom(m.envelopeFrom());
-                t.sendMessage(msg, new InternetAddress[] {new InternetAddress(m.recipient(), true)});
+                try {
+                    t.sendMessage(msg, new InternetAddress[] {new InternetAddress(m.recipient(), true)});
+                } catch (SendFailedException e) {
+                    // the server refused this one recipient: retrying cannot help, and it must not block the rest
+                    if (e.getInvalidAddresses() == null || e.getInvalidAddresses().length == 0) throw e;
+                    LOG.log(System.Logger.Level.WARNING, "remailer: SMTP refused recipient " + m.recipient() + " (" + m.kind()
+                            + "): " + ListMail.clip(e.getMessage()));
+                }
                 sent++;
             }
         } catch (MessagingException | RuntimeException e) {
