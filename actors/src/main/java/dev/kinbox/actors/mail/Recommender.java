@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The recommendation per recipient: crypto's Level 1 {@link Autocrypt#recommend} on the peer's
  * state, then the user's and lists' word on top (block: disable; key other than the verified
- * one: at most discourage; list {@code mandatory}: encrypt, {@code available}: at most available).
+ * one: at most discourage, and a list cannot lift that; list {@code mandatory}: encrypt,
+ * {@code available}: at most available).
  */
 final class Recommender {
     private final Autocrypt autocrypt;
@@ -36,14 +37,15 @@ final class Recommender {
         }
         String why = addr + ": " + words(r);
         Set<String> verified = ring.verified(addr);
-        if (!verified.isEmpty() && !verified.contains(key.fingerprint())) {
+        boolean unverifiedKey = !verified.isEmpty() && !verified.contains(key.fingerprint());
+        if (unverifiedKey) {
             r = min(r, Recommendation.DISCOURAGE);
             why = addr + ": key " + key.fingerprint() + " is not the one you verified";
         } else if (!verified.isEmpty()) {
             why += " (key verified)";
         }
         MailingList list = ring.list(addr);
-        if (list != null && list.recommendation().equals("mandatory")) {
+        if (list != null && list.recommendation().equals("mandatory") && !unverifiedKey) {
             return new Verdict(addr, Recommendation.ENCRYPT, addr + " is a list that requires encryption", key, true);
         }
         if (list != null && list.recommendation().equals("available")) {

@@ -70,4 +70,14 @@ class OutgoingOverridesTest extends OutgoingTestBase {
         assertEquals(Recommendation.ENCRYPT, ok.recommendation());
         assertTrue(ok.reason().contains("key verified"), ok.reason());
     }
+
+    @Test
+    void prepareOutgoing_mandatoryListWhoseKeyIsNotTheVerifiedOne_discouraged_notForced() throws Exception {
+        AccountState s = Fixtures.knows(base, dev, LIST, list, false, NOW);
+        s = s.apply(new MailingListSeen(dev.nextDot(), dev.now(), LIST, "mandatory", "3/3", NOW.toEpochMilli()));
+        s = s.apply(new PeerKeyVerified(dev.nextDot(), dev.now(), LIST, Crypto.fingerprint(bob)));
+        OutgoingDecision d = send(s, OutgoingPolicy.AUTOMATIC, LIST);
+        assertEquals(Recommendation.DISCOURAGE, d.recommendation());
+        assertFalse(d.encrypted());
+    }
 }
