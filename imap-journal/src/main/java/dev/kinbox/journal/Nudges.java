@@ -26,13 +26,20 @@ final class Nudges {
         this.clock = clock;
     }
 
+    /** Siblings whose folder was missing, until when (nanoTime) we do not try them again. */
+    private final java.util.Map<String, Long> missingUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long RETRY_MISSING_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
     void nudgeAll(long seq) {
         for (Keyring.PairedDevice d : keyring.siblings()) {
+            Long until = missingUntil.get(d.deviceId());
+            if (until != null && System.nanoTime() - until < 0) continue;
             SmaHeader h = SmaHeader.of(SmaHeader.Kind.DROP, keyring.deviceId(), Map.of("type", "nudge", "seq", Long.toString(seq)));
             try {
                 store.append(SmaFolders.deviceFolder(d.deviceId()), SmaMail.build(h, new byte[] {'-'}, clock));
             } catch (MailStoreException.FolderMissing e) {
-                LOG.debug("sibling {} has no folder yet; not nudged", d.deviceId());
+                missingUntil.put(d.deviceId(), System.nanoTime() + RETRY_MISSING_NANOS);
+                LOG.debug("sibling {} has no folder yet; not nudged for 30 s", d.deviceId());
             } catch (MailStoreException | dev.kinbox.journal.sma.SmaFormatException e) {
                 LOG.debug("nudge to {} failed: {}", d.deviceId(), e.toString());
             }

@@ -254,7 +254,12 @@ public final class JournalBench implements BenchTarget {
                 ConcurrentHashMap<Long, CompletableFuture<Long>> seen = new ConcurrentHashMap<>();
                 PersistenceQuery.get(b).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
                         .eventsByPersistenceId(pid, 1, Long.MAX_VALUE)
-                        .runWith(Sink.foreach(e -> seen.computeIfAbsent(e.sequenceNr(), k -> new CompletableFuture<>()).complete(System.nanoTime())), b);
+                        .runWith(Sink.foreach(e -> seen.computeIfAbsent(e.sequenceNr(), k -> new CompletableFuture<>()).complete(System.nanoTime())), b)
+                        .whenComplete((done, failure) -> {
+                            // a live query never completes: anything else fails the waiting samples
+                            Exception why = new IllegalStateException("B's live query ended", failure);
+                            seen.values().forEach(f -> f.completeExceptionally(why));
+                        });
                 for (int i = 0; i < samples + 3; i++) {
                     long seq = i + 1;
                     CompletableFuture<Void> persisted = new CompletableFuture<>();
