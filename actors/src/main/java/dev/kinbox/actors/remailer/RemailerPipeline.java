@@ -149,7 +149,7 @@ public final class RemailerPipeline {
         String header = listHeaderOrNull(roster);
         roster.missed().forEach((addr, items) -> {
             if (items.isEmpty() || !roster.isSubscribed(addr)) return;
-            String id = ListMail.messageId(s, (addr + items.get(items.size() - 1).at()).getBytes(), "digest");
+            String id = ListMail.messageId(s, (addr + items.get(items.size() - 1).at()).getBytes(java.nio.charset.StandardCharsets.UTF_8), "digest");
             byte[] mail = ListMail.textMail(s, addr, "[" + s.listAddress() + "] messages you could not receive", null,
                     id, now, header, Notices.digest(s, items, now));
             notices.add(new OutgoingMail(OutgoingMail.Kind.MISSED_NOTICE, s.listAddress(), addr, mail));
