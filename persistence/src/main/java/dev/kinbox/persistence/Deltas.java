@@ -87,8 +87,12 @@ final class Deltas {
                     ORSet.removeDelta(new ContactAddress(e.contactId(), e.address())));
         if (event instanceof SettingChanged e) return lww(cc, HashTreePMap.singleton(e.key(), new LwwRegister<>(t, e.value())),
                     E.mailingLists(), E.domainPolicies());
+        // A list's record follows its newest mail, not the newest reading: stamp the register with the
+        // mail's date (device and value break ties), so a device that reads an old list mail late cannot
+        // replace what another device learnt from a newer one.
         if (event instanceof MailingListSeen e) return lww(cc, E.settings(), HashTreePMap.singleton(e.listAddress(),
-                    new LwwRegister<>(t, new MailingList(e.recommendation(), e.recipients(), e.seenAt()))), E.domainPolicies());
+                    new LwwRegister<>(new Hlc(e.seenAt(), 0, t.node()),
+                            new MailingList(e.recommendation(), e.recipients(), e.seenAt()))), E.domainPolicies());
         if (event instanceof DomainPolicyChanged e) return lww(cc, E.settings(), E.mailingLists(),
                     HashTreePMap.singleton(e.domain(), new LwwRegister<>(t, e.policy())));
         throw new IllegalStateException("unhandled event type " + event.getClass().getName());
