@@ -1,14 +1,11 @@
 package dev.kinbox.journal;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
 
 /**
  * The {@code kinbox.journal} plugin. Thin: every call runs on the runtime's blocking executor against
@@ -50,8 +47,7 @@ public final class KinboxJournal extends AsyncWriteJournal {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> Future<T> async(Supplier<? extends T> work) {
-        return FutureConverters.asScala((CompletableFuture<T>) CompletableFuture.supplyAsync(work, rt.blocking()));
+    private <T> Future<T> async(Async.Work<T> work) {
+        return Async.run(rt.blocking(), work);
     }
 }

@@ -1,14 +1,11 @@
 package dev.kinbox.journal;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
 
 /**
  * The {@code kinbox.snapshot-store} plugin. Thin: saves to the local log ({@link SnapshotTier}) and
@@ -53,19 +50,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
         });
     }
 
-    private interface Work<T> {
-        T run() throws Exception;
-    }
-
-    private <T> Future<T> async(Work<T> work) {
-        return FutureConverters.asScala(CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.run();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, rt.blocking()));
+    private <T> Future<T> async(Async.Work<T> work) {
+        return Async.run(rt.blocking(), work);
     }
 }

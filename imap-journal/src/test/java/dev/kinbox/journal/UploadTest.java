@@ -100,6 +100,20 @@ class UploadTest {
         assertEquals(ME.id(), h.device());
     }
 
+    @Test void recovery_nothingLocalAndServerDown_failsInsteadOfStartingEmpty() throws Exception {
+        store.faults().dropConnections(1_000_000, MemoryFaults.DropPoint.BEFORE_APPLY);
+        TestKit r = new TestKit(system);
+        Journals.journal(system).tell(new org.apache.pekko.persistence.JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE,
+                "never-seen-" + UUID.randomUUID(), r.getRef()), org.apache.pekko.actor.ActorRef.noSender());
+        var failure = r.expectMsgClass(Journals.WAIT, org.apache.pekko.persistence.JournalProtocol.ReplayMessagesFailure.class);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(JournalException.RestoreFailed.class, failure.cause());
+        store.faults().dropConnections(0, MemoryFaults.DropPoint.BEFORE_APPLY);
+        Journals.write(system, pid, 1, 2, 1);
+        store.faults().dropConnections(1_000_000, MemoryFaults.DropPoint.BEFORE_APPLY);
+        assertEquals(Journals.strings(1, 2), Journals.replay(system, pid), "a known persistence id replays offline");
+        store.faults().dropConnections(0, MemoryFaults.DropPoint.BEFORE_APPLY);
+    }
+
     @Test void upload_bigBacklog_isSplitByEventCap() throws Exception {
         ActorSystem capped = JournalFixture.system(store, JournalFixture.keyring(ME), new InMemoryLocalLog(),
                 "kinbox.runtime.upload.max-events-per-message = 7");
