@@ -13,6 +13,10 @@ public final class JournalStats {
     public final LongAdder uploadedEvents = new LongAdder();
     /** Failed upload runs (each retried with backoff). */
     public final LongAdder uploadFailures = new LongAdder();
+    /** Failed reads of live and current queries and of nudge clean-up (retried at the next wake-up). */
+    public final LongAdder readFailures = new LongAdder();
+    /** Nudges that could not be dropped (a hint only; the sibling's sweep catches up). */
+    public final LongAdder nudgeFailures = new LongAdder();
     /** Server messages deleted by compaction. */
     public final LongAdder compactedMessages = new LongAdder();
     /** Messages skipped because their header or body did not parse. */

@@ -95,8 +95,8 @@ public final class KinboxJournalRuntime implements Extension {
         this.serde = new PayloadSerde(system);
         this.local = new LocalJournal(log, serde);
         this.restorer = new Restorer(log, sealer, this::folder, stats, settings.maxFetch());
-        this.nudges = new Nudges(store, keyring, clock);
-        this.wakeups = new Wakeups(store, new ServerFolder(store, deviceFolder(keyring.deviceId()), stats), blocking);
+        this.nudges = new Nudges(store, keyring, clock, stats);
+        this.wakeups = new Wakeups(store, new ServerFolder(store, deviceFolder(keyring.deviceId()), stats), blocking, stats);
         this.queries = new Queries(this, wakeups);
         system.registerOnTermination(this::close);
     }

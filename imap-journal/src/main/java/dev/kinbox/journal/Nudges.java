@@ -20,7 +20,10 @@ final class Nudges {
     private final Keyring keyring;
     private final Clock clock;
 
-    Nudges(MailStore store, Keyring keyring, Clock clock) {
+    private final JournalStats stats;
+
+    Nudges(MailStore store, Keyring keyring, Clock clock, JournalStats stats) {
+        this.stats = stats;
         this.store = store;
         this.keyring = keyring;
         this.clock = clock;
@@ -41,6 +44,7 @@ final class Nudges {
                 missingUntil.put(d.deviceId(), System.nanoTime() + RETRY_MISSING_NANOS);
                 LOG.debug("sibling {} has no folder yet; not nudged for 30 s", d.deviceId());
             } catch (MailStoreException | dev.kinbox.journal.sma.SmaFormatException e) {
+                stats.nudgeFailures.increment();
                 LOG.debug("nudge to {} failed: {}", d.deviceId(), e.toString());
             }
         }

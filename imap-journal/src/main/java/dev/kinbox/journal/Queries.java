@@ -50,6 +50,7 @@ final class Queries {
             return reader.step();
         } catch (dev.kinbox.journal.mail.MailStoreException e) {
             // offline: a live query retries at the next wake-up; a current query ends with what it had
+            rt.stats().readFailures.increment();
             return List.of();
         }
     }

@@ -25,7 +25,10 @@ final class Wakeups implements AutoCloseable {
     private Watch watch;
     private boolean closed;
 
-    Wakeups(MailStore store, ServerFolder own, Executor executor) {
+    private final JournalStats stats;
+
+    Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats) {
+        this.stats = stats;
         this.store = store;
         this.own = own;
         this.executor = executor;
@@ -67,6 +70,7 @@ final class Wakeups implements AutoCloseable {
             try {
                 own.delete(own.list(-1, 0).nudges());
             } catch (MailStoreException ex) {
+                stats.readFailures.increment();
                 LOG.debug("cannot delete nudges: {}", ex.toString());
             }
         });

@@ -60,7 +60,9 @@ class FaultsTest {
         assertEquals(Journals.strings(1, 200), live.get(60, TimeUnit.SECONDS).stream().map(EventEnvelope::event).toList(),
                 "a live reader through dropped FETCHes");
         Checks.noLossNoDuplicateNoForgery(a, b, pid, 200);
-        assertTrue(KinboxJournalRuntime.get(a).stats().uploadFailures.sum() > 0, "faults did hit the uploader");
+        JournalStats sa = KinboxJournalRuntime.get(a).stats(), sb = KinboxJournalRuntime.get(b).stats();
+        assertTrue(sa.uploadFailures.sum() + sa.nudgeFailures.sum() + sb.readFailures.sum() + sb.nudgeFailures.sum() + sa.readFailures.sum() > 0,
+                "the dropped connections hit the uploader or the reader");
     }
 
     @Test void server_reordersFolder_readerStillInOrderWithoutDuplicates() throws Exception {
