@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBFactory;
@@ -47,6 +49,8 @@ public final class LevelDbLocalLog implements LocalLog {
     private final boolean nativeLibrary;
     private final WriteOptions writeOptions;
     private final Map<String, Long> highest = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
 
     private LevelDbLocalLog(DB db, boolean nativeLibrary, boolean fsync) {
         this.db = db;
@@ -82,67 +86,76 @@ public final class LevelDbLocalLog implements LocalLog {
 
     @Override
     public synchronized void append(String persistenceId, List<LogEntry> entries, Optional<ReplicationCursor> cursor) {
-        requireName("persistence id", persistenceId);
-        long next = LogChecks.checkBatch(highestSequenceNr(persistenceId), entries, MAX_PAYLOAD);
-        if (entries.isEmpty() && cursor.isEmpty()) return;
-        try (WriteBatch batch = db.createWriteBatch()) {
-            for (LogEntry e : entries) batch.put(key(EVENT, persistenceId, e.sequenceNr()), e.payload());
-            if (!entries.isEmpty()) batch.put(key(HIGHEST, persistenceId), LevelDbKeys.longBytes(next));
-            cursor.ifPresent(c -> batch.put(key(CURSOR, c.source()), LevelDbKeys.cursorValue(c)));
-            db.write(batch, writeOptions);
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("append to " + persistenceId + " failed: " + e.getMessage(), e);
-        }
-        if (!entries.isEmpty()) highest.put(persistenceId, next);
+        guarded(() -> {
+            requireName("persistence id", persistenceId);
+            long next = LogChecks.checkBatch(highestSequenceNr(persistenceId), entries, MAX_PAYLOAD);
+            if (entries.isEmpty() && cursor.isEmpty()) return null;
+            try (WriteBatch batch = db.createWriteBatch()) {
+                for (LogEntry e : entries) batch.put(key(EVENT, persistenceId, e.sequenceNr()), e.payload());
+                if (!entries.isEmpty()) batch.put(key(HIGHEST, persistenceId), LevelDbKeys.longBytes(next));
+                cursor.ifPresent(c -> batch.put(key(CURSOR, c.source()), LevelDbKeys.cursorValue(c)));
+                db.write(batch, writeOptions);
+            } catch (IOException | RuntimeException e) {
+                throw new StoreException("append to " + persistenceId + " failed: " + e.getMessage(), e);
+            }
+            if (!entries.isEmpty()) highest.put(persistenceId, next);
+            return null;
+        });
     }
 
     @Override
     public List<LogEntry> read(String persistenceId, long fromSequenceNr, long toSequenceNr, int max) {
-        requireName("persistence id", persistenceId);
-        List<LogEntry> out = new ArrayList<>();
-        if (max <= 0 || toSequenceNr < Math.max(1, fromSequenceNr)) return out;
-        byte[] prefix = key(EVENT, persistenceId);
-        try (DBIterator it = db.iterator()) {
-            for (it.seek(key(EVENT, persistenceId, Math.max(1, fromSequenceNr))); it.hasNext() && out.size() < max; ) {
-                Map.Entry<byte[], byte[]> e = it.next();
-                long seq = LevelDbKeys.seqOf(e.getKey(), prefix);
-                if (seq < 0 || seq > toSequenceNr) break;
-                out.add(new LogEntry(seq, e.getValue()));
+        return guarded(() -> {
+            requireName("persistence id", persistenceId);
+            List<LogEntry> out = new ArrayList<>();
+            if (max <= 0 || toSequenceNr < Math.max(1, fromSequenceNr)) return out;
+            byte[] prefix = key(EVENT, persistenceId);
+            try (DBIterator it = db.iterator()) {
+                for (it.seek(key(EVENT, persistenceId, Math.max(1, fromSequenceNr))); it.hasNext() && out.size() < max; ) {
+                    Map.Entry<byte[], byte[]> e = it.next();
+                    long seq = LevelDbKeys.seqOf(e.getKey(), prefix);
+                    if (seq < 0 || seq > toSequenceNr) break;
+                    out.add(new LogEntry(seq, e.getValue()));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new StoreException("read of " + persistenceId + " failed: " + e.getMessage(), e);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("read of " + persistenceId + " failed: " + e.getMessage(), e);
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override
     public long highestSequenceNr(String persistenceId) {
-        requireName("persistence id", persistenceId);
-        Long cached = highest.get(persistenceId);
-        if (cached != null) return cached;
-        try {
-            long h = LevelDbKeys.readLong(db.get(key(HIGHEST, persistenceId)));
-            highest.putIfAbsent(persistenceId, h);
-            return h;
-        } catch (RuntimeException e) {
-            throw new StoreException("reading the highest sequence number failed: " + e.getMessage(), e);
-        }
+        return guarded(() -> {
+            requireName("persistence id", persistenceId);
+            Long cached = highest.get(persistenceId);
+            if (cached != null) return cached;
+            try {
+                long h = LevelDbKeys.readLong(db.get(key(HIGHEST, persistenceId)));
+                highest.putIfAbsent(persistenceId, h);
+                return h;
+            } catch (RuntimeException e) {
+                throw new StoreException("reading the highest sequence number failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
     public synchronized void deleteUpTo(String persistenceId, long toSequenceNr) {
-        requireName("persistence id", persistenceId);
-        long to = Math.min(toSequenceNr, highestSequenceNr(persistenceId));
-        while (true) {
-            List<LogEntry> chunk = read(persistenceId, 1, to, 1000);
-            if (chunk.isEmpty()) return;
-            try (WriteBatch batch = db.createWriteBatch()) {
-                for (LogEntry e : chunk) batch.delete(key(EVENT, persistenceId, e.sequenceNr()));
-                db.write(batch, writeOptions);
-            } catch (IOException | RuntimeException e) {
-                throw new StoreException("delete in " + persistenceId + " failed: " + e.getMessage(), e);
+        guarded(() -> {
+            requireName("persistence id", persistenceId);
+            long to = Math.min(toSequenceNr, highestSequenceNr(persistenceId));
+            while (true) {
+                List<LogEntry> chunk = read(persistenceId, 1, to, 1000);
+                if (chunk.isEmpty()) return null;
+                try (WriteBatch batch = db.createWriteBatch()) {
+                    for (LogEntry e : chunk) batch.delete(key(EVENT, persistenceId, e.sequenceNr()));
+                    db.write(batch, writeOptions);
+                } catch (IOException | RuntimeException e) {
+                    throw new StoreException("delete in " + persistenceId + " failed: " + e.getMessage(), e);
+                }
             }
-        }
+        });
     }
 
     @Override
@@ -174,55 +187,86 @@ public final class LevelDbLocalLog implements LocalLog {
 
     @Override
     public void deleteSnapshotsUpTo(String persistenceId, long maxSequenceNr) {
-        try (WriteBatch batch = db.createWriteBatch()) {
-            for (Map.Entry<Long, byte[]> e : snapshots(persistenceId, maxSequenceNr)) {
-                batch.delete(key(SNAPSHOT, persistenceId, e.getKey()));
+        guarded(() -> {
+            try (WriteBatch batch = db.createWriteBatch()) {
+                for (Map.Entry<Long, byte[]> e : snapshots(persistenceId, maxSequenceNr)) {
+                    batch.delete(key(SNAPSHOT, persistenceId, e.getKey()));
+                }
+                db.write(batch, writeOptions);
+            } catch (IOException | RuntimeException e) {
+                throw new StoreException("snapshot delete failed: " + e.getMessage(), e);
             }
-            db.write(batch, writeOptions);
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("snapshot delete failed: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     private List<Map.Entry<Long, byte[]>> snapshots(String persistenceId, long maxSequenceNr) {
-        requireName("persistence id", persistenceId);
-        byte[] prefix = key(SNAPSHOT, persistenceId);
-        List<Map.Entry<Long, byte[]>> out = new ArrayList<>();
-        try (DBIterator it = db.iterator()) {
-            for (it.seek(key(SNAPSHOT, persistenceId, 0)); it.hasNext(); ) {
-                Map.Entry<byte[], byte[]> e = it.next();
-                long seq = LevelDbKeys.seqOf(e.getKey(), prefix);
-                if (seq < 0 || seq > maxSequenceNr) break;
-                out.add(Map.entry(seq, e.getValue()));
+        return guarded(() -> {
+            requireName("persistence id", persistenceId);
+            byte[] prefix = key(SNAPSHOT, persistenceId);
+            List<Map.Entry<Long, byte[]>> out = new ArrayList<>();
+            try (DBIterator it = db.iterator()) {
+                for (it.seek(key(SNAPSHOT, persistenceId, 0)); it.hasNext(); ) {
+                    Map.Entry<byte[], byte[]> e = it.next();
+                    long seq = LevelDbKeys.seqOf(e.getKey(), prefix);
+                    if (seq < 0 || seq > maxSequenceNr) break;
+                    out.add(Map.entry(seq, e.getValue()));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new StoreException("snapshot read failed: " + e.getMessage(), e);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("snapshot read failed: " + e.getMessage(), e);
-        }
-        return out;
+            return out;
+        });
     }
 
     private void put(byte[] k, byte[] v) {
-        try {
-            db.put(k, v, writeOptions);
-        } catch (RuntimeException e) {
-            throw new StoreException("write failed: " + e.getMessage(), e);
-        }
+        guarded(() -> {
+            try {
+                db.put(k, v, writeOptions);
+            } catch (RuntimeException e) {
+                throw new StoreException("write failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
     }
 
     private byte[] get(byte[] k) {
-        try {
-            return db.get(k);
-        } catch (RuntimeException e) {
-            throw new StoreException("read failed: " + e.getMessage(), e);
-        }
+        return guarded(() -> {
+            try {
+                return db.get(k);
+            } catch (RuntimeException e) {
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            }
+        });
     }
 
+    /**
+     * Closes the database once every operation in flight has finished; later calls fail with a
+     * {@link StoreException} instead of reaching the closed native handle (which would crash the JVM).
+     * Idempotent.
+     */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
+            if (closed) return;
+            closed = true;
             db.close();
         } catch (IOException | RuntimeException e) {
             throw new StoreException("close failed: " + e.getMessage(), e);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code op} unless the log is closed; close waits for it to finish. */
+    private <T> T guarded(Supplier<T> op) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new StoreException("local log is closed");
+            return op.get();
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 }
