@@ -26,5 +26,6 @@ final class FailingLocalLog implements LocalLog {
     @Override public void saveSnapshot(String pid, StoredSnapshot s) { log.saveSnapshot(pid, s); }
     @Override public Optional<StoredSnapshot> latestSnapshot(String pid, long max) { return log.latestSnapshot(pid, max); }
     @Override public void deleteSnapshotsUpTo(String pid, long max) { log.deleteSnapshotsUpTo(pid, max); }
+    @Override public void deleteSnapshot(String pid, long seq) { log.deleteSnapshot(pid, seq); }
     @Override public void close() { log.close(); }
 }

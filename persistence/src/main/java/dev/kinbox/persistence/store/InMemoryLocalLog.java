@@ -84,6 +84,13 @@ public final class InMemoryLocalLog implements LocalLog {
     }
 
     @Override
+    public synchronized void deleteSnapshot(String persistenceId, long sequenceNr) {
+        LevelDbKeys.requireName("persistence id", persistenceId);
+        NavigableMap<Long, StoredSnapshot> s = snapshots.get(persistenceId);
+        if (s != null) s.remove(sequenceNr);
+    }
+
+    @Override
     public void close() {
         // nothing to release
     }

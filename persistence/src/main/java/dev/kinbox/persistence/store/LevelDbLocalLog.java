@@ -200,6 +200,20 @@ public final class LevelDbLocalLog implements LocalLog {
         });
     }
 
+    @Override
+    public void deleteSnapshot(String persistenceId, long sequenceNr) {
+        requireName("persistence id", persistenceId);
+        if (sequenceNr < 0) return;
+        guarded(() -> {
+            try {
+                db.delete(key(SNAPSHOT, persistenceId, sequenceNr), writeOptions);
+            } catch (RuntimeException e) {
+                throw new StoreException("snapshot delete failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
     private List<Map.Entry<Long, byte[]>> snapshots(String persistenceId, long maxSequenceNr) {
         return guarded(() -> {
             requireName("persistence id", persistenceId);

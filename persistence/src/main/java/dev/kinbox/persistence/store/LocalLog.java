@@ -45,6 +45,9 @@ public interface LocalLog extends AutoCloseable {
     /** Deletes snapshots with sequence numbers {@code <= maxSequenceNr}. */
     void deleteSnapshotsUpTo(String persistenceId, long maxSequenceNr);
 
+    /** Deletes the one snapshot at {@code sequenceNr}, if there is one; others stay. */
+    void deleteSnapshot(String persistenceId, long sequenceNr);
+
     @Override
     void close();
 }

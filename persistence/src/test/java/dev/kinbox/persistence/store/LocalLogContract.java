@@ -117,6 +117,15 @@ abstract class LocalLogContract {
     }
 
     @Test
+    void deleteSnapshot_removesExactlyThatOne() {
+        for (long seq : new long[] {5, 10, 20}) log.saveSnapshot("pid", new StoredSnapshot(seq, seq, new byte[] {(byte) seq}));
+        log.deleteSnapshot("pid", 10);
+        log.deleteSnapshot("pid", 11); // none there: nothing happens
+        assertEquals(5, log.latestSnapshot("pid", 19).orElseThrow().sequenceNr());
+        assertEquals(20, log.latestSnapshot("pid", 100).orElseThrow().sequenceNr());
+    }
+
+    @Test
     void badNames_areTypedErrors() {
         assertThrows(StoreException.class, () -> log.append("", batch(1, 1), Optional.empty()));
         assertThrows(StoreException.class, () -> log.read("a\0b", 1, 2, 3));
