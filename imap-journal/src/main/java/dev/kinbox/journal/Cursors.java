@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The journal's bookkeeping in the local log's cursor table, per persistence id: how far the server
  * copy is confirmed ({@code upload}), the last snapshot on the server ({@code snapshot}), Pekko
- * deletions ({@code deleted}), and how far a query read a sibling ({@code query}).
+ * deletions ({@code deleted}) and how far they are carried out on the server ({@code serverDeleted},
+ * {@code snapshotDeletion}), and how far a query read a sibling ({@code query}).
  */
 final class Cursors {
     private Cursors() {}
@@ -15,6 +16,12 @@ final class Cursors {
     static String upload(String pid) { return "kinbox.upload|" + pid; }
     static String snapshot(String pid) { return "kinbox.snapshot|" + pid; }
     static String deleted(String pid) { return "kinbox.deleted|" + pid; }
+    /** How far the deletion mark on the server goes (the uploader carries {@code deleted} there). */
+    static String serverDeleted(String pid) { return "kinbox.deleted.server|" + pid; }
+    /** Counts Pekko snapshot deletions; above {@code snapshotDeletionDone} the server may still hold deleted snapshots. */
+    static String snapshotDeletion(String pid) { return "kinbox.snapshot.deleted|" + pid; }
+    /** The last {@code snapshotDeletion} value the uploader carried out on the server. */
+    static String snapshotDeletionDone(String pid) { return "kinbox.snapshot.deleted.server|" + pid; }
     static String query(String pid) { return "kinbox.query|" + pid; }
 
     /** The cursor's last sequence number, 0 without one. */

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * CBOR layouts of what the journal stores: one event in the local log ({@link StoredEvent}), the
- * plaintext of a journal entry message ({@link JournalBody}) and of a snapshot message
- * ({@link SnapshotBody}). Decoding is capped in size and strict (unknown fields are refused);
+ * plaintext of a journal entry message ({@link JournalBody}), of a snapshot message
+ * ({@link SnapshotBody}) and of a deletion mark ({@link DeletionBody}). Decoding is capped in size and strict (unknown fields are refused);
  * every failure is a {@link JournalException.Malformed}. docs/PROTOCOL.md, "Message kinds and bodies".
  */
 final class EntryCodec {
@@ -53,6 +53,13 @@ final class EntryCodec {
     /** Plaintext of a {@code kind=snapshot} message. */
     record SnapshotBody(int v, String pid, String device, long seq, long timestamp, int serializer, String serManifest,
                         byte[] payload, Meta meta) {}
+
+    /**
+     * Plaintext of a deletion mark ({@code kind=journal; deleted=<n>}): the author deleted its events
+     * {@code 1..deleted} of {@code pid}; a restore replays none of them and reports a highest sequence
+     * number of at least {@code deleted}.
+     */
+    record DeletionBody(int v, String pid, String device, long deleted) {}
 
     static byte[] encode(Object value) {
         try {

@@ -44,9 +44,11 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
      * @param backoffMax           longest retry delay
      * @param maxRetriesPerAttempt APPEND attempts before backing off for {@code backoffMax}
      * @param nudgeSiblings        drop nudges after each upload
+     * @param deleteWait           longest time {@code deleteMessagesTo} waits for the server copy to be
+     *                             deleted (it completes at once when an upload run fails: offline)
      */
     public record Upload(int maxEventsPerMessage, int maxBytesPerMessage, Duration backoffMin, Duration backoffMax,
-                         int maxRetriesPerAttempt, boolean nudgeSiblings) {
+                         int maxRetriesPerAttempt, boolean nudgeSiblings, Duration deleteWait) {
         public Upload {
             if (maxEventsPerMessage < 1 || maxEventsPerMessage > 10_000) {
                 throw new JournalException.BadConfig("upload.max-events-per-message must be 1..10000");
@@ -58,6 +60,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
                 throw new JournalException.BadConfig("upload.backoff-min must be >= 0 and <= backoff-max");
             }
             if (maxRetriesPerAttempt < 1) throw new JournalException.BadConfig("upload.max-retries-per-attempt must be >= 1");
+            if (deleteWait.isNegative()) throw new JournalException.BadConfig("upload.delete-wait must be >= 0");
         }
     }
 
@@ -79,7 +82,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
             }
             Upload upload = new Upload(u.getInt("max-events-per-message"), u.getInt("max-bytes-per-message"),
                     u.getDuration("backoff-min"), u.getDuration("backoff-max"), u.getInt("max-retries-per-attempt"),
-                    u.getBoolean("nudge-siblings"));
+                    u.getBoolean("nudge-siblings"), u.getDuration("delete-wait"));
             return new JournalSettings(r.getString("store"), path(r.getString("local-dir")), r.getBoolean("local-fsync"),
                     r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
                     upload, r.getString("blocking-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),

@@ -23,10 +23,19 @@ public final class KinboxJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-        return async(() -> {
-            rt.local().delete(persistenceId, toSequenceNr);
-            return null;
+        // Local deletion first (durable, hides the events at once), then wait - without holding a
+        // thread - for the uploader to carry it to the server: mark, then entries. Offline (an upload
+        // run fails) or after delete-wait it completes anyway; the uploader finishes the job later.
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        rt.blocking().execute(() -> {
+            try {
+                long n = rt.local().delete(persistenceId, toSequenceNr);
+                rt.uploader(persistenceId).deletedOnServer(n, rt.settings().upload().deleteWait()).whenComplete((v, t) -> f.complete(null));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
         });
+        return scala.jdk.javaapi.FutureConverters.asScala(f);
     }
 
     @Override

@@ -11,7 +11,8 @@ import scala.concurrent.Future;
  * The {@code kinbox.snapshot-store} plugin. Thin: saves to the local log ({@link SnapshotTier}) and
  * kicks the persistence id's {@link Uploader}, which uploads the snapshot as a {@code kind=snapshot}
  * message once the events it covers are on the server and then compacts the folder. Loading restores
- * from the server first when the local log knows nothing of the persistence id.
+ * from the server first when the local log knows nothing of the persistence id. Deleting snapshots
+ * deletes them locally at once and on the server when the uploader next runs.
  */
 public final class KinboxSnapshotStore extends SnapshotStore {
     private final KinboxJournalRuntime rt = KinboxJournalRuntime.get(context().system());
@@ -38,6 +39,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
     public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
         return async(() -> {
             tier.delete(metadata);
+            rt.uploader(metadata.persistenceId()).kick(); // removes the server's copy too
             return null;
         });
     }
@@ -46,6 +48,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
     public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
         return async(() -> {
             tier.delete(persistenceId, criteria);
+            rt.uploader(persistenceId).kick(); // removes the server's copies too
             return null;
         });
     }

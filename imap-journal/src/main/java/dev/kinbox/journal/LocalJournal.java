@@ -76,13 +76,15 @@ final class LocalJournal {
 
     /**
      * Marks events up to {@code to} deleted; drops the local copies now where the server copy is
-     * confirmed, the rest once the uploader confirms them.
+     * confirmed, the rest once the uploader confirms them. The uploader then carries the mark to the
+     * server ({@code Uploader.uploadDeletion}). Returns the deletion mark now in force.
      */
-    void delete(String pid, long to) {
-        long upTo = Math.min(to, log.highestSequenceNr(pid));
+    long delete(String pid, long to) {
+        long upTo = Math.min(to, highest(pid));
         long marked = Cursors.seq(log, Cursors.deleted(pid));
         if (upTo > marked) Cursors.saveSeq(log, Cursors.deleted(pid), upTo);
         dropConfirmed(pid);
+        return Math.max(upTo, marked);
     }
 
     /** Deletes local copies that are both deleted by Pekko and confirmed on the server. */

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills an empty local log from the server (new install, restore): the newest snapshot of ours, then
- * our journal entries after it, each verified and decrypted; the upload cursor is set to what the
- * server holds, so the highest sequence number after a restore is never lower than before. Runs at
+ * our journal entries after it, each verified and decrypted, skipping events up to our newest
+ * verified deletion mark ({@code kind=journal; deleted=n}: Pekko deleted them); the upload cursor is set to what the
+ * server holds (at least the mark), so the highest sequence number after a restore is never lower than before. Runs at
  * most once per persistence id and runtime, and only when the local log knows nothing of the id.
  */
 final class Restorer {
@@ -84,11 +85,27 @@ final class Restorer {
                 }
             }
         }
+        long mark = 0;
+        List<ServerFolder.Mark> marks = l.marks().stream().filter(k -> k.device().equals(me))
+                .sorted(Comparator.comparingLong(ServerFolder.Mark::deleted).reversed()).toList();
+        for (StoredMessage m : folder.fetchFull(marks.stream().map(ServerFolder.Mark::uid).toList(), maxFetch)) {
+            try {
+                EntryCodec.DeletionBody b = EntryCodec.decode(open(m), EntryCodec.DeletionBody.class);
+                long n = SmaMail.number(SmaMail.header(m), ServerFolder.DELETED);
+                if (b.v() != EntryCodec.VERSION || !pid.equals(b.pid()) || !me.equals(b.device()) || b.deleted() != n) {
+                    throw new JournalException.Malformed("deletion mark does not match its header or folder");
+                }
+                mark = Math.max(mark, n);
+                maxUid = Math.max(maxUid, m.uid());
+            } catch (JournalException e) {
+                skip(folder, m, e);
+            }
+        }
         List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.device().equals(me) && e.to() > 0)
                 .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
         long last = 0;
-        long snapshotSeq = snapSeq;
-        List<Long> uids = entries.stream().filter(e -> e.to() > snapshotSeq).map(ServerFolder.Entry::uid).toList();
+        long floor = Math.max(snapSeq, mark);
+        List<Long> uids = entries.stream().filter(e -> e.to() > floor).map(ServerFolder.Entry::uid).toList();
         List<StoredMessage> full = new ArrayList<>(folder.fetchFull(uids, maxFetch));
         List<JournalBody> bodies = new ArrayList<>();
         for (StoredMessage m : full) {
@@ -104,17 +121,21 @@ final class Restorer {
         bodies.sort(Comparator.comparingLong(JournalBody::from));
         for (JournalBody b : bodies) {
             List<LogEntry> add = new ArrayList<>();
-            for (StoredEvent e : b.events()) if (e.seq() > Math.max(last, snapSeq)) add.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
+            for (StoredEvent e : b.events()) if (e.seq() > Math.max(last, floor)) add.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
             if (add.isEmpty()) continue;
             log.append(pid, add, Optional.empty());
             last = add.get(add.size() - 1).sequenceNr();
             stats.restoredEvents.add(add.size());
         }
-        long top = Math.max(last, snapSeq);
+        long top = Math.max(last, floor);
         if (top > 0) {
             log.saveCursor(new ReplicationCursor(Cursors.upload(pid), l.uidValidity(), maxUid, top));
             if (snapSeq > 0) Cursors.saveSeq(log, Cursors.snapshot(pid), snapSeq);
-            LOG.info("restored {} from the server up to {} (snapshot {})", pid, top, snapSeq);
+            if (mark > 0) {
+                Cursors.saveSeq(log, Cursors.deleted(pid), mark);
+                Cursors.saveSeq(log, Cursors.serverDeleted(pid), mark);
+            }
+            LOG.info("restored {} from the server up to {} (snapshot {}, deleted up to {})", pid, top, snapSeq, mark);
         }
     }
 

@@ -40,6 +40,9 @@ final class ServerFolder {
     /** A snapshot message's header. */
     record Snap(long uid, String device, long seq) {}
 
+    /** A deletion mark's header: {@code device} deleted its events up to {@code deleted}. */
+    record Mark(long uid, String device, long deleted) {}
+
     /** Where an appended message landed. */
     record Stored(long uidValidity, long uid) {}
 
@@ -47,19 +50,20 @@ final class ServerFolder {
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
      * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
      */
-    record Listing(long uidValidity, long maxUid, List<Entry> journal, List<Snap> snapshots, List<Long> nudges) {}
+    record Listing(long uidValidity, long maxUid, List<Entry> journal, List<Snap> snapshots, List<Long> nudges, List<Mark> marks) {}
 
     Listing list(long uidValidity, long afterUid) {
         FolderStatus st;
         try {
             st = store.status(name);
         } catch (MailStoreException.FolderMissing e) {
-            return new Listing(0, 0, List.of(), List.of(), List.of());
+            return new Listing(0, 0, List.of(), List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
         List<Long> nudges = new ArrayList<>();
+        List<Mark> marks = new ArrayList<>();
         long maxUid = first - 1;
         // no shortcut on STATUS counts: a session's STATUS of a folder it has selected can be stale
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
@@ -68,7 +72,10 @@ final class ServerFolder {
             try {
                 SmaHeader h = SmaMail.header(m);
                 switch (h.kind()) {
-                    case JOURNAL -> journal.add(new Entry(m.uid(), h.device(), SmaMail.number(h, "from"), SmaMail.number(h, "to")));
+                    case JOURNAL -> {
+                        if (isMark(h)) marks.add(new Mark(m.uid(), h.device(), SmaMail.number(h, DELETED)));
+                        else journal.add(new Entry(m.uid(), h.device(), SmaMail.number(h, "from"), SmaMail.number(h, "to")));
+                    }
                     case SNAPSHOT -> snaps.add(new Snap(m.uid(), h.device(), SmaMail.number(h, "seq")));
                     case DROP -> nudges.add(m.uid());
                     default -> { }
@@ -78,7 +85,7 @@ final class ServerFolder {
                 LOG.warn("skipping message in {}: {}", name, e.getMessage());
             }
         }
-        return new Listing(st.uidValidity(), maxUid, journal, snaps, nudges);
+        return new Listing(st.uidValidity(), maxUid, journal, snaps, nudges, marks);
     }
 
     /**
@@ -136,6 +143,37 @@ final class ServerFolder {
         for (Snap s : l.snapshots()) if (s.device().equals(device) && s.seq() < seq) doomed.add(s.uid());
         if (!doomed.isEmpty()) store.delete(name, doomed);
         return doomed.size();
+    }
+
+    /**
+     * After the deletion mark up to {@code deleted} is on the server: deletes our journal entries with
+     * {@code to <= deleted} and our older marks (an entry that straddles the mark stays; restore skips
+     * its deleted part). Returns how many messages went.
+     */
+    int dropDeleted(long deleted, String device) {
+        Listing l = list(-1, 0);
+        List<Long> doomed = new ArrayList<>();
+        for (Entry e : l.journal()) if (e.device().equals(device) && e.to() <= deleted) doomed.add(e.uid());
+        for (Mark k : l.marks()) if (k.device().equals(device) && k.deleted() < deleted) doomed.add(k.uid());
+        if (!doomed.isEmpty()) store.delete(name, doomed);
+        return doomed.size();
+    }
+
+    /** Our snapshot messages. */
+    List<Snap> snapshots(String device) {
+        return list(-1, 0).snapshots().stream().filter(s -> s.device().equals(device)).toList();
+    }
+
+    /** The header attribute of a deletion mark. */
+    static final String DELETED = "deleted";
+
+    /** A {@code kind=journal} header is a deletion mark when it carries {@code deleted} (and then no {@code from}/{@code to}). */
+    static boolean isMark(SmaHeader h) {
+        if (!h.attributes().containsKey(DELETED)) return false;
+        if (h.attributes().containsKey("from") || h.attributes().containsKey("to")) {
+            throw new JournalException.Malformed("journal header has both 'deleted' and 'from'/'to'");
+        }
+        return true;
     }
 
     /** Full messages with the given UIDs (ascending), fetched in as few commands as the gaps allow. */

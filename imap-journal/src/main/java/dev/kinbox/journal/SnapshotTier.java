@@ -13,7 +13,8 @@ import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 /**
  * Snapshots in the local log (payload: the CBOR {@link SnapshotBody}, the same bytes the snapshot
  * message carries sealed). Selection by sequence number and timestamp bounds; deleting one snapshot
- * is done with the log's range delete plus re-saving the older ones it must keep.
+ * is done with the log's range delete plus re-saving the older ones it must keep; every deletion is
+ * also recorded ({@link Cursors#snapshotDeletion}) for the uploader to carry to the server.
  */
 final class SnapshotTier {
     private final LocalLog log;
@@ -83,10 +84,12 @@ final class SnapshotTier {
         return out;
     }
 
-    private void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed) {
+    private synchronized void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed) {
         List<StoredSnapshot> below = newestFirst(pid, upTo);
         if (below.stream().noneMatch(doomed)) return;
         log.deleteSnapshotsUpTo(pid, upTo);
         for (StoredSnapshot s : below) if (!doomed.test(s)) log.saveSnapshot(pid, s);
+        // durable request for the uploader: remove server snapshot messages with no local counterpart
+        Cursors.saveSeq(log, Cursors.snapshotDeletion(pid), Cursors.seq(log, Cursors.snapshotDeletion(pid)) + 1);
     }
 }

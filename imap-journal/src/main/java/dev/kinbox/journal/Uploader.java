@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one persistence id's locally stored events to its SMA folder, in order, one run at a time:
  * journal entry messages (size-capped, cut at AtomicWrite boundaries where possible), then the newest
- * local snapshot and compaction ({@link ServerFolder}). Never blocks the write path: {@link #kick}
+ * local snapshot and compaction ({@link ServerFolder}); Pekko deletions of events and snapshots are
+ * carried to the server in the same order (deletion mark, then the entries and snapshots it removes). Never blocks the write path: {@link #kick}
  * only schedules a run. A failed run backs off (doubling, capped) and retries; an uncertain APPEND is
  * looked up by Message-ID before it is retried, so nothing is stored twice; the upload cursor moves
  * only after the server copy is confirmed.
@@ -33,6 +34,10 @@ final class Uploader {
     private volatile boolean dirty;
     private volatile boolean reconciled;
     private Duration backoff;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A {@code deleteMessagesTo} waiting for the server mark to reach {@code n}. */
+    private record Waiter(long n, java.util.concurrent.CompletableFuture<Void> done) {}
 
     /** What the uploader needs from the runtime. */
     interface Runtime {
@@ -62,16 +67,42 @@ final class Uploader {
         if (running.compareAndSet(false, true)) rt.executor().execute(this::run);
     }
 
+    /**
+     * Completes when the server's deletion mark reaches {@code n}, or when an upload run fails (the
+     * deletion stays pending locally and is carried out later), or after {@code wait}; never fails.
+     */
+    java.util.concurrent.CompletableFuture<Void> deletedOnServer(long n, Duration wait) {
+        var f = new java.util.concurrent.CompletableFuture<Void>();
+        if (Cursors.seq(rt.log(), Cursors.serverDeleted(pid)) >= n) {
+            f.complete(null);
+            return f;
+        }
+        waiters.add(new Waiter(n, f));
+        f.completeOnTimeout(null, wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        f.whenComplete((v, t) -> waiters.removeIf(w -> w.done() == f));
+        kick();
+        if (Cursors.seq(rt.log(), Cursors.serverDeleted(pid)) >= n) f.complete(null); // done before we queued
+        return f;
+    }
+
+    private void release(boolean all) {
+        long at = Cursors.seq(rt.log(), Cursors.serverDeleted(pid));
+        for (Waiter w : waiters) if (all || w.n() <= at) w.done().complete(null);
+    }
+
     /** True when everything stored locally (events and newest snapshot) is confirmed on the server. */
     boolean idle() {
         var log = rt.log();
         long uploaded = Cursors.seq(log, Cursors.upload(pid));
         long snap = log.latestSnapshot(pid, Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
-        return !dirty && !running.get() && uploaded >= log.highestSequenceNr(pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap;
+        return !dirty && !running.get() && uploaded >= log.highestSequenceNr(pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
+                && Cursors.seq(log, Cursors.serverDeleted(pid)) >= Cursors.seq(log, Cursors.deleted(pid))
+                && Cursors.seq(log, Cursors.snapshotDeletionDone(pid)) >= Cursors.seq(log, Cursors.snapshotDeletion(pid));
     }
 
     private void run() {
         if (rt.closed()) {
+            release(true);
             running.set(false);
             return;
         }
@@ -84,13 +115,17 @@ final class Uploader {
                     reconciled = true;
                 }
                 while (!rt.closed() && uploadOne()) nudge = true;
+                if (!rt.closed()) uploadDeletion();
                 if (!rt.closed()) uploadSnapshot();
+                if (!rt.closed()) dropDeletedSnapshots();
             } while (dirty && !rt.closed());
             backoff = rt.settings().upload().backoffMin();
+            release(false);
             if (nudge) rt.nudgeSiblings(Cursors.seq(rt.log(), Cursors.upload(pid)));
             running.set(false);
             if (dirty) kick();
         } catch (RuntimeException e) {
+            release(true); // offline: deleteMessagesTo completes; the deletion is carried out later
             if (rt.closed()) {
                 running.set(false);
                 return;
@@ -184,6 +219,62 @@ final class Uploader {
         folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
+    }
+
+    /**
+     * Carries a Pekko deletion ({@code deleteMessagesTo}) to the server, after the events it covers
+     * were uploaded: the deletion mark first, then our entries it makes useless (see
+     * {@link #markDeleted}).
+     */
+    private void uploadDeletion() {
+        var log = rt.log();
+        long n = Cursors.seq(log, Cursors.deleted(pid));
+        if (n <= Cursors.seq(log, Cursors.serverDeleted(pid))) return;
+        if (Cursors.seq(log, Cursors.upload(pid)) < Math.min(n, log.highestSequenceNr(pid))) return; // events first
+        markDeleted(n);
+    }
+
+    /**
+     * APPENDs the sealed deletion mark {@code deleted=n} (looked up by its deterministic Message-ID
+     * first, so a retried run stores it once), then deletes our journal entries with {@code to <= n}
+     * and our older marks, then moves the cursor. Mark before deletion: a crash in between leaves
+     * entries a restore skips, never deleted events without a mark.
+     */
+    private void markDeleted(long n) {
+        var log = rt.log();
+        String dev = rt.sealer().keyring().deviceId();
+        byte[] body = EntryCodec.encode(new EntryCodec.DeletionBody(EntryCodec.VERSION, pid, dev, n));
+        SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, dev, Map.of(ServerFolder.DELETED, Long.toString(n)));
+        folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
+        rt.stats().compactedMessages.add(folder.dropDeleted(n, dev));
+        Cursors.saveSeq(log, Cursors.serverDeleted(pid), n);
+        release(false);
+    }
+
+    /**
+     * Carries Pekko snapshot deletions to the server: deletes our snapshot messages that have no local
+     * snapshot with the same sequence number any more. When compaction had removed the entries such a
+     * snapshot covered, the deletion mark is raised to its number first, so a restore still reports a
+     * highest sequence number of at least that much.
+     */
+    private void dropDeletedSnapshots() {
+        var log = rt.log();
+        long want = Cursors.seq(log, Cursors.snapshotDeletion(pid));
+        if (want <= Cursors.seq(log, Cursors.snapshotDeletionDone(pid))) return;
+        String dev = rt.sealer().keyring().deviceId();
+        List<Long> doomed = new ArrayList<>();
+        long top = 0;
+        for (ServerFolder.Snap s : folder.snapshots(dev)) {
+            boolean kept = log.latestSnapshot(pid, s.seq()).map(x -> x.sequenceNr() == s.seq()).orElse(false);
+            if (!kept) {
+                doomed.add(s.uid());
+                top = Math.max(top, s.seq());
+            }
+        }
+        if (rt.settings().compact() && top > Cursors.seq(log, Cursors.serverDeleted(pid))) markDeleted(top);
+        folder.delete(doomed);
+        rt.stats().compactedMessages.add(doomed.size());
+        Cursors.saveSeq(log, Cursors.snapshotDeletionDone(pid), want);
     }
 
     private static Duration min(Duration a, Duration b) {

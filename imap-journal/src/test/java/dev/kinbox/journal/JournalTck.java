@@ -185,17 +185,73 @@ abstract class JournalTck {
 
     @Test void restore_freshLocalLog_replaysFromServerWithSameHighest() throws Exception {
         assertTrue(KinboxJournalRuntime.get(system).awaitUploaded(pid, WAIT), "upload confirmed");
-        delete(2);
+        assertEquals(new Restored(List.of("a-1", "a-2", "a-3", "a-4", "a-5"), 5), restoreElsewhere());
+    }
+
+    @Test void restore_afterDeletionInsideAnEntry_skipsTheDeletedPartWithSameHighest() throws Exception {
+        assertTrue(KinboxJournalRuntime.get(system).awaitUploaded(pid, WAIT), "upload confirmed");
+        assertEquals(List.of(1L), entryStarts(), "the five events went up as one entry 1..5");
+        delete(2); // completes once the server has the deletion mark (the server is up)
+        assertEquals(List.of(2L), marks().stream().map(ServerFolder.Mark::deleted).toList());
+        assertEquals(List.of(1L), entryStarts(), "the entry straddling 2 stays for events 3..5");
+        assertEquals(new Restored(List.of("a-3", "a-4", "a-5"), 5), restoreElsewhere());
+    }
+
+    @Test void restore_afterDeletionOfWholeEntries_deletesThemOnTheServer() throws Exception {
+        assertTrue(KinboxJournalRuntime.get(system).awaitUploaded(pid, WAIT), "upload confirmed");
+        writeMessages(6, 8);
+        assertTrue(KinboxJournalRuntime.get(system).awaitUploaded(pid, WAIT), "upload confirmed");
+        delete(5);
+        List<Long> starts = entryStarts();
+        assertTrue(!starts.isEmpty() && starts.get(0) == 6, "entry 1..5 deleted on the server, 6.. kept: " + starts);
+        assertEquals(new Restored(List.of("a-6", "a-7", "a-8"), 8), restoreElsewhere());
+    }
+
+    List<Long> entryStarts() {
+        return Journals.entries(store(), pid).stream().map(ServerFolder.Entry::from).sorted().toList();
+    }
+
+    @Test void restore_afterDeletingEverything_replaysNothingAndKeepsHighest() throws Exception {
+        assertTrue(KinboxJournalRuntime.get(system).awaitUploaded(pid, WAIT), "upload confirmed");
+        delete(Long.MAX_VALUE);
+        assertEquals(new Restored(List.of(), 5), restoreElsewhere());
+        assertEquals(List.of(), Journals.entries(store(), pid));
+        assertEquals(List.of(5L), marks().stream().map(ServerFolder.Mark::deleted).toList());
+    }
+
+    @Test void delete_repeated_keepsOneMarkAndABoundedFolder() throws Exception {
+        long top = 5;
+        for (int round = 0; round < 6; round++) {
+            writeMessages((int) top + 1, (int) top + 3); // entries top+1 and top+2..top+3
+            top += 3;
+            delete(top - 1); // straddles the newest entry
+            List<ServerFolder.Entry> entries = Journals.entries(store(), pid);
+            assertEquals(List.of(top - 1), marks().stream().map(ServerFolder.Mark::deleted).toList(), "one mark, replaced");
+            assertTrue(entries.size() <= 1, "only the straddling entry stays: " + entries);
+        }
+        assertEquals(new Restored(List.of("a-" + top), top), restoreElsewhere());
+    }
+
+    List<ServerFolder.Mark> marks() {
+        return new ServerFolder(store(), KinboxJournalRuntime.folderOf(pid), new JournalStats()).list(-1, 0).marks();
+    }
+
+    /** What a fresh system with an empty local log replays for {@code pid}, and its highest sequence number. */
+    record Restored(List<Object> payloads, long highest) {}
+
+    Restored restoreElsewhere() {
         ActorSystem other = JournalFixture.system(store(), JournalFixture.keyring(device), new InMemoryLocalLog());
         try {
             ActorRef j = Persistence.get(other).journalFor("kinbox.journal", com.typesafe.config.ConfigFactory.empty());
             TestKit r = new TestKit(other);
             j.tell(new JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE, pid, r.getRef()), ActorRef.noSender());
-            for (int i = 1; i <= 5; i++) {
-                // deletions are local (no snapshot covers them); the server copy restores all five
-                assertEquals("a-" + i, r.expectMsgClass(WAIT, JournalProtocol.ReplayedMessage.class).persistent().payload());
+            List<Object> got = new ArrayList<>();
+            while (true) {
+                Object m = r.receiveOne(WAIT);
+                if (m instanceof JournalProtocol.ReplayedMessage rm) got.add(rm.persistent().payload());
+                else if (m instanceof JournalProtocol.RecoverySuccess rs) return new Restored(got, rs.highestSequenceNr());
+                else throw new AssertionError("unexpected " + m);
             }
-            assertEquals(new JournalProtocol.RecoverySuccess(5), r.expectMsgClass(WAIT, JournalProtocol.RecoverySuccess.class));
         } finally {
             TestKit.shutdownActorSystem(other);
         }

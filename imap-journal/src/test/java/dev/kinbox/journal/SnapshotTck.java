@@ -163,4 +163,44 @@ abstract class SnapshotTck {
             TestKit.shutdownActorSystem(other);
         }
     }
+
+    List<Long> serverSnapshots() {
+        return new ServerFolder(store(), KinboxJournalRuntime.folderOf(pid), new JournalStats()).list(-1, 0).snapshots().stream()
+                .map(ServerFolder.Snap::seq).toList();
+    }
+
+    @Test void delete_newestSnapshot_removesItFromTheServer() throws Exception {
+        KinboxJournalRuntime rt = KinboxJournalRuntime.get(system);
+        assertTrue(rt.awaitUploaded(pid, WAIT));
+        assertEquals(List.of(15L), serverSnapshots());
+        SnapshotMetadata md = new SnapshotMetadata(pid, 15, 0L);
+        snapshots.tell(new SnapshotProtocol.DeleteSnapshot(md), probe.getRef());
+        assertEquals(new DeleteSnapshotSuccess(md), probe.expectMsgClass(WAIT, DeleteSnapshotSuccess.class));
+        assertTrue(rt.awaitUploaded(pid, WAIT));
+        assertEquals(List.of(), serverSnapshots());
+        ActorSystem other = JournalFixture.system(store(), JournalFixture.keyring(device), new InMemoryLocalLog());
+        try {
+            ActorRef s = Persistence.get(other).snapshotStoreFor("kinbox.snapshot-store", com.typesafe.config.ConfigFactory.empty());
+            TestKit p = new TestKit(other);
+            s.tell(new SnapshotProtocol.LoadSnapshot(pid, LATEST, Long.MAX_VALUE), p.getRef());
+            assertEquals(Option.empty(), p.expectMsgClass(WAIT, SnapshotProtocol.LoadSnapshotResult.class).snapshot(), "deleted snapshot not restored");
+            TestKit j = new TestKit(other);
+            Persistence.get(other).journalFor("kinbox.journal", com.typesafe.config.ConfigFactory.empty()).tell(
+                    new org.apache.pekko.persistence.JournalProtocol.ReplayMessages(1, Long.MAX_VALUE, Long.MAX_VALUE, pid, j.getRef()), ActorRef.noSender());
+            assertEquals(new org.apache.pekko.persistence.JournalProtocol.RecoverySuccess(15),
+                    j.expectMsgClass(WAIT, org.apache.pekko.persistence.JournalProtocol.RecoverySuccess.class), "highest kept by the deletion mark");
+        } finally {
+            TestKit.shutdownActorSystem(other);
+        }
+    }
+
+    @Test void delete_olderSnapshot_keepsTheServersNewest() throws Exception {
+        KinboxJournalRuntime rt = KinboxJournalRuntime.get(system);
+        assertTrue(rt.awaitUploaded(pid, WAIT));
+        SnapshotSelectionCriteria c = criteria(13, Long.MAX_VALUE);
+        snapshots.tell(new SnapshotProtocol.DeleteSnapshots(pid, c), probe.getRef());
+        assertEquals(new DeleteSnapshotsSuccess(c), probe.expectMsgClass(WAIT, DeleteSnapshotsSuccess.class));
+        assertTrue(rt.awaitUploaded(pid, WAIT));
+        assertEquals(List.of(15L), serverSnapshots());
+    }
 }
