@@ -87,8 +87,8 @@ final class SnapshotTier {
     private synchronized void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed) {
         List<StoredSnapshot> below = newestFirst(pid, upTo);
         if (below.stream().noneMatch(doomed)) return;
-        log.deleteSnapshotsUpTo(pid, upTo);
-        for (StoredSnapshot s : below) if (!doomed.test(s)) log.saveSnapshot(pid, s);
+        // one snapshot at a time: the ones kept are never removed, even for a moment
+        for (StoredSnapshot s : below) if (doomed.test(s)) log.deleteSnapshot(pid, s.sequenceNr());
         // durable request for the uploader: remove server snapshot messages with no local counterpart
         Cursors.saveSeq(log, Cursors.snapshotDeletion(pid), Cursors.seq(log, Cursors.snapshotDeletion(pid)) + 1);
     }
