@@ -1,0 +1,89 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.typesafe.config.ConfigFactory;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.KinboxJournalSetup;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.store.InMemoryLocalLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.Test;
+
+/** One device's MUAA on the real journal plugins over a memory mail store and an in-memory local log. */
+class MuaaTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static ActorTestKit kit(MemoryMailStore store, Keyring keyring, InMemoryLocalLog log, String name) {
+        var config = ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
+                .withFallback(ConfigFactory.load());
+        ActorSystemSetup setup = BootstrapSetup.create(config)
+                .and(KinboxJournalSetup.of(Optional.of(store), Optional.of(keyring), Optional.of(log)));
+        return ActorTestKit.create(ActorSystem.create(Behaviors.empty(), name, setup));
+    }
+
+    private static byte[] digest(ActorTestKit kit, ActorRef<Muaa.Command> muaa) {
+        TestProbe<StatusReply<byte[]>> p = kit.createTestProbe();
+        muaa.tell(new Muaa.GetDigest(p.getRef()));
+        return p.receiveMessage(WAIT).getValue();
+    }
+
+    @Test void restartedDevice_recoversItsSettingsFromItsLocalLog() throws Exception {
+        OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
+        String deviceId = Keyring.deviceIdOf(key.toCertificate());
+        Keyring keyring = Keyring.fixed(deviceId, key, List.of());
+        MemoryMailStore store = new MemoryMailStore();
+        InMemoryLocalLog log = new InMemoryLocalLog();
+        Muaa.Settings settings = new Muaa.Settings("alice@example.org", deviceId, 3);
+
+        ActorTestKit first = kit(store, keyring, log, "muaa-first");
+        byte[] before;
+        try {
+            ActorRef<Muaa.Command> muaa = first.spawn(Muaa.create(settings, Clock.systemUTC()));
+            TestProbe<StatusReply<AccountEvent>> edits = first.createTestProbe();
+            for (int i = 1; i <= 4; i++) {
+                muaa.tell(new Muaa.ChangeSetting("k" + i, "v" + i, edits.getRef()));
+                StatusReply<AccountEvent> r = edits.receiveMessage(WAIT);
+                assertEquals(i, r.getValue().dot().seq(), "own dots are consecutive");
+                assertEquals(deviceId, r.getValue().origin());
+            }
+            TestProbe<StatusReply<AccountState>> states = first.createTestProbe();
+            muaa.tell(new Muaa.GetState(states.getRef()));
+            AccountState s = states.receiveMessage(WAIT).getValue();
+            assertEquals("v4", s.settings().get("k4").value());
+            assertEquals(4, s.context().contiguous(deviceId));
+            before = digest(first, muaa);
+            assertFalse(java.util.Arrays.equals(before, new dev.kinbox.persistence.KinboxCodec().digest(AccountState.EMPTY)));
+        } finally {
+            first.shutdownTestKit();
+        }
+
+        ActorTestKit second = kit(store, keyring, log, "muaa-second");
+        try {
+            ActorRef<Muaa.Command> again = second.spawn(Muaa.create(settings, Clock.systemUTC()));
+            assertArrayEquals(before, digest(second, again));
+            TestProbe<StatusReply<AccountEvent>> edits = second.createTestProbe();
+            again.tell(new Muaa.ChangeSetting("k5", "v5", edits.getRef()));
+            assertEquals(5, edits.receiveMessage(WAIT).getValue().dot().seq(), "the next dot follows the recovered ones");
+        } finally {
+            second.shutdownTestKit();
+        }
+    }
+}
