@@ -3,10 +3,12 @@ package dev.kinbox.actors.muaa;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.KinboxJournalRuntime;
 import dev.kinbox.journal.KinboxJournalSetup;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.persistence.AccountEvent;
@@ -84,6 +86,38 @@ class MuaaTest {
             assertEquals(5, edits.receiveMessage(WAIT).getValue().dot().seq(), "the next dot follows the recovered ones");
         } finally {
             second.shutdownTestKit();
+        }
+    }
+
+    @Test void deviceWithEmptyLocalLog_restoresItsStateFromImap() throws Exception {
+        OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
+        String deviceId = Keyring.deviceIdOf(key.toCertificate());
+        Keyring keyring = Keyring.fixed(deviceId, key, List.of());
+        MemoryMailStore store = new MemoryMailStore();
+        Muaa.Settings settings = new Muaa.Settings("bob@example.org", deviceId, 100);
+
+        ActorTestKit first = kit(store, keyring, new InMemoryLocalLog(), "muaa-imap-first");
+        byte[] before;
+        try {
+            ActorRef<Muaa.Command> muaa = first.spawn(Muaa.create(settings, Clock.systemUTC()));
+            TestProbe<StatusReply<AccountEvent>> edits = first.createTestProbe();
+            for (int i = 1; i <= 3; i++) {
+                muaa.tell(new Muaa.ChangeSetting("k" + i, "v" + i, edits.getRef()));
+                edits.receiveMessage(WAIT);
+            }
+            before = digest(first, muaa);
+            String pid = dev.kinbox.journal.sma.SmaFolders.devicePersistenceId("bob@example.org", deviceId);
+            assertTrue(KinboxJournalRuntime.get(first.system().classicSystem()).awaitUploaded(pid, WAIT), "uploaded to IMAP");
+        } finally {
+            first.shutdownTestKit();
+        }
+
+        ActorTestKit fresh = kit(store, keyring, new InMemoryLocalLog(), "muaa-imap-fresh");
+        try {
+            ActorRef<Muaa.Command> restored = fresh.spawn(Muaa.create(settings, Clock.systemUTC()));
+            assertArrayEquals(before, digest(fresh, restored));
+        } finally {
+            fresh.shutdownTestKit();
         }
     }
 }
