@@ -1,19 +1,25 @@
 package dev.kinbox.actors.muaa;
 
+import dev.kinbox.actors.mail.EventStamp;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.ContactEvent;
 import dev.kinbox.persistence.KinboxCodec;
 import dev.kinbox.persistence.SettingsEvent;
 import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.persistence.crdt.HybridClock;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -26,12 +32,34 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * the next dot of this device ({@code contiguous(deviceId) + 1}) and an HLC time from a
  * {@link HybridClock} over the injected {@link Clock}; applying is {@link AccountState#apply}.
  *
- * <p>Built so far: {@link ChangeSetting}, {@link GetState}, {@link GetDigest}. Not built yet:
- * contacts, incoming Autocrypt, bootstrap, replication, pairing (see docs/ARCHITECTURE.md).
+ * <p>Built so far: {@link ChangeSetting}, {@link CreateContact}, {@link EditContact},
+ * {@link RecordIncoming}, {@link GetState}, {@link GetDigest}. Not built yet: bootstrap, replication, pairing (see docs/ARCHITECTURE.md).
  */
 public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent, AccountState> {
     /** What the MUAA accepts; every command answers through a {@link StatusReply}. */
-    public sealed interface Command permits ChangeSetting, GetState, GetDigest {}
+    public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest {}
+
+    /** Create contact {@code contactId}; replies with the persisted event. */
+    public record CreateContact(String contactId, ActorRef<StatusReply<AccountEvent>> replyTo) implements Command {}
+
+    /** Set {@code field} of contact {@code contactId} to {@code value}; replies with the persisted event. */
+    public record EditContact(String contactId, String field, String value, ActorRef<StatusReply<AccountEvent>> replyTo)
+            implements Command {}
+
+    /**
+     * Record the events of one incoming mail: {@code prepare} is run inside the actor with the current
+     * state and an {@link EventStamp} backed by this device's dots and HLC (typically a call of
+     * {@code MailAutocrypt.onIncoming(raw, receivedAt, state, keys, stamp).events()}); its events are
+     * persisted only if they carry exactly the stamped dots in order. Replies with the persisted
+     * events (possibly none); a failure of {@code prepare} is a {@code StatusReply.error}.
+     */
+    public record RecordIncoming(Prepare prepare, ActorRef<StatusReply<List<AccountEvent>>> replyTo) implements Command {}
+
+    /** Produces the events of one incoming mail from the state and a stamp (pure, no clock of its own). */
+    @FunctionalInterface
+    public interface Prepare {
+        List<AccountEvent> events(AccountState state, EventStamp stamp) throws Exception;
+    }
 
     /** Set {@code key} to {@code value}; replies with the persisted event. */
     public record ChangeSetting(String key, String value, ActorRef<StatusReply<AccountEvent>> replyTo) implements Command {}
@@ -89,15 +117,13 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
 
     @Override public CommandHandler<Command, AccountEvent, AccountState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(ChangeSetting.class, (state, c) -> {
-                    AccountEvent e;
-                    try {
-                        e = new SettingsEvent.SettingChanged(nextDot(state), hlc.now(), c.key(), c.value());
-                    } catch (IllegalArgumentException bad) {
-                        return Effect().reply(c.replyTo(), StatusReply.error(bad.getMessage()));
-                    }
-                    return Effect().persist(e).thenReply(c.replyTo(), s -> StatusReply.success(e));
-                })
+                .onCommand(ChangeSetting.class, (state, c) -> persistOne(c.replyTo(),
+                        () -> new SettingsEvent.SettingChanged(nextDot(state), hlc.now(), c.key(), c.value())))
+                .onCommand(CreateContact.class, (state, c) ->
+                        persistOne(c.replyTo(), () -> new ContactEvent.ContactCreated(nextDot(state), hlc.now(), c.contactId())))
+                .onCommand(EditContact.class, (state, c) -> persistOne(c.replyTo(),
+                        () -> new ContactEvent.ContactFieldChanged(nextDot(state), hlc.now(), c.contactId(), c.field(), c.value())))
+                .onCommand(RecordIncoming.class, this::recordIncoming)
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .build();
@@ -108,6 +134,44 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
             if (!e.origin().equals(settings.deviceId())) hlc.observe(e.time());
             return state.apply(e);
         });
+    }
+
+    private Effect<AccountEvent, AccountState> persistOne(ActorRef<StatusReply<AccountEvent>> replyTo,
+                                                          java.util.function.Supplier<AccountEvent> make) {
+        AccountEvent e;
+        try {
+            e = make.get();
+        } catch (IllegalArgumentException bad) {
+            return Effect().reply(replyTo, StatusReply.error(bad.getMessage()));
+        }
+        return Effect().persist(e).thenReply(replyTo, s -> StatusReply.success(e));
+    }
+
+    private Effect<AccountEvent, AccountState> recordIncoming(AccountState state, RecordIncoming c) {
+        List<Dot> handedOut = new ArrayList<>();
+        EventStamp stamp = new EventStamp() {
+            @Override public Dot nextDot() {
+                Dot d = new Dot(settings.deviceId(), state.context().contiguous(settings.deviceId()) + 1 + handedOut.size());
+                handedOut.add(d);
+                return d;
+            }
+
+            @Override public Hlc now() {
+                return hlc.now();
+            }
+        };
+        List<AccountEvent> events;
+        try {
+            events = List.copyOf(c.prepare().events(state, stamp));
+        } catch (Exception e) {
+            return Effect().reply(c.replyTo(), StatusReply.error("incoming mail not recorded: " + e.getMessage()));
+        }
+        List<Dot> dots = events.stream().map(AccountEvent::dot).toList();
+        if (!dots.equals(handedOut.subList(0, Math.min(handedOut.size(), dots.size()))) || dots.size() != handedOut.size()) {
+            return Effect().reply(c.replyTo(), StatusReply.error("incoming events must carry exactly the stamped dots in order"));
+        }
+        if (events.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(events));
+        return Effect().persist(events).thenReply(c.replyTo(), s -> StatusReply.success(events));
     }
 
     private Dot nextDot(AccountState state) {

@@ -13,6 +13,8 @@ import dev.kinbox.journal.KinboxJournalSetup;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.ContactEvent;
+import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,6 +120,43 @@ class MuaaTest {
             assertArrayEquals(before, digest(fresh, restored));
         } finally {
             fresh.shutdownTestKit();
+        }
+    }
+
+    @Test void contactsAndIncomingEvents_persistWithStampedDots_andWrongDotsAreRefused() throws Exception {
+        OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
+        String deviceId = Keyring.deviceIdOf(key.toCertificate());
+        ActorTestKit kit = kit(new MemoryMailStore(), Keyring.fixed(deviceId, key, List.of()), new InMemoryLocalLog(), "muaa-contacts");
+        try {
+            ActorRef<Muaa.Command> muaa = kit.spawn(Muaa.create(new Muaa.Settings("carol@example.org", deviceId, 100), Clock.systemUTC()));
+            TestProbe<StatusReply<AccountEvent>> one = kit.createTestProbe();
+            muaa.tell(new Muaa.CreateContact("c1", one.getRef()));
+            assertEquals(1, one.receiveMessage(WAIT).getValue().dot().seq());
+            muaa.tell(new Muaa.EditContact("c1", "name", "Dave", one.getRef()));
+            assertEquals(2, one.receiveMessage(WAIT).getValue().dot().seq());
+
+            TestProbe<StatusReply<List<AccountEvent>>> many = kit.createTestProbe();
+            muaa.tell(new Muaa.RecordIncoming((state, stamp) -> List.of(
+                    new ContactEvent.ContactCreated(stamp.nextDot(), stamp.now(), "c2"),
+                    new ContactEvent.ContactFieldChanged(stamp.nextDot(), stamp.now(), "c2", "name", "Erin")), many.getRef()));
+            List<AccountEvent> recorded = many.receiveMessage(WAIT).getValue();
+            assertEquals(List.of(3L, 4L), recorded.stream().map(e -> e.dot().seq()).toList());
+
+            byte[] before = digest(kit, muaa);
+            muaa.tell(new Muaa.RecordIncoming((state, stamp) -> List.of(
+                    new ContactEvent.ContactCreated(new Dot(deviceId, 99), stamp.now(), "c3")), many.getRef()));
+            assertTrue(many.receiveMessage(WAIT).isError(), "an event with an unstamped dot is refused");
+            muaa.tell(new Muaa.RecordIncoming((state, stamp) -> { throw new IllegalStateException("malformed mail"); }, many.getRef()));
+            assertTrue(many.receiveMessage(WAIT).isError(), "a failing preparation is an error reply");
+            assertArrayEquals(before, digest(kit, muaa), "refused commands change nothing");
+
+            TestProbe<StatusReply<AccountState>> states = kit.createTestProbe();
+            muaa.tell(new Muaa.GetState(states.getRef()));
+            AccountState s = states.receiveMessage(WAIT).getValue();
+            assertTrue(s.contacts().get("c1") != null && s.contacts().get("c2") != null, "both contacts exist");
+            assertEquals(4, s.context().contiguous(deviceId));
+        } finally {
+            kit.shutdownTestKit();
         }
     }
 }
