@@ -16,7 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import dev.kinbox.journal.query.KinboxReadJournal;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -33,11 +42,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * {@link HybridClock} over the injected {@link Clock}; applying is {@link AccountState#apply}.
  *
  * <p>Built so far: {@link ChangeSetting}, {@link CreateContact}, {@link EditContact},
- * {@link RecordIncoming}, {@link GetState}, {@link GetDigest}. Not built yet: bootstrap, replication, pairing (see docs/ARCHITECTURE.md).
+ * {@link RecordIncoming}, {@link GetState}, {@link GetDigest}, replication from siblings named by the
+ * caller ({@link Replicate}). Not built yet: bootstrap, pairing, merging {@code SiblingSnapshot}s (see
+ * docs/ARCHITECTURE.md).
  */
 public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent, AccountState> {
     /** What the MUAA accepts; every command answers through a {@link StatusReply}. */
-    public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest {}
+    public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest, Replicate {}
 
     /** Create contact {@code contactId}; replies with the persisted event. */
     public record CreateContact(String contactId, ActorRef<StatusReply<AccountEvent>> replyTo) implements Command {}
@@ -70,6 +81,13 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
     /** Reply with the SHA-256 of the canonical state encoding ({@link KinboxCodec#digest}). */
     public record GetDigest(ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
 
+    /**
+     * A sibling's event read from its journal through {@code kinbox.query}: applied and persisted in
+     * our journal unless the state already contains its dot. Sent by the MUAA's own replication
+     * streams; public only because commands are one sealed type.
+     */
+    public record Replicate(AccountEvent event) implements Command {}
+
     /** Where and how often: {@code snapshotEvery} must be positive. */
     public record Settings(String accountId, String deviceId, int snapshotEvery) {
         public Settings {
@@ -89,6 +107,40 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
     /** The behavior for one device; {@code clock} is the only time source. */
     public static Behavior<Command> create(Settings settings, Clock clock) {
         return new Muaa(settings, clock);
+    }
+
+    /**
+     * As {@link #create(Settings, Clock)}, also replicating from {@code siblingDeviceIds}: one live
+     * {@code eventsByPersistenceId} stream per sibling, stopped with the actor. Stand-in until
+     * pairing lands: the caller names the siblings (they must be in the journal's {@code Keyring});
+     * later they come from the paired devices in the state. Not handled yet: a {@code SiblingSnapshot}
+     * (a sibling that compacted its journal) is dropped, so its compacted events never arrive here;
+     * and the streams tell without back-pressure.
+     */
+    public static Behavior<Command> create(Settings settings, Clock clock, List<String> siblingDeviceIds) {
+        return Behaviors.setup(ctx -> {
+            KinboxReadJournal query = PersistenceQuery.get(ctx.getSystem().classicSystem())
+                    .getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
+            List<UniqueKillSwitch> streams = new ArrayList<>();
+            for (String sibling : siblingDeviceIds) {
+                String pid = pid(new Settings(settings.accountId(), sibling, settings.snapshotEvery()));
+                ActorRef<Command> self = ctx.getSelf();
+                streams.add(query.eventsByPersistenceId(pid, 0L, Long.MAX_VALUE)
+                        .viaMat(KillSwitches.single(), Keep.right())
+                        .filter(env -> env.event() instanceof AccountEvent)
+                        .toMat(Sink.foreach(env -> self.tell(new Replicate((AccountEvent) env.event()))), Keep.left())
+                        .run(ctx.getSystem()));
+            }
+            Muaa m = new Muaa(settings, clock);
+            m.streams.addAll(streams);
+            return m;
+        });
+    }
+
+    private final List<UniqueKillSwitch> streams = new ArrayList<>();
+
+    @Override public SignalHandler<AccountState> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(PostStop.instance(), state -> streams.forEach(UniqueKillSwitch::shutdown)).build();
     }
 
     private Muaa(Settings settings, Clock clock) {
@@ -124,6 +176,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
                 .onCommand(EditContact.class, (state, c) -> persistOne(c.replyTo(),
                         () -> new ContactEvent.ContactFieldChanged(nextDot(state), hlc.now(), c.contactId(), c.field(), c.value())))
                 .onCommand(RecordIncoming.class, this::recordIncoming)
+                .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot())
+                        ? Effect().none() : Effect().persist(c.event()))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .build();
