@@ -12,6 +12,7 @@ import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.persistence.crdt.HybridClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,6 +23,8 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -125,7 +128,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, AccountEvent,
             for (String sibling : siblingDeviceIds) {
                 String pid = pid(new Settings(settings.accountId(), sibling, settings.snapshotEvery()));
                 ActorRef<Command> self = ctx.getSelf();
-                streams.add(query.eventsByPersistenceId(pid, 0L, Long.MAX_VALUE)
+                // A live query fails when it starts before the sibling's folder exists: restart it (from
+                // the start; replayed dots are skipped by Replicate's contains check).
+                streams.add(RestartSource.onFailuresWithBackoff(
+                                RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2),
+                                () -> query.eventsByPersistenceId(pid, 0L, Long.MAX_VALUE))
                         .viaMat(KillSwitches.single(), Keep.right())
                         .filter(env -> env.event() instanceof AccountEvent)
                         .toMat(Sink.foreach(env -> self.tell(new Replicate((AccountEvent) env.event()))), Keep.left())
