@@ -1,6 +1,8 @@
 package dev.kinbox.cli.bench;
 
+import dev.kinbox.journal.mail.servers.DovecotServer;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -15,5 +17,16 @@ import java.util.OptionalInt;
 public record BenchContext(String store, OptionalInt devices, int runs, boolean quick, PrintStream progress) {
     public BenchContext {
         if (runs < 1) throw new IllegalArgumentException("runs must be at least 1, got " + runs);
+    }
+
+    /**
+     * The store specs to measure: {@link #store()} itself, or for {@code all} memory, GreenMail and
+     * Dovecot, leaving Dovecot out (and saying so on {@link #progress()}) where it is not installed.
+     */
+    public List<String> storeSpecs(String target) {
+        if (!store.equals("all")) return List.of(store);
+        if (DovecotServer.isInstalled()) return List.of("memory", "greenmail", "dovecot");
+        progress.println(target + ": skipped: dovecot not installed");
+        return List.of("memory", "greenmail");
     }
 }

@@ -17,7 +17,6 @@ import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.Watch;
-import dev.kinbox.journal.mail.servers.DovecotServer;
 import dev.kinbox.journal.query.KinboxReadJournal;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import dev.kinbox.persistence.store.LevelDbLocalLog;
@@ -71,16 +70,12 @@ public final class JournalBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
-        List<String> specs = ctx.store().equals("all") ? List.of("memory", "greenmail", "dovecot") : List.of(ctx.store());
+        List<String> specs = ctx.storeSpecs("journal");
         List<BenchResult> out = new ArrayList<>();
         Crypto crypto = Crypto.standard();
         OpenPGPKey ka = crypto.generateKey("<a@bench.invalid>");
         OpenPGPKey kb = crypto.generateKey("<b@bench.invalid>");
         for (String spec : specs) {
-            if (specs.size() > 1 && spec.equals("dovecot") && !DovecotServer.isInstalled()) {
-                ctx.progress().println("journal: skipped: dovecot not installed");
-                continue;
-            }
             ctx.progress().println("journal: starting store " + spec);
             try (MailStores.Running r = MailStores.open(spec, System.getenv())) {
                 out.add(measure(r, ka, kb, Workload.of(ctx.quick()), ctx));

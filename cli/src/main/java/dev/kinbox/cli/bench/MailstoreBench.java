@@ -9,7 +9,6 @@ import dev.kinbox.journal.mail.MailStores;
 import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.Watch;
-import dev.kinbox.journal.mail.servers.DovecotServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,13 +43,9 @@ public final class MailstoreBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
-        List<String> specs = ctx.store().equals("all") ? List.of("memory", "greenmail", "dovecot") : List.of(ctx.store());
+        List<String> specs = ctx.storeSpecs("mailstore");
         List<BenchResult> out = new ArrayList<>();
         for (String spec : specs) {
-            if (specs.size() > 1 && spec.equals("dovecot") && !DovecotServer.isInstalled()) {
-                ctx.progress().println("mailstore: skipped: dovecot not installed");
-                continue;
-            }
             ctx.progress().println("mailstore: starting store " + spec);
             try (MailStores.Running r = MailStores.open(spec, System.getenv())) {
                 out.add(measure(r, Workload.of(ctx.quick()), ctx));
