@@ -77,7 +77,8 @@ final class ServerFolder {
                         else journal.add(new Entry(m.uid(), h.device(), SmaMail.number(h, "from"), SmaMail.number(h, "to")));
                     }
                     case SNAPSHOT -> snaps.add(new Snap(m.uid(), h.device(), SmaMail.number(h, "seq")));
-                    case DROP -> nudges.add(m.uid());
+                    // only nudges: other drops (pairing) belong to the MUAA, which deletes them itself
+                    case DROP -> { if ("nudge".equals(h.attributes().get("type"))) nudges.add(m.uid()); }
                     default -> { }
                 }
             } catch (JournalException.Malformed e) {
