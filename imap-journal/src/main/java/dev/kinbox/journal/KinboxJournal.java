@@ -18,7 +18,14 @@ public final class KinboxJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-        return async(() -> rt.local().write(messages, pid -> rt.uploader(pid).kick()));
+        return async(() -> {
+            java.util.List<Optional<Exception>> results = new java.util.ArrayList<>();
+            for (AtomicWrite w : messages) { // one persistence id each; Pekko batches one actor's writes
+                DeviceHost host = rt.hostFor(w.persistenceId());
+                results.addAll(host.local.write(java.util.List.of(w), pid -> host.uploader(pid).kick()));
+            }
+            return results;
+        });
     }
 
     @Override
@@ -29,8 +36,9 @@ public final class KinboxJournal extends AsyncWriteJournal {
         java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
         rt.blocking().execute(() -> {
             try {
-                long n = rt.local().delete(persistenceId, toSequenceNr);
-                rt.uploader(persistenceId).deletedOnServer(n, rt.settings().upload().deleteWait()).whenComplete((v, t) -> f.complete(null));
+                DeviceHost host = rt.hostFor(persistenceId);
+                long n = host.local.delete(persistenceId, toSequenceNr);
+                host.uploader(persistenceId).deletedOnServer(n, rt.settings().upload().deleteWait()).whenComplete((v, t) -> f.complete(null));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
@@ -42,7 +50,7 @@ public final class KinboxJournal extends AsyncWriteJournal {
     public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                               Consumer<PersistentRepr> replayCallback) {
         return async(() -> {
-            rt.local().replay(persistenceId, fromSequenceNr, toSequenceNr, max, replayCallback);
+            rt.hostFor(persistenceId).local.replay(persistenceId, fromSequenceNr, toSequenceNr, max, replayCallback);
             return null;
         });
     }
@@ -50,9 +58,10 @@ public final class KinboxJournal extends AsyncWriteJournal {
     @Override
     public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
         return async(() -> {
-            rt.restorer().ensureRestored(persistenceId);
-            rt.uploader(persistenceId).kick(); // a backlog left by an earlier run uploads from now on
-            return rt.local().highest(persistenceId);
+            DeviceHost host = rt.hostFor(persistenceId);
+            host.restorer.ensureRestored(persistenceId);
+            host.uploader(persistenceId).kick(); // a backlog left by an earlier run uploads from now on
+            return host.local.highest(persistenceId);
         });
     }
 

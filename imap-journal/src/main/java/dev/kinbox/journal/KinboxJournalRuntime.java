@@ -34,10 +34,17 @@ import scala.concurrent.duration.FiniteDuration;
 
 /**
  * The per-ActorSystem runtime behind the three plugins ({@link KinboxJournal},
- * {@link KinboxSnapshotStore}, {@code KinboxReadJournal}): the local log, the mail store, the keyring,
- * one {@link Uploader} per persistence id and the blocking executor. Built from {@code kinbox.runtime}
- * and the optional {@link KinboxJournalSetup}; {@link #get(ActorSystem)} returns it. Closed with the
- * ActorSystem (what it opened itself only).
+ * {@link KinboxSnapshotStore}, {@code KinboxReadJournal}). It hosts one or more devices
+ * ({@link DeviceHost}: keyring, the account's mail store, local log, uploaders, nudges, query
+ * wake-ups) and shares the blocking executor, serialization, settings and stats among them.
+ *
+ * <p>Routing: a device persistence id {@code sma|<account>|<deviceId>} goes to the device added with
+ * {@link #addDevice}; every other persistence id goes to the <em>default device</em>, built on first
+ * use from the {@link KinboxJournalSetup} and {@code kinbox.runtime} (one device per ActorSystem, the
+ * simple embedding). A system that hosts devices with {@code addDevice} and has neither a setup
+ * keyring nor {@code kinbox.runtime.device-key-file} has no default device: a persistence id no
+ * hosted device owns is refused ({@link JournalException.BadConfig}) instead of silently getting a
+ * fresh key. Closed with the ActorSystem (what it opened itself only).
  */
 public final class KinboxJournalRuntime implements Extension {
     private static final Logger LOG = LoggerFactory.getLogger(KinboxJournalRuntime.class);
@@ -45,20 +52,14 @@ public final class KinboxJournalRuntime implements Extension {
 
     private final ActorSystem system;
     private final JournalSettings settings;
-    private final LocalLog log;
-    private final MailStore store;
-    private final Keyring keyring;
-    private final Sealer sealer;
+    private final Optional<KinboxJournalSetup> setup;
+    private final Crypto crypto;
     private final Executor blocking;
     private final Clock clock = Clock.systemUTC();
     private final JournalStats stats = new JournalStats();
-    private final LocalJournal local;
     private final PayloadSerde serde;
-    private final Restorer restorer;
-    private final Nudges nudges;
-    private final Wakeups wakeups;
-    private final Queries queries;
-    private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
+    private final Map<String, DeviceHost> hosts = new ConcurrentHashMap<>();
+    private volatile DeviceHost defaultHost;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -85,27 +86,54 @@ public final class KinboxJournalRuntime implements Extension {
     private KinboxJournalRuntime(ExtendedActorSystem system) {
         this.system = system;
         this.settings = JournalSettings.fromConfig(system.settings().config());
-        Optional<KinboxJournalSetup> setup = system.settings().setup().get(KinboxJournalSetup.class);
+        this.setup = system.settings().setup().get(KinboxJournalSetup.class);
         this.blocking = tracked(system.dispatchers().lookup(settings.blockingDispatcher()));
-        Crypto crypto = new Crypto(clock, new SecureRandom());
-        this.keyring = setup.flatMap(KinboxJournalSetup::keyring).orElseGet(() -> configuredKeyring(crypto));
-        this.log = setup.flatMap(KinboxJournalSetup::localLog).orElseGet(this::openLocalLog);
-        this.store = setup.flatMap(KinboxJournalSetup::mailStore).orElseGet(this::openStore);
-        this.sealer = new Sealer(crypto, keyring);
+        this.crypto = new Crypto(clock, new SecureRandom());
         this.serde = new PayloadSerde(system);
-        this.local = new LocalJournal(log, serde);
-        this.restorer = new Restorer(log, sealer, this::folder, stats, settings.maxFetch());
-        this.nudges = new Nudges(store, keyring, clock, stats);
-        this.wakeups = new Wakeups(store, new ServerFolder(store, deviceFolder(keyring.deviceId()), stats), blocking, stats);
-        this.queries = new Queries(this, wakeups);
         system.registerOnTermination(this::close);
     }
 
     public JournalSettings settings() { return settings; }
-    public MailStore mailStore() { return store; }
-    public LocalLog localLog() { return log; }
-    public Keyring keyring() { return keyring; }
     public JournalStats stats() { return stats; }
+
+    /** The default device's mail store (see the class comment). */
+    public MailStore mailStore() { return defaultHost().store; }
+
+    /** The default device's local log. */
+    public LocalLog localLog() { return defaultHost().log; }
+
+    /** The default device's keyring. */
+    public Keyring keyring() { return defaultHost().keyring; }
+
+    /**
+     * Hosts one more device in this ActorSystem: its persistence id {@code sma|<account>|<id>} is then
+     * stored in {@code log}, uploaded to and read from {@code store} (its account's mailbox), sealed and
+     * opened with {@code keyring}. The caller owns {@code store} and {@code log} and closes them after
+     * {@link #removeDevice}. Refused when the device is already hosted.
+     */
+    public void addDevice(Keyring keyring, MailStore store, LocalLog log) {
+        String id = keyring.deviceId();
+        if (!SmaFolders.isDeviceId(id)) throw new JournalException.BadConfig("device id must be 16 lowercase hex digits");
+        if (closed) throw new JournalException.BadConfig("the ActorSystem is terminating");
+        DeviceHost fresh = new DeviceHost(this, crypto, keyring, store, log);
+        if (hosts.putIfAbsent(id, fresh) != null) throw new JournalException.BadConfig("device " + id + " is already hosted here");
+    }
+
+    /**
+     * Stops hosting a device (its actors must be stopped first); uploads it had not finished resume
+     * when it is added again. Returns false when it was not hosted.
+     */
+    public boolean removeDevice(String deviceId) {
+        DeviceHost h = hosts.remove(deviceId);
+        if (h == null) return false;
+        h.close();
+        return true;
+    }
+
+    /** The devices added with {@link #addDevice} (the default device not included). */
+    public java.util.Set<String> hostedDevices() {
+        return java.util.Set.copyOf(hosts.keySet());
+    }
 
     /** The folder that holds {@code persistenceId}'s journal. */
     public static String folderOf(String persistenceId) {
@@ -122,7 +150,7 @@ public final class KinboxJournalRuntime implements Extension {
      */
     public boolean awaitUploaded(String persistenceId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Uploader u = uploader(persistenceId);
+        Uploader u = hostFor(persistenceId).uploader(persistenceId);
         u.kick();
         while (System.nanoTime() < deadline) {
             if (u.idle()) return true;
@@ -132,20 +160,29 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     /**
-     * The events of {@code persistenceId} as read from its folder on the server (the read journal's
-     * work; use {@code KinboxReadJournal}). Live sources never complete.
+     * The events of {@code persistenceId} as read from its folder on the server by the default device,
+     * or by the only hosted device when there is no default (the read journal's work; use
+     * {@code KinboxReadJournal}). Live sources never complete.
      */
     public org.apache.pekko.stream.javadsl.Source<org.apache.pekko.persistence.query.EventEnvelope, org.apache.pekko.NotUsed> events(
             String persistenceId, long fromSequenceNr, long toSequenceNr, boolean live) {
-        return queries.events(persistenceId, fromSequenceNr, toSequenceNr, live);
+        return defaultReader().queries.events(persistenceId, fromSequenceNr, toSequenceNr, live);
     }
 
-    /** Wakes live queries now (as a nudge would); for embedding applications that learn of changes otherwise. */
+    /** As {@link #events(String, long, long, boolean)}, read by the hosted device {@code readerDeviceId}. */
+    public org.apache.pekko.stream.javadsl.Source<org.apache.pekko.persistence.query.EventEnvelope, org.apache.pekko.NotUsed> events(
+            String readerDeviceId, String persistenceId, long fromSequenceNr, long toSequenceNr, boolean live) {
+        return hosted(readerDeviceId).queries.events(persistenceId, fromSequenceNr, toSequenceNr, live);
+    }
+
+    /** Wakes every hosted device's live queries now (as a nudge would); for applications that learn of changes otherwise. */
     public void wakeQueries() {
-        wakeups.signal();
+        hosts.values().forEach(DeviceHost::wake);
+        DeviceHost d = defaultHost;
+        if (d != null) d.wake();
     }
 
-    private static String deviceFolder(String deviceId) {
+    static String deviceFolder(String deviceId) {
         try {
             return SmaFolders.deviceFolder(deviceId);
         } catch (SmaFormatException e) {
@@ -154,40 +191,65 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     Executor blocking() { return blocking; }
-    LocalJournal local() { return local; }
     PayloadSerde serde() { return serde; }
-    Sealer sealer() { return sealer; }
-    Restorer restorer() { return restorer; }
     Clock clock() { return clock; }
+    boolean isClosed() { return closed; }
 
-    ServerFolder folder(String pid) {
-        return new ServerFolder(store, folderOf(pid), stats);
-    }
-
-    Uploader uploader(String pid) {
-        return uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
-    }
-
-    private final Uploader.Runtime uploaderRuntime = new Uploader.Runtime() {
-        @Override public LocalLog log() { return log; }
-        @Override public Sealer sealer() { return sealer; }
-        @Override public JournalSettings settings() { return settings; }
-        @Override public Clock clock() { return clock; }
-        @Override public Executor executor() { return blocking; }
-        @Override public void schedule(Duration delay, Runnable task) {
-            if (closed) return;
-            try {
-                system.scheduler().scheduleOnce(FiniteDuration.create(delay.toNanos(), TimeUnit.NANOSECONDS), task, system.dispatcher());
-            } catch (IllegalStateException e) {
-                // the system is shutting down: the backlog stays local and uploads after the next start
-            }
+    /** The device that stores {@code persistenceId}: its hosted device, else the default device. */
+    DeviceHost hostFor(String persistenceId) {
+        Optional<String> device = SmaFolders.deviceOf(persistenceId);
+        if (device.isPresent()) {
+            DeviceHost h = hosts.get(device.get());
+            if (h != null) return h;
         }
-        @Override public boolean closed() { return closed; }
-        @Override public JournalStats stats() { return stats; }
-        @Override public ServerFolder folder(String pid) { return KinboxJournalRuntime.this.folder(pid); }
-        @Override public void nudgeSiblings(long seq) { if (settings.upload().nudgeSiblings()) nudges.nudgeAll(seq); }
-        @Override public void uploaded(String pid, long seq) { }
-    };
+        if (!hasDefault()) throw new JournalException.BadConfig("no device hosted in this ActorSystem stores " + persistenceId);
+        return defaultHost();
+    }
+
+    void schedule(Duration delay, Runnable task) {
+        if (closed) return;
+        try {
+            system.scheduler().scheduleOnce(FiniteDuration.create(delay.toNanos(), TimeUnit.NANOSECONDS), task, system.dispatcher());
+        } catch (IllegalStateException e) {
+            // the system is shutting down: the backlog stays local and uploads after the next start
+        }
+    }
+
+    private DeviceHost hosted(String deviceId) {
+        DeviceHost h = hosts.get(deviceId);
+        if (h != null) return h;
+        DeviceHost d = hasDefault() ? defaultHost() : null;
+        if (d != null && d.deviceId().equals(deviceId)) return d;
+        throw new JournalException.BadConfig("device " + deviceId + " is not hosted in this ActorSystem");
+    }
+
+    private DeviceHost defaultReader() {
+        if (hasDefault()) return defaultHost();
+        List<DeviceHost> all = List.copyOf(hosts.values());
+        if (all.size() == 1) return all.get(0);
+        throw new JournalException.BadConfig(all.size() + " devices are hosted in this ActorSystem: name the reading device"
+                + " (KinboxReadJournal.eventsByPersistenceId(readerDeviceId, ...))");
+    }
+
+    /** A default device exists when it was configured, or when nothing was hosted explicitly (tests, one-device embedding). */
+    private boolean hasDefault() {
+        return defaultHost != null || setup.flatMap(KinboxJournalSetup::keyring).isPresent()
+                || settings.deviceKeyFile().isPresent() || hosts.isEmpty();
+    }
+
+    private DeviceHost defaultHost() {
+        DeviceHost d = defaultHost;
+        if (d != null) return d;
+        synchronized (this) {
+            if (defaultHost == null) {
+                Keyring keyring = setup.flatMap(KinboxJournalSetup::keyring).orElseGet(() -> configuredKeyring(crypto));
+                LocalLog log = setup.flatMap(KinboxJournalSetup::localLog).orElseGet(this::openLocalLog);
+                MailStore store = setup.flatMap(KinboxJournalSetup::mailStore).orElseGet(this::openStore);
+                defaultHost = new DeviceHost(this, crypto, keyring, store, log);
+            }
+            return defaultHost;
+        }
+    }
 
     private Keyring configuredKeyring(Crypto crypto) {
         try {
@@ -256,7 +318,9 @@ public final class KinboxJournalRuntime implements Extension {
 
     private void close() {
         closed = true;
-        wakeups.close();
+        hosts.values().forEach(DeviceHost::close);
+        DeviceHost d = defaultHost;
+        if (d != null) d.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {

@@ -16,21 +16,22 @@ import scala.concurrent.Future;
  */
 public final class KinboxSnapshotStore extends SnapshotStore {
     private final KinboxJournalRuntime rt = KinboxJournalRuntime.get(context().system());
-    private final SnapshotTier tier = new SnapshotTier(rt.localLog(), rt.serde(), rt.keyring().deviceId());
 
     @Override
     public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
         return async(() -> {
-            rt.restorer().ensureRestored(persistenceId);
-            return tier.load(persistenceId, criteria);
+            DeviceHost host = rt.hostFor(persistenceId);
+            host.restorer.ensureRestored(persistenceId);
+            return host.snapshots.load(persistenceId, criteria);
         });
     }
 
     @Override
     public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
         return async(() -> {
-            tier.save(metadata, snapshot);
-            rt.uploader(metadata.persistenceId()).kick();
+            DeviceHost host = rt.hostFor(metadata.persistenceId());
+            host.snapshots.save(metadata, snapshot);
+            host.uploader(metadata.persistenceId()).kick();
             return null;
         });
     }
@@ -38,8 +39,9 @@ public final class KinboxSnapshotStore extends SnapshotStore {
     @Override
     public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
         return async(() -> {
-            tier.delete(metadata);
-            rt.uploader(metadata.persistenceId()).kick(); // removes the server's copy too
+            DeviceHost host = rt.hostFor(metadata.persistenceId());
+            host.snapshots.delete(metadata);
+            host.uploader(metadata.persistenceId()).kick(); // removes the server's copy too
             return null;
         });
     }
@@ -47,8 +49,9 @@ public final class KinboxSnapshotStore extends SnapshotStore {
     @Override
     public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
         return async(() -> {
-            tier.delete(persistenceId, criteria);
-            rt.uploader(persistenceId).kick(); // removes the server's copies too
+            DeviceHost host = rt.hostFor(persistenceId);
+            host.snapshots.delete(persistenceId, criteria);
+            host.uploader(persistenceId).kick(); // removes the server's copies too
             return null;
         });
     }

@@ -11,16 +11,18 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Builds the read journal's sources: a {@link SiblingReader} stepped on the blocking executor.
+ * Builds one hosted device's read-journal sources: a {@link SiblingReader} stepped on the blocking executor.
  * Current queries end at the first step that finds nothing new; live ones then wait for a nudge
  * ({@link Wakeups}) or the sweep interval and step again.
  */
 final class Queries {
     private final KinboxJournalRuntime rt;
+    private final DeviceHost host;
     private final Wakeups wakeups;
 
-    Queries(KinboxJournalRuntime rt, Wakeups wakeups) {
+    Queries(KinboxJournalRuntime rt, DeviceHost host, Wakeups wakeups) {
         this.rt = rt;
+        this.host = host;
         this.wakeups = wakeups;
     }
 
@@ -28,7 +30,7 @@ final class Queries {
         if (live && rt.settings().watchNudges()) rt.blocking().execute(wakeups::start);
         Duration sweep = rt.settings().sweepInterval();
         return Source.lazySource(() -> {
-            SiblingReader reader = new SiblingReader(pid, fromSeq, toSeq, rt.folder(pid), rt.sealer(), rt.serde(), rt.localLog(),
+            SiblingReader reader = new SiblingReader(pid, fromSeq, toSeq, host.folder(pid), host.sealer, rt.serde(), host.log,
                     rt.stats(), rt.settings().maxFetch());
             return Source.unfoldAsync(NotUsed.getInstance(), s -> step(reader, live, sweep));
         }).mapMaterializedValue(x -> NotUsed.getInstance()).mapConcat(l -> l);

@@ -35,6 +35,15 @@ public final class KinboxReadJournal implements EventsByPersistenceIdQuery, Curr
         return runtime.events(persistenceId, fromSequenceNr, toSequenceNr, true);
     }
 
+    /**
+     * Live, read by the hosted device {@code readerDeviceId}: for ActorSystems that host several
+     * devices ({@code KinboxJournalRuntime.addDevice}), where "who reads" is not implied.
+     */
+    public Source<EventEnvelope, NotUsed> eventsByPersistenceId(String readerDeviceId, String persistenceId, long fromSequenceNr,
+                                                                long toSequenceNr) {
+        return runtime.events(readerDeviceId, persistenceId, fromSequenceNr, toSequenceNr, true);
+    }
+
     /** What the folder holds now, then completes. */
     @Override
     public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(String persistenceId, long fromSequenceNr, long toSequenceNr) {

@@ -1,0 +1,85 @@
+package dev.kinbox.journal;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.persistence.store.LocalLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Everything the plugins keep per hosted device: its keyring and sealer, its account's mail store,
+ * its local log (with the journal, snapshot and restore views on it), its uploaders, nudges and the
+ * wake-ups of its live queries. The runtime routes each persistence id to one host
+ * ({@link KinboxJournalRuntime#hostFor}); shared parts (settings, executor, serialization, stats)
+ * stay in the runtime.
+ */
+final class DeviceHost {
+    final Keyring keyring;
+    final MailStore store;
+    final LocalLog log;
+    final Sealer sealer;
+    final LocalJournal local;
+    final SnapshotTier snapshots;
+    final Restorer restorer;
+    final Queries queries;
+    private final Nudges nudges;
+    private final Wakeups wakeups;
+    private final KinboxJournalRuntime rt;
+    private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
+    private final Uploader.Runtime uploaderRuntime;
+
+    DeviceHost(KinboxJournalRuntime rt, Crypto crypto, Keyring keyring, MailStore store, LocalLog log) {
+        this.rt = rt;
+        this.keyring = keyring;
+        this.store = store;
+        this.log = log;
+        this.sealer = new Sealer(crypto, keyring);
+        this.local = new LocalJournal(log, rt.serde());
+        this.snapshots = new SnapshotTier(log, rt.serde(), keyring.deviceId());
+        this.restorer = new Restorer(log, sealer, this::folder, rt.stats(), rt.settings().maxFetch());
+        this.nudges = new Nudges(store, keyring, rt.clock(), rt.stats());
+        this.wakeups = new Wakeups(store, new ServerFolder(store, KinboxJournalRuntime.deviceFolder(keyring.deviceId()), rt.stats()),
+                rt.blocking(), rt.stats());
+        this.queries = new Queries(rt, this, wakeups);
+        this.uploaderRuntime = new UploaderRuntime();
+    }
+
+    String deviceId() {
+        return keyring.deviceId();
+    }
+
+    ServerFolder folder(String pid) {
+        return new ServerFolder(store, KinboxJournalRuntime.folderOf(pid), rt.stats());
+    }
+
+    Uploader uploader(String pid) {
+        return uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
+    }
+
+    /** Wakes this device's live queries now. */
+    void wake() {
+        wakeups.signal();
+    }
+
+    /** Stops the nudge watch; the store and log belong to whoever handed them in. */
+    void close() {
+        wakeups.close();
+    }
+
+    private final class UploaderRuntime implements Uploader.Runtime {
+        @Override public LocalLog log() { return log; }
+        @Override public Sealer sealer() { return sealer; }
+        @Override public JournalSettings settings() { return rt.settings(); }
+        @Override public Clock clock() { return rt.clock(); }
+        @Override public Executor executor() { return rt.blocking(); }
+        @Override public void schedule(Duration delay, Runnable task) { rt.schedule(delay, task); }
+        @Override public boolean closed() { return rt.isClosed(); }
+        @Override public JournalStats stats() { return rt.stats(); }
+        @Override public ServerFolder folder(String pid) { return DeviceHost.this.folder(pid); }
+        @Override public void nudgeSiblings(long seq) { if (rt.settings().upload().nudgeSiblings()) nudges.nudgeAll(seq); }
+        @Override public void uploaded(String pid, long seq) { }
+    }
+}
