@@ -170,6 +170,18 @@ public final class ImapMailStore implements MailStore {
         });
     }
 
+    @Override public java.util.Map<Long, Long> move(String folder, Collection<Long> uids, String target) {
+        String from = Requests.folder(folder);
+        String to = Requests.folder(target);
+        TreeSet<Long> us = Requests.uids(uids);
+        if (from.equals(to)) throw new MailStoreException.InvalidRequest("move: source and target are the same folder");
+        if (!capabilities.contains(Capability.MOVE) || !capabilities.contains(Capability.UIDPLUS)) {
+            throw new MailStoreException.CommandRefused("server lacks MOVE or UIDPLUS; an atomic move is not possible", null);
+        }
+        if (us.isEmpty()) return java.util.Map.of();
+        return pool.run("MOVE " + from, false, c -> ImapMove.move(c, from, us, to));
+    }
+
     @Override public Watch watch(String folder, Consumer<FolderEvent> listener) {
         String name = Requests.folder(folder);
         ImapWatch w = ImapWatch.start(settings, timers, name, listener, watches::remove);

@@ -61,6 +61,18 @@ public interface MailStore extends AutoCloseable {
     void delete(String folder, Collection<Long> uids);
 
     /**
+     * Moves messages from {@code folder} to {@code target}, each one atomically on the server (IMAP
+     * {@code UID MOVE}, RFC 6851, one command per UID; the target UIDs come from {@code COPYUID}).
+     * Returns source UID -> target UID for exactly the messages this call moved: a UID that is not, or
+     * no longer, in {@code folder} is left out, so when several sessions move the same UID at once
+     * exactly one of them gets it (the basis of the remailer's claim). Needs MOVE and UIDPLUS
+     * ({@link MailStoreException.CommandRefused} without them: COPY + EXPUNGE would not be atomic).
+     * Never retried automatically: after {@link MailStoreException.Timeout} or
+     * {@link MailStoreException.ConnectionLost} a move may have happened (look in {@code target}).
+     */
+    java.util.Map<Long, Long> move(String folder, Collection<Long> uids, String target);
+
+    /**
      * Watches a folder until the returned handle is closed. Events arrive on a thread of the store,
      * in order, never concurrently for one watch; a listener that throws is logged and kept. The
      * watch survives lost connections (reporting {@link FolderEvent.Reconnected}) and reports a

@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  */
 public final class MemoryMailStore implements MailStore {
     private static final Set<Capability> CAPS =
-            Collections.unmodifiableSet(EnumSet.of(Capability.IDLE, Capability.UIDPLUS, Capability.MULTIAPPEND, Capability.CONDSTORE));
+            Collections.unmodifiableSet(EnumSet.of(Capability.IDLE, Capability.UIDPLUS, Capability.MULTIAPPEND, Capability.CONDSTORE, Capability.MOVE));
     static final int MAX_MESSAGE_BYTES = 32 << 20;
     static final int MAX_APPEND_COUNT = 10_000;
 
@@ -186,6 +186,30 @@ public final class MemoryMailStore implements MailStore {
             if (any) { f.modSeq++; changed(name); }
         }
         leave();
+    }
+
+    @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) {
+        String from = Requests.folder(folder);
+        String to = Requests.folder(target);
+        TreeSet<Long> us = Requests.uids(uids);
+        if (from.equals(to)) throw new MailStoreException.InvalidRequest("move: source and target are the same folder");
+        enter();
+        Map<Long, Long> moved = new TreeMap<>();
+        synchronized (this) {
+            Folder f = folder(from);
+            Folder t = folder(to);
+            for (long u : us) {
+                Stored s = f.messages.remove(u);
+                if (s != null) moved.put(u, t.add(s.raw, s.flags));
+            }
+            if (!moved.isEmpty()) {
+                f.modSeq++;
+                changed(from);
+                changed(to);
+            }
+        }
+        leave();
+        return Collections.unmodifiableMap(moved);
     }
 
     @Override public Watch watch(String folder, Consumer<FolderEvent> listener) {

@@ -41,6 +41,15 @@ abstract class MailStoreContract {
     void beforeRecreate() throws InterruptedException {
     }
 
+    /**
+     * Whether two sessions moving the same UID at once move it exactly once. Memory and GreenMail do;
+     * Dovecot on maildir does not (both sessions copy, both get a COPYUID, the target holds two copies),
+     * so its subclass says false and the test checks that documented behaviour instead.
+     */
+    boolean exclusiveMove() {
+        return true;
+    }
+
     String freshFolder() {
         String name = "T" + System.nanoTime() % 1_000_000_000L + "_" + FOLDERS.incrementAndGet();
         store().createFolder(name);
@@ -219,6 +228,56 @@ abstract class MailStoreContract {
         List<Long> left = store().fetch(f, UidRange.all(), Fetch.HEADERS).stream().map(StoredMessage::uid).toList();
         assertEquals(List.of(uids.get(0), uids.get(3), uids.get(5)), left);
         assertEquals(3, store().status(f).messages());
+    }
+
+    @Test
+    void move_movesExactlyTheGivenUids_andNamesTheirTargetUids() {
+        String f = freshFolder();
+        String t = freshFolder();
+        List<NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) batch.add(Msgs.of("mv" + i));
+        List<Long> uids = store().append(f, batch).uids();
+        java.util.Map<Long, Long> moved = store().move(f, List.of(uids.get(0), uids.get(2), 999_999L), t);
+        assertEquals(Set.of(uids.get(0), uids.get(2)), moved.keySet());
+        assertEquals(List.of(uids.get(1)), store().fetch(f, UidRange.all(), Fetch.HEADERS).stream().map(StoredMessage::uid).toList());
+        StoredMessage there = store().fetch(t, UidRange.of(moved.get(uids.get(2))), Fetch.FULL).get(0);
+        assertTrue(new String(there.raw(), StandardCharsets.US_ASCII).contains("mv2"));
+        assertEquals(2, store().status(t).messages());
+        assertTrue(store().move(f, List.of(uids.get(0)), t).isEmpty(), "a UID already moved moves nothing");
+        assertThrows(MailStoreException.FolderMissing.class, () -> store().move(f, List.of(uids.get(1)), "NoSuchFolder_" + System.nanoTime()));
+        assertEquals(1, store().status(f).messages());
+    }
+
+    @Test
+    void move_sameUidsFromTwoSessionsAtOnce_eachMessageMovedExactlyOnce() throws Exception {
+        String f = freshFolder();
+        String t = freshFolder();
+        List<NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 12; i++) batch.add(Msgs.of("race" + i));
+        List<Long> uids = store().append(f, batch).uids();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<java.util.Map<Long, Long>>> futures = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                futures.add(pool.submit(() -> {
+                    java.util.Map<Long, Long> won = new java.util.TreeMap<>();
+                    for (long u : uids) won.putAll(store().move(f, List.of(u), t));
+                    return won;
+                }));
+            }
+            java.util.Map<Long, Long> a = futures.get(0).get(60, TimeUnit.SECONDS);
+            java.util.Map<Long, Long> b = futures.get(1).get(60, TimeUnit.SECONDS);
+            Set<Long> both = new java.util.HashSet<>(a.keySet());
+            both.retainAll(b.keySet());
+            Set<Long> either = new java.util.HashSet<>(a.keySet());
+            either.addAll(b.keySet());
+            assertEquals(Set.copyOf(uids), either, "every UID is won by some session");
+            assertEquals(0, store().status(f).messages());
+            assertEquals(a.size() + b.size(), store().status(t).messages(), "the target holds one copy per reported move");
+            if (exclusiveMove()) assertTrue(both.isEmpty(), "no UID is won by both sessions: " + both);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
