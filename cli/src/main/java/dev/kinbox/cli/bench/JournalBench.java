@@ -359,6 +359,7 @@ public final class JournalBench implements BenchTarget {
         @Override public List<Long> search(String f, String h, String v) { return s.search(f, h, v); }
         @Override public void flag(String f, java.util.Collection<Long> u, java.util.Set<dev.kinbox.journal.mail.Flag> fl, boolean set) { s.flag(f, u, fl, set); }
         @Override public void delete(String f, java.util.Collection<Long> u) { s.delete(f, u); }
+        @Override public java.util.Map<Long, Long> move(String f, java.util.Collection<Long> u, String t) { return s.move(f, u, t); }
         @Override public Watch watch(String f, java.util.function.Consumer<FolderEvent> l) { return s.watch(f, l); }
         @Override public void close() { }
     }
