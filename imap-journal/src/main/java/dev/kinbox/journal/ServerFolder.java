@@ -69,6 +69,7 @@ final class ServerFolder {
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
             maxUid = Math.max(maxUid, m.uid());
+            if (vanished(m)) continue;
             try {
                 SmaHeader h = SmaMail.header(m);
                 switch (h.kind()) {
@@ -199,5 +200,15 @@ final class ServerFolder {
 
     void delete(List<Long> uids) {
         if (!uids.isEmpty()) store.delete(name, uids);
+    }
+
+    /**
+     * A message expunged by another session while we fetched it: Dovecot answers the FETCH with an
+     * empty header block (it may not announce the expunge mid-command). Seen when a reader lists a
+     * folder while nudges in it are deleted. Nothing to read and nothing forged, so not counted.
+     */
+    private static boolean vanished(StoredMessage m) {
+        for (byte b : m.raw()) if (b != '\r' && b != '\n') return false;
+        return true;
     }
 }

@@ -134,6 +134,16 @@ class ReadJournalTest {
         assertEquals(2, stats.untrusted.sum() + stats.malformed.sum(), "both forgeries skipped once each");
     }
 
+    @Test void current_messageExpungedDuringTheFetch_isPassedOverWithoutCountingAForgery() throws Exception {
+        writeAndUpload(1, 2, 2);
+        // what Dovecot returns for a message another session expunged mid-FETCH: an empty header block
+        store.faults().inject(folderA, dev.kinbox.journal.mail.NewMessage.of("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        writeAndUpload(3, 4, 2);
+        assertEquals(Journals.strings(1, 4), payloads(current(1)));
+        JournalStats stats = KinboxJournalRuntime.get(b).stats();
+        assertEquals(0, stats.untrusted.sum() + stats.malformed.sum(), "a vanished message is not an attack");
+    }
+
     @Test void live_withheldEntry_reportsGapAndHealsFromNextSnapshot() throws Exception {
         writeAndUpload(1, 3, 3);
         writeAndUpload(4, 6, 3);
