@@ -15,6 +15,7 @@ final class BenchTargets {
         targets.add(new CrdtBench());
         targets.add(new RemailerBench());
         targets.add(new JournalBench());
+        targets.add(new ReplicationBench());
         return targets;
     }
 

@@ -157,10 +157,10 @@ public final class JournalBench implements BenchTarget {
             b.put("replay_imap_events_per_s", Stats.round(Stats.median(imap)));
 
             ctx.progress().println("  propagation A -> B and raw notify: " + w.samples() + " samples each");
-            try (MailStore watcherB = watcherStore(r); MailStore rawWatcher = watcherStore(r)) {
+            try (MailStore watcherB = RawNotify.watcher(r); MailStore rawWatcher = RawNotify.watcher(r)) {
                 double[] prop = propagation(store, watcherB, d, tmp, w.samples());
                 b.percentiles("propagation_ms", Stats.round(Stats.percentile(prop, 0.5)), Stats.round(Stats.percentile(prop, 0.99)));
-                double[] notify = rawNotify(store, rawWatcher, w.samples());
+                double[] notify = RawNotify.measure(store, rawWatcher, w.samples());
                 b.percentiles("raw_notify_ms", Stats.round(Stats.percentile(notify, 0.5)), Stats.round(Stats.percentile(notify, 0.99)));
             }
             b.put("message_bytes", size);
@@ -170,12 +170,6 @@ public final class JournalBench implements BenchTarget {
             deleteTree(tmp);
         }
         return b.build();
-    }
-
-    /** Device B's store: on IMAP a second connection set whose watch polls with NOOP every 10 ms. */
-    private static MailStore watcherStore(MailStores.Running r) {
-        if (r.settings().isEmpty()) return new NonClosing(r.store());
-        return ImapMailStore.connect(r.settings().get().withWatch(ImapSettings.WatchMode.POLL, Duration.ofMillis(10)));
     }
 
     private static ActorSystem system(MailStore store, Keyring keyring, LocalLog log, String extra) {
@@ -228,7 +222,7 @@ public final class JournalBench implements BenchTarget {
         String f = "BenchRaw" + SEQ.incrementAndGet();
         s.createFolder(f);
         List<NewMessage> ms = new ArrayList<>();
-        for (int i = 0; i < n; i++) ms.add(message(size));
+        for (int i = 0; i < n; i++) ms.add(RawNotify.message(size));
         long t0 = System.nanoTime();
         for (NewMessage m : ms) s.append(f, m);
         double rate = Stats.perSecond(n, System.nanoTime() - t0);
@@ -269,37 +263,6 @@ public final class JournalBench implements BenchTarget {
             }
         }
         return ms;
-    }
-
-    /** APPEND on {@code writer} to the callback of a watch on {@code watcher}, as {@code bench mailstore} measures it. */
-    private static double[] rawNotify(MailStore writer, MailStore watcher, int samples) throws InterruptedException {
-        String f = "BenchNotify" + SEQ.incrementAndGet();
-        writer.createFolder(f);
-        BlockingQueue<Long> seen = new LinkedBlockingQueue<>();
-        double[] ms = new double[samples];
-        try (Watch w = watcher.watch(f, e -> { if (e instanceof FolderEvent.Changed) seen.add(System.nanoTime()); })) {
-            for (int i = 0; i < samples + 3; i++) {
-                seen.clear();
-                long t0 = System.nanoTime();
-                writer.append(f, message(1024));
-                Long t1 = seen.poll(10, TimeUnit.SECONDS);
-                if (t1 == null) throw new IllegalStateException("watch missed an append within 10 s");
-                if (i >= 3) ms[i - 3] = (t1 - t0) / 1e6;
-            }
-        } finally {
-            writer.deleteFolder(f);
-        }
-        return ms;
-    }
-
-    private static NewMessage message(int size) {
-        String head = "From: bench@kinbox.test\r\nTo: bench@kinbox.test\r\nSubject: bench\r\nMessage-ID: <j" + SEQ.incrementAndGet()
-                + "." + System.nanoTime() + "@kinbox.test>\r\nAutocrypt-SMA: v=1; kind=journal; device=0123456789abcdef\r\n\r\n";
-        StringBuilder sb = new StringBuilder(size + 80).append(head);
-        while (sb.length() < size - 2) sb.append(sb.length() % 78 == 0 ? "\r\n" : "A");
-        sb.append("\r\n");
-        // \Seen like every SMA message (GreenMail answers a flagged APPEND with an untagged FETCH, which costs it ~44 ms)
-        return NewMessage.of(sb.toString().getBytes(StandardCharsets.US_ASCII), dev.kinbox.journal.mail.Flag.SEEN);
     }
 
     private static void deleteTree(Path p) {
@@ -343,24 +306,5 @@ public final class JournalBench implements BenchTarget {
                 }
             }).build();
         }
-    }
-
-    /** A memory store shared by both devices, which B's system must not close. */
-    private static final class NonClosing implements MailStore {
-        private final MailStore s;
-        NonClosing(MailStore s) { this.s = s; }
-        @Override public java.util.Set<dev.kinbox.journal.mail.Capability> capabilities() { return s.capabilities(); }
-        @Override public List<String> listFolders() { return s.listFolders(); }
-        @Override public void createFolder(String f) { s.createFolder(f); }
-        @Override public void deleteFolder(String f) { s.deleteFolder(f); }
-        @Override public dev.kinbox.journal.mail.FolderStatus status(String f) { return s.status(f); }
-        @Override public dev.kinbox.journal.mail.AppendResult append(String f, List<NewMessage> m) { return s.append(f, m); }
-        @Override public List<StoredMessage> fetch(String f, UidRange r, Fetch w) { return s.fetch(f, r, w); }
-        @Override public List<Long> search(String f, String h, String v) { return s.search(f, h, v); }
-        @Override public void flag(String f, java.util.Collection<Long> u, java.util.Set<dev.kinbox.journal.mail.Flag> fl, boolean set) { s.flag(f, u, fl, set); }
-        @Override public void delete(String f, java.util.Collection<Long> u) { s.delete(f, u); }
-        @Override public java.util.Map<Long, Long> move(String f, java.util.Collection<Long> u, String t) { return s.move(f, u, t); }
-        @Override public Watch watch(String f, java.util.function.Consumer<FolderEvent> l) { return s.watch(f, l); }
-        @Override public void close() { }
     }
 }
