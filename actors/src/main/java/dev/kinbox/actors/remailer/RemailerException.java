@@ -5,7 +5,7 @@ package dev.kinbox.actors.remailer;
  * configuration, or mail that could not be handed to the SMTP server.
  */
 public sealed class RemailerException extends Exception
-        permits RemailerException.InvalidConfiguration, RemailerException.DeliveryFailed {
+        permits RemailerException.InvalidConfiguration, RemailerException.DeliveryFailed, RemailerException.StateUnavailable {
     private RemailerException(String message, Throwable cause) {
         super(message, cause);
     }
@@ -26,5 +26,10 @@ public sealed class RemailerException extends Exception
 
         /** How many messages of the batch were accepted before the failure. */
         public int sent() { return sent; }
+    }
+
+    /** The roster actor did not answer in time or refused to persist; nothing was recorded. */
+    public static final class StateUnavailable extends RemailerException {
+        public StateUnavailable(String message, Throwable cause) { super(message, cause); }
     }
 }

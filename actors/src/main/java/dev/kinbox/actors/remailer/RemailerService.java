@@ -8,25 +8,27 @@ import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.Watch;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * Runs a list: watches its inbox through a {@link MailStore}, hands each mail to the
- * {@link RemailerPipeline}, sends the outcome over SMTP, then reports the outcome's
- * {@link RosterEvent}s and deletes the mail.
+ * {@link RemailerPipeline}, sends the outcome over SMTP, records the outcome's {@link RosterEvent}s
+ * and the post's key in a {@link RosterStore}, then deletes the mail.
  *
- * <p><b>Not event-sourced (yet).</b> The service starts from the {@link Roster} value it is given and
- * folds its own events into an in-memory copy; it persists nothing. Every batch of events goes to the
- * {@code events} callback after the mail was sent and before the mail is deleted: that callback is the
- * seam where the future persistent actor journals the events (and where two instances will agree on
- * one state). Until then a restart starts again from whatever roster the caller passes in, and a
- * crash between sending and deleting re-sends that post (at-least-once); exactly-once across
- * restarts and instances is the persistent actor's job.
+ * <p><b>Claims</b> (when a claim folder is given, i.e. when several instances serve one list): before
+ * handling an inbox message the instance moves it into its own claim folder with
+ * {@link MailStore#move}; only the instance whose move the server confirms handles it, the others skip
+ * it. Messages left in the own claim folder (a crash after the claim) are handled first on the next
+ * pass. A message that stays in another instance's claim folder longer than {@code claimLease}
+ * (as this instance observes it) is taken over by moving it again. Before sending, a post whose key
+ * the store already knows as handled is only deleted, so a restart or a takeover never re-sends a post
+ * whose handling was recorded. See docs/PROTOCOL.md, "Remailer claims".
  *
  * <p>Threading: mails are processed one at a time, on the caller of {@link #start}/{@link #processPending}
- * or on the store's watch thread. A failed SMTP delivery leaves the mail in the inbox, applies none of
- * its events and is retried on the next change or {@link #processPending} call.
+ * or on the store's watch thread. A failed SMTP delivery leaves the mail where it is, records nothing
+ * and is retried on the next change or {@link #processPending} call.
  */
 public final class RemailerService implements AutoCloseable {
     /** Most mails handled in one pass; a longer inbox is worked off over several passes. */
@@ -35,31 +37,43 @@ public final class RemailerService implements AutoCloseable {
 
     private final MailStore store;
     private final String folder;
+    private final Claims claims;
     private final SmtpSender smtp;
     private final RemailerPipeline pipeline;
-    private final Consumer<List<RosterEvent>> events;
+    private final RosterStore state;
     private final Consumer<PostOutcome> outcomes;
-    private Roster roster;
     private Watch watch;
     private volatile boolean closed;
 
     /**
+     * One instance, roster in memory (nothing survives a restart).
+     *
      * @param store    the list account's store (the caller owns and closes it)
      * @param folder   the folder posts arrive in, usually {@code INBOX}
      * @param smtp     where list mail is sent
      * @param pipeline the decision function
      * @param initial  the roster to start from
-     * @param events   receives each mail's events, in order (the persistence seam)
+     * @param events   receives each mail's events, in order
      * @param outcomes receives each outcome, for logs and tests (may ignore it)
      */
     public RemailerService(MailStore store, String folder, SmtpSettings smtp, RemailerPipeline pipeline, Roster initial,
                            Consumer<List<RosterEvent>> events, Consumer<PostOutcome> outcomes) {
+        this(store, folder, null, smtp, pipeline, RosterStore.inMemory(initial, events), outcomes);
+    }
+
+    /**
+     * An instance with a shared roster and, when {@code claims} is not null, claiming each post first.
+     *
+     * @param claims this instance's claim folder, the other instances' and the lease (null: no claiming)
+     */
+    public RemailerService(MailStore store, String folder, Claims claims, SmtpSettings smtp, RemailerPipeline pipeline,
+                           RosterStore state, Consumer<PostOutcome> outcomes) {
         this.store = Objects.requireNonNull(store);
         this.folder = Objects.requireNonNull(folder);
+        this.claims = claims;
         this.smtp = new SmtpSender(smtp);
         this.pipeline = Objects.requireNonNull(pipeline);
-        this.roster = Objects.requireNonNull(initial);
-        this.events = Objects.requireNonNull(events);
+        this.state = Objects.requireNonNull(state);
         this.outcomes = Objects.requireNonNull(outcomes);
     }
 
@@ -67,30 +81,51 @@ public final class RemailerService implements AutoCloseable {
     public synchronized void start() {
         if (closed) throw new IllegalStateException("closed");
         if (watch != null) return;
+        if (claims != null) {
+            store.createFolder(claims.own());
+            for (String other : claims.others()) store.createFolder(other); // so a pass never stops at a missing one
+        }
         watch = store.watch(folder, this::onEvent);
         processPending();
     }
 
     /** The roster as this service currently sees it. */
-    public synchronized Roster roster() {
-        return roster;
+    public Roster roster() {
+        return state.roster();
     }
 
     /**
-     * Handles up to {@value #MAX_PER_PASS} mails in the folder, oldest first; returns how many were
-     * handled (sent and deleted). Store errors end the pass and are logged; the mails stay.
+     * Handles up to {@value #MAX_PER_PASS} mails, oldest first (with claims: first the own claim folder,
+     * then stale claims of other instances, then the inbox); returns how many were handled (sent or
+     * found already handled, and deleted). Store errors end the pass and are logged; the mails stay.
      */
     public synchronized int processPending() {
         if (closed) return 0;
         int done = 0;
         try {
-            List<StoredMessage> heads = store.fetch(folder, UidRange.all(), Fetch.HEADERS);
+            if (claims != null) {
+                done += drain(claims.own(), MAX_PER_PASS);
+                if (done < 0) return 0;
+                for (String other : claims.others()) {
+                    for (long uid : claims.stale(other, heads(other))) {
+                        if (!store.move(other, List.of(uid), claims.own()).isEmpty()) {
+                            LOG.log(System.Logger.Level.INFO, "remailer: took over a stale claim from " + other);
+                        }
+                    }
+                }
+                done += drain(claims.own(), MAX_PER_PASS);
+            }
+            List<StoredMessage> heads = heads(folder);
             for (StoredMessage h : heads.subList(0, Math.min(heads.size(), MAX_PER_PASS))) {
-                byte[] raw = h.size() > roster.settings().maxPostBytes() ? h.headers() : full(h.uid());
-                if (raw == null) continue;
-                PostOutcome o = pipeline.process(roster, raw, h.size());
-                if (!handle(o)) break;
-                store.delete(folder, List.of(h.uid()));
+                if (closed) break;
+                if (claims == null) {
+                    if (!handle(folder, h)) break;
+                } else {
+                    Map<Long, Long> won = store.move(folder, List.of(h.uid()), claims.own());
+                    if (won.isEmpty()) continue; // another instance has it
+                    List<StoredMessage> claimed = store.fetch(claims.own(), UidRange.of(won.get(h.uid())), Fetch.HEADERS);
+                    if (claimed.isEmpty() || !handle(claims.own(), claimed.get(0))) break;
+                }
                 done++;
             }
         } catch (MailStoreException e) {
@@ -99,30 +134,67 @@ public final class RemailerService implements AutoCloseable {
         return done;
     }
 
-    /** In digest mode, sends the queued missed-message digests now; false when SMTP failed. */
+    /** In digest mode, sends the queued missed-message digests now; false when SMTP or the store failed. */
     public synchronized boolean sendDigests() {
-        return handle(pipeline.digest(roster));
+        PostOutcome o = pipeline.digest(state.roster());
+        return send(o) && record(o, null);
     }
 
-    private byte[] full(long uid) {
-        List<StoredMessage> m = store.fetch(folder, UidRange.of(uid), Fetch.FULL);
+    private int drain(String f, int max) {
+        int n = 0;
+        for (StoredMessage h : heads(f)) {
+            if (n >= max || closed || !handle(f, h)) break;
+            n++;
+        }
+        return n;
+    }
+
+    private List<StoredMessage> heads(String f) {
+        return store.fetch(f, UidRange.all(), Fetch.HEADERS);
+    }
+
+    // One mail: skip if already handled, else decide, send, record, delete. False: stop the pass.
+    private boolean handle(String f, StoredMessage h) {
+        Roster roster = state.roster();
+        byte[] raw = h.size() > roster.settings().maxPostBytes() ? h.headers() : full(f, h.uid());
+        if (raw == null) return true;
+        String key = RosterStore.postKey(raw);
+        if (!state.done(key)) {
+            PostOutcome o = pipeline.process(roster, raw, h.size());
+            if (!send(o) || !record(o, key)) return false;
+            outcomes.accept(o);
+            if (!(o instanceof PostOutcome.Delivered) && !(o instanceof PostOutcome.CommandHandled)) {
+                LOG.log(System.Logger.Level.INFO, "remailer: " + describe(o));
+            }
+        }
+        store.delete(f, List.of(h.uid()));
+        return true;
+    }
+
+    private byte[] full(String f, long uid) {
+        List<StoredMessage> m = store.fetch(f, UidRange.of(uid), Fetch.FULL);
         return m.isEmpty() ? null : m.get(0).raw();
     }
 
-    private boolean handle(PostOutcome o) {
+    private boolean send(PostOutcome o) {
         try {
             smtp.send(o.outgoing());
+            return true;
         } catch (RemailerException.DeliveryFailed e) {
             LOG.log(System.Logger.Level.WARNING, "remailer: " + e.getMessage() + "; will retry");
             return false;
         }
-        roster = roster.applyAll(o.events());
-        if (!o.events().isEmpty()) events.accept(o.events());
-        outcomes.accept(o);
-        if (!(o instanceof PostOutcome.Delivered) && !(o instanceof PostOutcome.CommandHandled)) {
-            LOG.log(System.Logger.Level.INFO, "remailer: " + describe(o));
+    }
+
+    private boolean record(PostOutcome o, String key) {
+        try {
+            state.record(o.events(), key);
+            return true;
+        } catch (RemailerException e) {
+            // Sent but not recorded: the mail stays and a retry re-sends it (at-least-once in this window).
+            LOG.log(System.Logger.Level.WARNING, "remailer: sent, but recording failed: " + e.getMessage());
+            return false;
         }
-        return true;
     }
 
     private static String describe(PostOutcome o) {
@@ -139,8 +211,8 @@ public final class RemailerService implements AutoCloseable {
     /** Stops watching; the store stays open (its owner closes it). Idempotent. */
     @Override public void close() {
         Watch w;
+        closed = true;
         synchronized (this) {
-            closed = true;
             w = watch;
             watch = null;
         }
