@@ -1,0 +1,32 @@
+package dev.kinbox.simulator.workload;
+
+/**
+ * One thing that happens to one device at virtual time {@code at} (milliseconds since the start of
+ * the simulated period). A schedule is a list of these in time order.
+ */
+public sealed interface Step {
+    long at();
+
+    DeviceRef device();
+
+    /** The device starts for the first time (fresh local store, pre-paired keyring). */
+    record Join(long at, DeviceRef device) implements Step {}
+
+    /** The device leaves for good, after its acknowledged edits are uploaded (an orderly removal). */
+    record Leave(long at, DeviceRef device) implements Step {}
+
+    /** The device stops without warning; its local store survives (like a phone's flash). */
+    record Crash(long at, DeviceRef device) implements Step {}
+
+    /** A crashed device starts again from its local store. */
+    record Restart(long at, DeviceRef device) implements Step {}
+
+    /** The device loses its connection to the server (it keeps accepting local edits). */
+    record Offline(long at, DeviceRef device) implements Step {}
+
+    /** The device reaches the server again. */
+    record Online(long at, DeviceRef device) implements Step {}
+
+    /** The virtual user edits something on the device. */
+    record Edit(long at, DeviceRef device, Change change) implements Step {}
+}

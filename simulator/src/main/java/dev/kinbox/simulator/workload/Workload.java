@@ -1,0 +1,169 @@
+package dev.kinbox.simulator.workload;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Generates the schedule of a run as a pure function of a seed and {@link WorkloadOptions}: same
+ * inputs, same steps, on any machine. Each account evolves on its own random stream (split from the
+ * seed in account order) as competing exponential clocks - edits, crashes and offline spells per
+ * device, joins and leaves per account - over simulated time; crashes and offline spells end after a
+ * random time (a restart within ten simulated minutes, back online within {@code maxOffline}), and
+ * whatever is still open at the end of the period ends there. An account always keeps at least one
+ * device running and never runs more than {@code maxDevices}.
+ */
+public final class Workload {
+    private static final long DAY_MS = 86_400_000L;
+    private static final long MAX_DOWN_MS = 600_000L;
+    private static final int SETTING_KEYS = 20;
+    private static final String[] FIELDS = {"name", "note", "phone"};
+
+    private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT }
+
+    private Workload() {}
+
+    /** The schedule for {@code seed}; {@link IllegalArgumentException} if it would exceed {@code maxSteps}. */
+    public static Schedule generate(long seed, WorkloadOptions o) {
+        SplittableRandom root = new SplittableRandom(seed);
+        List<Step> all = new ArrayList<>();
+        for (int a = 0; a < o.accounts(); a++) {
+            new AccountGen(a, root.split(), o, all).run();
+        }
+        all.sort(Comparator.comparingLong(Step::at)); // stable: ties keep account order, then generation order
+        return new Schedule(seed, o, all);
+    }
+
+    /** The life of one account. */
+    private static final class AccountGen {
+        private final int account;
+        private final SplittableRandom r;
+        private final WorkloadOptions o;
+        private final List<Step> out;
+        private final Life[] life;
+        private final long periodMs;
+        private final PriorityQueue<Step> pending = new PriorityQueue<>(Comparator.comparingLong(Step::at).thenComparing(Step::device));
+        private int contacts;
+        private int edits;
+
+        AccountGen(int account, SplittableRandom r, WorkloadOptions o, List<Step> out) {
+            this.account = account;
+            this.r = r;
+            this.o = o;
+            this.out = out;
+            this.life = new Life[o.slotsPerAccount()];
+            java.util.Arrays.fill(life, Life.NEW);
+            this.periodMs = o.period().toMillis();
+        }
+
+        void run() {
+            int initial = o.minDevices() + r.nextInt(o.maxDevices() - o.minDevices() + 1);
+            for (int s = 0; s < initial; s++) emit(new Step.Join(0, dev(s)));
+            long t = 0;
+            while (true) {
+                double perDay = rate(Kind.EDIT) + rate(Kind.CRASH) + rate(Kind.OFFLINE) + rate(Kind.JOIN) + rate(Kind.LEAVE);
+                long next = perDay <= 0 ? Long.MAX_VALUE : t + Math.max(1, (long) (-Math.log(1 - r.nextDouble()) / perDay * DAY_MS));
+                Step due = pending.peek();
+                if (due != null && due.at() <= next && due.at() < periodMs) {
+                    t = due.at();
+                    emit(pending.poll());
+                    continue;
+                }
+                if (next >= periodMs) break;
+                t = next;
+                fire(pick(perDay), t);
+            }
+            while (!pending.isEmpty()) {
+                Step s = pending.poll();
+                emit(s instanceof Step.Online ? new Step.Online(periodMs, s.device()) : new Step.Restart(periodMs, s.device()));
+            }
+        }
+
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE }
+
+        private double rate(Kind k) {
+            return switch (k) {
+                case EDIT -> o.editsPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
+                case CRASH -> o.crashesPerDay() * count(Life.RUNNING);
+                case OFFLINE -> o.offlinePerDay() * count(Life.RUNNING);
+                case JOIN -> live() < o.maxDevices() && count(Life.NEW) > 0 ? o.joinsPerDay() : 0;
+                case LEAVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.leavesPerDay() : 0;
+            };
+        }
+
+        private Kind pick(double perDay) {
+            double x = r.nextDouble() * perDay;
+            for (Kind k : Kind.values()) {
+                x -= rate(k);
+                if (x < 0) return k;
+            }
+            return Kind.EDIT;
+        }
+
+        private void fire(Kind k, long t) {
+            switch (k) {
+                case EDIT -> emit(new Step.Edit(t, dev(any(Life.RUNNING, Life.OFFLINE)), change()));
+                case CRASH -> {
+                    int s = any(Life.RUNNING, Life.RUNNING);
+                    emit(new Step.Crash(t, dev(s)));
+                    pending.add(new Step.Restart(t + 1 + r.nextLong(MAX_DOWN_MS), dev(s)));
+                }
+                case OFFLINE -> {
+                    int s = any(Life.RUNNING, Life.RUNNING);
+                    emit(new Step.Offline(t, dev(s)));
+                    pending.add(new Step.Online(t + 1 + r.nextLong(Math.max(1, o.maxOffline().toMillis())), dev(s)));
+                }
+                case JOIN -> emit(new Step.Join(t, dev(first(Life.NEW))));
+                case LEAVE -> emit(new Step.Leave(t, dev(any(Life.RUNNING, Life.RUNNING))));
+            }
+        }
+
+        private Change change() {
+            int n = edits++;
+            int roll = r.nextInt(10);
+            if (roll < 5) return new Change.SetSetting("s" + r.nextInt(SETTING_KEYS), "v" + n);
+            if (roll < 7 || contacts == 0) return new Change.CreateContact("c" + contacts++);
+            return new Change.EditContact("c" + r.nextInt(contacts), FIELDS[r.nextInt(FIELDS.length)], "v" + n);
+        }
+
+        private void emit(Step s) {
+            if (out.size() >= o.maxSteps()) {
+                throw new IllegalArgumentException("the schedule would exceed " + o.maxSteps() + " steps; lower the rates, accounts or duration");
+            }
+            int slot = s.device().slot();
+            if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Online) life[slot] = Life.RUNNING;
+            else if (s instanceof Step.Leave) life[slot] = Life.LEFT;
+            else if (s instanceof Step.Crash) life[slot] = Life.DOWN;
+            else if (s instanceof Step.Offline) life[slot] = Life.OFFLINE;
+            out.add(s);
+        }
+
+        private DeviceRef dev(int slot) { return new DeviceRef(account, slot); }
+
+        private int count(Life l) {
+            int n = 0;
+            for (Life x : life) if (x == l) n++;
+            return n;
+        }
+
+        private int live() { return count(Life.RUNNING) + count(Life.OFFLINE) + count(Life.DOWN); }
+
+        private int first(Life l) {
+            for (int i = 0; i < life.length; i++) if (life[i] == l) return i;
+            throw new IllegalStateException("no slot is " + l);
+        }
+
+        /** A uniformly chosen slot whose life is {@code a} or {@code b}. */
+        private int any(Life a, Life b) {
+            int n = 0;
+            for (Life x : life) if (x == a || x == b) n++;
+            int k = r.nextInt(n);
+            for (int i = 0; i < life.length; i++) {
+                if ((life[i] == a || life[i] == b) && k-- == 0) return i;
+            }
+            throw new IllegalStateException("no slot is " + a + " or " + b);
+        }
+    }
+}

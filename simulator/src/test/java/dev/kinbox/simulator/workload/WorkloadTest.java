@@ -1,0 +1,90 @@
+package dev.kinbox.simulator.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+class WorkloadTest {
+    static WorkloadOptions options(int accounts, int min, int max) {
+        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), 100_000);
+    }
+
+    @Property(tries = 50)
+    void generate_withSameSeed_givesIdenticalSchedule(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int accounts) {
+        WorkloadOptions o = options(accounts, 2, 5);
+        assertEquals(Workload.generate(seed, o).steps(), Workload.generate(seed, o).steps());
+    }
+
+    @Property(tries = 50)
+    void generate_withDifferentSeeds_givesDifferentSchedules(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 1) long seed) {
+        WorkloadOptions o = options(3, 2, 5);
+        assertNotEquals(Workload.generate(seed, o).steps(), Workload.generate(seed + 1, o).steps());
+    }
+
+    @Property(tries = 100)
+    void generate_keepsEveryAccountWithinItsBoundsAndClosesEverySpell(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int min,
+                                                                       @ForAll @IntRange(min = 0, max = 3) int extra) {
+        WorkloadOptions o = options(4, min, min + extra);
+        Schedule s = Workload.generate(seed, o);
+        Map<DeviceRef, String> life = new HashMap<>();
+        int[] live = new int[o.accounts()];
+        long period = o.period().toMillis();
+        for (Step st : s.steps()) {
+            assertTrue(st.at() >= 0 && st.at() <= period, "step outside the period: " + st);
+            assertTrue(st.device().account() < o.accounts() && st.device().slot() < o.slotsPerAccount(), "device out of range: " + st);
+            String was = life.getOrDefault(st.device(), "new");
+            String now = switch (st.getClass().getSimpleName()) {
+                case "Join" -> { assertEquals("new", was, st.toString()); live[st.device().account()]++; yield "running"; }
+                case "Leave" -> { assertEquals("running", was, st.toString()); live[st.device().account()]--; yield "left"; }
+                case "Crash" -> { assertEquals("running", was, st.toString()); yield "down"; }
+                case "Restart" -> { assertEquals("down", was, st.toString()); yield "running"; }
+                case "Offline" -> { assertEquals("running", was, st.toString()); yield "offline"; }
+                case "Online" -> { assertEquals("offline", was, st.toString()); yield "running"; }
+                default -> { assertTrue(was.equals("running") || was.equals("offline"), "edit on a " + was + " device: " + st); yield was; }
+            };
+            life.put(st.device(), now);
+            int a = st.device().account();
+            assertTrue(live[a] <= o.maxDevices(), "account " + a + " over its maximum at " + st);
+            if (st.at() > 0) assertTrue(live[a] >= 1, "account " + a + " without a device at " + st);
+        }
+        for (var e : life.entrySet()) {
+            assertTrue(e.getValue().equals("running") || e.getValue().equals("left"), e.getKey() + " ends " + e.getValue());
+        }
+    }
+
+    @Test
+    void generate_withManyEdits_hasEveryChangeKindAndEveryChurnKind() {
+        Schedule s = Workload.generate(42, options(5, 2, 5));
+        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit"}) {
+            assertTrue(s.counts().getOrDefault(k, 0) > 0, "no " + k + " in " + s.counts());
+        }
+        long settings = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.SetSetting).count();
+        long contactEdits = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.EditContact).count();
+        assertTrue(settings > 0 && contactEdits > 0, s.counts().toString());
+    }
+
+    @Test
+    void generate_beyondMaxSteps_isRefused() {
+        WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 500);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.generate(1, o));
+        assertTrue(e.getMessage().contains("500"), e.getMessage());
+    }
+
+    @Test
+    void options_withBadRange_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> options(1, 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> options(0, 1, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> new WorkloadOptions(1, 1, 2, Duration.ofDays(1), -1, 0, 0, 0, 0, Duration.ZERO, 10));
+    }
+}
