@@ -57,6 +57,21 @@ final class MailServers implements AutoCloseable {
         return got;
     }
 
+    /** Sends {@code raw} to the list address through this server's SMTP (loopback, 5 s / 10 s timeouts). */
+    void post(byte[] raw) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", Integer.toString(smtpPort()));
+        p.put("mail.smtp.connectiontimeout", "5000");
+        p.put("mail.smtp.timeout", "10000");
+        jakarta.mail.Session s = jakarta.mail.Session.getInstance(p);
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(s, new java.io.ByteArrayInputStream(raw));
+        try (jakarta.mail.Transport t = s.getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(m, new jakarta.mail.internet.InternetAddress[] {new jakarta.mail.internet.InternetAddress(ListFixture.LIST)});
+        }
+    }
+
     @Override public void close() {
         greenMail.stop();
     }

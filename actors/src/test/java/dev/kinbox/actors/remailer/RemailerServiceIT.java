@@ -13,18 +13,13 @@ import dev.kinbox.journal.mail.ImapSettings;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.Secret;
 import dev.kinbox.journal.mail.UidRange;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -72,17 +67,7 @@ class RemailerServiceIT {
     }
 
     private void post(String from, byte[] raw) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", Integer.toString(servers.smtpPort()));
-        p.put("mail.smtp.connectiontimeout", "5000");
-        p.put("mail.smtp.timeout", "10000");
-        Session s = Session.getInstance(p);
-        MimeMessage m = new MimeMessage(s, new ByteArrayInputStream(raw));
-        try (Transport t = s.getTransport("smtp")) {
-            t.connect();
-            t.sendMessage(m, new InternetAddress[] {new InternetAddress(LIST)});
-        }
+        servers.post(raw);
     }
 
     @Test

@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.UidRange;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.junit.jupiter.api.Test;
@@ -111,16 +105,6 @@ class RemailerTwoInstancesIT {
     }
 
     static void post(MailServers servers, byte[] raw) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", Integer.toString(servers.smtpPort()));
-        p.put("mail.smtp.connectiontimeout", "5000");
-        p.put("mail.smtp.timeout", "10000");
-        Session s = Session.getInstance(p);
-        MimeMessage m = new MimeMessage(s, new ByteArrayInputStream(raw));
-        try (Transport t = s.getTransport("smtp")) {
-            t.connect();
-            t.sendMessage(m, new InternetAddress[] {new InternetAddress(LIST)});
-        }
+        servers.post(raw);
     }
 }
