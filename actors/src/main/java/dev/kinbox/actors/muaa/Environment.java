@@ -1,0 +1,34 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.crypto.Crypto;
+import java.time.Duration;
+
+/**
+ * What a MUAA needs beyond its {@link Muaa.Settings} to run the device life cycle (bootstrap,
+ * announcements, pairing, expiry): the state-backed keyring also handed to the journal, the crypto
+ * facade (its clock and random source), the user's pairing approver and the timings.
+ */
+public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover approver, Timing timing) {
+    public Environment {
+        if (keyring == null || crypto == null || approver == null || timing == null) throw new IllegalArgumentException("environment incomplete");
+    }
+
+    /**
+     * @param dropPoll       how often the device looks for pairing drops in its folder
+     * @param pairingTimeout how long a pairing session may take end to end before it aborts
+     * @param expireAfter    a paired device silent for longer is retired by a sibling
+     * @param announceEvery  announcements are refreshed at most this often
+     */
+    public record Timing(Duration dropPoll, Duration pairingTimeout, Duration expireAfter, Duration announceEvery) {
+        public Timing {
+            for (Duration d : new Duration[] {dropPoll, pairingTimeout, expireAfter, announceEvery}) {
+                if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("timings must be positive");
+            }
+        }
+
+        /** Defaults: poll every 2 s, pairing within 10 min, expiry after 30 days, announce daily. */
+        public static Timing defaults() {
+            return new Timing(Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofDays(30), Duration.ofDays(1));
+        }
+    }
+}

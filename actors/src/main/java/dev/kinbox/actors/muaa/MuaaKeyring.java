@@ -1,0 +1,78 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.crdt.Bytes;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * The journal {@link Keyring} backed by the MUAA's state: the siblings are exactly the devices the
+ * state has as {@link DeviceStatus#PAIRED} (not retired), with the certificate the state holds. The
+ * MUAA publishes every new state here ({@link #update}); the journal asks on every upload and read,
+ * so a pairing or retirement takes effect at once. Hand the same instance to
+ * {@code KinboxJournalSetup} and to {@link Muaa#create}. Thread-safe.
+ */
+public final class MuaaKeyring implements Keyring {
+    private final OpenPGPKey deviceKey;
+    private final String deviceId;
+    private final Crypto crypto;
+    private final Map<Bytes, OpenPGPCertificate> parsed = new ConcurrentHashMap<>();
+    private volatile AccountState state = AccountState.EMPTY;
+    private volatile List<PairedDevice> siblings = List.of();
+
+    private MuaaKeyring(OpenPGPKey deviceKey, Crypto crypto) {
+        this.deviceKey = deviceKey;
+        this.deviceId = Keyring.deviceIdOf(deviceKey.toCertificate());
+        this.crypto = crypto;
+    }
+
+    /** A keyring for the device whose secret key is {@code deviceKey}; no siblings until the state says so. */
+    public static MuaaKeyring of(OpenPGPKey deviceKey, Crypto crypto) {
+        if (deviceKey == null || !deviceKey.isSecretKey()) throw new IllegalArgumentException("a device secret key is required");
+        return new MuaaKeyring(deviceKey, crypto);
+    }
+
+    @Override public String deviceId() { return deviceId; }
+
+    @Override public OpenPGPKey deviceKey() { return deviceKey; }
+
+    @Override public List<PairedDevice> siblings() { return siblings; }
+
+    /** The state last published by the MUAA. */
+    AccountState state() { return state; }
+
+    /** Publishes a new state: the siblings become its paired devices other than this one. */
+    void update(AccountState next) {
+        if (next == state) return;
+        List<PairedDevice> out = new ArrayList<>();
+        next.devices().forEach((id, rec) -> {
+            if (id.equals(deviceId) || rec.status() != DeviceStatus.PAIRED) return;
+            OpenPGPCertificate cert = certificate(rec);
+            if (cert != null) out.add(new PairedDevice(id, cert));
+        });
+        out.sort(java.util.Comparator.comparing(PairedDevice::deviceId));
+        siblings = List.copyOf(out);
+        state = next;
+    }
+
+    private OpenPGPCertificate certificate(DeviceRecord rec) {
+        if (rec.certificate() == null || rec.certificate().value() == null) return null;
+        Bytes b = rec.certificate().value();
+        return parsed.computeIfAbsent(b, k -> {
+            try {
+                return crypto.readCertificate(k.toByteArray());
+            } catch (CryptoException e) {
+                return null;
+            }
+        });
+    }
+}
