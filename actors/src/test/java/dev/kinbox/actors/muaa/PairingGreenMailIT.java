@@ -1,0 +1,33 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.journal.mail.MailStores;
+import dev.kinbox.persistence.AccountEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bootstrap, code pairing and replication of two devices on an embedded GreenMail IMAP server (loopback). */
+class PairingGreenMailIT {
+    @Test void twoDevices_pairByCode_andConvergeOnGreenMail() throws Exception {
+        try (MailStores.Running gm = MailStores.open("greenmail", Map.of());
+             Device a = new Device(gm.store(), "gina@example.org", Clock.systemUTC(), Device.FAST);
+             Device b = new Device(gm.store(), "gina@example.org", Clock.systemUTC(), Device.FAST)) {
+            String key = assertInstanceOf(StartOutcome.Bootstrapped.class, a.start("laptop")).accountKeyFingerprint();
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, b.start("phone"));
+            var r = PairingSteps.byCode(a, b);
+            assertTrue(r.isSuccess(), () -> "pairing on GreenMail: " + r);
+            PairingTest.awaitPaired(a, b.id);
+            a.<AccountEvent>ask(x -> new Muaa.ChangeSetting("k", "from-a", x));
+            b.<AccountEvent>ask(x -> new Muaa.ChangeSetting("k2", "from-b", x));
+            Convergence.await(List.of(a, b), Duration.ofSeconds(40));
+            assertEquals(key, b.state().currentKeyFingerprint().orElseThrow());
+            assertEquals("from-b", a.state().settings().get("k2").value());
+        }
+    }
+}
