@@ -37,6 +37,7 @@ public final class CountingMailStore implements MailStore {
     @Override public Set<Capability> capabilities() { return delegate.capabilities(); }
     @Override public List<String> listFolders() { return count(delegate.listFolders()); }
     @Override public void createFolder(String folder) { operations.increment(); delegate.createFolder(folder); }
+    @Override public boolean createFolderExclusive(String folder) { operations.increment(); return delegate.createFolderExclusive(folder); }
     @Override public void deleteFolder(String folder) { operations.increment(); delegate.deleteFolder(folder); }
     @Override public FolderStatus status(String folder) { return count(delegate.status(folder)); }
     @Override public AppendResult append(String folder, List<NewMessage> messages) { return count(delegate.append(folder, messages)); }

@@ -88,6 +88,20 @@ public final class ImapMailStore implements MailStore {
         });
     }
 
+    // One CREATE, no retry: a NO with the folder present means another session created it first.
+    @Override public boolean createFolderExclusive(String folder) {
+        String name = Requests.folder(folder);
+        return pool.run("CREATE " + name, false, c -> {
+            try {
+                c.protocol.create(name);
+                return true;
+            } catch (CommandFailedException e) {
+                if (c.exists(name)) return false;
+                throw e;
+            }
+        });
+    }
+
     @Override public void deleteFolder(String folder) {
         String name = Requests.folder(folder);
         pool.run("DELETE " + name, false, c -> {

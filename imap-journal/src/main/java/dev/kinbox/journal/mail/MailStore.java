@@ -27,8 +27,22 @@ public interface MailStore extends AutoCloseable {
     /** The first-level folders, INBOX included. */
     List<String> listFolders();
 
-    /** Creates a first-level folder; creating one that exists is not an error. */
+    /** Creates a first-level folder; creating one that exists is not an error (see {@link #createFolderExclusive}). */
     void createFolder(String folder);
+
+    /**
+     * Creates a first-level folder only if none of that name exists: true when this call created it,
+     * false when it already existed. When several sessions create the same name at once exactly one of
+     * them gets true, on every supported server (an IMAP {@code CREATE} of an existing mailbox fails;
+     * tested on memory, GreenMail and Dovecot/maildir), which makes it a lock: the remailer claims a post
+     * this way. Never retried automatically: after {@link MailStoreException.Timeout} or
+     * {@link MailStoreException.ConnectionLost} the folder may exist (find it with {@link #listFolders}).
+     * The default refuses with {@link MailStoreException.CommandRefused}, so a forwarding wrapper that
+     * does not delegate it fails loudly instead of handing out a lock that is not one.
+     */
+    default boolean createFolderExclusive(String folder) {
+        throw new MailStoreException.CommandRefused(getClass().getSimpleName() + " does not support an exclusive create", null);
+    }
 
     /** Deletes a folder and its messages; {@link MailStoreException.FolderMissing} if there is none. */
     void deleteFolder(String folder);
@@ -64,8 +78,9 @@ public interface MailStore extends AutoCloseable {
      * Moves messages from {@code folder} to {@code target}, each one atomically on the server (IMAP
      * {@code UID MOVE}, RFC 6851, one command per UID; the target UIDs come from {@code COPYUID}).
      * Returns source UID -> target UID for exactly the messages this call moved: a UID that is not, or
-     * no longer, in {@code folder} is left out, so when several sessions move the same UID at once
-     * exactly one of them gets it (the basis of the remailer's claim). Needs MOVE and UIDPLUS
+     * no longer, in {@code folder} is left out. When several sessions move the same UID at once, memory
+     * and GreenMail give it to exactly one, but Dovecot on maildir can give it to both (both copy, both
+     * answer {@code COPYUID}): do not use a move as a lock, use {@link #createFolderExclusive}. Needs MOVE and UIDPLUS
      * ({@link MailStoreException.CommandRefused} without them: COPY + EXPUNGE would not be atomic).
      * Never retried automatically: after {@link MailStoreException.Timeout} or
      * {@link MailStoreException.ConnectionLost} a move may have happened (look in {@code target}).

@@ -73,16 +73,23 @@ public final class MemoryMailStore implements MailStore {
     }
 
     @Override public void createFolder(String folder) {
+        createFolderExclusive(folder);
+    }
+
+    @Override public boolean createFolderExclusive(String folder) {
         String name = Requests.folder(folder);
         enter();
+        boolean created;
         synchronized (this) {
-            if (!folders.containsKey(name)) {
+            created = !folders.containsKey(name);
+            if (created) {
                 Folder f = new Folder(nextUidValidity());
                 folders.put(name, f);
                 for (MemoryWatch w : watchesOf(name)) w.found(f.uidValidity);
             }
         }
         leave();
+        return created;
     }
 
     @Override public void deleteFolder(String folder) {

@@ -8,14 +8,20 @@ import org.junit.jupiter.api.BeforeAll;
 /** The contract on GreenMail in this JVM (no MULTIAPPEND, no CONDSTORE). */
 class GreenMailContractIT extends MailStoreContract {
     private GreenMailServer server;
-    private ImapMailStore store;
+    private ImapMailStore store, second;
 
     @BeforeAll void start() {
         server = GreenMailServer.start(new SecureRandom());
         store = ImapMailStore.connect(server.settings(server.addUser("contract")));
+        second = ImapMailStore.connect(server.settings(server.addUser("contract")));
     }
 
     @Override MailStore store() { return store; }
+
+    @Override MailStore secondSession() { return second; }
+
+    /** Measured: GreenMail's CREATE checks, then creates without a lock; two sessions can both succeed. */
+    @Override boolean exclusiveCreate() { return false; }
 
     @Override void beforeRecreate() throws InterruptedException {
         Thread.sleep(1100);
@@ -32,6 +38,7 @@ class GreenMailContractIT extends MailStoreContract {
     }
 
     @AfterAll void stop() {
+        if (second != null) second.close();
         if (store != null) store.close();
         if (server != null) server.close();
     }

@@ -50,6 +50,21 @@ abstract class MailStoreContract {
         return true;
     }
 
+    /**
+     * Whether two sessions creating the same folder at once get exactly one {@code true}. Memory and
+     * Dovecot do; GreenMail 2.1 checks for the name and then creates it without a lock, so both sessions
+     * can win (measured: 1 to 3 of 12 names) or one of them is disconnected, and its subclass says false.
+     */
+    boolean exclusiveCreate() {
+        return true;
+    }
+
+    @Test
+    void everyStore_hasAnExclusiveMoveOrAnExclusiveCreate() {
+        // the remailer's claim (create the claim folder, then move the post into it) relies on this
+        assertTrue(exclusiveMove() || exclusiveCreate(), "a claim needs MOVE or CREATE to be exclusive");
+    }
+
     String freshFolder() {
         String name = "T" + System.nanoTime() % 1_000_000_000L + "_" + FOLDERS.incrementAndGet();
         store().createFolder(name);
@@ -69,6 +84,68 @@ abstract class MailStoreContract {
         assertTrue(store().listFolders().contains("INBOX"));
         store().createFolder(f);
         assertEquals(1, store().listFolders().stream().filter(f::equals).count());
+    }
+
+    /**
+     * A second session on the same account, for races between sessions (a store per session, so they
+     * cannot share a connection). The default is the store itself: its pool runs concurrent calls on
+     * separate connections.
+     */
+    MailStore secondSession() {
+        return store();
+    }
+
+    @Test
+    void createFolderExclusive_createsOnce_thenReportsExisting() {
+        String f = "X" + System.nanoTime() % 1_000_000_000L + "_" + FOLDERS.incrementAndGet();
+        assertTrue(store().createFolderExclusive(f), "the first create wins");
+        assertTrue(store().listFolders().contains(f));
+        assertFalse(store().createFolderExclusive(f), "a second create finds it");
+        assertFalse(secondSession().createFolderExclusive(f), "so does another session");
+        assertFalse(store().createFolderExclusive("INBOX"), "INBOX always exists");
+        store().deleteFolder(f);
+        assertTrue(secondSession().createFolderExclusive(f), "after a delete the name is free again");
+        assertThrows(MailStoreException.InvalidRequest.class, () -> store().createFolderExclusive("a/b"));
+    }
+
+    @Test
+    void createFolderExclusive_sameNameFromTwoSessionsAtOnce_exactlyOneWins() throws Exception {
+        int names = 12;
+        String base = "R" + System.nanoTime() % 1_000_000_000L + "_" + FOLDERS.incrementAndGet() + "_";
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<MailStore> sessions = List.of(store(), secondSession());
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            List<Future<Set<String>>> futures = new ArrayList<>();
+            for (MailStore s : sessions) {
+                futures.add(pool.submit(() -> {
+                    Set<String> won = new java.util.TreeSet<>();
+                    for (int i = 0; i < names; i++) {
+                        start.await(30, TimeUnit.SECONDS); // both sessions send CREATE of the same name together
+                        try {
+                            if (s.createFolderExclusive(base + i)) won.add(base + i);
+                        } catch (MailStoreException.ConnectionLost e) {
+                            // GreenMail drops a session whose CREATE loses its internal race (IllegalStateException)
+                            if (exclusiveCreate()) throw e;
+                        }
+                    }
+                    return won;
+                }));
+            }
+            Set<String> a = futures.get(0).get(60, TimeUnit.SECONDS);
+            Set<String> b = futures.get(1).get(60, TimeUnit.SECONDS);
+            Set<String> both = new java.util.TreeSet<>(a);
+            both.retainAll(b);
+            Set<String> either = new java.util.TreeSet<>(a);
+            either.addAll(b);
+            assertEquals(names, either.size(), "every name is won by some session");
+            if (exclusiveCreate()) assertTrue(both.isEmpty(), "no name is won by both sessions: " + both);
+            System.out.println(getClass().getSimpleName() + ": exclusive create race, names won by both sessions: " + both.size() + " of " + names);
+            List<String> listed = store().listFolders();
+            for (int i = 0; i < names; i++) assertTrue(listed.contains(base + i), base + i);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
