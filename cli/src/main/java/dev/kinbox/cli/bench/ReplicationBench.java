@@ -1,11 +1,8 @@
 package dev.kinbox.cli.bench;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.kinbox.actors.muaa.Muaa;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.Keyring;
-import dev.kinbox.journal.KinboxJournalSetup;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStores;
@@ -13,20 +10,18 @@ import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.KinboxCodec;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
+import dev.kinbox.simulator.fleet.DeviceSystems;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.pattern.StatusReply;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
@@ -39,7 +34,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  */
 final class ReplicationBench implements BenchTarget {
     private static final AtomicLong SEQ = new AtomicLong();
-    private static final Duration ASK = Duration.ofSeconds(30);
+    private static final Duration ASK = DeviceSystems.ASK;
     private static final Duration CONVERGE = Duration.ofMinutes(3);
 
     /** Latency samples, sustained edits, and how many edits each device may have unanswered. */
@@ -89,7 +84,7 @@ final class ReplicationBench implements BenchTarget {
                     sibs.add(new Keyring.PairedDevice(ids.get(j), keys.get(j).toCertificate()));
                     sibIds.add(ids.get(j));
                 }
-                ActorSystem<Void> sys = system(store, Keyring.fixed(ids.get(i), keys.get(i), sibs));
+                ActorSystem<Void> sys = DeviceSystems.start("bench-repl", store, Keyring.fixed(ids.get(i), keys.get(i), sibs), new InMemoryLocalLog(), false);
                 systems.add(sys);
                 // snapshots far apart: a compacted sibling reaches readers as a SiblingSnapshot (not part of this measure)
                 ActorRef<Muaa.Command> m = sys.systemActorOf(Muaa.create(new Muaa.Settings(account, ids.get(i), 1_000_000), Clock.systemUTC(), sibIds), "muaa",
@@ -118,10 +113,7 @@ final class ReplicationBench implements BenchTarget {
             }
             b.put("wake_mode", r.settings().isPresent() ? "poll-10ms" : "memory");
         } finally {
-            for (ActorSystem<Void> s : systems) {
-                s.terminate();
-                s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
+            for (ActorSystem<Void> s : systems) DeviceSystems.stop(s);
             for (CountingMailStore s : stores) s.close();
         }
         return b.build();
@@ -199,24 +191,15 @@ final class ReplicationBench implements BenchTarget {
     }
 
     private static AccountState state(ActorSystem<Void> sys, ActorRef<Muaa.Command> m) throws Exception {
-        return ask(sys, m, (ActorRef<StatusReply<AccountState>> to) -> new Muaa.GetState(to));
+        return DeviceSystems.state(sys, m);
     }
 
     private static <T> T ask(ActorSystem<Void> sys, ActorRef<Muaa.Command> m,
                              org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, Muaa.Command> make) throws Exception {
-        StatusReply<T> reply = AskPattern.ask(m, make, ASK, sys.scheduler()).toCompletableFuture().get(ASK.toSeconds(), TimeUnit.SECONDS);
-        return requireSuccess(reply);
+        return DeviceSystems.ask(sys, m, make);
     }
 
     private static <T> T requireSuccess(StatusReply<T> reply) {
-        if (reply.isError()) throw new IllegalStateException("MUAA refused: " + reply.getError().getMessage());
-        return reply.getValue();
-    }
-
-    private static ActorSystem<Void> system(MailStore store, Keyring keyring) {
-        Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
-                "kinbox.runtime.upload.backoff-max = 200ms")).withFallback(ConfigFactory.load());
-        return ActorSystem.create(Behaviors.empty(), "bench-repl-" + SEQ.incrementAndGet(),
-                BootstrapSetup.create(c).and(KinboxJournalSetup.of(Optional.of(store), Optional.of(keyring), Optional.of(new InMemoryLocalLog()))));
+        return DeviceSystems.requireSuccess(reply);
     }
 }

@@ -1,0 +1,68 @@
+package dev.kinbox.simulator.fleet;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.KinboxJournalSetup;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.store.LocalLog;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * One device in one ActorSystem, the way a mail client embeds Kinbox: the system's journal gets the
+ * device's store, keyring and local log. Shared by the simulator's fleet and {@code kinbox bench
+ * replication}. With {@code smallPools} (the simulator) the thread pools are kept small (2 actor
+ * threads, 4 blocking) so a few dozen systems fit on a small machine.
+ */
+public final class DeviceSystems {
+    private static final AtomicLong SEQ = new AtomicLong();
+    /** How long an ask of a MUAA may take. */
+    public static final Duration ASK = Duration.ofSeconds(30);
+
+    private DeviceSystems() {}
+
+    /** Starts a system named {@code prefix-<n>} whose journal uses {@code store}, {@code keyring} and {@code log}. */
+    public static ActorSystem<Void> start(String prefix, MailStore store, Keyring keyring, LocalLog log, boolean smallPools) {
+        String pools = smallPools ? String.join("\n", "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 2",
+                "kinbox.blocking-dispatcher.thread-pool-executor.fixed-pool-size = 4") : "";
+        Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
+                "kinbox.runtime.upload.backoff-max = 200ms", pools)).withFallback(ConfigFactory.load());
+        return ActorSystem.create(Behaviors.empty(), prefix + "-" + SEQ.incrementAndGet(),
+                BootstrapSetup.create(c).and(KinboxJournalSetup.of(Optional.of(store), Optional.of(keyring), Optional.of(log))));
+    }
+
+    /** Terminates {@code sys} and waits (up to 30 s) until it has. */
+    public static void stop(ActorSystem<Void> sys) throws Exception {
+        sys.terminate();
+        sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Asks {@code m} and waits for a successful reply (at most {@link #ASK}). */
+    public static <T> T ask(ActorSystem<Void> sys, ActorRef<Muaa.Command> m,
+                            org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, Muaa.Command> make) throws Exception {
+        StatusReply<T> reply = AskPattern.ask(m, make, ASK, sys.scheduler()).toCompletableFuture().get(ASK.toSeconds(), TimeUnit.SECONDS);
+        return requireSuccess(reply);
+    }
+
+    /** The current state of {@code m}. */
+    public static AccountState state(ActorSystem<Void> sys, ActorRef<Muaa.Command> m) throws Exception {
+        return ask(sys, m, (ActorRef<StatusReply<AccountState>> to) -> new Muaa.GetState(to));
+    }
+
+    /** The value of a successful reply; {@link IllegalStateException} with the MUAA's reason otherwise. */
+    public static <T> T requireSuccess(StatusReply<T> reply) {
+        if (reply.isError()) throw new IllegalStateException("MUAA refused: " + reply.getError().getMessage());
+        return reply.getValue();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.kinbox.simulator.fleet;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.simulator.workload.DeviceRef;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * The accounts of a run and every device slot each may use, with a real device key per slot. All
+ * slots of an account are paired with each other from the start ({@link Keyring#fixed}), standing
+ * in for pairing until the MUAA pairs devices itself.
+ */
+public record Roster(List<Account> accounts) {
+    /** One account: its id and its device pool, slot by slot. */
+    public record Account(String accountId, List<Device> devices) {
+        public Account { devices = List.copyOf(devices); }
+    }
+
+    /** One device slot: id (from its key's certificate) and key. */
+    public record Device(String deviceId, OpenPGPKey key) {}
+
+    public Roster { accounts = List.copyOf(accounts); }
+
+    /** Generates {@code slots} device keys for each of {@code accounts} accounts named {@code sim<n>@<domain>}. */
+    public static Roster generate(int accounts, int slots, String domain, Crypto crypto) throws CryptoException {
+        List<Account> out = new ArrayList<>();
+        for (int a = 0; a < accounts; a++) {
+            List<Device> ds = new ArrayList<>();
+            for (int s = 0; s < slots; s++) {
+                OpenPGPKey k = crypto.generateKey("<device" + s + "@" + domain + ">");
+                ds.add(new Device(Keyring.deviceIdOf(k.toCertificate()), k));
+            }
+            out.add(new Account("sim" + a + "@" + domain, ds));
+        }
+        return new Roster(out);
+    }
+
+    public Device device(DeviceRef d) { return accounts.get(d.account()).devices().get(d.slot()); }
+
+    public String accountId(DeviceRef d) { return accounts.get(d.account()).accountId(); }
+
+    /** The keyring of {@code d}: its own key, every other slot of its account as a paired sibling. */
+    public Keyring keyring(DeviceRef d) {
+        List<Keyring.PairedDevice> sibs = new ArrayList<>();
+        for (Device o : accounts.get(d.account()).devices()) {
+            if (!o.deviceId().equals(device(d).deviceId())) sibs.add(new Keyring.PairedDevice(o.deviceId(), o.key().toCertificate()));
+        }
+        return Keyring.fixed(device(d).deviceId(), device(d).key(), sibs);
+    }
+
+    /** The ids of every other slot of {@code d}'s account. */
+    public List<String> siblingIds(DeviceRef d) {
+        String me = device(d).deviceId();
+        return accounts.get(d.account()).devices().stream().map(Device::deviceId).filter(id -> !id.equals(me)).toList();
+    }
+}

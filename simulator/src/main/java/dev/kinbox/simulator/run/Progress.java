@@ -1,0 +1,16 @@
+package dev.kinbox.simulator.run;
+
+/** Where a run reports how far it is (the cli draws a bar on a terminal, plain lines otherwise). */
+public interface Progress {
+    /** A new phase ({@code "keys"}, {@code "steps"}, {@code "settle"}, {@code "check"}). */
+    void phase(String name, long total);
+
+    /** {@code done} of the phase's total, with a short counters text. */
+    void update(long done, String counters);
+
+    /** Reports nothing. */
+    Progress NONE = new Progress() {
+        @Override public void phase(String name, long total) {}
+        @Override public void update(long done, String counters) {}
+    };
+}

@@ -1,0 +1,46 @@
+package dev.kinbox.simulator.run;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run measured and checked.
+ *
+ * @param seed                   the workload seed
+ * @param store                  {@code memory} or {@code greenmail}
+ * @param accounts               accounts simulated
+ * @param devicesPeak            most devices running at once
+ * @param devicesStarted         distinct devices that ran
+ * @param steps                  schedule steps by kind
+ * @param stepErrors             steps the fleet could not carry out (first few described in {@code notes})
+ * @param ackedEdits             edits acknowledged by a device
+ * @param unackedEdits           edits asked for but not acknowledged (device crashed meanwhile, refused, timed out)
+ * @param eventsApplied          see {@link Sampler}
+ * @param check                  the end-of-run invariants
+ * @param lagP50Ms               convergence lag percentiles (see {@link Sampler}), -1 when nothing resolved
+ * @param lagUnresolved          acknowledged edits whose lag never resolved during the run
+ * @param storeMessagesPerAccountMax most messages one account's mailbox held at a sample
+ * @param storeOps               mail store operations issued by the devices
+ * @param wallSeconds            real seconds from the first step to the end of the checks
+ * @param settleSeconds          of which waiting for convergence after the last step
+ * @param peakHeapBytes          most JVM heap in use at a sample
+ * @param startMsPerDevice       mean real time to start a device (system, recovery, first state)
+ * @param heapBytesPerDevice     heap growth per device over the initial joins (after GC; rough), -1 when not measurable
+ * @param threadsPerDevice       JVM threads per device over the initial joins
+ * @param timeline               the samples
+ * @param notes                  what the numbers do not cover, and step errors
+ */
+public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, Map<String, Integer> steps,
+                        int stepErrors, long ackedEdits, long unackedEdits, long eventsApplied, Invariants.Result check,
+                        double lagP50Ms, double lagP99Ms, double lagMaxMs, int lagUnresolved, long storeMessagesPerAccountMax,
+                        long storeOps, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
+                        long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<String> notes) {
+    public RunResult {
+        steps = Map.copyOf(steps);
+        timeline = List.copyOf(timeline);
+        notes = List.copyOf(notes);
+    }
+
+    /** True when every invariant held and every step was carried out. */
+    public boolean ok() { return check.ok() && stepErrors == 0; }
+}

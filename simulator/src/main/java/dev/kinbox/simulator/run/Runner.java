@@ -1,0 +1,192 @@
+package dev.kinbox.simulator.run;
+
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Step;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Carries out a {@link Schedule} on a {@link Fleet}: first the devices that exist at time zero (the
+ * setup, where the cost per device is measured), then every other step at its simulated time
+ * divided by the time scale (as fast as possible when behind). Edits are asked asynchronously; a
+ * {@link Sampler} measures convergence lag meanwhile. After the last step it waits (up to
+ * {@code settle}) for the invariants to hold, then checks them once more on fresh states.
+ *
+ * <p>Bounded: every fleet operation has its own timeout; if the steps run later than twice the
+ * scheduled period plus a minute, the remaining joins, leaves, crashes, offline spells and edits are
+ * skipped (counted as step errors) while restarts and reconnections still happen.
+ */
+public final class Runner {
+    private static final int MAX_NOTES = 10;
+    private static final long EDIT_DRAIN_SECONDS = 40;
+
+    private final Fleet fleet;
+    private final RunOptions options;
+    private final Progress progress;
+    private final Set<DeviceRef> offline = ConcurrentHashMap.newKeySet();
+    private final List<AckedEdit> acked = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong unacked = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final List<String> notes = new ArrayList<>();
+    private final Set<DeviceRef> started = new HashSet<>();
+    private int stepErrors;
+    private int devicesPeak;
+    private Sampler sampler;
+
+    public Runner(Fleet fleet, RunOptions options, Progress progress) {
+        this.fleet = fleet;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<Step> steps = schedule.steps();
+        int setup = 0;
+        while (setup < steps.size() && steps.get(setup).at() == 0 && steps.get(setup) instanceof Step.Join) setup++;
+
+        progress.phase("start", setup);
+        long heapBefore = usedHeapAfterGc();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long startNanos = System.nanoTime();
+        for (int i = 0; i < setup; i++) {
+            execute(steps.get(i));
+            progress.update(i + 1, fleet.running().size() + " devices running");
+        }
+        double startMs = setup == 0 ? 0 : (System.nanoTime() - startNanos) / 1e6 / setup;
+        long heapPer = setup == 0 ? -1 : (usedHeapAfterGc() - heapBefore) / setup;
+        if (heapPer <= 0) heapPer = -1; // lost in the noise of collected garbage at this size
+        double threadsPer = setup == 0 ? 0 : (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) / (double) setup;
+
+        long paceStart = System.nanoTime();
+        sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart);
+        sampler.start();
+        long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
+        long overrun = paceStart + 2 * periodNanos + TimeUnit.MINUTES.toNanos(1);
+        progress.phase("steps", steps.size() - setup);
+        for (int i = setup; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            long due = paceStart + (long) (s.at() / options.timeScale() * 1e6);
+            for (long wait; (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000_000L));
+            if (System.nanoTime() > overrun && !(s instanceof Step.Restart || s instanceof Step.Online)) {
+                error("skipped (run over its time bound): " + s);
+            } else {
+                execute(s);
+            }
+            progress.update(i + 1 - setup, counters());
+        }
+
+        long settleStart = System.nanoTime();
+        long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
+        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) Thread.sleep(10);
+        long deadline = settleStart + options.settle().toNanos();
+        progress.phase("settle", options.settle().toSeconds());
+        while (System.nanoTime() < deadline && !check(false).ok()) {
+            progress.update((System.nanoTime() - settleStart) / 1_000_000_000L, counters());
+            Thread.sleep(200);
+        }
+        double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
+        sampler.stop();
+        progress.phase("check", 1);
+        Invariants.Result result = check(true);
+        progress.update(1, result.ok() ? "invariants hold" : result.violations().size() + " violation(s)");
+
+        Histogram lag = sampler.lag();
+        boolean anyLag = lag.getTotalCount() > 0;
+        List<String> allNotes = new ArrayList<>(notes);
+        if (inFlight.get() > 0) allNotes.add(inFlight.get() + " edit(s) still unanswered after " + EDIT_DRAIN_SECONDS + " s");
+        return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), schedule.counts(),
+                stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
+                anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
+                sampler.unresolved(), sampler.storeMessagesMax(), fleet.storeOperations(), (System.nanoTime() - t0) / 1e9, settleSeconds,
+                sampler.peakHeap(), startMs, heapPer, threadsPer, sampler.timeline(), allNotes);
+    }
+
+    private void execute(Step s) {
+        DeviceRef d = s.device();
+        try {
+            if (s instanceof Step.Join || s instanceof Step.Restart) {
+                fleet.start(d);
+                started.add(d);
+            } else if (s instanceof Step.Leave) {
+                if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
+            } else if (s instanceof Step.Crash) {
+                fleet.stop(d, false);
+            } else if (s instanceof Step.Offline) {
+                offline.add(d);
+                fleet.online(d, false);
+            } else if (s instanceof Step.Online) {
+                fleet.online(d, true);
+                offline.remove(d);
+            } else if (s instanceof Step.Edit e) {
+                edit(e);
+            }
+        } catch (Fleet.FleetException e) {
+            error(e.getMessage());
+        }
+        devicesPeak = Math.max(devicesPeak, fleet.running().size());
+    }
+
+    private void edit(Step.Edit e) {
+        inFlight.incrementAndGet();
+        fleet.edit(e.device(), e.change()).whenComplete((dot, failure) -> {
+            if (failure == null) {
+                AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
+                acked.add(a);
+                if (sampler != null) sampler.acked(a);
+            } else {
+                unacked.incrementAndGet();
+            }
+            inFlight.decrementAndGet();
+        });
+    }
+
+    /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
+    private Invariants.Result check(boolean last) {
+        Map<DeviceRef, AccountState> states = new HashMap<>();
+        for (DeviceRef d : fleet.running()) {
+            try {
+                states.put(d, fleet.state(d).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                if (last) error("cannot read the state of " + d + ": " + e.getMessage());
+            }
+        }
+        List<AckedEdit> edits;
+        synchronized (acked) {
+            edits = List.copyOf(acked);
+        }
+        return Invariants.check(fleet.roster(), states, edits);
+    }
+
+    private String counters() {
+        return fleet.running().size() + " running, " + offline.size() + " offline, " + acked.size() + " edits acked, "
+                + (sampler == null ? 0 : sampler.unresolved()) + " not yet everywhere";
+    }
+
+    private void error(String what) {
+        stepErrors++;
+        notes(what);
+    }
+
+    private void notes(String what) {
+        if (notes.size() < MAX_NOTES) notes.add(what);
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

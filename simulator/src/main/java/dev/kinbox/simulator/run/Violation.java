@@ -1,0 +1,14 @@
+package dev.kinbox.simulator.run;
+
+import java.util.List;
+
+/**
+ * One broken invariant: which, in which account, the devices involved and, for lost edits, the dots
+ * missing (as {@code deviceId:seq}).
+ */
+public record Violation(String invariant, String accountId, List<String> devices, List<String> missingDots, String detail) {
+    public Violation {
+        devices = List.copyOf(devices);
+        missingDots = List.copyOf(missingDots);
+    }
+}

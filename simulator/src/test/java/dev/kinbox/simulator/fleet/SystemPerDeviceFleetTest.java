@@ -1,0 +1,101 @@
+package dev.kinbox.simulator.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.KinboxCodec;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.DeviceRef;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SystemPerDeviceFleetTest {
+    private static final KinboxCodec CODEC = new KinboxCodec();
+    private static Roster roster;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        roster = Roster.generate(1, 3, "fleet.test.invalid", Crypto.standard());
+    }
+
+    private static final DeviceRef A = new DeviceRef(0, 0);
+    private static final DeviceRef B = new DeviceRef(0, 1);
+    private static final DeviceRef C = new DeviceRef(0, 2);
+
+    @Test
+    void devices_throughCrashOfflineAndLateJoin_convergeWithEveryAcknowledgedEdit() throws Exception {
+        try (Fleet f = new SystemPerDeviceFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC())) {
+            List<Dot> acked = new ArrayList<>();
+            f.start(A);
+            f.start(B);
+            acked.add(edit(f, A, new Change.SetSetting("k", "a")));
+            acked.add(edit(f, B, new Change.CreateContact("c1")));
+            awaitConverged(f, acked, List.of(A, B));
+
+            assertTrue(f.stop(B, false), "a crash reports nothing to wait for");
+            acked.add(edit(f, A, new Change.EditContact("c1", "name", "Ann")));
+            f.start(B); // from its kept local log
+            acked.add(edit(f, B, new Change.SetSetting("k", "b")));
+            awaitConverged(f, acked, List.of(A, B));
+
+            f.online(A, false);
+            acked.add(edit(f, A, new Change.SetSetting("offline", "yes"))); // acknowledged locally while cut off
+            Thread.sleep(500);
+            assertTrue(!state(f, B).context().contains(acked.get(acked.size() - 1)), "an offline device's edit reached a sibling");
+            f.online(A, true);
+            f.start(C);
+            awaitConverged(f, acked, List.of(A, B, C));
+
+            assertTrue(f.stop(C, true), "orderly leave did not finish its upload");
+            assertEquals(java.util.Set.of(A, B), f.running());
+            assertTrue(f.storeOperations() > 0, "no store operations counted");
+            assertTrue(f.storeMessages(0) > 0, "the account's mailbox is empty");
+        }
+    }
+
+    @Test
+    void start_twice_orStopOfStoppedDevice_isRefused() throws Exception {
+        try (Fleet f = new SystemPerDeviceFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC())) {
+            f.start(A);
+            assertThrows(Fleet.FleetException.class, () -> f.start(A));
+            assertThrows(Fleet.FleetException.class, () -> f.stop(B, false));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.edit(B, new Change.CreateContact("x")).toCompletableFuture().get());
+            assertTrue(e.getCause().getMessage().contains("not running"), e.getCause().getMessage());
+        }
+    }
+
+    private static Dot edit(Fleet f, DeviceRef d, Change c) throws Exception {
+        return f.edit(d, c).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static AccountState state(Fleet f, DeviceRef d) throws Exception {
+        return f.state(d).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitConverged(Fleet f, List<Dot> dots, List<DeviceRef> devices) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (true) {
+            List<AccountState> states = new ArrayList<>();
+            for (DeviceRef d : devices) states.add(state(f, d));
+            boolean all = states.stream().allMatch(s -> dots.stream().allMatch(s.context()::contains));
+            if (all) {
+                for (AccountState s : states) assertArrayEquals(CODEC.digest(states.get(0)), CODEC.digest(s), "digests differ");
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "not converged in 40 s: " + dots);
+            Thread.sleep(20);
+        }
+    }
+}

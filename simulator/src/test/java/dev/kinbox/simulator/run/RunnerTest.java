@@ -1,0 +1,60 @@
+package dev.kinbox.simulator.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.simulator.fleet.AccountStores;
+import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.LosingFleet;
+import dev.kinbox.simulator.fleet.Roster;
+import dev.kinbox.simulator.fleet.SystemPerDeviceFleet;
+import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Workload;
+import dev.kinbox.simulator.workload.WorkloadOptions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class RunnerTest {
+    /** 2 accounts of 2-3 devices, 4 simulated hours at one simulated hour per real second, with churn. */
+    static Schedule tiny(long seed) {
+        return Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 10_000));
+    }
+
+    static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate) throws Exception {
+        Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        try (Fleet f = decorate.apply(new SystemPerDeviceFleet(roster, AccountStores.open("memory", new SecureRandom()), clock))) {
+            return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+        }
+    }
+
+    @Test
+    void run_ofTinyChurningWorkload_convergesWithEveryAckedEditEverywhere() throws Exception {
+        Schedule s = tiny(7);
+        RunResult r = run(s, Duration.ofSeconds(30), f -> f);
+        System.out.println("tiny run: " + r.ackedEdits() + " edits, lag p50/p99/max " + r.lagP50Ms() + "/" + r.lagP99Ms() + "/" + r.lagMaxMs() + " ms, " + r.steps() + ", wall " + r.wallSeconds() + " s, start " + r.startMsPerDevice() + " ms/device, heap " + r.heapBytesPerDevice() + " B/device, threads " + r.threadsPerDevice() + "/device");
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertTrue(r.check().converged());
+        assertEquals(0, r.check().lostEdits());
+        assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+        assertTrue(r.eventsApplied() >= r.ackedEdits(), r.eventsApplied() + " events for " + r.ackedEdits() + " edits");
+        assertTrue(r.lagP50Ms() >= 0 && r.lagP99Ms() >= r.lagP50Ms() && r.lagMaxMs() >= r.lagP99Ms(), "lag " + r.lagP50Ms() + "/" + r.lagP99Ms());
+        assertTrue(r.devicesPeak() >= 2 && r.storeOps() > 0 && r.storeMessagesPerAccountMax() > 0, r.toString());
+        assertFalse(r.timeline().isEmpty());
+    }
+
+    @Test
+    void run_onAFleetThatDropsAnAckedEdit_reportsTheLostEdit() throws Exception {
+        // a lost edit never converges: a short settle keeps the test quick
+        RunResult r = run(tiny(8), Duration.ofSeconds(2), f -> new LosingFleet(f, 3));
+        assertFalse(r.ok());
+        assertEquals(1, r.check().lostEdits());
+        assertTrue(r.check().violations().stream().anyMatch(v -> v.invariant().equals("no_lost_edits")
+                && v.missingDots().stream().anyMatch(d -> d.endsWith(":1000000003"))), r.check().violations().toString());
+    }
+}
