@@ -21,7 +21,9 @@ import org.bouncycastle.openpgp.api.bc.BcOpenPGPApi;
  * read them with {@link #readKey} / {@link #readCertificate}, which cap sizes and turn every
  * parse failure into {@link CryptoException.Malformed}. Time comes from the injected {@link Clock},
  * secrets Kinbox itself draws (Setup Message codes, pairing secrets) from the injected
- * {@link SecureRandom}. Instances are immutable and thread-safe.
+ * {@link SecureRandom}. Instances are immutable and thread-safe, and so is the use of one key or
+ * certificate object from many threads at once: operations on the same key material are serialized
+ * ({@code KeyLocks}), because Bouncy Castle's key objects are not thread-safe.
  */
 public final class Crypto {
     /** Largest key or certificate accepted, armored or binary. */
@@ -140,13 +142,13 @@ public final class Crypto {
      */
     public byte[] encryptAndSign(byte[] plaintext, List<OpenPGPCertificate> recipients, List<OpenPGPKey> signers,
                                  boolean armor) throws CryptoException {
-        return messages.encrypt(plaintext, recipients, signers, List.of(), armor);
+        return KeyLocks.with(() -> messages.encrypt(plaintext, recipients, signers, List.of(), armor), recipients, signers);
     }
 
     /** Symmetric (password) encryption, optionally also to certificates and signed. */
     public byte[] encryptWithPasswords(byte[] plaintext, List<char[]> passwords, List<OpenPGPCertificate> recipients,
                                        List<OpenPGPKey> signers, boolean armor) throws CryptoException {
-        return messages.encrypt(plaintext, recipients, signers, passwords, armor);
+        return KeyLocks.with(() -> messages.encrypt(plaintext, recipients, signers, passwords, armor), recipients, signers);
     }
 
     /**
@@ -156,13 +158,13 @@ public final class Crypto {
      */
     public Decrypted decryptAndVerify(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers)
             throws CryptoException {
-        return messages.decrypt(message, keys, verifiers, List.of(), null);
+        return KeyLocks.with(() -> messages.decrypt(message, keys, verifiers, List.of(), null), keys, verifiers);
     }
 
     /** Full-option decrypt: keys, passwords and/or a known session key. */
     public Decrypted decrypt(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> verifiers,
                              List<char[]> passwords, PGPSessionKey sessionKey) throws CryptoException {
-        return messages.decrypt(message, keys, verifiers, passwords, sessionKey);
+        return KeyLocks.with(() -> messages.decrypt(message, keys, verifiers, passwords, sessionKey), keys, verifiers);
     }
 
     /**
@@ -172,18 +174,18 @@ public final class Crypto {
      */
     public byte[] rewrap(byte[] message, List<OpenPGPKey> keys, List<OpenPGPCertificate> newRecipients, boolean armor)
             throws CryptoException {
-        return rewrap.rewrap(message, keys, newRecipients, armor);
+        return KeyLocks.with(() -> rewrap.rewrap(message, keys, newRecipients, armor), keys, newRecipients);
     }
 
     /** Detached signature over {@code data} by every signer. */
     public byte[] signDetached(byte[] data, List<OpenPGPKey> signers, boolean armor) throws CryptoException {
-        return signatures.sign(data, signers, armor);
+        return KeyLocks.with(() -> signatures.sign(data, signers, armor), signers);
     }
 
     /** The signatures in {@code signatures} that verify over {@code data} against {@code certs} (may be empty). */
     public List<Verification> verifyDetached(byte[] data, byte[] signatures, List<OpenPGPCertificate> certs)
             throws CryptoException {
-        return this.signatures.verify(data, signatures, certs);
+        return KeyLocks.with(() -> this.signatures.verify(data, signatures, certs), certs);
     }
 
     /** Throws {@link CryptoException.BadSignature} unless {@code signer} is among the verified signers. */
