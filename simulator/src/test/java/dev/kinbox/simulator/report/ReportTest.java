@@ -1,0 +1,71 @@
+package dev.kinbox.simulator.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinbox.simulator.run.Invariants;
+import dev.kinbox.simulator.run.RunResult;
+import dev.kinbox.simulator.run.Sample;
+import dev.kinbox.simulator.run.Violation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    static RunResult result(Invariants.Result check) {
+        List<Sample> t = List.of(new Sample(0.1, 2, 0, -1, 3, 1000), new Sample(0.2, 3, 10, 42.0, 5, 2000),
+                new Sample(0.3, 3, 30, 17.0, 8, 1500));
+        return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 321,
+                1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
+    }
+
+    @Test
+    void reportJson_ofAHealthyRun_hasTheIssueKeysAndTrueInvariants(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("out/report.json");
+        ReportJson.write(result(new Invariants.Result(true, 0, 0, List.of())), f);
+        JsonNode j = new ObjectMapper().readTree(f.toFile());
+        for (String k : List.of("seed", "accounts", "devices_peak", "events_applied", "converged", "divergent_devices", "lost_edits",
+                "forged_applied", "convergence_lag_ms", "store_messages_per_account_max", "imap_ops", "wall_seconds", "peak_heap_bytes", "invariants")) {
+            assertTrue(j.has(k), "missing " + k);
+        }
+        assertEquals(99, j.get("seed").asLong());
+        assertEquals(42.0, j.get("convergence_lag_ms").get("p99").asDouble());
+        assertTrue(j.get("invariants").get("converged").asBoolean());
+        assertTrue(j.get("invariants").get("no_lost_edits").asBoolean());
+        assertTrue(j.get("not_checked").has("no_forged_applied"), "the unwired hostile store is not said");
+        assertEquals(0, j.get("violations").size());
+    }
+
+    @Test
+    void reportJson_ofABrokenRun_namesAccountDevicesAndDots() {
+        Violation v = new Violation("no_lost_edits", "sim0@x.invalid", List.of("00000000000000aa"), List.of("00000000000000bb:7"), "1 missing");
+        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 1, List.of(v))));
+        assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
+        JsonNode x = j.get("violations").get(0);
+        assertEquals("sim0@x.invalid", x.get("account").asText());
+        assertEquals("00000000000000aa", x.get("devices").get(0).asText());
+        assertEquals("00000000000000bb:7", x.get("missing_dots").get(0).asText());
+    }
+
+    @Test
+    void charts_andHtml_areWrittenAsPngsAndOneSelfContainedPage(@TempDir Path dir) throws Exception {
+        RunResult r = result(new Invariants.Result(true, 0, 0, List.of()));
+        Map<String, byte[]> pngs = Charts.render(r);
+        assertEquals(List.of("convergence-lag.png", "devices.png", "events-per-second.png", "store-messages.png"), List.copyOf(pngs.keySet()));
+        for (Path p : Charts.write(pngs, dir)) assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(p), 4), p.toString());
+        String html = Files.readString(HtmlReport.write(r, pngs, dir.resolve("report.html")));
+        assertEquals(4, html.split("data:image/png;base64,", -1).length - 1);
+        assertTrue(html.contains("All checked invariants hold") && html.contains("devices_peak"), html.substring(0, 300));
+        assertFalse(html.contains("src=\"http"), "the page must not load anything");
+    }
+}
