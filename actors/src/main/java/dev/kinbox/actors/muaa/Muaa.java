@@ -227,7 +227,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         this.env = env;
         this.timers = timers;
         this.fixedSiblings = fixedSiblings;
-        this.streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), settings.accountId());
+        this.streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), settings.accountId(), settings.deviceId());
         try {
             this.armoredKey = env == null ? null : Crypto.armor(env.keyring().deviceKey()).getBytes(StandardCharsets.US_ASCII);
         } catch (CryptoException e) {

@@ -30,10 +30,12 @@ final class SiblingStreams {
     private final ActorSystem<?> system;
     private final ActorRef<Muaa.Command> self;
     private final String accountId;
+    private final String readerDeviceId;
     private final Map<String, UniqueKillSwitch> running = new HashMap<>();
     private KinboxReadJournal query;
 
-    SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, String accountId) {
+    SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, String accountId, String readerDeviceId) {
+        this.readerDeviceId = readerDeviceId;
         this.system = system;
         this.self = self;
         this.accountId = accountId;
@@ -72,7 +74,7 @@ final class SiblingStreams {
         // A live query fails when it starts before the sibling's folder exists: restart it (from the
         // start; replayed dots are skipped by Replicate, replayed states join to nothing new).
         return RestartSource.onFailuresWithBackoff(RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2),
-                        () -> query.eventsByPersistenceId(pid, 0L, Long.MAX_VALUE))
+                        () -> query.eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE))
                 .viaMat(KillSwitches.single(), Keep.right())
                 .toMat(Sink.foreach(env -> {
                     Object e = env.event();
