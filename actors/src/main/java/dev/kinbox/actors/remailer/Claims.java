@@ -1,60 +1,113 @@
 package dev.kinbox.actors.remailer;
 
-import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The claim folders of a list's instances and the lease after which a claim left by another instance
- * (which presumably died) is taken over. When a message was first seen in another instance's folder
- * is this instance's own observation (the injected clock), since IMAP keeps no claim time.
+ * The names of a list's claim folders and the lease after which a claim is taken over. One claim
+ * folder per inbox message and generation: {@code SmaFolders.folderFor("remailer-claim|<list>|<v>-<uid>-<gen>")}
+ * with {@code v} the inbox UIDVALIDITY, {@code uid} the message's inbox UID and {@code gen} 1 for the
+ * first claim, one more for each takeover. The name depends only on the message, so every instance
+ * tries to create the same folder and {@code MailStore.createFolderExclusive} picks one. See
+ * docs/PROTOCOL.md, "Remailer instances".
  *
- * @param own    this instance's claim folder
- * @param others the other instances' claim folders
- * @param lease  how long another instance's claim is left alone
- * @param clock  time source
+ * <p>IMAP keeps no creation time, so "older than the lease" is this instance's observation: the
+ * injected clock's time when it first listed the folder. Thread-safe.
  */
-public record Claims(String own, List<String> others, Duration lease, Clock clock, Map<String, Map<Long, Instant>> firstSeen) {
-    public Claims {
-        others = List.copyOf(others);
+public final class Claims {
+    private static final String ID_PREFIX = "remailer-claim|";
+    private static final Pattern SUFFIX = Pattern.compile("([1-9][0-9]{0,18})-([1-9][0-9]{0,18})-([1-9][0-9]{0,8})");
+
+    /** A claim folder's parts. */
+    record Name(long uidValidity, long uid, int gen) {
+        /** The inbox message it claims. */
+        String message() {
+            return uidValidity + "-" + uid;
+        }
+    }
+
+    private final String listAddress;
+    private final String prefix;
+    private final Duration lease;
+    private final Clock clock;
+    private final Map<String, Instant> firstSeen = new HashMap<>();
+
+    private Claims(String listAddress, Duration lease, Clock clock) {
+        this.listAddress = Objects.requireNonNull(listAddress);
+        this.lease = Objects.requireNonNull(lease);
+        this.clock = Objects.requireNonNull(clock);
         if (lease.isNegative()) throw new IllegalArgumentException("lease must not be negative");
+        this.prefix = encode(ID_PREFIX + listAddress + "|");
+        encode(ID_PREFIX + listAddress + "|" + Long.MAX_VALUE + "-" + Long.MAX_VALUE + "-999999999"); // the longest name must fit
     }
 
-    /** The claim folders of {@code instanceId} and its siblings for a list. */
-    public static Claims of(String listAddress, String instanceId, List<String> siblingIds, Duration lease, Clock clock) {
-        List<String> others = new ArrayList<>();
-        for (String s : siblingIds) others.add(folder(listAddress, s));
-        return new Claims(folder(listAddress, instanceId), others, lease, clock, new HashMap<>());
+    /**
+     * The claims of one list.
+     *
+     * @throws IllegalArgumentException when the list address is too long for a claim folder name
+     */
+    public static Claims of(String listAddress, Duration lease, Clock clock) {
+        return new Claims(listAddress, lease, clock);
     }
 
-    /** {@code SmaFolders.folderFor("remailer-claims|<list>|<instance>")}: a {@code _Autocrypt_SMA_x_} folder. */
-    public static String folder(String listAddress, String instanceId) {
-        try {
-            return SmaFolders.folderFor("remailer-claims|" + listAddress + "|" + instanceId);
-        } catch (SmaFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+    /** How long a claim is left to the instance that made it. */
+    public Duration lease() {
+        return lease;
     }
 
-    /** UIDs in {@code folder} that this instance has seen there for longer than the lease. */
-    synchronized List<Long> stale(String folder, List<StoredMessage> present) {
+    /** The claim folder of inbox message {@code uid} (inbox UIDVALIDITY {@code uidValidity}) at generation {@code gen}. */
+    public String folder(long uidValidity, long uid, int gen) {
+        if (uidValidity < 1 || uid < 1 || gen < 1 || gen > 999_999_999) throw new IllegalArgumentException("bad claim " + uidValidity + "-" + uid + "-" + gen);
+        return prefix + uidValidity + "-" + uid + "-" + gen; // digits and '-' encode as themselves
+    }
+
+    /** The parts of one of this list's claim folders, or empty for any other folder. */
+    Optional<Name> parse(String folder) {
+        if (!folder.startsWith(prefix)) return Optional.empty();
+        Matcher m = SUFFIX.matcher(folder.substring(prefix.length()));
+        if (!m.matches()) return Optional.empty();
+        return Optional.of(new Name(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Integer.parseInt(m.group(3))));
+    }
+
+    /**
+     * This list's claim folders among {@code folders} (a LIST result), sorted by name; remembers when
+     * each was first seen and forgets folders that are gone.
+     */
+    synchronized Map<String, Name> observe(Collection<String> folders) {
         Instant now = clock.instant();
-        Map<Long, Instant> seen = firstSeen.computeIfAbsent(folder, f -> new HashMap<>());
-        Map<Long, Instant> next = new HashMap<>();
-        List<Long> out = new ArrayList<>();
-        for (StoredMessage m : present) {
-            Instant t = seen.getOrDefault(m.uid(), now);
-            next.put(m.uid(), t);
-            if (!now.isBefore(t.plus(lease))) out.add(m.uid());
-        }
-        firstSeen.put(folder, next);
+        Map<String, Name> out = new TreeMap<>();
+        for (String f : folders) parse(f).ifPresent(n -> out.put(f, n));
+        firstSeen.keySet().retainAll(out.keySet());
+        for (String f : out.keySet()) firstSeen.putIfAbsent(f, now);
         return out;
+    }
+
+    /** Whether {@code folder} was first seen at least the lease ago (false for one never observed). */
+    synchronized boolean stale(String folder) {
+        Instant t = firstSeen.get(folder);
+        return t != null && !clock.instant().isBefore(t.plus(lease));
+    }
+
+    private static String encode(String id) {
+        try {
+            return SmaFolders.folderFor(id);
+        } catch (SmaFormatException e) {
+            throw new IllegalArgumentException("list address too long for claim folder names: " + e.getMessage(), e);
+        }
+    }
+
+    @Override public String toString() {
+        return "Claims[" + listAddress + ", lease " + lease + "]";
     }
 }

@@ -8,7 +8,6 @@ import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.Watch;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -17,14 +16,13 @@ import java.util.function.Consumer;
  * {@link RemailerPipeline}, sends the outcome over SMTP, records the outcome's {@link RosterEvent}s
  * and the post's key in a {@link RosterStore}, then deletes the mail.
  *
- * <p><b>Claims</b> (when a claim folder is given, i.e. when several instances serve one list): before
- * handling an inbox message the instance moves it into its own claim folder with
- * {@link MailStore#move}; only the instance whose move the server confirms handles it, the others skip
- * it. Messages left in the own claim folder (a crash after the claim) are handled first on the next
- * pass. A message that stays in another instance's claim folder longer than {@code claimLease}
- * (as this instance observes it) is taken over by moving it again. Before sending, a post whose key
- * the store already knows as handled is only deleted, so a restart or a takeover never re-sends a post
- * whose handling was recorded. See docs/PROTOCOL.md, "Remailer claims".
+ * <p><b>Claims</b> (when {@link Claims} are given, i.e. when several instances serve one list): each
+ * post is first claimed by {@link ClaimedInbox} (create the post's claim folder exclusively, then move
+ * the post into it) and handled from there; the claim folder is deleted with the post after its
+ * {@code PostDone} is journaled. A claim older than the lease (as this instance observes it) is taken
+ * over into the next generation's folder. Before sending, a post whose key the store already knows as
+ * handled is only deleted, so a restart or a takeover never re-sends a post whose handling was
+ * recorded. See docs/PROTOCOL.md, "Remailer instances".
  *
  * <p>Threading: mails are processed one at a time, on the caller of {@link #start}/{@link #processPending}
  * or on the store's watch thread. A failed SMTP delivery leaves the mail where it is, records nothing
@@ -37,7 +35,7 @@ public final class RemailerService implements AutoCloseable {
 
     private final MailStore store;
     private final String folder;
-    private final Claims claims;
+    private final ClaimedInbox claimed;
     private final SmtpSender smtp;
     private final RemailerPipeline pipeline;
     private final RosterStore state;
@@ -64,13 +62,13 @@ public final class RemailerService implements AutoCloseable {
     /**
      * An instance with a shared roster and, when {@code claims} is not null, claiming each post first.
      *
-     * @param claims this instance's claim folder, the other instances' and the lease (null: no claiming)
+     * @param claims the list's claim folders and lease (null: no claiming, for a list served by one instance)
      */
     public RemailerService(MailStore store, String folder, Claims claims, SmtpSettings smtp, RemailerPipeline pipeline,
                            RosterStore state, Consumer<PostOutcome> outcomes) {
         this.store = Objects.requireNonNull(store);
         this.folder = Objects.requireNonNull(folder);
-        this.claims = claims;
+        this.claimed = claims == null ? null : new ClaimedInbox(store, folder, claims);
         this.smtp = new SmtpSender(smtp);
         this.pipeline = Objects.requireNonNull(pipeline);
         this.state = Objects.requireNonNull(state);
@@ -81,10 +79,6 @@ public final class RemailerService implements AutoCloseable {
     public synchronized void start() {
         if (closed) throw new IllegalStateException("closed");
         if (watch != null) return;
-        if (claims != null) {
-            store.createFolder(claims.own());
-            for (String other : claims.others()) store.createFolder(other); // so a pass never stops at a missing one
-        }
         watch = store.watch(folder, this::onEvent);
         processPending();
     }
@@ -95,37 +89,18 @@ public final class RemailerService implements AutoCloseable {
     }
 
     /**
-     * Handles up to {@value #MAX_PER_PASS} mails, oldest first (with claims: first the own claim folder,
-     * then stale claims of other instances, then the inbox); returns how many were handled (sent or
+     * Handles up to {@value #MAX_PER_PASS} mails, oldest first (with claims: first this instance's
+     * unfinished claims, then stale claims, then the inbox); returns how many were handled (sent or
      * found already handled, and deleted). Store errors end the pass and are logged; the mails stay.
      */
     public synchronized int processPending() {
         if (closed) return 0;
         int done = 0;
         try {
-            if (claims != null) {
-                done += drain(claims.own(), MAX_PER_PASS);
-                if (done < 0) return 0;
-                for (String other : claims.others()) {
-                    for (long uid : claims.stale(other, heads(other))) {
-                        if (!store.move(other, List.of(uid), claims.own()).isEmpty()) {
-                            LOG.log(System.Logger.Level.INFO, "remailer: took over a stale claim from " + other);
-                        }
-                    }
-                }
-                done += drain(claims.own(), MAX_PER_PASS);
-            }
+            if (claimed != null) return claimed.pass(MAX_PER_PASS, this::handle, () -> closed);
             List<StoredMessage> heads = heads(folder);
             for (StoredMessage h : heads.subList(0, Math.min(heads.size(), MAX_PER_PASS))) {
-                if (closed) break;
-                if (claims == null) {
-                    if (!handle(folder, h)) break;
-                } else {
-                    Map<Long, Long> won = store.move(folder, List.of(h.uid()), claims.own());
-                    if (won.isEmpty()) continue; // another instance has it
-                    List<StoredMessage> claimed = store.fetch(claims.own(), UidRange.of(won.get(h.uid())), Fetch.HEADERS);
-                    if (claimed.isEmpty() || !handle(claims.own(), claimed.get(0))) break;
-                }
+                if (closed || !handle(folder, h)) break;
                 done++;
             }
         } catch (MailStoreException e) {
@@ -138,15 +113,6 @@ public final class RemailerService implements AutoCloseable {
     public synchronized boolean sendDigests() {
         PostOutcome o = pipeline.digest(state.roster());
         return send(o) && record(o, null);
-    }
-
-    private int drain(String f, int max) {
-        int n = 0;
-        for (StoredMessage h : heads(f)) {
-            if (n >= max || closed || !handle(f, h)) break;
-            n++;
-        }
-        return n;
     }
 
     private List<StoredMessage> heads(String f) {

@@ -29,10 +29,17 @@ final class ListInstance implements AutoCloseable {
     final RosterStore state;
     final RemailerService service;
 
+    final Claims claims;
+
     ListInstance(String name, OpenPGPKey key, String siblingId, OpenPGPKey siblingKey, int imapPort, String login, String password,
                  int smtpPort, ListSettings list, RemailerPipeline pipeline, Duration lease, Consumer<PostOutcome> outcomes) {
+        this(name, key, siblingId, siblingKey, ImapSettings.of("127.0.0.1", imapPort, login, Secret.of(password)), smtpPort, list,
+                pipeline, lease, outcomes);
+    }
+
+    ListInstance(String name, OpenPGPKey key, String siblingId, OpenPGPKey siblingKey, ImapSettings imap,
+                 int smtpPort, ListSettings list, RemailerPipeline pipeline, Duration lease, Consumer<PostOutcome> outcomes) {
         id = Keyring.deviceIdOf(key.toCertificate());
-        ImapSettings imap = ImapSettings.of("127.0.0.1", imapPort, login, Secret.of(password));
         journalStore = ImapMailStore.connect(imap);
         listStore = ImapMailStore.connect(imap);
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
@@ -45,7 +52,7 @@ final class ListInstance implements AutoCloseable {
         actor = system.systemActorOf(RosterActor.create(new RosterActor.Settings(list, id, List.of(siblingId), Duration.ofMillis(300)),
                 Clock.systemUTC()), "roster", org.apache.pekko.actor.typed.Props.empty());
         state = RosterStore.ofActor(system, actor, Duration.ofSeconds(10));
-        Claims claims = Claims.of(list.listAddress(), id, List.of(siblingId), lease, Clock.systemUTC());
+        claims = Claims.of(list.listAddress(), lease, Clock.systemUTC());
         service = new RemailerService(listStore, "INBOX", claims, SmtpSettings.loopback(smtpPort), pipeline, state, outcomes);
     }
 

@@ -2,6 +2,7 @@ package dev.kinbox.actors.remailer;
 
 import static dev.kinbox.actors.remailer.ListFixture.LIST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.Fetch;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two instances of one list on one GreenMail account (SMTP+IMAP in this JVM): they share the roster
- * through the list account's SMA folders and claim each post with UID MOVE, so every subscriber gets
+ * through the list account's SMA folders and claim each post (exclusive CREATE of its claim folder,
+ * then UID MOVE into it), so every subscriber gets
  * every post exactly once - also when one instance is killed mid-run, one post still sitting in its
  * claim folder (the other takes it over after the lease).
  */
@@ -53,11 +55,13 @@ class RemailerTwoInstancesIT {
                 for (int i = 0; i < POSTS / 2; i++) post(servers, f.plain(SUBSCRIBERS.get(0), "post " + i, "body " + i, null));
                 await(servers, POSTS / 2);
 
-                // a is "killed" after claiming one post it never handled: leave it in a's claim folder
+                // a is "killed" after claiming one post it never handled: the post stays in its claim folder
                 a.service.close();
                 post(servers, f.plain(SUBSCRIBERS.get(0), "post claimed by a", "body c", null));
                 long uid = waitInbox(a);
-                assertEquals(1, a.listStore.move("INBOX", List.of(uid), Claims.folder(LIST, a.id)).size(), "a claims the post");
+                String claim = a.claims.folder(a.listStore.status("INBOX").uidValidity(), uid, 1);
+                assertTrue(a.listStore.createFolderExclusive(claim), "a creates the post's claim folder");
+                assertEquals(1, a.listStore.move("INBOX", List.of(uid), claim).size(), "a moves the post into it");
                 a.close();
                 for (int i = POSTS / 2 + 1; i < POSTS; i++) post(servers, f.plain(SUBSCRIBERS.get(0), "post " + i, "body " + i, null));
                 b.service.processPending(); // the watch drives b; this call lets it see the stale claim sooner
@@ -74,7 +78,9 @@ class RemailerTwoInstancesIT {
                     assertEquals(POSTS, got.size(), s + " receives each post once");
                     assertEquals(POSTS, ids.size(), s + " receives " + POSTS + " distinct posts");
                 }
-                assertTrue(b.listStore.fetch(Claims.folder(LIST, a.id), UidRange.all(), Fetch.HEADERS).isEmpty(), "a's stale claim was taken over");
+                assertFalse(b.listStore.listFolders().contains(claim), "a's stale claim was taken over and cleaned up");
+                assertEquals(List.of(), b.listStore.listFolders().stream().filter(n -> b.claims.parse(n).isPresent()).toList(),
+                        "no claim folder is left");
                 assertEquals(POSTS, byA.size() + byB.size(), "each post was handled by exactly one instance");
                 System.out.println("remailer two instances: a handled " + byA.size() + ", b handled " + byB.size() + " of " + POSTS);
             } finally {

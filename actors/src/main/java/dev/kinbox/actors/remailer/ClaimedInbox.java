@@ -1,0 +1,120 @@
+package dev.kinbox.actors.remailer;
+
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One pass over a list's inbox when several instances serve it: each post is claimed before it is
+ * handled. A claim is two steps, and the post is this instance's only if both succeed: create the
+ * post's claim folder with {@link MailStore#createFolderExclusive}, then {@link MailStore#move} the post
+ * into it. Every server we support makes at least one of the two exclusive (Dovecot/maildir: CREATE,
+ * not MOVE; GreenMail: MOVE, not CREATE; memory: both), so two instances never both hold a post.
+ * Handled posts are removed with their claim folder. Not thread-safe: the service calls it under its lock.
+ */
+final class ClaimedInbox {
+    /** Handles one message of a claim folder and deletes it; false stops the pass (the message stays). */
+    interface Handler {
+        boolean handle(String folder, StoredMessage head);
+    }
+
+    private static final System.Logger LOG = System.getLogger(ClaimedInbox.class.getName());
+    private final MailStore store;
+    private final String inbox;
+    private final Claims claims;
+    private final Set<String> mine = new HashSet<>();
+
+    ClaimedInbox(MailStore store, String inbox, Claims claims) {
+        this.store = store;
+        this.inbox = inbox;
+        this.claims = claims;
+    }
+
+    /**
+     * Own unfinished claims first, then stale claims (taken over, or deleted when empty), then the
+     * inbox, oldest first; returns how many posts were handled (at most about {@code max}).
+     */
+    int pass(int max, Handler handler, BooleanSupplier closed) {
+        Map<String, Claims.Name> present = claims.observe(store.listFolders());
+        mine.retainAll(present.keySet());
+        Map<String, Integer> newestGen = new HashMap<>();
+        for (Claims.Name n : present.values()) newestGen.merge(n.message(), n.gen(), Math::max);
+        int done = 0;
+        for (String f : List.copyOf(mine)) {
+            if (!drain(f, handler)) return done;
+            done++;
+        }
+        for (Map.Entry<String, Claims.Name> e : present.entrySet()) {
+            String f = e.getKey();
+            if (done >= max || closed.getAsBoolean()) return done;
+            if (mine.contains(f) || !claims.stale(f)) continue;
+            List<Long> held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
+            Claims.Name n = e.getValue();
+            if (held.isEmpty()) { // handled and half cleaned up, or a claim that never got its post
+                deleteQuietly(f);
+                continue;
+            }
+            // Only the newest generation is taken over, into the next one: every taker then creates the
+            // same folder name, so the exclusive create (or the move) picks one of them.
+            if (newestGen.get(n.message()) != n.gen()) continue;
+            String to = claims.folder(n.uidValidity(), n.uid(), n.gen() + 1);
+            if (!claim(f, held, to)) continue;
+            LOG.log(System.Logger.Level.INFO, "remailer: took over a claim older than " + claims.lease() + ": " + f);
+            deleteQuietly(f);
+            if (!drain(to, handler)) return done;
+            done++;
+        }
+        long validity = store.status(inbox).uidValidity();
+        for (StoredMessage m : store.fetch(inbox, UidRange.all(), Fetch.HEADERS)) {
+            if (done >= max || closed.getAsBoolean()) break;
+            if (newestGen.containsKey(validity + "-" + m.uid())) continue; // claimed; its claim folder is dealt with above
+            String to = claims.folder(validity, m.uid(), 1);
+            if (!claim(inbox, List.of(m.uid()), to)) continue;
+            if (!drain(to, handler)) break;
+            done++;
+        }
+        return done;
+    }
+
+    // Both steps must succeed. A lost step leaves at most an empty claim folder, deleted once it is stale.
+    private boolean claim(String from, List<Long> uids, String to) {
+        try {
+            if (!store.createFolderExclusive(to)) return false;
+        } catch (MailStoreException e) {
+            LOG.log(System.Logger.Level.INFO, "remailer: claiming " + to + " failed (" + e.getMessage() + "); another instance may have it");
+            return false;
+        }
+        if (store.move(from, uids, to).isEmpty()) return false; // another instance moved it first
+        mine.add(to);
+        return true;
+    }
+
+    private boolean drain(String f, Handler handler) {
+        for (StoredMessage h : store.fetch(f, UidRange.all(), Fetch.HEADERS)) {
+            if (!handler.handle(f, h)) return false;
+        }
+        deleteQuietly(f);
+        mine.remove(f);
+        return true;
+    }
+
+    private void deleteQuietly(String f) {
+        try {
+            store.deleteFolder(f);
+        } catch (MailStoreException.FolderMissing gone) {
+            // another instance cleaned it up first
+        }
+    }
+
+    private static List<Long> uids(List<StoredMessage> ms) {
+        return ms.stream().map(StoredMessage::uid).toList();
+    }
+}
