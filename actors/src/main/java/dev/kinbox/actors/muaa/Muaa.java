@@ -74,7 +74,15 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, GetStats, Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, GetStats, Watch, Internal {}
+
+    /**
+     * Sends {@code listener} the state after every change from now on (each persisted event or merged
+     * state, own or replicated, in order), until it stops or {@code watch} is false. Replies with the
+     * current state, so the listener starts from a known point.
+     */
+    public record Watch(ActorRef<AccountState> listener, boolean watch, ActorRef<StatusReply<AccountState>> replyTo)
+            implements Command {}
 
     /** Create contact {@code contactId}; replies with the persisted event. */
     public record CreateContact(String contactId, ActorRef<StatusReply<AccountEvent>> replyTo) implements Command {}
@@ -278,6 +286,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                         ? Effect().none() : Effect().persist((Object) c.state()).thenRun(this::reconcile))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
+                .onCommand(Watch.class, (state, c) -> {
+                    if (c.watch()) watchers.add(c.listener());
+                    else watchers.remove(c.listener());
+                    return Effect().reply(c.replyTo(), StatusReply.success(state));
+                })
                 .onCommand(GetStats.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(new LifecycleStats(
                         refusedAnnouncements.sum(), malformedDrops.sum(), refusedPairings.sum()))))
                 .onCommand(Start.class, this::start)
@@ -309,8 +322,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     private AccountState published(AccountState s) {
         if (env != null) env.keyring().update(s);
+        for (ActorRef<AccountState> w : watchers) w.tell(s); // none during recovery: Watch is handled after it
         return s;
     }
+
+    private final Set<ActorRef<AccountState>> watchers = new java.util.LinkedHashSet<>();
 
     private static boolean addsNothing(AccountState state, AccountState other) {
         return java.util.Arrays.equals(CODEC.digest(state), CODEC.digest(state.join(other)));

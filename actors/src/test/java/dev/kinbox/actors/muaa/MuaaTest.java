@@ -49,6 +49,35 @@ class MuaaTest {
         return p.receiveMessage(WAIT).getValue();
     }
 
+    @Test void watcher_getsTheStateAfterEveryChange_untilItUnwatches() throws Exception {
+        OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
+        String deviceId = Keyring.deviceIdOf(key.toCertificate());
+        ActorTestKit kit = kit(new MemoryMailStore(), Keyring.fixed(deviceId, key, List.of()), new InMemoryLocalLog(), "muaa-watch");
+        try {
+            ActorRef<Muaa.Command> muaa = kit.spawn(Muaa.create(new Muaa.Settings("alice@example.org", deviceId, 100), Clock.systemUTC()));
+            TestProbe<AccountState> listener = kit.createTestProbe();
+            TestProbe<StatusReply<AccountState>> replies = kit.createTestProbe();
+            TestProbe<StatusReply<AccountEvent>> edits = kit.createTestProbe();
+            muaa.tell(new Muaa.ChangeSetting("before", "1", edits.getRef()));
+            edits.receiveMessage(WAIT);
+            muaa.tell(new Muaa.Watch(listener.getRef(), true, replies.getRef()));
+            assertEquals("1", replies.receiveMessage(WAIT).getValue().settings().get("before").value(), "starts from the current state");
+            muaa.tell(new Muaa.ChangeSetting("k", "a", edits.getRef()));
+            muaa.tell(new Muaa.ChangeSetting("k", "b", edits.getRef()));
+            assertEquals("a", listener.receiveMessage(WAIT).settings().get("k").value());
+            assertEquals("b", listener.receiveMessage(WAIT).settings().get("k").value());
+            muaa.tell(new Muaa.Watch(listener.getRef(), false, replies.getRef()));
+            replies.receiveMessage(WAIT);
+            muaa.tell(new Muaa.ChangeSetting("k", "c", edits.getRef()));
+            edits.receiveMessage(WAIT);
+            edits.receiveMessage(WAIT);
+            edits.receiveMessage(WAIT);
+            listener.expectNoMessage(Duration.ofMillis(300));
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
     @Test void restartedDevice_recoversItsSettingsFromItsLocalLog() throws Exception {
         OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
         String deviceId = Keyring.deviceIdOf(key.toCertificate());
