@@ -181,6 +181,11 @@ public final class RemailerPipeline {
     List<OpenPGPKey> listKeys() { return listKeys; }
 
     /** A usable certificate for a subscriber's key at {@code now}, or null. */
+    /** Whether the list can encrypt to this subscriber now (a key that parses and has a valid encryption subkey). */
+    public boolean usable(Subscriber sub) {
+        return usableCert(sub, clock.instant()) != null;
+    }
+
     OpenPGPCertificate usableCert(Subscriber sub, Instant now) {
         if (sub.key().isEmpty()) return null;
         try {

@@ -36,7 +36,7 @@ import org.apache.pekko.stream.javadsl.Sink;
  */
 public final class RosterActor extends EventSourcedBehavior<RosterActor.Command, ListEvent, ListLog> {
     /** What the actor accepts. */
-    public sealed interface Command permits Record, Get, Replicate, Poll, PollDone {}
+    public sealed interface Command permits Record, Get, Sync, Replicate, Poll, PollDone {}
 
     /**
      * Persist roster changes and, when {@code postKey} is not null, mark that post finished, as one
@@ -51,14 +51,21 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
     /** Reply with the merged log. */
     public record Get(ActorRef<StatusReply<ListLog>> replyTo) implements Command {}
 
+    /**
+     * Read every sibling's journal once more, from polls that start after this command, then reply
+     * with the merged log; an error if a sibling's journal could not be read (admin commands use it to
+     * see the other instances' latest state before acting).
+     */
+    public record Sync(ActorRef<StatusReply<ListLog>> replyTo) implements Command {}
+
     /** An event read from another instance's journal (sent by the actor's own polls). */
     public record Replicate(String from, long seq, ListEvent event) implements Command {}
 
     /** Timer tick: read the other instances' journals. */
     public enum Poll implements Command { INSTANCE }
 
-    /** A poll of {@code from} ended (successfully or not). */
-    public record PollDone(String from) implements Command {}
+    /** A poll of {@code from} ended; {@code failure} is null when it succeeded. */
+    public record PollDone(String from, Throwable failure) implements Command {}
 
     /** Who and how: {@code instanceId} and {@code siblingIds} are device ids (16 lowercase hex digits). */
     public record Settings(ListSettings list, String instanceId, List<String> siblingIds, Duration pollInterval) {
@@ -86,6 +93,11 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
     private final HybridClock hlc;
     private final Map<String, Long> nextSeq = new HashMap<>();
     private final Set<String> polling = new TreeSet<>();
+    private final Map<String, Long> pollsDone = new HashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    // A Sync waiting for pollsDone to reach need for every sibling.
+    private record Waiter(ActorRef<StatusReply<ListLog>> replyTo, Map<String, Long> need) {}
     private KinboxReadJournal query;
     private org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
 
@@ -128,8 +140,19 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
                     for (String s : settings.siblingIds()) poll(s);
                     return Effect().none();
                 })
+                .onCommand(Sync.class, (log, c) -> {
+                    Map<String, Long> need = new HashMap<>();
+                    // a poll already running may have started before the Sync: wait for the one after it
+                    for (String s : settings.siblingIds()) need.put(s, pollsDone.getOrDefault(s, 0L) + (polling.contains(s) ? 2 : 1));
+                    waiters.add(new Waiter(c.replyTo(), need));
+                    for (String s : settings.siblingIds()) poll(s);
+                    answerWaiters(log, null, null);
+                    return Effect().none();
+                })
                 .onCommand(PollDone.class, (log, c) -> {
                     polling.remove(c.from());
+                    pollsDone.merge(c.from(), 1L, Long::sum);
+                    answerWaiters(log, c.from(), c.failure());
                     return Effect().none();
                 })
                 .build();
@@ -167,6 +190,28 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
                 .filter(env -> env.event() instanceof ListEvent)
                 .runWith(Sink.foreach(env -> self.tell(new Replicate(sibling, env.sequenceNr(), (ListEvent) env.event()))),
                         ctx.getSystem())
-                .whenComplete((done, failure) -> self.tell(new PollDone(sibling)));
+                .whenComplete((done, failure) -> self.tell(new PollDone(sibling, failure)));
+    }
+
+    private void answerWaiters(ListLog log, String polled, Throwable failure) {
+        for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (failure != null && w.need().containsKey(polled)) {
+                w.replyTo().tell(StatusReply.error("reading instance " + polled + "'s journal failed: " + ListMail.clip(String.valueOf(failure.getMessage()))));
+                it.remove();
+                continue;
+            }
+            boolean all = true;
+            for (Map.Entry<String, Long> n : w.need().entrySet()) {
+                if (pollsDone.getOrDefault(n.getKey(), 0L) < n.getValue()) {
+                    all = false;
+                    if (!polling.contains(n.getKey())) poll(n.getKey());
+                }
+            }
+            if (all) {
+                w.replyTo().tell(StatusReply.success(log));
+                it.remove();
+            }
+        }
     }
 }

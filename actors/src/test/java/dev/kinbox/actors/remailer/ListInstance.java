@@ -3,7 +3,6 @@ package dev.kinbox.actors.remailer;
 import com.typesafe.config.ConfigFactory;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.Keyring;
-import dev.kinbox.journal.KinboxJournalSetup;
 import dev.kinbox.journal.mail.ImapMailStore;
 import dev.kinbox.journal.mail.ImapSettings;
 import dev.kinbox.journal.mail.MailStore;
@@ -12,20 +11,14 @@ import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.BootstrapSetup;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /** One remailer instance for tests: its own ActorSystem (journal on the list account), roster actor and service. */
 final class ListInstance implements AutoCloseable {
     final String id;
-    final ActorSystem<Void> system;
+    final RemailerNode node;
     final MailStore journalStore, listStore;
-    final ActorRef<RosterActor.Command> actor;
     final RosterStore state;
     final RemailerService service;
 
@@ -45,13 +38,10 @@ final class ListInstance implements AutoCloseable {
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
                 "kinbox.query.sweep-interval = 300ms", "kinbox.runtime.upload.backoff-min = 10ms",
                 "kinbox.runtime.upload.backoff-max = 200ms")).withFallback(ConfigFactory.load());
-        var keyring = Keyring.fixed(id, key, List.of(new Keyring.PairedDevice(siblingId, siblingKey.toCertificate())));
-        var setup = BootstrapSetup.create(config).and(KinboxJournalSetup.of(Optional.of(journalStore), Optional.of(keyring),
-                Optional.of(new InMemoryLocalLog())));
-        system = ActorSystem.create(Behaviors.empty(), "remailer-" + name, setup);
-        actor = system.systemActorOf(RosterActor.create(new RosterActor.Settings(list, id, List.of(siblingId), Duration.ofMillis(300)),
-                Clock.systemUTC()), "roster", org.apache.pekko.actor.typed.Props.empty());
-        state = RosterStore.ofActor(system, actor, Duration.ofSeconds(10));
+        node = RemailerNode.start("remailer-" + name, new RosterActor.Settings(list, id, List.of(siblingId), Duration.ofMillis(300)), key,
+                List.of(new Keyring.PairedDevice(siblingId, siblingKey.toCertificate())), journalStore, new InMemoryLocalLog(), config,
+                Clock.systemUTC(), Duration.ofSeconds(10));
+        state = node.state();
         claims = Claims.of(list.listAddress(), lease, Clock.systemUTC());
         service = new RemailerService(listStore, "INBOX", claims, SmtpSettings.loopback(smtpPort), pipeline, state, outcomes);
     }
@@ -62,12 +52,7 @@ final class ListInstance implements AutoCloseable {
 
     @Override public void close() {
         service.close();
-        system.terminate();
-        try {
-            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // shutting down a test instance; the stores are closed below either way
-        }
+        node.close();
         listStore.close();
         journalStore.close();
     }
