@@ -1,0 +1,122 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.KeyEvent;
+import dev.kinbox.persistence.crdt.Bytes;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import dev.kinbox.persistence.crdt.HybridClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * {@link Muaa.Start}: bootstrap of the first device, announcement of a later one, the refresh of a
+ * paired device's announcement (docs/PROTOCOL.md, "Announcements and bootstrap"). The command
+ * handlers of the MUAA for its start, on the actor's thread; folder I/O runs blocking via
+ * {@link Muaa#runBlocking}.
+ */
+final class Bootstrap {
+    private final Muaa m;
+    private final Muaa.Settings settings;
+    private final Clock clock;
+    private final HybridClock hlc;
+    private final Environment env;
+
+    Bootstrap(Muaa m) {
+        this.m = m;
+        this.settings = m.settings;
+        this.clock = m.clock;
+        this.hlc = m.hlc;
+        this.env = m.env;
+    }
+
+    Effect<Object, AccountState> start(AccountState state, Muaa.Start c) {
+        if (env == null) return m.Effect().reply(c.replyTo(), StatusReply.error("this MUAA was created without an Environment"));
+        if (c.name() == null || c.name().isBlank() || c.name().length() > 100) {
+            return m.Effect().reply(c.replyTo(), StatusReply.error("device name must be 1-100 characters"));
+        }
+        String self = settings.deviceId();
+        DeviceRecord rec = state.devices().get(self);
+        if (rec != null && rec.status() == DeviceStatus.RETIRED) {
+            return m.Effect().reply(c.replyTo(), StatusReply.success(new StartOutcome.Retired(self)));
+        }
+        if (rec != null && rec.status() == DeviceStatus.PAIRED) {
+            StartOutcome running = new StartOutcome.Running(self, env.keyring().siblings().size());
+            if (clock.millis() - rec.lastActive() < env.timing().announceEvery().toMillis()) {
+                return m.Effect().reply(c.replyTo(), StatusReply.success(running));
+            }
+            long now = clock.millis();
+            return m.Effect().persist((Object) new DeviceEvent.DeviceSeenActive(m.nextDot(state), hlc.now(), self, now))
+                    .thenRun(s -> publish(c.name(), now, c.replyTo(), running));
+        }
+        m.runBlocking(() -> {
+            Map<String, Announcement> others = new HashMap<>(m.announcements().read());
+            others.remove(self);
+            if (!others.isEmpty()) return new Muaa.Discovered(c, others, null, null);
+            try {
+                OpenPGPKey key = c.setupMessage().isPresent()
+                        ? env.crypto().setupMessages().importMessage(c.setupMessage().get().mail(), c.setupMessage().get().setupCode()).key()
+                        : env.crypto().generateKey("<" + settings.accountId() + ">");
+                return new Muaa.Discovered(c, Map.of(), key, null);
+            } catch (CryptoException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, (d, e) -> e != null ? new Muaa.Discovered(c, Map.of(), null, e) : d);
+        return m.Effect().none();
+    }
+
+    Effect<Object, AccountState> discovered(AccountState state, Muaa.Discovered d) {
+        Muaa.Start c = d.start();
+        if (d.failure() != null) return m.Effect().reply(c.replyTo(), StatusReply.error("start failed: " + d.failure().getMessage()));
+        String self = settings.deviceId();
+        long now = clock.millis();
+        List<Object> events = new ArrayList<>();
+        if (!state.devices().containsKey(self)) {
+            events.add(new DeviceEvent.DeviceAnnounced(m.nextDot(state, events.size()), hlc.now(), self,
+                    Bytes.of(Announcement.encode(env.keyring().deviceKey())), c.name()));
+        }
+        StartOutcome outcome;
+        if (d.newAccountKey() != null) {
+            String fp = Crypto.fingerprint(d.newAccountKey());
+            try {
+                events.add(new KeyEvent.AccountKeyCreated(m.nextDot(state, events.size()), hlc.now(), fp,
+                        Bytes.of(Crypto.armor(d.newAccountKey()).getBytes(StandardCharsets.US_ASCII))));
+            } catch (CryptoException e) {
+                return m.Effect().reply(c.replyTo(), StatusReply.error("account key cannot be stored: " + e.getMessage()));
+            }
+            events.add(new DeviceEvent.DevicePaired(m.nextDot(state, events.size()), hlc.now(), self, self));
+            outcome = new StartOutcome.Bootstrapped(self, fp);
+        } else {
+            outcome = new StartOutcome.AwaitingPairing(self, new ArrayList<>(d.others().values()));
+        }
+        events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
+        return m.Effect().persist(events).thenRun(s -> {
+            m.reconcile(s);
+            publish(c.name(), now, c.replyTo(), outcome);
+        });
+    }
+
+    /** Appends our announcement (replacing older ones), then replies {@code outcome}. */
+    void publish(String name, long activeAt, ActorRef<StatusReply<StartOutcome>> replyTo, StartOutcome outcome) {
+        Announcement a = Announcement.of(env.keyring().deviceKey(), name, activeAt);
+        m.runBlocking(() -> {
+            try {
+                m.announcements().publish(a, m.privateKey(), clock);
+                return outcome;
+            } catch (CryptoException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, (o, e) -> new Muaa.Replied(replyTo, o, e));
+    }
+}

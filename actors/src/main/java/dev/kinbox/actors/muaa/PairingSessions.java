@@ -1,0 +1,247 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.actors.muaa.PairingApprover.PairingMethod;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import dev.kinbox.persistence.crdt.HybridClock;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MUAA's open pairing sessions and their command handlers (docs/PROTOCOL.md, "Pairing drops"):
+ * {@link Muaa.RequestPairing} and {@link Muaa.EnterPairingCode} on the new device, requests taken
+ * from our folder and the {@link PairingApprover}'s answers on the existing one. Sessions live here,
+ * not in the state: a restart aborts them. Used on the actor's thread only.
+ */
+final class PairingSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(PairingSessions.class);
+    private final Muaa m;
+    private final Muaa.Settings settings;
+    private final Clock clock;
+    private final HybridClock hlc;
+    private final ActorContext<Muaa.Command> ctx;
+    private final Environment env;
+    private final TimerScheduler<Muaa.Command> timers;
+    private final Map<String, NewSide> asking = new HashMap<>();
+    private final Map<String, ActorRef<StatusReply<PairingOutcome.Paired>>> askingDone = new HashMap<>();
+    private final Map<String, ExistingSide> answering = new HashMap<>();
+    private boolean polling;
+
+    PairingSessions(Muaa m) {
+        this.m = m;
+        this.settings = m.settings;
+        this.clock = m.clock;
+        this.hlc = m.hlc;
+        this.ctx = m.ctx;
+        this.env = m.env;
+        this.timers = m.timers;
+    }
+
+
+    private DropBox dropBox() {
+        return new DropBox(m.journal().mailStore(), settings.deviceId(), clock, m.malformedDrops);
+    }
+
+    private void leave(String device, PairDrop drop) {
+        m.runBlocking(() -> {
+            dropBox().leave(device, drop);
+            return null;
+        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : new Muaa.PairingFailed(drop.session(), "cannot leave the " + drop.step() + " drop: " + e.getMessage()));
+    }
+
+    Effect<Object, AccountState> requestPairing(AccountState state, Muaa.RequestPairing c) {
+        DeviceRecord self = state.devices().get(settings.deviceId());
+        String error = env == null ? "this MUAA was created without an Environment"
+                : self == null || self.name() == null ? "start the device before pairing"
+                : self.status() == DeviceStatus.RETIRED ? "this device was retired; pair again as a new device"
+                : !SmaFolders.isDeviceId(c.existingDeviceId()) || c.existingDeviceId().equals(settings.deviceId()) ? "not another device's id"
+                : state.devices().containsKey(c.existingDeviceId()) && state.devices().get(c.existingDeviceId()).status() == DeviceStatus.PAIRED
+                        ? "already paired with " + c.existingDeviceId() : null;
+        if (error != null) return m.Effect().reply(c.started(), StatusReply.error(error));
+        try {
+            NewSide n = new NewSide(c.existingDeviceId(), c.method(), env.crypto(), m.privateKey());
+            PairDrop request = n.request(self.name().value());
+            asking.put(n.session, n);
+            askingDone.put(n.session, c.done());
+            timers.startSingleTimer(n.session, new Muaa.PairingFailed(n.session, "pairing timed out"), env.timing().pairingTimeout());
+            leave(c.existingDeviceId(), request);
+            return m.Effect().reply(c.started(), StatusReply.success(new PairingOutcome.Started(n.session, n.qrPayload())));
+        } catch (CryptoException e) {
+            return m.Effect().reply(c.started(), StatusReply.error("pairing not started: " + e.getMessage()));
+        }
+    }
+
+    Effect<Object, AccountState> enterCode(AccountState state, Muaa.EnterPairingCode c) {
+        NewSide n = asking.get(c.sessionId());
+        if (n == null) return m.Effect().reply(c.replyTo(), StatusReply.error("no pairing session " + c.sessionId()));
+        try {
+            progress(state, n, n.enterCode(c.code()), new ArrayList<>());
+            return m.Effect().reply(c.replyTo(), StatusReply.success(c.sessionId()));
+        } catch (CryptoException e) {
+            abort(n.session, e.getMessage());
+            return m.Effect().reply(c.replyTo(), StatusReply.error("pairing aborted: " + e.getMessage()));
+        }
+    }
+
+    Effect<Object, AccountState> pollDrops() {
+        if (polling) return m.Effect().none();
+        polling = true;
+        m.runBlocking(() -> dropBox().take(), Muaa.DropsTaken::new);
+        return m.Effect().none();
+    }
+
+    /** Work to do once a batch of events is persisted (replies, acks). */
+    private interface Consumer extends java.util.function.Consumer<AccountState> {}
+
+    Effect<Object, AccountState> dropsTaken(AccountState state, Muaa.DropsTaken c) {
+        polling = false;
+        if (c.failure() != null) {
+            LOG.debug("cannot read pairing drops: {}", c.failure().toString());
+            return m.Effect().none();
+        }
+        List<Object> events = new ArrayList<>();
+        List<java.util.function.Consumer<AccountState>> after = new ArrayList<>();
+        for (PairDrop d : c.drops()) {
+            NewSide n = asking.get(d.session());
+            ExistingSide x = answering.get(d.session());
+            try {
+                if (n != null && d.author().equals(n.existing)) {
+                    after.add(progress(state, n, n.on(d), events));
+                } else if (x != null && d.author().equals(x.newDevice)) {
+                    PairDrop next = x.on(d, state);
+                    if (next != null) leave(x.newDevice, next);
+                    else after.add(acked(state, x, events));
+                } else if (d.step().equals("request")) {
+                    request(state, d);
+                } else {
+                    LOG.info("ignoring pairing drop {} of no open session", d);
+                }
+            } catch (CryptoException e) {
+                abort(d.session(), e.getMessage());
+            }
+        }
+        if (events.isEmpty()) return m.Effect().none();
+        return m.Effect().persist(events).thenRun(s -> {
+            m.reconcile(s);
+            after.forEach(a -> a.accept(s));
+        });
+    }
+
+    /** New side: sends what the step produced; a learned state is persisted, then acked and reported. */
+    private Consumer progress(AccountState state, NewSide n, NewSide.Progress p, List<Object> events) {
+        if (p.send() != null) leave(n.existing, p.send());
+        if (p.learned() == null) return s -> { };
+        events.add(p.learned());
+        return s -> {
+            try {
+                leave(n.existing, n.ack(s));
+                finishAsking(n.session, StatusReply.success(new PairingOutcome.Paired(n.session, n.existing, p.accountKey())));
+            } catch (CryptoException e) {
+                abort(n.session, e.getMessage());
+            }
+        };
+    }
+
+    /** Existing side: the authenticated ack arrived; its state and DevicePaired are persisted together. */
+    private Consumer acked(AccountState state, ExistingSide x, List<Object> events) {
+        events.add(x.acked);
+        events.add(new DeviceEvent.DevicePaired(m.nextDot(state, (int) events.stream().filter(e -> e instanceof AccountEvent).count()),
+                hlc.now(), x.newDevice, settings.deviceId()));
+        answering.remove(x.session);
+        timers.cancel(x.session);
+        return s -> LOG.info("paired device {} (session {})", x.newDevice, x.session);
+    }
+
+    private void request(AccountState state, PairDrop d) throws CryptoException {
+        DeviceRecord known = state.devices().get(d.author());
+        String refusal = answering.size() >= 4 ? "too many pairing sessions open"
+                : answering.values().stream().anyMatch(x -> x.newDevice.equals(d.author())) ? "a session with this device is open"
+                : known != null && known.status() != DeviceStatus.ANNOUNCED ? "device is already " + known.status().name().toLowerCase()
+                : state.currentKeyFingerprint().isEmpty() ? "this device holds no account key" : null;
+        PairRequestBody body;
+        try {
+            body = PairRequestBody.verify(d.body(), d.author(), env.crypto());
+        } catch (SmaFormatException e) {
+            refusal = e.getMessage();
+            body = null;
+        }
+        if (refusal != null) {
+            m.refusedPairings.increment();
+            LOG.warn("refusing pairing request {}: {}", d, refusal);
+            return;
+        }
+        ExistingSide x = new ExistingSide(d, body, env.crypto(), m.privateKey());
+        answering.put(x.session, x);
+        timers.startSingleTimer(x.session, new Muaa.PairingFailed(x.session, "pairing timed out"), env.timing().pairingTimeout());
+        if (body.method() == PairingMethod.QR) {
+            ctx.pipeToSelf(env.approver().scanQr(x.asked()), (v, e) -> new Muaa.Approved(x.session, v == null ? null : v.orElse(null), e));
+        } else {
+            String code = env.crypto().pairing().newShortCode(10);
+            ctx.pipeToSelf(env.approver().showCode(x.asked(), code), (v, e) -> new Muaa.Approved(x.session, Boolean.TRUE.equals(v) ? code : null, e));
+        }
+    }
+
+    Effect<Object, AccountState> approved(AccountState state, Muaa.Approved c) {
+        ExistingSide x = answering.get(c.session());
+        if (x == null) return m.Effect().none();
+        if (c.failure() != null || c.answer() == null) {
+            abort(c.session(), c.failure() != null ? "approver failed: " + c.failure().getMessage() : "the user refused");
+            return m.Effect().none();
+        }
+        try {
+            PairDrop next;
+            if (x.request.method() == PairingMethod.QR) {
+                String fp = state.currentKeyFingerprint().orElseThrow(() -> new CryptoException.PairingAborted("no account key"));
+                OpenPGPKey key = env.crypto().readKey(state.accountKeys().get(fp).secretKey().toByteArray());
+                next = x.scanned((String) c.answer(), key, state);
+            } else {
+                next = x.codeShown((String) c.answer());
+            }
+            leave(x.newDevice, next);
+        } catch (CryptoException e) {
+            abort(c.session(), e.getMessage());
+        }
+        return m.Effect().none();
+    }
+
+    /** Ends a session on failure: nothing is persisted; the other side is told (a hint only). */
+    void abort(String session, String reason) {
+        timers.cancel(session);
+        NewSide n = asking.remove(session);
+        if (n != null) {
+            LOG.warn("pairing session {} with {} aborted: {}", session, n.existing, reason);
+            leave(n.existing, n.abort());
+            finishAsking(session, StatusReply.error("pairing aborted: " + reason));
+        }
+        ExistingSide x = answering.remove(session);
+        if (x != null) {
+            m.refusedPairings.increment();
+            LOG.warn("pairing session {} of {} aborted: {}", session, x.newDevice, reason);
+            if (!reason.contains("aborted the pairing")) leave(x.newDevice, x.abort());
+        }
+    }
+
+    private void finishAsking(String session, StatusReply<PairingOutcome.Paired> reply) {
+        asking.remove(session);
+        timers.cancel(session);
+        ActorRef<StatusReply<PairingOutcome.Paired>> done = askingDone.remove(session);
+        if (done != null) done.tell(reply);
+    }
+}
