@@ -96,14 +96,17 @@ public final class KinboxJournalRuntime implements Extension {
     public JournalSettings settings() { return settings; }
     public JournalStats stats() { return stats; }
 
-    /** The default device's mail store (see the class comment). */
-    public MailStore mailStore() { return defaultHost().store; }
+    /** The default device's mail store (see the class comment); refused when this system has no default device. */
+    public MailStore mailStore() { return requireDefault().store; }
 
     /** The default device's local log. */
-    public LocalLog localLog() { return defaultHost().log; }
+    public LocalLog localLog() { return requireDefault().log; }
 
     /** The default device's keyring. */
-    public Keyring keyring() { return defaultHost().keyring; }
+    public Keyring keyring() { return requireDefault().keyring; }
+
+    /** The mail store of the device {@code deviceId} hosted here (added, or the default device). */
+    public MailStore mailStore(String deviceId) { return hosted(deviceId).store; }
 
     /**
      * Hosts one more device in this ActorSystem: its persistence id {@code sma|<account>|<id>} is then
@@ -221,6 +224,12 @@ public final class KinboxJournalRuntime implements Extension {
         DeviceHost d = hasDefault() ? defaultHost() : null;
         if (d != null && d.deviceId().equals(deviceId)) return d;
         throw new JournalException.BadConfig("device " + deviceId + " is not hosted in this ActorSystem");
+    }
+
+    private DeviceHost requireDefault() {
+        if (!hasDefault()) throw new JournalException.BadConfig("this ActorSystem hosts devices added with addDevice and has no default"
+                + " device: ask for a device's store with mailStore(deviceId)");
+        return defaultHost();
     }
 
     private DeviceHost defaultReader() {

@@ -82,6 +82,8 @@ class HostedDevicesTest {
         assertTrue(e.getMessage().contains("no device hosted"), e.getMessage());
         assertThrows(JournalException.BadConfig.class, () -> rt.addDevice(JournalFixture.keyring(A), store, new InMemoryLocalLog()),
                 "a device is hosted once");
+        assertThrows(JournalException.BadConfig.class, rt::mailStore, "no default device to hand out a store of");
+        assertEquals(store, rt.mailStore(A.id()));
     }
 
     @Test void removedDevice_isNoLongerHosted_andItsLogKeepsItsEvents() {
