@@ -63,7 +63,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, GetStats, Watch, Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, Internal {}
 
     /**
      * Sends {@code listener} the state after every change from now on (each persisted event or merged
@@ -144,6 +144,22 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         @Override public String toString() { return "EnterPairingCode[" + sessionId + ", code hidden]"; }
     }
 
+    /**
+     * Retire device {@code deviceId} at once (docs/PROTOCOL.md, "Removal and expiry"): persists
+     * {@code DeviceRetired}, so nothing new is encrypted to it and its later entries are refused, then
+     * publishes a signed retirement notice and deletes its folder and announcement. Replies with the
+     * device id once the retirement is persisted and the clean-up was tried (a failed clean-up is
+     * retried by the periodic check). This device's own id is refused unless {@code evenThisDevice}:
+     * then this device leaves the account (its siblings retire it when they read the notice) and
+     * stops working in it. Removing a retired device again only repeats the clean-up.
+     */
+    public record RemoveDevice(String deviceId, boolean evenThisDevice, ActorRef<StatusReply<String>> replyTo) implements Command {
+        /** Remove another device; this device's own id is refused. */
+        public RemoveDevice(String deviceId, ActorRef<StatusReply<String>> replyTo) {
+            this(deviceId, false, replyTo);
+        }
+    }
+
     /** Messages the MUAA sends itself (results of blocking work, timers). */
     sealed interface Internal extends Command {}
 
@@ -160,6 +176,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     record Approved(String session, Object answer, Throwable failure) implements Internal {}
 
     record PairingFailed(String session, String reason) implements Internal {}
+
+    enum LivenessTick implements Internal { INSTANCE }
+
+    record Checked(AnnouncementFolder.Contents contents, Set<String> folders, Throwable failure) implements Internal {}
+
+    record StartChecked(Start start, AnnouncementFolder.Contents contents, Throwable failure) implements Internal {}
 
     /** Where and how often: {@code snapshotEvery} must be positive. */
     public record Settings(String accountId, String deviceId, int snapshotEvery) {
@@ -189,6 +211,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final Edits edits;
     private final Bootstrap bootstrap;
     private final PairingSessions pairing;
+    final Liveness liveness;
 
     /** Edits only, no life cycle and no replication (the journal keyring is the caller's). */
     public static Behavior<Command> create(Settings settings, Clock clock) {
@@ -232,6 +255,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         this.edits = new Edits(this);
         this.bootstrap = new Bootstrap(this);
         this.pairing = new PairingSessions(this);
+        this.liveness = new Liveness(this);
     }
 
     private static String pid(Settings s) {
@@ -257,6 +281,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onSignal(RecoveryCompleted.instance(), state -> {
                     reconcile(state);
                     if (env != null) timers.startTimerWithFixedDelay(PollDrops.INSTANCE, env.timing().dropPoll());
+                    if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
                 })
                 .onSignal(PostStop.instance(), state -> streams.stopAll())
                 .build();
@@ -268,9 +293,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(CreateContact.class, edits::createContact)
                 .onCommand(EditContact.class, edits::editContact)
                 .onCommand(RecordIncoming.class, edits::recordIncoming)
-                .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot())
+                .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot()) || liveness.retired(state).isPresent()
                         ? Effect().none() : Effect().persist((Object) c.event()).thenRun(this::reconcile))
-                .onCommand(Merge.class, (state, c) -> addsNothing(state, c.state())
+                .onCommand(Merge.class, (state, c) -> liveness.retired(state).isPresent() || addsNothing(state, c.state())
                         ? Effect().none() : Effect().persist((Object) c.state()).thenRun(this::reconcile))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
@@ -283,6 +308,10 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                         refusedAnnouncements.sum(), malformedDrops.sum(), refusedPairings.sum()))))
                 .onCommand(Start.class, bootstrap::start)
                 .onCommand(Discovered.class, bootstrap::discovered)
+                .onCommand(StartChecked.class, bootstrap::startChecked)
+                .onCommand(RemoveDevice.class, liveness::remove)
+                .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
+                .onCommand(Checked.class, liveness::checked)
                 .onCommand(Replied.class, (state, c) -> Effect().reply(c.replyTo(),
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
                 .onCommand(RequestPairing.class, pairing::requestPairing)
@@ -320,7 +349,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         return java.util.Arrays.equals(CODEC.digest(state), CODEC.digest(state.join(other)));
     }
 
-    /** Streams from exactly the paired siblings (or the caller's fixed list). */
+    /** Streams from exactly the paired siblings (or the caller's fixed list); none once this device is retired. */
     void reconcile(AccountState state) {
         if (env == null) {
             streams.reconcile(fixedSiblings);
@@ -328,8 +357,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         }
         Set<String> paired = new HashSet<>();
         for (var p : env.keyring().siblings()) paired.add(p.deviceId());
-        DeviceRecord self = state.devices().get(settings.deviceId());
-        if (self != null && self.status() == DeviceStatus.RETIRED) paired.clear();
+        if (liveness.retired(state).isPresent()) paired.clear(); // a retired device reads nothing more
         streams.reconcile(paired);
     }
 
@@ -352,7 +380,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     AnnouncementFolder announcements() {
-        return new AnnouncementFolder(journal().mailStore(), env.crypto(), refusedAnnouncements);
+        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements);
     }
 
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {

@@ -56,7 +56,7 @@ final class PairingSessions {
 
 
     private DropBox dropBox() {
-        return new DropBox(m.journal().mailStore(), settings.deviceId(), clock, m.malformedDrops);
+        return new DropBox(m.journal().mailStore(settings.deviceId()), settings.deviceId(), clock, m.malformedDrops);
     }
 
     private void leave(String device, PairDrop drop) {
