@@ -1,0 +1,41 @@
+package dev.kinbox.cli.sim;
+
+import dev.kinbox.simulator.run.RunResult;
+import dev.kinbox.simulator.run.Violation;
+
+/** The summary table {@code kinbox simulate} prints on stdout, and every violation with its account, devices and dots. */
+public final class Summary {
+    private Summary() {}
+
+    public static String table(RunResult r) {
+        StringBuilder b = new StringBuilder();
+        row(b, "result", r.ok() ? "all checked invariants hold" : "INVARIANT VIOLATED");
+        row(b, "seed", r.seed());
+        row(b, "store", r.store());
+        row(b, "accounts", r.accounts());
+        row(b, "devices peak / started", r.devicesPeak() + " / " + r.devicesStarted());
+        row(b, "steps", r.steps());
+        row(b, "edits acked / not acked", r.ackedEdits() + " / " + r.unackedEdits());
+        row(b, "events applied", r.eventsApplied());
+        row(b, "converged", r.check().converged() + " (divergent devices: " + r.check().divergentDevices() + ")");
+        row(b, "lost edits", r.check().lostEdits());
+        row(b, "convergence lag ms", "p50 " + r.lagP50Ms() + ", p99 " + r.lagP99Ms() + ", max " + r.lagMaxMs() + " (unresolved " + r.lagUnresolved() + ")");
+        row(b, "store messages/account max", r.storeMessagesPerAccountMax());
+        row(b, "store operations", r.storeOps());
+        row(b, "wall seconds (settle)", String.format("%.1f (%.1f)", r.wallSeconds(), r.settleSeconds()));
+        row(b, "peak heap MiB", r.peakHeapBytes() >> 20);
+        row(b, "per device start ms / threads", String.format("%.0f / %.1f", r.startMsPerDevice(), r.threadsPerDevice()));
+        if (r.stepErrors() > 0) row(b, "step errors", r.stepErrors());
+        for (Violation v : r.check().violations()) {
+            b.append("VIOLATION ").append(v.invariant()).append(" account ").append(v.accountId()).append(" devices ").append(v.devices());
+            if (!v.missingDots().isEmpty()) b.append(" missing ").append(v.missingDots());
+            b.append(": ").append(v.detail()).append('\n');
+        }
+        for (String n : r.notes()) b.append("note: ").append(n).append('\n');
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String k, Object v) {
+        b.append(String.format("%-30s %s%n", k, v));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kinbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinbox.simulator.fleet.LosingFleet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+    private record Ran(int code, String out) {}
+
+    private static Ran simulate(SimulateCommand cmd, Path dir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s",
+                "--seed", "11", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString()));
+        args.addAll(List.of(extra));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(cmd).execute(args.toArray(String[]::new));
+            return new Ran(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void simulate_tinyOnMemory_exitsZeroWithTrueInvariantsInReportJson(@TempDir Path dir) throws Exception {
+        Ran r = simulate(new SimulateCommand(), dir);
+        assertEquals(0, r.code(), r.out());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(11, j.get("seed").asLong());
+        assertTrue(j.get("converged").asBoolean(), j.toPrettyString());
+        j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
+        assertTrue(j.get("acked_edits").asLong() > 0, "nothing was edited");
+        assertTrue(Files.exists(dir.resolve("plots/report.html")) && Files.exists(dir.resolve("plots/convergence-lag.png")));
+        assertTrue(r.out().contains("all checked invariants hold"), r.out());
+    }
+
+    @Test
+    void simulate_onAFleetThatLosesAnAckedEdit_exitsNonZeroAndNamesTheLostDot(@TempDir Path dir) throws Exception {
+        SimulateCommand cmd = new SimulateCommand();
+        cmd.fleetDecorator = f -> new LosingFleet(f, 2);
+        Ran r = simulate(cmd, dir, "--settle", "1s");
+        assertEquals(SimulateCommand.INVARIANT_FAILED, r.code(), r.out());
+        assertTrue(r.out().contains("VIOLATION no_lost_edits account sim0@sim.kinbox.invalid"), r.out());
+        assertTrue(r.out().contains(":1000000002"), r.out());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
+        assertEquals(1, j.get("lost_edits").asInt());
+    }
+
+    @Test
+    void simulate_withBadOptions_isAUsageErrorAndWritesNothing(@TempDir Path dir) {
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", "5-2").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code());
+        assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
+    }
+}
