@@ -62,6 +62,20 @@ class RemailerConfigTest {
     }
 
     @Test
+    void readmeExample_parses() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int from = readme.indexOf("```hocon\n", readme.indexOf("## Running a remailer"));
+        assertTrue(from > 0, "the README shows a list.conf");
+        String example = readme.substring(from + "```hocon\n".length(), readme.indexOf("```", from + 8));
+        ListFiles f = copy();
+        Files.writeString(f.conf, example);
+        RemailerConfig c = load(f, Map.of("LIST_SMTP_PASSWORD", "smtp-secret"));
+        assertEquals("friends@example.org", c.list().listAddress());
+        assertEquals(SmtpSettings.Tls.STARTTLS, c.smtp().tls());
+        assertEquals("friends", c.smtp().user());
+    }
+
+    @Test
     void passwordFromAnEnvironmentVariable_isAccepted_andAMissingVariableIsAnError() throws Exception {
         ListFiles f = copy();
         f.edit("password-file = imap.password", "password-env = LIST_IMAP_PW");
