@@ -172,8 +172,8 @@ public final class Runner {
     }
 
     private String counters() {
-        return fleet.running().size() + " running, " + offline.size() + " offline, " + acked.size() + " edits acked, "
-                + (sampler == null ? 0 : sampler.unresolved()) + " not yet everywhere";
+        return fleet.running().size() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
+                + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
     }
 
     private void error(String what) {

@@ -24,7 +24,7 @@ class ReportTest {
 
     static RunResult result(Invariants.Result check) {
         List<Sample> t = List.of(new Sample(0.1, 2, 0, -1, 3, 1000), new Sample(0.2, 3, 10, 42.0, 5, 2000),
-                new Sample(0.3, 3, 30, 17.0, 8, 1500));
+                new Sample(0.3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 60, -1, 9, 1500));
         return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 321,
                 1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
     }
