@@ -270,6 +270,15 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     @Override public String snapshotPluginId() { return "kinbox.snapshot-store"; }
 
+    /**
+     * Also snapshot right after a device becomes paired: entries this device sealed before its keyring
+     * held the new device cannot be opened by it, and the snapshot (sealed when uploaded, so to the new
+     * device too) is what heals its reader's gap at once instead of after {@code snapshotEvery} events.
+     */
+    @Override public boolean shouldSnapshot(AccountState state, Object event, long sequenceNr) {
+        return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired;
+    }
+
     @Override public RetentionCriteria retentionCriteria() {
         return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
     }
