@@ -1,0 +1,262 @@
+package dev.kinbox.actors.embed;
+
+import dev.kinbox.actors.mail.DecryptedMail;
+import dev.kinbox.actors.mail.IncomingResult;
+import dev.kinbox.actors.mail.MailAutocrypt;
+import dev.kinbox.actors.mail.MailSettings;
+import dev.kinbox.actors.mail.OutgoingDecision;
+import dev.kinbox.actors.mail.OutgoingPolicy;
+import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.actors.muaa.PairingApprover.PairingMethod;
+import dev.kinbox.actors.muaa.PairingOutcome;
+import dev.kinbox.actors.muaa.StartOutcome;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.KinboxJournalRuntime;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.PeerState;
+import dev.kinbox.persistence.store.LocalLog;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * One running device of one account (from {@link Kinbox#start}). Every method returns at once; the
+ * work happens on the device's actor and Kinbox's blocking pool, and the stage completes with the
+ * result or fails with a {@link KinboxException} (or the MUAA's typed mail exceptions for mail
+ * calls). Safe to use from any thread. {@link #close()} uploads what is pending (bounded), stops the
+ * device and releases its state directory; the application closes its mail store afterwards.
+ */
+public final class KinboxDevice implements AutoCloseable {
+    private static final Duration UPLOAD_ON_CLOSE = Duration.ofSeconds(10);
+
+    private final KinboxConfig config;
+    private final ActorSystem<?> system;
+    private final boolean ownSystem;
+    private final ActorRef<Muaa.Command> muaa;
+    private final LocalLog log;
+    private final Executor blocking;
+    private final MailAutocrypt mail;
+    private final String deviceId;
+    private final List<ActorRef<?>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    private volatile StartOutcome startOutcome;
+
+    KinboxDevice(KinboxConfig config, ActorSystem<?> system, boolean ownSystem, String deviceId, ActorRef<Muaa.Command> muaa,
+                 LocalLog log, Crypto crypto, Executor blocking) {
+        this.config = config;
+        this.system = system;
+        this.ownSystem = ownSystem;
+        this.muaa = muaa;
+        this.log = log;
+        this.blocking = blocking;
+        this.mail = new MailAutocrypt(crypto, config.clock(), MailSettings.of(config.accountId()));
+        this.deviceId = deviceId;
+    }
+
+    KinboxDevice started(StartOutcome outcome) {
+        this.startOutcome = outcome;
+        return this;
+    }
+
+    /** This device's id (16 hex digits, from its key). */
+    public String deviceId() { return deviceId; }
+
+    /** What happened at start: bootstrapped the account, running (paired), awaiting pairing, or retired. */
+    public StartOutcome startOutcome() { return startOutcome; }
+
+    // ---- pairing ----
+
+    /** A pairing this (new) device asked for: how it started (QR payload to show, or a session to enter the code for) and its end. */
+    public record PairingSession(PairingOutcome.Started started, CompletionStage<PairingOutcome.Paired> done) {}
+
+    /**
+     * Asks the paired device {@code existingDeviceId} (one of {@link StartOutcome.AwaitingPairing#others()})
+     * to pair this one. With {@code QR}, show {@code started().qrPayload()} for the other device to scan; with
+     * {@code CODE}, the other device shows a code the user types into {@link #enterPairingCode}.
+     */
+    public CompletionStage<PairingSession> pair(String existingDeviceId, PairingMethod method) {
+        CompletableFuture<PairingOutcome.Paired> done = new CompletableFuture<>();
+        ActorRef<StatusReply<PairingOutcome.Paired>> doneRef = replyActor(done);
+        return this.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(existingDeviceId, method, r, doneRef))
+                .thenApply(started -> new PairingSession(started, done));
+    }
+
+    /** The short code the user read on the existing device, for the session {@link #pair} started. */
+    public CompletionStage<String> enterPairingCode(String sessionId, String code) {
+        return ask(r -> new Muaa.EnterPairingCode(sessionId, code, r));
+    }
+
+    // ---- edits and state ----
+
+    public CompletionStage<AccountEvent> changeSetting(String key, String value) {
+        return ask(r -> new Muaa.ChangeSetting(key, value, r));
+    }
+
+    public CompletionStage<AccountEvent> createContact(String contactId) {
+        return ask(r -> new Muaa.CreateContact(contactId, r));
+    }
+
+    public CompletionStage<AccountEvent> editContact(String contactId, String field, String value) {
+        return ask(r -> new Muaa.EditContact(contactId, field, value, r));
+    }
+
+    /** The account state as this device holds it now (immutable). */
+    public CompletionStage<AccountState> state() {
+        return ask(Muaa.GetState::new);
+    }
+
+    /** The Autocrypt peer keyring: peer address to its Level 1 state (immutable). */
+    public CompletionStage<Map<String, PeerState>> keyring() {
+        return state().thenApply(s -> Map.copyOf(s.peers()));
+    }
+
+    /**
+     * Calls {@code listener} with the current state and then after every change (own edits, incoming
+     * mail, siblings' edits), in order, on one of Kinbox's threads (return quickly). Close the returned
+     * handle to stop.
+     */
+    public CompletionStage<AutoCloseable> addListener(Consumer<AccountState> listener) {
+        ActorRef<AccountState> adapter = system.systemActorOf(Behaviors.receive(AccountState.class)
+                .onMessage(AccountState.class, s -> {
+                    listener.accept(s);
+                    return Behaviors.same();
+                }).build(), "kinbox-listener-" + deviceId + "-" + java.util.UUID.randomUUID(), Props.empty());
+        listeners.add(adapter);
+        return this.<AccountState>ask(r -> new Muaa.Watch(adapter, true, r)).thenApply(initial -> {
+            adapter.tell(initial);
+            return (AutoCloseable) () -> stopListener(adapter);
+        });
+    }
+
+    // ---- mail ----
+
+    /**
+     * Processes one received mail (raw RFC 5322): Autocrypt and gossip headers update the peer keyring,
+     * and the change replicates to every sibling. {@code receivedAt} should be the IMAP INTERNALDATE.
+     * Malformed mail changes nothing and fails the stage with {@code MailProcessingException.Malformed}.
+     */
+    public CompletionStage<IncomingResult> receive(byte[] raw, Instant receivedAt) {
+        AtomicReference<IncomingResult> result = new AtomicReference<>();
+        return this.<List<AccountEvent>>ask(r -> new Muaa.RecordIncoming((state, stamp) -> {
+            IncomingResult res = mail.onIncoming(raw, receivedAt, state, mail.accountKeys(state), stamp);
+            result.set(res);
+            return res.events();
+        }, r)).thenApply(events -> result.get());
+    }
+
+    /**
+     * Decides and builds one outgoing mail: the recommendation for its recipients, our Autocrypt header
+     * (and gossip when encrypting to several), encrypted and signed when recommended or when
+     * {@code policy} asks; the decision says why.
+     */
+    public CompletionStage<OutgoingDecision> prepareOutgoing(MimeMessage draft, OutgoingPolicy policy) {
+        return state().thenApplyAsync(s -> {
+            try {
+                return mail.prepareOutgoing(draft, s, mail.accountKeys(s), policy);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, blocking);
+    }
+
+    /** Decrypts a PGP/MIME mail with any account key this device holds, current or older. */
+    public CompletionStage<DecryptedMail> decrypt(byte[] raw) {
+        return state().thenApplyAsync(s -> {
+            try {
+                return mail.decrypt(raw, s, mail.accountKeys(s));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, blocking);
+    }
+
+    // ---- life ----
+
+    /**
+     * Uploads what is pending (up to 10 s; the rest uploads at the next start), stops the device,
+     * closes its local log and, for a device started with its own ActorSystem, that system. Idempotent.
+     */
+    @Override public void close() {
+        closeAsync().toCompletableFuture().join();
+    }
+
+    /** {@link #close()} without blocking the caller. */
+    public CompletionStage<Void> closeAsync() {
+        if (!closed.compareAndSet(false, true)) return closedFuture;
+        for (ActorRef<?> l : listeners) stopListener(l);
+        CompletableFuture.runAsync(() -> {
+            try {
+                String pid = SmaFolders.devicePersistenceId(config.accountId(), deviceId);
+                KinboxJournalRuntime.get(system.classicSystem()).awaitUploaded(pid, UPLOAD_ON_CLOSE);
+            } catch (Exception e) {
+                // offline or interrupted: the backlog stays in the local log and uploads at the next start
+            }
+        }, blocking).thenCompose(v -> stopped()).whenComplete((v, e) -> {
+            KinboxJournalRuntime.get(system.classicSystem()).removeDevice(deviceId);
+            log.close();
+            if (ownSystem) system.terminate();
+            closedFuture.complete(null);
+        });
+        return closedFuture;
+    }
+
+    <T> CompletionStage<T> ask(Function<ActorRef<StatusReply<T>>, Muaa.Command> make) {
+        if (closed.get()) return CompletableFuture.failedFuture(new KinboxException.Closed());
+        return AskPattern.ask(muaa, make, Kinbox.ASK, system.scheduler()).thenCompose(reply -> reply.isSuccess()
+                ? CompletableFuture.completedFuture(reply.getValue())
+                : CompletableFuture.<T>failedFuture(new KinboxException.Refused(reply.getError().getMessage())));
+    }
+
+    /** An actor that completes {@code f} with the first reply (for replies that come long after the request). */
+    private <T> ActorRef<StatusReply<T>> replyActor(CompletableFuture<T> f) {
+        Behavior<StatusReply<T>> once = Behaviors.receive((org.apache.pekko.actor.typed.javadsl.ActorContext<StatusReply<T>> ctx, StatusReply<T> r) -> {
+            if (r.isSuccess()) f.complete(r.getValue());
+            else f.completeExceptionally(new KinboxException.Refused(r.getError().getMessage()));
+            return Behaviors.stopped();
+        });
+        return system.systemActorOf(once, "kinbox-reply-" + java.util.UUID.randomUUID(), Props.empty());
+    }
+
+    private void stopListener(ActorRef<?> adapter) {
+        if (!listeners.remove(adapter)) return;
+        @SuppressWarnings("unchecked") ActorRef<AccountState> l = (ActorRef<AccountState>) adapter;
+        muaa.tell(new Muaa.Watch(l, false, system.ignoreRef()));
+        system.classicSystem().stop(Adapter.toClassic(adapter));
+    }
+
+    /** Stops the MUAA and completes when it has terminated. */
+    private CompletionStage<Void> stopped() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        system.systemActorOf(Behaviors.<Void>setup(ctx -> {
+            ctx.watch(muaa);
+            system.classicSystem().stop(Adapter.toClassic(muaa));
+            return Behaviors.receive(Void.class).onSignal(Terminated.class, t -> {
+                done.complete(null);
+                return Behaviors.stopped();
+            }).build();
+        }), "kinbox-stop-" + deviceId + "-" + java.util.UUID.randomUUID(), Props.empty());
+        return done.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null);
+    }
+}

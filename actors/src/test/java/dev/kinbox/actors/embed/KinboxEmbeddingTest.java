@@ -1,0 +1,190 @@
+package dev.kinbox.actors.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.kinbox.actors.mail.OutgoingDecision;
+import dev.kinbox.actors.mail.OutgoingPolicy;
+import dev.kinbox.actors.muaa.Environment;
+import dev.kinbox.actors.muaa.PairingApprover;
+import dev.kinbox.actors.muaa.PairingOutcome;
+import dev.kinbox.actors.muaa.StartOutcome;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.persistence.AccountState;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedding API as an application uses it: two devices of one account hosted in the
+ * application's one ActorSystem over one mailbox, each with its own state directory (device key and
+ * LevelDB log on disk): bootstrap, pairing by short code through the approver callback, edits and
+ * incoming mail reaching the sibling, the change listener, outgoing mail, restart with the same
+ * identity, and clear errors for bad input.
+ */
+class KinboxEmbeddingTest {
+    private static final String ACCOUNT = "dana@example.org";
+    private static final Environment.Timing FAST = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(20),
+            Duration.ofDays(30), Duration.ofDays(1));
+    @TempDir Path tmp;
+    MemoryMailStore store;
+    ActorSystem<Void> app;
+
+    @BeforeEach void start() {
+        store = new MemoryMailStore();
+        app = ActorSystem.create(Behaviors.empty(), "mail-client", ConfigFactory.parseString(
+                "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING\nkinbox.query.sweep-interval = 300ms").withFallback(ConfigFactory.load()));
+    }
+
+    @AfterEach void stop() throws Exception {
+        app.terminate();
+        app.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    static <T> T await(CompletionStage<T> s) throws Exception {
+        return s.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** A user at the existing device who reads the code aloud (the test hands it over). */
+    static final class ReadAloud implements PairingApprover {
+        final BlockingQueue<String> codes = new LinkedBlockingQueue<>();
+
+        @Override public CompletionStage<Optional<String>> scanQr(PairingRequest request) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override public CompletionStage<Boolean> showCode(PairingRequest request, String code) {
+            codes.add(code);
+            return CompletableFuture.completedFuture(true);
+        }
+    }
+
+    KinboxConfig config(String dir, String name, PairingApprover approver) {
+        return KinboxConfig.of(ACCOUNT, tmp.resolve(dir), store).withDeviceName(name).withApprover(approver).withTiming(FAST);
+    }
+
+    @Test void twoDevicesInTheApplicationsSystem_pairByCode_andShareEditsMailAndKeyring() throws Exception {
+        ReadAloud laptopUser = new ReadAloud();
+        KinboxDevice laptop = await(Kinbox.start(config("laptop", "Laptop", laptopUser), app));
+        assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.startOutcome());
+        KinboxDevice phone = await(Kinbox.start(config("phone", "Phone", PairingApprover.refuseAll()), app));
+        StartOutcome.AwaitingPairing waiting = assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.startOutcome());
+        assertTrue(waiting.others().stream().anyMatch(a -> a.deviceId().equals(laptop.deviceId())), "the phone sees the laptop's announcement");
+
+        KinboxDevice.PairingSession session = await(phone.pair(laptop.deviceId(), PairingApprover.PairingMethod.CODE));
+        String code = laptopUser.codes.poll(30, TimeUnit.SECONDS);
+        assertTrue(code != null, "the laptop showed a code");
+        await(phone.enterPairingCode(session.started().sessionId(), code));
+        PairingOutcome.Paired paired = await(session.done());
+        assertEquals(laptop.deviceId(), paired.otherDeviceId());
+
+        BlockingQueue<AccountState> seenOnPhone = new LinkedBlockingQueue<>();
+        AutoCloseable listening = await(phone.addListener(seenOnPhone::add));
+        await(laptop.changeSetting("signature", "-- sent from my laptop"));
+        await(laptop.receive(mailFromBob(), Instant.parse("2026-12-01T10:00:00Z")));
+        AccountState phoneState = awaitState(seenOnPhone, s -> s.settings().get("signature") != null && s.peers().containsKey("bob@example.org"));
+        assertEquals("-- sent from my laptop", phoneState.settings().get("signature").value());
+        assertEquals(await(laptop.keyring()).keySet(), await(phone.keyring()).keySet(), "one keyring on both devices");
+        listening.close();
+
+        OutgoingDecision d = await(phone.prepareOutgoing(draft(ACCOUNT, "bob@example.org"),
+                new OutgoingPolicy(OutgoingPolicy.Choice.ENCRYPT, false)));
+        assertTrue(d.encrypted(), "Bob's key is known on the phone, so the user's request to encrypt is met: " + d.reason());
+        var decrypted = await(laptop.decrypt(bytes(d.message())));
+        assertTrue(new String(decrypted.entity(), StandardCharsets.UTF_8).contains("hi"), "the laptop reads what the phone sent (one account key)");
+
+        String phoneId = phone.deviceId();
+        phone.close();
+        KinboxDevice again = await(Kinbox.start(config("phone", "Phone", PairingApprover.refuseAll()), app));
+        try {
+            assertEquals(phoneId, again.deviceId(), "the state directory keeps the device's identity");
+            assertInstanceOf(StartOutcome.Running.class, again.startOutcome());
+            assertEquals("-- sent from my laptop", await(again.state()).settings().get("signature").value());
+        } finally {
+            again.close();
+            laptop.close();
+        }
+    }
+
+    @Test void badInput_getsClearErrors_andChangesNothing() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> KinboxConfig.of("has space@example.org", tmp, store));
+        assertThrows(IllegalArgumentException.class, () -> KinboxConfig.of(ACCOUNT, tmp, store).withSnapshotEvery(0));
+        Path notADir = Files.writeString(tmp.resolve("file"), "x");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(Kinbox.start(KinboxConfig.of(ACCOUNT, notADir, store), app)));
+        assertInstanceOf(KinboxException.StateDirUnusable.class, e.getCause());
+        Path badKey = Files.createDirectories(tmp.resolve("bad"));
+        Files.writeString(badKey.resolve("device-key.asc"), "not a key");
+        e = assertThrows(ExecutionException.class, () -> await(Kinbox.start(KinboxConfig.of(ACCOUNT, badKey, store), app)));
+        assertInstanceOf(KinboxException.StateDirUnusable.class, e.getCause());
+        assertEquals(List.of(), store.listFolders().stream().filter(f -> f.startsWith("_Autocrypt_SMA")).toList(),
+                "nothing was written to the account");
+
+        KinboxDevice d = await(Kinbox.start(config("one", "One", PairingApprover.refuseAll()), app));
+        e = assertThrows(ExecutionException.class, () -> await(d.receive("garbage".getBytes(StandardCharsets.US_ASCII), Instant.now())));
+        assertInstanceOf(KinboxException.Refused.class, e.getCause());
+        d.close();
+        e = assertThrows(ExecutionException.class, () -> await(d.changeSetting("k", "v")));
+        assertInstanceOf(KinboxException.Closed.class, e.getCause());
+    }
+
+    private static AccountState awaitState(BlockingQueue<AccountState> seen, java.util.function.Predicate<AccountState> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            AccountState s = seen.poll(100, TimeUnit.MILLISECONDS);
+            if (s != null && done.test(s)) return s;
+        }
+        throw new AssertionError("the listener never saw the expected state");
+    }
+
+    private static byte[] mailFromBob() throws Exception {
+        Crypto crypto = Crypto.standard();
+        OpenPGPKey bob = crypto.generateKey("<bob@example.org>");
+        String header = crypto.autocrypt().formatHeader("bob@example.org", bob.toCertificate(), true);
+        MimeMessage m = draft("bob@example.org", ACCOUNT);
+        m.setHeader("Autocrypt", header);
+        return bytes(m);
+    }
+
+    private static MimeMessage draft(String from, String to) throws Exception {
+        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
+        m.setFrom(new InternetAddress(from));
+        m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        m.setSubject("hello");
+        m.setSentDate(Date.from(Instant.parse("2026-12-01T09:59:00Z")));
+        m.setText("hi", "utf-8");
+        return m;
+    }
+
+    private static byte[] bytes(MimeMessage m) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toByteArray();
+    }
+}
