@@ -17,14 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Blocking reads and writes of {@code _Autocrypt_SMA}: one current announcement per device. Runs on
- * a blocking executor, never on an actor thread. Announcements that do not verify are skipped and
- * counted in {@code refused}.
+ * Blocking reads and writes of {@code _Autocrypt_SMA}: one current announcement per device and the
+ * retirement notices ({@link RetireNotice}); and the purge of a retired device's folder. Runs on a
+ * blocking executor, never on an actor thread. Messages that do not verify are skipped and counted
+ * in {@code refused}.
  */
 final class AnnouncementFolder {
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementFolder.class);
@@ -41,26 +43,78 @@ final class AnnouncementFolder {
         this.refused = refused;
     }
 
+    /** What the folder holds, verified: the newest announcement of every device and the trusted retirement notices. */
+    record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices) {}
+
     /** The newest verified announcement of every device; empty when the folder does not exist. */
     Map<String, Announcement> read() {
-        if (!store.listFolders().contains(FOLDER)) return Map.of();
+        return readAll(Map.of()).announcements();
+    }
+
+    /**
+     * Announcements and retirement notices. A notice counts only when its author is in
+     * {@code trusted} (device id to certificate bytes, from the reader's state) and signed it; a
+     * notice of another author is passed over, one that fails verification is counted in {@code refused}.
+     */
+    Contents readAll(Map<String, byte[]> trusted) {
+        if (!store.listFolders().contains(FOLDER)) return new Contents(Map.of(), List.of());
         List<StoredMessage> msgs;
         try {
             msgs = store.fetch(FOLDER, UidRange.all(), Fetch.FULL);
         } catch (MailStoreException.FolderMissing e) {
-            return Map.of();
+            return new Contents(Map.of(), List.of());
         }
         Map<String, Announcement> out = new HashMap<>();
+        List<RetireNotice> notices = new ArrayList<>();
+        Map<String, OpenPGPCertificate> certs = new HashMap<>();
         for (StoredMessage m : msgs.subList(0, Math.min(msgs.size(), MAX_MESSAGES))) {
             try {
+                SmaHeader h = SmaMessage.header(m);
+                if (RetireNotice.isNotice(h)) {
+                    byte[] cert = trusted.get(h.device());
+                    if (cert == null) continue;
+                    OpenPGPCertificate author = certs.get(h.device());
+                    if (author == null) certs.put(h.device(), author = crypto.readCertificate(cert));
+                    notices.add(RetireNotice.verify(m, author, crypto));
+                    continue;
+                }
                 Announcement a = Announcement.verify(m, crypto);
                 out.merge(a.deviceId(), a, (x, y) -> x.activeAt() >= y.activeAt() ? x : y);
-            } catch (SmaFormatException e) {
+            } catch (SmaFormatException | CryptoException e) {
                 refused.increment();
                 LOG.warn("refusing message uid {} in {}: {}", m.uid(), FOLDER, e.getMessage());
             }
         }
-        return out;
+        return new Contents(out, notices);
+    }
+
+    /** Appends {@code n} signed by {@code byKey} unless it is there already (same Message-ID). */
+    void publishNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
+        store.createFolder(FOLDER);
+        if (store.search(FOLDER, "Message-ID", n.header().messageId()).isEmpty()) store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+    }
+
+    /**
+     * Deletes what a retired device had in the account: its folder (journal, snapshot, drops) and
+     * its announcements. Idempotent: what is gone already is no error. True when something was deleted.
+     */
+    boolean purge(String deviceId) {
+        String folder;
+        try {
+            folder = SmaFolders.deviceFolder(deviceId);
+        } catch (SmaFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        boolean deleted = remove(deviceId, null);
+        if (store.listFolders().contains(folder)) {
+            try {
+                store.deleteFolder(folder);
+                deleted = true;
+            } catch (MailStoreException.FolderMissing e) {
+                // a sibling retiring the same device deleted it first
+            }
+        }
+        return deleted;
     }
 
     /** Creates both folders, appends {@code a}, then deletes this device's older announcements. */
@@ -76,9 +130,9 @@ final class AnnouncementFolder {
         remove(a.deviceId(), messageId);
     }
 
-    /** Deletes every announcement of {@code deviceId} except the one with {@code keepMessageId} (may be null). */
-    void remove(String deviceId, String keepMessageId) {
-        if (!store.listFolders().contains(FOLDER)) return;
+    /** Deletes every announcement of {@code deviceId} except the one with {@code keepMessageId} (may be null); true when it deleted any. */
+    boolean remove(String deviceId, String keepMessageId) {
+        if (!store.listFolders().contains(FOLDER)) return false;
         List<Long> old = new ArrayList<>();
         for (StoredMessage m : store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS)) {
             try {
@@ -90,5 +144,6 @@ final class AnnouncementFolder {
             }
         }
         if (!old.isEmpty()) store.delete(FOLDER, old);
+        return !old.isEmpty();
     }
 }

@@ -15,18 +15,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@link Muaa.Start}: bootstrap of the first device, announcement of a later one, the refresh of a
- * paired device's announcement (docs/PROTOCOL.md, "Announcements and bootstrap"). The command
+ * {@link Muaa.Start}: bootstrap of the first device, announcement of a later one, the check for a
+ * retirement notice and the refresh of a paired device's announcement (docs/PROTOCOL.md, "Announcements and bootstrap"). The command
  * handlers of the MUAA for its start, on the actor's thread; folder I/O runs blocking via
  * {@link Muaa#runBlocking}.
  */
 final class Bootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
     private final Muaa m;
     private final Muaa.Settings settings;
     private final Clock clock;
@@ -47,18 +51,15 @@ final class Bootstrap {
             return m.Effect().reply(c.replyTo(), StatusReply.error("device name must be 1-100 characters"));
         }
         String self = settings.deviceId();
+        Optional<String> gone = m.liveness.retired(state);
+        if (gone.isPresent()) return m.Effect().reply(c.replyTo(), StatusReply.success(new StartOutcome.Retired(self, gone.get())));
         DeviceRecord rec = state.devices().get(self);
-        if (rec != null && rec.status() == DeviceStatus.RETIRED) {
-            return m.Effect().reply(c.replyTo(), StatusReply.success(new StartOutcome.Retired(self)));
-        }
         if (rec != null && rec.status() == DeviceStatus.PAIRED) {
-            StartOutcome running = new StartOutcome.Running(self, env.keyring().siblings().size());
-            if (clock.millis() - rec.lastActive() < env.timing().announceEvery().toMillis()) {
-                return m.Effect().reply(c.replyTo(), StatusReply.success(running));
-            }
-            long now = clock.millis();
-            return m.Effect().persist((Object) new DeviceEvent.DeviceSeenActive(m.nextDot(state), hlc.now(), self, now))
-                    .thenRun(s -> publish(c.name(), now, c.replyTo(), running));
+            // first look for a notice that we were retired while away (we cannot read the journal that says so)
+            Map<String, byte[]> trusted = m.liveness.trusted(state);
+            m.runBlocking(() -> new Muaa.StartChecked(c, m.announcements().readAll(trusted), null),
+                    (v, e) -> e != null ? new Muaa.StartChecked(c, null, e) : v);
+            return m.Effect().none();
         }
         m.runBlocking(() -> {
             Map<String, Announcement> others = new HashMap<>(m.announcements().read());
@@ -74,6 +75,25 @@ final class Bootstrap {
             }
         }, (d, e) -> e != null ? new Muaa.Discovered(c, Map.of(), null, e) : d);
         return m.Effect().none();
+    }
+
+    /** A paired device's start, after reading the notices: retired, or running (refreshed when due). */
+    Effect<Object, AccountState> startChecked(AccountState state, Muaa.StartChecked sc) {
+        Muaa.Start c = sc.start();
+        String self = settings.deviceId();
+        if (sc.failure() != null) LOG.info("starting without the announcements folder: {}", sc.failure().toString());
+        else m.liveness.learn(state, sc.contents().notices());
+        Optional<String> gone = m.liveness.retired(state);
+        if (gone.isPresent()) return m.Effect().reply(c.replyTo(), StatusReply.success(new StartOutcome.Retired(self, gone.get())));
+        DeviceRecord rec = state.devices().get(self);
+        if (rec == null || rec.status() != DeviceStatus.PAIRED) return start(state, c);
+        StartOutcome running = new StartOutcome.Running(self, env.keyring().siblings().size());
+        if (clock.millis() - rec.lastActive() < env.timing().announceEvery().toMillis()) {
+            return m.Effect().reply(c.replyTo(), StatusReply.success(running));
+        }
+        long now = clock.millis();
+        return m.Effect().persist((Object) new DeviceEvent.DeviceSeenActive(m.nextDot(state), hlc.now(), self, now))
+                .thenRun(s -> publish(c.name(), now, c.replyTo(), running));
     }
 
     Effect<Object, AccountState> discovered(AccountState state, Muaa.Discovered d) {
@@ -107,7 +127,7 @@ final class Bootstrap {
         });
     }
 
-    /** Appends our announcement (replacing older ones), then replies {@code outcome}. */
+    /** Appends our announcement (replacing older ones), then replies {@code outcome} (when {@code replyTo} is not null). */
     void publish(String name, long activeAt, ActorRef<StatusReply<StartOutcome>> replyTo, StartOutcome outcome) {
         Announcement a = Announcement.of(env.keyring().deviceKey(), name, activeAt);
         m.runBlocking(() -> {
@@ -117,6 +137,10 @@ final class Bootstrap {
             } catch (CryptoException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        }, (o, e) -> new Muaa.Replied(replyTo, o, e));
+        }, (o, e) -> {
+            if (replyTo != null) return new Muaa.Replied(replyTo, o, e);
+            if (e != null) LOG.warn("cannot refresh the announcement: {}", e.toString());
+            return Muaa.Noop.INSTANCE;
+        });
     }
 }

@@ -10,6 +10,7 @@ import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.persistence.crdt.HybridClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -18,7 +19,8 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 /**
  * The MUAA's edit commands ({@link Muaa.ChangeSetting}, {@link Muaa.CreateContact},
  * {@link Muaa.EditContact}, {@link Muaa.RecordIncoming}): each persists events with this device's
- * next dots and HLC times. Used on the actor's thread only.
+ * next dots and HLC times; a retired device refuses them (it no longer writes into the account).
+ * Used on the actor's thread only.
  */
 final class Edits {
     private final Muaa m;
@@ -32,19 +34,21 @@ final class Edits {
     }
 
     Effect<Object, AccountState> changeSetting(AccountState state, Muaa.ChangeSetting c) {
-        return persistOne(c.replyTo(), () -> new SettingsEvent.SettingChanged(m.nextDot(state), hlc.now(), c.key(), c.value()));
+        return persistOne(state, c.replyTo(), () -> new SettingsEvent.SettingChanged(m.nextDot(state), hlc.now(), c.key(), c.value()));
     }
 
     Effect<Object, AccountState> createContact(AccountState state, Muaa.CreateContact c) {
-        return persistOne(c.replyTo(), () -> new ContactEvent.ContactCreated(m.nextDot(state), hlc.now(), c.contactId()));
+        return persistOne(state, c.replyTo(), () -> new ContactEvent.ContactCreated(m.nextDot(state), hlc.now(), c.contactId()));
     }
 
     Effect<Object, AccountState> editContact(AccountState state, Muaa.EditContact c) {
-        return persistOne(c.replyTo(),
+        return persistOne(state, c.replyTo(),
                 () -> new ContactEvent.ContactFieldChanged(m.nextDot(state), hlc.now(), c.contactId(), c.field(), c.value()));
     }
 
-    private Effect<Object, AccountState> persistOne(ActorRef<StatusReply<AccountEvent>> replyTo, Supplier<AccountEvent> make) {
+    private Effect<Object, AccountState> persistOne(AccountState state, ActorRef<StatusReply<AccountEvent>> replyTo, Supplier<AccountEvent> make) {
+        Optional<String> gone = m.liveness.retired(state);
+        if (gone.isPresent()) return m.Effect().reply(replyTo, StatusReply.error(gone.get()));
         AccountEvent e;
         try {
             e = make.get();
@@ -55,6 +59,8 @@ final class Edits {
     }
 
     Effect<Object, AccountState> recordIncoming(AccountState state, Muaa.RecordIncoming c) {
+        Optional<String> gone = m.liveness.retired(state);
+        if (gone.isPresent()) return m.Effect().reply(c.replyTo(), StatusReply.error(gone.get()));
         List<Dot> handedOut = new ArrayList<>();
         EventStamp stamp = new EventStamp() {
             @Override public Dot nextDot() {

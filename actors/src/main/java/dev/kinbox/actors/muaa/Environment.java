@@ -17,16 +17,24 @@ public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover ap
      * @param dropPoll       how often the device looks for pairing drops in its folder
      * @param pairingTimeout how long a pairing session may take end to end before it aborts
      * @param expireAfter    a paired device silent for longer is retired by a sibling
-     * @param announceEvery  announcements are refreshed at most this often
+     * @param announceEvery  announcements (and {@code DeviceSeenActive}) are refreshed at most this often
+     * @param livenessCheck  how often a running device refreshes itself when due, looks for silent
+     *                       siblings and retirement notices, and cleans up after retired devices
      */
-    public record Timing(Duration dropPoll, Duration pairingTimeout, Duration expireAfter, Duration announceEvery) {
+    public record Timing(Duration dropPoll, Duration pairingTimeout, Duration expireAfter, Duration announceEvery, Duration livenessCheck) {
         public Timing {
-            for (Duration d : new Duration[] {dropPoll, pairingTimeout, expireAfter, announceEvery}) {
+            for (Duration d : new Duration[] {dropPoll, pairingTimeout, expireAfter, announceEvery, livenessCheck}) {
                 if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException("timings must be positive");
             }
         }
 
-        /** Defaults: poll every 2 s, pairing within 10 min, expiry after 30 days, announce daily. */
+        /** As the canonical constructor, checking liveness hourly (or every {@code announceEvery} when that is shorter). */
+        public Timing(Duration dropPoll, Duration pairingTimeout, Duration expireAfter, Duration announceEvery) {
+            this(dropPoll, pairingTimeout, expireAfter, announceEvery,
+                    announceEvery != null && announceEvery.compareTo(Duration.ofHours(1)) < 0 ? announceEvery : Duration.ofHours(1));
+        }
+
+        /** Defaults: poll every 2 s, pairing within 10 min, expiry after 30 days, announce daily, check hourly. */
         public static Timing defaults() {
             return new Timing(Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofDays(30), Duration.ofDays(1));
         }

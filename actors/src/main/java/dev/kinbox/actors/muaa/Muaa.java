@@ -9,9 +9,7 @@ import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
-import dev.kinbox.persistence.DeviceRecord;
 import dev.kinbox.persistence.KinboxCodec;
-import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.crdt.HybridClock;
 import java.nio.charset.StandardCharsets;
@@ -209,7 +207,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     final LongAdder refusedPairings = new LongAdder();
     private final byte[] armoredKey;
     private final Edits edits;
-    private final Bootstrap bootstrap;
+    final Bootstrap bootstrap;
     private final PairingSessions pairing;
     final Liveness liveness;
 

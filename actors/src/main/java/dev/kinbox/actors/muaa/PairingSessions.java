@@ -70,7 +70,7 @@ final class PairingSessions {
         DeviceRecord self = state.devices().get(settings.deviceId());
         String error = env == null ? "this MUAA was created without an Environment"
                 : self == null || self.name() == null ? "start the device before pairing"
-                : self.status() == DeviceStatus.RETIRED ? "this device was retired; pair again as a new device"
+                : m.liveness.retired(state).isPresent() ? m.liveness.retired(state).get()
                 : !SmaFolders.isDeviceId(c.existingDeviceId()) || c.existingDeviceId().equals(settings.deviceId()) ? "not another device's id"
                 : state.devices().containsKey(c.existingDeviceId()) && state.devices().get(c.existingDeviceId()).status() == DeviceStatus.PAIRED
                         ? "already paired with " + c.existingDeviceId() : null;

@@ -20,6 +20,14 @@ public sealed interface StartOutcome {
         }
     }
 
-    /** This device was retired (removed or expired) by a sibling: it must pair again as a new device. */
-    record Retired(String deviceId) implements StartOutcome {}
+    /**
+     * This device was retired (removed, expired, or it left): it no longer reads or writes the
+     * account and must pair again as a new device, with a new device key. {@code reason} says by whom
+     * and when, as far as this device can tell.
+     */
+    record Retired(String deviceId, String reason) implements StartOutcome {
+        public Retired(String deviceId) {
+            this(deviceId, "this device was retired");
+        }
+    }
 }

@@ -34,6 +34,12 @@ final class Device implements AutoCloseable {
     final ActorRef<Muaa.Command> muaa;
     final MuaaKeyring keyring;
     final TestApprover approver = new TestApprover();
+    final OpenPGPKey key;
+    final InMemoryLocalLog log;
+    private final MailStore store;
+    private final String account;
+    private final Clock clock;
+    private final Environment.Timing timing;
 
     Device(MailStore store, String account, Clock clock, Environment.Timing timing) throws Exception {
         this(store, account, clock, timing, Crypto.standard().generateKey("<device@kinbox.invalid>"), new InMemoryLocalLog());
@@ -41,6 +47,12 @@ final class Device implements AutoCloseable {
 
     Device(MailStore store, String account, Clock clock, Environment.Timing timing, OpenPGPKey key, InMemoryLocalLog log) {
         Crypto crypto = Crypto.standard();
+        this.key = key;
+        this.log = log;
+        this.store = store;
+        this.account = account;
+        this.clock = clock;
+        this.timing = timing;
         keyring = MuaaKeyring.of(key, crypto);
         id = keyring.deviceId();
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
@@ -77,6 +89,16 @@ final class Device implements AutoCloseable {
 
     LifecycleStats stats() {
         return ask(Muaa.GetStats::new);
+    }
+
+    /** The same device started again (same key and local log) after {@link #close}: a device coming back. */
+    Device restart() {
+        return new Device(store, account, clock, timing, key, log);
+    }
+
+    /** This device's journal counters (e.g. entries refused as untrusted). */
+    dev.kinbox.journal.JournalStats journalStats() {
+        return dev.kinbox.journal.KinboxJournalRuntime.get(kit.system().classicSystem()).stats();
     }
 
     @Override public void close() {

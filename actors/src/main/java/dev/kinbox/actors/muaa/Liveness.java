@@ -1,0 +1,193 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.PeerState;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import dev.kinbox.persistence.crdt.HybridClock;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Liveness and removal (docs/PROTOCOL.md, "Removal and expiry"): {@link Muaa.RemoveDevice}, and the
+ * periodic check ({@code Timing.livenessCheck}) that refreshes this device when due, retires
+ * siblings silent longer than {@code Timing.expireAfter} or named by a trusted retirement notice,
+ * cleans up after retired devices, and notices when this device itself was retired. Used on the
+ * actor's thread only; folder I/O runs blocking via {@link Muaa#runBlocking}.
+ */
+final class Liveness {
+    private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
+    private final Muaa m;
+    private final Muaa.Settings settings;
+    private final Clock clock;
+    private final HybridClock hlc;
+    private final Environment env;
+    /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
+    private RetireNotice retiredBy;
+    private boolean checking;
+
+    Liveness(Muaa m) {
+        this.m = m;
+        this.settings = m.settings;
+        this.clock = m.clock;
+        this.hlc = m.hlc;
+        this.env = m.env;
+    }
+
+    /** Why this device may no longer work in the account, or empty while it may. */
+    Optional<String> retired(AccountState state) {
+        if (retiredBy != null) return Optional.of(retiredBy.describe());
+        DeviceRecord self = state.devices().get(settings.deviceId());
+        if (self != null && self.status() == DeviceStatus.RETIRED) {
+            return Optional.of("this device was retired (it left the account, or a sibling retired it); pair again as a new device (new device key)");
+        }
+        return Optional.empty();
+    }
+
+    /** Device id to certificate bytes of the devices whose notices this device trusts: those its state has as paired. */
+    Map<String, byte[]> trusted(AccountState state) {
+        Map<String, byte[]> out = new HashMap<>();
+        state.devices().forEach((id, rec) -> {
+            if (rec.status() == DeviceStatus.PAIRED && rec.certificate() != null) out.put(id, rec.certificate().value().toByteArray());
+        });
+        return out;
+    }
+
+    /** Takes note of a trusted notice naming this device: from now on it reads and writes nothing in the account. */
+    void learn(AccountState state, List<RetireNotice> notices) {
+        if (retiredBy != null) return;
+        for (RetireNotice n : notices) {
+            if (!n.deviceId().equals(settings.deviceId())) continue;
+            retiredBy = n;
+            LOG.warn("{}", n.describe());
+            m.reconcile(state);
+            return;
+        }
+    }
+
+    Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c) {
+        String self = settings.deviceId();
+        DeviceRecord me = state.devices().get(self);
+        DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
+        boolean leaving = self.equals(c.deviceId());
+        String error = env == null ? "this MUAA was created without an Environment"
+                : retired(state).isPresent() ? retired(state).get()
+                : me == null || me.status() != DeviceStatus.PAIRED ? "this device is not paired in the account"
+                : c.deviceId() == null || !SmaFolders.isDeviceId(c.deviceId()) ? "not a device id: " + c.deviceId()
+                : target == null ? "no device " + c.deviceId() + " in this account"
+                : leaving && !c.evenThisDevice() ? "refusing to remove this device itself; ask with evenThisDevice to leave the account" : null;
+        if (error != null) return m.Effect().reply(c.replyTo(), StatusReply.error(error));
+        RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
+                leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
+        Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
+        Runnable cleanUp = () -> cleanUp(List.of(notice), purge, leaving, c.replyTo(), c.deviceId());
+        if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
+        LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
+        return m.Effect().persist((Object) new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(), c.deviceId())).thenRun(s -> {
+            m.reconcile(s);
+            cleanUp.run();
+        });
+    }
+
+    /** The timer: reads {@code _Autocrypt_SMA} and the folder list (blocking) when this device works in the account. */
+    Effect<Object, AccountState> tick(AccountState state) {
+        DeviceRecord me = state.devices().get(settings.deviceId());
+        if (env == null || checking || retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
+        checking = true;
+        Map<String, byte[]> trusted = trusted(state);
+        m.runBlocking(() -> new Muaa.Checked(m.announcements().readAll(trusted), Set.copyOf(m.journal().mailStore().listFolders()), null),
+                (v, e) -> e != null ? new Muaa.Checked(null, null, e) : v);
+        return m.Effect().none();
+    }
+
+    /** What the check found: refresh, retirements (by expiry or notice) in one batch, then the clean-up. */
+    Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c) {
+        checking = false;
+        if (c.failure() != null) {
+            LOG.info("liveness check failed (retried at the next one): {}", c.failure().toString());
+            return m.Effect().none();
+        }
+        learn(state, c.contents().notices());
+        String self = settings.deviceId();
+        DeviceRecord me = state.devices().get(self);
+        if (retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
+        long now = clock.millis();
+        List<Object> events = new ArrayList<>();
+        boolean refresh = now - me.lastActive() >= env.timing().announceEvery().toMillis();
+        if (refresh) events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
+        Map<String, RetireNotice> noticed = new HashMap<>();
+        for (RetireNotice n : c.contents().notices()) noticed.putIfAbsent(n.deviceId(), n);
+        List<RetireNotice> publish = new ArrayList<>();
+        Set<String> purge = new LinkedHashSet<>();
+        for (Map.Entry<String, DeviceRecord> e : state.devices().entrySet()) {
+            String id = e.getKey();
+            DeviceRecord rec = e.getValue();
+            if (id.equals(self)) continue;
+            if (rec.status() == DeviceStatus.RETIRED) {
+                if (c.contents().announcements().containsKey(id) || c.folders().contains(folder(id))) purge.add(id);
+                if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
+                continue;
+            }
+            Announcement a = c.contents().announcements().get(id);
+            long seen = Math.max(rec.lastActive(), a == null ? PeerState.NEVER : a.activeAt());
+            boolean expired = rec.status() == DeviceStatus.PAIRED && now - seen > env.timing().expireAfter().toMillis();
+            if (!expired && !noticed.containsKey(id)) continue;
+            LOG.info("retiring device {}: {}", id, expired ? "silent since " + java.time.Instant.ofEpochMilli(seen) : "a trusted notice says so");
+            events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
+            if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.EXPIRED));
+            purge.add(id);
+        }
+        if (events.isEmpty() && publish.isEmpty() && purge.isEmpty()) return m.Effect().none();
+        String name = me.name() == null ? "device" : me.name().value();
+        return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(events)).thenRun(s -> {
+            m.reconcile(s);
+            if (refresh) m.bootstrap.publish(name, now, null, null);
+            if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, false, null, null);
+        });
+    }
+
+    /**
+     * Blocking: publishes the notices (signed by this device), then deletes each purged device's
+     * announcements and folder, and this device's own announcement when it is leaving; every step is
+     * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying.
+     */
+    private void cleanUp(List<RetireNotice> notices, Set<String> purge, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
+        m.runBlocking(() -> {
+            AnnouncementFolder f = m.announcements();
+            try {
+                for (RetireNotice n : notices) f.publishNotice(n, m.privateKey(), clock);
+            } catch (dev.kinbox.crypto.CryptoException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            for (String d : purge) f.purge(d);
+            if (leaving) f.remove(settings.deviceId(), null);
+            return Boolean.TRUE;
+        }, (v, e) -> {
+            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", purge, e.toString());
+            if (replyTo != null) replyTo.tell(StatusReply.success(deviceId));
+            return Muaa.Noop.INSTANCE;
+        });
+    }
+
+    private static String folder(String deviceId) {
+        try {
+            return SmaFolders.deviceFolder(deviceId);
+        } catch (SmaFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}

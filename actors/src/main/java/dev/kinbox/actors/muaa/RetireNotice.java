@@ -1,0 +1,113 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.journal.sma.SmaMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * A signed notice in {@code _Autocrypt_SMA} that device {@code deviceId} was retired by {@code by}
+ * (docs/PROTOCOL.md, "Removal and expiry"): how a retired device, which can no longer decrypt the
+ * journal, learns that it was retired, and how siblings learn that a device left on its own. It is
+ * trusted only when {@code by} is a device the reader's state has as paired and it signed the notice.
+ *
+ * @param deviceId the retired device
+ * @param by       the device that retired it (the device itself when it left)
+ * @param at       when, epoch millis of {@code by}'s clock
+ * @param reason   why
+ */
+record RetireNotice(String deviceId, String by, long at, Reason reason) {
+    static final String MAGIC = "Kinbox-Retire: 1";
+    static final int MAX_BODY = 16 * 1024;
+
+    /** Why a device was retired. */
+    enum Reason {
+        /** a user removed it on another device */
+        REMOVED,
+        /** it was silent longer than {@code Timing.expireAfter} */
+        EXPIRED,
+        /** a user removed it on the device itself */
+        LEFT;
+
+        String wire() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    RetireNotice {
+        if (!SmaFolders.isDeviceId(deviceId) || !SmaFolders.isDeviceId(by)) throw new IllegalArgumentException("bad device id");
+        if (reason == null) throw new IllegalArgumentException("reason missing");
+    }
+
+    /** For the user of the retired device. */
+    String describe() {
+        return switch (reason) {
+            case LEFT -> "this device left the account at " + Instant.ofEpochMilli(at);
+            case REMOVED -> "this device was removed by device " + by + " at " + Instant.ofEpochMilli(at);
+            case EXPIRED -> "this device was silent too long and was retired by device " + by + " at " + Instant.ofEpochMilli(at);
+        } + "; pair again as a new device (new device key)";
+    }
+
+    /** {@code v=1; kind=drop; device=<by>; retired=<deviceId>; type=retire}. */
+    SmaHeader header() {
+        return SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "retire", "retired", deviceId));
+    }
+
+    /** True when {@code h} is a retirement notice's header (of any validity). */
+    static boolean isNotice(SmaHeader h) {
+        return h.kind() == SmaHeader.Kind.DROP && "retire".equals(h.attributes().get("type"));
+    }
+
+    /** The message signed by {@code byKey}, ready to append to {@code _Autocrypt_SMA}. */
+    NewMessage toMessage(OpenPGPKey byKey, Crypto crypto, Clock clock) throws CryptoException {
+        String text = MAGIC + "\n" + "Device: " + deviceId + "\n" + "By: " + by + "\n" + "At: " + at + "\n" + "Reason: " + reason.wire() + "\n";
+        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(byKey), false);
+        return SmaMessage.build(header(), signed, clock);
+    }
+
+    /**
+     * Reads a fully fetched notice and checks it: body fields equal to the header's and a valid
+     * signature by the author's certificate {@code author} (which the caller took from its state).
+     */
+    static RetireNotice verify(StoredMessage m, OpenPGPCertificate author, Crypto crypto) throws SmaFormatException {
+        SmaHeader h = SmaMessage.header(m);
+        if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
+        byte[] body = SmaMessage.body(m, MAX_BODY);
+        try {
+            var verified = Crypto.requireSigned(crypto.decryptAndVerify(body, List.of(), List.of(author)), author);
+            RetireNotice n = parse(new String(verified.plaintext(), StandardCharsets.UTF_8));
+            if (!n.by.equals(h.device()) || !n.deviceId.equals(h.require("retired"))) {
+                throw new SmaFormatException("retirement notice body does not match its header");
+            }
+            return n;
+        } catch (CryptoException e) {
+            throw new SmaFormatException("retirement notice does not verify: " + e.getMessage());
+        }
+    }
+
+    private static RetireNotice parse(String text) throws SmaFormatException {
+        String[] l = text.split("\n", -1);
+        if (l.length != 6 || !l[0].equals(MAGIC) || !l[5].isEmpty()) throw new SmaFormatException("malformed retirement notice");
+        try {
+            Reason reason = Reason.valueOf(field(l[4], "Reason").toUpperCase(Locale.ROOT));
+            return new RetireNotice(field(l[1], "Device"), field(l[2], "By"), Long.parseLong(field(l[3], "At")), reason);
+        } catch (IllegalArgumentException e) {
+            throw new SmaFormatException("malformed retirement notice: " + e.getMessage());
+        }
+    }
+
+    private static String field(String line, String name) throws SmaFormatException {
+        if (!line.startsWith(name + ": ")) throw new SmaFormatException("retirement notice lacks " + name);
+        return line.substring(name.length() + 2);
+    }
+}

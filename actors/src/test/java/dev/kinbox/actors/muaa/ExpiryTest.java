@@ -1,0 +1,62 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Expiry on a memory mail store, with a clock the test moves over weeks while the liveness check runs every 150 ms. */
+class ExpiryTest {
+    private static final String ACCOUNT = "ines@example.org";
+    static final Environment.Timing TIMING = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+            Duration.ofDays(30), Duration.ofDays(1), Duration.ofMillis(150));
+
+    @Test void silentDevice_isRetiredBySiblings_afterExpireAfter_whileRunningOnesRefreshThemselves() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        ShiftedClock clock = new ShiftedClock();
+        List<Device> all = Accounts.paired(store, ACCOUNT, clock, TIMING, 3);
+        Device back = null;
+        try {
+            Device a = all.get(0), b = all.get(1), c = all.get(2);
+            long ownDots = a.state().context().contiguous(a.id);
+            Thread.sleep(1000); // several checks within one announceEvery
+            assertEquals(ownDots, a.state().context().contiguous(a.id), "no refresh more often than announceEvery");
+
+            c.close(); // offline from now on
+            for (int day = 5; day <= 35; day += 5) {
+                clock.advance(Duration.ofDays(5));
+                long now = clock.millis() - 1000;
+                for (Device d : List.of(a, b)) {
+                    Eventually.until(d.id + " refreshes itself on day " + day, () -> d.state().devices().get(d.id).lastActive() >= now);
+                }
+                if (day == 25) assertEquals(DeviceStatus.PAIRED, a.state().devices().get(c.id).status(), "not expired before expireAfter");
+            }
+            for (Device d : List.of(a, b)) {
+                Eventually.until(d.id + " retires the silent device", () -> d.state().devices().get(c.id).status() == DeviceStatus.RETIRED);
+                assertEquals(DeviceStatus.PAIRED, d.state().devices().get(a.id).status(), "running devices stay");
+                assertEquals(DeviceStatus.PAIRED, d.state().devices().get(b.id).status());
+                assertEquals(1, d.keyring.siblings().size());
+            }
+            String folder = SmaFolders.deviceFolder(c.id);
+            Eventually.until("its folder is deleted", () -> !store.listFolders().contains(folder));
+            assertFalse(RemovalTest.announcedDevices(store).contains(c.id), "and its announcement");
+            assertEquals(2, RemovalTest.announcedDevices(store).size(), "one current announcement per running device");
+            assertTrue(RemovalTest.notices(store).stream().anyMatch(n -> n.startsWith(c.id + " by ")));
+            Convergence.await(List.of(a, b));
+
+            back = c.restart();
+            StartOutcome.Retired told = assertInstanceOf(StartOutcome.Retired.class, back.start("device-2"));
+            assertTrue(told.reason().contains("silent too long"), told.reason());
+        } finally {
+            Accounts.closeAll(all);
+            if (back != null) back.close();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.journal.KinboxJournalRuntime;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.journal.sma.SmaMessage;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+
+/** Removing a device by hand, on a memory mail store: what it can still read, what siblings refuse, what it is told. */
+class RemovalTest {
+    private static final String ACCOUNT = "hana@example.org";
+    private static final Environment.Timing FAST_CHECK = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+            Duration.ofDays(30), Duration.ofDays(1), Duration.ofMillis(150));
+
+    @Test void removedDevice_cannotReadNewEntries_itsOwnAreRefused_andSiblingsConverge() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        // default timing: the removed device runs no liveness check here, so it does not learn of the removal by itself
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 3);
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
+            assertEquals(DeviceStatus.RETIRED, a.state().devices().get(x.id).status());
+            assertFalse(store.listFolders().contains(SmaFolders.deviceFolder(x.id)), "the remover deleted the folder");
+            assertFalse(announcedDevices(store).contains(x.id), "and the announcement");
+            assertTrue(notices(store).contains(x.id + " by " + a.id), "a notice signed by the remover is left for the removed device");
+            Eventually.until("the sibling learns the removal", () -> b.state().devices().get(x.id).status() == DeviceStatus.RETIRED);
+            for (Device d : List.of(a, b)) {
+                assertTrue(d.keyring.siblings().stream().noneMatch(p -> p.deviceId().equals(x.id)), "nothing is encrypted to it any more");
+            }
+
+            a.<AccountEvent>ask(r -> new Muaa.ChangeSetting("after-removal-a", "secret-a", r));
+            b.<AccountEvent>ask(r -> new Muaa.ChangeSetting("after-removal-b", "secret-b", r));
+            x.<AccountEvent>ask(r -> new Muaa.ChangeSetting("from-removed", "x", r)); // it does not know yet
+            Convergence.await(List.of(a, b));
+            long refusedBefore = x.journalStats().untrusted.sum();
+            Eventually.until("the removed device meets entries it cannot decrypt", () -> x.journalStats().untrusted.sum() > refusedBefore);
+            Thread.sleep(500); // give it time to (wrongly) apply anything
+            var xs = x.state();
+            assertNull(xs.settings().get("after-removal-a"), "the removed device cannot read the remover's new entries");
+            assertNull(xs.settings().get("after-removal-b"), "nor the sibling's");
+            assertEquals("x", xs.settings().get("from-removed").value());
+            assertNull(a.state().settings().get("from-removed"), "no sibling applies the removed device's new entries");
+            assertNull(b.state().settings().get("from-removed"));
+
+            // reading the removed device's folder directly: every entry refused and counted, none emitted
+            assertTrue(KinboxJournalRuntime.get(x.kit.system().classicSystem()).awaitUploaded(pid(x), Duration.ofSeconds(10)));
+            long untrusted = a.journalStats().untrusted.sum();
+            var read = KinboxJournalRuntime.get(a.kit.system().classicSystem()).events(pid(x), 0L, Long.MAX_VALUE, false)
+                    .runWith(Sink.seq(), a.kit.system()).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(), read);
+            assertTrue(a.journalStats().untrusted.sum() > untrusted, "refused entries are counted as untrusted");
+
+            // it learns at its next start, and then stops writing
+            StartOutcome.Retired told = assertInstanceOf(StartOutcome.Retired.class, x.start("device-2"));
+            assertTrue(told.reason().contains("removed by device " + a.id), told.reason());
+            StatusReply<AccountEvent> refused = x.askReply(r -> new Muaa.ChangeSetting("k", "v", r));
+            assertTrue(refused.isError() && refused.getError().getMessage().contains("pair again"), () -> "" + refused);
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    @Test void removingThisDevice_isRefusedUnlessAskedExplicitly_thenSiblingsRetireItFromItsNotice() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), FAST_CHECK, 2);
+        try {
+            Device a = all.get(0), b = all.get(1);
+            byte[] before = b.digest();
+            StatusReply<String> r = b.askReply(x -> new Muaa.RemoveDevice(b.id, x));
+            assertTrue(r.isError() && r.getError().getMessage().contains("evenThisDevice"), () -> "" + r);
+            assertArrayEquals(before, b.digest(), "a refused removal changes nothing");
+            StatusReply<String> unknown = b.askReply(x -> new Muaa.RemoveDevice("0123456789abcdef", x));
+            assertTrue(unknown.isError(), "an unknown device is an error");
+            StatusReply<String> junk = b.askReply(x -> new Muaa.RemoveDevice("../INBOX", x));
+            assertTrue(junk.isError(), "a malformed id is an error");
+            assertArrayEquals(before, b.digest());
+
+            assertEquals(b.id, b.<String>ask(x -> new Muaa.RemoveDevice(b.id, true, x)));
+            assertInstanceOf(StartOutcome.Retired.class, b.start("device-1"));
+            assertFalse(announcedDevices(store).contains(b.id), "a leaving device deletes its announcement");
+            Eventually.until("the sibling retires the device that left", () -> a.state().devices().get(b.id).status() == DeviceStatus.RETIRED);
+            String folder = SmaFolders.deviceFolder(b.id);
+            Eventually.until("and deletes its folder", () -> !store.listFolders().contains(folder));
+            assertTrue(a.keyring.siblings().isEmpty());
+            assertTrue(a.<AccountEvent>askReply(x -> new Muaa.ChangeSetting("still", "works", x)).isSuccess());
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    @Test void twoSiblingsRemovingTheSameDeviceAtOnce_isHarmless() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), FAST_CHECK, 3);
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            x.close();
+            var ra = CompletableFuture.supplyAsync(() -> a.<String>askReply(r -> new Muaa.RemoveDevice(x.id, r)));
+            var rb = CompletableFuture.supplyAsync(() -> b.<String>askReply(r -> new Muaa.RemoveDevice(x.id, r)));
+            assertTrue(ra.get().isSuccess(), () -> "" + ra.join());
+            assertTrue(rb.get().isSuccess(), () -> "" + rb.join());
+            Convergence.await(List.of(a, b));
+            assertEquals(DeviceStatus.RETIRED, a.state().devices().get(x.id).status());
+            assertFalse(store.listFolders().contains(SmaFolders.deviceFolder(x.id)));
+            assertEquals(1, a.keyring.siblings().size());
+            assertTrue(a.<AccountEvent>askReply(r -> new Muaa.ChangeSetting("k", "v", r)).isSuccess());
+            Convergence.await(List.of(a, b));
+            assertEquals("v", b.state().settings().get("k").value());
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    @Test void retiredDeviceComingBack_isToldSo_stopsWorking_andPairsAgainWithANewKey() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), FAST_CHECK, 2);
+        Device back = null, fresh = null;
+        try {
+            Device a = all.get(0), x = all.get(1);
+            x.close();
+            a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r));
+            back = x.restart();
+            StartOutcome.Retired told = assertInstanceOf(StartOutcome.Retired.class, back.start("device-1"));
+            assertEquals(x.id, told.deviceId());
+            assertTrue(told.reason().contains(a.id) && told.reason().contains("new device key"), told.reason());
+            Device b2 = back;
+            assertTrue(b2.<AccountEvent>askReply(r -> new Muaa.ChangeSetting("k", "v", r)).isError(), "a retired device writes nothing");
+            var pairing = b2.kit.<StatusReply<PairingOutcome.Paired>>createTestProbe();
+            StatusReply<PairingOutcome.Started> again = b2.askReply(r -> new Muaa.RequestPairing(a.id,
+                    PairingApprover.PairingMethod.CODE, r, pairing.getRef()));
+            assertTrue(again.isError(), "the old key cannot pair again");
+            Thread.sleep(400);
+            assertTrue(b2.state().settings().get("k") == null && !store.listFolders().contains(SmaFolders.deviceFolder(x.id)),
+                    "nothing was written into the account");
+
+            fresh = new Device(store, ACCOUNT, Clock.systemUTC(), FAST_CHECK);
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, fresh.start("device-1 again"));
+            assertTrue(PairingSteps.byCode(a, fresh).isSuccess());
+            PairingTest.awaitPaired(a, fresh.id);
+            Convergence.await(List.of(a, fresh));
+            assertEquals(DeviceStatus.RETIRED, fresh.state().devices().get(x.id).status());
+        } finally {
+            Accounts.closeAll(all);
+            if (back != null) back.close();
+            if (fresh != null) fresh.close();
+        }
+    }
+
+    static String pid(Device d) throws Exception {
+        return SmaFolders.devicePersistenceId(ACCOUNT, d.id);
+    }
+
+    /** Devices with an announcement (any, verified or not) in {@code _Autocrypt_SMA}. */
+    static List<String> announcedDevices(MemoryMailStore store) throws Exception {
+        return headers(store).stream().filter(h -> h.kind() == SmaHeader.Kind.ANNOUNCE).map(SmaHeader::device).toList();
+    }
+
+    /** Retirement notices in {@code _Autocrypt_SMA} as "retired by author". */
+    static List<String> notices(MemoryMailStore store) throws Exception {
+        return headers(store).stream().filter(RetireNotice::isNotice).map(h -> h.attributes().get("retired") + " by " + h.device()).toList();
+    }
+
+    private static List<SmaHeader> headers(MemoryMailStore store) throws Exception {
+        List<SmaHeader> out = new java.util.ArrayList<>();
+        for (var m : store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.HEADERS)) out.add(SmaMessage.header(m));
+        return out;
+    }
+}
