@@ -109,7 +109,7 @@ final class Liveness {
         if (env == null || checking || retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
         checking = true;
         Map<String, byte[]> trusted = trusted(state);
-        m.runBlocking(() -> new Muaa.Checked(m.announcements().readAll(trusted), Set.copyOf(m.journal().mailStore().listFolders()), null),
+        m.runBlocking(() -> new Muaa.Checked(m.announcements().readAll(trusted), Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
                 (v, e) -> e != null ? new Muaa.Checked(null, null, e) : v);
         return m.Effect().none();
     }
