@@ -108,6 +108,14 @@ public final class KinboxDevice implements AutoCloseable {
         return ask(r -> new Muaa.EnterPairingCode(sessionId, code, r));
     }
 
+    /**
+     * Removes another device of the account at once: it is retired, its folder and announcement are
+     * deleted and nothing new is encrypted to it. Replies with its id. This device's own id is refused.
+     */
+    public CompletionStage<String> remove(String otherDeviceId) {
+        return ask(r -> new Muaa.RemoveDevice(otherDeviceId, r));
+    }
+
     // ---- edits and state ----
 
     public CompletionStage<AccountEvent> changeSetting(String key, String value) {
