@@ -5,7 +5,9 @@ import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.DeviceEvent;
 import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.KeyEvent;
 import dev.kinbox.persistence.PeerState;
+import dev.kinbox.persistence.crdt.Bytes;
 import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.persistence.crdt.HybridClock;
 import java.time.Clock;
@@ -36,6 +38,12 @@ final class Liveness {
     private final Clock clock;
     private final HybridClock hlc;
     private final Environment env;
+    /**
+     * The account setting that makes a removal or an expiry also rotate the account key: when its
+     * value is {@code true}, the retiring device creates a new account key and revokes the current one
+     * for new mail, after the retirement, so the retired device never receives the new key.
+     */
+    static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;
     private boolean checking;
@@ -100,6 +108,7 @@ final class Liveness {
         return m.Effect().persist((Object) new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(), c.deviceId())).thenRun(s -> {
             m.reconcile(s);
             cleanUp.run();
+            if (!leaving) rotateKey(s);
         });
     }
 
@@ -157,7 +166,39 @@ final class Liveness {
             m.reconcile(s);
             if (refresh) m.bootstrap.publish(name, now, null, null);
             if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, false, null, null);
+            if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
+    }
+
+    /** When the account asks for it ({@link #ROTATE_KEY_ON_REMOVAL}), makes a new account key (blocking) to replace the current one. */
+    private void rotateKey(AccountState state) {
+        var setting = state.settings().get(ROTATE_KEY_ON_REMOVAL);
+        if (setting == null || !"true".equals(setting.value())) return;
+        String revoke = state.currentKeyFingerprint().orElse(null);
+        m.runBlocking(() -> {
+            try {
+                var key = env.crypto().generateKey("<" + settings.accountId() + ">");
+                return new Muaa.Rotated(dev.kinbox.crypto.Crypto.fingerprint(key),
+                        dev.kinbox.crypto.Crypto.armor(key).getBytes(java.nio.charset.StandardCharsets.US_ASCII), revoke, null);
+            } catch (dev.kinbox.crypto.CryptoException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, (v, e) -> e != null ? new Muaa.Rotated(null, null, null, e) : v);
+    }
+
+    /** The new account key: created and the old one revoked (kept for decrypting older mail) in one batch. */
+    Effect<Object, AccountState> rotated(AccountState state, Muaa.Rotated r) {
+        if (r.failure() != null) {
+            LOG.warn("account key not rotated: {}", r.failure().toString());
+            return m.Effect().none();
+        }
+        if (retired(state).isPresent()) return m.Effect().none();
+        List<Object> events = new ArrayList<>();
+        events.add(new KeyEvent.AccountKeyCreated(m.nextDot(state), hlc.now(), r.fingerprint(), Bytes.of(r.armoredKey())));
+        var old = r.revoke() == null ? null : state.accountKeys().get(r.revoke());
+        if (old != null && !old.revoked()) events.add(new KeyEvent.AccountKeyRevoked(m.nextDot(state, 1), hlc.now(), r.revoke()));
+        LOG.info("rotated the account key to {} (revoked {})", r.fingerprint(), r.revoke());
+        return m.Effect().persist(events);
     }
 
     /**

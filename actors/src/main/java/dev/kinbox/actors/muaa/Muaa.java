@@ -181,6 +181,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     record StartChecked(Start start, AnnouncementFolder.Contents contents, Throwable failure) implements Internal {}
 
+    record Rotated(String fingerprint, byte[] armoredKey, String revoke, Throwable failure) implements Internal {}
+
     /** Where and how often: {@code snapshotEvery} must be positive. */
     public record Settings(String accountId, String deviceId, int snapshotEvery) {
         public Settings {
@@ -319,6 +321,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
                 .onCommand(Checked.class, liveness::checked)
+                .onCommand(Rotated.class, liveness::rotated)
                 .onCommand(Replied.class, (state, c) -> Effect().reply(c.replyTo(),
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
                 .onCommand(RequestPairing.class, pairing::requestPairing)

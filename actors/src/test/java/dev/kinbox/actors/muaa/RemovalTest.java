@@ -163,6 +163,31 @@ class RemovalTest {
         }
     }
 
+    @Test void removal_withKeyRotationAsked_givesTheSiblingsANewKey_thatTheRemovedDeviceNeverGets() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 3);
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            a.<AccountEvent>ask(r -> new Muaa.ChangeSetting(Liveness.ROTATE_KEY_ON_REMOVAL, "true", r));
+            Convergence.await(all);
+            String old = a.state().currentKeyFingerprint().orElseThrow();
+            a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r));
+            Eventually.until("the remover rotates the key", () -> !old.equals(a.state().currentKeyFingerprint().orElseThrow()));
+            String rotated = a.state().currentKeyFingerprint().orElseThrow();
+            assertTrue(a.state().accountKeys().get(old).revoked(), "the old key is revoked for new mail");
+            assertEquals(2, a.state().accountKeys().size(), "and kept for decrypting older mail");
+            Eventually.until("the sibling gets the new key", () -> rotated.equals(b.state().currentKeyFingerprint().orElse("")));
+            long refused = x.journalStats().untrusted.sum();
+            a.<AccountEvent>ask(r -> new Muaa.ChangeSetting("after", "rotation", r));
+            Eventually.until("the removed device meets the later entries", () -> x.journalStats().untrusted.sum() > refused);
+            Thread.sleep(300);
+            assertFalse(x.state().accountKeys().containsKey(rotated), "the removed device never gets the new key");
+            assertEquals(old, x.state().currentKeyFingerprint().orElseThrow());
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
     static String pid(Device d) throws Exception {
         return SmaFolders.devicePersistenceId(ACCOUNT, d.id);
     }
