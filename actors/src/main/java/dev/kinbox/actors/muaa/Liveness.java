@@ -152,8 +152,8 @@ final class Liveness {
                 continue;
             }
             Announcement a = c.contents().announcements().get(id);
-            long seen = Math.max(rec.lastActive(), a == null ? PeerState.NEVER : a.activeAt());
-            boolean expired = rec.status() == DeviceStatus.PAIRED && now - seen > env.timing().expireAfter().toMillis();
+            long seen = lastSeen(rec, a);
+            boolean expired = expired(now, rec, a, env.timing().expireAfter());
             if (!expired && !noticed.containsKey(id)) continue;
             LOG.info("retiring device {}: {}", id, expired ? "silent since " + java.time.Instant.ofEpochMilli(seen) : "a trusted notice says so");
             events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
@@ -168,6 +168,22 @@ final class Liveness {
             if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, false, null, null);
             if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
+    }
+
+    /** A device's last activity as far as this device can tell: its state's, or its verified announcement's when later. */
+    static long lastSeen(DeviceRecord rec, Announcement announcement) {
+        return Math.max(rec.lastActive(), announcement == null ? PeerState.NEVER : announcement.activeAt());
+    }
+
+    /**
+     * Whether a device is to be retired for silence at {@code now}: paired, and silent for longer than
+     * {@code expireAfter} by both its state and its announcement (a device that comes back after a
+     * long absence, whose state is behind, must not retire siblings whose announcements are fresh).
+     * A paired device never seen active counts as silent.
+     */
+    static boolean expired(long now, DeviceRecord rec, Announcement announcement, java.time.Duration expireAfter) {
+        long seen = lastSeen(rec, announcement);
+        return rec.status() == DeviceStatus.PAIRED && (seen == PeerState.NEVER || now - seen > expireAfter.toMillis()); // NEVER: no overflow
     }
 
     /** When the account asks for it ({@link #ROTATE_KEY_ON_REMOVAL}), makes a new account key (blocking) to replace the current one. */
