@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Blocking reads and writes of {@code _Autocrypt_SMA}: one current announcement per device and the
  * retirement notices ({@link RetireNotice}); and the purge of a retired device's folder. Runs on a
  * blocking executor, never on an actor thread. Messages that do not verify are skipped and counted
- * in {@code refused}.
+ * in {@code refused}, each once (by UID) however often the folder is read.
  */
 final class AnnouncementFolder {
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementFolder.class);
@@ -36,11 +37,14 @@ final class AnnouncementFolder {
     private final MailStore store;
     private final Crypto crypto;
     private final LongAdder refused;
+    private final Set<Long> refusedUids;
 
-    AnnouncementFolder(MailStore store, Crypto crypto, LongAdder refused) {
+    /** {@code refusedUids}: the UIDs already counted, kept by the caller across reads so each bad message counts (and logs) once. */
+    AnnouncementFolder(MailStore store, Crypto crypto, LongAdder refused, Set<Long> refusedUids) {
         this.store = store;
         this.crypto = crypto;
         this.refused = refused;
+        this.refusedUids = refusedUids;
     }
 
     /** What the folder holds, verified: the newest announcement of every device and the trusted retirement notices. */
@@ -81,8 +85,10 @@ final class AnnouncementFolder {
                 Announcement a = Announcement.verify(m, crypto);
                 out.merge(a.deviceId(), a, (x, y) -> x.activeAt() >= y.activeAt() ? x : y);
             } catch (SmaFormatException | CryptoException e) {
-                refused.increment();
-                LOG.warn("refusing message uid {} in {}: {}", m.uid(), FOLDER, e.getMessage());
+                if (refusedUids.add(m.uid())) {
+                    refused.increment();
+                    LOG.warn("refusing message uid {} in {}: {}", m.uid(), FOLDER, e.getMessage());
+                }
             }
         }
         return new Contents(out, notices);

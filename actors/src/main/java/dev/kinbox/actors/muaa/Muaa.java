@@ -205,6 +205,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final SiblingStreams streams;
     private final Set<String> fixedSiblings;
     final LongAdder refusedAnnouncements = new LongAdder();
+    private final Set<Long> refusedAnnouncementUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final LongAdder malformedDrops = new LongAdder();
     final LongAdder refusedPairings = new LongAdder();
     private final byte[] armoredKey;
@@ -390,7 +391,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     AnnouncementFolder announcements() {
-        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements);
+        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids);
     }
 
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Removing a device by hand, on a memory mail store: what it can still read, what siblings refuse, what it is told. */
 class RemovalTest {
     private static final String ACCOUNT = "hana@example.org";
-    private static final Environment.Timing FAST_CHECK = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+    static final Environment.Timing FAST_CHECK = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
             Duration.ofDays(30), Duration.ofDays(1), Duration.ofMillis(150));
 
     @Test void removedDevice_cannotReadNewEntries_itsOwnAreRefused_andSiblingsConverge() throws Exception {

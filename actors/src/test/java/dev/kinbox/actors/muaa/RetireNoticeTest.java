@@ -1,0 +1,61 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.Test;
+
+/** The provider as attacker against retirement notices: forged, altered or untrusted ones retire nobody. */
+class RetireNoticeTest {
+    private static final String ACCOUNT = "kai@example.org";
+
+    @Test void forgedAlteredAndUntrustedNotices_retireNobody_andForgedOnesAreCounted() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), RemovalTest.FAST_CHECK, 2);
+        try {
+            Device a = all.get(0), b = all.get(1);
+            Crypto crypto = Crypto.standard();
+            OpenPGPKey mallory = crypto.generateKey("<mallory@kinbox.invalid>");
+            String malloryId = Keyring.deviceIdOf(mallory.toCertificate());
+            long now = System.currentTimeMillis();
+            // 1. a well-formed notice by a device nobody paired: passed over
+            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(b.id, malloryId, now, RetireNotice.Reason.REMOVED)
+                    .toMessage(mallory, crypto, Clock.systemUTC()));
+            // 2. a notice in a's name, signed by mallory: refused and counted
+            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(b.id, a.id, now, RetireNotice.Reason.REMOVED)
+                    .toMessage(mallory, crypto, Clock.systemUTC()));
+            // 3. a's genuine notice about another device, its header changed to name b: refused and counted
+            NewMessage genuine = new RetireNotice(malloryId, a.id, now, RetireNotice.Reason.REMOVED).toMessage(a.key, crypto, Clock.systemUTC());
+            String raw = new String(genuine.raw(), StandardCharsets.US_ASCII).replace("retired=" + malloryId, "retired=" + b.id);
+            store.append(SmaFolders.ANNOUNCEMENTS, NewMessage.of(raw.getBytes(StandardCharsets.US_ASCII)));
+            byte[] before = a.digest();
+
+            for (Device d : all) {
+                Eventually.until(d.id + " refuses the two forged notices", () -> d.stats().refusedAnnouncements() >= 2);
+            }
+            Thread.sleep(500); // a few more checks
+            for (Device d : all) {
+                assertEquals(2, d.stats().refusedAnnouncements(), "the untrusted author's notice is passed over, not counted");
+                assertEquals(DeviceStatus.PAIRED, d.state().devices().get(b.id).status(), "nobody retired");
+                assertEquals(1, d.keyring.siblings().size());
+            }
+            assertArrayEquals(before, a.digest(), "nothing persisted");
+            assertInstanceOf(StartOutcome.Running.class, b.start("device-1"), "b is not fooled at start either");
+            assertTrue(b.<dev.kinbox.persistence.AccountEvent>askReply(r -> new Muaa.ChangeSetting("k", "v", r)).isSuccess());
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+}
