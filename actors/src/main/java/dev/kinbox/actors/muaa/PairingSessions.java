@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -43,6 +44,16 @@ final class PairingSessions {
     private final Map<String, ActorRef<StatusReply<PairingOutcome.Paired>>> askingDone = new HashMap<>();
     private final Map<String, ExistingSide> answering = new HashMap<>();
     private boolean polling;
+    /**
+     * The drops (author, session, step) taken so far, most recent 4,096: a server may list a drop
+     * again after we deleted it (Dovecot: a UID SEARCH on another connection before that connection
+     * learned of the expunge), and a repeated step must not abort its session.
+     */
+    private final Set<String> taken = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 4096;
+        }
+    });
 
     PairingSessions(Muaa m) {
         this.m = m;
@@ -119,6 +130,10 @@ final class PairingSessions {
         List<Object> events = new ArrayList<>();
         List<java.util.function.Consumer<AccountState>> after = new ArrayList<>();
         for (PairDrop d : c.drops()) {
+            if (!taken.add(d.author() + "/" + d.session() + "/" + d.step())) {
+                LOG.debug("ignoring pairing drop {} taken before", d);
+                continue;
+            }
             NewSide n = asking.get(d.session());
             ExistingSide x = answering.get(d.session());
             try {
