@@ -16,7 +16,11 @@ import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.PeerState;
+import dev.kinbox.persistence.crdt.CausalContext;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.journal.query.KinboxReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +162,51 @@ public final class KinboxDevice implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until this device holds everything its paired siblings have on the server right now
+     * (their folders are read once; the device's own replication applies what it finds), or until
+     * {@code timeout}. True when caught up. For one-shot tools that report right after starting;
+     * a running device catches up by itself.
+     */
+    public CompletionStage<Boolean> catchUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        KinboxReadJournal query = PersistenceQuery.get(system.classicSystem())
+                .getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
+        return state().thenCompose(s -> {
+            CompletableFuture<CausalContext> wanted = CompletableFuture.completedFuture(CausalContext.EMPTY);
+            for (var e : s.devices().entrySet()) {
+                if (e.getKey().equals(deviceId) || e.getValue().status() != DeviceStatus.PAIRED) continue;
+                String pid;
+                try {
+                    pid = SmaFolders.devicePersistenceId(config.accountId(), e.getKey());
+                } catch (dev.kinbox.journal.sma.SmaFormatException bad) {
+                    continue;
+                }
+                CompletableFuture<CausalContext> one = query.currentEventsByPersistenceId(deviceId, pid, 0L, Long.MAX_VALUE)
+                        .runFold(CausalContext.EMPTY, KinboxDevice::covered, system).toCompletableFuture();
+                wanted = wanted.thenCombine(one, CausalContext::join);
+            }
+            return wanted;
+        }).thenCompose(wanted -> holds(wanted, deadline));
+    }
+
+    private static CausalContext covered(CausalContext acc, org.apache.pekko.persistence.query.EventEnvelope env) {
+        Object e = env.event();
+        if (e instanceof dev.kinbox.journal.query.SiblingSnapshot snap) e = snap.snapshot();
+        if (e instanceof AccountEvent ev) return acc.add(ev.dot());
+        if (e instanceof AccountState st) return acc.join(st.context());
+        return acc;
+    }
+
+    private CompletionStage<Boolean> holds(CausalContext wanted, long deadlineNanos) {
+        return state().thenCompose(s -> {
+            if (s.context().join(wanted).equals(s.context())) return CompletableFuture.completedFuture(true);
+            if (System.nanoTime() > deadlineNanos) return CompletableFuture.completedFuture(false);
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> holds(wanted, deadlineNanos));
+        });
+    }
+
     // ---- mail ----
 
     /**
@@ -214,14 +263,20 @@ public final class KinboxDevice implements AutoCloseable {
     public CompletionStage<Void> closeAsync() {
         if (!closed.compareAndSet(false, true)) return closedFuture;
         for (ActorRef<?> l : listeners) stopListener(l);
-        CompletableFuture.runAsync(() -> {
+        // stop the MUAA first, so nothing new is written; a snapshot it just asked for may still be on its
+        // way to the local log, so wait for uploads twice with a pause (both bounded)
+        stopped().thenRunAsync(() -> {
             try {
                 String pid = SmaFolders.devicePersistenceId(config.accountId(), deviceId);
-                KinboxJournalRuntime.get(system.classicSystem()).awaitUploaded(pid, UPLOAD_ON_CLOSE);
+                KinboxJournalRuntime rt = KinboxJournalRuntime.get(system.classicSystem());
+                long deadline = System.nanoTime() + UPLOAD_ON_CLOSE.toNanos();
+                rt.awaitUploaded(pid, UPLOAD_ON_CLOSE);
+                Thread.sleep(300);
+                rt.awaitUploaded(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (Exception e) {
                 // offline or interrupted: the backlog stays in the local log and uploads at the next start
             }
-        }, blocking).thenCompose(v -> stopped()).whenComplete((v, e) -> {
+        }, blocking).whenComplete((v, e) -> {
             KinboxJournalRuntime.get(system.classicSystem()).removeDevice(deviceId);
             log.close();
             if (ownSystem) system.terminate();

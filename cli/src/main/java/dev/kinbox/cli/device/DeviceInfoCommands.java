@@ -38,6 +38,7 @@ final class DeviceInfoCommands {
         @Override public Integer call() {
             return parent.guarded(() -> {
                 try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
+                    s.catchUp(parent.out);
                     AccountState st = DeviceSession.await(s.device.state());
                     parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
                     parent.out.println("account key: " + st.currentKeyFingerprint().orElse("none yet (not paired)"));
@@ -57,6 +58,7 @@ final class DeviceInfoCommands {
         @Override public Integer call() {
             return parent.guarded(() -> {
                 try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
+                    s.catchUp(parent.out);
                     AccountState st = DeviceSession.await(s.device.state());
                     st.devices().entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .forEach(e -> parent.out.println(DeviceCommand.deviceLine(e.getKey(), e.getValue(), s.device.deviceId())));
@@ -74,6 +76,7 @@ final class DeviceInfoCommands {
         @Override public Integer call() {
             return parent.guarded(() -> {
                 try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
+                    s.catchUp(parent.out);
                     Map<String, PeerState> peers = DeviceSession.await(s.device.keyring());
                     if (peers.isEmpty()) parent.out.println("no peers yet");
                     peers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {

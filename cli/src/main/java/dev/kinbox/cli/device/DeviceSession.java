@@ -46,6 +46,13 @@ final class DeviceSession implements AutoCloseable {
         }
     }
 
+    /** Reads what the siblings have on the server before a report; says so when that took too long. */
+    void catchUp(java.io.PrintStream out) throws Exception {
+        if (!await(device.catchUp(java.time.Duration.ofSeconds(15)))) {
+            out.println("(not caught up with every device within 15 s: showing what this device holds)");
+        }
+    }
+
     @Override public void close() {
         try {
             device.close();

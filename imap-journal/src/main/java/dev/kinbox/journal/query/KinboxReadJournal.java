@@ -44,6 +44,12 @@ public final class KinboxReadJournal implements EventsByPersistenceIdQuery, Curr
         return runtime.events(readerDeviceId, persistenceId, fromSequenceNr, toSequenceNr, true);
     }
 
+    /** What the folder holds now, read by the hosted device {@code readerDeviceId}, then completes. */
+    public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(String readerDeviceId, String persistenceId, long fromSequenceNr,
+                                                                       long toSequenceNr) {
+        return runtime.events(readerDeviceId, persistenceId, fromSequenceNr, toSequenceNr, false);
+    }
+
     /** What the folder holds now, then completes. */
     @Override
     public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(String persistenceId, long fromSequenceNr, long toSequenceNr) {
