@@ -37,13 +37,21 @@ final class MailServers implements AutoCloseable {
         GreenMailUser u = greenMail.getUserManager().getUserByEmail(addr);
         if (u == null) return List.of();
         MailFolder inbox = greenMail.getManagers().getImapHostManager().getInbox(u);
-        List<byte[]> out = new ArrayList<>();
-        for (var m : inbox.getMessages()) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            m.getMimeMessage().writeTo(b);
-            out.add(b.toByteArray());
+        // GreenMail hands out its live message list; mail still arriving can change it mid-copy
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<byte[]> out = new ArrayList<>();
+                for (var m : List.copyOf(inbox.getMessages())) {
+                    ByteArrayOutputStream b = new ByteArrayOutputStream();
+                    m.getMimeMessage().writeTo(b);
+                    out.add(b.toByteArray());
+                }
+                return out;
+            } catch (java.util.ConcurrentModificationException e) {
+                if (attempt == 20) throw e;
+                Thread.sleep(10);
+            }
         }
-        return out;
     }
 
     /** Waits (at most {@code millis}) until {@code addr}'s INBOX holds {@code n} messages. */
