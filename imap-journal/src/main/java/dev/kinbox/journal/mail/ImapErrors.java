@@ -52,22 +52,7 @@ final class ImapErrors {
 
     /** Why a TLS handshake failed, as far as the JDK's exceptions tell (never their full text). */
     static String tlsFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = String.valueOf(c.getMessage());
-            if (c instanceof java.security.cert.CertificateException
-                    && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
-                return "TLS handshake failed: the server certificate is not valid for this host name";
-            }
-            if (c instanceof java.security.cert.CertPathBuilderException
-                    || c instanceof java.security.cert.CertPathValidatorException
-                    || c.getClass().getName().endsWith("ValidatorException")) {
-                return "TLS handshake failed: the server certificate is not trusted";
-            }
-            if (m.startsWith("Server identity does not match")) {
-                return "TLS handshake failed: the server certificate is not valid for this host name";
-            }
-        }
-        return "TLS handshake failed (certificate not trusted or name mismatch?)";
+        return TlsTrust.classify(t).describe();
     }
 
     /** A short, single-line, printable rendering of a server reply (never message contents). */

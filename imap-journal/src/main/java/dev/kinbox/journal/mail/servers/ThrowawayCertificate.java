@@ -1,5 +1,6 @@
 package dev.kinbox.journal.mail.servers;
 
+import dev.kinbox.journal.mail.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for the IP address 127.0.0.1 only (not "localhost"), valid for two days,
@@ -96,18 +96,7 @@ public final class ThrowawayCertificate {
 
     /** A client context that trusts this certificate and nothing else. */
     public SSLContext clientContext() {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry(ALIAS, certificate);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a TLS client context", e);
-        }
+        return TlsTrust.trusting(List.of(certificate));
     }
 
     /** A server context presenting this certificate. */
