@@ -20,7 +20,8 @@ public final class Summary {
         row(b, "converged", r.check().converged() + " (divergent devices: " + r.check().divergentDevices() + ")");
         row(b, "lost edits", r.check().lostEdits());
         row(b, "convergence lag ms", "p50 " + r.lagP50Ms() + ", p99 " + r.lagP99Ms() + ", max " + r.lagMaxMs() + " (unresolved " + r.lagUnresolved() + ")");
-        row(b, "store messages/account max", r.storeMessagesPerAccountMax());
+        row(b, "store messages/account max", r.storeMessagesPerAccountMax() + " (journal " + r.storeJournalMax() + ", bound " + r.storeBound()
+                + "; nudges " + r.storeDropsMax() + ")");
         row(b, "store operations", r.storeOps());
         row(b, "wall seconds (settle)", String.format("%.1f (%.1f)", r.wallSeconds(), r.settleSeconds()));
         row(b, "peak heap MiB", r.peakHeapBytes() >> 20);

@@ -1,11 +1,18 @@
 package dev.kinbox.simulator.fleet;
 
+import dev.kinbox.journal.mail.CountingMailStore;
+import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.ImapMailStore;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.servers.GreenMailServer;
 import dev.kinbox.journal.mail.servers.LocalImapServer;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.journal.sma.SmaHeader;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,8 +24,8 @@ public sealed interface AccountStores extends AutoCloseable {
     /** A new connection (or view) of {@code account}'s mailbox for one device. */
     MailStore connect(int account);
 
-    /** Messages in every folder of {@code account}'s mailbox. */
-    long messages(int account);
+    /** Messages in every folder of {@code account}'s mailbox, by kind. */
+    StoreMessages messages(int account);
 
     /** {@code memory} or {@code greenmail}. */
     String kind();
@@ -34,10 +41,30 @@ public sealed interface AccountStores extends AutoCloseable {
         };
     }
 
-    private static long count(MailStore s) {
-        long n = 0;
-        for (String f : s.listFolders()) n += s.status(f).messages();
-        return n;
+    private static StoreMessages count(MailStore s) {
+        long journal = 0;
+        long drops = 0;
+        long other = 0;
+        for (String f : s.listFolders()) {
+            if (s.status(f).messages() == 0) continue;
+            for (StoredMessage m : s.fetch(f, UidRange.from(1), Fetch.HEADERS)) {
+                SmaHeader.Kind kind = kindOf(m);
+                if (kind == SmaHeader.Kind.JOURNAL || kind == SmaHeader.Kind.SNAPSHOT) journal++;
+                else if (kind == SmaHeader.Kind.DROP) drops++;
+                else other++;
+            }
+        }
+        return new StoreMessages(journal, drops, other);
+    }
+
+    private static SmaHeader.Kind kindOf(StoredMessage m) {
+        List<String> h = m.header(SmaHeader.NAME);
+        if (h.isEmpty()) return null;
+        try {
+            return SmaHeader.parse(h.get(0)).kind();
+        } catch (SmaFormatException e) {
+            return null;
+        }
     }
 
     /** In-process mailboxes. */
@@ -47,33 +74,45 @@ public sealed interface AccountStores extends AutoCloseable {
         private MemoryMailStore of(int account) { return stores.computeIfAbsent(account, a -> new MemoryMailStore()); }
 
         /** A view that leaves the shared mailbox open when the device closes it. */
-        @Override public MailStore connect(int account) { return new dev.kinbox.journal.mail.CountingMailStore(of(account), false); }
+        @Override public MailStore connect(int account) { return new CountingMailStore(of(account), false); }
 
-        @Override public long messages(int account) { return count(of(account)); }
+        @Override public StoreMessages messages(int account) { return count(of(account)); }
 
         @Override public String kind() { return "memory"; }
 
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
     }
 
-    /** Mailboxes on a local IMAP server started for the run. */
+    /**
+     * Mailboxes on a local IMAP server started for the run. The devices of one account share one
+     * client (a pool of {@link #POOL} command connections, plus one connection per watch), so the
+     * server's connection count grows with accounts and watching devices, not with their operations.
+     */
     final class OnServer implements AccountStores {
+        static final int POOL = 2;
         private final LocalImapServer server;
+        private final Map<Integer, MailStore> shared = new ConcurrentHashMap<>();
         private final Map<Integer, MailStore> admin = new ConcurrentHashMap<>();
 
         OnServer(LocalImapServer server) { this.server = server; }
 
-        @Override public MailStore connect(int account) {
-            return ImapMailStore.connect(server.settings(server.addUser("sim" + account)));
+        private MailStore open(int account) {
+            return ImapMailStore.connect(server.settings(server.addUser("sim" + account)).withPoolSize(POOL));
         }
 
-        @Override public long messages(int account) { return count(admin.computeIfAbsent(account, this::connect)); }
+        /** A view of the account's shared client that leaves it open when the device closes it. */
+        @Override public MailStore connect(int account) {
+            return new CountingMailStore(shared.computeIfAbsent(account, this::open), false);
+        }
+
+        @Override public StoreMessages messages(int account) { return count(admin.computeIfAbsent(account, this::open)); }
 
         @Override public String kind() { return server.kind(); }
 
         @Override public void close() {
             try {
                 admin.values().forEach(MailStore::close);
+                shared.values().forEach(MailStore::close);
             } finally {
                 server.close();
             }

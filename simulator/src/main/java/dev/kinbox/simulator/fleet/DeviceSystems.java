@@ -21,9 +21,9 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * One device in one ActorSystem, the way a mail client embeds Kinbox: the system's journal gets the
- * device's store, keyring and local log. Shared by the simulator's fleet and {@code kinbox bench
- * replication}. With {@code smallPools} (the simulator) the thread pools are kept small (2 actor
- * threads, 4 blocking) so a few dozen systems fit on a small machine.
+ * device's store, keyring and local log. Used by {@code kinbox bench replication} (the simulator hosts
+ * all its devices in one system, {@link HostedFleet}). With {@code smallPools} the thread pools are
+ * kept small (2 actor threads, 4 blocking) so a few dozen systems fit on a small machine.
  */
 public final class DeviceSystems {
     private static final AtomicLong SEQ = new AtomicLong();

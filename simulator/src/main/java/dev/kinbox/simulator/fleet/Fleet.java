@@ -8,9 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The devices a simulation drives, whatever hosts them. One implementation today,
- * {@link SystemPerDeviceFleet} (one ActorSystem per device); a fleet of many devices per system, or
- * across hosts on Pekko Cluster, implements the same seam. Thread-safe: the runner steps devices on
+ * The devices a simulation drives, whatever hosts them. One implementation today, {@link HostedFleet}
+ * (every device in one ActorSystem); a fleet across hosts on Pekko Cluster implements the same seam. Thread-safe: the runner steps devices on
  * one thread while its sampler reads states on another.
  */
 public interface Fleet extends AutoCloseable {
@@ -41,8 +40,11 @@ public interface Fleet extends AutoCloseable {
     /** Mail store operations the devices issued so far (all accounts). */
     long storeOperations();
 
-    /** Messages in all folders of {@code account}'s mailbox now. */
-    long storeMessages(int account);
+    /** Messages in all folders of {@code account}'s mailbox now, by kind. */
+    StoreMessages storeMessages(int account);
+
+    /** Events between a device's snapshots (the store bound depends on it). */
+    int snapshotEvery();
 
     /** Stops every device and releases the stores. */
     @Override void close();

@@ -40,6 +40,7 @@ public final class LosingFleet implements Fleet {
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
     @Override public long storeOperations() { return delegate.storeOperations(); }
-    @Override public long storeMessages(int account) { return delegate.storeMessages(account); }
+    @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }
+    @Override public int snapshotEvery() { return delegate.snapshotEvery(); }
     @Override public void close() { delegate.close(); }
 }

@@ -11,7 +11,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 /**
  * The accounts of a run and every device slot each may use, with a real device key per slot. All
  * slots of an account are paired with each other from the start ({@link Keyring#fixed}), standing
- * in for pairing until the MUAA pairs devices itself.
+ * in for pairing (the simulator does not run the MUAA's pairing yet).
  */
 public record Roster(List<Account> accounts) {
     /** One account: its id and its device pool, slot by slot. */

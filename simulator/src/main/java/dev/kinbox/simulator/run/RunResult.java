@@ -19,7 +19,10 @@ import java.util.Map;
  * @param check                  the end-of-run invariants
  * @param lagP50Ms               convergence lag percentiles (see {@link Sampler}), -1 when nothing resolved
  * @param lagUnresolved          acknowledged edits whose lag never resolved during the run
- * @param storeMessagesPerAccountMax most messages one account's mailbox held at a sample
+ * @param storeMessagesPerAccountMax most messages one account's mailbox held at a count (every kind)
+ * @param storeJournalMax        most journal messages (entries, snapshots, marks) one account's mailbox held at a count
+ * @param storeDropsMax          most drops (nudges) one account's mailbox held at a count
+ * @param storeBound             the journal-message bound checked by {@code store_bounded} ({@link Invariants#storeBound})
  * @param storeOps               mail store operations issued by the devices
  * @param wallSeconds            real seconds from the first step to the end of the checks
  * @param settleSeconds          of which waiting for convergence after the last step
@@ -33,7 +36,7 @@ import java.util.Map;
 public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, Map<String, Integer> steps,
                         int stepErrors, long ackedEdits, long unackedEdits, long eventsApplied, Invariants.Result check,
                         double lagP50Ms, double lagP99Ms, double lagMaxMs, int lagUnresolved, long storeMessagesPerAccountMax,
-                        long storeOps, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
+                        long storeJournalMax, long storeDropsMax, long storeBound, long storeOps, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
                         long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<String> notes) {
     public RunResult {
         steps = Map.copyOf(steps);

@@ -8,8 +8,6 @@ import dev.kinbox.simulator.workload.Step;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +30,7 @@ import org.HdrHistogram.Histogram;
 public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
+    private static final int SETUP_PARALLELISM = 8;
 
     private final Fleet fleet;
     private final RunOptions options;
@@ -40,10 +39,10 @@ public final class Runner {
     private final List<AckedEdit> acked = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong unacked = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
-    private final List<String> notes = new ArrayList<>();
-    private final Set<DeviceRef> started = new HashSet<>();
-    private int stepErrors;
-    private int devicesPeak;
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
+    private volatile int stepErrors;
+    private volatile int devicesPeak;
     private Sampler sampler;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
@@ -62,10 +61,7 @@ public final class Runner {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         long startNanos = System.nanoTime();
-        for (int i = 0; i < setup; i++) {
-            execute(steps.get(i));
-            progress.update(i + 1, fleet.running().size() + " devices running");
-        }
+        startConcurrently(steps.subList(0, setup));
         double startMs = setup == 0 ? 0 : (System.nanoTime() - startNanos) / 1e6 / setup;
         long heapPer = setup == 0 ? -1 : (usedHeapAfterGc() - heapBefore) / setup;
         if (heapPer <= 0) heapPer = -1; // lost in the noise of collected garbage at this size
@@ -111,7 +107,7 @@ public final class Runner {
         return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), schedule.counts(),
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
-                sampler.unresolved(), sampler.storeMessagesMax(), fleet.storeOperations(), (System.nanoTime() - t0) / 1e9, settleSeconds,
+                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), (System.nanoTime() - t0) / 1e9, settleSeconds,
                 sampler.peakHeap(), startMs, heapPer, threadsPer, sampler.timeline(), allNotes);
     }
 
@@ -137,7 +133,9 @@ public final class Runner {
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
         }
-        devicesPeak = Math.max(devicesPeak, fleet.running().size());
+        synchronized (this) {
+            devicesPeak = Math.max(devicesPeak, fleet.running().size());
+        }
     }
 
     private void edit(Step.Edit e) {
@@ -156,19 +154,51 @@ public final class Runner {
 
     /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
     private Invariants.Result check(boolean last) {
-        Map<DeviceRef, AccountState> states = new HashMap<>();
-        for (DeviceRef d : fleet.running()) {
-            try {
-                states.put(d, fleet.state(d).toCompletableFuture().get(30, TimeUnit.SECONDS));
-            } catch (Exception e) {
-                if (last) error("cannot read the state of " + d + ": " + e.getMessage());
-            }
-        }
+        Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 30_000, (d, e) -> {
+            if (last) error("cannot read the state of " + d + ": " + e.getMessage());
+        });
         List<AckedEdit> edits;
         synchronized (acked) {
             edits = List.copyOf(acked);
         }
-        return Invariants.check(fleet.roster(), states, edits);
+        return Invariants.check(fleet.roster(), states, edits, sampler.journalMax(), storeBound());
+    }
+
+    private long storeBound() {
+        return Invariants.storeBound(fleet.roster().accounts().isEmpty() ? 0 : fleet.roster().accounts().get(0).devices().size(),
+                fleet.snapshotEvery());
+    }
+
+    /**
+     * The joins at time zero, {@link #SETUP_PARALLELISM} at a time (a device's start mostly waits for
+     * its actor and first state, so a large fleet starts several times faster than one by one).
+     */
+    private void startConcurrently(List<Step> joins) throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
+            Thread t = new Thread(r, "sim-setup");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicLong done = new AtomicLong();
+        try {
+            for (Step s : joins) {
+                pool.execute(() -> {
+                    execute(s);
+                    long n = done.incrementAndGet();
+                    if (n % 100 == 0 || n == joins.size()) {
+                        synchronized (progress) {
+                            progress.update(n, fleet.running().size() + " devices running");
+                        }
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+            if (!pool.awaitTermination(30 + joins.size() / 10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+                error("the initial joins did not finish in time");
+            }
+        }
     }
 
     private String counters() {
@@ -176,7 +206,7 @@ public final class Runner {
                 + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
     }
 
-    private void error(String what) {
+    private synchronized void error(String what) {
         stepErrors++;
         notes(what);
     }

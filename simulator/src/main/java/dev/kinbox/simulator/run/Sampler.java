@@ -2,6 +2,7 @@ package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -16,31 +17,40 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Watches a running fleet from its own thread: every {@code interval} it reads the state of every
- * running device and
+ * Watches a running fleet from its own thread: every {@code interval} (or twice the time the last
+ * sample took, when that is longer: large fleets) it reads the state of every running device and
  * <ul>
  *   <li>resolves acknowledged edits: an edit's convergence lag is the time from its acknowledgement
  *       to the first sample where every running, online device of its account holds its dot (and at
  *       least one of them is not its author) - so the lag has the sample interval as resolution;</li>
  *   <li>counts events applied: for each device the most events its state ever held, summed over every
  *       device that ran (own edits plus sibling events; monotonic);</li>
+ *   <li>counts the messages of the accounts' mailboxes by kind, round-robin over the accounts within
+ *       {@link #STORE_BUDGET_MS} per second (so every account is counted every few seconds even on a
+ *       slow store), keeping each account's most journal messages for {@code store_bounded};</li>
  *   <li>records the timeline ({@link Sample}) and the peak heap.</li>
  * </ul>
  */
 final class Sampler {
+    /** Real time per second the sampler may spend counting mailbox messages. */
+    static final long STORE_BUDGET_MS = 100;
     private final Fleet fleet;
     private final Set<DeviceRef> offline;
     private final long intervalNanos;
-    private final long storeEveryNanos;
     private final long t0;
     private final ConcurrentLinkedQueue<AckedEdit> incoming = new ConcurrentLinkedQueue<>();
-    private final List<AckedEdit> pending = new ArrayList<>();
+    private final Map<Integer, List<AckedEdit>> pending = new HashMap<>();
     private final Map<DeviceRef, Long> heldMax = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> journalMax = new ConcurrentHashMap<>();
     private final List<Sample> timeline = new ArrayList<>();
     private final Histogram lag = new Histogram(3_600_000L, 3);
     private volatile long peakHeap;
     private volatile long storeMessagesMax;
+    private volatile long storeDropsMax;
     private long lastStoreNanos;
+    private int nextAccount;
+    private int pendingCount;
+    private long lastSampleNanos;
     private Thread thread;
     private volatile boolean stop;
 
@@ -48,7 +58,6 @@ final class Sampler {
         this.fleet = fleet;
         this.offline = offline;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
-        this.storeEveryNanos = TimeUnit.SECONDS.toNanos(1);
         this.t0 = t0;
     }
 
@@ -69,76 +78,96 @@ final class Sampler {
 
     private void loop() {
         while (!stop) {
-            long next = System.nanoTime() + intervalNanos;
+            long began = System.nanoTime();
             sampleOnce();
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            long took = System.nanoTime() - began;
+            long wait = Math.max(intervalNanos, 2 * took) - took;
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
 
     private synchronized void sampleOnce() {
         long now = System.nanoTime();
-        for (AckedEdit e; (e = incoming.poll()) != null; ) pending.add(e);
-        Map<DeviceRef, AccountState> states = new HashMap<>();
-        for (DeviceRef d : fleet.running()) {
-            try {
-                AccountState s = fleet.state(d).toCompletableFuture().get(5, TimeUnit.SECONDS);
-                states.put(d, s);
-                heldMax.merge(d, Invariants.eventsHeld(s), Math::max);
-            } catch (Exception stoppedMeanwhile) {
-                // the device stopped between running() and the ask; it is not counted this round
-            }
+        for (AckedEdit e; (e = incoming.poll()) != null; pendingCount++) {
+            pending.computeIfAbsent(e.device().account(), a -> new ArrayList<>()).add(e);
+        }
+        Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 5_000, (d, e) -> { });
+        Map<Integer, List<Map.Entry<DeviceRef, AccountState>>> byAccount = new HashMap<>();
+        for (var st : states.entrySet()) {
+            heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
+            byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
         }
         double windowMax = -1;
-        for (Iterator<AckedEdit> it = pending.iterator(); it.hasNext(); ) {
-            AckedEdit e = it.next();
-            boolean other = false;
-            boolean all = true;
-            for (var st : states.entrySet()) {
-                DeviceRef d = st.getKey();
-                if (d.account() != e.device().account() || offline.contains(d)) continue;
-                if (!d.equals(e.device())) other = true;
-                all &= st.getValue().context().contains(e.dot());
-            }
-            if (other && all) {
-                double ms = Math.max(0, (now - e.ackNanos()) / 1e6);
-                lag.recordValue(Math.min(lag.getHighestTrackableValue(), (long) Math.ceil(ms)));
-                windowMax = Math.max(windowMax, ms);
-                it.remove();
-            }
-        }
-        if (now - lastStoreNanos >= storeEveryNanos) {
-            lastStoreNanos = now;
-            long max = 0;
-            for (int a = 0; a < fleet.roster().accounts().size(); a++) {
-                try {
-                    max = Math.max(max, fleet.storeMessages(a));
-                } catch (RuntimeException storeBusy) {
-                    // a failed count is skipped; the next one will do
+        for (var acc : pending.entrySet()) {
+            List<Map.Entry<DeviceRef, AccountState>> devices = byAccount.getOrDefault(acc.getKey(), List.of());
+            for (Iterator<AckedEdit> it = acc.getValue().iterator(); it.hasNext(); ) {
+                AckedEdit e = it.next();
+                boolean other = false;
+                boolean all = true;
+                for (var st : devices) {
+                    if (offline.contains(st.getKey())) continue;
+                    if (!st.getKey().equals(e.device())) other = true;
+                    all &= st.getValue().context().contains(e.dot());
+                }
+                if (other && all) {
+                    double ms = Math.max(0, (now - e.ackNanos()) / 1e6);
+                    lag.recordValue(Math.min(lag.getHighestTrackableValue(), (long) Math.ceil(ms)));
+                    windowMax = Math.max(windowMax, ms);
+                    it.remove();
+                    pendingCount--;
                 }
             }
-            storeMessagesMax = Math.max(storeMessagesMax, max);
+        }
+        if (now - lastStoreNanos >= TimeUnit.SECONDS.toNanos(1)) {
+            lastStoreNanos = now;
+            countStores();
         }
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         peakHeap = Math.max(peakHeap, heap);
+        lastSampleNanos = System.nanoTime() - now;
         timeline.add(new Sample((now - t0) / 1e9, states.size(), eventsApplied(), windowMax, storeMessagesMax, heap));
+    }
+
+    private void countStores() {
+        int accounts = fleet.roster().accounts().size();
+        long budgetEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STORE_BUDGET_MS);
+        for (int i = 0; i < accounts && System.nanoTime() < budgetEnd; i++) {
+            int a = nextAccount;
+            nextAccount = (nextAccount + 1) % accounts;
+            try {
+                StoreMessages m = fleet.storeMessages(a);
+                storeMessagesMax = Math.max(storeMessagesMax, m.total());
+                storeDropsMax = Math.max(storeDropsMax, m.drops());
+                journalMax.merge(a, m.journal(), Math::max);
+            } catch (RuntimeException storeBusy) {
+                // a failed count is skipped; the next round will do
+            }
+        }
     }
 
     long eventsApplied() { return heldMax.values().stream().mapToLong(Long::longValue).sum(); }
 
     synchronized Histogram lag() { return lag.copy(); }
 
-    synchronized int unresolved() { return pending.size() + incoming.size(); }
+    synchronized int unresolved() { return pendingCount + incoming.size(); }
 
     synchronized List<Sample> timeline() { return List.copyOf(timeline); }
+
+    /** Account index -> most journal messages counted in its mailbox. */
+    Map<Integer, Long> journalMax() { return Map.copyOf(journalMax); }
 
     long peakHeap() { return peakHeap; }
 
     long storeMessagesMax() { return storeMessagesMax; }
+
+    long storeDropsMax() { return storeDropsMax; }
+
+    long storeJournalMax() { return journalMax.values().stream().mapToLong(Long::longValue).max().orElse(0); }
+
+    /** Real milliseconds the last sample took (its interval grows with it). */
+    synchronized double lastSampleMs() { return lastSampleNanos / 1e6; }
 }

@@ -25,14 +25,14 @@ class ReportTest {
     static RunResult result(Invariants.Result check) {
         List<Sample> t = List.of(new Sample(0.1, 2, 0, -1, 3, 1000), new Sample(0.2, 3, 10, 42.0, 5, 2000),
                 new Sample(0.3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 60, -1, 9, 1500));
-        return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 321,
+        return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
                 1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
     }
 
     @Test
     void reportJson_ofAHealthyRun_hasTheIssueKeysAndTrueInvariants(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("out/report.json");
-        ReportJson.write(result(new Invariants.Result(true, 0, 0, List.of())), f);
+        ReportJson.write(result(new Invariants.Result(true, 0, 0, true, List.of())), f);
         JsonNode j = new ObjectMapper().readTree(f.toFile());
         for (String k : List.of("seed", "accounts", "devices_peak", "events_applied", "converged", "divergent_devices", "lost_edits",
                 "forged_applied", "convergence_lag_ms", "store_messages_per_account_max", "imap_ops", "wall_seconds", "peak_heap_bytes", "invariants")) {
@@ -49,7 +49,7 @@ class ReportTest {
     @Test
     void reportJson_ofABrokenRun_namesAccountDevicesAndDots() {
         Violation v = new Violation("no_lost_edits", "sim0@x.invalid", List.of("00000000000000aa"), List.of("00000000000000bb:7"), "1 missing");
-        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 1, List.of(v))));
+        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 1, true, List.of(v))));
         assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
         JsonNode x = j.get("violations").get(0);
         assertEquals("sim0@x.invalid", x.get("account").asText());
@@ -59,7 +59,7 @@ class ReportTest {
 
     @Test
     void charts_andHtml_areWrittenAsPngsAndOneSelfContainedPage(@TempDir Path dir) throws Exception {
-        RunResult r = result(new Invariants.Result(true, 0, 0, List.of()));
+        RunResult r = result(new Invariants.Result(true, 0, 0, true, List.of()));
         Map<String, byte[]> pngs = Charts.render(r);
         assertEquals(List.of("convergence-lag.png", "devices.png", "events-per-second.png", "store-messages.png"), List.copyOf(pngs.keySet()));
         for (Path p : Charts.write(pngs, dir)) assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(p), 4), p.toString());

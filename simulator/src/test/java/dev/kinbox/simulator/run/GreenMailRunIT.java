@@ -7,7 +7,7 @@ import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.Roster;
-import dev.kinbox.simulator.fleet.SystemPerDeviceFleet;
+import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
@@ -24,7 +24,7 @@ class GreenMailRunIT {
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "gm.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         RunResult r;
-        try (Fleet f = new SystemPerDeviceFleet(roster, AccountStores.open("greenmail", new SecureRandom()), clock)) {
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("greenmail", new SecureRandom()), clock, HostedFleet.Options.defaults())) {
             r = new Runner(f, new RunOptions(3600, Duration.ofSeconds(45), Duration.ofMillis(100)), Progress.NONE).run(s, "greenmail");
         }
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());

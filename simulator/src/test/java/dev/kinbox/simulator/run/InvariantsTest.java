@@ -59,6 +59,21 @@ class InvariantsTest {
     }
 
     @Test
+    void check_withAMailboxPastTheStoreBound_reportsStoreBoundedForThatAccount() {
+        AccountState s = set(AccountState.EMPTY, A, 1, "x");
+        long bound = Invariants.storeBound(2, 10);
+        assertEquals(48, bound, "2 slots x (2 x 10 + 4)");
+        Invariants.Result within = Invariants.check(roster, Map.of(A, s, B, s), List.of(), Map.of(0, bound), bound);
+        assertTrue(within.ok() && within.storeBounded(), within.violations().toString());
+        Invariants.Result past = Invariants.check(roster, Map.of(A, s, B, s), List.of(), Map.of(0, bound + 1), bound);
+        assertFalse(past.storeBounded());
+        Violation v = past.violations().get(0);
+        assertEquals("store_bounded", v.invariant());
+        assertEquals(roster.accounts().get(0).accountId(), v.accountId());
+        assertTrue(v.detail().contains(Long.toString(bound + 1)), v.detail());
+    }
+
+    @Test
     void eventsHeld_countsEveryDotOnce() {
         AccountState s = set(set(set(AccountState.EMPTY, A, 1, "x"), A, 2, "z"), B, 1, "y");
         assertEquals(3, Invariants.eventsHeld(set(s, B, 1, "y")), "a duplicate counted twice");

@@ -9,7 +9,7 @@ import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.LosingFleet;
 import dev.kinbox.simulator.fleet.Roster;
-import dev.kinbox.simulator.fleet.SystemPerDeviceFleet;
+import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
@@ -28,7 +28,7 @@ class RunnerTest {
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate) throws Exception {
         Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
-        try (Fleet f = decorate.apply(new SystemPerDeviceFleet(roster, AccountStores.open("memory", new SecureRandom()), clock))) {
+        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, HostedFleet.Options.defaults()))) {
             return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
         }
     }
@@ -37,7 +37,7 @@ class RunnerTest {
     void run_ofTinyChurningWorkload_convergesWithEveryAckedEditEverywhere() throws Exception {
         Schedule s = tiny(7);
         RunResult r = run(s, Duration.ofSeconds(30), f -> f);
-        System.out.println("tiny run: " + r.ackedEdits() + " edits, lag p50/p99/max " + r.lagP50Ms() + "/" + r.lagP99Ms() + "/" + r.lagMaxMs() + " ms, " + r.steps() + ", wall " + r.wallSeconds() + " s, start " + r.startMsPerDevice() + " ms/device, heap " + r.heapBytesPerDevice() + " B/device, threads " + r.threadsPerDevice() + "/device");
+        System.out.println("tiny run: " + r.ackedEdits() + " edits, store journal max " + r.storeJournalMax() + " (bound " + r.storeBound() + ", nudges max " + r.storeDropsMax() + "), lag p50/p99/max " + r.lagP50Ms() + "/" + r.lagP99Ms() + "/" + r.lagMaxMs() + " ms, " + r.steps() + ", wall " + r.wallSeconds() + " s, start " + r.startMsPerDevice() + " ms/device, heap " + r.heapBytesPerDevice() + " B/device, threads " + r.threadsPerDevice() + "/device");
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertTrue(r.check().converged());
         assertEquals(0, r.check().lostEdits());
@@ -46,14 +46,17 @@ class RunnerTest {
         assertTrue(r.lagP50Ms() >= 0 && r.lagP99Ms() >= r.lagP50Ms() && r.lagMaxMs() >= r.lagP99Ms(), "lag " + r.lagP50Ms() + "/" + r.lagP99Ms());
         assertTrue(r.devicesPeak() >= 2 && r.storeOps() > 0 && r.storeMessagesPerAccountMax() > 0, r.toString());
         assertFalse(r.timeline().isEmpty());
+        assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0 && r.storeJournalMax() <= r.storeBound(),
+                "journal messages " + r.storeJournalMax() + " bound " + r.storeBound());
     }
 
     @Test
     void run_onAFleetThatDropsAnAckedEdit_reportsTheLostEdit() throws Exception {
-        // a lost edit never converges: a short settle keeps the test quick
-        RunResult r = run(tiny(8), Duration.ofSeconds(2), f -> new LosingFleet(f, 3));
+        // a lost edit never converges: a short settle keeps the test quick (on a loaded machine a few
+        // real edits may still be spreading when it ends, so at least the forged one is required)
+        RunResult r = run(tiny(8), Duration.ofSeconds(5), f -> new LosingFleet(f, 3));
         assertFalse(r.ok());
-        assertEquals(1, r.check().lostEdits());
+        assertTrue(r.check().lostEdits() >= 1, "lost " + r.check().lostEdits());
         assertTrue(r.check().violations().stream().anyMatch(v -> v.invariant().equals("no_lost_edits")
                 && v.missingDots().stream().anyMatch(d -> d.endsWith(":1000000003"))), r.check().violations().toString());
     }

@@ -1,0 +1,219 @@
+package dev.kinbox.simulator.fleet;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.journal.KinboxJournalRuntime;
+import dev.kinbox.journal.mail.CountingMailStore;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.store.InMemoryLocalLog;
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.DeviceRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Every device in one ActorSystem: each started device is hosted by the system's journal runtime
+ * ({@link KinboxJournalRuntime#addDevice}) with its own in-memory local log (kept across crashes,
+ * like a device's disk) and its own counted view of its account's mailbox (behind an
+ * {@link OfflineSwitch}), and its {@link Muaa} is a child of one {@link Supervisor}, replicating from
+ * every other slot of its account. Snapshots are on ({@link Options#snapshotEvery}), so each device's
+ * folder is compacted and the mailbox stays bounded. A device costs its actors, streams and state,
+ * not threads: the system's pools are shared.
+ *
+ * <p>A stopped device is removed from the runtime after its MUAA terminated; its view of the store is
+ * cut off for good, so work the journal still had in flight for it (an upload retry) fails instead of
+ * racing the device's next incarnation.
+ */
+public final class HostedFleet implements Fleet {
+    private static final Duration UPLOAD_WAIT = Duration.ofSeconds(20);
+
+    /**
+     * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
+     * @param sweepInterval  how often a live query looks at a sibling folder without a nudge
+     * @param blockingThreads the journal's blocking pool (store and local log work of all devices)
+     */
+    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
+        public Options {
+            if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be positive");
+            if (sweepInterval == null || sweepInterval.toMillis() < 50) throw new IllegalArgumentException("sweep interval must be >= 50 ms");
+            if (blockingThreads < 1 || blockingThreads > 256) throw new IllegalArgumentException("blocking threads must be 1..256");
+        }
+
+        /** A snapshot every 50 events, a sweep every 2 s, 8 blocking threads (the memory store: its operations do not block). */
+        public static Options defaults() { return new Options(50, Duration.ofSeconds(2), 8); }
+
+        /**
+         * For {@code kind}'s store: on an IMAP server every operation waits for a round trip, and with
+         * hundreds of devices 8 blocking threads were the bottleneck (starts took seconds), so a server
+         * store gets 32 threads and a 5 s sweep (nudges still wake readers at once).
+         */
+        public static Options forStore(String kind) {
+            return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 32);
+        }
+    }
+
+    private record Running(ActorRef<Muaa.Command> muaa, OfflineSwitch link, CountingMailStore counted, Set<CompletableFuture<?>> asks) {}
+
+    private final Roster roster;
+    private final AccountStores stores;
+    private final Clock clock;
+    private final Options options;
+    private final ActorSystem<Supervisor.Command> system;
+    private final KinboxJournalRuntime runtime;
+    private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
+    private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
+    private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
+    private final LongAdder closedOps = new LongAdder();
+
+    /** Devices of {@code roster} on {@code stores}, their clocks {@code clock}; closes {@code stores} when closed. */
+    public HostedFleet(Roster roster, AccountStores stores, Clock clock, Options options) {
+        this.roster = roster;
+        this.stores = stores;
+        this.clock = clock;
+        this.options = options;
+        Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
+                "kinbox.runtime.upload.backoff-max = 1s",
+                "kinbox.query.sweep-interval = " + options.sweepInterval().toMillis() + "ms",
+                "kinbox.blocking-dispatcher.thread-pool-executor.fixed-pool-size = " + options.blockingThreads()))
+                .withFallback(ConfigFactory.load());
+        this.system = ActorSystem.create(Supervisor.create(), "sim-hosted", c);
+        this.runtime = KinboxJournalRuntime.get(system.classicSystem());
+    }
+
+    public Options options() { return options; }
+
+    @Override public Roster roster() { return roster; }
+
+    @Override public void start(DeviceRef d) throws FleetException {
+        if (running.containsKey(d)) throw new FleetException(d + " is already running", null);
+        String id = roster.device(d).deviceId();
+        CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
+        OfflineSwitch link = new OfflineSwitch(counted);
+        link.offline(offline.getOrDefault(d, false));
+        boolean added = false;
+        try {
+            runtime.addDevice(roster.keyring(d), link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
+            added = true;
+            Muaa.Settings settings = new Muaa.Settings(roster.accountId(d), id, options.snapshotEvery());
+            ActorRef<Muaa.Command> m = AskPattern.<Supervisor.Command, ActorRef<Muaa.Command>>ask(system,
+                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, clock, roster.siblingIds(d))), "muaa-" + id, to),
+                    DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+            running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
+            state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS); // recovered and ready
+        } catch (Exception e) {
+            Running half = running.remove(d);
+            try {
+                if (half != null) terminate(half);
+            } catch (Exception ignored) {
+                // reported below with the start failure
+            }
+            if (added) runtime.removeDevice(id);
+            link.offline(true);
+            link.close();
+            throw new FleetException("cannot start " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
+        Running r = running.remove(d);
+        if (r == null) throw new FleetException(d + " is not running", null);
+        boolean uploaded = true;
+        try {
+            if (orderly) uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()),
+                    UPLOAD_WAIT);
+            terminate(r);
+        } catch (Exception e) {
+            throw new FleetException("cannot stop " + d + ": " + e.getMessage(), e);
+        } finally {
+            for (CompletableFuture<?> f : r.asks()) f.completeExceptionally(new IllegalStateException(d + " stopped before answering"));
+            runtime.removeDevice(roster.device(d).deviceId());
+            r.link().offline(true); // this incarnation's leftover journal work fails from now on
+            closedOps.add(r.counted().operations());
+            r.link().close();
+        }
+        return uploaded;
+    }
+
+    private void terminate(Running r) throws Exception {
+        AskPattern.<Supervisor.Command, Done>ask(system, to -> new Supervisor.Stop(r.muaa(), to), DeviceSystems.ASK, system.scheduler())
+                .toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override public void online(DeviceRef d, boolean on) {
+        offline.put(d, !on);
+        Running r = running.get(d);
+        if (r != null) r.link().offline(!on);
+    }
+
+    @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) {
+        Running r = running.get(d);
+        if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountEvent>>ask(r.muaa(), to -> Commands.of(change, to), DeviceSystems.ASK,
+                system.scheduler()).thenApply(reply -> DeviceSystems.requireSuccess(reply).dot()));
+    }
+
+    @Override public CompletionStage<AccountState> state(DeviceRef d) {
+        Running r = running.get(d);
+        if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountState>>ask(r.muaa(), Muaa.GetState::new, DeviceSystems.ASK,
+                system.scheduler()).thenApply(DeviceSystems::requireSuccess));
+    }
+
+    /** A future that also fails when {@code r} stops. */
+    private static <T> CompletionStage<T> tracked(Running r, CompletionStage<T> ask) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        r.asks().add(f);
+        ask.whenComplete((v, e) -> {
+            if (e == null) f.complete(v);
+            else f.completeExceptionally(e);
+            r.asks().remove(f);
+        });
+        return f;
+    }
+
+    @Override public Set<DeviceRef> running() { return new TreeSet<>(running.keySet()); }
+
+    @Override public long storeOperations() {
+        return closedOps.sum() + running.values().stream().mapToLong(r -> r.counted().operations()).sum();
+    }
+
+    @Override public StoreMessages storeMessages(int account) { return stores.messages(account); }
+
+    @Override public int snapshotEvery() { return options.snapshotEvery(); }
+
+    @Override public void close() {
+        try {
+            for (DeviceRef d : running()) {
+                try {
+                    stop(d, false);
+                } catch (FleetException e) {
+                    System.err.println("simulator: " + e.getMessage());
+                }
+            }
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("simulator: the fleet's system did not terminate: " + e.getMessage());
+        } finally {
+            stores.close();
+        }
+    }
+}
