@@ -17,12 +17,36 @@ public sealed class RemailerException extends Exception
 
     /** The SMTP server refused, timed out or could not be reached; nothing after the failed message was sent. */
     public static final class DeliveryFailed extends RemailerException {
+        /** What went wrong, for callers that act on it (an untrusted certificate will not heal by retrying). */
+        public enum Reason {
+            /** TCP connect failed (refused, unknown host, no route). */
+            UNREACHABLE,
+            /** No answer within the connect or I/O timeout. */
+            TIMEOUT,
+            /** The server's certificate does not lead to a trusted one (JVM trust store or {@link SmtpSettings#withTrust}). */
+            UNTRUSTED_CERTIFICATE,
+            /** The certificate is trusted but not for the host name dialled. */
+            HOST_NAME_MISMATCH,
+            /** The TLS handshake failed for another reason. */
+            TLS_FAILED,
+            /** STARTTLS is required and the server does not offer it; no login and no mail were sent. */
+            STARTTLS_NOT_OFFERED,
+            /** The server refused the login. */
+            LOGIN_REFUSED,
+            /** The server refused a command or a message, or the conversation broke off. */
+            REFUSED
+        }
+
+        private final Reason reason;
         private final int sent;
 
-        public DeliveryFailed(String message, int sent, Throwable cause) {
+        public DeliveryFailed(String message, Reason reason, int sent, Throwable cause) {
             super(message, cause);
+            this.reason = reason;
             this.sent = sent;
         }
+
+        public Reason reason() { return reason; }
 
         /** How many messages of the batch were accepted before the failure. */
         public int sent() { return sent; }

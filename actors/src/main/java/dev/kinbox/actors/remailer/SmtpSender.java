@@ -1,16 +1,27 @@
 package dev.kinbox.actors.remailer;
 
+import dev.kinbox.actors.remailer.RemailerException.DeliveryFailed.Reason;
+import dev.kinbox.journal.mail.TlsTrust;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayInputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
-/** Hands {@link OutgoingMail} to an SMTP server through Jakarta Mail (Angus), one connection per batch. */
+/**
+ * Hands {@link OutgoingMail} to an SMTP server through Jakarta Mail (Angus), one connection per batch.
+ * TLS (implicit or required STARTTLS) uses the settings' own {@code SSLContext} when it has one, else
+ * the JVM's default; the server's identity is checked against the host name either way.
+ */
 final class SmtpSender {
     private static final System.Logger LOG = System.getLogger(SmtpSender.class.getName());
     private final SmtpSettings settings;
@@ -31,7 +42,14 @@ final class SmtpSender {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
         }
-        if (settings.tls() != SmtpSettings.Tls.NONE) p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+        if (settings.tls() != SmtpSettings.Tls.NONE) {
+            p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            // STARTTLS upgrades through the same property ("mail.smtp.ssl.socketFactory"); never ssl.trust="*"
+            if (settings.sslContext() != null) p.put("mail." + proto + ".ssl.socketFactory", settings.sslContext().getSocketFactory());
+        }
+        // Angus otherwise retries a failed connect with the JVM's default factory: a second dial, and
+        // its error (e.g. "not trusted") hides the first one (e.g. the host name)
+        p.put("mail." + proto + ".socketFactory.fallback", "false");
         this.session = Session.getInstance(p);
     }
 
@@ -61,8 +79,9 @@ final class SmtpSender {
                 sent++;
             }
         } catch (MessagingException | RuntimeException e) {
+            Reason reason = reason(e);
             throw new RemailerException.DeliveryFailed("SMTP delivery to " + settings.host() + ":" + settings.port()
-                    + " failed after " + sent + " of " + mails.size() + ": " + ListMail.clip(e.getMessage()), sent, e);
+                    + " failed after " + sent + " of " + mails.size() + ": " + describe(reason, e), reason, sent, e);
         } finally {
             if (t != null) {
                 try {
@@ -72,5 +91,35 @@ final class SmtpSender {
                 }
             }
         }
+    }
+
+    /** What the exception chain of a failed send means. */
+    static Reason reason(Throwable e) {
+        if (e instanceof AuthenticationFailedException) return Reason.LOGIN_REFUSED;
+        if (String.valueOf(e.getMessage()).startsWith("STARTTLS is required")) return Reason.STARTTLS_NOT_OFFERED;
+        int depth = 0;
+        for (Throwable c = e; c != null && depth < 20; c = c.getCause(), depth++) {
+            if (c instanceof javax.net.ssl.SSLException || String.valueOf(c.getMessage()).startsWith("Server identity does not match")) {
+                return switch (TlsTrust.classify(e)) {
+                    case UNTRUSTED -> Reason.UNTRUSTED_CERTIFICATE;
+                    case HOST_NAME -> Reason.HOST_NAME_MISMATCH;
+                    case OTHER -> Reason.TLS_FAILED;
+                };
+            }
+            if (c instanceof SocketTimeoutException) return Reason.TIMEOUT;
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException) {
+                return Reason.UNREACHABLE;
+            }
+        }
+        return Reason.REFUSED;
+    }
+
+    /** One line: the TLS verdict in our words, otherwise the server's or Angus's message, clipped. */
+    private static String describe(Reason reason, Throwable e) {
+        return switch (reason) {
+            case UNTRUSTED_CERTIFICATE, HOST_NAME_MISMATCH, TLS_FAILED -> TlsTrust.classify(e).describe();
+            case STARTTLS_NOT_OFFERED -> "the server does not offer STARTTLS, which is required; no login and no mail were sent";
+            default -> ListMail.clip(e.getMessage());
+        };
     }
 }

@@ -1,10 +1,14 @@
 package dev.kinbox.actors.remailer;
 
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * How the remailer reaches its SMTP server. Plain (unencrypted) SMTP is allowed only to a loopback
- * host; elsewhere use {@code STARTTLS} (required, not opportunistic) or {@code TLS}.
+ * host; elsewhere use {@code STARTTLS} (required, not opportunistic) or {@code TLS}. TLS trusts the JVM's
+ * trust store unless {@link #withTrust} names an own context (a private CA, a relay's own certificate:
+ * {@code TlsTrust.trusting}); the host name is checked against the certificate either way, and there
+ * is no "trust all".
  *
  * @param host     server host
  * @param port     server port
@@ -13,9 +17,10 @@ import java.time.Duration;
  * @param password password, or null; never printed by {@link #toString()}
  * @param connectTimeout TCP connect timeout
  * @param ioTimeout      read and write timeout per operation
+ * @param sslContext     trust for TLS; null means the JVM's default trust store (only with STARTTLS or TLS)
  */
 public record SmtpSettings(String host, int port, Tls tls, String user, char[] password, Duration connectTimeout,
-                           Duration ioTimeout) {
+                           Duration ioTimeout, SSLContext sslContext) {
     /** Transport security. */
     public enum Tls { NONE, STARTTLS, TLS }
 
@@ -31,6 +36,17 @@ public record SmtpSettings(String host, int port, Tls tls, String user, char[] p
                 || ioTimeout.isNegative() || ioTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (sslContext != null && tls == Tls.NONE) throw new IllegalArgumentException("a trusted certificate needs tls=starttls or tls");
+    }
+
+    /** With the JVM's default trust store. */
+    public SmtpSettings(String host, int port, Tls tls, String user, char[] password, Duration connectTimeout, Duration ioTimeout) {
+        this(host, port, tls, user, password, connectTimeout, ioTimeout, null);
+    }
+
+    /** The same, trusting {@code context}'s anchors instead of the JVM's (null: back to the JVM's). */
+    public SmtpSettings withTrust(SSLContext context) {
+        return new SmtpSettings(host, port, tls, user, password, connectTimeout, ioTimeout, context);
     }
 
     /** Plain SMTP to a loopback port without login, 5 s connect and 30 s I/O timeouts. */
@@ -47,6 +63,7 @@ public record SmtpSettings(String host, int port, Tls tls, String user, char[] p
     }
 
     @Override public String toString() {
-        return "SmtpSettings[" + host + ":" + port + ", " + tls + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+        return "SmtpSettings[" + host + ":" + port + ", " + tls + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                + (tls == Tls.NONE ? "" : ", trust=" + (sslContext == null ? "jvm" : "own")) + "]";
     }
 }

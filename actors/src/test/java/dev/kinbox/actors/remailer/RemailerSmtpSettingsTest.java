@@ -33,4 +33,15 @@ class RemailerSmtpSettingsTest {
         assertFalse(s.toString().contains("hunter2"));
         assertTrue(s.toString().contains("***"));
     }
+
+    @Test
+    void ownTrust_needsTls_andIsShownAsOwn_defaultIsTheJvms() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, null, null);
+        var e = assertThrows(IllegalArgumentException.class, () -> SmtpSettings.loopback(2525).withTrust(ctx));
+        assertTrue(e.getMessage().contains("needs tls=starttls or tls"), e.getMessage());
+        SmtpSettings tls = new SmtpSettings("smtp.example.org", 465, SmtpSettings.Tls.TLS, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        assertTrue(tls.sslContext() == null && tls.toString().contains("trust=jvm"), tls.toString());
+        assertTrue(tls.withTrust(ctx).sslContext() == ctx && tls.withTrust(ctx).toString().contains("trust=own"));
+    }
 }

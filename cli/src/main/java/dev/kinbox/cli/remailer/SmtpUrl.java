@@ -1,15 +1,21 @@
 package dev.kinbox.cli.remailer;
 
 import dev.kinbox.actors.remailer.SmtpSettings;
+import dev.kinbox.journal.mail.TlsTrust;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code smtp://[USER@]HOST:PORT[?tls=none|starttls|tls]} (default starttls; none only to loopback). */
+/**
+ * {@code smtp://[USER@]HOST:PORT[?tls=none|starttls|tls]} (default starttls; none only to loopback),
+ * and {@code smtp.trust-certificate-file}: PEM certificates to trust instead of the JVM's trust store.
+ */
 final class SmtpUrl {
     private static final String KEY = RemailerConfig.Settings.P + "smtp.url";
+    private static final String TRUST = "smtp.trust-certificate-file";
+    private static final int MAX_PEM = 1 << 20;
 
     private SmtpUrl() {}
 
@@ -37,10 +43,23 @@ final class SmtpUrl {
             };
         }
         char[] password = user == null ? null : s.password("smtp", env).toCharArray();
+        SmtpSettings settings;
         try {
-            return new SmtpSettings(u.getHost(), u.getPort(), tls, user, password, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            settings = new SmtpSettings(u.getHost(), u.getPort(), tls, user, password, Duration.ofSeconds(10), Duration.ofSeconds(60));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.Invalid(KEY, e.getMessage());
+        }
+        return s.optString(TRUST) == null ? settings : withTrust(settings, s);
+    }
+
+    private static SmtpSettings withTrust(SmtpSettings settings, RemailerConfig.Settings s) throws ConfigException {
+        String key = RemailerConfig.Settings.P + TRUST;
+        if (settings.tls() == SmtpSettings.Tls.NONE) throw new ConfigException.Invalid(key, "needs tls=starttls or tls in smtp.url");
+        java.nio.file.Path file = s.path(TRUST);
+        try {
+            return settings.withTrust(TlsTrust.trusting(TlsTrust.readPem(RemailerConfig.read(key, file, MAX_PEM))));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.Invalid(key, file + ": " + e.getMessage());
         }
     }
 }

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.actors.remailer.SmtpSettings;
 import dev.kinbox.cli.Main;
 import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.servers.ThrowawayCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +78,17 @@ class RemailerConfigTest {
     }
 
     @Test
+    void smtpTrustCertificateFile_givesTheSmtpSettingsTheirOwnTrust_andWithoutItTheJvmsIsUsed() throws Exception {
+        ListFiles f = copy();
+        assertEquals(null, load(f, Map.of()).smtp().sslContext());
+        ThrowawayCertificate.forLoopback(new SecureRandom()).writePem(f.dir.resolve("relay.pem"), f.dir.resolve("relay.key"));
+        f.edit(":2?tls=none\"", ":2?tls=starttls\"\n    trust-certificate-file = relay.pem");
+        SmtpSettings smtp = load(f, Map.of()).smtp();
+        assertEquals(SmtpSettings.Tls.STARTTLS, smtp.tls());
+        assertTrue(smtp.sslContext() != null, "the PEM file's trust reached the settings"); // its use: RemailerSmtpTlsIT
+    }
+
+    @Test
     void passwordFromAnEnvironmentVariable_isAccepted_andAMissingVariableIsAnError() throws Exception {
         ListFiles f = copy();
         f.edit("password-file = imap.password", "password-env = LIST_IMAP_PW");
@@ -105,6 +118,12 @@ class RemailerConfigTest {
             new Case("claim-lease = 10m", "claim-lease = soon", ConfigException.Invalid.class, "remailer.claim-lease: must be a duration"),
             new Case("state-dir = state", "state-dir = {}", ConfigException.Invalid.class, "remailer.state-dir: must be a string"),
             new Case("remailer {", "remailer {{", ConfigException.Unreadable.class, "(config)"),
+            new Case(":2?tls=none\"", ":2?tls=none\"\n    trust-certificate-file = imap.password", ConfigException.Invalid.class,
+                    "remailer.smtp.trust-certificate-file: needs tls=starttls or tls"),
+            new Case(":2?tls=none\"", ":2?tls=tls\"\n    trust-certificate-file = nowhere.pem", ConfigException.Unreadable.class,
+                    "nowhere.pem (remailer.smtp.trust-certificate-file): NoSuchFileException"),
+            new Case(":2?tls=none\"", ":2?tls=starttls\"\n    trust-certificate-file = imap.password", ConfigException.Invalid.class,
+                    "imap.password: no PEM certificate"),
         };
         for (Case k : cases) {
             ListFiles f = copy();
