@@ -20,18 +20,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.kinbox.journal.mail.servers.DovecotServer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The README's two-terminal walk-through, in one JVM against GreenMail: the laptop initialises the
+ * The README's two-terminal walk-through, in one JVM against GreenMail and Dovecot: the laptop initialises the
  * account and runs `start`; the phone initialises (waits to be paired) and runs `pair`, typing the
  * code the laptop's terminal shows; both then list each other as paired; the laptop removes the phone.
  */
 class DeviceCliIT {
-    private static final Map<String, String> ENV = Map.of("KINBOX_IMAP_PASSWORD", "dana-pw");
     @TempDir Path tmp;
+    private Map<String, String> env = Map.of("KINBOX_IMAP_PASSWORD", "dana-pw");
 
     /** One terminal: the command's output, line by line. */
     static final class Terminal {
@@ -72,17 +74,36 @@ class DeviceCliIT {
         }
     }
 
-    static int run(Terminal t, java.io.InputStream in, CompletableFuture<Void> stop, String... args) {
-        return new CommandLine(new DeviceCommand(ENV, t.out, in, stop)).execute(args);
+    int run(Terminal t, java.io.InputStream in, CompletableFuture<Void> stop, String... args) {
+        return new CommandLine(new DeviceCommand(env, t.out, in, stop)).execute(args);
     }
 
-    @Test void twoTerminals_pairTwoDevicesOfOneAccount_thenOneRemovesTheOther() throws Exception {
+    @Test void twoTerminals_pairTwoDevicesOfOneAccount_thenOneRemovesTheOther_onGreenMail() throws Exception {
         ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
         GreenMail mail = new GreenMail(imap);
         mail.start();
         try {
             mail.setUser("dana@example.org", "dana", "dana-pw");
-            String url = "imap://dana@127.0.0.1:" + mail.getImap().getPort();
+            walkThrough("imap://dana@127.0.0.1:" + mail.getImap().getPort());
+        } finally {
+            mail.stop();
+        }
+    }
+
+    @Test void twoTerminals_pairTwoDevicesOfOneAccount_thenOneRemovesTheOther_onDovecot() throws Exception {
+        boolean installed = DovecotServer.isInstalled();
+        if (!installed) System.err.println("skipped: dovecot not installed");
+        Assumptions.assumeTrue(installed, "skipped: dovecot not installed");
+        try (DovecotServer dovecot = DovecotServer.start(new java.security.SecureRandom())) {
+            var account = dovecot.addUser("dana");
+            env = Map.of("KINBOX_IMAP_PASSWORD", dev.kinbox.journal.mail.TestSecrets.reveal(account.password()));
+            walkThrough("imap://dana@127.0.0.1:" + dovecot.port());
+        }
+    }
+
+    /** The README's walk-through against the server at {@code url}, account dana@example.org. */
+    private void walkThrough(String url) throws Exception {
+        {
             String[] laptop = {"--imap", url, "--account", "dana@example.org", "--state", tmp.resolve("laptop").toString(), "--name", "Laptop"};
             String[] phone = {"--imap", url, "--account", "dana@example.org", "--state", tmp.resolve("phone").toString(), "--name", "Phone"};
             java.io.InputStream noInput = java.io.InputStream.nullInputStream();
@@ -126,8 +147,6 @@ class DeviceCliIT {
             Terminal after = new Terminal();
             assertEquals(0, run(after, noInput, new CompletableFuture<>(), concat("devices", laptop)), after.text());
             assertTrue(after.text().matches("(?s).*" + phoneId + "\\s+Phone\\s+RETIRED.*"), removal.text() + "\n---\n" + after.text() + "\n---\n" + list.text());
-        } finally {
-            mail.stop();
         }
     }
 
