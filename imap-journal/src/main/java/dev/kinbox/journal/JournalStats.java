@@ -21,8 +21,16 @@ public final class JournalStats {
     public final LongAdder compactedMessages = new LongAdder();
     /** Messages skipped because their header or body did not parse. */
     public final LongAdder malformed = new LongAdder();
-    /** Messages skipped because they did not decrypt or were not signed by a paired device. */
+    /**
+     * Messages skipped because they did not decrypt or were not signed by a paired device, or because
+     * they sit in a device's folder in another device's name.
+     */
     public final LongAdder untrusted = new LongAdder();
+    /**
+     * Journal entries that appeared in a sibling's folder after their events had been read (a
+     * provider replaying an old entry under a new UID): skipped.
+     */
+    public final LongAdder replayed = new LongAdder();
     /** Sequence gaps (withheld entries) seen while reading a sibling. */
     public final LongAdder gaps = new LongAdder();
     /** Events restored from the server into the local log. */

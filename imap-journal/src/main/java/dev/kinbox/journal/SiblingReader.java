@@ -45,6 +45,9 @@ final class SiblingReader {
     private long uidValidity;
     private long lastUid;
     private long healUpTo;
+    /** The highest UID listed in this UIDVALIDITY, and whether a listing was made in it: what is above it is new. */
+    private long listedUpTo;
+    private boolean listedOnce;
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
 
     SiblingReader(String pid, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
@@ -80,8 +83,11 @@ final class SiblingReader {
             if (uidValidity != 0) LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
             lastUid = 0;
             bad.clear();
+            listedUpTo = 0;
+            listedOnce = false;
         }
         uidValidity = l.uidValidity();
+        countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))
                 .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
@@ -125,6 +131,33 @@ final class SiblingReader {
         bad.removeIf(u -> u <= lastUid);
         log.saveCursor(new ReplicationCursor(Cursors.query(pid), uidValidity, lastUid, nextSeq - 1));
         return out;
+    }
+
+    /**
+     * Counts, once per UID, what newly appeared in the folder and cannot be the author's: entries,
+     * snapshots and marks naming another device ({@code untrusted}; a device folder holds only its
+     * owner's), and, after the first listing, entries whose events were all read already
+     * ({@code replayed}: honest authors append in sequence order and never twice). Both are skipped.
+     */
+    private void countForeignAndReplayed(ServerFolder.Listing l) {
+        List<String> foreign = new ArrayList<>();
+        l.journal().forEach(e -> { if (e.uid() > listedUpTo && !trustedAuthor(e.device())) foreign.add(e.device()); });
+        l.snapshots().forEach(s -> { if (s.uid() > listedUpTo && !trustedAuthor(s.device())) foreign.add(s.device()); });
+        l.marks().forEach(k -> { if (k.uid() > listedUpTo && !trustedAuthor(k.device())) foreign.add(k.device()); });
+        if (!foreign.isEmpty()) {
+            stats.untrusted.add(foreign.size());
+            LOG.warn("{}: skipping {} message(s) in {} by other devices {}", pid, foreign.size(), folder.name(), foreign);
+        }
+        if (listedOnce) {
+            for (ServerFolder.Entry e : l.journal()) {
+                if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq) {
+                    stats.replayed.increment();
+                    LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, e.uid(), folder.name(), e.from(), e.to());
+                }
+            }
+        }
+        listedOnce = true;
+        listedUpTo = Math.max(listedUpTo, l.maxUid());
     }
 
     private boolean trustedAuthor(String device) {

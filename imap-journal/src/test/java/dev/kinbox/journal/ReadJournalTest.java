@@ -167,6 +167,32 @@ class ReadJournalTest {
         assertInstanceOf(SiblingSnapshot.class, more.get(10, TimeUnit.SECONDS).get(0).event(), "a new reader starts from the snapshot");
     }
 
+    @Test void live_replayedEntryAndEntryInAnotherDevicesName_areSkippedAndCountedOnce() throws Exception {
+        writeAndUpload(1, 4, 2);
+        java.util.concurrent.ConcurrentLinkedQueue<EventEnvelope> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.foreach(got::add), b);
+        awaitSize(got, 4);
+        // the provider appends A's first entry again, and an entry in A's folder in the stranger's name
+        var first = store.fetch(folderA, dev.kinbox.journal.mail.UidRange.all(), dev.kinbox.journal.mail.Fetch.FULL).get(0);
+        store.faults().inject(folderA, dev.kinbox.journal.mail.NewMessage.of(first.raw()));
+        Sealer stranger = new Sealer(JournalFixture.CRYPTO, JournalFixture.keyring(STRANGER, B));
+        byte[] body = EntryCodec.encode(new EntryCodec.JournalBody(1, pidA, STRANGER.id(), 5, 5,
+                List.of(new EntryCodec.StoredEvent(5, 20, "", "foreign".getBytes(), "", "w", 0, null, true))));
+        SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, STRANGER.id(), Map.of("from", "5", "to", "5"));
+        store.faults().inject(folderA, SmaMail.build(h, stranger.seal(body), java.time.Clock.systemUTC()));
+        writeAndUpload(5, 6, 2);
+        KinboxJournalRuntime.get(b).wakeQueries();
+        awaitSize(got, 6);
+        for (int i = 0; i < 3; i++) { // more steps over the same folder count nothing again
+            KinboxJournalRuntime.get(b).wakeQueries();
+            Thread.sleep(100);
+        }
+        assertEquals(Journals.strings(1, 6), payloads(List.copyOf(got)), "nothing emitted twice, nothing foreign");
+        JournalStats stats = KinboxJournalRuntime.get(b).stats();
+        assertEquals(1, stats.replayed.sum(), "the replay, once");
+        assertEquals(1, stats.untrusted.sum(), "the entry in another device's name, once");
+    }
+
     static void awaitSize(java.util.Collection<?> c, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (c.size() < n && System.nanoTime() < deadline) Thread.sleep(5);

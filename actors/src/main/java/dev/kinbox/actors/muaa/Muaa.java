@@ -289,6 +289,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     @Override public SignalHandler<AccountState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
+                    // a recovery that ends on a snapshot replays no event, so publish the state here
+                    if (env != null) env.keyring().update(state);
                     reconcile(state);
                     if (env != null) timers.startTimerWithFixedDelay(PollDrops.INSTANCE, env.timing().dropPoll());
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());

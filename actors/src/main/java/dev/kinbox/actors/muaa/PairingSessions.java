@@ -236,11 +236,12 @@ final class PairingSessions {
         return m.Effect().none();
     }
 
-    /** Ends a session on failure: nothing is persisted; the other side is told (a hint only). */
+    /** Ends a session on failure, counted on either side: nothing is persisted; the other side is told (a hint only). */
     void abort(String session, String reason) {
         timers.cancel(session);
         NewSide n = asking.remove(session);
         if (n != null) {
+            m.refusedPairings.increment();
             LOG.warn("pairing session {} with {} aborted: {}", session, n.existing, reason);
             leave(n.existing, n.abort());
             finishAsking(session, StatusReply.error("pairing aborted: " + reason));

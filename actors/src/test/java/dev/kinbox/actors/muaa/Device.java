@@ -40,12 +40,23 @@ final class Device implements AutoCloseable {
     private final String account;
     private final Clock clock;
     private final Environment.Timing timing;
+    private final int snapshotEvery;
 
     Device(MailStore store, String account, Clock clock, Environment.Timing timing) throws Exception {
-        this(store, account, clock, timing, Crypto.standard().generateKey("<device@kinbox.invalid>"), new InMemoryLocalLog());
+        this(store, account, clock, timing, 1000);
+    }
+
+    /** As above, the MUAA snapshotting every {@code snapshotEvery} events (a snapshot is what heals a withheld entry). */
+    Device(MailStore store, String account, Clock clock, Environment.Timing timing, int snapshotEvery) throws Exception {
+        this(store, account, clock, timing, Crypto.standard().generateKey("<device@kinbox.invalid>"), new InMemoryLocalLog(), snapshotEvery);
     }
 
     Device(MailStore store, String account, Clock clock, Environment.Timing timing, OpenPGPKey key, InMemoryLocalLog log) {
+        this(store, account, clock, timing, key, log, 1000);
+    }
+
+    private Device(MailStore store, String account, Clock clock, Environment.Timing timing, OpenPGPKey key, InMemoryLocalLog log,
+                   int snapshotEvery) {
         Crypto crypto = Crypto.standard();
         this.key = key;
         this.log = log;
@@ -53,6 +64,7 @@ final class Device implements AutoCloseable {
         this.account = account;
         this.clock = clock;
         this.timing = timing;
+        this.snapshotEvery = snapshotEvery;
         keyring = MuaaKeyring.of(key, crypto);
         id = keyring.deviceId();
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
@@ -60,7 +72,7 @@ final class Device implements AutoCloseable {
                 "kinbox.runtime.upload.backoff-max = 200ms")).withFallback(ConfigFactory.load());
         var setup = BootstrapSetup.create(config).and(KinboxJournalSetup.of(Optional.of(store), Optional.<Keyring>of(keyring), Optional.of(log)));
         kit = ActorTestKit.create(ActorSystem.create(Behaviors.empty(), "dev-" + id, setup));
-        muaa = kit.spawn(Muaa.create(new Muaa.Settings(account, id, 1000), clock, new Environment(keyring, crypto, approver, timing)));
+        muaa = kit.spawn(Muaa.create(new Muaa.Settings(account, id, snapshotEvery), clock, new Environment(keyring, crypto, approver, timing)));
     }
 
     <T> T ask(Function<ActorRef<StatusReply<T>>, Muaa.Command> make) {
@@ -93,7 +105,23 @@ final class Device implements AutoCloseable {
 
     /** The same device started again (same key and local log) after {@link #close}: a device coming back. */
     Device restart() {
-        return new Device(store, account, clock, timing, key, log);
+        return new Device(store, account, clock, timing, key, log, snapshotEvery);
+    }
+
+    /** The persistence id of this device's journal. */
+    String pid() {
+        try {
+            return dev.kinbox.journal.sma.SmaFolders.devicePersistenceId(account, id);
+        } catch (dev.kinbox.journal.sma.SmaFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until everything this device persisted is on the server. */
+    void awaitUploaded() throws InterruptedException {
+        if (!dev.kinbox.journal.KinboxJournalRuntime.get(kit.system().classicSystem()).awaitUploaded(pid(), WAIT)) {
+            throw new AssertionError(id + " did not upload within " + WAIT);
+        }
     }
 
     /** This device's journal counters (e.g. entries refused as untrusted). */
