@@ -63,10 +63,10 @@ public final class HostedFleet implements Fleet {
         /**
          * For {@code kind}'s store: on an IMAP server every operation waits for a round trip, and with
          * hundreds of devices 8 blocking threads were the bottleneck (starts took seconds), so a server
-         * store gets 32 threads and a 5 s sweep (nudges still wake readers at once).
+         * store gets 128 threads and a 5 s sweep (nudges still wake readers at once).
          */
         public static Options forStore(String kind) {
-            return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 32);
+            return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 128);
         }
     }
 
