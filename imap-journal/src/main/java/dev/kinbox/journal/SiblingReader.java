@@ -77,6 +77,24 @@ final class SiblingReader {
 
     /** Reads what the folder has past the cursor; empty when nothing new. */
     List<EventEnvelope> step() {
+        // all or nothing: a store failure part-way (say the second FETCH of a step) must not leave the
+        // position past events that were fetched but never emitted - they would be lost for good
+        long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
+        java.util.Set<Long> bad0 = new java.util.HashSet<>(bad);
+        try {
+            return stepOnce();
+        } catch (dev.kinbox.journal.mail.MailStoreException e) {
+            nextSeq = seq0;
+            lastUid = uid0;
+            uidValidity = validity0;
+            healUpTo = heal0;
+            bad.clear();
+            bad.addAll(bad0);
+            throw e;
+        }
+    }
+
+    private List<EventEnvelope> stepOnce() {
         ServerFolder.Listing l = folder.list(uidValidity, lastUid);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
