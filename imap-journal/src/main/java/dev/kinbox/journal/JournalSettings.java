@@ -21,7 +21,9 @@ import java.util.Optional;
  * @param deviceKeyFile      armored secret key; empty to generate one
  * @param siblings           paired siblings' device ids and certificate files
  * @param upload             uploader limits and retry policy
- * @param blockingDispatcher dispatcher for blocking work
+ * @param blockingDispatcher dispatcher for blocking network work (uploads, queries, restores)
+ * @param localDispatcher    dispatcher for the local log's work (the journal's and snapshot store's
+ *                           writes and reads), so a persist never waits behind IMAP round trips
  * @param compact            delete covered server entries after a snapshot is on the server
  * @param sweepInterval      live query STATUS sweep interval
  * @param watchNudges        watch our own folder for nudges
@@ -29,8 +31,8 @@ import java.util.Optional;
  */
 public record JournalSettings(String store, Optional<Path> localDir, boolean localFsync, String accountId,
                               Optional<String> deviceId, Optional<Path> deviceKeyFile, List<SiblingFile> siblings,
-                              Upload upload, String blockingDispatcher, boolean compact, Duration sweepInterval,
-                              boolean watchNudges, int maxFetch) {
+                              Upload upload, String blockingDispatcher, String localDispatcher, boolean compact,
+                              Duration sweepInterval, boolean watchNudges, int maxFetch) {
 
     /** A sibling named in configuration. */
     public record SiblingFile(String deviceId, Path certificateFile) {}
@@ -85,7 +87,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
                     u.getBoolean("nudge-siblings"), u.getDuration("delete-wait"));
             return new JournalSettings(r.getString("store"), path(r.getString("local-dir")), r.getBoolean("local-fsync"),
                     r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
-                    upload, r.getString("blocking-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),
+                    upload, r.getString("blocking-dispatcher"), r.getString("local-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),
                     root.getDuration("kinbox.query.sweep-interval"), root.getBoolean("kinbox.query.watch-nudges"),
                     root.getInt("kinbox.query.max-fetch"));
         } catch (ConfigException e) {

@@ -18,7 +18,7 @@ public final class KinboxJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-        return async(() -> {
+        return local(() -> {
             java.util.List<Optional<Exception>> results = new java.util.ArrayList<>();
             for (AtomicWrite w : messages) { // one persistence id each; Pekko batches one actor's writes
                 DeviceHost host = rt.hostFor(w.persistenceId());
@@ -34,7 +34,7 @@ public final class KinboxJournal extends AsyncWriteJournal {
         // thread - for the uploader to carry it to the server: mark, then entries. Offline (an upload
         // run fails) or after delete-wait it completes anyway; the uploader finishes the job later.
         java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-        rt.blocking().execute(() -> {
+        rt.localWork().execute(() -> {
             try {
                 DeviceHost host = rt.hostFor(persistenceId);
                 long n = host.local.delete(persistenceId, toSequenceNr);
@@ -49,7 +49,7 @@ public final class KinboxJournal extends AsyncWriteJournal {
     @Override
     public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                               Consumer<PersistentRepr> replayCallback) {
-        return async(() -> {
+        return local(() -> {
             rt.hostFor(persistenceId).local.replay(persistenceId, fromSequenceNr, toSequenceNr, max, replayCallback);
             return null;
         });
@@ -65,7 +65,13 @@ public final class KinboxJournal extends AsyncWriteJournal {
         });
     }
 
+    /** Work that may go to the server (restore): the network pool. */
     private <T> Future<T> async(Async.Work<T> work) {
         return Async.run(rt.blocking(), work);
+    }
+
+    /** Work on the local log only: its own pool. */
+    private <T> Future<T> local(Async.Work<T> work) {
+        return Async.run(rt.localWork(), work);
     }
 }

@@ -55,6 +55,7 @@ public final class KinboxJournalRuntime implements Extension {
     private final Optional<KinboxJournalSetup> setup;
     private final Crypto crypto;
     private final Executor blocking;
+    private final Executor localWork;
     private final Clock clock = Clock.systemUTC();
     private final JournalStats stats = new JournalStats();
     private final PayloadSerde serde;
@@ -88,6 +89,7 @@ public final class KinboxJournalRuntime implements Extension {
         this.settings = JournalSettings.fromConfig(system.settings().config());
         this.setup = system.settings().setup().get(KinboxJournalSetup.class);
         this.blocking = tracked(system.dispatchers().lookup(settings.blockingDispatcher()));
+        this.localWork = tracked(system.dispatchers().lookup(settings.localDispatcher()));
         this.crypto = new Crypto(clock, new SecureRandom());
         this.serde = new PayloadSerde(system);
         system.registerOnTermination(this::close);
@@ -194,6 +196,8 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     Executor blocking() { return blocking; }
+    /** The local log's own pool: persists and replays never wait behind network work. */
+    Executor localWork() { return localWork; }
     PayloadSerde serde() { return serde; }
     Clock clock() { return clock; }
     boolean isClosed() { return closed; }

@@ -28,7 +28,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
 
     @Override
     public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
-        return async(() -> {
+        return local(() -> {
             DeviceHost host = rt.hostFor(metadata.persistenceId());
             host.snapshots.save(metadata, snapshot);
             host.uploader(metadata.persistenceId()).kick();
@@ -38,7 +38,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
 
     @Override
     public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
-        return async(() -> {
+        return local(() -> {
             DeviceHost host = rt.hostFor(metadata.persistenceId());
             host.snapshots.delete(metadata);
             host.uploader(metadata.persistenceId()).kick(); // removes the server's copy too
@@ -48,7 +48,7 @@ public final class KinboxSnapshotStore extends SnapshotStore {
 
     @Override
     public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-        return async(() -> {
+        return local(() -> {
             DeviceHost host = rt.hostFor(persistenceId);
             host.snapshots.delete(persistenceId, criteria);
             host.uploader(persistenceId).kick(); // removes the server's copies too
@@ -56,7 +56,13 @@ public final class KinboxSnapshotStore extends SnapshotStore {
         });
     }
 
+    /** Loading may restore from the server: the network pool. */
     private <T> Future<T> async(Async.Work<T> work) {
         return Async.run(rt.blocking(), work);
+    }
+
+    /** Saving and deleting touch the local log only: its own pool. */
+    private <T> Future<T> local(Async.Work<T> work) {
+        return Async.run(rt.localWork(), work);
     }
 }

@@ -239,7 +239,10 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     private Muaa(Settings settings, Clock clock, ActorContext<Command> ctx, Environment env, TimerScheduler<Command> timers,
                  Set<String> fixedSiblings) {
-        super(PersistenceId.ofUniqueId(pid(settings)));
+        // a failed persist (local log unavailable for a moment) restarts the device with back-off and
+        // recovers it from its log, instead of stopping it for good
+        super(PersistenceId.ofUniqueId(pid(settings)), org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
+                java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2));
         this.settings = settings;
         this.clock = clock;
         this.hlc = new HybridClock(clock, settings.deviceId());

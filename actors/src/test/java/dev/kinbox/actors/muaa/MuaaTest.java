@@ -78,6 +78,51 @@ class MuaaTest {
         }
     }
 
+    @Test void persistFailure_restartsTheDeviceWithBackOff_insteadOfStoppingIt() throws Exception {
+        OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
+        String deviceId = Keyring.deviceIdOf(key.toCertificate());
+        InMemoryLocalLog real = new InMemoryLocalLog();
+        java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(1);
+        dev.kinbox.persistence.store.LocalLog flaky = (dev.kinbox.persistence.store.LocalLog) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.kinbox.persistence.store.LocalLog.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("append") && failuresLeft.getAndDecrement() > 0) {
+                        throw new dev.kinbox.persistence.store.StoreException("disk briefly unavailable (test)");
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        var config = ConfigFactory.parseString("pekko.loglevel = OFF\npekko.stdout-loglevel = OFF").withFallback(ConfigFactory.load());
+        ActorTestKit kit = ActorTestKit.create(ActorSystem.create(Behaviors.empty(), "muaa-flaky", BootstrapSetup.create(config)
+                .and(KinboxJournalSetup.of(Optional.of(new MemoryMailStore()), Optional.of(Keyring.fixed(deviceId, key, List.of())),
+                        Optional.of(flaky)))));
+        try {
+            ActorRef<Muaa.Command> muaa = kit.spawn(Muaa.create(new Muaa.Settings("alice@example.org", deviceId, 100), Clock.systemUTC()));
+            TestProbe<StatusReply<AccountEvent>> edits = kit.createTestProbe();
+            muaa.tell(new Muaa.ChangeSetting("lost", "1", edits.getRef()));
+            edits.expectNoMessage(Duration.ofMillis(500)); // the failed persist is not acknowledged
+            StatusReply<AccountEvent> ok = null;
+            for (int i = 0; i < 50 && ok == null; i++) { // the restarted device answers again
+                muaa.tell(new Muaa.ChangeSetting("kept", "2", edits.getRef()));
+                try {
+                    ok = edits.receiveMessage(Duration.ofMillis(400));
+                } catch (AssertionError notYet) {
+                    // restarting (back-off)
+                }
+            }
+            assertTrue(ok != null && ok.isSuccess(), "the device came back after the failed persist");
+            TestProbe<StatusReply<AccountState>> states = kit.createTestProbe();
+            muaa.tell(new Muaa.GetState(states.getRef()));
+            AccountState s = states.receiveMessage(WAIT).getValue();
+            assertEquals("2", s.settings().get("kept").value());
+            assertEquals(null, s.settings().get("lost"), "the failed edit was never applied");
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
     @Test void restartedDevice_recoversItsSettingsFromItsLocalLog() throws Exception {
         OpenPGPKey key = Crypto.standard().generateKey("<device@kinbox.invalid>");
         String deviceId = Keyring.deviceIdOf(key.toCertificate());
