@@ -133,6 +133,48 @@ class KinboxEmbeddingTest {
         }
     }
 
+    @Test void firstDevice_importsTheAccountKeyFromAnAutocryptSetupMessage_aWrongCodeStartsNothing() throws Exception {
+        Crypto crypto = Crypto.standard();
+        OpenPGPKey existing = crypto.generateKey("<" + ACCOUNT + ">");
+        var setup = crypto.setupMessages().create(ACCOUNT, existing, true);
+        String wrong = setup.code().substring(0, setup.code().length() - 1) + (setup.code().endsWith("1") ? "2" : "1");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(Kinbox.start(config("bad", "Laptop", PairingApprover.refuseAll())
+                .withSetupMessage(new dev.kinbox.actors.muaa.Muaa.KeyImport(setup.mail(), wrong)), app)));
+        assertInstanceOf(KinboxException.Refused.class, e.getCause());
+        assertTrue(!store.listFolders().contains("_Autocrypt_SMA"), "the account was not bootstrapped (no announcements folder)");
+
+        KinboxDevice laptop = await(Kinbox.start(config("laptop", "Laptop", PairingApprover.refuseAll())
+                .withSetupMessage(new dev.kinbox.actors.muaa.Muaa.KeyImport(setup.mail(), setup.code())), app));
+        try {
+            StartOutcome.Bootstrapped b = assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.startOutcome());
+            assertEquals(Crypto.fingerprint(existing.toCertificate()), b.accountKeyFingerprint(), "the account keeps the key it had");
+        } finally {
+            laptop.close();
+        }
+    }
+
+    @Test void pairingNobodyCompletes_timesOut_andLeavesNoTrace() throws Exception {
+        Environment.Timing quick = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofDays(30), Duration.ofDays(1));
+        ReadAloud laptopUser = new ReadAloud();
+        KinboxDevice laptop = await(Kinbox.start(config("laptop", "Laptop", laptopUser).withTiming(quick), app));
+        KinboxDevice phone = await(Kinbox.start(config("phone", "Phone", PairingApprover.refuseAll()).withTiming(quick), app));
+        try {
+            KinboxDevice.PairingSession session = await(phone.pair(laptop.deviceId(), PairingApprover.PairingMethod.CODE));
+            assertTrue(laptopUser.codes.poll(30, TimeUnit.SECONDS) != null, "the laptop showed a code nobody typed");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(session.done()));
+            assertInstanceOf(KinboxException.Refused.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("timed out"), e.getCause().getMessage());
+            Thread.sleep(3000); // past the laptop's own timeout too
+            var phoneOnLaptop = await(laptop.state()).devices().get(phone.deviceId());
+            assertTrue(phoneOnLaptop == null || phoneOnLaptop.status() != dev.kinbox.persistence.crdt.DeviceStatus.PAIRED,
+                    "the laptop did not pair the phone");
+            assertTrue(await(phone.state()).accountKeys().isEmpty(), "the phone got no account key");
+        } finally {
+            phone.close();
+            laptop.close();
+        }
+    }
+
     @Test void badInput_getsClearErrors_andChangesNothing() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> KinboxConfig.of("has space@example.org", tmp, store));
         assertThrows(IllegalArgumentException.class, () -> KinboxConfig.of(ACCOUNT, tmp, store).withSnapshotEvery(0));
