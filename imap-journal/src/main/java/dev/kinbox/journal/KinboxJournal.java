@@ -20,10 +20,12 @@ public final class KinboxJournal extends AsyncWriteJournal {
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
         return local(() -> {
             java.util.List<Optional<Exception>> results = new java.util.ArrayList<>();
+            java.util.Set<String> written = new java.util.LinkedHashSet<>();
             for (AtomicWrite w : messages) { // one persistence id each; Pekko batches one actor's writes
-                DeviceHost host = rt.hostFor(w.persistenceId());
-                results.addAll(host.local.write(java.util.List.of(w), pid -> host.uploader(pid).kick()));
+                results.addAll(rt.hostFor(w.persistenceId()).local.write(java.util.List.of(w), written::add));
             }
+            // kick once the whole batch is durable, so it goes up as one entry rather than racing the writes
+            for (String pid : written) rt.hostFor(pid).uploader(pid).kick();
             return results;
         });
     }
