@@ -64,6 +64,21 @@ public final class DeviceCommand implements Runnable {
         }
     }
 
+    /** What a subcommand does with the started device; returns the exit code. */
+    @FunctionalInterface
+    interface DeviceWork {
+        int run(DeviceSession session) throws Exception;
+    }
+
+    /** Opens the account and starts the device, runs {@code work}, closes both; failures as in {@link #guarded}. */
+    int withDevice(DeviceOptions options, dev.kinbox.actors.muaa.PairingApprover approver, DeviceWork work) {
+        return guarded(() -> {
+            try (DeviceSession s = DeviceSession.open(options, env, approver)) {
+                return work.run(s);
+            }
+        });
+    }
+
     /** One line describing how the device started. */
     static String describe(StartOutcome o, String account) {
         if (o instanceof StartOutcome.Bootstrapped b) {

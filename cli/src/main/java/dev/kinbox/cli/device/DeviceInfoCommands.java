@@ -20,11 +20,9 @@ final class DeviceInfoCommands {
         @Mixin DeviceOptions options;
 
         @Override public Integer call() {
-            return parent.guarded(() -> {
-                try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                    parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
-                    parent.out.println("state directory: " + options.state().toAbsolutePath());
-                }
+            return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+                parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
+                parent.out.println("state directory: " + options.state().toAbsolutePath());
                 return 0;
             });
         }
@@ -36,15 +34,13 @@ final class DeviceInfoCommands {
         @Mixin DeviceOptions options;
 
         @Override public Integer call() {
-            return parent.guarded(() -> {
-                try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                    s.catchUp(parent.out);
-                    AccountState st = DeviceSession.await(s.device.state());
-                    parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
-                    parent.out.println("account key: " + st.currentKeyFingerprint().orElse("none yet (not paired)"));
-                    parent.out.println("devices: " + st.devices().size() + " known, " + DeviceCommand.paired(st) + " paired");
-                    parent.out.println("peers in the keyring: " + st.peers().size() + ", contacts: " + st.contacts().keys().elements().size());
-                }
+            return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+                s.catchUp(parent.out);
+                AccountState st = DeviceSession.await(s.device.state());
+                parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
+                parent.out.println("account key: " + st.currentKeyFingerprint().orElse("none yet (not paired)"));
+                parent.out.println("devices: " + st.devices().size() + " known, " + DeviceCommand.paired(st) + " paired");
+                parent.out.println("peers in the keyring: " + st.peers().size() + ", contacts: " + st.contacts().keys().elements().size());
                 return 0;
             });
         }
@@ -56,13 +52,11 @@ final class DeviceInfoCommands {
         @Mixin DeviceOptions options;
 
         @Override public Integer call() {
-            return parent.guarded(() -> {
-                try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                    s.catchUp(parent.out);
-                    AccountState st = DeviceSession.await(s.device.state());
-                    st.devices().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                            .forEach(e -> parent.out.println(DeviceCommand.deviceLine(e.getKey(), e.getValue(), s.device.deviceId())));
-                }
+            return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+                s.catchUp(parent.out);
+                AccountState st = DeviceSession.await(s.device.state());
+                st.devices().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(e -> parent.out.println(DeviceCommand.deviceLine(e.getKey(), e.getValue(), s.device.deviceId())));
                 return 0;
             });
         }
@@ -74,18 +68,16 @@ final class DeviceInfoCommands {
         @Mixin DeviceOptions options;
 
         @Override public Integer call() {
-            return parent.guarded(() -> {
-                try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                    s.catchUp(parent.out);
-                    Map<String, PeerState> peers = DeviceSession.await(s.device.keyring());
-                    if (peers.isEmpty()) parent.out.println("no peers yet");
-                    peers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                        PeerState p = e.getValue();
-                        String fp = p.autocrypt() != null ? p.autocrypt().fingerprint() + " " + p.autocrypt().preferEncrypt()
-                                : p.gossip() != null ? p.gossip().fingerprint() + " (gossip)" : "no key";
-                        parent.out.println(e.getKey() + "  " + fp);
-                    });
-                }
+            return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+                s.catchUp(parent.out);
+                Map<String, PeerState> peers = DeviceSession.await(s.device.keyring());
+                if (peers.isEmpty()) parent.out.println("no peers yet");
+                peers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                    PeerState p = e.getValue();
+                    String fp = p.autocrypt() != null ? p.autocrypt().fingerprint() + " " + p.autocrypt().preferEncrypt()
+                            : p.gossip() != null ? p.gossip().fingerprint() + " (gossip)" : "no key";
+                    parent.out.println(e.getKey() + "  " + fp);
+                });
                 return 0;
             });
         }

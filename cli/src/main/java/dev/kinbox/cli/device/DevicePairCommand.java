@@ -20,20 +20,18 @@ final class DevicePairCommand implements Callable<Integer> {
     String with;
 
     @Override public Integer call() {
-        return parent.guarded(() -> {
-            try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                KinboxDevice.PairingSession session = DeviceSession.await(s.device.pair(with, PairingApprover.PairingMethod.CODE));
-                parent.out.println("asked " + with + " to pair; type the code it shows and press Enter:");
-                parent.out.flush();
-                String code = parent.in.readLine();
-                if (code == null || code.isBlank()) {
-                    parent.out.println("kinbox device: no code entered; pairing abandoned");
-                    return DeviceCommand.FAILED;
-                }
-                DeviceSession.await(s.device.enterPairingCode(session.started().sessionId(), code.strip()));
-                PairingOutcome.Paired paired = DeviceSession.await(session.done());
-                parent.out.println("paired with " + paired.otherDeviceId() + "; account key " + paired.accountKeyFingerprint());
+        return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+            KinboxDevice.PairingSession session = DeviceSession.await(s.device.pair(with, PairingApprover.PairingMethod.CODE));
+            parent.out.println("asked " + with + " to pair; type the code it shows and press Enter:");
+            parent.out.flush();
+            String code = parent.in.readLine();
+            if (code == null || code.isBlank()) {
+                parent.out.println("kinbox device: no code entered; pairing abandoned");
+                return DeviceCommand.FAILED;
             }
+            DeviceSession.await(s.device.enterPairingCode(session.started().sessionId(), code.strip()));
+            PairingOutcome.Paired paired = DeviceSession.await(session.done());
+            parent.out.println("paired with " + paired.otherDeviceId() + "; account key " + paired.accountKeyFingerprint());
             return 0;
         });
     }

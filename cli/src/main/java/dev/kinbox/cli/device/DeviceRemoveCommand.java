@@ -18,11 +18,9 @@ final class DeviceRemoveCommand implements Callable<Integer> {
     String target;
 
     @Override public Integer call() {
-        return parent.guarded(() -> {
-            try (DeviceSession s = DeviceSession.open(options, parent.env, PairingApprover.refuseAll())) {
-                String removed = DeviceSession.await(s.device.remove(target));
-                parent.out.println("removed " + removed + " from " + options.account());
-            }
+        return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
+            String removed = DeviceSession.await(s.device.remove(target));
+            parent.out.println("removed " + removed + " from " + options.account());
             return 0;
         });
     }
