@@ -115,6 +115,7 @@ final class SiblingReader {
         if (snap.isPresent() && ((firstFrom > nextSeq && snap.get().seq() >= nextSeq) || (healUpTo > 0 && snap.get().seq() >= healUpTo))) {
             emitSnapshot(snap.get(), out);
         }
+        long loopStart = nextSeq; // events below were covered before this loop (earlier steps, or the snapshot just emitted)
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
             List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
             List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
@@ -130,7 +131,16 @@ final class SiblingReader {
                     continue;
                 }
                 JournalBody b = body.get();
-                if (b.to() < nextSeq) continue;
+                if (b.to() < nextSeq) {
+                    // a second copy of events another entry of this same step just delivered: the original and a
+                    // replay both arrived unread (counted at listing only when the original was read earlier)
+                    if (b.to() >= loopStart) {
+                        stats.replayed.increment();
+                        LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, m.uid(), folder.name(),
+                                b.from(), b.to());
+                    }
+                    continue;
+                }
                 if (b.from() > nextSeq) gap(nextSeq, b.from() - 1);
                 for (StoredEvent e : b.events()) {
                     if (e.seq() < nextSeq || e.seq() > toSeq) continue;

@@ -193,6 +193,15 @@ class ReadJournalTest {
         assertEquals(1, stats.untrusted.sum(), "the entry in another device's name, once");
     }
 
+    @Test void current_replayArrivingBeforeTheReaderReadTheOriginal_isCountedOnce_andEmittedOnce() throws Exception {
+        writeAndUpload(1, 2, 2);
+        // the provider copies A's entry before B has read anything: B meets original and copy in one listing
+        var first = store.fetch(folderA, dev.kinbox.journal.mail.UidRange.all(), dev.kinbox.journal.mail.Fetch.FULL).get(0);
+        store.faults().inject(folderA, dev.kinbox.journal.mail.NewMessage.of(first.raw()));
+        assertEquals(Journals.strings(1, 2), payloads(current(1)), "each event once");
+        assertEquals(1, KinboxJournalRuntime.get(b).stats().replayed.sum(), "the copy, once");
+    }
+
     static void awaitSize(java.util.Collection<?> c, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (c.size() < n && System.nanoTime() < deadline) Thread.sleep(5);
