@@ -78,9 +78,9 @@ final class SiblingReader {
     /** Reads what the folder has past the cursor; empty when nothing new. */
     List<EventEnvelope> step() {
         // all or nothing: a store failure part-way (say the second FETCH of a step) must not leave the
-        // position past events that were fetched but never emitted - they would be lost for good
+        // position past events that were fetched but never emitted - they would be lost for good.
+        // `bad` is kept: a message that did not open will not open on the retry either (and is counted once)
         long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
-        java.util.Set<Long> bad0 = new java.util.HashSet<>(bad);
         try {
             return stepOnce();
         } catch (dev.kinbox.journal.mail.MailStoreException e) {
@@ -88,8 +88,6 @@ final class SiblingReader {
             lastUid = uid0;
             uidValidity = validity0;
             healUpTo = heal0;
-            bad.clear();
-            bad.addAll(bad0);
             throw e;
         }
     }

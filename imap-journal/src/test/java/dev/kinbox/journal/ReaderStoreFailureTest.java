@@ -45,7 +45,7 @@ class ReaderStoreFailureTest {
         });
     }
 
-    @Test void connectionLostOnTheSecondFetchOfAStep_loosesNoEvent() throws Exception {
+    @Test void connectionLostOnTheSecondFetchOfAStep_losesNoEvent() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         String pidA = "sma|acct|" + A.id();
         ActorSystem a = JournalFixture.system(store, JournalFixture.keyring(A, B), new InMemoryLocalLog());

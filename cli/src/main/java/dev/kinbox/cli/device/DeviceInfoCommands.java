@@ -35,8 +35,7 @@ final class DeviceInfoCommands {
 
         @Override public Integer call() {
             return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
-                s.catchUp(parent.out);
-                AccountState st = DeviceSession.await(s.device.state());
+                AccountState st = s.caughtUpState(parent.out);
                 parent.out.println(DeviceCommand.describe(s.device.startOutcome(), options.account()));
                 parent.out.println("account key: " + st.currentKeyFingerprint().orElse("none yet (not paired)"));
                 parent.out.println("devices: " + st.devices().size() + " known, " + DeviceCommand.paired(st) + " paired");
@@ -53,8 +52,7 @@ final class DeviceInfoCommands {
 
         @Override public Integer call() {
             return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
-                s.catchUp(parent.out);
-                AccountState st = DeviceSession.await(s.device.state());
+                AccountState st = s.caughtUpState(parent.out);
                 st.devices().entrySet().stream().sorted(Map.Entry.comparingByKey())
                         .forEach(e -> parent.out.println(DeviceCommand.deviceLine(e.getKey(), e.getValue(), s.device.deviceId())));
                 return 0;
@@ -69,8 +67,7 @@ final class DeviceInfoCommands {
 
         @Override public Integer call() {
             return parent.withDevice(options, PairingApprover.refuseAll(), s -> {
-                s.catchUp(parent.out);
-                Map<String, PeerState> peers = DeviceSession.await(s.device.keyring());
+                Map<String, PeerState> peers = s.caughtUpState(parent.out).peers();
                 if (peers.isEmpty()) parent.out.println("no peers yet");
                 peers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
                     PeerState p = e.getValue();

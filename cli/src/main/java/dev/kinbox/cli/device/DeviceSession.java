@@ -46,11 +46,15 @@ final class DeviceSession implements AutoCloseable {
         }
     }
 
-    /** Reads what the siblings have on the server before a report; says so when that took too long. */
-    void catchUp(java.io.PrintStream out) throws Exception {
+    /**
+     * The state to report: read first what the siblings have on the server (up to 15 s), and say so
+     * when that took too long.
+     */
+    dev.kinbox.persistence.AccountState caughtUpState(java.io.PrintStream out) throws Exception {
         if (!await(device.catchUp(java.time.Duration.ofSeconds(15)))) {
             out.println("(not caught up with every device within 15 s: showing what this device holds)");
         }
+        return await(device.state());
     }
 
     @Override public void close() {
