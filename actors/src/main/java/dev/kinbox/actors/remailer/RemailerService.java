@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * recorded. See docs/PROTOCOL.md, "Remailer instances".
  *
  * <p>Threading: mails are processed one at a time, on the caller of {@link #start}/{@link #processPending}
- * or on the store's watch thread. A failed SMTP delivery leaves the mail where it is, records nothing
- * and is retried on the next change or {@link #processPending} call.
+ * or on the store's watch thread, or (with claims) on a sweep thread that passes again every half
+ * lease, so stale claims are taken over while nothing new arrives. A failed SMTP delivery leaves the
+ * mail where it is, records nothing and is retried on the next change, sweep or
+ * {@link #processPending} call.
  */
 public final class RemailerService implements AutoCloseable {
     /** Most mails handled in one pass; a longer inbox is worked off over several passes. */
@@ -40,7 +42,9 @@ public final class RemailerService implements AutoCloseable {
     private final RemailerPipeline pipeline;
     private final RosterStore state;
     private final Consumer<PostOutcome> outcomes;
+    private final java.time.Duration sweepEvery;
     private Watch watch;
+    private java.util.concurrent.ScheduledExecutorService sweeper;
     private volatile boolean closed;
 
     /**
@@ -69,6 +73,10 @@ public final class RemailerService implements AutoCloseable {
         this.store = Objects.requireNonNull(store);
         this.folder = Objects.requireNonNull(folder);
         this.claimed = claims == null ? null : new ClaimedInbox(store, folder, claims);
+        // with claims, a stale claim (its instance died, or a claim made from an out-of-date view) must be taken
+        // over even when nothing new arrives to wake the watch: pass again every half lease (at least every second)
+        this.sweepEvery = claims == null ? null
+                : java.time.Duration.ofMillis(Math.max(1000, claims.lease().toMillis() / 2));
         this.smtp = new SmtpSender(smtp);
         this.pipeline = Objects.requireNonNull(pipeline);
         this.state = Objects.requireNonNull(state);
@@ -80,6 +88,15 @@ public final class RemailerService implements AutoCloseable {
         if (closed) throw new IllegalStateException("closed");
         if (watch != null) return;
         watch = store.watch(folder, this::onEvent);
+        if (sweepEvery != null) {
+            sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "remailer-sweep");
+                t.setDaemon(true);
+                return t;
+            });
+            sweeper.scheduleWithFixedDelay(this::sweep, sweepEvery.toMillis(), sweepEvery.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         processPending();
     }
 
@@ -169,6 +186,15 @@ public final class RemailerService implements AutoCloseable {
         return o.getClass().getSimpleName();
     }
 
+    /** The periodic pass; an unexpected failure is logged and the next sweep still runs. */
+    private void sweep() {
+        try {
+            processPending();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "remailer: sweep failed: " + e);
+        }
+    }
+
     private void onEvent(FolderEvent e) {
         if (e instanceof FolderEvent.Missing) return;
         processPending();
@@ -177,11 +203,15 @@ public final class RemailerService implements AutoCloseable {
     /** Stops watching; the store stays open (its owner closes it). Idempotent. */
     @Override public void close() {
         Watch w;
+        java.util.concurrent.ScheduledExecutorService sw;
         closed = true;
         synchronized (this) {
             w = watch;
             watch = null;
+            sw = sweeper;
+            sweeper = null;
         }
+        if (sw != null) sw.shutdownNow();
         if (w != null) w.close(); // outside the lock: the watch thread may be waiting for it
     }
 }
