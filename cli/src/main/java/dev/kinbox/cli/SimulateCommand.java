@@ -65,7 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default: random, printed).")
     Long seed;
 
-    @Option(names = "--store", description = "memory or greenmail (an embedded IMAP server, one user per account) (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--store", description = "memory, greenmail (an embedded IMAP server) or dovecot (a throw-away Dovecot on loopback, from the installed binary); one user per account (default: ${DEFAULT-VALUE}).",
             defaultValue = "greenmail")
     String store;
 
@@ -109,7 +109,10 @@ final class SimulateCommand implements Callable<Integer> {
         RunOptions ro;
         long s = seed != null ? seed : new SecureRandom().nextLong();
         try {
-            if (!store.equals("memory") && !store.equals("greenmail")) throw new IllegalArgumentException("--store must be memory or greenmail");
+            if (!AccountStores.KINDS.contains(store)) throw new IllegalArgumentException("--store must be one of " + AccountStores.KINDS);
+            if (store.equals("dovecot") && !dev.kinbox.journal.mail.servers.DovecotServer.isInstalled()) {
+                throw new IllegalArgumentException("--store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");
+            }
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");

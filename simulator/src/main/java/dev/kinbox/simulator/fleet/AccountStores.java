@@ -7,6 +7,7 @@ import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.mail.servers.DovecotServer;
 import dev.kinbox.journal.mail.servers.GreenMailServer;
 import dev.kinbox.journal.mail.servers.LocalImapServer;
 import dev.kinbox.journal.sma.SmaFormatException;
@@ -27,17 +28,34 @@ public sealed interface AccountStores extends AutoCloseable {
     /** Messages in every folder of {@code account}'s mailbox, by kind. */
     StoreMessages messages(int account);
 
-    /** {@code memory} or {@code greenmail}. */
+    /** {@code memory}, {@code greenmail} or {@code dovecot}. */
     String kind();
 
     @Override void close();
 
-    /** {@code memory}: one {@link MemoryMailStore} per account, or {@code greenmail}: one embedded server, one user per account. */
+    /** The store kinds {@link #open} knows. */
+    List<String> KINDS = List.of("memory", "greenmail", "dovecot");
+
+    /**
+     * {@code memory}: one {@link MemoryMailStore} per account; {@code greenmail}: one embedded server;
+     * {@code dovecot}: a throw-away Dovecot on a free loopback port, started from the installed
+     * binary (its directory deleted at close); one user per account on either server.
+     *
+     * @throws IllegalArgumentException for another kind, or when Dovecot is not installed or does not start
+     */
     static AccountStores open(String kind, SecureRandom random) {
         return switch (kind) {
             case "memory" -> new Memory();
             case "greenmail" -> new OnServer(GreenMailServer.start(random));
-            default -> throw new IllegalArgumentException("store must be memory or greenmail, not " + kind);
+            case "dovecot" -> {
+                if (!DovecotServer.isInstalled()) throw new IllegalArgumentException("store dovecot needs Dovecot installed (the dovecot binary was not found)");
+                try {
+                    yield new OnServer(DovecotServer.start(random));
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("store dovecot: Dovecot did not start: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new IllegalArgumentException("store must be one of " + KINDS + ", not " + kind);
         };
     }
 
