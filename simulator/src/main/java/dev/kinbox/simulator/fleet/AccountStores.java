@@ -14,6 +14,7 @@ import dev.kinbox.journal.sma.SmaHeader;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +27,9 @@ public sealed interface AccountStores extends AutoCloseable {
 
     /** Messages in every folder of {@code account}'s mailbox, by kind. */
     StoreMessages messages(int account);
+
+    /** The account's in-process mailbox itself, for a hostile provider's fault hooks; empty on a server. */
+    Optional<MemoryMailStore> memory(int account);
 
     /** {@code memory} or {@code greenmail}. */
     String kind();
@@ -78,6 +82,8 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public StoreMessages messages(int account) { return count(of(account)); }
 
+        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.of(of(account)); }
+
         @Override public String kind() { return "memory"; }
 
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
@@ -101,6 +107,8 @@ public sealed interface AccountStores extends AutoCloseable {
         }
 
         @Override public StoreMessages messages(int account) { return count(admin.computeIfAbsent(account, this::connect)); }
+
+        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
 
         @Override public String kind() { return server.kind(); }
 
