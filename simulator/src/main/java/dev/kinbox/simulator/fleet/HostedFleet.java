@@ -83,15 +83,7 @@ public final class HostedFleet implements Fleet {
     private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
-    private HostileProvider provider; // made at the first hostile act (it generates a key)
-    private final java.util.List<AccountWithheld> withheld = new java.util.ArrayList<>();
-
-    private final java.util.List<Planted> planted = new java.util.ArrayList<>();
-
-    private record AccountWithheld(DeviceRef victim, HostileProvider.Withheld entry) {}
-
-    /** A forged entry for {@code seq} of {@code victim}: the victim's own entry for {@code seq} may be skipped (same Message-ID). */
-    private record Planted(DeviceRef victim, long seq) {}
+    private final HostileLedger ledger;
 
     /** Devices of {@code roster} on {@code stores}, their clocks {@code clock}; closes {@code stores} when closed. */
     public HostedFleet(Roster roster, AccountStores stores, Clock clock, Options options) {
@@ -99,6 +91,7 @@ public final class HostedFleet implements Fleet {
         this.stores = stores;
         this.clock = clock;
         this.options = options;
+        this.ledger = new HostileLedger(roster, stores, clock);
         Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
                 "kinbox.runtime.upload.backoff-max = 1s",
                 "kinbox.query.sweep-interval = " + options.sweepInterval().toMillis() + "ms",
@@ -207,55 +200,9 @@ public final class HostedFleet implements Fleet {
 
     @Override public StoreMessages storeMessages(int account) { return stores.messages(account); }
 
-    @Override public synchronized boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
-        var store = stores.memory(victim.account())
-                .orElseThrow(() -> new FleetException("hostile acts need the memory store, not " + stores.kind(), null));
-        try {
-            if (provider == null) provider = new HostileProvider(dev.kinbox.crypto.Crypto.standard(), clock);
-            var recipients = roster.accounts().get(victim.account()).devices().stream().map(x -> x.key().toCertificate()).toList();
-            HostileProvider.Outcome o = provider.act(store, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
-                    recipients, act);
-            o.withheld().ifPresent(w -> withheld.add(new AccountWithheld(victim, w)));
-            if (o.plantedSeq() > 0) planted.add(new Planted(victim, o.plantedSeq()));
-            return o.acted();
-        } catch (Exception e) {
-            throw new FleetException("hostile " + act + " on " + victim + " failed: " + e.getMessage(), e);
-        }
-    }
+    @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return ledger.act(victim, act); }
 
-    @Override public synchronized Set<Dot> withheldUnhealed() {
-        Set<Dot> out = new java.util.HashSet<>();
-        Map<DeviceRef, Long> snapshots = new java.util.HashMap<>();
-        for (AccountWithheld aw : withheld) {
-            if (snapshotSeq(snapshots, aw.victim()) < aw.entry().to()) out.addAll(aw.entry().dots());
-        }
-        for (Planted p : planted) {
-            if (snapshotSeq(snapshots, p.victim()) >= p.seq()) continue;
-            for (var e : logs.getOrDefault(p.victim(), new InMemoryLocalLog()).read(persistenceId(p.victim()), p.seq(), p.seq(), 1)) {
-                HostileProvider.dotOf(e.payload()).ifPresent(out::add);
-            }
-        }
-        return out;
-    }
-
-    /** The newest snapshot of {@code d} on the server (cached in {@code seen} for one check). */
-    private long snapshotSeq(Map<DeviceRef, Long> seen, DeviceRef d) {
-        return seen.computeIfAbsent(d, x -> {
-            try {
-                return HostileProvider.snapshotSeq(stores.memory(x.account()).orElseThrow(), roster.device(x).deviceId());
-            } catch (Exception e) {
-                return 0L; // unreadable: as if none, so the dots stay excused rather than reported lost
-            }
-        });
-    }
-
-    private String persistenceId(DeviceRef d) {
-        try {
-            return SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId());
-        } catch (Exception e) {
-            throw new IllegalStateException("bad roster id for " + d, e);
-        }
-    }
+    @Override public Set<Dot> withheldUnhealed() { return ledger.unhealed(logs::get); }
 
     @Override public JournalRefusals refusals() { return JournalRefusals.of(runtime.stats()); }
 
