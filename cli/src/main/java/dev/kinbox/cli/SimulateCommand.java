@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
                 "then check that every account converged and no acknowledged edit was lost.",
                 "Exit status: 0 all checked invariants hold, 1 an invariant failed or a step could not be carried out, 2 bad options.",
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
-                "every 50 events, so each account's mailbox stays bounded (checked). Not built yet: hostile-server faults, incoming mail,",
-                "trace and replay, --cluster. See docs/SIMULATOR.md."})
+                "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day on the memory store, the",
+                "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
+                "Not built yet: removal and expiry, incoming mail, trace and replay, --cluster. See docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -93,6 +94,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-offline", description = "Longest offline spell, simulated (default: ${DEFAULT-VALUE}).", defaultValue = "6h")
     String maxOffline;
 
+    @Option(names = "--hostile-per-day", description = {"Hostile provider acts per account per simulated day: forge, inject, alter, replay or",
+            "delete an entry in a device's folder (memory store only) (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
+    double hostilePerDay;
+
     @Option(names = "--settle", description = "Longest wait for convergence after the last step (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String settle;
 
@@ -113,13 +118,16 @@ final class SimulateCommand implements Callable<Integer> {
             if (store.equals("dovecot") && !dev.kinbox.journal.mail.servers.DovecotServer.isInstalled()) {
                 throw new IllegalArgumentException("--store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");
             }
+            if (hostilePerDay != 0 && !store.equals("memory")) {
+                throw new IllegalArgumentException("--hostile-per-day needs --store memory (the hostile provider works through the memory store's fault hooks)");
+            }
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
             ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100));
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), maxSteps);
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -67,6 +67,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", "5-2").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "greenmail", "--hostile-per-day", "1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--hostile-per-day", "-1").code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
     }
 }

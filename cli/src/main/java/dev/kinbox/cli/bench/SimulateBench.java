@@ -76,7 +76,7 @@ final class SimulateBench implements BenchTarget {
     static RunResult once(int devices, int seconds) throws Exception {
         int accounts = devices / DEVICES_PER_ACCOUNT;
         WorkloadOptions wo = new WorkloadOptions(accounts, DEVICES_PER_ACCOUNT, DEVICES_PER_ACCOUNT,
-                Duration.ofMillis((long) (seconds * 1000L * TIME_SCALE)), 0.25, 0, 0, 0.2, 0.3, Duration.ofHours(2), 10_000_000);
+                Duration.ofMillis((long) (seconds * 1000L * TIME_SCALE)), 0.25, 0, 0, 0.2, 0.3, Duration.ofHours(2), 0, 10_000_000);
         Schedule s = Workload.generate(42, wo);
         Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "bench.kinbox.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), TIME_SCALE, System::nanoTime);

@@ -18,7 +18,14 @@ public final class Summary {
         row(b, "edits acked / not acked", r.ackedEdits() + " / " + r.unackedEdits());
         row(b, "events applied", r.eventsApplied());
         row(b, "converged", r.check().converged() + " (divergent devices: " + r.check().divergentDevices() + ")");
-        row(b, "lost edits", r.check().lostEdits());
+        row(b, "lost edits", r.check().lostEdits() + (r.check().withheldMissing() > 0
+                ? " (and " + r.check().withheldMissing() + " withheld by the provider, not healed yet: no snapshot of their author since)" : ""));
+        row(b, "forged applied", r.check().forgedApplied());
+        if (!r.hostileActs().isEmpty()) {
+            row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
+            row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "
+                    + r.refusals().replayed() + ", gaps " + r.refusals().gaps());
+        }
         row(b, "convergence lag ms", "p50 " + r.lagP50Ms() + ", p99 " + r.lagP99Ms() + ", max " + r.lagMaxMs() + " (unresolved " + r.lagUnresolved() + ")");
         row(b, "store messages/account max", r.storeMessagesPerAccountMax() + " (journal " + r.storeJournalMax() + ", bound " + r.storeBound()
                 + "; nudges " + r.storeDropsMax() + ")");

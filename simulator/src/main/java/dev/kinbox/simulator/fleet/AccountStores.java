@@ -15,6 +15,7 @@ import dev.kinbox.journal.sma.SmaHeader;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,9 @@ public sealed interface AccountStores extends AutoCloseable {
 
     /** Messages in every folder of {@code account}'s mailbox, by kind. */
     StoreMessages messages(int account);
+
+    /** The account's in-process mailbox itself, for a hostile provider's fault hooks; empty on a server. */
+    Optional<MemoryMailStore> memory(int account);
 
     /** {@code memory}, {@code greenmail} or {@code dovecot}. */
     String kind();
@@ -96,6 +100,8 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public StoreMessages messages(int account) { return count(of(account)); }
 
+        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.of(of(account)); }
+
         @Override public String kind() { return "memory"; }
 
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
@@ -119,6 +125,8 @@ public sealed interface AccountStores extends AutoCloseable {
         }
 
         @Override public StoreMessages messages(int account) { return count(admin.computeIfAbsent(account, this::connect)); }
+
+        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
 
         @Override public String kind() { return server.kind(); }
 

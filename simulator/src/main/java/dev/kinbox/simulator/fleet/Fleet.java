@@ -4,6 +4,7 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.HostileAct;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -42,6 +43,21 @@ public interface Fleet extends AutoCloseable {
 
     /** Messages in all folders of {@code account}'s mailbox now, by kind. */
     StoreMessages storeMessages(int account);
+
+    /**
+     * The mail provider does {@code act} to {@code victim}'s folder ({@link HostileProvider}); false when
+     * there was nothing to act on. {@link FleetException} when the store cannot be attacked (not the memory store).
+     */
+    boolean hostile(DeviceRef victim, HostileAct act) throws FleetException;
+
+    /**
+     * The dots of entries the provider withheld ({@link HostileProvider.Withheld}) whose author's folder
+     * holds no snapshot at or past them yet: they may rightly be missing on siblings that had not read them.
+     */
+    Set<Dot> withheldUnhealed();
+
+    /** What the devices' journals refused so far (all devices). */
+    JournalRefusals refusals();
 
     /** Events between a device's snapshots (the store bound depends on it). */
     int snapshotEvery();

@@ -13,6 +13,7 @@ import dev.kinbox.persistence.store.InMemoryLocalLog;
 import dev.kinbox.persistence.store.LocalLog;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.HostileAct;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -82,6 +83,7 @@ public final class HostedFleet implements Fleet {
     private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
+    private final HostileLedger ledger;
 
     /** Devices of {@code roster} on {@code stores}, their clocks {@code clock}; closes {@code stores} when closed. */
     public HostedFleet(Roster roster, AccountStores stores, Clock clock, Options options) {
@@ -89,6 +91,7 @@ public final class HostedFleet implements Fleet {
         this.stores = stores;
         this.clock = clock;
         this.options = options;
+        this.ledger = new HostileLedger(roster, stores, clock);
         Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
                 "kinbox.runtime.upload.backoff-max = 1s",
                 "kinbox.query.sweep-interval = " + options.sweepInterval().toMillis() + "ms",
@@ -196,6 +199,12 @@ public final class HostedFleet implements Fleet {
     }
 
     @Override public StoreMessages storeMessages(int account) { return stores.messages(account); }
+
+    @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return ledger.act(victim, act); }
+
+    @Override public Set<Dot> withheldUnhealed() { return ledger.unhealed(logs::get); }
+
+    @Override public JournalRefusals refusals() { return JournalRefusals.of(runtime.stats()); }
 
     @Override public int snapshotEvery() { return options.snapshotEvery(); }
 

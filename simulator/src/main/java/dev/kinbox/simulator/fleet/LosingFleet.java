@@ -4,6 +4,7 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.HostileAct;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +42,9 @@ public final class LosingFleet implements Fleet {
     @Override public Set<DeviceRef> running() { return delegate.running(); }
     @Override public long storeOperations() { return delegate.storeOperations(); }
     @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }
+    @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return delegate.hostile(victim, act); }
+    @Override public JournalRefusals refusals() { return delegate.refusals(); }
+    @Override public Set<Dot> withheldUnhealed() { return delegate.withheldUnhealed(); }
     @Override public int snapshotEvery() { return delegate.snapshotEvery(); }
     @Override public void close() { delegate.close(); }
 }

@@ -2,14 +2,19 @@ package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.KinboxCodec;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The end-of-run checks over the states of the running devices (a pure function of them):
@@ -18,7 +23,9 @@ import java.util.TreeMap;
  *   <li>{@code no_lost_edits}: every acknowledged edit's dot is in the state of every running device of its account;</li>
  *   <li>{@code store_bounded}: the most journal messages (entries, snapshots, deletion marks) an account's
  *       mailbox held at any count stays within {@link #storeBound}, which depends on device slots and
- *       the snapshot interval, not on the number of events.</li>
+ *       the snapshot interval, not on the number of events;</li>
+ *   <li>{@code no_forged_applied}: no device's state, at any sample or at the end, holds the hostile provider's
+ *       {@link HostileProvider#MARKER} (every entry the provider forges or injects carries it).</li>
  * </ul>
  */
 public final class Invariants {
@@ -27,8 +34,12 @@ public final class Invariants {
 
     /** What the checks found; {@code divergentDevices} counts devices outside the largest agreeing group of their account,
      * {@code lostEdits} the distinct acknowledged edits missing on at least one running device,
-     * {@code storeBounded} whether every account's journal messages stayed within the bound. */
-    public record Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, List<Violation> violations) {
+     * {@code storeBounded} whether every account's journal messages stayed within the bound,
+     * {@code forgedApplied} the devices whose state held the provider's marker at a sample or at the end,
+     * {@code withheldMissing} the distinct acknowledged edits missing somewhere only because the provider withheld their entry
+     * and their author wrote no snapshot past it yet (not lost: see {@link #check(Roster, Map, List, Observed)}). */
+    public record Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
+                         List<Violation> violations) {
         public Result { violations = List.copyOf(violations); }
 
         public boolean ok() { return violations.isEmpty(); }
@@ -47,38 +58,78 @@ public final class Invariants {
         return (long) slots * (2L * snapshotEvery + 4);
     }
 
-    /**
-     * As {@link #check(Roster, Map, List)}, and {@code store_bounded} over {@code journalMax} (account
-     * index -> most journal messages counted) against {@code bound}.
-     */
-    public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Map<Integer, Long> journalMax,
-                               long bound) {
-        Result r = check(roster, states, acked);
-        List<Violation> vs = new ArrayList<>(r.violations());
-        boolean bounded = true;
-        for (var e : new TreeMap<>(journalMax).entrySet()) {
-            if (e.getValue() <= bound) continue;
-            bounded = false;
-            vs.add(new Violation("store_bounded", roster.accounts().get(e.getKey()).accountId(), List.of(), List.of(),
-                    e.getValue() + " journal messages in the mailbox, more than the bound " + bound));
-        }
-        return new Result(r.converged(), r.divergentDevices(), r.lostEdits(), bounded, vs);
+    /** True when {@code s}'s canonical encoding holds {@link HostileProvider#MARKER}: a forged or injected entry was applied. */
+    public static boolean holdsForgery(AccountState s) {
+        return new String(CODEC.encode(s), java.nio.charset.StandardCharsets.ISO_8859_1).contains(HostileProvider.MARKER);
     }
 
+    /**
+     * What the run observed besides the final states.
+     *
+     * @param journalMax       account index -> most journal messages counted in its mailbox ({@code store_bounded})
+     * @param bound            the {@code store_bounded} bound ({@link #storeBound})
+     * @param forgedOnSamples  devices whose state held the provider's marker at a sample during the run
+     * @param withheldUnhealed dots of entries the provider withheld whose author wrote no snapshot past them yet
+     */
+    public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed) {
+        public Observed {
+            journalMax = Map.copyOf(journalMax);
+            forgedOnSamples = Set.copyOf(forgedOnSamples);
+            withheldUnhealed = Set.copyOf(withheldUnhealed);
+        }
+
+        /** Nothing observed: no mailbox counts, no forgery at a sample, nothing withheld. */
+        public static final Observed NONE = new Observed(Map.of(), Long.MAX_VALUE, Set.of(), Set.of());
+    }
+
+    /** As {@link #check(Roster, Map, List, Observed)} with {@link Observed#NONE}. */
     public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked) {
+        return check(roster, states, acked, Observed.NONE);
+    }
+
+    /**
+     * Every check over {@code states} (the running devices at the end) and what the run {@code observed}.
+     * An acknowledged edit missing on a device is lost unless its dot is in
+     * {@link Observed#withheldUnhealed}: then it is counted in {@code withheldMissing} instead, and its
+     * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
+     * entry only with its author's next snapshot).
+     */
+    public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed) {
         Map<Integer, Map<DeviceRef, AccountState>> byAccount = new TreeMap<>();
         states.forEach((d, s) -> byAccount.computeIfAbsent(d.account(), a -> new TreeMap<>()).put(d, s));
         Map<Integer, List<AckedEdit>> editsByAccount = new TreeMap<>();
         for (AckedEdit e : acked) editsByAccount.computeIfAbsent(e.device().account(), a -> new ArrayList<>()).add(e);
         List<Violation> violations = new ArrayList<>();
         int divergent = 0;
-        java.util.Set<dev.kinbox.persistence.crdt.Dot> lost = new java.util.HashSet<>();
+        Set<Dot> lost = new HashSet<>();
+        Set<Dot> withheldMissing = new HashSet<>();
         for (var acc : byAccount.entrySet()) {
             String accountId = roster.accounts().get(acc.getKey()).accountId();
+            boolean unhealed = false;
+            List<Violation> lostHere = new ArrayList<>();
+            for (var st : acc.getValue().entrySet()) {
+                List<String> missing = new ArrayList<>();
+                int count = 0;
+                for (AckedEdit e : editsByAccount.getOrDefault(acc.getKey(), List.of())) {
+                    if (st.getValue().context().contains(e.dot())) continue;
+                    if (observed.withheldUnhealed().contains(e.dot())) {
+                        withheldMissing.add(e.dot());
+                        unhealed = true;
+                        continue;
+                    }
+                    count++;
+                    lost.add(e.dot());
+                    if (missing.size() < MAX_DOTS_LISTED) missing.add(e.dot().deviceId() + ":" + e.dot().seq());
+                }
+                if (count > 0) {
+                    lostHere.add(new Violation("no_lost_edits", accountId, List.of(roster.device(st.getKey()).deviceId()), missing,
+                            count + " acknowledged edit(s) missing on this device" + (count > missing.size() ? " (first " + missing.size() + " listed)" : "")));
+                }
+            }
             Map<String, List<String>> groups = new LinkedHashMap<>();
             acc.getValue().forEach((d, s) -> groups.computeIfAbsent(HexFormat.of().formatHex(CODEC.digest(s)), k -> new ArrayList<>())
                     .add(roster.device(d).deviceId()));
-            if (groups.size() > 1) {
+            if (groups.size() > 1 && !unhealed) {
                 int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
                 divergent += acc.getValue().size() - largest;
                 List<String> described = new ArrayList<>();
@@ -86,24 +137,29 @@ public final class Invariants {
                 violations.add(new Violation("converged", accountId, acc.getValue().keySet().stream()
                         .map(d -> roster.device(d).deviceId()).toList(), List.of(), "digests differ: " + String.join("; ", described)));
             }
-            for (var st : acc.getValue().entrySet()) {
-                List<String> missing = new ArrayList<>();
-                int count = 0;
-                for (AckedEdit e : editsByAccount.getOrDefault(acc.getKey(), List.of())) {
-                    if (!st.getValue().context().contains(e.dot())) {
-                        count++;
-                        lost.add(e.dot());
-                        if (missing.size() < MAX_DOTS_LISTED) missing.add(e.dot().deviceId() + ":" + e.dot().seq());
-                    }
-                }
-                if (count > 0) {
-                    violations.add(new Violation("no_lost_edits", accountId, List.of(roster.device(st.getKey()).deviceId()), missing,
-                            count + " acknowledged edit(s) missing on this device" + (count > missing.size() ? " (first " + missing.size() + " listed)" : "")));
-                }
-            }
+            violations.addAll(lostHere);
+        }
+        Set<DeviceRef> forged = new TreeSet<>(observed.forgedOnSamples());
+        for (var st : new TreeMap<>(states).entrySet()) {
+            if (holdsForgery(st.getValue())) forged.add(st.getKey());
+        }
+        for (DeviceRef d : forged) {
+            violations.add(forgery(roster, d, states.containsKey(d) && holdsForgery(states.get(d)) ? "at the end" : "at a sample"));
+        }
+        boolean bounded = true;
+        for (var e : new TreeMap<>(observed.journalMax()).entrySet()) {
+            if (e.getValue() <= observed.bound()) continue;
+            bounded = false;
+            violations.add(new Violation("store_bounded", roster.accounts().get(e.getKey()).accountId(), List.of(), List.of(),
+                    e.getValue() + " journal messages in the mailbox, more than the bound " + observed.bound()));
         }
         boolean converged = violations.stream().noneMatch(v -> v.invariant().equals("converged"));
-        return new Result(converged, divergent, lost.size(), true, violations);
+        return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), violations);
+    }
+
+    private static Violation forgery(Roster roster, DeviceRef d, String when) {
+        return new Violation("no_forged_applied", roster.accountId(d), List.of(roster.device(d).deviceId()), List.of(),
+                "the device's state held the hostile provider's forged setting (" + HostileProvider.MARKER + ") " + when);
     }
 
     /** Events a state holds: the sum of its version vector plus its detached dots. */

@@ -41,6 +41,7 @@ public final class Runner {
     private final AtomicLong inFlight = new AtomicLong();
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
@@ -107,7 +108,7 @@ public final class Runner {
         return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), schedule.counts(),
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
-                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), (System.nanoTime() - t0) / 1e9, settleSeconds,
+                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, fleet.refusals(), (System.nanoTime() - t0) / 1e9, settleSeconds,
                 sampler.peakHeap(), startMs, heapPer, threadsPer, sampler.timeline(), allNotes);
     }
 
@@ -129,6 +130,8 @@ public final class Runner {
                 offline.remove(d);
             } else if (s instanceof Step.Edit e) {
                 edit(e);
+            } else if (s instanceof Step.Hostile h) {
+                if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
             }
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
@@ -161,7 +164,8 @@ public final class Runner {
         synchronized (acked) {
             edits = List.copyOf(acked);
         }
-        return Invariants.check(fleet.roster(), states, edits, sampler.journalMax(), storeBound());
+        return Invariants.check(fleet.roster(), states, edits,
+                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()));
     }
 
     private long storeBound() {

@@ -28,6 +28,7 @@ import org.HdrHistogram.Histogram;
  *   <li>counts the messages of the accounts' mailboxes by kind, round-robin over the accounts within
  *       {@link #STORE_BUDGET_MS} per second (so every account is counted every few seconds even on a
  *       slow store), keeping each account's most journal messages for {@code store_bounded};</li>
+ *   <li>notes every device whose state holds the hostile provider's marker ({@link Invariants#holdsForgery});</li>
  *   <li>records the timeline ({@link Sample}) and the peak heap.</li>
  * </ul>
  */
@@ -42,6 +43,7 @@ final class Sampler {
     private final Map<Integer, List<AckedEdit>> pending = new HashMap<>();
     private final Map<DeviceRef, Long> heldMax = new ConcurrentHashMap<>();
     private final Map<Integer, Long> journalMax = new ConcurrentHashMap<>();
+    private final Set<DeviceRef> forged = ConcurrentHashMap.newKeySet();
     private final List<Sample> timeline = new ArrayList<>();
     private final Histogram lag = new Histogram(3_600_000L, 3);
     private volatile long peakHeap;
@@ -99,6 +101,7 @@ final class Sampler {
         Map<Integer, List<Map.Entry<DeviceRef, AccountState>>> byAccount = new HashMap<>();
         for (var st : states.entrySet()) {
             heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
+            if (Invariants.holdsForgery(st.getValue())) forged.add(st.getKey());
             byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
         }
         double windowMax = -1;
@@ -159,6 +162,9 @@ final class Sampler {
 
     /** Account index -> most journal messages counted in its mailbox. */
     Map<Integer, Long> journalMax() { return Map.copyOf(journalMax); }
+
+    /** Devices whose state held the provider's marker at some sample. */
+    Set<DeviceRef> forged() { return Set.copyOf(forged); }
 
     long peakHeap() { return peakHeap; }
 

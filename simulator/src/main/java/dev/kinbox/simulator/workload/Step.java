@@ -29,4 +29,7 @@ public sealed interface Step {
 
     /** The virtual user edits something on the device. */
     record Edit(long at, DeviceRef device, Change change) implements Step {}
+
+    /** The mail provider attacks the device's folder (the device itself may be running, down or gone). */
+    record Hostile(long at, DeviceRef device, HostileAct act) implements Step {}
 }

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * Generates the schedule of a run as a pure function of a seed and {@link WorkloadOptions}: same
  * inputs, same steps, on any machine. Each account evolves on its own random stream (split from the
  * seed in account order) as competing exponential clocks - edits, crashes and offline spells per
- * device, joins and leaves per account - over simulated time; crashes and offline spells end after a
+ * device, joins, leaves and hostile provider acts per account - over simulated time; crashes and offline spells end after a
  * random time (a restart within ten simulated minutes, back online within {@code maxOffline}), and
  * whatever is still open at the end of the period ends there. An account always keeps at least one
  * device running and never runs more than {@code maxDevices}.
@@ -20,6 +20,7 @@ public final class Workload {
     private static final long MAX_DOWN_MS = 600_000L;
     private static final int SETTING_KEYS = 20;
     private static final String[] FIELDS = {"name", "note", "phone"};
+    private static final HostileAct[] HOSTILE_ACTS = HostileAct.values();
 
     private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT }
 
@@ -63,7 +64,8 @@ public final class Workload {
             for (int s = 0; s < initial; s++) emit(new Step.Join(0, dev(s)));
             long t = 0;
             while (true) {
-                double perDay = rate(Kind.EDIT) + rate(Kind.CRASH) + rate(Kind.OFFLINE) + rate(Kind.JOIN) + rate(Kind.LEAVE);
+                double perDay = 0;
+                for (Kind k : Kind.values()) perDay += rate(k);
                 long next = perDay <= 0 ? Long.MAX_VALUE : t + Math.max(1, (long) (-Math.log(1 - r.nextDouble()) / perDay * DAY_MS));
                 Step due = pending.peek();
                 if (due != null && due.at() <= next && due.at() < periodMs) {
@@ -81,7 +83,7 @@ public final class Workload {
             }
         }
 
-        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE }
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE }
 
         private double rate(Kind k) {
             return switch (k) {
@@ -90,6 +92,7 @@ public final class Workload {
                 case OFFLINE -> o.offlinePerDay() * count(Life.RUNNING);
                 case JOIN -> live() < o.maxDevices() && count(Life.NEW) > 0 ? o.joinsPerDay() : 0;
                 case LEAVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.leavesPerDay() : 0;
+                case HOSTILE -> o.hostilePerDay();
             };
         }
 
@@ -117,6 +120,7 @@ public final class Workload {
                 }
                 case JOIN -> emit(new Step.Join(t, dev(first(Life.NEW))));
                 case LEAVE -> emit(new Step.Leave(t, dev(any(Life.RUNNING, Life.RUNNING))));
+                case HOSTILE -> emit(new Step.Hostile(t, dev(joined()), HOSTILE_ACTS[r.nextInt(HOSTILE_ACTS.length)]));
             }
         }
 
@@ -146,6 +150,15 @@ public final class Workload {
             int n = 0;
             for (Life x : life) if (x == l) n++;
             return n;
+        }
+
+        /** A uniformly chosen slot that has joined (running, offline, down or left: its folder exists). */
+        private int joined() {
+            int k = r.nextInt(life.length - count(Life.NEW));
+            for (int i = 0; i < life.length; i++) {
+                if (life[i] != Life.NEW && k-- == 0) return i;
+            }
+            throw new IllegalStateException("no slot has joined");
         }
 
         private int live() { return count(Life.RUNNING) + count(Life.OFFLINE) + count(Life.DOWN); }

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What a schedule is generated from (besides the seed). Rates are per simulated day: per device for
- * edits, crashes and offline spells, per account for joins and leaves.
+ * edits, crashes and offline spells, per account for joins, leaves and hostile provider acts.
  *
  * @param accounts          number of accounts (1..100,000)
  * @param minDevices        fewest devices an account starts with (1..)
@@ -16,11 +16,12 @@ import java.time.Duration;
  * @param crashesPerDay     crash-restarts per device per simulated day
  * @param offlinePerDay     offline spells per device per simulated day
  * @param maxOffline        longest offline spell (simulated)
+ * @param hostilePerDay     hostile provider acts per account per simulated day ({@link HostileAct}, on a folder of a device that has joined)
  * @param maxSteps          refuse to generate a schedule longer than this
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
-                              Duration maxOffline, int maxSteps) {
+                              Duration maxOffline, double hostilePerDay, int maxSteps) {
     /** Every device slot an account may ever use: its largest running set plus this many joiners. */
     public static final int EXTRA_SLOTS = 2;
 
@@ -30,7 +31,7 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             throw new IllegalArgumentException("devices per account must be a range 1 <= min <= max <= 64");
         }
         if (period == null || period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
-        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay}) {
+        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay}) {
             if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinbox.simulator.fleet.JournalRefusals;
 import dev.kinbox.simulator.run.Invariants;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Sample;
@@ -26,13 +27,13 @@ class ReportTest {
         List<Sample> t = List.of(new Sample(0.1, 2, 0, -1, 3, 1000), new Sample(0.2, 3, 10, 42.0, 5, 2000),
                 new Sample(0.3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 60, -1, 9, 1500));
         return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
-                1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
+                Map.of("FORGE", 2, "DELETE", 1), new JournalRefusals(5, 1, 2, 3), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
     }
 
     @Test
     void reportJson_ofAHealthyRun_hasTheIssueKeysAndTrueInvariants(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("out/report.json");
-        ReportJson.write(result(new Invariants.Result(true, 0, 0, true, List.of())), f);
+        ReportJson.write(result(new Invariants.Result(true, 0, 0, true, 0, 0, List.of())), f);
         JsonNode j = new ObjectMapper().readTree(f.toFile());
         for (String k : List.of("seed", "accounts", "devices_peak", "events_applied", "converged", "divergent_devices", "lost_edits",
                 "forged_applied", "convergence_lag_ms", "store_messages_per_account_max", "imap_ops", "wall_seconds", "peak_heap_bytes", "invariants")) {
@@ -42,14 +43,19 @@ class ReportTest {
         assertEquals(42.0, j.get("convergence_lag_ms").get("p99").asDouble());
         assertTrue(j.get("invariants").get("converged").asBoolean());
         assertTrue(j.get("invariants").get("no_lost_edits").asBoolean());
-        assertTrue(j.get("not_checked").has("no_forged_applied"), "the unwired hostile store is not said");
+        assertTrue(j.get("invariants").get("no_forged_applied").asBoolean());
+        assertEquals(0, j.get("forged_applied").asInt());
+        assertEquals(2, j.get("hostile_acts").get("FORGE").asInt());
+        assertEquals(5, j.get("journal_refusals").get("untrusted").asLong());
+        assertEquals(3, j.get("journal_refusals").get("gaps").asLong());
+        assertTrue(j.get("not_checked").has("silent_devices_retired"), "the unchecked expiry invariant is not said");
         assertEquals(0, j.get("violations").size());
     }
 
     @Test
     void reportJson_ofABrokenRun_namesAccountDevicesAndDots() {
         Violation v = new Violation("no_lost_edits", "sim0@x.invalid", List.of("00000000000000aa"), List.of("00000000000000bb:7"), "1 missing");
-        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 1, true, List.of(v))));
+        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 1, true, 0, 0, List.of(v))));
         assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
         JsonNode x = j.get("violations").get(0);
         assertEquals("sim0@x.invalid", x.get("account").asText());
@@ -58,8 +64,17 @@ class ReportTest {
     }
 
     @Test
+    void reportJson_ofARunThatAppliedAForgery_countsItAndFailsNoForgedApplied() {
+        Violation v = new Violation("no_forged_applied", "sim0@x.invalid", List.of("00000000000000aa"), List.of(), "held the marker");
+        JsonNode j = ReportJson.of(result(new Invariants.Result(true, 0, 0, true, 1, 0, List.of(v))));
+        assertEquals(1, j.get("forged_applied").asInt());
+        assertFalse(j.get("invariants").get("no_forged_applied").asBoolean());
+        assertEquals("no_forged_applied", j.get("violations").get(0).get("invariant").asText());
+    }
+
+    @Test
     void charts_andHtml_areWrittenAsPngsAndOneSelfContainedPage(@TempDir Path dir) throws Exception {
-        RunResult r = result(new Invariants.Result(true, 0, 0, true, List.of()));
+        RunResult r = result(new Invariants.Result(true, 0, 0, true, 0, 0, List.of()));
         Map<String, byte[]> pngs = Charts.render(r);
         assertEquals(List.of("convergence-lag.png", "devices.png", "events-per-second.png", "store-messages.png"), List.copyOf(pngs.keySet()));
         for (Path p : Charts.write(pngs, dir)) assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(p), 4), p.toString());

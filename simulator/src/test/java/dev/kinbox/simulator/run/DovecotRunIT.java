@@ -28,7 +28,7 @@ class DovecotRunIT {
 
     @Test
     void run_onDovecot_withCrashesAndOfflineSpells_convergesWithEveryAckedEdit() throws Exception {
-        Schedule s = Workload.generate(22, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 5_000));
+        Schedule s = Workload.generate(22, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 0, 5_000));
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "dc.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         RunResult r;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class GreenMailRunIT {
     @Test
     void run_onGreenMail_withCrashesAndOfflineSpells_convergesWithEveryAckedEdit() throws Exception {
-        Schedule s = Workload.generate(21, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 5_000));
+        Schedule s = Workload.generate(21, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 0, 5_000));
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "gm.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         RunResult r;

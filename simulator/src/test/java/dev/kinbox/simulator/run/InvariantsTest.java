@@ -9,10 +9,12 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.SettingsEvent;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.crdt.Hlc;
+import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,14 +65,79 @@ class InvariantsTest {
         AccountState s = set(AccountState.EMPTY, A, 1, "x");
         long bound = Invariants.storeBound(2, 10);
         assertEquals(48, bound, "2 slots x (2 x 10 + 4)");
-        Invariants.Result within = Invariants.check(roster, Map.of(A, s, B, s), List.of(), Map.of(0, bound), bound);
+        Invariants.Result within = Invariants.check(roster, Map.of(A, s, B, s), List.of(),
+                new Invariants.Observed(Map.of(0, bound), bound, Set.of(), Set.of()));
         assertTrue(within.ok() && within.storeBounded(), within.violations().toString());
-        Invariants.Result past = Invariants.check(roster, Map.of(A, s, B, s), List.of(), Map.of(0, bound + 1), bound);
+        Invariants.Result past = Invariants.check(roster, Map.of(A, s, B, s), List.of(),
+                new Invariants.Observed(Map.of(0, bound + 1), bound, Set.of(), Set.of()));
         assertFalse(past.storeBounded());
         Violation v = past.violations().get(0);
         assertEquals("store_bounded", v.invariant());
         assertEquals(roster.accounts().get(0).accountId(), v.accountId());
         assertTrue(v.detail().contains(Long.toString(bound + 1)), v.detail());
+    }
+
+    /** A setting the provider forged in {@code victim}'s name, as it would be if a device applied it. */
+    private static AccountState forged(AccountState s, DeviceRef victim) {
+        String id = roster.device(victim).deviceId();
+        return s.apply(new SettingsEvent.SettingChanged(new Dot(id, 1_000_000_001L), new Hlc(9_999_999, 0, id), HostileProvider.TARGET_KEY,
+                HostileProvider.MARKER + "-1"));
+    }
+
+    @Test
+    void check_withAStateHoldingTheProvidersMarker_reportsNoForgedAppliedForThatDevice() {
+        AccountState clean = set(AccountState.EMPTY, A, 1, "x");
+        AccountState bad = forged(clean, A);
+        assertTrue(Invariants.holdsForgery(bad));
+        assertFalse(Invariants.holdsForgery(clean));
+        Invariants.Result r = Invariants.check(roster, Map.of(A, clean, B, bad), List.of(new AckedEdit(A, dot(A, 1), 0)));
+        assertFalse(r.ok());
+        assertEquals(1, r.forgedApplied());
+        Violation v = r.violations().stream().filter(x -> x.invariant().equals("no_forged_applied")).findFirst().orElseThrow();
+        assertEquals(List.of(roster.device(B).deviceId()), v.devices());
+        assertTrue(v.detail().contains("at the end"), v.detail());
+    }
+
+    @Test
+    void check_withAForgerySeenOnlyAtASample_stillFailsNoForgedApplied() {
+        AccountState s = set(AccountState.EMPTY, A, 1, "x");
+        Invariants.Result r = Invariants.check(roster, Map.of(A, s, B, s), List.of(), new Invariants.Observed(Map.of(), 100, Set.of(A), Set.of()));
+        assertFalse(r.ok());
+        assertEquals(1, r.forgedApplied());
+        Violation v = r.violations().get(0);
+        assertEquals("no_forged_applied", v.invariant());
+        assertEquals(List.of(roster.device(A).deviceId()), v.devices());
+        assertTrue(v.detail().contains("at a sample"), v.detail());
+        Invariants.Result both = Invariants.check(roster, Map.of(A, forged(s, A), B, s), List.of(),
+                new Invariants.Observed(Map.of(), 100, Set.of(A), Set.of()));
+        assertEquals(1, both.forgedApplied(), "one device seen at a sample and at the end counts once");
+    }
+
+    @Test
+    void check_withCleanStates_countsNoForgery() {
+        AccountState s = set(set(AccountState.EMPTY, A, 1, HostileProvider.TARGET_KEY), B, 1, "y");
+        Invariants.Result r = Invariants.check(roster, Map.of(A, s, B, s), List.of(), Invariants.Observed.NONE);
+        assertTrue(r.ok(), r.violations().toString());
+        assertEquals(0, r.forgedApplied());
+    }
+
+    @Test
+    void check_withAnEditMissingOnlyBecauseItsEntryWasWithheldAndNotHealed_countsItApartNotAsLost() {
+        AccountState a = set(set(AccountState.EMPTY, A, 1, "x"), B, 1, "y");
+        AccountState b = set(AccountState.EMPTY, B, 1, "y");
+        List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
+        Invariants.Result unhealed = Invariants.check(roster, Map.of(A, a, B, b), acked,
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(dot(A, 1))));
+        assertTrue(unhealed.ok(), unhealed.violations().toString());
+        assertEquals(0, unhealed.lostEdits());
+        assertEquals(1, unhealed.withheldMissing());
+        assertTrue(unhealed.converged());
+        Invariants.Result otherDotWithheld = Invariants.check(roster, Map.of(A, a, B, b), acked,
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(dot(B, 1))));
+        assertFalse(otherDotWithheld.ok(), "an edit lost while another was withheld is still lost");
+        assertEquals(1, otherDotWithheld.lostEdits());
+        assertFalse(otherDotWithheld.converged());
+        assertEquals(0, otherDotWithheld.withheldMissing());
     }
 
     @Test

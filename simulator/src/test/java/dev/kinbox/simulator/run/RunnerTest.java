@@ -10,6 +10,7 @@ import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.LosingFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
@@ -22,7 +23,13 @@ import org.junit.jupiter.api.Test;
 class RunnerTest {
     /** 2 accounts of 2-3 devices, 4 simulated hours at one simulated hour per real second, with churn. */
     static Schedule tiny(long seed) {
-        return Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 10_000));
+        return tiny(seed, 0);
+    }
+
+    /** As {@link #tiny(long)}, with {@code hostilePerDay} hostile provider acts per account per simulated day. */
+    static Schedule tiny(long seed, double hostilePerDay) {
+        return Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), hostilePerDay,
+                10_000));
     }
 
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate) throws Exception {
@@ -48,6 +55,28 @@ class RunnerTest {
         assertFalse(r.timeline().isEmpty());
         assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0 && r.storeJournalMax() <= r.storeBound(),
                 "journal messages " + r.storeJournalMax() + " bound " + r.storeBound());
+    }
+
+    @Test
+    void run_withAHostileProvider_appliesNoForgeryAndStillConvergesWithEveryAckedEdit() throws Exception {
+        Schedule s = tiny(11, 120);
+        RunResult r = run(s, Duration.ofSeconds(30), f -> f);
+        System.out.println("hostile run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals " + r.refusals() + ", withheld unhealed " + r.check().withheldMissing()
+                + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(0, r.check().forgedApplied());
+        for (String act : new String[] {"FORGE", "INJECT"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
+        assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+    }
+
+    @Test
+    void run_onAFleetThatLetsAForgeryThrough_failsNoForgedApplied() throws Exception {
+        RunResult r = run(tiny(12, 120), Duration.ofSeconds(2), f -> new ForgingFleet(f, new DeviceRef(0, 0)));
+        assertFalse(r.ok());
+        assertEquals(1, r.check().forgedApplied());
+        assertTrue(r.check().violations().stream().anyMatch(v -> v.invariant().equals("no_forged_applied")
+                && v.accountId().equals("sim0@runner.test.invalid") && v.devices().size() == 1), r.check().violations().toString());
     }
 
     @Test

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
     static WorkloadOptions options(int accounts, int min, int max) {
-        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), 100_000);
+        return options(accounts, min, max, 3);
+    }
+
+    static WorkloadOptions options(int accounts, int min, int max, double hostilePerDay) {
+        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), hostilePerDay, 100_000);
     }
 
     @Property(tries = 50)
@@ -50,6 +54,7 @@ class WorkloadTest {
                 case "Restart" -> { assertEquals("down", was, st.toString()); yield "running"; }
                 case "Offline" -> { assertEquals("running", was, st.toString()); yield "offline"; }
                 case "Online" -> { assertEquals("offline", was, st.toString()); yield "running"; }
+                case "Hostile" -> { assertTrue(!was.equals("new"), "attack on the folder of a device that never joined: " + st); yield was; }
                 default -> { assertTrue(was.equals("running") || was.equals("offline"), "edit on a " + was + " device: " + st); yield was; }
             };
             life.put(st.device(), now);
@@ -65,17 +70,26 @@ class WorkloadTest {
     @Test
     void generate_withManyEdits_hasEveryChangeKindAndEveryChurnKind() {
         Schedule s = Workload.generate(42, options(5, 2, 5));
-        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit"}) {
+        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit", "Hostile"}) {
             assertTrue(s.counts().getOrDefault(k, 0) > 0, "no " + k + " in " + s.counts());
         }
         long settings = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.SetSetting).count();
         long contactEdits = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.EditContact).count();
         assertTrue(settings > 0 && contactEdits > 0, s.counts().toString());
+        for (HostileAct act : HostileAct.values()) {
+            assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Hostile h && h.act() == act), "no " + act + " in " + s.counts());
+        }
+    }
+
+    @Property(tries = 30)
+    void generate_withHostileRateZero_hasNoAttacks(@ForAll long seed) {
+        Schedule calm = Workload.generate(seed, options(3, 2, 4, 0));
+        assertTrue(calm.steps().stream().noneMatch(x -> x instanceof Step.Hostile), calm.counts().toString());
     }
 
     @Test
     void generate_beyondMaxSteps_isRefused() {
-        WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 500);
+        WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 0, 500);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.generate(1, o));
         assertTrue(e.getMessage().contains("500"), e.getMessage());
     }
@@ -85,6 +99,8 @@ class WorkloadTest {
         assertThrows(IllegalArgumentException.class, () -> options(1, 3, 2));
         assertThrows(IllegalArgumentException.class, () -> options(0, 1, 2));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkloadOptions(1, 1, 2, Duration.ofDays(1), -1, 0, 0, 0, 0, Duration.ZERO, 10));
+                () -> new WorkloadOptions(1, 1, 2, Duration.ofDays(1), -1, 0, 0, 0, 0, Duration.ZERO, 0, 10));
+        assertThrows(IllegalArgumentException.class,
+                () -> new WorkloadOptions(1, 1, 2, Duration.ofDays(1), 1, 0, 0, 0, 0, Duration.ZERO, -0.5, 10));
     }
 }

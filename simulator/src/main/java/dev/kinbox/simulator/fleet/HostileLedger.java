@@ -1,0 +1,92 @@
+package dev.kinbox.simulator.fleet;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.HostileAct;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The hostile provider of one fleet and what the simulator (which knows every key) learned from its
+ * acts: the entries it withheld and the sequence numbers whose Message-ID a forgery planted, so the
+ * invariants can tell an edit the protocol has not healed yet from a lost one. Thread-safe (synchronized).
+ */
+final class HostileLedger {
+    /** A forged entry for {@code seq} of {@code victim}: the victim's own entry for {@code seq} may be skipped (same Message-ID). */
+    private record Planted(DeviceRef victim, long seq) {}
+
+    private record Withheld(DeviceRef victim, HostileProvider.Withheld entry) {}
+
+    private final Roster roster;
+    private final AccountStores stores;
+    private final Clock clock;
+    private final List<Withheld> withheld = new ArrayList<>();
+    private final List<Planted> planted = new ArrayList<>();
+    private HostileProvider provider; // made at the first act (it generates a key)
+
+    HostileLedger(Roster roster, AccountStores stores, Clock clock) {
+        this.roster = roster;
+        this.stores = stores;
+        this.clock = clock;
+    }
+
+    /** See {@link Fleet#hostile}. */
+    synchronized boolean act(DeviceRef victim, HostileAct act) throws Fleet.FleetException {
+        var store = stores.memory(victim.account())
+                .orElseThrow(() -> new Fleet.FleetException("hostile acts need the memory store, not " + stores.kind(), null));
+        try {
+            if (provider == null) provider = new HostileProvider(Crypto.standard(), clock);
+            var recipients = roster.accounts().get(victim.account()).devices().stream().map(x -> x.key().toCertificate()).toList();
+            HostileProvider.Outcome o = provider.act(store, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
+                    recipients, act);
+            o.withheld().ifPresent(w -> withheld.add(new Withheld(victim, w)));
+            if (o.plantedSeq() > 0) planted.add(new Planted(victim, o.plantedSeq()));
+            return o.acted();
+        } catch (Exception e) {
+            throw new Fleet.FleetException("hostile " + act + " on " + victim + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** See {@link Fleet#withheldUnhealed}; {@code logs}: a device's local log (null if it never ran). */
+    synchronized Set<Dot> unhealed(Function<DeviceRef, LocalLog> logs) {
+        Set<Dot> out = new HashSet<>();
+        Map<DeviceRef, Long> snapshots = new HashMap<>();
+        for (Withheld w : withheld) {
+            if (snapshotSeq(snapshots, w.victim()) < w.entry().to()) out.addAll(w.entry().dots());
+        }
+        for (Planted p : planted) {
+            LocalLog log = logs.apply(p.victim());
+            if (log == null || snapshotSeq(snapshots, p.victim()) >= p.seq()) continue;
+            for (var e : log.read(persistenceId(p.victim()), p.seq(), p.seq(), 1)) HostileProvider.dotOf(e.payload()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The newest snapshot of {@code d} on the server (cached in {@code seen} for one check). */
+    private long snapshotSeq(Map<DeviceRef, Long> seen, DeviceRef d) {
+        return seen.computeIfAbsent(d, x -> {
+            try {
+                return HostileProvider.snapshotSeq(stores.memory(x.account()).orElseThrow(), roster.device(x).deviceId());
+            } catch (Exception e) {
+                return 0L; // unreadable (not on the memory store): as if none
+            }
+        });
+    }
+
+    private String persistenceId(DeviceRef d) {
+        try {
+            return SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId());
+        } catch (Exception e) {
+            throw new IllegalStateException("bad roster id for " + d, e);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.kinbox.simulator.fleet;
+
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.kinbox.actors.muaa.KinboxSerializer;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.Flag;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.journal.sma.SmaMessage;
+import dev.kinbox.persistence.KinboxCodec;
+import dev.kinbox.persistence.SettingsEvent;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.crdt.Hlc;
+import dev.kinbox.simulator.workload.HostileAct;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * The mail provider as attacker, on a {@link MemoryMailStore} through its fault hooks: it reads,
+ * alters in place, replays, injects and silently deletes messages in a device's folder, and it has a
+ * key of its own; it never has a device key. Every entry it writes ({@link HostileAct#FORGE},
+ * {@link HostileAct#INJECT}) sets setting {@link #TARGET_KEY} to a value starting with {@link #MARKER},
+ * with an unseen dot and a clock an hour ahead, so a device that applied one would hold the marker
+ * (and it would win the setting). Same attacks as the actors tests' {@code Provider}; the body layout
+ * is docs/PROTOCOL.md "Message kinds and bodies". Thread-safe.
+ */
+public final class HostileProvider {
+    /** The text every forged entry carries: no device's state may ever hold it. */
+    public static final String MARKER = "FORGED-BY-PROVIDER";
+    /** The setting forged entries set (one the workload edits too). */
+    public static final String TARGET_KEY = "s0";
+    private static final long FORGED_DOT_BASE = 1_000_000_000L;
+    private static final KinboxCodec CODEC = new KinboxCodec();
+    private static final CBORMapper CBOR = new CBORMapper();
+    private static final int MAX_BODY = 64 << 20;
+
+    private final Crypto crypto;
+    private final Clock clock;
+    private final OpenPGPKey key;
+    private final String keyId;
+    private final AtomicLong serial = new AtomicLong();
+
+    /** A provider with a fresh key of its own; {@code clock}: the devices' clock (forged stamps run an hour ahead of it). */
+    public HostileProvider(Crypto crypto, Clock clock) throws CryptoException {
+        this.crypto = crypto;
+        this.clock = clock;
+        this.key = crypto.generateKey("<provider@kinbox.invalid>");
+        this.keyId = Keyring.deviceIdOf(key.toCertificate());
+    }
+
+    /**
+     * An entry the provider withheld (deleted, or altered so that it no longer opens): events up to
+     * {@code to} of {@code victimId}'s journal, holding {@code dots}. Its events reach the siblings that
+     * had not read it only with a snapshot of the victim at or past {@code to} (docs/PROTOCOL.md).
+     */
+    public record Withheld(String victimId, long to, Set<Dot> dots) {
+        public Withheld { dots = Set.copyOf(dots); }
+    }
+
+    /**
+     * What an act did: {@code acted} false when there was nothing to act on; the entry it withheld, if
+     * any; the sequence number of a forged entry ({@code plantedSeq}, 0 if none). A forged entry for
+     * {@code seq} carries the Message-ID the victim's own single-event entry for {@code seq} will have,
+     * so an author that looks its entry up by Message-ID (after an uncertain APPEND) takes the forgery
+     * for its own and skips the upload: the provider withholds that entry this way too
+     * (docs/PROTOCOL.md, "Security notes").
+     */
+    public record Outcome(boolean acted, Optional<Withheld> withheld, long plantedSeq) {
+        static final Outcome NOTHING = new Outcome(false, Optional.empty(), 0);
+        static final Outcome DONE = new Outcome(true, Optional.empty(), 0);
+    }
+
+    /**
+     * Carries out {@code act} on {@code victimId}'s folder of {@code accountId}'s mailbox {@code store};
+     * forged entries are sealed to {@code recipients} (the account's device certificates, public on
+     * the server). Nothing to act on: no folder yet, or no entry to alter, replay or delete. A withheld
+     * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
+     * provider - to learn which events it held.
+     */
+    public Outcome act(MemoryMailStore store, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
+                       HostileAct act) throws CryptoException, SmaFormatException {
+        String folder = SmaFolders.deviceFolder(victimId);
+        if (!store.listFolders().contains(folder)) return Outcome.NOTHING;
+        List<StoredMessage> entries = new ArrayList<>();
+        long highest = 0;
+        for (StoredMessage m : store.fetch(folder, UidRange.all(), Fetch.FULL)) {
+            SmaHeader h;
+            try {
+                h = SmaMessage.header(m);
+            } catch (SmaFormatException notOurs) {
+                continue; // an earlier alteration or a stranger's message
+            }
+            Map<String, String> at = h.attributes();
+            if (h.kind() == SmaHeader.Kind.JOURNAL && at.containsKey("from") && h.device().equals(victimId)) {
+                entries.add(m);
+                highest = Math.max(highest, number(at.get("to")));
+            } else if (h.kind() == SmaHeader.Kind.SNAPSHOT && h.device().equals(victimId)) {
+                highest = Math.max(highest, number(at.get("seq")));
+            }
+        }
+        switch (act) {
+            case FORGE -> {
+                store.faults().inject(folder, entry(accountId, victimId, highest + 1, recipients));
+                return new Outcome(true, Optional.empty(), highest + 1);
+            }
+            case INJECT -> store.faults().inject(folder, entry(accountId, keyId, serial.get() + 1, recipients));
+            case REPLAY -> {
+                if (entries.isEmpty()) return Outcome.NOTHING;
+                store.faults().inject(folder, NewMessage.of(entries.get(0).raw(), Flag.SEEN));
+            }
+            case ALTER, DELETE -> {
+                if (entries.isEmpty()) return Outcome.NOTHING;
+                StoredMessage newest = entries.get(entries.size() - 1);
+                Optional<Withheld> withheld = open(newest, victimId, victimKey);
+                if (act == HostileAct.ALTER) store.faults().alter(folder, newest.uid(), HostileProvider::flipBodyByte);
+                else store.faults().deleteMessage(folder, newest.uid());
+                return new Outcome(true, withheld, 0);
+            }
+        }
+        return Outcome.DONE;
+    }
+
+    /** The highest {@code seq} of a snapshot of {@code deviceId} in its folder, 0 if none. */
+    public static long snapshotSeq(MemoryMailStore store, String deviceId) throws SmaFormatException {
+        String folder = SmaFolders.deviceFolder(deviceId);
+        if (!store.listFolders().contains(folder)) return 0;
+        long seq = 0;
+        for (StoredMessage m : store.fetch(folder, UidRange.all(), Fetch.HEADERS)) {
+            try {
+                SmaHeader h = SmaMessage.header(m);
+                if (h.kind() == SmaHeader.Kind.SNAPSHOT && h.device().equals(deviceId)) seq = Math.max(seq, number(h.attributes().get("seq")));
+            } catch (SmaFormatException notOurs) {
+                // altered or foreign: no snapshot
+            }
+        }
+        return seq;
+    }
+
+    /** The events of a genuine entry of {@code victimId}, opened with its key; empty when it is not one (a forgery, an earlier alteration). */
+    private Optional<Withheld> open(StoredMessage entry, String victimId, OpenPGPKey victimKey) {
+        try {
+            SmaHeader h = SmaMessage.header(entry);
+            byte[] plain = crypto.decryptAndVerify(SmaMessage.body(entry, MAX_BODY), List.of(victimKey), List.of()).plaintext();
+            Set<Dot> dots = new HashSet<>();
+            for (JsonNode e : CBOR.readTree(plain).path("events")) dotOf(e).ifPresent(dots::add);
+            return Optional.of(new Withheld(victimId, number(h.attributes().get("to")), dots));
+        } catch (CryptoException | SmaFormatException | IOException | RuntimeException notGenuine) {
+            return Optional.empty();
+        }
+    }
+
+    private static long number(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** A journal entry for {@code seq} of {@code authorId}, well formed in every respect but signed by the provider's key. */
+    private NewMessage entry(String accountId, String authorId, long seq, List<OpenPGPCertificate> recipients)
+            throws CryptoException, SmaFormatException {
+        long n = serial.incrementAndGet();
+        var event = new SettingsEvent.SettingChanged(new Dot(authorId, FORGED_DOT_BASE + n), new Hlc(clock.millis() + 3_600_000L, 0, authorId),
+                TARGET_KEY, MARKER + "-" + n);
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("seq", seq);
+        stored.put("serializer", KinboxSerializer.IDENTIFIER);
+        stored.put("serManifest", "SettingChanged");
+        stored.put("payload", CODEC.encode(event));
+        stored.put("manifest", "");
+        stored.put("writerUuid", "provider");
+        stored.put("timestamp", 0L);
+        stored.put("meta", null);
+        stored.put("batchEnd", true);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("v", 1);
+        body.put("pid", SmaFolders.devicePersistenceId(accountId, authorId));
+        body.put("device", authorId);
+        body.put("from", seq);
+        body.put("to", seq);
+        body.put("events", List.of(stored));
+        byte[] plain;
+        try {
+            plain = CBOR.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a forged body", e);
+        }
+        byte[] sealed = crypto.encryptAndSign(plain, recipients, List.of(key), false);
+        SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, authorId, Map.of("from", Long.toString(seq), "to", Long.toString(seq)));
+        return SmaMessage.build(h, sealed, clock);
+    }
+
+    /**
+     * The dot of one journaled event as the journal stores it (in an entry's {@code events} and in the
+     * local log: a CBOR map whose {@code payload} is the event's canonical encoding); empty for a
+     * merged state, which has no dot of its own, and for anything undecodable.
+     */
+    public static Optional<Dot> dotOf(byte[] storedEvent) {
+        try {
+            return dotOf(CBOR.readTree(storedEvent));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Dot> dotOf(JsonNode storedEvent) {
+        try {
+            return Optional.of(CODEC.decodeEvent(storedEvent.path("payload").binaryValue()).dot());
+        } catch (IOException | RuntimeException notAnEvent) {
+            return Optional.empty();
+        }
+    }
+
+    /** Flips one base64 character in the middle of the body: the ciphertext no longer opens. */
+    static byte[] flipBodyByte(byte[] raw) {
+        String s = new String(raw, StandardCharsets.US_ASCII);
+        int body = s.indexOf("\r\n\r\n") + 4;
+        int i = body + (s.length() - body) / 2;
+        while (i < s.length() - 1 && !Character.isLetterOrDigit(s.charAt(i))) i++;
+        char flipped = s.charAt(i) == 'A' ? 'B' : 'A';
+        return (s.substring(0, i) + flipped + s.substring(i + 1)).getBytes(StandardCharsets.US_ASCII);
+    }
+}

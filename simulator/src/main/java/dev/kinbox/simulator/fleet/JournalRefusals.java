@@ -1,0 +1,15 @@
+package dev.kinbox.simulator.fleet;
+
+import dev.kinbox.journal.JournalStats;
+
+/**
+ * What the devices' journals refused while reading their siblings' folders (summed over every
+ * device of a fleet; {@link JournalStats}): entries that did not open or were not signed by a paired
+ * device or sat in another device's folder ({@code untrusted}), did not parse ({@code malformed}),
+ * came again after their events were read ({@code replayed}), and sequence gaps (withheld entries).
+ */
+public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps) {
+    static JournalRefusals of(JournalStats s) {
+        return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum());
+    }
+}
