@@ -70,13 +70,14 @@ final class Restorer {
         String me = sealer.keyring().deviceId();
         long snapSeq = 0;
         long maxUid = 0;
-        Optional<ServerFolder.Snap> newest = l.snapshots().stream().filter(s -> s.device().equals(me))
-                .max(Comparator.comparingLong(ServerFolder.Snap::seq));
-        if (newest.isPresent()) {
-            for (StoredMessage m : folder.fetchFull(List.of(newest.get().uid()), 1)) {
+        // newest first, until one opens: a message planted in our name (any number, any Message-ID) is skipped
+        List<ServerFolder.Snap> snaps = l.snapshots().stream().filter(s -> s.device().equals(me))
+                .sorted(Comparator.comparingLong(ServerFolder.Snap::seq).thenComparingLong(ServerFolder.Snap::uid).reversed()).toList();
+        for (ServerFolder.Snap candidate : snaps) {
+            for (StoredMessage m : folder.fetchFull(List.of(candidate.uid()), 1)) {
                 try {
                     SnapshotBody b = EntryCodec.decode(open(m), SnapshotBody.class);
-                    if (!b.pid().equals(pid) || b.seq() != newest.get().seq()) throw new JournalException.Malformed("snapshot for another id or number");
+                    if (!b.pid().equals(pid) || b.seq() != candidate.seq()) throw new JournalException.Malformed("snapshot for another id or number");
                     log.saveSnapshot(pid, new StoredSnapshot(b.seq(), b.timestamp(), EntryCodec.encode(b)));
                     snapSeq = b.seq();
                     maxUid = m.uid();
@@ -84,6 +85,7 @@ final class Restorer {
                     skip(folder, m, e);
                 }
             }
+            if (snapSeq > 0) break;
         }
         long mark = 0;
         List<ServerFolder.Mark> marks = l.marks().stream().filter(k -> k.device().equals(me))

@@ -94,18 +94,18 @@ final class ServerFolder {
      * Appends {@code m} so that it is on the server exactly once: after a timeout or lost connection
      * it looks for {@code messageId} before trying again (at most {@code attempts} APPENDs).
      */
-    Stored appendOnce(NewMessage m, String messageId, int attempts) {
+    Stored appendOnce(NewMessage m, String messageId, int attempts, java.util.function.LongPredicate ours) {
         MailStoreException last = null;
         for (int i = 0; i < attempts; i++) {
             try {
                 if (last != null) {
-                    Stored found = find(messageId);
+                    Stored found = find(messageId, ours);
                     if (found != null) return found;
                 }
                 AppendResult r = store.append(name, List.of(m));
                 long uid = r.uids().get(0);
                 if (uid == 0) {
-                    Stored found = find(messageId);
+                    Stored found = find(messageId, ours);
                     if (found != null) return found;
                 }
                 return new Stored(r.uidValidity(), uid);
@@ -121,20 +121,27 @@ final class ServerFolder {
     }
 
     /** As {@link #appendOnce}, but looks for the Message-ID first (for messages a failed run may have stored). */
-    Stored appendIfAbsent(NewMessage m, String messageId, int attempts) {
+    Stored appendIfAbsent(NewMessage m, String messageId, int attempts, java.util.function.LongPredicate ours) {
         try {
-            Stored found = find(messageId);
+            Stored found = find(messageId, ours);
             if (found != null) return found;
         } catch (MailStoreException.FolderMissing e) {
             // appendOnce creates it
         }
-        return appendOnce(m, messageId, attempts);
+        return appendOnce(m, messageId, attempts, ours);
     }
 
-    private Stored find(String messageId) {
+    /**
+     * The newest message with {@code messageId} that {@code ours} accepts (opened and verified as the
+     * writer's own), or null. Message-IDs are deterministic, so anyone can plant one: a message is
+     * never taken as ours on its Message-ID alone.
+     */
+    private Stored find(String messageId, java.util.function.LongPredicate ours) {
         List<Long> uids = store.search(name, "Message-ID", messageId);
-        if (uids.isEmpty()) return null;
-        return new Stored(store.status(name).uidValidity(), uids.get(uids.size() - 1));
+        for (int i = uids.size() - 1; i >= 0; i--) {
+            if (ours.test(uids.get(i))) return new Stored(store.status(name).uidValidity(), uids.get(i));
+        }
+        return null;
     }
 
     /** Deletes our journal entries with {@code to <= seq} and our snapshots older than {@code seq}; returns how many. */

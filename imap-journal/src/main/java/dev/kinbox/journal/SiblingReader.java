@@ -49,6 +49,8 @@ final class SiblingReader {
     private long listedUpTo;
     private boolean listedOnce;
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
+    /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
+    private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
 
     SiblingReader(String pid, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
                   JournalStats stats, int maxFetch) {
@@ -99,6 +101,7 @@ final class SiblingReader {
             if (uidValidity != 0) LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
             lastUid = 0;
             bad.clear();
+            badSnapshots.clear();
             listedUpTo = 0;
             listedOnce = false;
         }
@@ -107,11 +110,13 @@ final class SiblingReader {
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))
                 .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
-        Optional<ServerFolder.Snap> snap = l.snapshots().stream().filter(s -> trustedAuthor(s.device()))
-                .max(Comparator.comparingLong(ServerFolder.Snap::seq));
+        // the best snapshot that opens: one planted in the author's name (any number) is passed over in the same step
+        List<ServerFolder.Snap> snaps = l.snapshots().stream().filter(s -> trustedAuthor(s.device()) && !badSnapshots.contains(s.uid()))
+                .sorted(Comparator.comparingLong(ServerFolder.Snap::seq).thenComparingLong(ServerFolder.Snap::uid).reversed()).toList();
         long firstFrom = entries.isEmpty() ? Long.MAX_VALUE : entries.get(0).from();
-        if (snap.isPresent() && ((firstFrom > nextSeq && snap.get().seq() >= nextSeq) || (healUpTo > 0 && snap.get().seq() >= healUpTo))) {
-            emitSnapshot(snap.get(), out);
+        for (ServerFolder.Snap snap : snaps) {
+            if (!((firstFrom > nextSeq && snap.seq() >= nextSeq) || (healUpTo > 0 && snap.seq() >= healUpTo))) break;
+            if (emitSnapshot(snap, out)) break;
         }
         long loopStart = nextSeq; // events below were covered before this loop (earlier steps, or the snapshot just emitted)
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
@@ -205,7 +210,8 @@ final class SiblingReader {
         }
     }
 
-    private void emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out) {
+    /** True when {@code s} opened and was emitted. */
+    private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out) {
         for (StoredMessage m : folder.fetchFull(List.of(s.uid()), 1)) {
             try {
                 SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
@@ -219,10 +225,13 @@ final class SiblingReader {
                         b.timestamp(), scala.Option.apply(meta)));
                 if (b.seq() >= healUpTo) healUpTo = 0;
                 nextSeq = Math.max(nextSeq, b.seq() + 1);
+                return true;
             } catch (JournalException e) {
+                badSnapshots.add(m.uid());
                 skip(m.uid(), e);
             }
         }
+        return false;
     }
 
     private EventEnvelope envelope(String device, StoredEvent e) {

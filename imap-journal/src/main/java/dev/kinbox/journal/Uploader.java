@@ -152,8 +152,9 @@ final class Uploader {
         }
         long seq = c.lastSequenceNr();
         long uid = c.lastUid();
+        String dev = rt.sealer().keyring().deviceId();
         for (ServerFolder.Entry e : l.journal()) {
-            if (e.from() <= seq + 1 && e.to() > seq) {
+            if (e.from() <= seq + 1 && e.to() > seq && e.device().equals(dev) && sealedByUs(e.uid())) {
                 seq = e.to();
                 uid = Math.max(uid, e.uid());
             }
@@ -163,6 +164,29 @@ final class Uploader {
         if (seq != c.lastSequenceNr() || l.uidValidity() != c.uidValidity()) {
             rt.log().saveCursor(new ReplicationCursor(Cursors.upload(pid), l.uidValidity(), uid, seq));
         }
+    }
+
+    /**
+     * True when message {@code uid} of our folder opens with our key and carries our signature: what
+     * the uploader adopts as its own after an uncertain APPEND or a crash (anyone can plant a message
+     * with our next deterministic Message-ID or an entry header in our name; such a one stays for
+     * readers to refuse, and we upload ours).
+     */
+    private boolean sealedByUs(long uid) {
+        String dev = rt.sealer().keyring().deviceId();
+        for (var m : folder.fetchFull(List.of(uid), 1)) {
+            try {
+                SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
+                if (!p.header().device().equals(dev)) return false;
+                rt.sealer().open(p.body(), dev);
+                return true;
+            } catch (JournalException e) {
+                rt.stats().untrusted.increment();
+                LOG.warn("{}: uid {} in {} looks like ours but is not sealed by us; uploading our own", pid, uid, folder.name());
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Uploads the next message's worth of events; false when there is nothing left. */
@@ -197,7 +221,7 @@ final class Uploader {
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, rt.sealer().keyring().deviceId(),
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
-        ServerFolder.Stored s = folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt());
+        ServerFolder.Stored s = folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::sealedByUs);
         log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), Math.max(s.uid(), c.lastUid()), to));
         rt.stats().uploadedMessages.increment();
         rt.stats().uploadedEvents.add(events.size());
@@ -216,7 +240,7 @@ final class Uploader {
         if (Cursors.seq(log, Cursors.upload(pid)) < Math.min(seq, log.highestSequenceNr(pid))) return; // events first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
-        folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
+        folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs);
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
     }
@@ -245,7 +269,8 @@ final class Uploader {
         String dev = rt.sealer().keyring().deviceId();
         byte[] body = EntryCodec.encode(new EntryCodec.DeletionBody(EntryCodec.VERSION, pid, dev, n));
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, dev, Map.of(ServerFolder.DELETED, Long.toString(n)));
-        folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(), rt.settings().upload().maxRetriesPerAttempt());
+        folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(), rt.settings().upload().maxRetriesPerAttempt(),
+                this::sealedByUs);
         rt.stats().compactedMessages.add(folder.dropDeleted(n, dev));
         Cursors.saveSeq(log, Cursors.serverDeleted(pid), n);
         release(false);

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.query.SiblingSnapshot;
 import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +21,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A real persistent actor on the plugins: persist, snapshot every 25 events, compaction keeps the
  * folder small whatever the event count, and a new install (empty local log) recovers the same state
- * from snapshot plus later entries with the same highest sequence number.
+ * from snapshot plus later entries with the same highest sequence number; snapshots planted in the
+ * author's name change none of that.
  */
 class CompactionTest {
     static final JournalFixture.Device ME = JournalFixture.device();
+    static final JournalFixture.Device SIBLING = JournalFixture.device();
 
     /** Sums the numbers it is told; snapshots every 25 events. */
     static final class Summer extends AbstractPersistentActor {
@@ -94,6 +98,60 @@ class CompactionTest {
             assertEquals(List.of(expectedSum, 260L, 10), state, "sum, highest, events replayed after snapshot 250");
         } finally {
             TestKit.shutdownActorSystem(b);
+        }
+    }
+
+    /**
+     * Message-IDs are deterministic, and the author looks for its snapshot's before uploading it. A
+     * provider that planted one (junk under the right Message-ID) made the author skip its snapshot
+     * and then compact the entries it covered - gone from the server. The author now adopts only what
+     * it sealed itself.
+     */
+    @Test void plantedSnapshotMessageId_theAuthorUploadsItsOwnSnapshot_andANewInstallRecovers() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        String pid = "sma|acct|" + ME.id();
+        String folder = SmaFolders.deviceFolder(ME.id());
+        store.createFolder(folder);
+        for (String seq : List.of("25", "1000")) { // the next snapshot's Message-ID, and one far ahead
+            store.faults().inject(folder, SmaMail.build(SmaHeader.of(SmaHeader.Kind.SNAPSHOT, ME.id(), java.util.Map.of("seq", seq)),
+                    "not sealed by the device".getBytes(java.nio.charset.StandardCharsets.US_ASCII), java.time.Clock.systemUTC()));
+        }
+        ActorSystem a = JournalFixture.system(store, JournalFixture.keyring(ME, SIBLING), new InMemoryLocalLog());
+        long expectedSum = 0;
+        try {
+            TestKit probe = new TestKit(a);
+            ActorRef summer = a.actorOf(Props.create(Summer.class, () -> new Summer(pid)));
+            for (long i = 1; i <= 30; i++) {
+                summer.tell(i, probe.getRef());
+                assertEquals(i, probe.expectMsgClass(Journals.WAIT, Long.class));
+                expectedSum += i;
+            }
+            var log = KinboxJournalRuntime.get(a).localLog();
+            for (int w = 0; w < 2000 && log.latestSnapshot(pid, Long.MAX_VALUE).isEmpty(); w++) Thread.sleep(2);
+            assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pid, Journals.WAIT));
+            assertTrue(KinboxJournalRuntime.get(a).stats().untrusted.sum() >= 1, "the planted message was looked at and refused");
+        } finally {
+            TestKit.shutdownActorSystem(a);
+        }
+        ActorSystem b = JournalFixture.system(store, JournalFixture.keyring(ME), new InMemoryLocalLog());
+        try {
+            TestKit probe = new TestKit(b);
+            ActorRef summer = b.actorOf(Props.create(Summer.class, () -> new Summer(pid)));
+            summer.tell("state", probe.getRef());
+            List<?> state = probe.expectMsgClass(Journals.WAIT, List.class);
+            assertEquals(List.of(expectedSum, 30L, 5), state, "sum, highest, events replayed after the real snapshot 25");
+        } finally {
+            TestKit.shutdownActorSystem(b);
+        }
+        ActorSystem sibling = JournalFixture.system(store, JournalFixture.keyring(SIBLING, ME), new InMemoryLocalLog());
+        try {
+            List<Object> read = Checks.readAll(sibling, pid).stream().map(e -> e.event() instanceof SiblingSnapshot x
+                    ? (Object) ("snapshot " + x.sequenceNr() + " sum " + x.snapshot()) : e.event()).toList();
+            List<Object> expected = new ArrayList<>(List.of("snapshot 25 sum 325"));
+            for (long i = 26; i <= 30; i++) expected.add(i);
+            assertEquals(expected, read, "a sibling passes over both planted snapshots and heals from the real one");
+        } finally {
+            TestKit.shutdownActorSystem(sibling);
         }
     }
 }
