@@ -89,16 +89,7 @@ class CompactionTest {
         } finally {
             TestKit.shutdownActorSystem(a);
         }
-        ActorSystem b = JournalFixture.system(store, JournalFixture.keyring(ME), new InMemoryLocalLog());
-        try {
-            TestKit probe = new TestKit(b);
-            ActorRef summer = b.actorOf(Props.create(Summer.class, () -> new Summer(pid)));
-            summer.tell("state", probe.getRef());
-            List<?> state = probe.expectMsgClass(Journals.WAIT, List.class);
-            assertEquals(List.of(expectedSum, 260L, 10), state, "sum, highest, events replayed after snapshot 250");
-        } finally {
-            TestKit.shutdownActorSystem(b);
-        }
+        assertEquals(List.of(expectedSum, 260L, 10), newInstall(store, pid), "sum, highest, events replayed after snapshot 250");
     }
 
     /**
@@ -133,16 +124,7 @@ class CompactionTest {
         } finally {
             TestKit.shutdownActorSystem(a);
         }
-        ActorSystem b = JournalFixture.system(store, JournalFixture.keyring(ME), new InMemoryLocalLog());
-        try {
-            TestKit probe = new TestKit(b);
-            ActorRef summer = b.actorOf(Props.create(Summer.class, () -> new Summer(pid)));
-            summer.tell("state", probe.getRef());
-            List<?> state = probe.expectMsgClass(Journals.WAIT, List.class);
-            assertEquals(List.of(expectedSum, 30L, 5), state, "sum, highest, events replayed after the real snapshot 25");
-        } finally {
-            TestKit.shutdownActorSystem(b);
-        }
+        assertEquals(List.of(expectedSum, 30L, 5), newInstall(store, pid), "sum, highest, events replayed after the real snapshot 25");
         ActorSystem sibling = JournalFixture.system(store, JournalFixture.keyring(SIBLING, ME), new InMemoryLocalLog());
         try {
             List<Object> read = Checks.readAll(sibling, pid).stream().map(e -> e.event() instanceof SiblingSnapshot x
@@ -152,6 +134,19 @@ class CompactionTest {
             assertEquals(expected, read, "a sibling passes over both planted snapshots and heals from the real one");
         } finally {
             TestKit.shutdownActorSystem(sibling);
+        }
+    }
+
+    /** A new install of the device (empty local log) recovers from the server: its sum, highest sequence number and events replayed. */
+    private static List<?> newInstall(MemoryMailStore store, String pid) {
+        ActorSystem b = JournalFixture.system(store, JournalFixture.keyring(ME), new InMemoryLocalLog());
+        try {
+            TestKit probe = new TestKit(b);
+            ActorRef summer = b.actorOf(Props.create(Summer.class, () -> new Summer(pid)));
+            summer.tell("state", probe.getRef());
+            return probe.expectMsgClass(Journals.WAIT, List.class);
+        } finally {
+            TestKit.shutdownActorSystem(b);
         }
     }
 }
