@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 all checked invariants hold, 1 an invariant failed or a step could not be carried out, 2 bad options.",
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
                 "every 50 events, so each account's mailbox stays bounded (checked). Not built yet: hostile-server faults, incoming mail,",
-                "trace and replay, --cluster. See docs/SIMULATOR.md."})
+                "--cluster. Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
+                "See docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -74,6 +76,12 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--plots", description = "Directory for the PNG charts and report.html (default: ${DEFAULT-VALUE}).", defaultValue = "kinbox-simulation")
     Path plots;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Where the trace goes, to replay with 'kinbox replay' (default: trace.kbt next to the report).")
+    Path trace;
+
+    @Option(names = "--no-trace", description = "Record no trace (large runs: it holds every device's journal).")
+    boolean noTrace;
 
     @Option(names = "--edits-per-day", description = "Edits per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "24")
     double editsPerDay;
@@ -128,20 +136,23 @@ final class SimulateCommand implements Callable<Integer> {
         }
         System.err.println("simulate: seed " + s + ", " + accounts + " accounts, " + devices + " devices each, " + schedule.steps().size()
                 + " steps " + schedule.counts() + " over " + wo.period().toHours() + " simulated hours, store " + store);
+        Path traceFile = noTrace ? null : trace != null ? trace : report.toAbsolutePath().resolveSibling("trace.kbt");
+        if (traceFile != null) java.nio.file.Files.deleteIfExists(traceFile); // a stale trace must not pass for this run's
         RunResult result;
         try (ConsoleProgress progress = ConsoleProgress.forStderr()) {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
             try (Fleet fleet = fleetDecorator.apply(new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store)))) {
-                result = new Runner(fleet, ro, progress).run(schedule, store);
+                result = new Runner(fleet, ro, progress, traceFile).run(schedule, store);
             }
         }
-        ReportJson.write(result, report);
+        Optional<Path> written = Optional.ofNullable(traceFile).filter(java.nio.file.Files::exists);
+        ReportJson.write(result, report, written);
         Map<String, byte[]> pngs = Charts.render(result);
         Charts.write(pngs, plots);
         Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"));
-        System.out.print(Summary.table(result));
+        System.out.print(Summary.table(result, written));
         System.out.println("report: " + report + ", charts and page: " + html);
         return result.ok() ? 0 : INVARIANT_FAILED;
     }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Values of states and events as short text: bytes by length and digest, registers with their time, records by their fields. */
 final class Render {
@@ -26,33 +27,42 @@ final class Render {
     }
 
     static String value(Object v) {
+        return value(v, Function.identity());
+    }
+
+    /** As {@link #value(Object)}; {@code label} names the devices that set registers. */
+    static String value(Object v, Function<String, String> label) {
         if (v == null) return "-";
         if (v instanceof Bytes b) return "<" + b.length() + " bytes #" + shortHash(b.toByteArray()) + ">";
         if (v instanceof byte[] b) return "<" + b.length + " bytes #" + shortHash(b) + ">";
-        if (v instanceof LwwRegister<?> r) return value(r.value()) + " (at " + time(r.time()) + " by " + r.time().node() + ")";
-        if (v instanceof Hlc h) return time(h) + " by " + h.node();
+        if (v instanceof LwwRegister<?> r) return value(r.value(), label) + " (at " + time(r.time()) + " by " + label.apply(r.time().node()) + ")";
+        if (v instanceof Hlc h) return time(h) + " by " + label.apply(h.node());
         if (v instanceof String s) return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + "..." : s;
         if (v instanceof Collection<?> c) {
             List<String> out = new ArrayList<>();
-            for (Object o : c) out.add(value(o));
+            for (Object o : c) out.add(value(o, label));
             return out.toString();
         }
         if (v instanceof Map<?, ?> m) {
             List<String> out = new ArrayList<>();
-            m.forEach((k, x) -> out.add(value(k) + "=" + value(x)));
+            m.forEach((k, x) -> out.add(value(k, label) + "=" + value(x, label)));
             return "{" + String.join(", ", out) + "}";
         }
-        if (v.getClass().isRecord()) return v.getClass().getSimpleName() + "{" + fields(v, Set.of()) + "}";
+        if (v.getClass().isRecord()) return v.getClass().getSimpleName() + "{" + fields(v, Set.of(), label) + "}";
         return String.valueOf(v);
     }
 
     /** The record's components but {@code skip}, as {@code name=value} separated by spaces. */
     static String fields(Object record, Set<String> skip) {
+        return fields(record, skip, Function.identity());
+    }
+
+    static String fields(Object record, Set<String> skip, Function<String, String> label) {
         List<String> out = new ArrayList<>();
         for (RecordComponent c : record.getClass().getRecordComponents()) {
             if (skip.contains(c.getName())) continue;
             try {
-                out.add(c.getName() + "=" + value(c.getAccessor().invoke(record)));
+                out.add(c.getName() + "=" + value(c.getAccessor().invoke(record), label));
             } catch (ReflectiveOperationException e) {
                 out.add(c.getName() + "=?");
             }

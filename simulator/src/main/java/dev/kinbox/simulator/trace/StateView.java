@@ -27,19 +27,19 @@ public final class StateView {
     /** The state as {@code "setting s3" -> "v12 (at ... by ...)"} and so on, sorted by key. */
     public static SortedMap<String, String> of(AccountState s, Function<String, String> label) {
         SortedMap<String, String> m = new TreeMap<>();
-        s.settings().forEach((k, v) -> m.put("setting " + k, Render.value(v)));
+        s.settings().forEach((k, v) -> m.put("setting " + k, Render.value(v, label)));
         for (String c : new TreeSet<>(s.contacts().keys().elements())) {
             m.put("contact " + c, "present");
             StateValues.ContactFields f = s.contacts().get(c);
-            if (f != null) f.fields().forEach((k, v) -> m.put("contact " + c + " " + k, Render.value(v)));
+            if (f != null) f.fields().forEach((k, v) -> m.put("contact " + c + " " + k, Render.value(v, label)));
         }
         for (StateValues.ContactAddress a : s.contactAddresses().elements()) m.put("contact " + a.contactId() + " address " + a.address(), "present");
-        s.devices().forEach((id, d) -> m.put("device " + label.apply(id), device(d)));
-        s.accountKeys().forEach((fp, k) -> m.put("key " + fp, key(k)));
-        s.peers().forEach((addr, p) -> m.put("peer " + addr, Render.fields(p, java.util.Set.of())));
+        s.devices().forEach((id, d) -> m.put("device " + label.apply(id), device(d, label)));
+        s.accountKeys().forEach((fp, k) -> m.put("key " + fp, key(k, label)));
+        s.peers().forEach((addr, p) -> m.put("peer " + addr, Render.fields(p, java.util.Set.of(), label)));
         for (StateValues.PeerFingerprint v : s.verified().elements()) m.put("verified " + v.address() + " " + v.fingerprint(), "present");
-        s.mailingLists().forEach((addr, l) -> m.put("list " + addr, Render.value(l)));
-        s.domainPolicies().forEach((d, p) -> m.put("domain " + d, Render.value(p)));
+        s.mailingLists().forEach((addr, l) -> m.put("list " + addr, Render.value(l, label)));
+        s.domainPolicies().forEach((d, p) -> m.put("domain " + d, Render.value(p, label)));
         s.context().versionVector().forEach((id, n) -> m.put("events of " + label.apply(id), "1.." + n));
         Map<String, List<Long>> detached = new TreeMap<>();
         for (Dot d : s.context().cloud()) detached.computeIfAbsent(label.apply(d.deviceId()), k -> new ArrayList<>()).add(d.seq());
@@ -68,12 +68,12 @@ public final class StateView {
         return out;
     }
 
-    private static String device(DeviceRecord d) {
-        return d.status() + " name=" + Render.value(d.name()) + " certificate=" + Render.value(d.certificate())
-                + " pairedBy=" + Render.value(d.pairedBy()) + " lastActive=" + d.lastActive();
+    private static String device(DeviceRecord d, Function<String, String> label) {
+        return d.status() + " name=" + Render.value(d.name(), label) + " certificate=" + Render.value(d.certificate(), label)
+                + " pairedBy=" + Render.value(d.pairedBy(), label) + " lastActive=" + d.lastActive();
     }
 
-    private static String key(AccountKey k) {
-        return "created " + Render.value(k.created()) + (k.revoked() ? " revoked" : "") + " secret=" + Render.value(k.secretKey());
+    private static String key(AccountKey k, Function<String, String> label) {
+        return "created " + Render.value(k.created(), label) + (k.revoked() ? " revoked" : "") + " secret=" + Render.value(k.secretKey(), label);
     }
 }

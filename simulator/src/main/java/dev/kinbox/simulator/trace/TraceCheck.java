@@ -50,7 +50,8 @@ public final class TraceCheck {
         return new Result(devices, live, mismatches);
     }
 
-    static String hex(byte[] digest) {
+    /** The first 8 bytes of a digest in hex, as traces and replays print them. */
+    public static String hex(byte[] digest) {
         return HexFormat.of().formatHex(digest, 0, Math.min(8, digest.length));
     }
 }
