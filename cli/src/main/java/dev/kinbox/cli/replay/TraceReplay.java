@@ -4,7 +4,6 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.trace.JournalEntry;
 import dev.kinbox.simulator.trace.Journals;
 import dev.kinbox.simulator.trace.StateView;
-import dev.kinbox.simulator.trace.Timeline;
 import dev.kinbox.simulator.trace.Trace;
 import dev.kinbox.simulator.trace.TraceCheck;
 import dev.kinbox.simulator.trace.TraceException;
@@ -66,14 +65,8 @@ final class TraceReplay {
 
     /** The timeline of {@code f} up to {@code until}, then its state there. */
     void device(Found f, long until) throws TraceException {
-        List<JournalEntry> j = Journals.decode(f.device());
-        long last = j.isEmpty() ? 0 : j.get(j.size() - 1).seq();
-        out.println("device " + f.label() + " " + f.device().deviceId() + " of " + f.account().accountId() + ": " + j.size() + " journal entries"
-                + (until < last ? ", replayed up to #" + until : ""));
-        Timeline.lines(f.device().deviceId(), j, until, label()).forEach(out::println);
-        AccountState s = Journals.fold(j, until);
-        out.println("state at #" + Math.min(until, last) + " (digest " + hex(Journals.digest(s)) + (until >= last ? ", recorded " + hex(f.device().digest()) : "") + "):");
-        StateView.of(s, label()).forEach((k, v) -> out.println("  " + k + " = " + v));
+        DeviceReport.print(out, "device " + f.label() + " " + f.device().deviceId() + " of " + f.account().accountId(), f.device().deviceId(),
+                Journals.decode(f.device()), until, f.device().digest(), label());
     }
 
     /** Where the final states of {@code a} and {@code b} differ. */

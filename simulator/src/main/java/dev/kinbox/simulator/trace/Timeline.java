@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * A device's journal as text, one line per entry: sequence number, when (the event's hybrid-logical
  * clock, set by its origin), own or replicated and from which device, what kind of change and what
- * it changed; a merged state says how many events of which devices it carried.
+ * it changed; a merged state ({@code join}) says how many events of which devices it carried.
  */
 public final class Timeline {
     private static final Set<String> META = Set.of("dot", "time");
@@ -42,7 +42,7 @@ public final class Timeline {
         AccountState s = ((JournalEntry.Merged) e).state();
         Map<String, Long> vv = new TreeMap<>();
         s.context().versionVector().forEach((d, n) -> vv.put(label.apply(d), n));
-        return String.format("#%-6d %-26s %-4s %-28s %s", e.seq(), "-", "from", "merged state",
+        return String.format("#%-6d %-26s %-4s %-28s %s", e.seq(), "-", "join", "merged state",
                 "events " + vv + (s.context().cloud().isEmpty() ? "" : " and " + s.context().cloud().size() + " detached"));
     }
 }
