@@ -230,9 +230,10 @@ public final class Runner {
             violations.add(v.invariant() + " account " + v.accountId() + " devices " + v.devices()
                     + (v.missingDots().isEmpty() ? "" : " missing " + v.missingDots()) + ": " + v.detail());
         }
+        long t0 = System.nanoTime();
         try {
             TraceFile.write(trace.capture(schedule, storeKind, options.timeScale(), fleet, Set.copyOf(started), violations), traceFile);
-            progress.update(1, "trace " + traceFile);
+            progress.update(1, String.format("trace %s: %d bytes in %.1f s", traceFile, java.nio.file.Files.size(traceFile), (System.nanoTime() - t0) / 1e9));
         } catch (java.io.IOException | RuntimeException e) {
             notes("trace not written to " + traceFile + ": " + e.getMessage());
         }
