@@ -123,6 +123,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
             ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100));
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
+            if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
                     SimArgs.duration("--max-offline", maxOffline), maxSteps);
         } catch (IllegalArgumentException e) {

@@ -72,6 +72,7 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", "5-2").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--trace", dir.toString()).code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
         assertFalse(Files.exists(dir.resolve("trace.kbt")), "a refused run wrote a trace");
     }

@@ -48,7 +48,7 @@ public final class Runner {
     private volatile int devicesPeak;
     private Sampler sampler;
     private final Path traceFile;
-    private final TraceRecorder trace = new TraceRecorder();
+    private final TraceRecorder trace; // null: no trace
     private volatile long paceStart;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
@@ -61,6 +61,7 @@ public final class Runner {
         this.options = options;
         this.progress = progress;
         this.traceFile = traceFile;
+        this.trace = traceFile == null ? null : new TraceRecorder();
     }
 
     public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
@@ -91,7 +92,7 @@ public final class Runner {
             for (long wait; (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000_000L));
             if (System.nanoTime() > overrun && !(s instanceof Step.Restart || s instanceof Step.Online)) {
                 error("skipped (run over its time bound): " + s);
-                trace.step(i, sinceStart(), "skipped: the run was over its time bound");
+                traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
                 execute(i, s);
             }
@@ -127,7 +128,7 @@ public final class Runner {
 
     private void execute(int index, Step s) {
         DeviceRef d = s.device();
-        trace.step(index, sinceStart(), "done");
+        traced(index, sinceStart(), "done");
         try {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
@@ -147,7 +148,7 @@ public final class Runner {
             }
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
-            trace.step(index, sinceStart(), "failed: " + e.getMessage());
+            traced(index, sinceStart(), "failed: " + e.getMessage());
         }
         synchronized (this) {
             devicesPeak = Math.max(devicesPeak, fleet.running().size());
@@ -162,10 +163,10 @@ public final class Runner {
                 AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
                 acked.add(a);
                 if (sampler != null) sampler.acked(a);
-                trace.step(index, at, "acked " + dot);
+                traced(index, at, "acked " + dot);
             } else {
                 unacked.incrementAndGet();
-                trace.step(index, at, "not acked: " + failure.getMessage());
+                traced(index, at, "not acked: " + failure.getMessage());
             }
             inFlight.decrementAndGet();
         });
@@ -237,6 +238,10 @@ public final class Runner {
         } catch (java.io.IOException | RuntimeException e) {
             notes("trace not written to " + traceFile + ": " + e.getMessage());
         }
+    }
+
+    private void traced(int index, long atMillis, String outcome) {
+        if (trace != null) trace.step(index, atMillis, outcome);
     }
 
     /** Real milliseconds since the paced steps began (0 during the initial joins). */
