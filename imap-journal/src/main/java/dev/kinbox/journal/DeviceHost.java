@@ -30,6 +30,7 @@ final class DeviceHost {
     private final KinboxJournalRuntime rt;
     private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
     private final Uploader.Runtime uploaderRuntime;
+    private volatile boolean closed;
 
     DeviceHost(KinboxJournalRuntime rt, Crypto crypto, Keyring keyring, MailStore store, LocalLog log) {
         this.rt = rt;
@@ -64,8 +65,13 @@ final class DeviceHost {
         wakeups.signal();
     }
 
-    /** Stops the nudge watch; the store and log belong to whoever handed them in. */
+    /**
+     * Stops the nudge watch and this host's uploaders (a run in progress ends at its next step, a
+     * retry waiting out its back-off does nothing): a device added again later gets a new host whose
+     * uploaders carry on from the cursors in its log. The store and log belong to whoever handed them in.
+     */
     void close() {
+        closed = true;
         wakeups.close();
     }
 
@@ -76,7 +82,7 @@ final class DeviceHost {
         @Override public Clock clock() { return rt.clock(); }
         @Override public Executor executor() { return rt.blocking(); }
         @Override public void schedule(Duration delay, Runnable task) { rt.schedule(delay, task); }
-        @Override public boolean closed() { return rt.isClosed(); }
+        @Override public boolean closed() { return closed || rt.isClosed(); }
         @Override public JournalStats stats() { return rt.stats(); }
         @Override public ServerFolder folder(String pid) { return DeviceHost.this.folder(pid); }
         @Override public void nudgeSiblings(long seq) { if (rt.settings().upload().nudgeSiblings()) nudges.nudgeAll(seq); }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.kinbox.journal.mail.MemoryFaults;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.query.KinboxReadJournal;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
@@ -74,6 +75,23 @@ class HostedDevicesTest {
         assertEquals(List.of(1L, 2L, 3L, 4L), read.stream().map(EventEnvelope::sequenceNr).toList());
         var e = assertThrows(JournalException.BadConfig.class, () -> q.currentEventsByPersistenceId(pidA, 1, 4));
         assertTrue(e.getMessage().contains("name the reading device"), e.getMessage());
+    }
+
+    @Test void removedDevice_stopsItsUploader_evenOneRetryingAgainstADeadServer() throws Exception {
+        MemoryMailStore deadServer = new MemoryMailStore();
+        deadServer.faults().dropConnections(1_000_000, MemoryFaults.DropPoint.BEFORE_APPLY);
+        KinboxJournalRuntime rt = KinboxJournalRuntime.get(system);
+        rt.addDevice(JournalFixture.keyring(C), deadServer, new InMemoryLocalLog());
+        Journals.write(system, "sma|acct|" + C.id(), 1, 2, 1); // stored locally; every upload run fails (A and B upload nothing)
+        var failures = rt.stats().uploadFailures;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (failures.sum() < 5 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(failures.sum() >= 5, "the uploader retries (back-off 10-200 ms)");
+        assertTrue(rt.removeDevice(C.id()));
+        Thread.sleep(500); // a run already going ends
+        long after = failures.sum();
+        Thread.sleep(1500); // several back-off periods
+        assertEquals(after, failures.sum(), "no upload attempt for a removed device");
     }
 
     @Test void persistenceIdOfNoHostedDevice_isRefused_notGivenAFreshKey() {

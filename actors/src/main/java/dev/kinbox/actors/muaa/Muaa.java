@@ -23,10 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -107,13 +109,18 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /**
      * A sibling's event read from its journal through {@code kinbox.query}: applied and persisted in
-     * our journal unless the state already contains its dot. Sent by the MUAA's own replication
-     * streams; public only because commands are one sealed type.
+     * our journal unless the state already contains its dot; {@code applied} is told once it is
+     * persisted or known (the stream asks, so nothing it read is lost to a full stash or a failed
+     * persist). Sent by the MUAA's own replication streams; public only because commands are one
+     * sealed type.
      */
-    public record Replicate(AccountEvent event) implements Command {}
+    public record Replicate(AccountEvent event, ActorRef<Done> applied) implements Command {}
 
-    /** A sibling's whole state (its compacted snapshot or a state it learned): joined and persisted unless it adds nothing. */
-    public record Merge(AccountState state) implements Command {}
+    /**
+     * A sibling's whole state (its compacted snapshot or a state it learned): joined and persisted
+     * unless it adds nothing. {@code applied} is told once it is persisted or found to add nothing.
+     */
+    public record Merge(AccountState state, ActorRef<Done> applied) implements Command {}
 
     /**
      * Start the device life cycle (needs an {@link Environment}): a paired device refreshes its
@@ -299,6 +306,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
                 })
                 .onSignal(PostStop.instance(), state -> streams.stopAll())
+                // the next incarnation starts its own streams (from the start): this one's end here
+                .onSignal(PreRestart.instance(), state -> streams.stopAll())
                 .build();
     }
 
@@ -309,9 +318,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(EditContact.class, edits::editContact)
                 .onCommand(RecordIncoming.class, edits::recordIncoming)
                 .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot()) || liveness.retired(state).isPresent()
-                        ? Effect().none() : Effect().persist((Object) c.event()).thenRun(this::reconcile))
+                        ? Effect().reply(c.applied(), Done.getInstance())
+                        : Effect().persist((Object) c.event()).thenRun(s -> applied(s, c.applied())))
                 .onCommand(Merge.class, (state, c) -> liveness.retired(state).isPresent() || addsNothing(state, c.state())
-                        ? Effect().none() : Effect().persist((Object) c.state()).thenRun(this::reconcile))
+                        ? Effect().reply(c.applied(), Done.getInstance())
+                        : Effect().persist((Object) c.state()).thenRun(s -> applied(s, c.applied())))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .onCommand(Watch.class, (state, c) -> {
@@ -351,6 +362,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     return published(state.apply(e));
                 })
                 .build();
+    }
+
+    private void applied(AccountState state, ActorRef<Done> replyTo) {
+        reconcile(state);
+        replyTo.tell(Done.getInstance());
     }
 
     private AccountState published(AccountState s) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,6 +22,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 
 /**
  * One remailer instance's view of its list, event-sourced on the Kinbox runtime: journal
@@ -58,8 +60,12 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
      */
     public record Sync(ActorRef<StatusReply<ListLog>> replyTo) implements Command {}
 
-    /** An event read from another instance's journal (sent by the actor's own polls). */
-    public record Replicate(String from, long seq, ListEvent event) implements Command {}
+    /**
+     * An event read from another instance's journal (asked by the actor's own polls: {@code applied}
+     * is told once it is persisted or known, so an event dropped from a full stash fails the poll
+     * instead of being skipped).
+     */
+    public record Replicate(String from, long seq, ListEvent event, ActorRef<Done> applied) implements Command {}
 
     /** Timer tick: read the other instances' journals. */
     public enum Poll implements Command { INSTANCE }
@@ -132,9 +138,11 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
                 .onCommand(Record.class, this::record)
                 .onCommand(Get.class, (log, c) -> Effect().reply(c.replyTo(), StatusReply.success(log)))
                 .onCommand(Replicate.class, (log, c) -> {
-                    nextSeq.merge(c.from(), c.seq() + 1, Math::max);
+                    // the next poll starts after the events taken in an unbroken run, never past one that went missing
+                    if (c.seq() == nextSeq.getOrDefault(c.from(), 1L)) nextSeq.put(c.from(), c.seq() + 1);
                     boolean theirs = c.event().hlc().node().equals(c.from());
-                    return !theirs || log.seen(c.event()) ? Effect().none() : Effect().persist(c.event());
+                    return !theirs || log.seen(c.event()) ? Effect().reply(c.applied(), Done.getInstance())
+                            : Effect().persist(c.event()).thenReply(c.applied(), x -> Done.getInstance());
                 })
                 .onCommand(Poll.class, (log, c) -> {
                     for (String s : settings.siblingIds()) poll(s);
@@ -188,8 +196,9 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
         long from = nextSeq.getOrDefault(sibling, 1L);
         query.currentEventsByPersistenceId(persistenceId(settings.list().listAddress(), sibling), from, Long.MAX_VALUE)
                 .filter(env -> env.event() instanceof ListEvent)
-                .runWith(Sink.foreach(env -> self.tell(new Replicate(sibling, env.sequenceNr(), (ListEvent) env.event()))),
-                        ctx.getSystem())
+                .via(ActorFlow.<org.apache.pekko.persistence.query.EventEnvelope, Command, Done>ask(8, self, Duration.ofSeconds(30),
+                        (env, applied) -> new Replicate(sibling, env.sequenceNr(), (ListEvent) env.event(), applied)))
+                .runWith(Sink.ignore(), ctx.getSystem())
                 .whenComplete((done, failure) -> self.tell(new PollDone(sibling, failure)));
     }
 

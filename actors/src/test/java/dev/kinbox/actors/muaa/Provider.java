@@ -102,6 +102,14 @@ final class Provider {
         return (s.substring(0, i) + flipped + s.substring(i + 1)).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The numeric attribute {@code name} of the message's Autocrypt-SMA header (e.g. an entry's {@code to}). */
+    static long attribute(StoredMessage m, String name) {
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(";\\s*" + name + "=(\\d+)")
+                .matcher(new String(m.raw(), StandardCharsets.US_ASCII));
+        if (!x.find()) throw new AssertionError("no attribute " + name + " in the message");
+        return Long.parseLong(x.group(1));
+    }
+
     /** Replaces a header attribute value, e.g. {@code to=7} by {@code to=9}: the body no longer matches the header. */
     static byte[] rewriteHeader(byte[] raw, String from, String to) {
         String s = new String(raw, StandardCharsets.US_ASCII);

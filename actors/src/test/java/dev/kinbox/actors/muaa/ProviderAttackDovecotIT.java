@@ -40,9 +40,6 @@ class ProviderAttackDovecotIT {
         onDovecot(ProviderAttackTest::alteredEntries);
     }
 
-    @org.junit.jupiter.api.Disabled("flaky under CI load (2 of 3 clean runs on 2026-12-01): once a sibling counted 1 of 2 replays"
-            + " (fixed in SiblingReader), once the siblings stayed at the author's event 9 while the author had 11 and their readers"
-            + " had passed 11 - cause not found; the memory-store case (ProviderAttackTest) runs. See docs/ARCHITECTURE.md, MUAA tests.")
     @Test void replayedEntries_appendedAgainOnDovecot_areCountedAndPersistNothing() throws Exception {
         onDovecot(ProviderAttackTest::replayedEntries);
     }

@@ -82,15 +82,15 @@ class ProviderAttackTest {
     static void alteredEntries(MailStore store, MailStore providerStore) throws Exception {
         try (ProviderAttacks acc = new ProviderAttacks(store, providerStore)) {
             Device a = acc.a();
-            long h = acc.padToSnapshot(a);
+            acc.padToSnapshot(a);
             acc.siblingsOffline();
-            acc.set(a, "altered-1", "v1");
-            acc.set(a, "altered-2", "v2");
-            a.awaitUploaded();
+            acc.setUploadedApart(a, "altered-1", "v1");
+            acc.setUploadedApart(a, "altered-2", "v2");
             List<StoredMessage> entries = acc.entriesOfA();
             assertEquals(2, entries.size(), "a's folder holds the two entries after its snapshot");
             acc.provider.alter(acc.folderOfA(), entries.get(0), Provider::flipBodyByte);
-            acc.provider.alter(acc.folderOfA(), entries.get(1), raw -> Provider.rewriteHeader(raw, "; to=" + (h + 2), "; to=" + (h + 3)));
+            long to = Provider.attribute(entries.get(1), "to");
+            acc.provider.alter(acc.folderOfA(), entries.get(1), raw -> Provider.rewriteHeader(raw, "; to=" + to, "; to=" + (to + 1)));
             acc.siblingsBack();
             List<Device> sib = acc.siblingsOfA();
             long[] zero = new long[sib.size()];
@@ -151,9 +151,8 @@ class ProviderAttackTest {
             Device a = acc.a();
             acc.padToSnapshot(a);
             acc.siblingsOffline();
-            acc.set(a, "withheld-1", "w1");
-            acc.set(a, "withheld-2", "w2");
-            a.awaitUploaded();
+            acc.setUploadedApart(a, "withheld-1", "w1");
+            acc.setUploadedApart(a, "withheld-2", "w2");
             List<StoredMessage> entries = acc.entriesOfA();
             assertEquals(2, entries.size());
             acc.provider.withhold(acc.folderOfA(), entries.stream().map(StoredMessage::uid).toList());

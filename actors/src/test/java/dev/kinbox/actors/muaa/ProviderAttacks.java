@@ -130,6 +130,17 @@ final class ProviderAttacks implements AutoCloseable {
         d.<AccountEvent>ask(r -> new Muaa.ChangeSetting(key, value, r));
     }
 
+    /**
+     * One edit that becomes one journal entry of its own: the uploader puts every event persisted
+     * before its run starts into one message, so two quick edits can share an entry (seen on a
+     * loaded CI machine) - waiting for the upload between them keeps them apart.
+     */
+    void setUploadedApart(Device d, String key, String value) throws InterruptedException {
+        d.awaitUploaded();
+        set(d, key, value);
+        d.awaitUploaded();
+    }
+
     /** a's journal entries on the server, newest last. */
     List<StoredMessage> entriesOfA() throws Exception {
         return provider.entries(a().id);
