@@ -152,7 +152,7 @@ final class SimulateCommand implements Callable<Integer> {
         ReportJson.write(result, report, written);
         Map<String, byte[]> pngs = Charts.render(result);
         Charts.write(pngs, plots);
-        Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"));
+        Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"), written);
         System.out.print(Summary.table(result, written));
         System.out.println("report: " + report + ", charts and page: " + html);
         return result.ok() ? 0 : INVARIANT_FAILED;

@@ -49,6 +49,7 @@ class SimulateCommandTest {
         assertTrue(r.out().contains("all checked invariants hold"), r.out());
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), "the trace goes next to the report");
         assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "empty trace");
+        assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("<th>trace</th><td>" + dir.resolve("trace.kbt")), "the page names the trace");
     }
 
     @Test

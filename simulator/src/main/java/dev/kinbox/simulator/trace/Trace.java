@@ -22,7 +22,7 @@ import java.util.List;
  * @param scheduleDigest SHA-256 of the schedule ({@link #digestOf})
  * @param store          {@code memory} or {@code greenmail}
  * @param timeScale      simulated time per real time
- * @param steps          every step carried out or not, in schedule order of completion
+ * @param steps          what became of each step the runner reached, by schedule index
  * @param accounts       per account, every device slot that ran
  * @param violations     the invariants that failed, one line each (empty when all held)
  */
