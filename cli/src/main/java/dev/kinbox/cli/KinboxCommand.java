@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Keeps one mail user's devices in agreement through their own IMAP account.",
         subcommands = {SimulateCommand.class, BenchCommand.class, dev.kinbox.cli.crypto.SopCommand.class, dev.kinbox.cli.crypto.AutocryptCommand.class,
-                dev.kinbox.cli.remailer.RemailerCommand.class, dev.kinbox.cli.device.DeviceCommand.class})
+                dev.kinbox.cli.remailer.RemailerCommand.class, dev.kinbox.cli.device.DeviceCommand.class,
+                dev.kinbox.cli.replay.ReplayCommand.class})
 final class KinboxCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
                 "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day on the memory store, the",
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
-                "Not built yet: removal and expiry, incoming mail, trace and replay, --cluster. See docs/SIMULATOR.md."})
+                "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
+                "Not built yet: removal and expiry, incoming mail, --cluster. See docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -75,6 +77,12 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--plots", description = "Directory for the PNG charts and report.html (default: ${DEFAULT-VALUE}).", defaultValue = "kinbox-simulation")
     Path plots;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Where the trace goes, to replay with 'kinbox replay' (default: trace.kbt next to the report).")
+    Path trace;
+
+    @Option(names = "--no-trace", description = "Record no trace (large runs: it holds every device's journal).")
+    boolean noTrace;
 
     @Option(names = "--edits-per-day", description = "Edits per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "24")
     double editsPerDay;
@@ -126,6 +134,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
             ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100));
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
+            if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
                     SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps);
         } catch (IllegalArgumentException e) {
@@ -139,20 +148,23 @@ final class SimulateCommand implements Callable<Integer> {
         }
         System.err.println("simulate: seed " + s + ", " + accounts + " accounts, " + devices + " devices each, " + schedule.steps().size()
                 + " steps " + schedule.counts() + " over " + wo.period().toHours() + " simulated hours, store " + store);
+        Path traceFile = noTrace ? null : trace != null ? trace : report.toAbsolutePath().resolveSibling("trace.kbt");
+        if (traceFile != null) java.nio.file.Files.deleteIfExists(traceFile); // a stale trace must not pass for this run's
         RunResult result;
         try (ConsoleProgress progress = ConsoleProgress.forStderr()) {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
             try (Fleet fleet = fleetDecorator.apply(new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store)))) {
-                result = new Runner(fleet, ro, progress).run(schedule, store);
+                result = new Runner(fleet, ro, progress, traceFile).run(schedule, store);
             }
         }
-        ReportJson.write(result, report);
+        Optional<Path> written = Optional.ofNullable(traceFile).filter(java.nio.file.Files::exists);
+        ReportJson.write(result, report, written);
         Map<String, byte[]> pngs = Charts.render(result);
         Charts.write(pngs, plots);
-        Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"));
-        System.out.print(Summary.table(result));
+        Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"), written);
+        System.out.print(Summary.table(result, written));
         System.out.println("report: " + report + ", charts and page: " + html);
         return result.ok() ? 0 : INVARIANT_FAILED;
     }

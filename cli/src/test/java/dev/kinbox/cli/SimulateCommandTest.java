@@ -47,6 +47,9 @@ class SimulateCommandTest {
         assertTrue(j.get("acked_edits").asLong() > 0, "nothing was edited");
         assertTrue(Files.exists(dir.resolve("plots/report.html")) && Files.exists(dir.resolve("plots/convergence-lag.png")));
         assertTrue(r.out().contains("all checked invariants hold"), r.out());
+        assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), "the trace goes next to the report");
+        assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "empty trace");
+        assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("<th>trace</th><td>" + dir.resolve("trace.kbt")), "the page names the trace");
     }
 
     @Test
@@ -57,9 +60,12 @@ class SimulateCommandTest {
         assertEquals(SimulateCommand.INVARIANT_FAILED, r.code(), r.out());
         assertTrue(r.out().contains("VIOLATION no_lost_edits account sim0@sim.kinbox.invalid"), r.out());
         assertTrue(r.out().contains(":1000000002"), r.out());
+        assertTrue(r.out().contains("  replay: kinbox replay " + dir.resolve("trace.kbt") + " --account sim0@sim.kinbox.invalid"), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
         assertEquals(1, j.get("lost_edits").asInt());
+        assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText());
+        assertTrue(j.get("violations").get(0).get("replay").asText().startsWith("kinbox replay " + dir.resolve("trace.kbt")), j.toPrettyString());
     }
 
     @Test
@@ -69,6 +75,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "greenmail", "--hostile-per-day", "1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--hostile-per-day", "-1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--trace", dir.toString()).code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
+        assertFalse(Files.exists(dir.resolve("trace.kbt")), "a refused run wrote a trace");
     }
 }

@@ -180,6 +180,15 @@ public final class KinboxJournalRuntime implements Extension {
         return hosted(readerDeviceId).queries.events(persistenceId, fromSequenceNr, toSequenceNr, live);
     }
 
+    /**
+     * Reads back what {@code log} holds for {@code persistenceId} (deleted events skipped), each event
+     * deserialized as the journal would replay it, in sequence order: for tools that inspect a
+     * device's local journal, such as the simulator's traces. The log need not be hosted here.
+     */
+    public void replayLocal(LocalLog log, String persistenceId, java.util.function.Consumer<org.apache.pekko.persistence.PersistentRepr> each) {
+        new LocalJournal(log, serde).replay(persistenceId, 1, Long.MAX_VALUE, Long.MAX_VALUE, each);
+    }
+
     /** Wakes every hosted device's live queries now (as a nudge would); for applications that learn of changes otherwise. */
     public void wakeQueries() {
         hosts.values().forEach(DeviceHost::wake);

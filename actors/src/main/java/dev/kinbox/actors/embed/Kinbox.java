@@ -67,6 +67,11 @@ public final class Kinbox {
         });
     }
 
+    /** True when {@code stateDir} holds a device (its key): starting there resumes that device instead of creating one. */
+    public static boolean hasDevice(java.nio.file.Path stateDir) {
+        return java.nio.file.Files.isRegularFile(stateDir.resolve(DeviceKeyFile.NAME));
+    }
+
     private record Opened(String deviceId, ActorRef<Muaa.Command> muaa, LocalLog log) {}
 
     private static Opened open(KinboxConfig config, ActorSystem<?> system, Crypto crypto) {

@@ -190,6 +190,25 @@ public final class KinboxDevice implements AutoCloseable {
         }).thenCompose(wanted -> holds(wanted, deadline));
     }
 
+    /**
+     * What the journal folder of device {@code ofDeviceId} (this device or a sibling) holds on the
+     * server now, read, verified and opened by this device as replication reads it (entries it cannot
+     * open are skipped and counted): events in order, a compacted stretch as the author's
+     * {@link dev.kinbox.journal.query.SiblingSnapshot}. For tools that inspect an account
+     * ({@code kinbox replay --imap}); fails when {@code ofDeviceId} is not a device id.
+     */
+    public CompletionStage<List<org.apache.pekko.persistence.query.EventEnvelope>> readJournal(String ofDeviceId) {
+        String pid;
+        try {
+            pid = SmaFolders.devicePersistenceId(config.accountId(), ofDeviceId);
+        } catch (dev.kinbox.journal.sma.SmaFormatException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(e.getMessage(), e));
+        }
+        return PersistenceQuery.get(system.classicSystem()).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                .currentEventsByPersistenceId(deviceId, pid, 0L, Long.MAX_VALUE)
+                .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system);
+    }
+
     private static CausalContext covered(CausalContext acc, org.apache.pekko.persistence.query.EventEnvelope env) {
         Object e = env.event();
         if (e instanceof dev.kinbox.journal.query.SiblingSnapshot snap) e = snap.snapshot();

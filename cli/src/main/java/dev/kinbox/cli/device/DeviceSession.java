@@ -12,8 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One run of a {@code kinbox device} command: the account's mailbox opened and the device started; closing closes both. */
-final class DeviceSession implements AutoCloseable {
+/**
+ * One run of a {@code kinbox device} command: the account's mailbox opened and the device started;
+ * closing closes both. Public for other commands that open an existing device ({@code kinbox replay --imap}).
+ */
+public final class DeviceSession implements AutoCloseable {
     static final long WAIT_SECONDS = 120;
     final ImapMailStore mailbox;
     final KinboxDevice device;
@@ -23,7 +26,7 @@ final class DeviceSession implements AutoCloseable {
         this.device = device;
     }
 
-    static DeviceSession open(DeviceOptions o, Map<String, String> env, PairingApprover approver) throws Exception {
+    public static DeviceSession open(DeviceOptions o, Map<String, String> env, PairingApprover approver) throws Exception {
         ImapMailStore mailbox = ImapMailStore.connect(MailStores.parseUrl(o.imap, env));
         try {
             KinboxConfig config = KinboxConfig.of(o.account(), o.state(), mailbox).withDeviceName(o.name()).withApprover(approver);
@@ -35,7 +38,7 @@ final class DeviceSession implements AutoCloseable {
     }
 
     /** The stage's value; its failure's cause is rethrown as it is (so commands can print a clear message). */
-    static <T> T await(CompletionStage<T> stage) throws Exception {
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
         try {
             return stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -56,6 +59,9 @@ final class DeviceSession implements AutoCloseable {
         }
         return await(device.state());
     }
+
+    /** The started device. */
+    public KinboxDevice device() { return device; }
 
     @Override public void close() {
         try {

@@ -1,13 +1,21 @@
 package dev.kinbox.cli.sim;
 
+import dev.kinbox.simulator.report.ReportJson;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Violation;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** The summary table {@code kinbox simulate} prints on stdout, and every violation with its account, devices and dots. */
 public final class Summary {
     private Summary() {}
 
     public static String table(RunResult r) {
+        return table(r, Optional.empty());
+    }
+
+    /** As {@link #table(RunResult)}, with the trace's path and, under each violation, the command that replays its account. */
+    public static String table(RunResult r, Optional<Path> trace) {
         StringBuilder b = new StringBuilder();
         row(b, "result", r.ok() ? "all checked invariants hold" : "INVARIANT VIOLATED");
         row(b, "seed", r.seed());
@@ -38,7 +46,9 @@ public final class Summary {
             b.append("VIOLATION ").append(v.invariant()).append(" account ").append(v.accountId()).append(" devices ").append(v.devices());
             if (!v.missingDots().isEmpty()) b.append(" missing ").append(v.missingDots());
             b.append(": ").append(v.detail()).append('\n');
+            trace.ifPresent(t -> b.append("  replay: ").append(ReportJson.replayCommand(t, v.accountId())).append('\n'));
         }
+        trace.ifPresent(t -> row(b, "trace", t));
         for (String n : r.notes()) b.append("note: ").append(n).append('\n');
         return b.toString();
     }

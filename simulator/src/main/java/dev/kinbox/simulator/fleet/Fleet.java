@@ -5,6 +5,8 @@ import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.HostileAct;
+import dev.kinbox.simulator.trace.JournalEntry;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -34,6 +36,12 @@ public interface Fleet extends AutoCloseable {
 
     /** The current state of running {@code d}. */
     CompletionStage<AccountState> state(DeviceRef d);
+
+    /**
+     * What {@code d}'s MUAA persisted so far, in sequence order (its local log, kept across crashes
+     * and after it left); empty when it never ran. Safe while it runs (a consistent prefix).
+     */
+    List<JournalEntry> journal(DeviceRef d);
 
     /** The devices running now. */
     Set<DeviceRef> running();

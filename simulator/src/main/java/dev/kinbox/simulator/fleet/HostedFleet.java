@@ -16,6 +16,9 @@ import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.HostileAct;
 import java.time.Clock;
 import java.time.Duration;
+import dev.kinbox.simulator.trace.JournalEntry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -190,6 +193,24 @@ public final class HostedFleet implements Fleet {
             r.asks().remove(f);
         });
         return f;
+    }
+
+    @Override public List<JournalEntry> journal(DeviceRef d) {
+        LocalLog log = logs.get(d);
+        if (log == null) return List.of();
+        String pid;
+        try {
+            pid = SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId());
+        } catch (dev.kinbox.journal.sma.SmaFormatException e) {
+            throw new IllegalStateException(e.getMessage(), e); // the roster's ids were accepted when the device started
+        }
+        List<JournalEntry> out = new ArrayList<>();
+        runtime.replayLocal(log, pid, r -> {
+            if (r.payload() instanceof AccountEvent e) out.add(new JournalEntry.Applied(r.sequenceNr(), e));
+            else if (r.payload() instanceof AccountState s) out.add(new JournalEntry.Merged(r.sequenceNr(), s));
+            else throw new IllegalStateException(d + " journal holds a " + r.payload().getClass().getName() + " at " + r.sequenceNr());
+        });
+        return out;
     }
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running.keySet()); }

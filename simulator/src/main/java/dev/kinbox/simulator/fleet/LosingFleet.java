@@ -5,6 +5,8 @@ import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.HostileAct;
+import dev.kinbox.simulator.trace.JournalEntry;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +41,7 @@ public final class LosingFleet implements Fleet {
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException { return delegate.stop(d, orderly); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
+    @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
     @Override public long storeOperations() { return delegate.storeOperations(); }
     @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }

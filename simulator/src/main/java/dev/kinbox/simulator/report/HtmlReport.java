@@ -15,7 +15,12 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static String render(RunResult r, Map<String, byte[]> pngs) {
-        ObjectNode json = ReportJson.of(r);
+        return render(r, pngs, java.util.Optional.empty());
+    }
+
+    /** As {@link #render(RunResult, Map)}, naming the run's trace. */
+    public static String render(RunResult r, Map<String, byte[]> pngs, java.util.Optional<java.nio.file.Path> trace) {
+        ObjectNode json = ReportJson.of(r, trace);
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Kinbox simulation, seed ").append(r.seed())
                 .append("</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -39,9 +44,13 @@ public final class HtmlReport {
     }
 
     public static Path write(RunResult r, Map<String, byte[]> pngs, Path file) throws IOException {
+        return write(r, pngs, file, java.util.Optional.empty());
+    }
+
+    public static Path write(RunResult r, Map<String, byte[]> pngs, Path file, java.util.Optional<Path> trace) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        return Files.writeString(file, render(r, pngs), StandardCharsets.UTF_8);
+        return Files.writeString(file, render(r, pngs, trace), StandardCharsets.UTF_8);
     }
 
     private static String flat(JsonNode n) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +28,11 @@ public final class ReportJson {
     private ReportJson() {}
 
     public static ObjectNode of(RunResult r) {
+        return of(r, Optional.empty());
+    }
+
+    /** As {@link #of(RunResult)}, with the path of the run's trace ({@code trace}, and per violation the {@code replay} command). */
+    public static ObjectNode of(RunResult r, Optional<Path> trace) {
         ObjectNode o = JSON.createObjectNode();
         o.put("seed", r.seed());
         o.put("store", r.store());
@@ -82,15 +88,27 @@ public final class ReportJson {
             x.set("devices", JSON.valueToTree(v.devices()));
             x.set("missing_dots", JSON.valueToTree(v.missingDots()));
             x.put("detail", v.detail());
+            trace.ifPresent(t -> x.put("replay", replayCommand(t, v.accountId())));
         }
+        if (trace.isPresent()) o.put("trace", trace.get().toString());
+        else o.putNull("trace");
         o.set("notes", JSON.valueToTree(r.notes()));
         return o;
     }
 
     public static void write(RunResult r, Path file) throws IOException {
+        write(r, file, Optional.empty());
+    }
+
+    public static void write(RunResult r, Path file, Optional<Path> trace) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        JSON.writeValue(file.toFile(), of(r));
+        JSON.writeValue(file.toFile(), of(r, trace));
+    }
+
+    /** The command that shows the timelines of {@code accountId}'s devices in {@code trace}. */
+    public static String replayCommand(Path trace, String accountId) {
+        return "kinbox replay " + trace + " --account " + accountId;
     }
 
     static double round(double x) { return Math.round(x * 1000) / 1000.0; }

@@ -5,7 +5,10 @@ import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Step;
+import dev.kinbox.simulator.trace.TraceFile;
+import dev.kinbox.simulator.trace.TraceRecorder;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,11 +48,21 @@ public final class Runner {
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
+    private final Path traceFile;
+    private final TraceRecorder trace; // null: no trace
+    private volatile long paceStart;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
+        this(fleet, options, progress, null);
+    }
+
+    /** As above, and records the run's {@link dev.kinbox.simulator.trace.Trace} to {@code traceFile} (none when null). */
+    public Runner(Fleet fleet, RunOptions options, Progress progress, Path traceFile) {
         this.fleet = fleet;
         this.options = options;
         this.progress = progress;
+        this.traceFile = traceFile;
+        this.trace = traceFile == null ? null : new TraceRecorder();
     }
 
     public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
@@ -62,13 +75,13 @@ public final class Runner {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         long startNanos = System.nanoTime();
-        startConcurrently(steps.subList(0, setup));
+        startConcurrently(steps, setup);
         double startMs = setup == 0 ? 0 : (System.nanoTime() - startNanos) / 1e6 / setup;
         long heapPer = setup == 0 ? -1 : (usedHeapAfterGc() - heapBefore) / setup;
         if (heapPer <= 0) heapPer = -1; // lost in the noise of collected garbage at this size
         double threadsPer = setup == 0 ? 0 : (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) / (double) setup;
 
-        long paceStart = System.nanoTime();
+        paceStart = System.nanoTime();
         sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart);
         sampler.start();
         long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
@@ -80,8 +93,9 @@ public final class Runner {
             for (long wait; (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000_000L));
             if (System.nanoTime() > overrun && !(s instanceof Step.Restart || s instanceof Step.Online)) {
                 error("skipped (run over its time bound): " + s);
+                traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
-                execute(s);
+                execute(i, s);
             }
             progress.update(i + 1 - setup, counters());
         }
@@ -100,6 +114,7 @@ public final class Runner {
         progress.phase("check", 1);
         Invariants.Result result = check(true);
         progress.update(1, result.ok() ? "invariants hold" : result.violations().size() + " violation(s)");
+        if (traceFile != null) writeTrace(schedule, storeKind, result);
 
         Histogram lag = sampler.lag();
         boolean anyLag = lag.getTotalCount() > 0;
@@ -112,8 +127,9 @@ public final class Runner {
                 sampler.peakHeap(), startMs, heapPer, threadsPer, sampler.timeline(), allNotes);
     }
 
-    private void execute(Step s) {
+    private void execute(int index, Step s) {
         DeviceRef d = s.device();
+        traced(index, sinceStart(), "done");
         try {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
@@ -129,27 +145,31 @@ public final class Runner {
                 fleet.online(d, true);
                 offline.remove(d);
             } else if (s instanceof Step.Edit e) {
-                edit(e);
+                edit(index, e);
             } else if (s instanceof Step.Hostile h) {
                 if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
             }
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
+            traced(index, sinceStart(), "failed: " + e.getMessage());
         }
         synchronized (this) {
             devicesPeak = Math.max(devicesPeak, fleet.running().size());
         }
     }
 
-    private void edit(Step.Edit e) {
+    private void edit(int index, Step.Edit e) {
         inFlight.incrementAndGet();
+        long at = sinceStart();
         fleet.edit(e.device(), e.change()).whenComplete((dot, failure) -> {
             if (failure == null) {
                 AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
                 acked.add(a);
                 if (sampler != null) sampler.acked(a);
+                traced(index, at, "acked " + dot);
             } else {
                 unacked.incrementAndGet();
+                traced(index, at, "not acked: " + failure.getMessage());
             }
             inFlight.decrementAndGet();
         });
@@ -177,7 +197,8 @@ public final class Runner {
      * The joins at time zero, {@link #SETUP_PARALLELISM} at a time (a device's start mostly waits for
      * its actor and first state, so a large fleet starts several times faster than one by one).
      */
-    private void startConcurrently(List<Step> joins) throws InterruptedException {
+    private void startConcurrently(List<Step> steps, int setup) throws InterruptedException {
+        List<Step> joins = steps.subList(0, setup);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
             Thread t = new Thread(r, "sim-setup");
             t.setDaemon(true);
@@ -185,9 +206,10 @@ public final class Runner {
         });
         AtomicLong done = new AtomicLong();
         try {
-            for (Step s : joins) {
+            for (int i = 0; i < setup; i++) {
+                int index = i;
                 pool.execute(() -> {
-                    execute(s);
+                    execute(index, steps.get(index));
                     long n = done.incrementAndGet();
                     if (n % 100 == 0 || n == joins.size()) {
                         synchronized (progress) {
@@ -203,6 +225,33 @@ public final class Runner {
                 error("the initial joins did not finish in time");
             }
         }
+    }
+
+    /** Records the trace (journals and digests of the devices, which still run) and writes it; a failure is a note, not a lost run. */
+    private void writeTrace(Schedule schedule, String storeKind, Invariants.Result result) throws InterruptedException {
+        progress.phase("trace", 1);
+        List<String> violations = new ArrayList<>();
+        for (Violation v : result.violations()) {
+            violations.add(v.invariant() + " account " + v.accountId() + " devices " + v.devices()
+                    + (v.missingDots().isEmpty() ? "" : " missing " + v.missingDots()) + ": " + v.detail());
+        }
+        long t0 = System.nanoTime();
+        try {
+            TraceFile.write(trace.capture(schedule, storeKind, options.timeScale(), fleet, Set.copyOf(started), violations), traceFile);
+            progress.update(1, String.format("trace %s: %d bytes in %.1f s", traceFile, java.nio.file.Files.size(traceFile), (System.nanoTime() - t0) / 1e9));
+        } catch (java.io.IOException | RuntimeException e) {
+            notes("trace not written to " + traceFile + ": " + e.getMessage());
+        }
+    }
+
+    private void traced(int index, long atMillis, String outcome) {
+        if (trace != null) trace.step(index, atMillis, outcome);
+    }
+
+    /** Real milliseconds since the paced steps began (0 during the initial joins). */
+    private long sinceStart() {
+        long p = paceStart;
+        return p == 0 ? 0 : (System.nanoTime() - p) / 1_000_000;
     }
 
     private String counters() {

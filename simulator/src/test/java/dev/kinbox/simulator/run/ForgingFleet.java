@@ -54,5 +54,6 @@ final class ForgingFleet implements Fleet {
     @Override public JournalRefusals refusals() { return delegate.refusals(); }
     @Override public Set<Dot> withheldUnhealed() { return delegate.withheldUnhealed(); }
     @Override public int snapshotEvery() { return delegate.snapshotEvery(); }
+    @Override public java.util.List<dev.kinbox.simulator.trace.JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
     @Override public void close() { delegate.close(); }
 }

@@ -1,0 +1,119 @@
+package dev.kinbox.simulator.trace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceFileTest {
+    private static byte[] bytes(Trace t) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TraceFile.write(t, out);
+        return out.toByteArray();
+    }
+
+    private static TraceException refused(byte[] b) {
+        return assertThrows(TraceException.class, () -> TraceFile.read(new ByteArrayInputStream(b)));
+    }
+
+    @Test
+    void writeThenRead_givesBackEveryPartAndEveryJournalEntry(@TempDir Path dir) throws Exception {
+        Trace t = TraceFixtures.trace();
+        Path f = dir.resolve("sub/trace.kbt");
+        TraceFile.write(t, f);
+        Trace back = TraceFile.read(f);
+        assertEquals(t.seed(), back.seed());
+        assertEquals(t.workload(), back.workload());
+        assertEquals(t.steps(), back.steps());
+        assertArrayEquals(t.scheduleDigest(), back.scheduleDigest());
+        assertEquals(t.store(), back.store());
+        assertEquals(2, back.accounts().get(0).devices().size());
+        for (int i = 0; i < 2; i++) {
+            Trace.Device d = t.accounts().get(0).devices().get(i), e = back.accounts().get(0).devices().get(i);
+            assertEquals(d.deviceId(), e.deviceId());
+            assertArrayEquals(d.digest(), e.digest());
+            assertEquals(Journals.decode(d), Journals.decode(e));
+        }
+        assertEquals(TraceFixtures.journalA(), Journals.decode(back.accounts().get(0).devices().get(0)));
+        assertTrue(TraceCheck.verify(back).ok(), TraceCheck.verify(back).mismatches().toString());
+        assertEquals(1, Files.list(f.getParent()).count(), "no temporary file left behind");
+    }
+
+    @Test
+    void read_refusesAFileThatIsNotATrace() {
+        assertTrue(refused("{\"seed\": 1}".getBytes(StandardCharsets.UTF_8)).getMessage().contains("not a kinbox trace"));
+        assertTrue(refused(new byte[0]).getMessage().contains("not a kinbox trace"));
+        byte[] garbage = new byte[4096];
+        new Random(1).nextBytes(garbage);
+        assertTrue(refused(garbage).getMessage().contains("not a kinbox trace"));
+    }
+
+    @Test
+    void read_refusesAnotherFormatVersionByNumber() throws Exception {
+        byte[] b = bytes(TraceFixtures.trace());
+        b[11] = 2;
+        assertEquals("trace format version 2; this kinbox reads version 1", refused(b).getMessage());
+    }
+
+    @Test
+    void read_refusesEveryTruncationOfAValidTrace() throws Exception {
+        byte[] b = bytes(TraceFixtures.trace());
+        for (int cut = 0; cut < b.length; cut += Math.max(1, b.length / 97)) {
+            TraceException e = refused(Arrays.copyOf(b, cut));
+            String m = e.getMessage();
+            assertTrue(m.contains("truncated") || m.contains("not a kinbox trace") || m.contains("corrupt"), "cut at " + cut + ": " + m);
+        }
+        assertTrue(refused(Arrays.copyOf(b, b.length - 20)).getMessage().contains("truncated"));
+    }
+
+    @Test
+    void read_refusesGarbageAfterAValidHeader() throws Exception {
+        byte[] b = bytes(TraceFixtures.trace());
+        byte[] g = Arrays.copyOf(b, b.length); // header kept, the rest overwritten
+        for (int i = 12; i < g.length; i++) g[i] = (byte) (i * 31);
+        assertTrue(refused(g).getMessage().contains("corrupt"), refused(g).getMessage());
+    }
+
+    @Test
+    void read_refusesAValidCompressionOfSomethingElse() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, 1});
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(java.util.Map.of("seed", 1)));
+        }
+        TraceException e = refused(out.toByteArray());
+        assertTrue(e.getMessage().startsWith("the trace is corrupt"), e.getMessage());
+    }
+
+    @Test
+    void verify_reportsADeviceWhoseJournalDoesNotGiveItsRecordedDigest() throws Exception {
+        Trace t = TraceFixtures.trace();
+        Trace.Device a = t.accounts().get(0).devices().get(0);
+        Trace.Device shortened = new Trace.Device(a.slot(), a.deviceId(), true, a.digest(), a.journal().subList(0, 3));
+        Trace bad = new Trace(t.seed(), t.workload(), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                java.util.List.of(new Trace.Account(0, "sim0@trace.test.invalid", java.util.List.of(shortened, t.accounts().get(0).devices().get(1)))),
+                t.violations());
+        TraceCheck.Result r = TraceCheck.verify(bad);
+        assertEquals(1, r.mismatches().size(), r.mismatches().toString());
+        assertTrue(r.mismatches().get(0).contains(TraceFixtures.A) && r.mismatches().get(0).contains("3 entries"), r.mismatches().get(0));
+    }
+
+    @Test
+    void verify_reportsAScheduleTheSeedNoLongerGenerates() throws Exception {
+        Trace t = TraceFixtures.trace();
+        Trace other = new Trace(t.seed() + 1, t.workload(), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertTrue(TraceCheck.verify(other).mismatches().stream().anyMatch(m -> m.startsWith("schedule:")), TraceCheck.verify(other).mismatches().toString());
+    }
+}
