@@ -1,9 +1,13 @@
 package dev.kinbox.cli;
 
+import dev.kinbox.cli.sim.ClusterArgs;
 import dev.kinbox.cli.sim.ConsoleProgress;
 import dev.kinbox.cli.sim.SimArgs;
 import dev.kinbox.cli.sim.Summary;
 import dev.kinbox.crypto.Crypto;
+import dev.kinbox.simulator.cluster.ClusterFleet;
+import dev.kinbox.simulator.cluster.ClusterNode;
+import dev.kinbox.simulator.cluster.ClusterSettings;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.Roster;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,7 +47,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 all checked invariants hold, 1 an invariant failed or a step could not be carried out, 2 bad options.",
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
                 "every 50 events, so each account's mailbox stays bounded (checked). Not built yet: hostile-server faults, incoming mail,",
-                "trace and replay, --cluster. See docs/SIMULATOR.md."})
+                "trace and replay. With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run",
+                "--cluster --join). See docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -99,6 +105,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-steps", description = "Refuse schedules longer than this (default: ${DEFAULT-VALUE}).", defaultValue = "20000")
     int maxSteps;
 
+    @Mixin ClusterArgs cluster;
+
     /** Tests wrap the fleet (e.g. in a {@code LosingFleet}) to prove a broken invariant is reported. */
     UnaryOperator<Fleet> fleetDecorator = UnaryOperator.identity();
 
@@ -108,7 +116,9 @@ final class SimulateCommand implements Callable<Integer> {
         WorkloadOptions wo;
         RunOptions ro;
         long s = seed != null ? seed : new SecureRandom().nextLong();
+        ClusterSettings clustered;
         try {
+            clustered = cluster.settings();
             if (!store.equals("memory") && !store.equals("greenmail")) throw new IllegalArgumentException("--store must be memory or greenmail");
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
@@ -120,6 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        if (cluster.join) return ClusterArgs.join(clustered);
         Schedule schedule;
         try {
             schedule = Workload.generate(s, wo);
@@ -133,8 +144,13 @@ final class SimulateCommand implements Callable<Integer> {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
-            try (Fleet fleet = fleetDecorator.apply(new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store)))) {
+            try (Fleet fleet = fleetDecorator.apply(clustered == null
+                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store))
+                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
                 result = new Runner(fleet, ro, progress).run(schedule, store);
+            } catch (Fleet.FleetException e) {
+                System.err.println("simulate: " + e.getMessage());
+                return INVARIANT_FAILED;
             }
         }
         ReportJson.write(result, report);

@@ -72,6 +72,7 @@ public final class ClusterFleet implements Fleet {
                                     HostedFleet.Options options) throws FleetException, InterruptedException {
         try {
             if (nodes < 1) throw new IllegalArgumentException("nodes must be >= 1");
+            if (node.up().size() < nodes) System.err.println("simulator: " + node.address() + " waiting for " + nodes + " nodes Up");
             node.awaitUp(nodes);
             List<ActorRef<Protocol.ToNode>> agents = awaitAgents(node, nodes, node.settings().upTimeout());
             awaitRegions(node, nodes, node.settings().upTimeout());
@@ -241,7 +242,9 @@ public final class ClusterFleet implements Fleet {
     /** Ends the run on every node (each stops its devices and releases its stores), then leaves the cluster. */
     @Override public void close() {
         try {
-            nodes(); // the counters as they are at the end, before the fleets are gone
+            // the counters as they are at the end, before the fleets are gone
+            nodeCounters().forEach((address, c) -> System.err.println("simulator: node " + address + ": " + c.starts() + " device starts, "
+                    + c.storeOperations() + " store operations, " + c.running() + " running at the end"));
             List<CompletableFuture<Done>> closing = new ArrayList<>();
             for (ActorRef<Protocol.ToNode> a : agents) {
                 closing.add(AskPattern.<Protocol.ToNode, Done>ask(a, Protocol.Close::new, Duration.ofSeconds(120), node.system().scheduler())
