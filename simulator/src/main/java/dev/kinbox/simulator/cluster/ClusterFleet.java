@@ -73,9 +73,12 @@ public final class ClusterFleet implements Fleet {
         try {
             if (nodes < 1) throw new IllegalArgumentException("nodes must be >= 1");
             if (node.up().size() < nodes) System.err.println("simulator: " + node.address() + " waiting for " + nodes + " nodes Up");
+            long t0 = System.nanoTime();
             node.awaitUp(nodes);
+            long up = System.nanoTime();
             List<ActorRef<Protocol.ToNode>> agents = awaitAgents(node, nodes, node.settings().upTimeout());
             awaitRegions(node, nodes, node.settings().upTimeout());
+            long known = System.nanoTime();
             List<Protocol.AccountKeys> keys = keys(roster);
             for (ActorRef<Protocol.ToNode> a : agents) {
                 for (int i = 0; i < keys.size(); i += ACCOUNTS_PER_BATCH) {
@@ -87,6 +90,8 @@ public final class ClusterFleet implements Fleet {
                 ask(node, a, to -> new Protocol.Open(roster.accounts().size(), store, options.snapshotEvery(), options.sweepInterval().toMillis(),
                         options.blockingThreads(), clock.millis(), clock.scale(), to));
             }
+            System.err.printf("simulator: %d nodes Up in %.1f s, their agents and sharding regions known %.1f s later, set up %.1f s later%n",
+                    nodes, (up - t0) / 1e9, (known - up) / 1e9, (System.nanoTime() - known) / 1e9);
             return new ClusterFleet(node, roster, options.snapshotEvery(), agents);
         } catch (ClusterNode.ClusterUnavailable | CryptoException | RuntimeException e) {
             node.close();

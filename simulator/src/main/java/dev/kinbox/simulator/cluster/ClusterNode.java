@@ -70,6 +70,9 @@ public final class ClusterNode implements AutoCloseable {
                         "pekko.cluster.log-info = off", "pekko.cluster.jmx.enabled = off",
                         "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
                         "pekko.cluster.sharding.number-of-shards = " + SHARDS,
+                        // a region registers with the coordinator as soon as it can (the driver waits for every region)
+                        "pekko.cluster.sharding.retry-interval = 500ms",
+                        "pekko.cluster.seed-node-timeout = 2s",
                         "pekko.coordinated-shutdown.exit-jvm = off"))
                 .withFallback(ConfigFactory.load());
     }
