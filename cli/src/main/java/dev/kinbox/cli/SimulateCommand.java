@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The main job: runs a seeded workload of device churn and edits against real MUAA actors, all
- * hosted in one ActorSystem ({@link HostedFleet}), then checks the invariants and writes report.json,
+ * hosted in one ActorSystem ({@link HostedFleet}) or, with {@code --cluster}, spread over the JVMs of a
+ * Pekko cluster ({@link ClusterFleet}), then checks the invariants and writes report.json,
  * charts and an HTML page.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
