@@ -149,7 +149,7 @@ final class SimulateCommand implements Callable<Integer> {
                     ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store))
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
                 result = new Runner(fleet, ro, progress).run(schedule, store);
-            } catch (Fleet.FleetException e) {
+            } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {
                 System.err.println("simulate: " + e.getMessage());
                 return INVARIANT_FAILED;
             }

@@ -52,6 +52,9 @@ public final class ClusterArgs {
             int code = node.awaitRunEnd();
             System.err.println("simulate: node " + node.address() + (code == 0 ? ": the run ended" : ": leaving"));
             return code;
+        } catch (ClusterNode.ClusterUnavailable e) {
+            System.err.println("simulate: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -52,9 +52,19 @@ public final class ClusterNode implements AutoCloseable {
                 .map(s -> new Address("pekko", SYSTEM, s.host(), s.port())).collect(Collectors.toList())));
     }
 
-    /** Starts the node and joins (or starts) the cluster; returns at once, see {@link #awaitUp}. */
-    public static ClusterNode start(ClusterSettings settings) {
-        return new ClusterNode(settings);
+    /**
+     * Starts the node and joins (or starts) the cluster; returns at once, see {@link #awaitUp}.
+     *
+     * @throws ClusterUnavailable when the node cannot start (its port is taken, its host is not this machine's)
+     */
+    public static ClusterNode start(ClusterSettings settings) throws ClusterUnavailable {
+        try {
+            return new ClusterNode(settings);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            throw new ClusterUnavailable("cannot start a cluster node at " + settings.host() + ":" + settings.port() + ": " + root.getMessage());
+        }
     }
 
     private static Config config(ClusterSettings s) {

@@ -16,6 +16,8 @@ import dev.kinbox.simulator.run.VirtualClock;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,5 +76,22 @@ class ClusterFleetTest {
         assertTrue(e.getMessage().contains("only 1 of 2 nodes Up"), e.getMessage());
         assertTrue(e.getMessage().contains("--join --seed-nodes 127.0.0.1:" + alone.port()), e.getMessage());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(45).toNanos(), "took too long to give up");
+    }
+
+    @Test
+    void joiningNode_withoutADriver_leavesWithStatusOneAfterItsTimeout() throws Exception {
+        try (ClusterNode lone = ClusterNode.start(new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", 1)), false,
+                Duration.ofSeconds(2)))) {
+            assertEquals(1, lone.awaitRunEnd());
+        }
+    }
+
+    @Test
+    void start_onAPortInUse_failsNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ClusterNode.ClusterUnavailable e = assertThrows(ClusterNode.ClusterUnavailable.class,
+                    () -> ClusterNode.start(new ClusterSettings("127.0.0.1", taken.getLocalPort(), List.of(), true, UP)).close());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
     }
 }
