@@ -57,6 +57,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     private final ObjectMapper mapper;
 
     /** Pekko creates it reflectively with its system (the actor refs in messages are resolved against it). */
+    @SuppressWarnings({"rawtypes", "unchecked"}) // Jackson registers (de)serializers by raw class
     public ClusterSerializer(ExtendedActorSystem system) {
         ActorRefResolver[] resolver = new ActorRefResolver[1]; // the typed extension is not ready while serializers are made
         SimpleModule refs = new SimpleModule("actor-refs");
