@@ -1,9 +1,13 @@
 package dev.kinbox.cli;
 
+import dev.kinbox.cli.sim.ClusterArgs;
 import dev.kinbox.cli.sim.ConsoleProgress;
 import dev.kinbox.cli.sim.SimArgs;
 import dev.kinbox.cli.sim.Summary;
 import dev.kinbox.crypto.Crypto;
+import dev.kinbox.simulator.cluster.ClusterFleet;
+import dev.kinbox.simulator.cluster.ClusterNode;
+import dev.kinbox.simulator.cluster.ClusterSettings;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.Roster;
@@ -27,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,7 +39,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The main job: runs a seeded workload of device churn and edits against real MUAA actors, all
- * hosted in one ActorSystem ({@link HostedFleet}), then checks the invariants and writes report.json,
+ * hosted in one ActorSystem ({@link HostedFleet}) or, with {@code --cluster}, spread over the JVMs of a
+ * Pekko cluster ({@link ClusterFleet}), then checks the invariants and writes report.json,
  * charts and an HTML page.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,7 +51,8 @@ import picocli.CommandLine.Spec;
                 "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day on the memory store, the",
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
-                "Not built yet: removal and expiry, incoming mail, --cluster. See docs/SIMULATOR.md."})
+                "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
+                "Not built yet: removal and expiry, incoming mail. See docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -112,6 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--max-steps", description = "Refuse schedules longer than this (default: ${DEFAULT-VALUE}).", defaultValue = "20000")
     int maxSteps;
 
+    @Mixin ClusterArgs cluster;
+
     /** Tests wrap the fleet (e.g. in a {@code LosingFleet}) to prove a broken invariant is reported. */
     UnaryOperator<Fleet> fleetDecorator = UnaryOperator.identity();
 
@@ -121,13 +130,18 @@ final class SimulateCommand implements Callable<Integer> {
         WorkloadOptions wo;
         RunOptions ro;
         long s = seed != null ? seed : new SecureRandom().nextLong();
+        ClusterSettings clustered;
         try {
+            clustered = cluster.settings();
             if (!AccountStores.KINDS.contains(store)) throw new IllegalArgumentException("--store must be one of " + AccountStores.KINDS);
             if (store.equals("dovecot") && !dev.kinbox.journal.mail.servers.DovecotServer.isInstalled()) {
                 throw new IllegalArgumentException("--store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");
             }
             if (hostilePerDay != 0 && !store.equals("memory")) {
                 throw new IllegalArgumentException("--hostile-per-day needs --store memory (the hostile provider works through the memory store's fault hooks)");
+            }
+            if (clustered != null && hostilePerDay != 0) {
+                throw new IllegalArgumentException("--hostile-per-day is not available with --cluster (the hostile provider works in the driver's JVM)");
             }
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
@@ -140,6 +154,7 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        if (cluster.join) return ClusterArgs.join(clustered);
         Schedule schedule;
         try {
             schedule = Workload.generate(s, wo);
@@ -155,8 +170,13 @@ final class SimulateCommand implements Callable<Integer> {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
-            try (Fleet fleet = fleetDecorator.apply(new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store)))) {
-                result = new Runner(fleet, ro, progress, traceFile).run(schedule, store);
+            try (Fleet fleet = fleetDecorator.apply(clustered == null
+                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store))
+                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
+                result = new Runner(fleet, ro, progress, clustered == null ? traceFile : null).run(schedule, store);
+            } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {
+                System.err.println("simulate: " + e.getMessage());
+                return INVARIANT_FAILED;
             }
         }
         Optional<Path> written = Optional.ofNullable(traceFile).filter(java.nio.file.Files::exists);

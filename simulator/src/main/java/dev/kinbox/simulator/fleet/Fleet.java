@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The devices a simulation drives, whatever hosts them. One implementation today, {@link HostedFleet}
- * (every device in one ActorSystem); a fleet across hosts on Pekko Cluster implements the same seam. Thread-safe: the runner steps devices on
+ * The devices a simulation drives, whatever hosts them: {@link HostedFleet} (every device in one
+ * ActorSystem) or {@code dev.kinbox.simulator.cluster.ClusterFleet} (accounts sharded over the JVMs of a
+ * Pekko cluster, each node hosting its part in a {@link HostedFleet}). Thread-safe: the runner steps devices on
  * one thread while its sampler reads states on another.
  */
 public interface Fleet extends AutoCloseable {

@@ -1,0 +1,80 @@
+package dev.kinbox.simulator.cluster;
+
+import dev.kinbox.simulator.workload.DeviceRef;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * One account as a sharded entity (entity id = the account's index): it lives on the node sharding
+ * placed the account on, and hosts all the account's devices there, in that node's fleet
+ * ({@link NodeHost}), so the account's mailbox and every device reading it stay on one node. It keeps
+ * no state of its own (the devices and their local logs live in the node's fleet), so a passivated
+ * entity loses nothing. Waiting work runs on the node's pool and answers from there.
+ */
+final class AccountEntity {
+    private AccountEntity() {}
+
+    static Behavior<Protocol.ToAccount> create(int account, NodeHost host) {
+        return Behaviors.receive(Protocol.ToAccount.class)
+                .onMessage(Protocol.Start.class, m -> {
+                    reply(host.run(() -> {
+                        host.fleet().start(new DeviceRef(account, m.slot()));
+                        host.started();
+                        return Done.getInstance();
+                    }), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.Stop.class, m -> {
+                    reply(host.run(() -> new Protocol.Stopped(host.fleet().stop(new DeviceRef(account, m.slot()), m.orderly()))), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.Online.class, m -> {
+                    try {
+                        host.fleet().online(new DeviceRef(account, m.slot()), m.online());
+                    } catch (IllegalStateException notOpen) { // nothing to answer: the device's next ask fails the same way
+                        System.err.println("simulator: a" + account + "/d" + m.slot() + " online=" + m.online() + ": " + notOpen.getMessage());
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.Edit.class, m -> {
+                    reply(attempt(() -> host.fleet().edit(new DeviceRef(account, m.slot()), m.change())), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.GetState.class, m -> {
+                    reply(attempt(() -> host.fleet().state(new DeviceRef(account, m.slot()))), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.CountMessages.class, m -> {
+                    reply(host.run(() -> host.fleet().storeMessages(account)), m.replyTo());
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static <T> void reply(CompletionStage<T> result, ActorRef<StatusReply<T>> to) {
+        result.whenComplete((v, e) -> to.tell(e == null ? StatusReply.success(v) : StatusReply.error(reason(e))));
+    }
+
+    /** The message of the failure under the future's wrappers. */
+    static String reason(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.kinbox.simulator.cluster;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.simulator.fleet.AccountStores;
+import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.fleet.Roster;
+import dev.kinbox.simulator.run.VirtualClock;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * What one cluster node hosts: the roster the driver sent (every account's slots, so every slot's
+ * certificate is known here), and once opened one {@link HostedFleet} for the devices of the accounts
+ * sharding placed on this node, over this node's own stores (memory: one mailbox per account, in this
+ * JVM; greenmail: an embedded server on loopback). Fleet operations that wait (start, stop, counting a
+ * mailbox) run on a pool of its own, never on an actor's thread. Thread-safe.
+ */
+final class NodeHost implements AutoCloseable {
+    private static final int OPS_THREADS = 16;
+    private final Crypto crypto = Crypto.standard();
+    private final Map<Integer, Roster.Account> accounts = new ConcurrentHashMap<>();
+    private final ExecutorService ops = Executors.newFixedThreadPool(OPS_THREADS, r -> {
+        Thread t = new Thread(r, "sim-node-ops");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger starts = new AtomicInteger();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile HostedFleet fleet;
+
+    /** Learns one account's slots (keys parsed here: a malformed key fails the batch, nothing half-learnt is used). */
+    void add(Protocol.AccountKeys k) throws CryptoException {
+        List<Roster.Device> ds = new ArrayList<>();
+        for (String armored : k.armoredKeys()) {
+            OpenPGPKey key = crypto.readKey(armored.getBytes(StandardCharsets.US_ASCII));
+            ds.add(new Roster.Device(dev.kinbox.journal.Keyring.deviceIdOf(key.toCertificate()), key));
+        }
+        accounts.put(k.index(), new Roster.Account(k.accountId(), ds));
+    }
+
+    /** Builds this node's fleet from the learnt roster; refused when accounts are missing or it is open already. */
+    synchronized void open(Protocol.Open o) {
+        if (fleet != null) throw new IllegalStateException("this node's fleet is open already (one run per node)");
+        List<Roster.Account> all = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        for (int a = 0; a < o.accounts(); a++) {
+            Roster.Account acc = accounts.get(a);
+            if (acc == null) missing.add(a);
+            else all.add(acc);
+        }
+        if (!missing.isEmpty()) throw new IllegalStateException("keys of accounts " + missing.subList(0, Math.min(10, missing.size())) + " never arrived");
+        VirtualClock clock = new VirtualClock(Instant.ofEpochMilli(o.simulatedNowMillis()), o.scale(), System::nanoTime);
+        HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads());
+        fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options);
+    }
+
+    /** The open fleet. */
+    HostedFleet fleet() {
+        HostedFleet f = fleet;
+        if (f == null) throw new IllegalStateException("this node has no fleet (not set up by the driver, or closed)");
+        return f;
+    }
+
+    /** {@code work} on the node's pool. */
+    <T> CompletableFuture<T> run(Callable<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            ops.execute(() -> {
+                try {
+                    f.complete(work.call());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            f.completeExceptionally(new IllegalStateException("this node is closing"));
+        }
+        return f;
+    }
+
+    void started() { starts.incrementAndGet(); }
+
+    Protocol.NodeStats stats(String address) {
+        HostedFleet f = fleet;
+        return new Protocol.NodeStats(address, f == null ? 0 : f.storeOperations(), starts.get(), f == null ? 0 : f.running().size(),
+                f == null ? new dev.kinbox.simulator.fleet.JournalRefusals(0, 0, 0, 0) : f.refusals());
+    }
+
+    /** Completes once {@link #close} ran (the driver ended the run). */
+    CompletableFuture<Void> closed() { return closed; }
+
+    /** Stops every device and releases the stores (bounded by the fleet's own timeouts). */
+    @Override public synchronized void close() {
+        try {
+            HostedFleet f = fleet;
+            fleet = null;
+            if (f != null) f.close();
+        } finally {
+            ops.shutdown();
+            try {
+                ops.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closed.complete(null);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.kinbox.simulator.cluster;
+
+import dev.kinbox.simulator.fleet.JournalRefusals;
+
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.fleet.StoreMessages;
+import dev.kinbox.simulator.workload.Change;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The messages between the nodes of a {@link ClusterFleet}: what the driver asks a node (its
+ * {@link NodeAgent}) and an account (its {@link AccountEntity}, wherever sharding placed it). Every
+ * record here is written by {@link ClusterSerializer}; replies travel as {@link StatusReply} (Pekko's
+ * own serializer) around a value that is one of these records, {@link Dot}, {@link StoreMessages},
+ * {@link Done} or an {@link AccountState} (the Kinbox codec).
+ */
+final class Protocol {
+    private Protocol() {}
+
+    /** Marker bound to {@link ClusterSerializer} in the simulator's {@code reference.conf}. */
+    interface Message {}
+
+    /** To a node. */
+    sealed interface ToNode extends Message {}
+
+    /** One account's id and every slot's secret key, armored (throwaway simulation keys). */
+    record AccountKeys(int index, String accountId, List<String> armoredKeys) {
+        AccountKeys { armoredKeys = List.copyOf(armoredKeys); }
+    }
+
+    /** Learn these accounts' keys (the roster arrives in batches before {@link Open}). */
+    record AddAccounts(List<AccountKeys> accounts, ActorRef<StatusReply<Done>> replyTo) implements ToNode {
+        AddAccounts { accounts = List.copyOf(accounts); }
+    }
+
+    /**
+     * Build the node's fleet: {@code accounts} accounts (all must have arrived), the store kind, the
+     * fleet options, and the driver's simulated time when it sent this ({@code simulatedNowMillis}, epoch
+     * milliseconds) running at {@code scale}: node clocks agree up to the message's latency times the scale.
+     */
+    record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long simulatedNowMillis,
+                double scale, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
+
+    /** What the node hosts and did. */
+    record GetStats(ActorRef<NodeStats> replyTo) implements ToNode {}
+
+    /** Stop every device and release the stores; the run is over. */
+    record Close(ActorRef<Done> replyTo) implements ToNode {}
+
+    /** A node's counters: its address, store operations of its devices, starts carried out, devices running now. */
+    record NodeStats(String address, long storeOperations, int starts, int running, JournalRefusals refusals) implements Message {}
+
+    /** To an account (sharded entity, id = account index). */
+    sealed interface ToAccount extends Message {}
+
+    record Start(int slot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
+
+    record Stop(int slot, boolean orderly, ActorRef<StatusReply<Stopped>> replyTo) implements ToAccount {}
+
+    /** {@code uploaded}: an orderly stop's uploads were confirmed (always true for a crash). */
+    record Stopped(boolean uploaded) implements Message {}
+
+    record Online(int slot, boolean online) implements ToAccount {}
+
+    record Edit(int slot, Change change, ActorRef<StatusReply<Dot>> replyTo) implements ToAccount {}
+
+    record GetState(int slot, ActorRef<StatusReply<AccountState>> replyTo) implements ToAccount {}
+
+    record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
+}

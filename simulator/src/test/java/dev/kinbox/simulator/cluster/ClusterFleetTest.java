@@ -1,0 +1,97 @@
+package dev.kinbox.simulator.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.fleet.Roster;
+import dev.kinbox.simulator.run.Progress;
+import dev.kinbox.simulator.run.RunOptions;
+import dev.kinbox.simulator.run.RunResult;
+import dev.kinbox.simulator.run.Runner;
+import dev.kinbox.simulator.run.VirtualClock;
+import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Workload;
+import dev.kinbox.simulator.workload.WorkloadOptions;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Two cluster nodes (two ActorSystems in this JVM, on loopback, free ports) drive one population. */
+class ClusterFleetTest {
+    private static final Duration UP = Duration.ofSeconds(60);
+
+    private static ClusterSettings driver(Duration up) {
+        return new ClusterSettings("127.0.0.1", 0, List.of(), true, up);
+    }
+
+    private static ClusterSettings joining(ClusterNode seed) {
+        return new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", seed.port())), false, UP);
+    }
+
+    @Test
+    void twoNodes_runningAChurningScheduleOnTheMemoryStore_holdEveryInvariantWithDevicesOnBothNodes() throws Exception {
+        // 4 accounts of 2-3 devices, 4 simulated hours at one simulated hour per real second, with churn
+        Schedule s = Workload.generate(11, new WorkloadOptions(4, 2, 3, Duration.ofHours(4), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000));
+        Roster roster = Roster.generate(4, s.options().slotsPerAccount(), "cluster.test.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        long t0 = System.nanoTime();
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults())) {
+            System.out.println("cluster of " + List.of(first.address(), second.address()) + " set up in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+            Map<String, ClusterFleet.NodeCounters> nodes = fleet.nodeCounters();
+            System.out.println("cluster run: " + r.ackedEdits() + " edits, " + r.steps() + ", lag p50/p99 " + r.lagP50Ms() + "/" + r.lagP99Ms()
+                    + " ms, wall " + r.wallSeconds() + " s, nodes " + nodes);
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertTrue(r.check().converged());
+            assertEquals(0, r.check().lostEdits());
+            assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+            assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0, "journal messages " + r.storeJournalMax());
+            assertEquals(2, nodes.size(), nodes.toString());
+            nodes.forEach((address, c) -> assertTrue(c.starts() > 0 && c.storeOperations() > 0, address + " hosted no device: " + c));
+            assertEquals(r.storeOps(), nodes.values().stream().mapToLong(ClusterFleet.NodeCounters::storeOperations).sum(), "store ops over the nodes");
+            assertEquals(fleet.running().size(), nodes.values().stream().mapToInt(ClusterFleet.NodeCounters::running).sum(), nodes.toString());
+            t0 = System.nanoTime();
+        }
+        System.out.println("cluster closed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    @Test
+    void open_withFewerNodesThanExpected_failsWithinItsTimeoutNamingTheMissingNodes() throws Exception {
+        Roster roster = Roster.generate(1, 2, "cluster.test.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        ClusterNode alone = ClusterNode.start(driver(Duration.ofSeconds(3)));
+        long t0 = System.nanoTime();
+        Fleet.FleetException e = assertThrows(Fleet.FleetException.class,
+                () -> ClusterFleet.open(alone, 2, roster, "memory", clock, HostedFleet.Options.defaults()).close());
+        assertTrue(e.getMessage().contains("only 1 of 2 nodes Up"), e.getMessage());
+        assertTrue(e.getMessage().contains("--join --seed-nodes 127.0.0.1:" + alone.port()), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(45).toNanos(), "took too long to give up");
+    }
+
+    @Test
+    void joiningNode_withoutADriver_leavesWithStatusOneAfterItsTimeout() throws Exception {
+        try (ClusterNode lone = ClusterNode.start(new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", 1)), false,
+                Duration.ofSeconds(2)))) {
+            assertEquals(1, lone.awaitRunEnd());
+        }
+    }
+
+    @Test
+    void start_onAPortInUse_failsNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ClusterNode.ClusterUnavailable e = assertThrows(ClusterNode.ClusterUnavailable.class,
+                    () -> ClusterNode.start(new ClusterSettings("127.0.0.1", taken.getLocalPort(), List.of(), true, UP)).close());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+    }
+}

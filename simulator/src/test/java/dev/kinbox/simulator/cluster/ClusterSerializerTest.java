@@ -1,0 +1,76 @@
+package dev.kinbox.simulator.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.fleet.StoreMessages;
+import dev.kinbox.simulator.workload.Change;
+import java.io.NotSerializableException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClusterSerializerTest {
+    private static ActorSystem<Void> system;
+    private static Serialization serialization;
+
+    @BeforeAll
+    static void start() {
+        system = ActorSystem.create(Behaviors.empty(), "serializer-test");
+        serialization = SerializationExtension.get(system.classicSystem());
+    }
+
+    @AfterAll
+    static void stop() {
+        system.terminate();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> ActorRef<T> ref() { return (ActorRef) system.deadLetters(); }
+
+    private static Object roundTrip(Object o) throws NotSerializableException {
+        Serializer s = serialization.findSerializerFor(o);
+        assertEquals(ClusterSerializer.IDENTIFIER, s.identifier(), "serializer bound to " + o.getClass().getSimpleName());
+        SerializerWithStringManifest m = (SerializerWithStringManifest) s;
+        return m.fromBinary(m.toBinary(o), m.manifest(o));
+    }
+
+    @Test
+    void everyMessageAndReplyValue_roundTripsThroughTheBoundSerializer() throws Exception {
+        List<Object> all = List.of(
+                new Protocol.AddAccounts(List.of(new Protocol.AccountKeys(3, "sim3@x.invalid", List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----"))), ref()),
+                new Protocol.Open(4, "memory", 50, 2000, 8, 1_900_000_000_000L, 3600.0, ref()),
+                new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4)),
+                new Protocol.Start(2, ref()), new Protocol.Stop(1, true, ref()), new Protocol.Stopped(false), new Protocol.Online(0, false),
+                new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
+                new Protocol.Edit(2, new Change.EditContact("c7", "name", "Ada"), ref()), new Protocol.GetState(3, ref()),
+                new Protocol.CountMessages(ref()), new Dot("0123456789abcdef", 42), new StoreMessages(10, 2, 1));
+        for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void fromBinary_ofGarbageAnUnknownManifestOrAnInvalidValue_isNotSerializable() throws Exception {
+        ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Start.class);
+        assertThrows(NotSerializableException.class, () -> s.fromBinary("not cbor".getBytes(StandardCharsets.UTF_8), "Start"));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new Protocol.Stopped(true)), "Runtime"));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new Protocol.Stopped(true)), (String) null));
+        byte[] badDot = s.toBinary(new StoreMessages(1, 2, 3)); // a map without deviceId/seq: not a Dot
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(badDot, "Dot"));
+    }
+
+    @Test
+    void manifest_ofAValueThatIsNotAClusterMessage_isRefused() throws Exception {
+        ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Start.class);
+        assertThrows(IllegalArgumentException.class, () -> s.toBinary("a string"));
+    }
+}
