@@ -53,7 +53,13 @@ final class ImapConnection {
             props.put("mail.imap.starttls.required", "true");
         }
         // Deadline for connect + greeting + login, which the socket timeouts alone do not bound.
-        var guard = timers.schedule(sockets::abort, s.operationTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?> guard;
+        try {
+            guard = timers.schedule(sockets::abort, s.operationTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the store's timers are gone: it was closed while this operation was starting
+            throw new MailStoreException.Closed("IMAP store is closed");
+        }
         IMAPProtocol p = null;
         try {
             p = new IMAPProtocol("imap", s.host(), s.port(), props, s.tls() == ImapSettings.TlsMode.TLS, QUIET);

@@ -53,7 +53,13 @@ final class ImapPool {
             for (int attempt = 0; ; attempt++) {
                 Borrowed b = take(op, deadline);
                 long left = Math.max(1, deadline - System.nanoTime());
-                ScheduledFuture<?> guard = timers.schedule(b.conn::abort, left, TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> guard;
+                try {
+                    guard = timers.schedule(b.conn::abort, left, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    b.conn.close();
+                    throw new MailStoreException.Closed("IMAP store is closed");
+                }
                 try {
                     T result = step.run(b.conn);
                     guard.cancel(false);
