@@ -60,6 +60,11 @@ final class DeviceHost {
         return uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
     }
 
+    /** True while the nudge watch on this device's own folder runs. */
+    boolean watchingNudges() {
+        return wakeups.watching();
+    }
+
     /** Wakes this device's live queries now. */
     void wake() {
         wakeups.signal();

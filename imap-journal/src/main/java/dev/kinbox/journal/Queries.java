@@ -42,8 +42,12 @@ final class Queries {
         return CompletableFuture.supplyAsync(() -> readOrEmpty(reader), rt.blocking()).thenCompose(batch -> {
             if (!batch.isEmpty()) return CompletableFuture.completedFuture(Optional.of(Pair.create(NotUsed.getInstance(), batch)));
             if (!live) return CompletableFuture.completedFuture(Optional.<Pair<NotUsed, List<EventEnvelope>>>empty());
-            // nothing new: wait for a nudge or the sweep, then emit an empty batch and step again
-            return wakeups.await(wake, sweep).thenApply(v -> Optional.of(Pair.create(NotUsed.getInstance(), List.<EventEnvelope>of())));
+            // nothing new: wait for a nudge or the sweep, then emit an empty batch and step again (after
+            // a sweep, start the nudge watch if it could not start before)
+            return wakeups.await(wake, sweep).thenApply(v -> {
+                if (rt.settings().watchNudges() && !wakeups.watching()) rt.blocking().execute(wakeups::start);
+                return Optional.of(Pair.create(NotUsed.getInstance(), List.<EventEnvelope>of()));
+            });
         });
     }
 

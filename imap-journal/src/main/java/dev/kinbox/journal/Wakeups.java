@@ -22,8 +22,9 @@ final class Wakeups implements AutoCloseable {
     private final ServerFolder own;
     private final Executor executor;
     private volatile CompletableFuture<Void> next = new CompletableFuture<>();
-    private Watch watch;
+    private volatile Watch watch;
     private boolean closed;
+    private int failedStarts;
 
     private final JournalStats stats;
 
@@ -34,15 +35,27 @@ final class Wakeups implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Starts the watch on our own folder if not yet running. */
+    /**
+     * Starts the watch on our own folder if not yet running. Called by every new live query and again
+     * after every sweep, so a watch that could not start (offline at the time) starts once the server
+     * is back; the first failure is logged as a warning, the retries at debug level.
+     */
     synchronized void start() {
         if (watch != null || closed) return;
         try {
             own.create();
             watch = store.watch(own.name(), this::onEvent);
+            if (failedStarts > 0) LOG.info("watching {} for nudges after {} failed attempt(s)", own.name(), failedStarts);
+            failedStarts = 0;
         } catch (MailStoreException e) {
-            LOG.warn("cannot watch {} for nudges ({}); live queries rely on the sweep", own.name(), e.toString());
+            if (failedStarts++ == 0) LOG.warn("cannot watch {} for nudges ({}); live queries rely on the sweep and retry", own.name(), e.toString());
+            else LOG.debug("cannot watch {} for nudges ({}), attempt {}", own.name(), e.toString(), failedStarts);
         }
+    }
+
+    /** True while the nudge watch runs (tests). */
+    boolean watching() {
+        return watch != null;
     }
 
     /** The future the next signal completes. */

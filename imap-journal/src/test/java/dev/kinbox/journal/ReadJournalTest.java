@@ -225,4 +225,20 @@ class ReadJournalTest {
         writeAndUpload(1, 5, 5);
         assertEquals(Journals.strings(1, 3), payloads(live.get(10, TimeUnit.SECONDS)), "ends at toSequenceNr");
     }
+
+    @Test void nudgeWatchThatCouldNotStartOffline_startsOnceTheServerIsBack() throws Exception {
+        JournalFixture.Device c = JournalFixture.device();
+        store.faults().dropConnections(20, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY); // c starts offline
+        ActorSystem cs = JournalFixture.system(store, JournalFixture.keyring(c, A), new InMemoryLocalLog(), "kinbox.query.sweep-interval = 200ms");
+        try {
+            PersistenceQuery.get(cs).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                    .eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.ignore(), cs);
+            DeviceHost host = KinboxJournalRuntime.get(cs).hostFor("sma|acct|" + c.id());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!host.watchingNudges() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(host.watchingNudges(), "the watch started after the dropped commands, at a sweep");
+        } finally {
+            TestKit.shutdownActorSystem(cs);
+        }
+    }
 }
