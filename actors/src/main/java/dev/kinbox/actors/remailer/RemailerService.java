@@ -144,6 +144,8 @@ public final class RemailerService implements AutoCloseable {
         String key = RosterStore.postKey(raw);
         if (!state.done(key)) {
             PostOutcome o = pipeline.process(roster, raw, h.size());
+            // a claim taken over while we worked (we were slower than the lease) is no longer ours to send
+            if (claimed != null && !stillThere(f, h.uid())) return true;
             if (!send(o) || !record(o, key)) return false;
             outcomes.accept(o);
             if (!(o instanceof PostOutcome.Delivered) && !(o instanceof PostOutcome.CommandHandled)) {
@@ -152,6 +154,15 @@ public final class RemailerService implements AutoCloseable {
         }
         store.delete(f, List.of(h.uid()));
         return true;
+    }
+
+    private boolean stillThere(String f, long uid) {
+        try {
+            return !store.fetch(f, UidRange.of(uid), Fetch.HEADERS).isEmpty();
+        } catch (MailStoreException.FolderMissing gone) {
+            LOG.log(System.Logger.Level.INFO, "remailer: claim " + f + " was taken over while the post was being prepared; not sending it");
+            return false;
+        }
     }
 
     private byte[] full(String f, long uid) {

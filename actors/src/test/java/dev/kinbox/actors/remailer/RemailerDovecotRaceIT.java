@@ -45,7 +45,9 @@ class RemailerDovecotRaceIT {
         try (DovecotServer dovecot = DovecotServer.start(new SecureRandom()); MailServers smtp = new MailServers()) {
             ImapSettings imap = dovecot.settings(dovecot.addUser("friends"));
             for (String s : SUBSCRIBERS) smtp.user(s, s.substring(0, s.indexOf('@')), "pw");
-            Duration lease = Duration.ofSeconds(4); // longer than any handling here: no takeover, only the race
+            // longer than any handling here, also on a loaded CI machine (4 s was not: a post whose handling
+            // took longer was taken over while it was being sent, and its subscribers got it twice): no takeover, only the race
+            Duration lease = Duration.ofSeconds(10);
             try (ListInstance a = new ListInstance("a", ka, idb, kb, imap, smtp.smtpPort(), settings, f.pipeline, lease, byA::add);
                  ListInstance b = new ListInstance("b", kb, ida, ka, imap, smtp.smtpPort(), settings, f.pipeline, lease, byB::add);
                  ImapMailStore poster = ImapMailStore.connect(imap)) {

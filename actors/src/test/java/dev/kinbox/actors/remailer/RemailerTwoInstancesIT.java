@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class RemailerTwoInstancesIT {
     static final List<String> SUBSCRIBERS = List.of("alice@example.test", "bob@example.test", "carol@example.test");
     static final int POSTS = 8;
+    /** Longer than handling one post even on a loaded machine (a shorter one lets a slow handler be taken over mid-send), short enough for the takeover below. */
+    static final Duration LEASE = Duration.ofSeconds(5);
 
     @Test
     void twoInstances_oneKilledMidRun_everySubscriberGetsEveryPostExactlyOnce() throws Exception {
@@ -36,9 +38,9 @@ class RemailerTwoInstancesIT {
             servers.user(LIST, "friends", "list-pw-1");
             for (String a : SUBSCRIBERS) servers.user(a, a.substring(0, a.indexOf('@')), "pw");
             ListInstance a = new ListInstance("a", ka, idb, kb, servers.imapPort(), "friends", "list-pw-1", servers.smtpPort(), settings,
-                    f.pipeline, Duration.ofSeconds(1), byA::add);
+                    f.pipeline, LEASE, byA::add);
             ListInstance b = new ListInstance("b", kb, ida, ka, servers.imapPort(), "friends", "list-pw-1", servers.smtpPort(), settings,
-                    f.pipeline, Duration.ofSeconds(1), byB::add);
+                    f.pipeline, LEASE, byB::add);
             try {
                 // the admin subscribes three addresses on instance a; b learns them through a's journal
                 List<RosterEvent> adds = new ArrayList<>();
