@@ -98,8 +98,17 @@ final class ClaimedInbox {
     }
 
     private boolean drain(String f, Handler handler) {
-        for (StoredMessage h : store.fetch(f, UidRange.all(), Fetch.HEADERS)) {
-            if (!handler.handle(f, h)) return false;
+        long t0 = System.nanoTime();
+        try {
+            for (StoredMessage h : store.fetch(f, UidRange.all(), Fetch.HEADERS)) {
+                if (!handler.handle(f, h)) return false;
+            }
+        } finally {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (ms * 2 > claims.lease().toMillis()) {
+                // another instance may take a claim over after the lease: handling near it risks a second delivery
+                LOG.log(System.Logger.Level.WARNING, "remailer: handling " + f + " took " + ms + " ms, more than half the claim lease " + claims.lease());
+            }
         }
         deleteQuietly(f);
         mine.remove(f);
