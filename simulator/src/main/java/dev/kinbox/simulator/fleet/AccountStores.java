@@ -35,6 +35,14 @@ public sealed interface AccountStores extends AutoCloseable {
     /** {@code memory}, {@code greenmail} or {@code dovecot}. */
     String kind();
 
+    /**
+     * The server holding {@code account}'s mailbox restarts, as far as this store can: memory - every
+     * watch on the mailbox sees its connection drop and reconnects; dovecot - every IMAP connection of
+     * the account's user is closed ({@code doveadm kick}); {@link UnsupportedOperationException} on
+     * greenmail (its fixture cannot restart on the same port and data).
+     */
+    void restart(int account);
+
     @Override void close();
 
     /** The store kinds {@link #open} knows. */
@@ -104,6 +112,10 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public String kind() { return "memory"; }
 
+        @Override public void restart(int account) {
+            of(account).faults().dropConnections(0, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY);
+        }
+
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
     }
 
@@ -129,6 +141,17 @@ public sealed interface AccountStores extends AutoCloseable {
         @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
 
         @Override public String kind() { return server.kind(); }
+
+        @Override public void restart(int account) {
+            if (!(server instanceof DovecotServer dovecot)) {
+                throw new UnsupportedOperationException("server restarts are not built for " + server.kind());
+            }
+            try {
+                dovecot.kick("sim" + account);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("doveadm kick failed: " + e.getMessage(), e);
+            }
+        }
 
         @Override public void close() {
             try {
