@@ -19,7 +19,7 @@ public final class FaultArgs {
     public Double dropsPerDay;
 
     @Option(names = "--restarts-per-day", description = {"Server restarts per account per simulated day: memory - the account's watches",
-            "reconnect; dovecot - its connections are kicked; not on greenmail (default: 0)."})
+            "reconnect; greenmail, dovecot - the whole server stops and starts on the same port and data (default: 0)."})
     public Double restartsPerDay;
 
     @Option(names = "--latency", description = "Mean delay of every mail store operation, real time, exponentially distributed (default: 0ms).")
@@ -48,9 +48,6 @@ public final class FaultArgs {
                     incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew: " + e.getMessage(), e);
-        }
-        if (restarts != 0 && store.equals("greenmail")) {
-            throw new IllegalArgumentException("--restarts-per-day is not built for --store greenmail (use memory or dovecot)");
         }
         return f;
     }

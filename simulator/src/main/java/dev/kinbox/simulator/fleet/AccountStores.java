@@ -36,10 +36,10 @@ public sealed interface AccountStores extends AutoCloseable {
     String kind();
 
     /**
-     * The server holding {@code account}'s mailbox restarts, as far as this store can: memory - every
-     * watch on the mailbox sees its connection drop and reconnects; dovecot - every IMAP connection of
-     * the account's user is closed ({@code doveadm kick}); {@link UnsupportedOperationException} on
-     * greenmail (its fixture cannot restart on the same port and data).
+     * The server holding {@code account}'s mailbox restarts: memory - every watch on the account's
+     * mailbox sees its connection drop and reconnects; greenmail and dovecot - the whole server stops
+     * and starts again on the same port, users and mail ({@link LocalImapServer#restart}), so every
+     * account's connections drop.
      */
     void restart(int account);
 
@@ -142,19 +142,8 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public String kind() { return server.kind(); }
 
-        @Override public void restart(int account) {
-            if (!(server instanceof DovecotServer dovecot)) {
-                throw new UnsupportedOperationException("server restarts are not built for " + server.kind());
-            }
-            try {
-                dovecot.kick("sim" + account);
-            } catch (java.io.IOException e) {
-                // exit 68 (EX_NOUSER): the user had no connection at that moment, so there was nothing to cut
-                if (e.getMessage() == null || !e.getMessage().contains("exited with 68")) {
-                    throw new IllegalStateException("doveadm kick failed: " + e.getMessage(), e);
-                }
-            }
-        }
+        /** Restarts the whole server (every account's connections drop), keeping port, users and mail. */
+        @Override public void restart(int account) { server.restart(); }
 
         @Override public void close() {
             try {
