@@ -2,6 +2,7 @@ package dev.kinbox.cli;
 
 import dev.kinbox.cli.sim.ClusterArgs;
 import dev.kinbox.cli.sim.ConsoleProgress;
+import dev.kinbox.cli.sim.FaultArgs;
 import dev.kinbox.cli.sim.SimArgs;
 import dev.kinbox.cli.sim.Summary;
 import dev.kinbox.crypto.Crypto;
@@ -10,6 +11,7 @@ import dev.kinbox.simulator.cluster.ClusterNode;
 import dev.kinbox.simulator.cluster.ClusterSettings;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.FleetFaults;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.report.Charts;
@@ -121,6 +123,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Mixin ClusterArgs cluster;
 
+    @Mixin FaultArgs faultArgs;
+
     /** Tests wrap the fleet (e.g. in a {@code LosingFleet}) to prove a broken invariant is reported. */
     UnaryOperator<Fleet> fleetDecorator = UnaryOperator.identity();
 
@@ -150,7 +154,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps);
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, faultArgs.faults(store, clustered != null));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -170,8 +174,10 @@ final class SimulateCommand implements Callable<Integer> {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
+            FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
-                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store))
+                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store),
+                            faults)
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
                 result = new Runner(fleet, ro, progress, clustered == null ? traceFile : null).run(schedule, store);
             } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {

@@ -51,7 +51,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
     @JsonSubTypes({@JsonSubTypes.Type(Change.SetSetting.class), @JsonSubTypes.Type(Change.CreateContact.class),
-            @JsonSubTypes.Type(Change.EditContact.class)})
+            @JsonSubTypes.Type(Change.EditContact.class), @JsonSubTypes.Type(Change.IncomingMail.class)})
     private interface ChangeMixin {}
 
     private final ObjectMapper mapper;

@@ -35,6 +35,14 @@ public sealed interface AccountStores extends AutoCloseable {
     /** {@code memory}, {@code greenmail} or {@code dovecot}. */
     String kind();
 
+    /**
+     * The server holding {@code account}'s mailbox restarts: memory - every watch on the account's
+     * mailbox sees its connection drop and reconnects; greenmail and dovecot - the whole server stops
+     * and starts again on the same port, users and mail ({@link LocalImapServer#restart}), so every
+     * account's connections drop.
+     */
+    void restart(int account);
+
     @Override void close();
 
     /** The store kinds {@link #open} knows. */
@@ -104,6 +112,10 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public String kind() { return "memory"; }
 
+        @Override public void restart(int account) {
+            of(account).faults().dropConnections(0, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY);
+        }
+
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
     }
 
@@ -129,6 +141,9 @@ public sealed interface AccountStores extends AutoCloseable {
         @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
 
         @Override public String kind() { return server.kind(); }
+
+        /** Restarts the whole server (every account's connections drop), keeping port, users and mail. */
+        @Override public void restart(int account) { server.restart(); }
 
         @Override public void close() {
             try {

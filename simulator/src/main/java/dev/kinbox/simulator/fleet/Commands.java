@@ -13,7 +13,7 @@ final class Commands {
     static Muaa.Command of(Change c, ActorRef<StatusReply<AccountEvent>> to) {
         if (c instanceof Change.SetSetting s) return new Muaa.ChangeSetting(s.key(), s.value(), to);
         if (c instanceof Change.CreateContact cc) return new Muaa.CreateContact(cc.contactId(), to);
-        Change.EditContact e = (Change.EditContact) c;
-        return new Muaa.EditContact(e.contactId(), e.field(), e.value(), to);
+        if (c instanceof Change.EditContact e) return new Muaa.EditContact(e.contactId(), e.field(), e.value(), to);
+        throw new IllegalArgumentException(c + " is not one event (incoming mail goes through FleetFaults.incoming)");
     }
 }

@@ -65,6 +65,16 @@ public interface Fleet extends AutoCloseable {
      */
     Set<Dot> withheldUnhealed();
 
+    /** {@code d}'s connection to the server drops (its next operation fails); {@link FleetException} where not built. */
+    default void drop(DeviceRef d) throws FleetException {
+        throw new FleetException("dropped connections are not built for this fleet", null);
+    }
+
+    /** The server of {@code account}'s mailbox restarts ({@link AccountStores#restart}); {@link FleetException} where not built. */
+    default void restartServer(int account) throws FleetException {
+        throw new FleetException("server restarts are not built for this fleet", null);
+    }
+
     /** What the devices' journals refused so far (all devices). */
     JournalRefusals refusals();
 

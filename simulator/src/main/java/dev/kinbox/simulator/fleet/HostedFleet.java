@@ -87,9 +87,16 @@ public final class HostedFleet implements Fleet {
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
     private final HostileLedger ledger;
+    private final FleetFaults faults;
 
     /** Devices of {@code roster} on {@code stores}, their clocks {@code clock}; closes {@code stores} when closed. */
     public HostedFleet(Roster roster, AccountStores stores, Clock clock, Options options) {
+        this(roster, stores, clock, options, FleetFaults.none());
+    }
+
+    /** As above, with network faults, clock skews and incoming mail ({@link FleetFaults}). */
+    public HostedFleet(Roster roster, AccountStores stores, Clock clock, Options options, FleetFaults faults) {
+        this.faults = faults;
         this.roster = roster;
         this.stores = stores;
         this.clock = clock;
@@ -112,7 +119,7 @@ public final class HostedFleet implements Fleet {
         if (running.containsKey(d)) throw new FleetException(d + " is already running", null);
         String id = roster.device(d).deviceId();
         CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
-        OfflineSwitch link = new OfflineSwitch(counted);
+        OfflineSwitch link = new OfflineSwitch(faults.wrap(d, counted));
         link.offline(offline.getOrDefault(d, false));
         boolean added = false;
         try {
@@ -120,7 +127,7 @@ public final class HostedFleet implements Fleet {
             added = true;
             Muaa.Settings settings = new Muaa.Settings(roster.accountId(d), id, options.snapshotEvery());
             ActorRef<Muaa.Command> m = AskPattern.<Supervisor.Command, ActorRef<Muaa.Command>>ask(system,
-                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, clock, roster.siblingIds(d))), "muaa-" + id, to),
+                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), roster.siblingIds(d))), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
             running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
             state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS); // recovered and ready
@@ -172,9 +179,23 @@ public final class HostedFleet implements Fleet {
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) {
         Running r = running.get(d);
         if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        if (change instanceof Change.IncomingMail m) {
+            return tracked(r, AskPattern.<Muaa.Command, StatusReply<List<AccountEvent>>>ask(r.muaa(),
+                    to -> faults.incoming(m, roster.accountId(d), faults.clock(d, clock), to), DeviceSystems.ASK, system.scheduler())
+                    .thenApply(reply -> lastDot(d, DeviceSystems.requireSuccess(reply))));
+        }
         return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountEvent>>ask(r.muaa(), to -> Commands.of(change, to), DeviceSystems.ASK,
                 system.scheduler()).thenApply(reply -> DeviceSystems.requireSuccess(reply).dot()));
     }
+
+    private static Dot lastDot(DeviceRef d, List<AccountEvent> events) {
+        if (events.isEmpty()) throw new IllegalStateException("the mail told " + d + " nothing new");
+        return events.get(events.size() - 1).dot();
+    }
+
+    @Override public void drop(DeviceRef d) throws FleetException { faults.drop(d); }
+
+    @Override public void restartServer(int account) throws FleetException { faults.restart(account, stores); }
 
     @Override public CompletionStage<AccountState> state(DeviceRef d) {
         Running r = running.get(d);

@@ -146,6 +146,10 @@ public final class Runner {
                 offline.remove(d);
             } else if (s instanceof Step.Edit e) {
                 edit(index, e);
+            } else if (s instanceof Step.Drop) {
+                fleet.drop(d);
+            } else if (s instanceof Step.ServerRestart) {
+                fleet.restartServer(d.account());
             } else if (s instanceof Step.Hostile h) {
                 if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
             }

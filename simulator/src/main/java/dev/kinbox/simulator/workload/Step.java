@@ -30,6 +30,16 @@ public sealed interface Step {
     /** The virtual user edits something on the device. */
     record Edit(long at, DeviceRef device, Change change) implements Step {}
 
+    /** The device's connection to the server drops: its next mail store operation fails with {@code ConnectionLost}. */
+    record Drop(long at, DeviceRef device) implements Step {}
+
+    /**
+     * The server that holds the account's mailbox restarts: every connection of the account's devices
+     * drops (their next operations fail, their watches reconnect). {@code device} names the account
+     * (one of its joined slots); the restart concerns all of them.
+     */
+    record ServerRestart(long at, DeviceRef device) implements Step {}
+
     /** The mail provider attacks the device's folder (the device itself may be running, down or gone). */
     record Hostile(long at, DeviceRef device, HostileAct act) implements Step {}
 }

@@ -21,6 +21,11 @@ public final class Workload {
     private static final int SETTING_KEYS = 20;
     private static final String[] FIELDS = {"name", "note", "phone"};
     private static final HostileAct[] HOSTILE_ACTS = HostileAct.values();
+    /** Peers whose mail arrives ({@link Change.IncomingMail}); the fleet generates their keys once per run. */
+    public static final int PEERS = 4;
+    /** Keys per peer: a peer rotates to its next key at most this many times minus one. */
+    public static final int KEY_GENERATIONS = 2;
+    private static final int ROTATE_ONE_IN = 10;
 
     private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT }
 
@@ -37,6 +42,16 @@ public final class Workload {
         return new Schedule(seed, o, all);
     }
 
+    /**
+     * The clock offset of device {@code d} in a run of {@code seed}: uniform in
+     * {@code [-maxSkewMillis, maxSkewMillis]}, a pure function of its arguments (0 when the maximum is 0).
+     */
+    public static long clockSkew(long seed, DeviceRef d, long maxSkewMillis) {
+        if (maxSkewMillis <= 0) return 0;
+        SplittableRandom r = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (d.account() * 131L + d.slot() + 1)));
+        return r.nextLong(-maxSkewMillis, maxSkewMillis + 1);
+    }
+
     /** The life of one account. */
     private static final class AccountGen {
         private final int account;
@@ -48,6 +63,7 @@ public final class Workload {
         private final PriorityQueue<Step> pending = new PriorityQueue<>(Comparator.comparingLong(Step::at).thenComparing(Step::device));
         private int contacts;
         private int edits;
+        private final int[] peerKey = new int[PEERS];
 
         AccountGen(int account, SplittableRandom r, WorkloadOptions o, List<Step> out) {
             this.account = account;
@@ -83,7 +99,8 @@ public final class Workload {
             }
         }
 
-        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE }
+        /** New kinds go last: with their rates at 0 a seed gives the schedule it gave before they existed. */
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING }
 
         private double rate(Kind k) {
             return switch (k) {
@@ -93,6 +110,9 @@ public final class Workload {
                 case JOIN -> live() < o.maxDevices() && count(Life.NEW) > 0 ? o.joinsPerDay() : 0;
                 case LEAVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.leavesPerDay() : 0;
                 case HOSTILE -> o.hostilePerDay();
+                case DROP -> o.faults().dropsPerDay() * count(Life.RUNNING);
+                case RESTART -> o.faults().restartsPerDay();
+                case INCOMING -> o.faults().incomingPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
             };
         }
 
@@ -121,7 +141,17 @@ public final class Workload {
                 case JOIN -> emit(new Step.Join(t, dev(first(Life.NEW))));
                 case LEAVE -> emit(new Step.Leave(t, dev(any(Life.RUNNING, Life.RUNNING))));
                 case HOSTILE -> emit(new Step.Hostile(t, dev(joined()), HOSTILE_ACTS[r.nextInt(HOSTILE_ACTS.length)]));
+                case DROP -> emit(new Step.Drop(t, dev(any(Life.RUNNING, Life.RUNNING))));
+                case RESTART -> emit(new Step.ServerRestart(t, dev(joined())));
+                case INCOMING -> emit(new Step.Edit(t, dev(any(Life.RUNNING, Life.OFFLINE)), incoming()));
             }
+        }
+
+        /** A mail from a uniformly chosen peer; one in {@link #ROTATE_ONE_IN} comes with the peer's next key (while it has one). */
+        private Change incoming() {
+            int p = r.nextInt(PEERS);
+            if (peerKey[p] < KEY_GENERATIONS - 1 && r.nextInt(ROTATE_ONE_IN) == 0) peerKey[p]++;
+            return new Change.IncomingMail(p, peerKey[p], r.nextBoolean());
         }
 
         private Change change() {

@@ -18,10 +18,48 @@ import java.time.Duration;
  * @param maxOffline        longest offline spell (simulated)
  * @param hostilePerDay     hostile provider acts per account per simulated day ({@link HostileAct}, on a folder of a device that has joined)
  * @param maxSteps          refuse to generate a schedule longer than this
+ * @param faults            network faults, incoming mail and clock skew ({@link Faults#NONE}: none)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
-                              Duration maxOffline, double hostilePerDay, int maxSteps) {
+                              Duration maxOffline, double hostilePerDay, int maxSteps, Faults faults) {
+    /**
+     * What the network, the server, the outside world and the devices' clocks add to a run. Rates
+     * are per simulated day; 0 turns a kind off.
+     *
+     * @param dropsPerDay     dropped connections per running device ({@link Step.Drop})
+     * @param restartsPerDay  server restarts per account ({@link Step.ServerRestart})
+     * @param incomingPerDay  incoming mails with Autocrypt headers per running device ({@link Change.IncomingMail})
+     * @param latencyMillis   mean delay of every mail store operation (exponentially distributed; 0: none)
+     * @param maxSkewMillis   largest clock offset of a device, either way ({@link Workload#clockSkew}; 0: none)
+     */
+    public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis) {
+        /** No faults, no incoming mail, exact clocks. */
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0);
+
+        public Faults {
+            for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay}) {
+                if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
+            }
+            if (latencyMillis < 0 || latencyMillis > 60_000) throw new IllegalArgumentException("latency must be 0..60s");
+            if (maxSkewMillis < 0 || maxSkewMillis > 366L * 86_400_000L) throw new IllegalArgumentException("clock skew must be 0..366d");
+        }
+    }
+
+    /** Without faults (as before they existed). */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, Faults.NONE);
+    }
+
+    /** These options with {@code f} as faults. */
+    public WorkloadOptions withFaults(Faults f) {
+        return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, f);
+    }
+
     /** Every device slot an account may ever use: its largest running set plus this many joiners. */
     public static final int EXTRA_SLOTS = 2;
 
@@ -36,6 +74,7 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be positive");
+        if (faults == null) throw new IllegalArgumentException("faults must be given (Faults.NONE for none)");
     }
 
     /** Device slots per account: {@code maxDevices + EXTRA_SLOTS}. */

@@ -61,8 +61,8 @@ class TraceFileTest {
     @Test
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
-        b[11] = 2;
-        assertEquals("trace format version 2; this kinbox reads version 1", refused(b).getMessage());
+        b[11] = 1;
+        assertEquals("trace format version 1; this kinbox reads version 2", refused(b).getMessage());
     }
 
     @Test
@@ -88,7 +88,7 @@ class TraceFileTest {
     void read_refusesAValidCompressionOfSomethingElse() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[] {0, 0, 0, 1});
+        out.write(new byte[] {0, 0, 0, (byte) TraceFile.VERSION});
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
             gz.write(new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(java.util.Map.of("seed", 1)));
         }

@@ -20,8 +20,11 @@ class WorkloadTest {
     }
 
     static WorkloadOptions options(int accounts, int min, int max, double hostilePerDay) {
-        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), hostilePerDay, 100_000);
+        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), hostilePerDay, 100_000, FAULTS);
     }
+
+    /** Every fault kind on: drops, restarts, incoming mail, latency and clock skew. */
+    static final WorkloadOptions.Faults FAULTS = new WorkloadOptions.Faults(4, 2, 20, 5, 3_600_000);
 
     @Property(tries = 50)
     void generate_withSameSeed_givesIdenticalSchedule(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int accounts) {
@@ -55,6 +58,8 @@ class WorkloadTest {
                 case "Offline" -> { assertEquals("running", was, st.toString()); yield "offline"; }
                 case "Online" -> { assertEquals("offline", was, st.toString()); yield "running"; }
                 case "Hostile" -> { assertTrue(!was.equals("new"), "attack on the folder of a device that never joined: " + st); yield was; }
+                case "ServerRestart" -> { assertTrue(!was.equals("new"), "restart named by a device that never joined: " + st); yield was; }
+                case "Drop" -> { assertEquals("running", was, "dropped connection of a device that is not connected: " + st); yield was; }
                 default -> { assertTrue(was.equals("running") || was.equals("offline"), "edit on a " + was + " device: " + st); yield was; }
             };
             life.put(st.device(), now);
@@ -70,12 +75,13 @@ class WorkloadTest {
     @Test
     void generate_withManyEdits_hasEveryChangeKindAndEveryChurnKind() {
         Schedule s = Workload.generate(42, options(5, 2, 5));
-        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit", "Hostile"}) {
+        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit", "Hostile", "Drop", "ServerRestart"}) {
             assertTrue(s.counts().getOrDefault(k, 0) > 0, "no " + k + " in " + s.counts());
         }
         long settings = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.SetSetting).count();
         long contactEdits = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.EditContact).count();
-        assertTrue(settings > 0 && contactEdits > 0, s.counts().toString());
+        long incoming = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail).count();
+        assertTrue(settings > 0 && contactEdits > 0 && incoming > 0, s.counts().toString());
         for (HostileAct act : HostileAct.values()) {
             assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Hostile h && h.act() == act), "no " + act + " in " + s.counts());
         }
@@ -85,6 +91,59 @@ class WorkloadTest {
     void generate_withHostileRateZero_hasNoAttacks(@ForAll long seed) {
         Schedule calm = Workload.generate(seed, options(3, 2, 4, 0));
         assertTrue(calm.steps().stream().noneMatch(x -> x instanceof Step.Hostile), calm.counts().toString());
+    }
+
+    @Property(tries = 30)
+    void generate_withFaultsOff_hasNoDropsRestartsOrIncomingMail(@ForAll long seed) {
+        Schedule calm = Workload.generate(seed, options(3, 2, 4, 0).withFaults(WorkloadOptions.Faults.NONE));
+        assertTrue(calm.steps().stream().noneMatch(x -> x instanceof Step.Drop || x instanceof Step.ServerRestart
+                || x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail), calm.counts().toString());
+    }
+
+    @Property(tries = 50)
+    void generate_givesEachPeerKeyGenerationsThatNeverGoBack(@ForAll long seed) {
+        Schedule s = Workload.generate(seed, options(3, 2, 4));
+        Map<String, Integer> last = new HashMap<>();
+        for (Step st : s.steps()) {
+            if (st instanceof Step.Edit e && e.change() instanceof Change.IncomingMail m) {
+                assertTrue(m.peer() >= 0 && m.peer() < Workload.PEERS && m.keyGeneration() < Workload.KEY_GENERATIONS, m.toString());
+                String key = st.device().account() + "/" + m.peer();
+                assertTrue(m.keyGeneration() >= last.getOrDefault(key, 0), "peer key went back at " + st);
+                last.put(key, m.keyGeneration());
+            }
+        }
+    }
+
+    @Test
+    void generate_withManyMails_rotatesSomePeerKey() {
+        Schedule s = Workload.generate(42, options(5, 2, 5));
+        assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail m && m.keyGeneration() > 0),
+                s.counts().toString());
+    }
+
+    @Property(tries = 50)
+    void clockSkew_isAPureFunctionWithinItsBound(@ForAll long seed, @ForAll @IntRange(min = 0, max = 99) int account,
+                                                 @ForAll @IntRange(min = 0, max = 9) int slot, @ForAll @LongRange(min = 0, max = 86_400_000) long max) {
+        DeviceRef d = new DeviceRef(account, slot);
+        long skew = Workload.clockSkew(seed, d, max);
+        assertEquals(skew, Workload.clockSkew(seed, d, max));
+        assertTrue(Math.abs(skew) <= max, skew + " beyond " + max);
+        if (max == 0) assertEquals(0, skew);
+    }
+
+    @Test
+    void clockSkew_differsBetweenDevices() {
+        java.util.Set<Long> skews = new java.util.HashSet<>();
+        for (int slot = 0; slot < 10; slot++) skews.add(Workload.clockSkew(1, new DeviceRef(0, slot), 3_600_000));
+        assertTrue(skews.size() >= 8, skews.toString());
+    }
+
+    @Test
+    void faults_outOfRange_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(-1, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, Double.NaN, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, 0, -5));
     }
 
     @Test

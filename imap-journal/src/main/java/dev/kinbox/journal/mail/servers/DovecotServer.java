@@ -157,27 +157,57 @@ public final class DovecotServer implements LocalImapServer {
         run(List.of(doveadm, "-c", conf.toString(), "kick", user), Duration.ofSeconds(10), dir.resolve("kick.out"));
     }
 
+    /**
+     * Stops the server and starts it again on the same port, config, users and mail: every
+     * connection drops, as at a real server's restart (imap processes that outlive {@code doveadm
+     * stop} - established connections otherwise keep working for seconds - are terminated).
+     * {@link IllegalStateException} when it does not come back.
+     */
+    @Override public synchronized void restart() {
+        if (stopped) throw new IllegalStateException("this dovecot was closed");
+        List<ProcessHandle> children = readPid().flatMap(ProcessHandle::of).map(h -> h.descendants().toList()).orElse(List.of());
+        stopMaster();
+        for (ProcessHandle c : children) c.destroy();
+        for (ProcessHandle c : children) {
+            try {
+                c.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception timeout) {
+                c.destroyForcibly();
+            }
+        }
+        try {
+            run(List.of(binary("dovecot").orElseThrow(), "-c", conf.toString()), START_TIMEOUT, dir.resolve("start.out"));
+            awaitGreeting();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("dovecot did not restart: " + e.getMessage() + "\n" + logTail(), e);
+        }
+    }
+
     @Override public synchronized void close() {
         if (stopped) return;
         stopped = true;
         try {
-            Optional<ProcessHandle> master = readPid().flatMap(ProcessHandle::of);
-            if (master.isPresent()) {
-                try {
-                    run(List.of(binary("doveadm").orElse("doveadm"), "-c", conf.toString(), "stop"), STOP_TIMEOUT, dir.resolve("stop.out"));
-                } catch (IOException | RuntimeException e) {
-                    // fall through to waiting and killing
-                }
-                ProcessHandle h = master.get();
-                try {
-                    h.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (Exception timeout) {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                }
-            }
+            stopMaster();
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /** {@code doveadm stop}, then waits for the master process to exit (killing it after the timeout). */
+    private void stopMaster() {
+        Optional<ProcessHandle> master = readPid().flatMap(ProcessHandle::of);
+        if (master.isEmpty()) return;
+        try {
+            run(List.of(binary("doveadm").orElse("doveadm"), "-c", conf.toString(), "stop"), STOP_TIMEOUT, dir.resolve("stop.out"));
+        } catch (IOException | RuntimeException e) {
+            // fall through to waiting and killing
+        }
+        ProcessHandle h = master.get();
+        try {
+            h.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timeout) {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
         }
     }
 

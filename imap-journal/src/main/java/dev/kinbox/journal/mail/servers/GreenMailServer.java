@@ -1,5 +1,6 @@
 package dev.kinbox.journal.mail.servers;
 
+import com.icegreen.greenmail.imap.ImapServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.kinbox.journal.mail.Secret;
@@ -16,6 +17,7 @@ public final class GreenMailServer implements LocalImapServer {
     private final GreenMail greenMail;
     private final SecureRandom random;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private ImapServer restarted; // the IMAP service since the last restart (GreenMail keeps the first one)
 
     private GreenMailServer(GreenMail greenMail, SecureRandom random) {
         this.greenMail = greenMail;
@@ -47,7 +49,37 @@ public final class GreenMailServer implements LocalImapServer {
         });
     }
 
-    @Override public void close() {
-        greenMail.stop();
+    /**
+     * Stops the IMAP service (every client connection closes) and starts a new one on the same port
+     * over the same users and mail (GreenMail's own stop and start would drop the mail and could
+     * take another port).
+     */
+    @Override public synchronized void restart() {
+        int port = port();
+        (restarted != null ? restarted : greenMail.getImap()).stopService();
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
+        setup.setServerStartupTimeout(10_000);
+        ImapServer next = new ImapServer(setup, greenMail.getManagers());
+        next.startService();
+        boolean running;
+        try {
+            running = next.waitTillRunning(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        if (!running) {
+            next.stopService();
+            throw new IllegalStateException("greenmail did not restart on port " + port);
+        }
+        restarted = next;
+    }
+
+    @Override public synchronized void close() {
+        try {
+            if (restarted != null) restarted.stopService();
+        } finally {
+            greenMail.stop();
+        }
     }
 }

@@ -25,6 +25,12 @@ public interface LocalImapServer extends AutoCloseable {
         return ImapSettings.of(host(), port(), account.user(), account.password());
     }
 
+    /**
+     * Stops the server and starts it again on the same port with the same users and mail; every
+     * client connection drops (clients must reconnect). For fault tests and the simulator.
+     */
+    void restart();
+
     @Override void close();
 
     /** A login on the server. */

@@ -1,0 +1,94 @@
+package dev.kinbox.simulator.fleet;
+
+import dev.kinbox.actors.mail.MailAutocrypt;
+import dev.kinbox.actors.mail.MailSettings;
+import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.Workload;
+import dev.kinbox.simulator.workload.WorkloadOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * What a run's {@link WorkloadOptions.Faults} need from a hosted fleet: each device's mailbox view
+ * behind a {@link FaultyLink} (latency, dropped connections), each device's clock offset by its
+ * skew ({@link Workload#clockSkew}), server restarts, and the incoming mails of {@link PeerMail}.
+ * Kept apart from {@link HostedFleet}, which only calls these hooks.
+ */
+public final class FleetFaults {
+    private final long seed;
+    private final WorkloadOptions.Faults faults;
+    private final Crypto crypto;
+    private final PeerMail peers; // null: no incoming mail in this run
+    private final Map<DeviceRef, FaultyLink> links = new ConcurrentHashMap<>();
+
+    private FleetFaults(long seed, WorkloadOptions.Faults faults, Crypto crypto, PeerMail peers) {
+        this.seed = seed;
+        this.faults = faults;
+        this.crypto = crypto;
+        this.peers = peers;
+    }
+
+    /** No faults, exact clocks, no incoming mail. */
+    public static FleetFaults none() { return new FleetFaults(0, WorkloadOptions.Faults.NONE, null, null); }
+
+    /** For a run of {@code seed} with {@code faults}; generates the peers' keys when the run has incoming mail. */
+    public static FleetFaults of(long seed, WorkloadOptions.Faults faults, Crypto crypto) throws CryptoException {
+        return new FleetFaults(seed, faults, crypto, faults.incomingPerDay() > 0 ? new PeerMail(crypto) : null);
+    }
+
+    /** {@code store} as {@code d} reaches it now (a new incarnation replaces the last one's link). */
+    MailStore wrap(DeviceRef d, MailStore store) {
+        if (faults.latencyMillis() == 0 && faults.dropsPerDay() == 0 && faults.restartsPerDay() == 0) return store;
+        FaultyLink link = new FaultyLink(store, faults.latencyMillis(),
+                new SplittableRandom(seed * 31 + d.account() * 1_000_003L + d.slot()).split());
+        links.put(d, link);
+        return link;
+    }
+
+    /** {@code base} offset by {@code d}'s skew. */
+    Clock clock(DeviceRef d, Clock base) {
+        long skew = Workload.clockSkew(seed, d, faults.maxSkewMillis());
+        return skew == 0 ? base : Clock.offset(base, Duration.ofMillis(skew));
+    }
+
+    /** {@code d}'s next store operation fails as a dropped connection. */
+    void drop(DeviceRef d) throws Fleet.FleetException {
+        FaultyLink l = links.get(d);
+        if (l == null) throw new Fleet.FleetException("cannot drop the connection of " + d + ": it never started with faults on", null);
+        l.drop();
+    }
+
+    /** The server of {@code account} restarts: every connection of its devices drops, and the store restarts as it can. */
+    void restart(int account, AccountStores stores) throws Fleet.FleetException {
+        links.forEach((d, l) -> {
+            if (d.account() == account) l.drop();
+        });
+        try {
+            stores.restart(account);
+        } catch (RuntimeException e) {
+            throw new Fleet.FleetException("cannot restart the server of account " + account + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The MUAA command that records {@code m} arriving at {@code d} (account {@code accountId}) at its clock's now. */
+    Muaa.Command incoming(Change.IncomingMail m, String accountId, Clock deviceClock, ActorRef<StatusReply<List<AccountEvent>>> to) {
+        if (peers == null) throw new IllegalStateException("this fleet was made without incoming mail (incomingPerDay 0)");
+        MailAutocrypt mail = new MailAutocrypt(crypto, deviceClock, MailSettings.of(accountId));
+        return new Muaa.RecordIncoming((state, stamp) -> {
+            java.time.Instant now = deviceClock.instant();
+            return mail.onIncoming(peers.mail(m, accountId, now), now, state, mail.accountKeys(state), stamp).events();
+        }, to);
+    }
+}
