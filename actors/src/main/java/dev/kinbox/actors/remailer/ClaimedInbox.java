@@ -49,14 +49,25 @@ final class ClaimedInbox {
         for (Claims.Name n : present.values()) newestGen.merge(n.message(), n.gen(), Math::max);
         int done = 0;
         for (String f : List.copyOf(mine)) {
-            if (!drain(f, handler)) return done;
+            try {
+                if (!drain(f, handler)) return done;
+            } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused gone) {
+                // taken over and cleaned up by another instance (Dovecot: NO "Mailbox was deleted under us")
+                mine.remove(f);
+                continue;
+            }
             done++;
         }
         for (Map.Entry<String, Claims.Name> e : present.entrySet()) {
             String f = e.getKey();
             if (done >= max || closed.getAsBoolean()) return done;
             if (mine.contains(f) || !claims.stale(f)) continue;
-            List<Long> held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
+            List<Long> held;
+            try {
+                held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
+            } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused gone) {
+                continue; // another instance dealt with it first: not a reason to end the pass
+            }
             Claims.Name n = e.getValue();
             if (held.isEmpty()) { // handled and half cleaned up, or a claim that never got its post
                 deleteQuietly(f);

@@ -142,6 +142,16 @@ public final class RemailerService implements AutoCloseable {
         byte[] raw = h.size() > roster.settings().maxPostBytes() ? h.headers() : full(f, h.uid());
         if (raw == null) return true;
         String key = RosterStore.postKey(raw);
+        if (claimed != null) {
+            // several instances: another one may have handled this post moments ago (a claim taken over
+            // from an instance that had sent it): read their journals before deciding
+            try {
+                state.catchUp();
+            } catch (RemailerException e) {
+                LOG.log(System.Logger.Level.WARNING, "remailer: cannot read the other instances' state (" + e.getMessage() + "); will retry");
+                return false;
+            }
+        }
         if (!state.done(key)) {
             PostOutcome o = pipeline.process(roster, raw, h.size());
             // a claim taken over while we worked (we were slower than the lease) is no longer ours to send

@@ -29,6 +29,12 @@ public interface RosterStore {
     /** Persists a post's events and marks it handled ({@code postKey} may be null: events only). */
     void record(List<RosterEvent> events, String postKey) throws RemailerException;
 
+    /**
+     * Reads the other instances' latest state now, so that {@link #done} also answers for posts they
+     * handled moments ago; nothing to do for a single instance.
+     */
+    default void catchUp() throws RemailerException {}
+
     /** The key of an inbox message: SHA-256 of the bytes as fetched, so a moved copy keeps its key. */
     static String postKey(byte[] raw) {
         try {
@@ -66,6 +72,10 @@ public interface RosterStore {
 
             @Override public void record(List<RosterEvent> events, String postKey) throws RemailerException {
                 await(AskPattern.askWithStatus(actor, r -> new RosterActor.Record(events, postKey, r), timeout, system.scheduler()));
+            }
+
+            @Override public void catchUp() throws RemailerException {
+                await(AskPattern.askWithStatus(actor, RosterActor.Sync::new, timeout, system.scheduler()));
             }
 
             private ListLog log() {
