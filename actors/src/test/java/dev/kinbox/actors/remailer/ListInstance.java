@@ -32,13 +32,19 @@ final class ListInstance implements AutoCloseable {
 
     ListInstance(String name, OpenPGPKey key, String siblingId, OpenPGPKey siblingKey, ImapSettings imap,
                  int smtpPort, ListSettings list, RemailerPipeline pipeline, Duration lease, Consumer<PostOutcome> outcomes) {
+        this(name, key, siblingId, siblingKey, imap, smtpPort, list, pipeline, lease, Duration.ofMillis(300), outcomes);
+    }
+
+    /** {@code poll}: how often the roster actor reads the sibling's journal on its own. */
+    ListInstance(String name, OpenPGPKey key, String siblingId, OpenPGPKey siblingKey, ImapSettings imap,
+                 int smtpPort, ListSettings list, RemailerPipeline pipeline, Duration lease, Duration poll, Consumer<PostOutcome> outcomes) {
         id = Keyring.deviceIdOf(key.toCertificate());
         journalStore = ImapMailStore.connect(imap);
         listStore = ImapMailStore.connect(imap);
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
                 "kinbox.query.sweep-interval = 300ms", "kinbox.runtime.upload.backoff-min = 10ms",
                 "kinbox.runtime.upload.backoff-max = 200ms")).withFallback(ConfigFactory.load());
-        node = RemailerNode.start("remailer-" + name, new RosterActor.Settings(list, id, List.of(siblingId), Duration.ofMillis(300)), key,
+        node = RemailerNode.start("remailer-" + name, new RosterActor.Settings(list, id, List.of(siblingId), poll), key,
                 List.of(new Keyring.PairedDevice(siblingId, siblingKey.toCertificate())), journalStore, new InMemoryLocalLog(), config,
                 Clock.systemUTC(), Duration.ofSeconds(10));
         state = node.state();
