@@ -74,8 +74,30 @@ public interface Fleet extends AutoCloseable {
     /** Stops every device and releases the stores. */
     @Override void close();
 
+    /**
+     * {@code by} (running) removes device {@code target} from the account ({@code Muaa.RemoveDevice}):
+     * its siblings retire it, stop sealing to it and delete its folder. A running target is stopped
+     * afterwards (the user wiped it); started again, it finds itself retired ({@link RetiredDevice}).
+     */
+    default void remove(DeviceRef by, DeviceRef target) throws FleetException {
+        throw new FleetException("removal is not supported by " + getClass().getSimpleName(), null);
+    }
+
+    /**
+     * What {@code writer}'s folder holds that {@code retired} could still read after {@code writer}
+     * retired it ({@link RetiredReadable}); {@link FleetException} when this fleet cannot look (not hosted here).
+     */
+    default RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        throw new FleetException("reading folders with a retired device's key is not supported by " + getClass().getSimpleName(), null);
+    }
+
     /** A device could not be started or stopped. */
-    final class FleetException extends Exception {
+    class FleetException extends Exception {
         public FleetException(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /** A device that started and found itself retired (removed or expired): it is not running; this is an outcome, not a failure. */
+    final class RetiredDevice extends FleetException {
+        public RetiredDevice(String message) { super(message, null); }
     }
 }

@@ -2,7 +2,11 @@ package dev.kinbox.simulator.fleet;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.kinbox.actors.muaa.Environment;
 import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.actors.muaa.MuaaKeyring;
+import dev.kinbox.actors.muaa.StartOutcome;
+import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.KinboxJournalRuntime;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.sma.SmaFolders;
@@ -20,6 +24,7 @@ import dev.kinbox.simulator.trace.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -53,12 +58,23 @@ public final class HostedFleet implements Fleet {
      * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
      * @param sweepInterval  how often a live query looks at a sibling folder without a nudge
      * @param blockingThreads the journal's blocking pool (store and local log work of all devices)
+     * @param expireAfter    simulated time after which a silent paired device is retired by its siblings
+     *                       (the MUAA's {@code Timing.expireAfter}, on the devices' clock)
+     * @param livenessCheck  real time between a device's liveness checks (each reads its account's
+     *                       announcements and folder list; the MUAA's {@code Timing.livenessCheck})
      */
-    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
+    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads, Duration expireAfter, Duration livenessCheck) {
         public Options {
             if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be positive");
             if (sweepInterval == null || sweepInterval.toMillis() < 50) throw new IllegalArgumentException("sweep interval must be >= 50 ms");
             if (blockingThreads < 1 || blockingThreads > 256) throw new IllegalArgumentException("blocking threads must be 1..256");
+            if (expireAfter == null || expireAfter.toMinutes() < 1) throw new IllegalArgumentException("expireAfter must be >= 1 minute");
+            if (livenessCheck == null || livenessCheck.toMillis() < 50) throw new IllegalArgumentException("liveness check must be >= 50 ms");
+        }
+
+        /** As above, with the protocol's default expiry (30 days) and a liveness check every second. */
+        public Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
+            this(snapshotEvery, sweepInterval, blockingThreads, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1));
         }
 
         /** A snapshot every 50 events, a sweep every 2 s, 8 blocking threads (the memory store: its operations do not block). */
@@ -72,7 +88,27 @@ public final class HostedFleet implements Fleet {
         public static Options forStore(String kind) {
             return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 128);
         }
+
+        /** These options with devices expiring after {@code expireAfter} (simulated). */
+        public Options withExpireAfter(Duration expireAfter) {
+            return new Options(snapshotEvery, sweepInterval, blockingThreads, expireAfter, livenessCheck);
+        }
+
+        /**
+         * The MUAA's timings: drops polled every 100 ms and a pairing within 30 s (both real time, Pekko
+         * timers), expiry after {@code expireAfter} and announcements refreshed every quarter of it (at
+         * most daily; both simulated, on the device's clock), the liveness check every {@code livenessCheck}.
+         */
+        public Environment.Timing timing() {
+            Duration announce = expireAfter.dividedBy(4).compareTo(Duration.ofDays(1)) < 0 ? expireAfter.dividedBy(4) : Duration.ofDays(1);
+            return new Environment.Timing(Duration.ofMillis(100), PAIRING_TIMEOUT, expireAfter, announce, livenessCheck);
+        }
     }
+
+    /** The protocol's default expiry: a paired device silent for 30 days is retired. */
+    public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofDays(30);
+    private static final Duration PAIRING_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
 
     private record Running(ActorRef<Muaa.Command> muaa, OfflineSwitch link, CountingMailStore counted, Set<CompletableFuture<?>> asks) {}
 
@@ -82,9 +118,16 @@ public final class HostedFleet implements Fleet {
     private final Options options;
     private final ActorSystem<Supervisor.Command> system;
     private final KinboxJournalRuntime runtime;
+    private final Crypto crypto = Crypto.standard();
+    private final FleetPairing pairing = new FleetPairing();
     private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
+    private final Map<DeviceRef, MuaaKeyring> keyrings = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
+    /** Devices that are paired in their account (bootstrapped it, paired, or restarted as such): who a joiner may pair with. */
+    private final Set<DeviceRef> paired = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> bootstrapped = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Object> accountLocks = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
     private final HostileLedger ledger;
 
@@ -108,34 +151,84 @@ public final class HostedFleet implements Fleet {
 
     @Override public Roster roster() { return roster; }
 
+    /**
+     * Starts {@code d} on the full MUAA life cycle: the first device of an account bootstraps it; a
+     * later newcomer announces itself and pairs by short code with a running, online, paired sibling;
+     * a device that ran before starts from its local log ({@code Running}). A device that finds itself
+     * retired is stopped again and reported as {@link RetiredDevice}. First starts of one account are
+     * serialized (two newcomers must not both bootstrap it).
+     */
     @Override public void start(DeviceRef d) throws FleetException {
         if (running.containsKey(d)) throw new FleetException(d + " is already running", null);
+        boolean fresh = !logs.containsKey(d);
+        if (!fresh) {
+            launch(d);
+            return;
+        }
+        synchronized (accountLocks.computeIfAbsent(d.account(), k -> new Object())) {
+            launch(d);
+        }
+    }
+
+    private void launch(DeviceRef d) throws FleetException {
         String id = roster.device(d).deviceId();
         CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
         OfflineSwitch link = new OfflineSwitch(counted);
         link.offline(offline.getOrDefault(d, false));
+        MuaaKeyring keyring = keyrings.computeIfAbsent(d, k -> MuaaKeyring.of(roster.device(k).key(), crypto));
         boolean added = false;
+        StartOutcome outcome;
         try {
-            runtime.addDevice(roster.keyring(d), link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
+            runtime.addDevice(keyring, link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
             added = true;
             Muaa.Settings settings = new Muaa.Settings(roster.accountId(d), id, options.snapshotEvery());
+            Environment env = new Environment(keyring, crypto, pairing, options.timing());
             ActorRef<Muaa.Command> m = AskPattern.<Supervisor.Command, ActorRef<Muaa.Command>>ask(system,
-                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, clock, roster.siblingIds(d))), "muaa-" + id, to),
+                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, clock, env)), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
             running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
-            state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS); // recovered and ready
+            outcome = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<StartOutcome>>ask(m,
+                    to -> new Muaa.Start(d.toString(), Optional.empty(), to), START_WAIT, system.scheduler())
+                    .toCompletableFuture().get(START_WAIT.toSeconds(), TimeUnit.SECONDS));
+            if (outcome instanceof StartOutcome.AwaitingPairing) pairWithSibling(d, m);
         } catch (Exception e) {
-            Running half = running.remove(d);
-            try {
-                if (half != null) terminate(half);
-            } catch (Exception ignored) {
-                // reported below with the start failure
-            }
-            if (added) runtime.removeDevice(id);
-            link.offline(true);
-            link.close();
+            abort(d, added, link);
             throw new FleetException("cannot start " + d + ": " + e.getMessage(), e);
         }
+        if (outcome instanceof StartOutcome.Retired r) {
+            abort(d, true, link);
+            paired.remove(d);
+            throw new RetiredDevice(d + " found itself retired at its start: " + r.reason());
+        }
+        if (outcome instanceof StartOutcome.Bootstrapped) bootstrapped.add(d.account());
+        paired.add(d);
+    }
+
+    /** Undoes a start that did not finish: the half-started MUAA stops, the device leaves the runtime, its view of the store is cut off. */
+    private void abort(DeviceRef d, boolean added, OfflineSwitch link) {
+        Running half = running.remove(d);
+        try {
+            if (half != null) terminate(half);
+        } catch (Exception ignored) {
+            // the caller reports the start's failure
+        }
+        if (added) runtime.removeDevice(roster.device(d).deviceId());
+        link.offline(true);
+        link.close();
+        if (half != null) closedOps.add(half.counted().operations());
+    }
+
+    /** Pairs newcomer {@code d} by short code with the first running, online, paired device of its account. */
+    private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
+            DeviceRef with = null;
+            for (DeviceRef o : new TreeSet<>(running.keySet())) {
+                if (o.account() == d.account() && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
+                    with = o;
+                    break;
+                }
+            }
+            if (with == null) throw new IllegalStateException("no running, online, paired device of its account to pair with");
+            pairing.pair(system, fresh, roster.device(d).deviceId(), roster.device(with).deviceId(), PAIRING_TIMEOUT);
     }
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
@@ -161,6 +254,24 @@ public final class HostedFleet implements Fleet {
     private void terminate(Running r) throws Exception {
         AskPattern.<Supervisor.Command, Done>ask(system, to -> new Supervisor.Stop(r.muaa(), to), DeviceSystems.ASK, system.scheduler())
                 .toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
+        Running r = running.get(by);
+        if (r == null) throw new FleetException("cannot remove " + target + ": " + by + " is not running", null);
+        String targetId = roster.device(target).deviceId();
+        try {
+            tracked(r, AskPattern.<Muaa.Command, StatusReply<String>>ask(r.muaa(), to -> new Muaa.RemoveDevice(targetId, to), DeviceSystems.ASK,
+                    system.scheduler()).thenApply(DeviceSystems::requireSuccess)).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new FleetException("cannot remove " + target + " by " + by + ": " + e.getMessage(), e);
+        }
+        paired.remove(target);
+        if (running.containsKey(target)) stop(target, false);
+    }
+
+    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        return RetiredReadable.audit(roster, writer, retired, journal(writer), stores, crypto);
     }
 
     @Override public void online(DeviceRef d, boolean on) {

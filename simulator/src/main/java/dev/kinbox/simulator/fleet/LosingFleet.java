@@ -39,6 +39,10 @@ public final class LosingFleet implements Fleet {
     @Override public Roster roster() { return delegate.roster(); }
     @Override public void start(DeviceRef d) throws FleetException { delegate.start(d); }
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException { return delegate.stop(d, orderly); }
+    @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException { delegate.remove(by, target); }
+    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        return delegate.readableByRetired(writer, retired);
+    }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
     @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }

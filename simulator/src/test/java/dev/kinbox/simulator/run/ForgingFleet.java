@@ -7,6 +7,7 @@ import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.JournalRefusals;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.Change;
@@ -46,6 +47,10 @@ final class ForgingFleet implements Fleet {
     @Override public Roster roster() { return delegate.roster(); }
     @Override public void start(DeviceRef d) throws FleetException { delegate.start(d); }
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException { return delegate.stop(d, orderly); }
+    @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException { delegate.remove(by, target); }
+    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        return delegate.readableByRetired(writer, retired);
+    }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
