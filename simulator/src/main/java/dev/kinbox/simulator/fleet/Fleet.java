@@ -91,6 +91,19 @@ public interface Fleet extends AutoCloseable {
         throw new FleetException("reading folders with a retired device's key is not supported by " + getClass().getSimpleName(), null);
     }
 
+    /** How the devices expire (the MUAA's timings); the protocol's defaults unless the fleet says otherwise. */
+    default Expiry expiry() { return Expiry.DEFAULT; }
+
+    /**
+     * @param expireAfter   simulated time after which a silent paired device is retired by its siblings
+     * @param announceEvery simulated time between a running device's refreshes of its own activity
+     * @param checkEvery    real time between a device's liveness checks
+     */
+    record Expiry(java.time.Duration expireAfter, java.time.Duration announceEvery, java.time.Duration checkEvery) {
+        /** 30 days, daily, every second. */
+        public static final Expiry DEFAULT = new Expiry(java.time.Duration.ofDays(30), java.time.Duration.ofDays(1), java.time.Duration.ofSeconds(1));
+    }
+
     /** A device could not be started or stopped. */
     class FleetException extends Exception {
         public FleetException(String message, Throwable cause) { super(message, cause); }

@@ -270,6 +270,11 @@ public final class HostedFleet implements Fleet {
         if (running.containsKey(target)) stop(target, false);
     }
 
+    @Override public Expiry expiry() {
+        var t = options.timing();
+        return new Expiry(t.expireAfter(), t.announceEvery(), t.livenessCheck());
+    }
+
     @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
         return RetiredReadable.audit(roster, writer, retired, journal(writer), stores, crypto);
     }

@@ -43,6 +43,7 @@ public final class LosingFleet implements Fleet {
     @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
         return delegate.readableByRetired(writer, retired);
     }
+    @Override public Expiry expiry() { return delegate.expiry(); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
     @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }

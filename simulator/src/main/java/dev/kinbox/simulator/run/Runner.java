@@ -45,6 +45,7 @@ public final class Runner {
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
+    private final Silences silences = new Silences();
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
@@ -134,21 +135,32 @@ public final class Runner {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
                 started.add(d);
+                if (!offline.contains(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Leave) {
+                silences.silent(d, simNow());
                 if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
+                silences.silent(d, simNow());
                 fleet.stop(d, false);
             } else if (s instanceof Step.Offline) {
                 offline.add(d);
+                silences.silent(d, simNow());
                 fleet.online(d, false);
             } else if (s instanceof Step.Online) {
                 fleet.online(d, true);
+                offline.remove(d);
+                if (fleet.running().contains(d)) silences.back(d, simNow());
+            } else if (s instanceof Step.Remove r) {
+                fleet.remove(r.by(), d);
+                silences.removed(d, simNow());
                 offline.remove(d);
             } else if (s instanceof Step.Edit e) {
                 edit(index, e);
             } else if (s instanceof Step.Hostile h) {
                 if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
             }
+        } catch (Fleet.RetiredDevice e) {
+            traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
             traced(index, sinceStart(), "failed: " + e.getMessage());
@@ -184,8 +196,43 @@ public final class Runner {
         synchronized (acked) {
             edits = List.copyOf(acked);
         }
-        return Invariants.check(fleet.roster(), states, edits,
+        Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
                 new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()));
+        return r.with(retirements(states, last));
+    }
+
+    /**
+     * {@code silent_devices_retired} over {@code states}: which devices must and may be retired by now
+     * ({@link Silences}, against the fleet's expiry limit give or take two liveness checks and an
+     * hour), and - at the last check - every entry the running devices wrote after retiring a device,
+     * tried with that device's key.
+     */
+    private List<Violation> retirements(Map<DeviceRef, AccountState> states, boolean last) {
+        Fleet.Expiry x = fleet.expiry();
+        long slack = (long) (2 * x.checkEvery().toMillis() * options.timeScale()) + 3_600_000L;
+        long now = simNow();
+        Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
+        witnesses.keySet().removeAll(offline);
+        List<RetirementCheck.Audit> audits = new ArrayList<>();
+        if (last) {
+            for (var w : witnesses.entrySet()) {
+                for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), w.getKey(), w.getValue())) {
+                    try {
+                        audits.add(new RetirementCheck.Audit(w.getKey(), r, fleet.readableByRetired(w.getKey(), r)));
+                    } catch (Fleet.FleetException e) {
+                        notes("silent_devices_retired: entries not tried with retired keys: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
+                silences.mayRetire(now, x.expireAfter().toMillis() - x.announceEvery().toMillis() - slack), audits);
+    }
+
+    /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
+    private long simNow() {
+        long p = paceStart;
+        return p == 0 ? 0 : (long) ((System.nanoTime() - p) / 1e6 * options.timeScale());
     }
 
     private long storeBound() {

@@ -29,7 +29,7 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2; // 2: the workload records removalsPerDay
     /** Largest decompressed trace read. */
     public static final long MAX_BYTES = 1L << 30;
 

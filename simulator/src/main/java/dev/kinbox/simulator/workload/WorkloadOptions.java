@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param maxOffline        longest offline spell (simulated)
  * @param hostilePerDay     hostile provider acts per account per simulated day ({@link HostileAct}, on a folder of a device that has joined)
  * @param maxSteps          refuse to generate a schedule longer than this
+ * @param removalsPerDay    forced removals per account per simulated day ({@link Step.Remove}: a running, online
+ *                          device removes another live one; while more than one device is live)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
-                              Duration maxOffline, double hostilePerDay, int maxSteps) {
+                              Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay) {
     /** Every device slot an account may ever use: its largest running set plus this many joiners. */
     public static final int EXTRA_SLOTS = 2;
 
@@ -31,11 +33,19 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             throw new IllegalArgumentException("devices per account must be a range 1 <= min <= max <= 64");
         }
         if (period == null || period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
-        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay}) {
+        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay, removalsPerDay}) {
             if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be positive");
+    }
+
+    /** As the canonical constructor, without forced removals. */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, 0);
     }
 
     /** Device slots per account: {@code maxDevices + EXTRA_SLOTS}. */

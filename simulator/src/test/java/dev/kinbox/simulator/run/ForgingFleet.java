@@ -51,6 +51,7 @@ final class ForgingFleet implements Fleet {
     @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
         return delegate.readableByRetired(writer, retired);
     }
+    @Override public Expiry expiry() { return delegate.expiry(); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }

@@ -61,8 +61,8 @@ class TraceFileTest {
     @Test
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
-        b[11] = 2;
-        assertEquals("trace format version 2; this kinbox reads version 1", refused(b).getMessage());
+        b[11] = 3;
+        assertEquals("trace format version 3; this kinbox reads version 2", refused(b).getMessage());
     }
 
     @Test

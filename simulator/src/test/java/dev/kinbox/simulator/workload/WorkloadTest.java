@@ -87,6 +87,49 @@ class WorkloadTest {
         assertTrue(calm.steps().stream().noneMatch(x -> x instanceof Step.Hostile), calm.counts().toString());
     }
 
+    @Property(tries = 100)
+    void generate_withRemovals_removesOnlyLiveDevicesByARunningSibling_andJoinsOnlyBesideOne(@ForAll long seed) {
+        WorkloadOptions o = new WorkloadOptions(3, 1, 4, Duration.ofDays(3), 20, 2, 1, 2, 2, Duration.ofHours(12), 1, 100_000, 2);
+        Schedule s = Workload.generate(seed, o);
+        Map<DeviceRef, String> life = new HashMap<>();
+        for (Step st : s.steps()) {
+            String was = life.getOrDefault(st.device(), "new");
+            if (was.equals("removed")) {
+                assertTrue(st instanceof Step.Restart || st instanceof Step.Online || st instanceof Step.Hostile,
+                        "a removed device is used again: " + st);
+                continue;
+            }
+            if (st instanceof Step.Remove r) {
+                assertEquals(r.device().account(), r.by().account(), st.toString());
+                assertNotEquals(r.device(), r.by(), st.toString());
+                assertEquals("running", life.get(r.by()), "removed by a device that is not running and online: " + st);
+                assertTrue(was.equals("running") || was.equals("offline") || was.equals("down"), "removal of a " + was + " device: " + st);
+                life.put(st.device(), "removed");
+                continue;
+            }
+            if (st instanceof Step.Join && st.at() > 0) {
+                assertTrue(life.entrySet().stream().anyMatch(e -> e.getKey().account() == st.device().account() && e.getValue().equals("running")),
+                        "a newcomer without a running sibling to pair with: " + st);
+            }
+            String now = switch (st.getClass().getSimpleName()) {
+                case "Join", "Restart", "Online" -> "running";
+                case "Leave" -> "left";
+                case "Crash" -> "down";
+                case "Offline" -> "offline";
+                default -> was;
+            };
+            life.put(st.device(), now);
+        }
+        assertEquals(s.counts().getOrDefault("Remove", 0).longValue(), life.values().stream().filter("removed"::equals).count());
+    }
+
+    @Test
+    void generate_withRemovalRate_removesDevices_andWithoutIt_removesNone() {
+        WorkloadOptions with = new WorkloadOptions(5, 2, 5, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), 0, 100_000, 1);
+        assertTrue(Workload.generate(42, with).counts().getOrDefault("Remove", 0) > 0, Workload.generate(42, with).counts().toString());
+        assertTrue(Workload.generate(42, options(5, 2, 5)).steps().stream().noneMatch(x -> x instanceof Step.Remove));
+    }
+
     @Test
     void generate_beyondMaxSteps_isRefused() {
         WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 0, 500);
