@@ -62,19 +62,23 @@ public final class HostedFleet implements Fleet {
      *                       (the MUAA's {@code Timing.expireAfter}, on the devices' clock)
      * @param livenessCheck  real time between a device's liveness checks (each reads its account's
      *                       announcements and folder list; the MUAA's {@code Timing.livenessCheck})
+     * @param dropPoll       real time between a device's looks for pairing drops in its folder (one search
+     *                       each; a pairing takes a few of them on both sides: the MUAA's {@code Timing.dropPoll})
      */
-    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads, Duration expireAfter, Duration livenessCheck) {
+    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads, Duration expireAfter, Duration livenessCheck,
+                          Duration dropPoll) {
         public Options {
             if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be positive");
             if (sweepInterval == null || sweepInterval.toMillis() < 50) throw new IllegalArgumentException("sweep interval must be >= 50 ms");
             if (blockingThreads < 1 || blockingThreads > 256) throw new IllegalArgumentException("blocking threads must be 1..256");
             if (expireAfter == null || expireAfter.toMinutes() < 1) throw new IllegalArgumentException("expireAfter must be >= 1 minute");
             if (livenessCheck == null || livenessCheck.toMillis() < 50) throw new IllegalArgumentException("liveness check must be >= 50 ms");
+            if (dropPoll == null || dropPoll.toMillis() < 20) throw new IllegalArgumentException("drop poll must be >= 20 ms");
         }
 
-        /** As above, with the protocol's default expiry (30 days) and a liveness check every second. */
+        /** As above, with the protocol's default expiry (30 days), a liveness check every second and drops polled every 500 ms. */
         public Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
-            this(snapshotEvery, sweepInterval, blockingThreads, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1));
+            this(snapshotEvery, sweepInterval, blockingThreads, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1), Duration.ofMillis(500));
         }
 
         /** A snapshot every 50 events, a sweep every 2 s, 8 blocking threads (the memory store: its operations do not block). */
@@ -83,25 +87,27 @@ public final class HostedFleet implements Fleet {
         /**
          * For {@code kind}'s store: on an IMAP server every operation waits for a round trip, and with
          * hundreds of devices 8 blocking threads were the bottleneck (starts took seconds), so a server
-         * store gets 128 threads and a 5 s sweep (nudges still wake readers at once).
+         * store gets 128 threads and a 5 s sweep (nudges still wake readers at once), and polls for
+         * pairing drops every 200 ms (a join waits for several polls on both sides; measured in docs/SIMULATOR.md).
          */
         public static Options forStore(String kind) {
-            return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 128);
+            return kind.equals("memory") ? defaults()
+                    : new Options(50, Duration.ofSeconds(5), 128, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1), Duration.ofMillis(200));
         }
 
         /** These options with devices expiring after {@code expireAfter} (simulated). */
         public Options withExpireAfter(Duration expireAfter) {
-            return new Options(snapshotEvery, sweepInterval, blockingThreads, expireAfter, livenessCheck);
+            return new Options(snapshotEvery, sweepInterval, blockingThreads, expireAfter, livenessCheck, dropPoll);
         }
 
         /**
-         * The MUAA's timings: drops polled every 100 ms and a pairing within 30 s (both real time, Pekko
+         * The MUAA's timings: drops polled every {@code dropPoll} and a pairing within 30 s (both real time, Pekko
          * timers), expiry after {@code expireAfter} and announcements refreshed every quarter of it (at
          * most daily; both simulated, on the device's clock), the liveness check every {@code livenessCheck}.
          */
         public Environment.Timing timing() {
             Duration announce = expireAfter.dividedBy(4).compareTo(Duration.ofDays(1)) < 0 ? expireAfter.dividedBy(4) : Duration.ofDays(1);
-            return new Environment.Timing(Duration.ofMillis(100), PAIRING_TIMEOUT, expireAfter, announce, livenessCheck);
+            return new Environment.Timing(dropPoll, PAIRING_TIMEOUT, expireAfter, announce, livenessCheck);
         }
     }
 

@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Carries out a {@link Schedule} on a {@link Fleet}: first the devices that exist at time zero (the
  * setup, where the cost per device is measured), then every other step at its simulated time
- * divided by the time scale (as fast as possible when behind). Edits are asked asynchronously; a
+ * divided by the time scale (as fast as possible when behind), each account's steps in order in its
+ * own {@link Lanes lane} (a slow join or leave holds back only its account). Edits are asked asynchronously; a
  * {@link Sampler} measures convergence lag meanwhile. After the last step it waits (up to
  * {@code settle}) for the invariants to hold, then checks them once more on fresh states.
  *
@@ -34,6 +35,8 @@ public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
     private static final int SETUP_PARALLELISM = 8;
+    private static final int LANE_THREADS = 16;
+    private static final long STEP_DRAIN_SECONDS = 120;
 
     private final Fleet fleet;
     private final RunOptions options;
@@ -52,6 +55,7 @@ public final class Runner {
     private final Path traceFile;
     private final TraceRecorder trace; // null: no trace
     private volatile long paceStart;
+    private final Lanes lanes = new Lanes(LANE_THREADS);
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -96,10 +100,13 @@ public final class Runner {
                 error("skipped (run over its time bound): " + s);
                 traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
-                execute(i, s);
+                int index = i;
+                lanes.submit(s.device().account(), () -> execute(index, s));
             }
             progress.update(i + 1 - setup, counters());
         }
+        if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error("steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
+        lanes.close();
 
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
@@ -241,11 +248,14 @@ public final class Runner {
     }
 
     /**
-     * The joins at time zero, {@link #SETUP_PARALLELISM} at a time (a device's start mostly waits for
-     * its actor and first state, so a large fleet starts several times faster than one by one).
+     * The joins at time zero, {@link #SETUP_PARALLELISM} accounts at a time, each account's devices one
+     * after the other (the first bootstraps the account, every later one pairs with a running sibling;
+     * a start mostly waits - for its actor, its first state, the pairing drops - so a large fleet starts
+     * several times faster than one by one).
      */
     private void startConcurrently(List<Step> steps, int setup) throws InterruptedException {
-        List<Step> joins = steps.subList(0, setup);
+        Map<Integer, List<Integer>> byAccount = new java.util.TreeMap<>();
+        for (int i = 0; i < setup; i++) byAccount.computeIfAbsent(steps.get(i).device().account(), a -> new ArrayList<>()).add(i);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
             Thread t = new Thread(r, "sim-setup");
             t.setDaemon(true);
@@ -253,21 +263,22 @@ public final class Runner {
         });
         AtomicLong done = new AtomicLong();
         try {
-            for (int i = 0; i < setup; i++) {
-                int index = i;
+            for (List<Integer> account : byAccount.values()) {
                 pool.execute(() -> {
-                    execute(index, steps.get(index));
-                    long n = done.incrementAndGet();
-                    if (n % 100 == 0 || n == joins.size()) {
-                        synchronized (progress) {
-                            progress.update(n, fleet.running().size() + " devices running");
+                    for (int index : account) {
+                        execute(index, steps.get(index));
+                        long n = done.incrementAndGet();
+                        if (n % 100 == 0 || n == setup) {
+                            synchronized (progress) {
+                                progress.update(n, fleet.running().size() + " devices running");
+                            }
                         }
                     }
                 });
             }
         } finally {
             pool.shutdown();
-            if (!pool.awaitTermination(30 + joins.size() / 10, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(60 + setup / 4, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
                 error("the initial joins did not finish in time");
             }

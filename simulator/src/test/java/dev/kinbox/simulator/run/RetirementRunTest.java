@@ -34,7 +34,7 @@ class RetirementRunTest {
     }
 
     private static HostedFleet.Options expiring() {
-        return new HostedFleet.Options(50, Duration.ofSeconds(2), 8, EXPIRE_AFTER, Duration.ofMillis(250));
+        return new HostedFleet.Options(50, Duration.ofSeconds(2), 8, EXPIRE_AFTER, Duration.ofMillis(250), Duration.ofMillis(500));
     }
 
     @Test

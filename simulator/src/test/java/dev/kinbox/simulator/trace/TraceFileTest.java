@@ -88,7 +88,7 @@ class TraceFileTest {
     void read_refusesAValidCompressionOfSomethingElse() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[] {0, 0, 0, 1});
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(TraceFile.VERSION).array());
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
             gz.write(new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(java.util.Map.of("seed", 1)));
         }
