@@ -133,6 +133,8 @@ public final class HostedFleet implements Fleet {
     /** Devices that are paired in their account (bootstrapped it, paired, or restarted as such): who a joiner may pair with. */
     private final Set<DeviceRef> paired = ConcurrentHashMap.newKeySet();
     private final Set<Integer> bootstrapped = ConcurrentHashMap.newKeySet();
+    /** Devices a sibling removed ({@link #remove}): they never pair again. */
+    private final Set<DeviceRef> removed = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Object> accountLocks = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
     private final HostileLedger ledger;
@@ -196,7 +198,12 @@ public final class HostedFleet implements Fleet {
             outcome = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<StartOutcome>>ask(m,
                     to -> new Muaa.Start(d.toString(), Optional.empty(), to), START_WAIT, system.scheduler())
                     .toCompletableFuture().get(START_WAIT.toSeconds(), TimeUnit.SECONDS));
-            if (outcome instanceof StartOutcome.AwaitingPairing) pairWithSibling(d, m);
+            if (outcome instanceof StartOutcome.AwaitingPairing && removed.contains(d)) {
+                // a removed device whose folder and announcement were purged before it saw the notice: it must pair again as a new device
+                outcome = new StartOutcome.Retired(id, "it was removed; started again it asks to pair anew");
+            } else if (outcome instanceof StartOutcome.AwaitingPairing) {
+                pairWithSibling(d, m);
+            }
         } catch (Exception e) {
             abort(d, added, link);
             throw new FleetException("cannot start " + d + ": " + e.getMessage(), e);
@@ -234,7 +241,18 @@ public final class HostedFleet implements Fleet {
                 }
             }
             if (with == null) throw new IllegalStateException("no running, online, paired device of its account to pair with");
-            pairing.pair(system, fresh, roster.device(d).deviceId(), roster.device(with).deviceId(), PAIRING_TIMEOUT);
+            String freshId = roster.device(d).deviceId();
+            pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
+            // The new side is done once it holds the keys; the existing side records the pairing only when the new
+            // side's last drop reaches it. A user waits for both screens: stopping the existing device in between
+            // leaves the account without the newcomer (seen: it never read the newcomer's folder).
+            long deadline = System.nanoTime() + PAIRING_TIMEOUT.toNanos();
+            while (true) {
+                var rec = state(with).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).devices().get(freshId);
+                if (rec != null && rec.status() == dev.kinbox.persistence.crdt.DeviceStatus.PAIRED) return;
+                if (System.nanoTime() > deadline) throw new IllegalStateException(with + " did not record the pairing within " + PAIRING_TIMEOUT.toSeconds() + " s");
+                Thread.sleep(20);
+            }
     }
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
@@ -273,6 +291,7 @@ public final class HostedFleet implements Fleet {
             throw new FleetException("cannot remove " + target + " by " + by + ": " + e.getMessage(), e);
         }
         paired.remove(target);
+        removed.add(target);
         if (running.containsKey(target)) stop(target, false);
     }
 
