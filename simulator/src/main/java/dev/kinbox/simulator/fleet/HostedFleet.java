@@ -244,15 +244,23 @@ public final class HostedFleet implements Fleet {
             String freshId = roster.device(d).deviceId();
             pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
             // The new side is done once it holds the keys; the existing side records the pairing only when the new
-            // side's last drop reaches it. A user waits for both screens: stopping the existing device in between
-            // leaves the account without the newcomer (seen: it never read the newcomer's folder).
+            // side's last drop reaches it, and the new side learns that record by replication. A user waits for both
+            // screens: stopping either device in between leaves the account inconsistent (seen: the existing device
+            // never read the newcomer's folder; the newcomer restarted to AwaitingPairing and was refused as already paired).
             long deadline = System.nanoTime() + PAIRING_TIMEOUT.toNanos();
-            while (true) {
-                var rec = state(with).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).devices().get(freshId);
-                if (rec != null && rec.status() == dev.kinbox.persistence.crdt.DeviceStatus.PAIRED) return;
-                if (System.nanoTime() > deadline) throw new IllegalStateException(with + " did not record the pairing within " + PAIRING_TIMEOUT.toSeconds() + " s");
-                Thread.sleep(20);
+            for (DeviceRef side : List.of(with, d)) {
+                while (!pairedIn(side, freshId)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(side + " did not record the pairing within " + PAIRING_TIMEOUT.toSeconds() + " s");
+                    }
+                    Thread.sleep(20);
+                }
             }
+    }
+
+    private boolean pairedIn(DeviceRef d, String deviceId) throws Exception {
+        var rec = state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).devices().get(deviceId);
+        return rec != null && rec.status() == dev.kinbox.persistence.crdt.DeviceStatus.PAIRED;
     }
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {

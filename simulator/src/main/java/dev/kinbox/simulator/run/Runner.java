@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +57,8 @@ public final class Runner {
     private final TraceRecorder trace; // null: no trace
     private volatile long paceStart;
     private final Lanes lanes = new Lanes(LANE_THREADS);
+    /** Per device the answer to its latest edit (edits of one device are answered in order). */
+    private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -144,6 +147,7 @@ public final class Runner {
                 started.add(d);
                 if (!offline.contains(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Leave) {
+                awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
                 silences.silent(d, simNow());
                 if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
@@ -180,7 +184,10 @@ public final class Runner {
     private void edit(int index, Step.Edit e) {
         inFlight.incrementAndGet();
         long at = sinceStart();
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        lastEdit.put(e.device(), answered);
         fleet.edit(e.device(), e.change()).whenComplete((dot, failure) -> {
+            answered.complete(null);
             if (failure == null) {
                 AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
                 acked.add(a);
@@ -234,6 +241,19 @@ public final class Runner {
         }
         return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
                 silences.mayRetire(now, x.expireAfter().toMillis() - x.announceEvery().toMillis() - slack), audits);
+    }
+
+    /** Waits (at most 30 s) until {@code d} answered every edit asked of it so far. */
+    private void awaitEdits(DeviceRef d) {
+        CompletableFuture<?> last = lastEdit.get(d);
+        if (last == null) return;
+        try {
+            last.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            notes("leave of " + d + ": its last edit was not answered within 30 s");
+        }
     }
 
     /** Simulated milliseconds since the paced steps began (0 during the initial joins). */

@@ -1,51 +1,18 @@
 package dev.kinbox.simulator.run;
 
-import dev.kinbox.persistence.AccountState;
-import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.Fleet;
-import dev.kinbox.simulator.fleet.JournalRefusals;
-import dev.kinbox.simulator.fleet.RetiredReadable;
-import dev.kinbox.simulator.fleet.Roster;
-import dev.kinbox.simulator.fleet.StoreMessages;
-import dev.kinbox.simulator.trace.JournalEntry;
-import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.fleet.ForwardingFleet;
 import dev.kinbox.simulator.workload.DeviceRef;
-import dev.kinbox.simulator.workload.HostileAct;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletionStage;
 
 /**
  * A deliberately broken fleet for testing {@code silent_devices_retired}: asked to remove a device, it
  * only stops it (the user wiped it) and never tells a sibling, so the account keeps it as paired and
  * goes on sealing entries to it. A run with a removal on it must fail the invariant.
  */
-final class UnretiringFleet implements Fleet {
-    private final Fleet delegate;
-
-    UnretiringFleet(Fleet delegate) { this.delegate = delegate; }
+final class UnretiringFleet extends ForwardingFleet {
+    UnretiringFleet(Fleet delegate) { super(delegate); }
 
     @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
         if (running().contains(target)) delegate.stop(target, false);
     }
-
-    @Override public Roster roster() { return delegate.roster(); }
-    @Override public void start(DeviceRef d) throws FleetException { delegate.start(d); }
-    @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException { return delegate.stop(d, orderly); }
-    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
-        return delegate.readableByRetired(writer, retired);
-    }
-    @Override public Expiry expiry() { return delegate.expiry(); }
-    @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
-    @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
-    @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
-    @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
-    @Override public Set<DeviceRef> running() { return delegate.running(); }
-    @Override public long storeOperations() { return delegate.storeOperations(); }
-    @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }
-    @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return delegate.hostile(victim, act); }
-    @Override public JournalRefusals refusals() { return delegate.refusals(); }
-    @Override public Set<Dot> withheldUnhealed() { return delegate.withheldUnhealed(); }
-    @Override public int snapshotEvery() { return delegate.snapshotEvery(); }
-    @Override public void close() { delegate.close(); }
 }
