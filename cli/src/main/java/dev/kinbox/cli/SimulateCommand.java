@@ -115,6 +115,14 @@ final class SimulateCommand implements Callable<Integer> {
             "delete an entry in a device's folder (memory store only) (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
     double hostilePerDay;
 
+    @Option(names = "--removals-per-day", description = {"Forced removals per account per simulated day: a running device removes another",
+            "(default: 0.3; 0 with --cluster, where removal is not available)."})
+    Double removalsPerDay;
+
+    @Option(names = "--expire-after", description = {"Simulated silence after which a device's siblings retire it; at least (--max-offline + 2h + 2 x --max-clock-skew) x 4/3,",
+            "so no device expires in an offline spell (default: ${DEFAULT-VALUE})."}, defaultValue = "30d")
+    String expireAfter;
+
     @Option(names = "--settle", description = "Longest wait for convergence after the last step (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String settle;
 
@@ -133,6 +141,7 @@ final class SimulateCommand implements Callable<Integer> {
         quietLogs();
         WorkloadOptions wo;
         RunOptions ro;
+        HostedFleet.Options fleetOptions;
         long s = seed != null ? seed : new SecureRandom().nextLong();
         ClusterSettings clustered;
         try {
@@ -147,6 +156,23 @@ final class SimulateCommand implements Callable<Integer> {
             if (clustered != null && hostilePerDay != 0) {
                 throw new IllegalArgumentException("--hostile-per-day is not available with --cluster (the hostile provider works in the driver's JVM)");
             }
+            double removals = removalsPerDay != null ? removalsPerDay : clustered != null ? 0 : 0.3;
+            if (clustered != null && removals != 0) {
+                throw new IllegalArgumentException("--removals-per-day is not available with --cluster (removal runs in one JVM's fleet only)");
+            }
+            Duration expiry = SimArgs.duration("--expire-after", expireAfter);
+            if (clustered != null && !expiry.equals(HostedFleet.DEFAULT_EXPIRE_AFTER)) {
+                throw new IllegalArgumentException("--expire-after is not available with --cluster (the nodes' devices expire after 30d)");
+            }
+            WorkloadOptions.Faults faults = faultArgs.faults(store, clustered != null);
+            // two skewed clocks (the silent device's and its sibling's) may stretch a silence by twice the largest skew
+            Duration minExpiry = SimArgs.duration("--max-offline", maxOffline).plusHours(2).plusMillis(2 * faults.maxSkewMillis())
+                    .multipliedBy(4).dividedBy(3);
+            if (expiry.compareTo(minExpiry) < 0) {
+                throw new IllegalArgumentException("--expire-after must be at least (--max-offline + 2h + 2 x --max-clock-skew) x 4/3 = "
+                        + minExpiry.toMinutes() + " minutes: a device offline that long must not expire");
+            }
+            fleetOptions = HostedFleet.Options.forStore(store).withExpireAfter(expiry);
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
@@ -154,7 +180,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, faultArgs.faults(store, clustered != null));
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removals, faults);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -176,8 +202,7 @@ final class SimulateCommand implements Callable<Integer> {
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
             FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
-                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store),
-                            faults)
+                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, fleetOptions, faults)
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
                 result = new Runner(fleet, ro, progress, clustered == null ? traceFile : null).run(schedule, store);
             } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {

@@ -28,6 +28,8 @@ class SimulateClusterTest {
         assertEquals(2, simulate(dir, "--cluster", "--nodes", "0"));
         assertEquals(2, simulate(dir, "--cluster", "--host", "bad host"));
         assertEquals(2, simulate(dir, "--cluster", "--cluster-timeout", "soon"));
+        assertEquals(2, simulate(dir, "--cluster", "--removals-per-day", "1"), "removal runs in one JVM only");
+        assertEquals(2, simulate(dir, "--cluster", "--expire-after", "20h"), "the nodes expire after 30d");
         assertFalse(Files.exists(dir.resolve("report.json")));
     }
 }

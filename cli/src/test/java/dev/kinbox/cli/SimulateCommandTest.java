@@ -43,6 +43,7 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(11, j.get("seed").asLong());
         assertTrue(j.get("converged").asBoolean(), j.toPrettyString());
+        assertTrue(j.get("invariants").get("silent_devices_retired").asBoolean(), j.toPrettyString());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertTrue(j.get("acked_edits").asLong() > 0, "nothing was edited");
         assertTrue(Files.exists(dir.resolve("plots/report.html")) && Files.exists(dir.resolve("plots/convergence-lag.png")));
@@ -100,6 +101,9 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "greenmail", "--hostile-per-day", "1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--hostile-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--trace", dir.toString()).code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--removals-per-day", "-1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--expire-after", "soon").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--expire-after", "10h").code(), "shorter than a 6h offline spell plus margin");
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
         assertFalse(Files.exists(dir.resolve("trace.kbt")), "a refused run wrote a trace");
     }

@@ -44,7 +44,7 @@ final class TraceReplay {
 
     /** The trace's run, its violations and, per device of {@code account} (all when null), its journal in numbers. */
     void overview(Trace.Account only) throws TraceException {
-        long failed = trace.steps().stream().filter(s -> !s.outcome().equals("done") && !s.outcome().startsWith("acked ")).count();
+        long failed = trace.steps().stream().filter(s -> !s.outcome().equals("done") && !s.outcome().startsWith("acked ") && !s.outcome().startsWith("retired: ")).count();
         int devices = trace.accounts().stream().mapToInt(a -> a.devices().size()).sum();
         out.printf(Locale.ROOT, "trace: seed %d, store %s, %d accounts, %d devices, %d steps (%d recorded, %d not carried out or not acknowledged), time scale %s%n",
                 trace.seed(), trace.store(), trace.accounts().size(), devices, trace.scheduleSteps(), trace.steps().size(), failed, trace.timeScale());

@@ -29,6 +29,8 @@ public final class Summary {
         row(b, "lost edits", r.check().lostEdits() + (r.check().withheldMissing() > 0
                 ? " (and " + r.check().withheldMissing() + " withheld by the provider, not healed yet: no snapshot of their author since)" : ""));
         row(b, "forged applied", r.check().forgedApplied());
+        row(b, "devices retired", r.check().retiredDevices() + " (removed or expired; " + r.check().retiredMissing()
+                + " of their edits missing, not counted as lost)");
         if (!r.hostileActs().isEmpty()) {
             row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
             row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "

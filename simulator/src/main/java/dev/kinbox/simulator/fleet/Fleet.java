@@ -84,8 +84,43 @@ public interface Fleet extends AutoCloseable {
     /** Stops every device and releases the stores. */
     @Override void close();
 
+    /**
+     * {@code by} (running) removes device {@code target} from the account ({@code Muaa.RemoveDevice}):
+     * its siblings retire it, stop sealing to it and delete its folder. A running target is stopped
+     * afterwards (the user wiped it); started again, it finds itself retired ({@link RetiredDevice}).
+     */
+    default void remove(DeviceRef by, DeviceRef target) throws FleetException {
+        throw new FleetException("removal is not supported by " + getClass().getSimpleName(), null);
+    }
+
+    /**
+     * What {@code writer}'s folder holds that {@code retired} could still read after {@code writer}
+     * retired it ({@link RetiredReadable}); {@link FleetException} when this fleet cannot look (not hosted here).
+     */
+    default RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        throw new FleetException("reading folders with a retired device's key is not supported by " + getClass().getSimpleName(), null);
+    }
+
+    /** How the devices expire (the MUAA's timings); the protocol's defaults unless the fleet says otherwise. */
+    default Expiry expiry() { return Expiry.DEFAULT; }
+
+    /**
+     * @param expireAfter   simulated time after which a silent paired device is retired by its siblings
+     * @param announceEvery simulated time between a running device's refreshes of its own activity
+     * @param checkEvery    real time between a device's liveness checks
+     */
+    record Expiry(java.time.Duration expireAfter, java.time.Duration announceEvery, java.time.Duration checkEvery) {
+        /** 30 days, daily, every second. */
+        public static final Expiry DEFAULT = new Expiry(java.time.Duration.ofDays(30), java.time.Duration.ofDays(1), java.time.Duration.ofSeconds(1));
+    }
+
     /** A device could not be started or stopped. */
-    final class FleetException extends Exception {
+    class FleetException extends Exception {
         public FleetException(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /** A device that started and found itself retired (removed or expired): it is not running; this is an outcome, not a failure. */
+    final class RetiredDevice extends FleetException {
+        public RetiredDevice(String message) { super(message, null); }
     }
 }

@@ -2,7 +2,11 @@ package dev.kinbox.simulator.fleet;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.kinbox.actors.muaa.Environment;
 import dev.kinbox.actors.muaa.Muaa;
+import dev.kinbox.actors.muaa.MuaaKeyring;
+import dev.kinbox.actors.muaa.StartOutcome;
+import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.KinboxJournalRuntime;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.sma.SmaFolders;
@@ -20,6 +24,7 @@ import dev.kinbox.simulator.trace.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -53,12 +58,27 @@ public final class HostedFleet implements Fleet {
      * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
      * @param sweepInterval  how often a live query looks at a sibling folder without a nudge
      * @param blockingThreads the journal's blocking pool (store and local log work of all devices)
+     * @param expireAfter    simulated time after which a silent paired device is retired by its siblings
+     *                       (the MUAA's {@code Timing.expireAfter}, on the devices' clock)
+     * @param livenessCheck  real time between a device's liveness checks (each reads its account's
+     *                       announcements and folder list; the MUAA's {@code Timing.livenessCheck})
+     * @param dropPoll       real time between a device's looks for pairing drops in its folder (one search
+     *                       each; a pairing takes a few of them on both sides: the MUAA's {@code Timing.dropPoll})
      */
-    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
+    public record Options(int snapshotEvery, Duration sweepInterval, int blockingThreads, Duration expireAfter, Duration livenessCheck,
+                          Duration dropPoll) {
         public Options {
             if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be positive");
             if (sweepInterval == null || sweepInterval.toMillis() < 50) throw new IllegalArgumentException("sweep interval must be >= 50 ms");
             if (blockingThreads < 1 || blockingThreads > 256) throw new IllegalArgumentException("blocking threads must be 1..256");
+            if (expireAfter == null || expireAfter.toMinutes() < 1) throw new IllegalArgumentException("expireAfter must be >= 1 minute");
+            if (livenessCheck == null || livenessCheck.toMillis() < 50) throw new IllegalArgumentException("liveness check must be >= 50 ms");
+            if (dropPoll == null || dropPoll.toMillis() < 20) throw new IllegalArgumentException("drop poll must be >= 20 ms");
+        }
+
+        /** As above, with the protocol's default expiry (30 days), a liveness check every second and drops polled every 500 ms. */
+        public Options(int snapshotEvery, Duration sweepInterval, int blockingThreads) {
+            this(snapshotEvery, sweepInterval, blockingThreads, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1), Duration.ofMillis(500));
         }
 
         /** A snapshot every 50 events, a sweep every 2 s, 8 blocking threads (the memory store: its operations do not block). */
@@ -67,12 +87,34 @@ public final class HostedFleet implements Fleet {
         /**
          * For {@code kind}'s store: on an IMAP server every operation waits for a round trip, and with
          * hundreds of devices 8 blocking threads were the bottleneck (starts took seconds), so a server
-         * store gets 128 threads and a 5 s sweep (nudges still wake readers at once).
+         * store gets 128 threads and a 5 s sweep (nudges still wake readers at once), and polls for
+         * pairing drops every 200 ms (a join waits for several polls on both sides; measured in docs/SIMULATOR.md).
          */
         public static Options forStore(String kind) {
-            return kind.equals("memory") ? defaults() : new Options(50, Duration.ofSeconds(5), 128);
+            return kind.equals("memory") ? defaults()
+                    : new Options(50, Duration.ofSeconds(5), 128, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1), Duration.ofMillis(200));
+        }
+
+        /** These options with devices expiring after {@code expireAfter} (simulated). */
+        public Options withExpireAfter(Duration expireAfter) {
+            return new Options(snapshotEvery, sweepInterval, blockingThreads, expireAfter, livenessCheck, dropPoll);
+        }
+
+        /**
+         * The MUAA's timings: drops polled every {@code dropPoll} and a pairing within 30 s (both real time, Pekko
+         * timers), expiry after {@code expireAfter} and announcements refreshed every quarter of it (at
+         * most daily; both simulated, on the device's clock), the liveness check every {@code livenessCheck}.
+         */
+        public Environment.Timing timing() {
+            Duration announce = expireAfter.dividedBy(4).compareTo(Duration.ofDays(1)) < 0 ? expireAfter.dividedBy(4) : Duration.ofDays(1);
+            return new Environment.Timing(dropPoll, PAIRING_TIMEOUT, expireAfter, announce, livenessCheck);
         }
     }
+
+    /** The protocol's default expiry: a paired device silent for 30 days is retired. */
+    public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofDays(30);
+    private static final Duration PAIRING_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
 
     private record Running(ActorRef<Muaa.Command> muaa, OfflineSwitch link, CountingMailStore counted, Set<CompletableFuture<?>> asks) {}
 
@@ -82,9 +124,18 @@ public final class HostedFleet implements Fleet {
     private final Options options;
     private final ActorSystem<Supervisor.Command> system;
     private final KinboxJournalRuntime runtime;
+    private final Crypto crypto = Crypto.standard();
+    private final FleetPairing pairing = new FleetPairing();
     private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
+    private final Map<DeviceRef, MuaaKeyring> keyrings = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
+    /** Devices that are paired in their account (bootstrapped it, paired, or restarted as such): who a joiner may pair with. */
+    private final Set<DeviceRef> paired = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> bootstrapped = ConcurrentHashMap.newKeySet();
+    /** Devices a sibling removed ({@link #remove}): they never pair again. */
+    private final Set<DeviceRef> removed = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Object> accountLocks = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
     private final HostileLedger ledger;
     private final FleetFaults faults;
@@ -115,34 +166,108 @@ public final class HostedFleet implements Fleet {
 
     @Override public Roster roster() { return roster; }
 
+    /**
+     * Starts {@code d} on the full MUAA life cycle: the first device of an account bootstraps it; a
+     * later newcomer announces itself and pairs by short code with a running, online, paired sibling;
+     * a device that ran before starts from its local log ({@code Running}). A device that finds itself
+     * retired is stopped again and reported as {@link RetiredDevice}. First starts of one account are
+     * serialized (two newcomers must not both bootstrap it).
+     */
     @Override public void start(DeviceRef d) throws FleetException {
         if (running.containsKey(d)) throw new FleetException(d + " is already running", null);
+        boolean fresh = !logs.containsKey(d);
+        if (!fresh) {
+            launch(d);
+            return;
+        }
+        synchronized (accountLocks.computeIfAbsent(d.account(), k -> new Object())) {
+            launch(d);
+        }
+    }
+
+    private void launch(DeviceRef d) throws FleetException {
         String id = roster.device(d).deviceId();
         CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
         OfflineSwitch link = new OfflineSwitch(faults.wrap(d, counted));
         link.offline(offline.getOrDefault(d, false));
+        MuaaKeyring keyring = keyrings.computeIfAbsent(d, k -> MuaaKeyring.of(roster.device(k).key(), crypto));
         boolean added = false;
+        StartOutcome outcome;
         try {
-            runtime.addDevice(roster.keyring(d), link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
+            runtime.addDevice(keyring, link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
             added = true;
             Muaa.Settings settings = new Muaa.Settings(roster.accountId(d), id, options.snapshotEvery());
+            Environment env = new Environment(keyring, crypto, pairing, options.timing());
             ActorRef<Muaa.Command> m = AskPattern.<Supervisor.Command, ActorRef<Muaa.Command>>ask(system,
-                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), roster.siblingIds(d))), "muaa-" + id, to),
+                    to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), env)), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
             running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
-            state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS); // recovered and ready
-        } catch (Exception e) {
-            Running half = running.remove(d);
-            try {
-                if (half != null) terminate(half);
-            } catch (Exception ignored) {
-                // reported below with the start failure
+            outcome = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<StartOutcome>>ask(m,
+                    to -> new Muaa.Start(d.toString(), Optional.empty(), to), START_WAIT, system.scheduler())
+                    .toCompletableFuture().get(START_WAIT.toSeconds(), TimeUnit.SECONDS));
+            if (outcome instanceof StartOutcome.AwaitingPairing && removed.contains(d)) {
+                // a removed device whose folder and announcement were purged before it saw the notice: it must pair again as a new device
+                outcome = new StartOutcome.Retired(id, "it was removed; started again it asks to pair anew");
+            } else if (outcome instanceof StartOutcome.AwaitingPairing) {
+                pairWithSibling(d, m);
             }
-            if (added) runtime.removeDevice(id);
-            link.offline(true);
-            link.close();
+        } catch (Exception e) {
+            abort(d, added, link);
             throw new FleetException("cannot start " + d + ": " + e.getMessage(), e);
         }
+        if (outcome instanceof StartOutcome.Retired r) {
+            abort(d, true, link);
+            paired.remove(d);
+            throw new RetiredDevice(d + " found itself retired at its start: " + r.reason());
+        }
+        if (outcome instanceof StartOutcome.Bootstrapped) bootstrapped.add(d.account());
+        paired.add(d);
+    }
+
+    /** Undoes a start that did not finish: the half-started MUAA stops, the device leaves the runtime, its view of the store is cut off. */
+    private void abort(DeviceRef d, boolean added, OfflineSwitch link) {
+        Running half = running.remove(d);
+        try {
+            if (half != null) terminate(half);
+        } catch (Exception ignored) {
+            // the caller reports the start's failure
+        }
+        if (added) runtime.removeDevice(roster.device(d).deviceId());
+        link.offline(true);
+        link.close();
+        if (half != null) closedOps.add(half.counted().operations());
+    }
+
+    /** Pairs newcomer {@code d} by short code with the first running, online, paired device of its account. */
+    private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
+            DeviceRef with = null;
+            for (DeviceRef o : new TreeSet<>(running.keySet())) {
+                if (o.account() == d.account() && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
+                    with = o;
+                    break;
+                }
+            }
+            if (with == null) throw new IllegalStateException("no running, online, paired device of its account to pair with");
+            String freshId = roster.device(d).deviceId();
+            pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
+            // The new side is done once it holds the keys; the existing side records the pairing only when the new
+            // side's last drop reaches it, and the new side learns that record by replication. A user waits for both
+            // screens: stopping either device in between leaves the account inconsistent (seen: the existing device
+            // never read the newcomer's folder; the newcomer restarted to AwaitingPairing and was refused as already paired).
+            long deadline = System.nanoTime() + PAIRING_TIMEOUT.toNanos();
+            for (DeviceRef side : List.of(with, d)) {
+                while (!pairedIn(side, freshId)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(side + " did not record the pairing within " + PAIRING_TIMEOUT.toSeconds() + " s");
+                    }
+                    Thread.sleep(20);
+                }
+            }
+    }
+
+    private boolean pairedIn(DeviceRef d, String deviceId) throws Exception {
+        var rec = state(d).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).devices().get(deviceId);
+        return rec != null && rec.status() == dev.kinbox.persistence.crdt.DeviceStatus.PAIRED;
     }
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
@@ -168,6 +293,30 @@ public final class HostedFleet implements Fleet {
     private void terminate(Running r) throws Exception {
         AskPattern.<Supervisor.Command, Done>ask(system, to -> new Supervisor.Stop(r.muaa(), to), DeviceSystems.ASK, system.scheduler())
                 .toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
+        Running r = running.get(by);
+        if (r == null) throw new FleetException("cannot remove " + target + ": " + by + " is not running", null);
+        String targetId = roster.device(target).deviceId();
+        try {
+            tracked(r, AskPattern.<Muaa.Command, StatusReply<String>>ask(r.muaa(), to -> new Muaa.RemoveDevice(targetId, to), DeviceSystems.ASK,
+                    system.scheduler()).thenApply(DeviceSystems::requireSuccess)).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new FleetException("cannot remove " + target + " by " + by + ": " + e.getMessage(), e);
+        }
+        paired.remove(target);
+        removed.add(target);
+        if (running.containsKey(target)) stop(target, false);
+    }
+
+    @Override public Expiry expiry() {
+        var t = options.timing();
+        return new Expiry(t.expireAfter(), t.announceEvery(), t.livenessCheck());
+    }
+
+    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        return RetiredReadable.audit(roster, writer, retired, journal(writer), stores, crypto);
     }
 
     @Override public void online(DeviceRef d, boolean on) {

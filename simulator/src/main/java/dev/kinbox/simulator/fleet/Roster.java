@@ -9,9 +9,9 @@ import java.util.List;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
- * The accounts of a run and every device slot each may use, with a real device key per slot. All
- * slots of an account are paired with each other from the start ({@link Keyring#fixed}), standing
- * in for pairing (the simulator does not run the MUAA's pairing yet).
+ * The accounts of a run and every device slot each may use, with a real device key per slot (made up
+ * front, so a run spends no key generation on joins and the simulator can try every key). Slots are
+ * not paired here: a fleet pairs each newcomer with a sibling through the MUAA ({@link HostedFleet}).
  */
 public record Roster(List<Account> accounts) {
     /** One account: its id and its device pool, slot by slot. */
@@ -41,19 +41,4 @@ public record Roster(List<Account> accounts) {
     public Device device(DeviceRef d) { return accounts.get(d.account()).devices().get(d.slot()); }
 
     public String accountId(DeviceRef d) { return accounts.get(d.account()).accountId(); }
-
-    /** The keyring of {@code d}: its own key, every other slot of its account as a paired sibling. */
-    public Keyring keyring(DeviceRef d) {
-        List<Keyring.PairedDevice> sibs = new ArrayList<>();
-        for (Device o : accounts.get(d.account()).devices()) {
-            if (!o.deviceId().equals(device(d).deviceId())) sibs.add(new Keyring.PairedDevice(o.deviceId(), o.key().toCertificate()));
-        }
-        return Keyring.fixed(device(d).deviceId(), device(d).key(), sibs);
-    }
-
-    /** The ids of every other slot of {@code d}'s account. */
-    public List<String> siblingIds(DeviceRef d) {
-        String me = device(d).deviceId();
-        return accounts.get(d.account()).devices().stream().map(Device::deviceId).filter(id -> !id.equals(me)).toList();
-    }
 }

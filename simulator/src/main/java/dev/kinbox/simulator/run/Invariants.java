@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * The end-of-run checks over the states of the running devices (a pure function of them):
  * <ul>
  *   <li>{@code converged}: all running devices of an account hold equal state digests;</li>
- *   <li>{@code no_lost_edits}: every acknowledged edit's dot is in the state of every running device of its account;</li>
+ *   <li>{@code no_lost_edits}: every acknowledged edit's dot is in the state of every running device of its account,
+ *       unless its author is retired there;</li>
  *   <li>{@code store_bounded}: the most journal messages (entries, snapshots, deletion marks) an account's
  *       mailbox held at any count stays within {@link #storeBound}, which depends on device slots and
  *       the snapshot interval, not on the number of events;</li>
@@ -37,10 +38,29 @@ public final class Invariants {
      * {@code storeBounded} whether every account's journal messages stayed within the bound,
      * {@code forgedApplied} the devices whose state held the provider's marker at a sample or at the end,
      * {@code withheldMissing} the distinct acknowledged edits missing somewhere only because the provider withheld their entry
-     * and their author wrote no snapshot past it yet (not lost: see {@link #check(Roster, Map, List, Observed)}). */
+     * and their author wrote no snapshot past it yet (not lost: see {@link #check(Roster, Map, List, Observed)}),
+     * {@code retiredMissing} the distinct acknowledged edits missing somewhere whose author is retired (removed or expired)
+     * in its account: its siblings stop reading it, so what it had not uploaded, or they had not read, when they retired it is
+     * gone by design, {@code retiredDevices} the distinct devices some running device's state has as retired. */
     public record Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
-                         List<Violation> violations) {
+                         int retiredMissing, int retiredDevices, List<Violation> violations) {
         public Result { violations = List.copyOf(violations); }
+
+        /** Without edits of retired devices. */
+        public Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
+                      List<Violation> violations) {
+            this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, violations);
+        }
+
+        /** Whether no {@code silent_devices_retired} violation was found. */
+        public boolean silentRetired() { return violations.stream().noneMatch(v -> v.invariant().equals(RetirementCheck.NAME)); }
+
+        /** This result with {@code more} violations. */
+        public Result with(List<Violation> more) {
+            List<Violation> all = new ArrayList<>(violations);
+            all.addAll(more);
+            return new Result(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, retiredMissing, retiredDevices, all);
+        }
 
         public boolean ok() { return violations.isEmpty(); }
     }
@@ -92,7 +112,10 @@ public final class Invariants {
      * An acknowledged edit missing on a device is lost unless its dot is in
      * {@link Observed#withheldUnhealed}: then it is counted in {@code withheldMissing} instead, and its
      * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
-     * entry only with its author's next snapshot).
+     * entry only with its author's next snapshot). An edit whose author some running device's state has
+     * as retired is not required either (counted in {@code retiredMissing}), and a running device that
+     * is itself retired in a sibling's state is left out of {@code converged} and {@code no_lost_edits}
+     * (it receives nothing more; {@code silent_devices_retired} judges whether it should have been retired).
      */
     public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed) {
         Map<Integer, Map<DeviceRef, AccountState>> byAccount = new TreeMap<>();
@@ -103,8 +126,16 @@ public final class Invariants {
         int divergent = 0;
         Set<Dot> lost = new HashSet<>();
         Set<Dot> withheldMissing = new HashSet<>();
+        Set<Dot> retiredMissing = new HashSet<>();
+        int retiredDevices = 0;
         for (var acc : byAccount.entrySet()) {
             String accountId = roster.accounts().get(acc.getKey()).accountId();
+            Set<DeviceRef> retired = new TreeSet<>();
+            acc.getValue().forEach((d, s) -> retired.addAll(RetirementCheck.retiredIn(roster, d, s)));
+            Set<String> retiredIds = new HashSet<>();
+            for (DeviceRef r : retired) retiredIds.add(roster.device(r).deviceId());
+            acc.getValue().keySet().removeAll(retired);
+            retiredDevices += retired.size();
             boolean unhealed = false;
             List<Violation> lostHere = new ArrayList<>();
             for (var st : acc.getValue().entrySet()) {
@@ -112,6 +143,10 @@ public final class Invariants {
                 int count = 0;
                 for (AckedEdit e : editsByAccount.getOrDefault(acc.getKey(), List.of())) {
                     if (st.getValue().context().contains(e.dot())) continue;
+                    if (retiredIds.contains(e.dot().deviceId())) {
+                        retiredMissing.add(e.dot());
+                        continue;
+                    }
                     if (observed.withheldUnhealed().contains(e.dot())) {
                         withheldMissing.add(e.dot());
                         unhealed = true;
@@ -154,7 +189,7 @@ public final class Invariants {
                     e.getValue() + " journal messages in the mailbox, more than the bound " + observed.bound()));
         }
         boolean converged = violations.stream().noneMatch(v -> v.invariant().equals("converged"));
-        return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), violations);
+        return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), retiredMissing.size(), retiredDevices, violations);
     }
 
     private static Violation forgery(Roster roster, DeviceRef d, String when) {

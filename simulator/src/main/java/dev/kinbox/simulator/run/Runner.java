@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +23,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Carries out a {@link Schedule} on a {@link Fleet}: first the devices that exist at time zero (the
  * setup, where the cost per device is measured), then every other step at its simulated time
- * divided by the time scale (as fast as possible when behind). Edits are asked asynchronously; a
+ * divided by the time scale (as fast as possible when behind), each account's steps in order in its
+ * own {@link Lanes lane} (a slow join or leave holds back only its account). Edits are asked asynchronously; a
  * {@link Sampler} measures convergence lag meanwhile. After the last step it waits (up to
  * {@code settle}) for the invariants to hold, then checks them once more on fresh states.
  *
@@ -34,6 +36,8 @@ public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
     private static final int SETUP_PARALLELISM = 8;
+    private static final int LANE_THREADS = 16;
+    private static final long STEP_DRAIN_SECONDS = 120;
 
     private final Fleet fleet;
     private final RunOptions options;
@@ -45,12 +49,18 @@ public final class Runner {
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
+    private final Silences silences = new Silences();
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
+    /** Twice the schedule's largest clock skew: how far two devices' clocks may disagree about a silence. */
+    private long skewSlackMillis;
     private final Path traceFile;
     private final TraceRecorder trace; // null: no trace
     private volatile long paceStart;
+    private final Lanes lanes = new Lanes(LANE_THREADS);
+    /** Per device the answer to its latest edit (edits of one device are answered in order). */
+    private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -68,6 +78,7 @@ public final class Runner {
     public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
         long t0 = System.nanoTime();
         List<Step> steps = schedule.steps();
+        skewSlackMillis = 2 * schedule.options().faults().maxSkewMillis();
         int setup = 0;
         while (setup < steps.size() && steps.get(setup).at() == 0 && steps.get(setup) instanceof Step.Join) setup++;
 
@@ -95,10 +106,13 @@ public final class Runner {
                 error("skipped (run over its time bound): " + s);
                 traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
-                execute(i, s);
+                int index = i;
+                lanes.submit(s.device().account(), () -> execute(index, s));
             }
             progress.update(i + 1 - setup, counters());
         }
+        if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error("steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
+        lanes.close();
 
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
@@ -134,15 +148,25 @@ public final class Runner {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
                 started.add(d);
+                if (!offline.contains(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Leave) {
+                awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
+                silences.silent(d, simNow());
                 if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
+                silences.silent(d, simNow());
                 fleet.stop(d, false);
             } else if (s instanceof Step.Offline) {
                 offline.add(d);
+                silences.silent(d, simNow());
                 fleet.online(d, false);
             } else if (s instanceof Step.Online) {
                 fleet.online(d, true);
+                offline.remove(d);
+                if (fleet.running().contains(d)) silences.back(d, simNow());
+            } else if (s instanceof Step.Remove r) {
+                fleet.remove(r.by(), d);
+                silences.removed(d, simNow());
                 offline.remove(d);
             } else if (s instanceof Step.Edit e) {
                 edit(index, e);
@@ -153,6 +177,8 @@ public final class Runner {
             } else if (s instanceof Step.Hostile h) {
                 if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
             }
+        } catch (Fleet.RetiredDevice e) {
+            traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure
         } catch (Fleet.FleetException e) {
             error(e.getMessage());
             traced(index, sinceStart(), "failed: " + e.getMessage());
@@ -165,7 +191,10 @@ public final class Runner {
     private void edit(int index, Step.Edit e) {
         inFlight.incrementAndGet();
         long at = sinceStart();
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        lastEdit.put(e.device(), answered);
         fleet.edit(e.device(), e.change()).whenComplete((dot, failure) -> {
+            answered.complete(null);
             if (failure == null) {
                 AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
                 acked.add(a);
@@ -188,8 +217,56 @@ public final class Runner {
         synchronized (acked) {
             edits = List.copyOf(acked);
         }
-        return Invariants.check(fleet.roster(), states, edits,
+        Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
                 new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()));
+        return r.with(retirements(states, last));
+    }
+
+    /**
+     * {@code silent_devices_retired} over {@code states}: which devices must and may be retired by now
+     * ({@link Silences}, against the fleet's expiry limit give or take two liveness checks, an
+     * hour and twice the largest clock skew), and - at the last check - every entry the running devices wrote after retiring a device,
+     * tried with that device's key.
+     */
+    private List<Violation> retirements(Map<DeviceRef, AccountState> states, boolean last) {
+        Fleet.Expiry x = fleet.expiry();
+        long slack = (long) (2 * x.checkEvery().toMillis() * options.timeScale()) + 3_600_000L + skewSlackMillis;
+        long now = simNow();
+        Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
+        witnesses.keySet().removeAll(offline);
+        List<RetirementCheck.Audit> audits = new ArrayList<>();
+        if (last) {
+            for (var w : witnesses.entrySet()) {
+                for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), w.getKey(), w.getValue())) {
+                    try {
+                        audits.add(new RetirementCheck.Audit(w.getKey(), r, fleet.readableByRetired(w.getKey(), r)));
+                    } catch (Fleet.FleetException e) {
+                        notes("silent_devices_retired: entries not tried with retired keys: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
+                silences.mayRetire(now, x.expireAfter().toMillis() - x.announceEvery().toMillis() - slack), audits);
+    }
+
+    /** Waits (at most 30 s) until {@code d} answered every edit asked of it so far. */
+    private void awaitEdits(DeviceRef d) {
+        CompletableFuture<?> last = lastEdit.get(d);
+        if (last == null) return;
+        try {
+            last.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            notes("leave of " + d + ": its last edit was not answered within 30 s");
+        }
+    }
+
+    /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
+    private long simNow() {
+        long p = paceStart;
+        return p == 0 ? 0 : (long) ((System.nanoTime() - p) / 1e6 * options.timeScale());
     }
 
     private long storeBound() {
@@ -198,11 +275,14 @@ public final class Runner {
     }
 
     /**
-     * The joins at time zero, {@link #SETUP_PARALLELISM} at a time (a device's start mostly waits for
-     * its actor and first state, so a large fleet starts several times faster than one by one).
+     * The joins at time zero, {@link #SETUP_PARALLELISM} accounts at a time, each account's devices one
+     * after the other (the first bootstraps the account, every later one pairs with a running sibling;
+     * a start mostly waits - for its actor, its first state, the pairing drops - so a large fleet starts
+     * several times faster than one by one).
      */
     private void startConcurrently(List<Step> steps, int setup) throws InterruptedException {
-        List<Step> joins = steps.subList(0, setup);
+        Map<Integer, List<Integer>> byAccount = new java.util.TreeMap<>();
+        for (int i = 0; i < setup; i++) byAccount.computeIfAbsent(steps.get(i).device().account(), a -> new ArrayList<>()).add(i);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
             Thread t = new Thread(r, "sim-setup");
             t.setDaemon(true);
@@ -210,21 +290,22 @@ public final class Runner {
         });
         AtomicLong done = new AtomicLong();
         try {
-            for (int i = 0; i < setup; i++) {
-                int index = i;
+            for (List<Integer> account : byAccount.values()) {
                 pool.execute(() -> {
-                    execute(index, steps.get(index));
-                    long n = done.incrementAndGet();
-                    if (n % 100 == 0 || n == joins.size()) {
-                        synchronized (progress) {
-                            progress.update(n, fleet.running().size() + " devices running");
+                    for (int index : account) {
+                        execute(index, steps.get(index));
+                        long n = done.incrementAndGet();
+                        if (n % 100 == 0 || n == setup) {
+                            synchronized (progress) {
+                                progress.update(n, fleet.running().size() + " devices running");
+                            }
                         }
                     }
                 });
             }
         } finally {
             pool.shutdown();
-            if (!pool.awaitTermination(30 + joins.size() / 10, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(60 + setup / 4, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
                 error("the initial joins did not finish in time");
             }

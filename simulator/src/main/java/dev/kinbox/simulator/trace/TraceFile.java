@@ -29,7 +29,7 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 2; // 2: the workload's faults (network, incoming mail, clock skew)
+    public static final int VERSION = 3; // 3: the workload records both removalsPerDay and the faults (2 had one or the other)
     /** Largest decompressed trace read. */
     public static final long MAX_BYTES = 1L << 30;
 

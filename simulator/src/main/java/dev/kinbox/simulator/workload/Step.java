@@ -9,7 +9,7 @@ public sealed interface Step {
 
     DeviceRef device();
 
-    /** The device starts for the first time (fresh local store, pre-paired keyring). */
+    /** The device starts for the first time (fresh local store): it bootstraps its account or pairs with a running sibling. */
     record Join(long at, DeviceRef device) implements Step {}
 
     /** The device leaves for good, after its acknowledged edits are uploaded (an orderly removal). */
@@ -39,6 +39,13 @@ public sealed interface Step {
      * (one of its joined slots); the restart concerns all of them.
      */
     record ServerRestart(long at, DeviceRef device) implements Step {}
+
+    /**
+     * Running, online device {@code by} removes {@code device} from the account (forced removal, e.g. a
+     * lost phone): its siblings retire it and stop sealing to it. {@code device} never works in the
+     * account again (a later restart finds it retired).
+     */
+    record Remove(long at, DeviceRef device, DeviceRef by) implements Step {}
 
     /** The mail provider attacks the device's folder (the device itself may be running, down or gone). */
     record Hostile(long at, DeviceRef device, HostileAct act) implements Step {}

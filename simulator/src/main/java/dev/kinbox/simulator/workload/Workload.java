@@ -27,7 +27,7 @@ public final class Workload {
     public static final int KEY_GENERATIONS = 2;
     private static final int ROTATE_ONE_IN = 10;
 
-    private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT }
+    private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT, REMOVED }
 
     private Workload() {}
 
@@ -99,20 +99,25 @@ public final class Workload {
             }
         }
 
-        /** New kinds go last: with their rates at 0 a seed gives the schedule it gave before they existed. */
-        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING }
+        /**
+         * New kinds go last: with their rates at 0 a seed gives the schedule it gave before they existed
+         * (the faults came first, forced removals after them).
+         */
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING, REMOVE }
 
         private double rate(Kind k) {
             return switch (k) {
                 case EDIT -> o.editsPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
                 case CRASH -> o.crashesPerDay() * count(Life.RUNNING);
                 case OFFLINE -> o.offlinePerDay() * count(Life.RUNNING);
-                case JOIN -> live() < o.maxDevices() && count(Life.NEW) > 0 ? o.joinsPerDay() : 0;
+                // a newcomer pairs with a running, online sibling
+                case JOIN -> live() < o.maxDevices() && count(Life.NEW) > 0 && count(Life.RUNNING) > 0 ? o.joinsPerDay() : 0;
                 case LEAVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.leavesPerDay() : 0;
                 case HOSTILE -> o.hostilePerDay();
                 case DROP -> o.faults().dropsPerDay() * count(Life.RUNNING);
                 case RESTART -> o.faults().restartsPerDay();
                 case INCOMING -> o.faults().incomingPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
+                case REMOVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.removalsPerDay() : 0;
             };
         }
 
@@ -144,6 +149,10 @@ public final class Workload {
                 case DROP -> emit(new Step.Drop(t, dev(any(Life.RUNNING, Life.RUNNING))));
                 case RESTART -> emit(new Step.ServerRestart(t, dev(joined())));
                 case INCOMING -> emit(new Step.Edit(t, dev(any(Life.RUNNING, Life.OFFLINE)), incoming()));
+                case REMOVE -> {
+                    int by = any(Life.RUNNING, Life.RUNNING);
+                    emit(new Step.Remove(t, dev(anyLiveBut(by)), dev(by)));
+                }
             }
         }
 
@@ -167,7 +176,12 @@ public final class Workload {
                 throw new IllegalArgumentException("the schedule would exceed " + o.maxSteps() + " steps; lower the rates, accounts or duration");
             }
             int slot = s.device().slot();
-            if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Online) life[slot] = Life.RUNNING;
+            if (life[slot] == Life.REMOVED) {
+                out.add(s); // a restart or reconnection still pending: the fleet finds the device retired
+                return;
+            }
+            if (s instanceof Step.Remove) life[slot] = Life.REMOVED;
+            else if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Online) life[slot] = Life.RUNNING;
             else if (s instanceof Step.Leave) life[slot] = Life.LEFT;
             else if (s instanceof Step.Crash) life[slot] = Life.DOWN;
             else if (s instanceof Step.Offline) life[slot] = Life.OFFLINE;
@@ -192,6 +206,19 @@ public final class Workload {
         }
 
         private int live() { return count(Life.RUNNING) + count(Life.OFFLINE) + count(Life.DOWN); }
+
+        /** A uniformly chosen live slot (running, offline or down) other than {@code but}. */
+        private int anyLiveBut(int but) {
+            int n = 0;
+            for (int i = 0; i < life.length; i++) if (i != but && isLive(life[i])) n++;
+            int k = r.nextInt(n);
+            for (int i = 0; i < life.length; i++) {
+                if (i != but && isLive(life[i]) && k-- == 0) return i;
+            }
+            throw new IllegalStateException("no live slot besides " + but);
+        }
+
+        private static boolean isLive(Life l) { return l == Life.RUNNING || l == Life.OFFLINE || l == Life.DOWN; }
 
         private int first(Life l) {
             for (int i = 0; i < life.length; i++) if (life[i] == l) return i;

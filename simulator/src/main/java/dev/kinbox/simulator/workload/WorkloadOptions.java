@@ -18,11 +18,13 @@ import java.time.Duration;
  * @param maxOffline        longest offline spell (simulated)
  * @param hostilePerDay     hostile provider acts per account per simulated day ({@link HostileAct}, on a folder of a device that has joined)
  * @param maxSteps          refuse to generate a schedule longer than this
+ * @param removalsPerDay    forced removals per account per simulated day ({@link Step.Remove}: a running, online
+ *                          device removes another live one; while more than one device is live)
  * @param faults            network faults, incoming mail and clock skew ({@link Faults#NONE}: none)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
-                              Duration maxOffline, double hostilePerDay, int maxSteps, Faults faults) {
+                              Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults) {
     /**
      * What the network, the server, the outside world and the devices' clocks add to a run. Rates
      * are per simulated day; 0 turns a kind off.
@@ -46,18 +48,26 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         }
     }
 
-    /** Without faults (as before they existed). */
+    /** Without forced removals and without faults (as before either existed). */
     public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
                            double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
                            int maxSteps) {
         this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
-                hostilePerDay, maxSteps, Faults.NONE);
+                hostilePerDay, maxSteps, 0, Faults.NONE);
+    }
+
+    /** With forced removals, without faults. */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, Faults.NONE);
     }
 
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, f);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f);
     }
 
     /** Every device slot an account may ever use: its largest running set plus this many joiners. */
@@ -69,7 +79,7 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             throw new IllegalArgumentException("devices per account must be a range 1 <= min <= max <= 64");
         }
         if (period == null || period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
-        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay}) {
+        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay, removalsPerDay}) {
             if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");

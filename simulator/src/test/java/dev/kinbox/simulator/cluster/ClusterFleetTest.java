@@ -58,7 +58,9 @@ class ClusterFleetTest {
             assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0, "journal messages " + r.storeJournalMax());
             assertEquals(2, nodes.size(), nodes.toString());
             nodes.forEach((address, c) -> assertTrue(c.starts() > 0 && c.storeOperations() > 0, address + " hosted no device: " + c));
-            assertEquals(r.storeOps(), nodes.values().stream().mapToLong(ClusterFleet.NodeCounters::storeOperations).sum(), "store ops over the nodes");
+            // read after the run's own count: running devices keep polling for pairing drops and checking liveness meanwhile
+            long overNodes = nodes.values().stream().mapToLong(ClusterFleet.NodeCounters::storeOperations).sum();
+            assertTrue(overNodes >= r.storeOps() && overNodes < r.storeOps() * 2, "store ops over the nodes " + overNodes + ", run " + r.storeOps());
             assertEquals(fleet.running().size(), nodes.values().stream().mapToInt(ClusterFleet.NodeCounters::running).sum(), nodes.toString());
             t0 = System.nanoTime();
         }

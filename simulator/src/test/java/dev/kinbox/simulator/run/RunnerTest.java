@@ -33,9 +33,14 @@ class RunnerTest {
     }
 
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate) throws Exception {
+        return run(s, settle, decorate, HostedFleet.Options.defaults());
+    }
+
+    /** As above, the fleet hosting its devices with {@code options} (e.g. a short expiry). */
+    static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate, HostedFleet.Options options) throws Exception {
         Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
-        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, HostedFleet.Options.defaults()))) {
+        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options))) {
             return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
         }
     }

@@ -61,8 +61,11 @@ class TraceFileTest {
     @Test
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
-        b[11] = 1;
-        assertEquals("trace format version 1; this kinbox reads version 2", refused(b).getMessage());
+        // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
+        for (int older : new int[] {1, 2, 4}) {
+            b[11] = (byte) older;
+            assertEquals("trace format version " + older + "; this kinbox reads version 3", refused(b).getMessage());
+        }
     }
 
     @Test
@@ -88,7 +91,7 @@ class TraceFileTest {
     void read_refusesAValidCompressionOfSomethingElse() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[] {0, 0, 0, (byte) TraceFile.VERSION});
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(TraceFile.VERSION).array());
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
             gz.write(new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(java.util.Map.of("seed", 1)));
         }

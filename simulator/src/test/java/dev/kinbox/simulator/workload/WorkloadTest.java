@@ -20,7 +20,13 @@ class WorkloadTest {
     }
 
     static WorkloadOptions options(int accounts, int min, int max, double hostilePerDay) {
-        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), hostilePerDay, 100_000, FAULTS);
+        return options(accounts, min, max, hostilePerDay, 1);
+    }
+
+    /** Every kind on: churn, hostile acts at {@code hostilePerDay}, forced removals at {@code removalsPerDay} and {@link #FAULTS}. */
+    static WorkloadOptions options(int accounts, int min, int max, double hostilePerDay, double removalsPerDay) {
+        return new WorkloadOptions(accounts, min, max, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), hostilePerDay, 100_000,
+                removalsPerDay, FAULTS);
     }
 
     /** Every fault kind on: drops, restarts, incoming mail, latency and clock skew. */
@@ -50,8 +56,20 @@ class WorkloadTest {
             assertTrue(st.at() >= 0 && st.at() <= period, "step outside the period: " + st);
             assertTrue(st.device().account() < o.accounts() && st.device().slot() < o.slotsPerAccount(), "device out of range: " + st);
             String was = life.getOrDefault(st.device(), "new");
+            if (was.equals("removed")) {
+                // a restart or reconnection pending when it was removed, an attack on its folder or its account's server restart
+                assertTrue(st instanceof Step.Restart || st instanceof Step.Online || st instanceof Step.Hostile || st instanceof Step.ServerRestart,
+                        "a removed device is used again: " + st);
+                continue;
+            }
             String now = switch (st.getClass().getSimpleName()) {
                 case "Join" -> { assertEquals("new", was, st.toString()); live[st.device().account()]++; yield "running"; }
+                case "Remove" -> {
+                    assertTrue(was.equals("running") || was.equals("offline") || was.equals("down"), "removal of a " + was + " device: " + st);
+                    assertEquals("running", life.get(((Step.Remove) st).by()), "removed by a device that is not running and online: " + st);
+                    live[st.device().account()]--;
+                    yield "removed";
+                }
                 case "Leave" -> { assertEquals("running", was, st.toString()); live[st.device().account()]--; yield "left"; }
                 case "Crash" -> { assertEquals("running", was, st.toString()); yield "down"; }
                 case "Restart" -> { assertEquals("down", was, st.toString()); yield "running"; }
@@ -68,14 +86,14 @@ class WorkloadTest {
             if (st.at() > 0) assertTrue(live[a] >= 1, "account " + a + " without a device at " + st);
         }
         for (var e : life.entrySet()) {
-            assertTrue(e.getValue().equals("running") || e.getValue().equals("left"), e.getKey() + " ends " + e.getValue());
+            assertTrue(e.getValue().equals("running") || e.getValue().equals("left") || e.getValue().equals("removed"), e.getKey() + " ends " + e.getValue());
         }
     }
 
     @Test
     void generate_withManyEdits_hasEveryChangeKindAndEveryChurnKind() {
         Schedule s = Workload.generate(42, options(5, 2, 5));
-        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit", "Hostile", "Drop", "ServerRestart"}) {
+        for (String k : new String[] {"Join", "Leave", "Crash", "Restart", "Offline", "Online", "Edit", "Hostile", "Drop", "ServerRestart", "Remove"}) {
             assertTrue(s.counts().getOrDefault(k, 0) > 0, "no " + k + " in " + s.counts());
         }
         long settings = s.steps().stream().filter(x -> x instanceof Step.Edit e && e.change() instanceof Change.SetSetting).count();
@@ -144,6 +162,49 @@ class WorkloadTest {
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, Double.NaN, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, 0, -5));
+    }
+
+    @Property(tries = 100)
+    void generate_withRemovals_removesOnlyLiveDevicesByARunningSibling_andJoinsOnlyBesideOne(@ForAll long seed) {
+        WorkloadOptions o = new WorkloadOptions(3, 1, 4, Duration.ofDays(3), 20, 2, 1, 2, 2, Duration.ofHours(12), 1, 100_000, 2, FAULTS);
+        Schedule s = Workload.generate(seed, o);
+        Map<DeviceRef, String> life = new HashMap<>();
+        for (Step st : s.steps()) {
+            String was = life.getOrDefault(st.device(), "new");
+            if (was.equals("removed")) {
+                assertTrue(st instanceof Step.Restart || st instanceof Step.Online || st instanceof Step.Hostile || st instanceof Step.ServerRestart,
+                        "a removed device is used again: " + st);
+                continue;
+            }
+            if (st instanceof Step.Remove r) {
+                assertEquals(r.device().account(), r.by().account(), st.toString());
+                assertNotEquals(r.device(), r.by(), st.toString());
+                assertEquals("running", life.get(r.by()), "removed by a device that is not running and online: " + st);
+                assertTrue(was.equals("running") || was.equals("offline") || was.equals("down"), "removal of a " + was + " device: " + st);
+                life.put(st.device(), "removed");
+                continue;
+            }
+            if (st instanceof Step.Join && st.at() > 0) {
+                assertTrue(life.entrySet().stream().anyMatch(e -> e.getKey().account() == st.device().account() && e.getValue().equals("running")),
+                        "a newcomer without a running sibling to pair with: " + st);
+            }
+            String now = switch (st.getClass().getSimpleName()) {
+                case "Join", "Restart", "Online" -> "running";
+                case "Leave" -> "left";
+                case "Crash" -> "down";
+                case "Offline" -> "offline";
+                default -> was;
+            };
+            life.put(st.device(), now);
+        }
+        assertEquals(s.counts().getOrDefault("Remove", 0).longValue(), life.values().stream().filter("removed"::equals).count());
+    }
+
+    @Test
+    void generate_withRemovalRate_removesDevices_andWithoutIt_removesNone() {
+        WorkloadOptions with = new WorkloadOptions(5, 2, 5, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), 0, 100_000, 1);
+        assertTrue(Workload.generate(42, with).counts().getOrDefault("Remove", 0) > 0, Workload.generate(42, with).counts().toString());
+        assertTrue(Workload.generate(42, options(5, 2, 5, 3, 0)).steps().stream().noneMatch(x -> x instanceof Step.Remove));
     }
 
     @Test
