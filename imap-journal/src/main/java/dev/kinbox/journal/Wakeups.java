@@ -53,7 +53,7 @@ final class Wakeups implements AutoCloseable {
         }
     }
 
-    /** True while the nudge watch runs (tests). */
+    /** True while the nudge watch runs (queries retry {@link #start} after a sweep until it does). */
     boolean watching() {
         return watch != null;
     }
