@@ -5,11 +5,10 @@ import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,7 +29,8 @@ final class ClaimedInbox {
     private final MailStore store;
     private final String inbox;
     private final Claims claims;
-    private final Set<String> mine = new HashSet<>();
+    /** Our claim folders, each with the time we made (or renewed) it, by the claims' clock. */
+    private final Map<String, Instant> mine = new HashMap<>();
 
     ClaimedInbox(MailStore store, String inbox, Claims claims) {
         this.store = store;
@@ -44,16 +44,22 @@ final class ClaimedInbox {
      */
     int pass(int max, Handler handler, BooleanSupplier closed) {
         Map<String, Claims.Name> present = claims.observe(store.listFolders());
-        mine.retainAll(present.keySet());
+        mine.keySet().retainAll(present.keySet());
         Map<String, Integer> newestGen = new HashMap<>();
         for (Claims.Name n : present.values()) newestGen.merge(n.message(), n.gen(), Math::max);
         int done = 0;
-        for (String f : List.copyOf(mine)) {
+        for (String f : List.copyOf(mine.keySet())) {
+            if (closed.getAsBoolean()) return done;
+            String held = f;
             try {
-                if (!drain(f, handler)) return done;
+                // a claim whose handling failed earlier (SMTP or the roster) may be near its lease by now: renew it first
+                if (!claims.fresh(mine.get(f))) held = renew(f, present.get(f));
+                if (held == null) continue;
+                if (!drain(held, handler)) return done;
             } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused gone) {
                 // taken over and cleaned up by another instance (Dovecot: NO "Mailbox was deleted under us")
                 mine.remove(f);
+                if (held != null) mine.remove(held);
                 continue;
             }
             done++;
@@ -61,7 +67,7 @@ final class ClaimedInbox {
         for (Map.Entry<String, Claims.Name> e : present.entrySet()) {
             String f = e.getKey();
             if (done >= max || closed.getAsBoolean()) return done;
-            if (mine.contains(f) || !claims.stale(f)) continue;
+            if (mine.containsKey(f) || !claims.stale(f)) continue;
             List<Long> held;
             try {
                 held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
@@ -97,6 +103,7 @@ final class ClaimedInbox {
 
     // Both steps must succeed. A lost step leaves at most an empty claim folder, deleted once it is stale.
     private boolean claim(String from, List<Long> uids, String to) {
+        Instant at = claims.now(); // before the CREATE: nobody can list the folder earlier
         try {
             if (!store.createFolderExclusive(to)) return false;
         } catch (MailStoreException e) {
@@ -104,8 +111,50 @@ final class ClaimedInbox {
             return false;
         }
         if (store.move(from, uids, to).isEmpty()) return false; // another instance moved it first
-        mine.add(to);
+        mine.put(to, at);
         return true;
+    }
+
+    /**
+     * Renews a claim of ours that is no longer {@link Claims#fresh fresh}: moves its post into the next
+     * generation exactly as a takeover would (competing with any instance taking it over right now), so
+     * the lease starts again for everyone. Returns the new claim folder, or null if the post is no
+     * longer ours (taken over, or gone).
+     */
+    private String renew(String f, Claims.Name n) {
+        mine.remove(f);
+        List<Long> held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
+        if (held.isEmpty()) {
+            deleteQuietly(f);
+            return null;
+        }
+        String to = claims.folder(n.uidValidity(), n.uid(), n.gen() + 1);
+        if (!claim(f, held, to)) return null;
+        LOG.log(System.Logger.Level.INFO, "remailer: renewed claim " + f + " (older than half the lease " + claims.lease() + ") as " + to);
+        deleteQuietly(f);
+        return to;
+    }
+
+    /** What an instance may do with a post in one of its claim folders, checked right before it sends. */
+    enum Hold {
+        /** Ours, fresh, and the post is still there: send. */
+        HELD,
+        /** Ours, but older than half the lease: send nothing now; the next pass renews the claim first. */
+        AGED,
+        /** The post is no longer there (taken over): send nothing, ever. */
+        LOST
+    }
+
+    /** Whether post {@code uid} of claim folder {@code f} may be sent now (see {@link Hold}). */
+    Hold hold(String f, long uid) {
+        Instant at = mine.get(f);
+        if (at == null) return Hold.LOST;
+        try {
+            if (store.fetch(f, UidRange.of(uid), Fetch.HEADERS).isEmpty()) return Hold.LOST;
+        } catch (MailStoreException.FolderMissing gone) {
+            return Hold.LOST;
+        }
+        return claims.fresh(at) ? Hold.HELD : Hold.AGED;
     }
 
     private boolean drain(String f, Handler handler) {

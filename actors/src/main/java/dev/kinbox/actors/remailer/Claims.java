@@ -93,6 +93,21 @@ public final class Claims {
         return out;
     }
 
+    /** The injected clock's time now. */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * Whether a claim this instance made (or renewed) at {@code claimedAt} may still be acted on: for
+     * less than half the lease. Another instance takes a claim over no earlier than a lease after it
+     * first listed it, which is after it was made, so the other half is left for the send and the
+     * journaling of {@code PostDone} to finish before anyone else may look at the post.
+     */
+    boolean fresh(Instant claimedAt) {
+        return clock.instant().isBefore(claimedAt.plus(lease.dividedBy(2)));
+    }
+
     /** Whether {@code folder} was first seen at least the lease ago (false for one never observed). */
     synchronized boolean stale(String folder) {
         Instant t = firstSeen.get(folder);

@@ -1,6 +1,7 @@
 package dev.kinbox.actors.remailer;
 
 import dev.kinbox.persistence.crdt.Hlc;
+import java.util.List;
 
 /**
  * What a remailer instance journals (on {@code kinbox.journal}, persistence id
@@ -16,6 +17,27 @@ public sealed interface ListEvent {
     record Changed(Hlc hlc, RosterEvent event) implements ListEvent {
         public Changed {
             if (hlc == null || event == null) throw new IllegalArgumentException("hlc and event are required");
+        }
+    }
+
+    /**
+     * Some copies of the post known by {@code postKey} went out before its delivery failed part-way
+     * ({@link OutgoingMail#copyId}s, at most {@link #MAX_COPIES} per event): a retry, by any instance,
+     * sends only the others.
+     */
+    record CopiesSent(Hlc hlc, String postKey, List<String> copies) implements ListEvent {
+        /** Most copy ids in one event; more are split over several. */
+        public static final int MAX_COPIES = 1000;
+
+        public CopiesSent {
+            if (hlc == null || postKey == null || postKey.isEmpty() || postKey.length() > 1000 || copies == null
+                    || copies.isEmpty() || copies.size() > MAX_COPIES) {
+                throw new IllegalArgumentException("hlc, a post key of 1..1000 characters and 1.." + MAX_COPIES + " copies are required");
+            }
+            copies = List.copyOf(copies);
+            for (String c : copies) {
+                if (c.isEmpty() || c.length() > 400) throw new IllegalArgumentException("a copy id has 1..400 characters");
+            }
         }
     }
 

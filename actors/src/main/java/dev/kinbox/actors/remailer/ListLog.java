@@ -25,18 +25,23 @@ import java.util.TreeSet;
  * @param instances the list's instance ids (own one included)
  * @param base      the fold of all stable events
  * @param baseDone  finished posts among the stable events, by key, with their time (bounded)
+ * @param baseSent  copies sent of posts not finished among the stable events, by post key (bounded)
  * @param lastSeen  per instance, the newest stamp seen
  * @param pending   events above the stable stamp, sorted
  * @param roster    {@code base} plus the fold of {@code pending}
  */
-public record ListLog(Set<String> instances, Roster base, Map<String, Long> baseDone, Map<String, Hlc> lastSeen,
+public record ListLog(Set<String> instances, Roster base, Map<String, Long> baseDone, Map<String, Set<String>> baseSent,
+                      Map<String, Hlc> lastSeen,
                       NavigableMap<Hlc, ListEvent> pending, Roster roster) {
     /** Most finished-post keys kept from stable events; the oldest go first. */
     static final int MAX_DONE = 100_000;
+    /** Most unfinished posts whose sent copies are kept from stable events. */
+    static final int MAX_PART_SENT = 10_000;
 
     public ListLog {
         instances = Collections.unmodifiableSet(new TreeSet<>(instances));
         baseDone = Collections.unmodifiableMap(new TreeMap<>(baseDone));
+        baseSent = Collections.unmodifiableMap(new TreeMap<>(baseSent));
         lastSeen = Collections.unmodifiableMap(new TreeMap<>(lastSeen));
         pending = Collections.unmodifiableNavigableMap(new TreeMap<>(pending));
     }
@@ -44,7 +49,7 @@ public record ListLog(Set<String> instances, Roster base, Map<String, Long> base
     /** Nothing seen yet. */
     public static ListLog empty(Set<String> instances, ListSettings settings) {
         Roster r = Roster.empty(settings);
-        return new ListLog(instances, r, Map.of(), Map.of(), new TreeMap<>(), r);
+        return new ListLog(instances, r, Map.of(), Map.of(), Map.of(), new TreeMap<>(), r);
     }
 
     /** Whether this event (by its stamp) is already part of the log. */
@@ -60,6 +65,14 @@ public record ListLog(Set<String> instances, Roster base, Map<String, Long> base
         return false;
     }
 
+    /** The copies of a post that went out before its delivery failed part-way (empty once it is done). */
+    public Set<String> copiesSent(String postKey) {
+        if (done(postKey)) return Set.of();
+        Set<String> out = new TreeSet<>(baseSent.getOrDefault(postKey, Set.of()));
+        for (ListEvent e : pending.values()) if (e instanceof ListEvent.CopiesSent c && c.postKey().equals(postKey)) out.addAll(c.copies());
+        return Collections.unmodifiableSet(out);
+    }
+
     /** The log with {@code e} merged in; a duplicate changes nothing. */
     public ListLog add(ListEvent e) {
         if (seen(e)) return this;
@@ -71,14 +84,16 @@ public record ListLog(Set<String> instances, Roster base, Map<String, Long> base
         Roster r = inOrder ? apply(roster, e) : fold(base, tail.values());
         Roster b = base;
         Map<String, Long> bd = baseDone;
+        Map<String, Set<String>> bs = baseSent;
         Hlc stable = stable(seen);
         if (stable != null && !tail.isEmpty() && tail.firstKey().compareTo(stable) <= 0) {
             NavigableMap<Hlc, ListEvent> head = tail.headMap(stable, true);
             b = fold(base, head.values());
             bd = withDone(baseDone, head.values());
+            bs = withSent(baseSent, head.values());
             head.clear();
         }
-        return new ListLog(instances, b, bd, seen, tail, r);
+        return new ListLog(instances, b, bd, bs, seen, tail, r);
     }
 
     /** Folds events in any order (convenience for tests and recovery). */
@@ -105,6 +120,22 @@ public record ListLog(Set<String> instances, Roster base, Map<String, Long> base
 
     private static Roster apply(Roster r, ListEvent e) {
         return e instanceof ListEvent.Changed c ? r.apply(c.event()) : r;
+    }
+
+    // copies of unfinished posts only: a PostDone drops its post's entry; beyond the bound, arbitrary posts (by key) go
+    private static Map<String, Set<String>> withSent(Map<String, Set<String>> sent, Iterable<ListEvent> events) {
+        TreeMap<String, Set<String>> m = new TreeMap<>(sent);
+        for (ListEvent e : events) {
+            if (e instanceof ListEvent.CopiesSent c) {
+                Set<String> all = new TreeSet<>(m.getOrDefault(c.postKey(), Set.of()));
+                all.addAll(c.copies());
+                m.put(c.postKey(), Collections.unmodifiableSet(all));
+            } else if (e instanceof ListEvent.PostDone d) {
+                m.remove(d.postKey());
+            }
+        }
+        while (m.size() > MAX_PART_SENT) m.pollFirstEntry();
+        return m;
     }
 
     private static Map<String, Long> withDone(Map<String, Long> done, Iterable<ListEvent> events) {

@@ -12,6 +12,14 @@ public record OutgoingMail(Kind kind, String envelopeFrom, String recipient, byt
     /** The kinds of list mail. */
     public enum Kind { DELIVERY, MISSED_NOTICE, REPLY }
 
+    /**
+     * Names this copy among a post's copies (kind and recipient, lower case), as journaled in
+     * {@link ListEvent.CopiesSent} when a delivery fails part-way.
+     */
+    public String copyId() {
+        return kind + " " + recipient.toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override public String toString() {
         return "OutgoingMail[" + kind + " to " + recipient + ", " + raw.length + " bytes]";
     }

@@ -39,7 +39,8 @@ public final class RemailerSerializer extends SerializerWithStringManifest {
             .build();
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
-    @JsonSubTypes({@JsonSubTypes.Type(ListEvent.Changed.class), @JsonSubTypes.Type(ListEvent.PostDone.class)})
+    @JsonSubTypes({@JsonSubTypes.Type(ListEvent.Changed.class), @JsonSubTypes.Type(ListEvent.PostDone.class),
+            @JsonSubTypes.Type(ListEvent.CopiesSent.class)})
     private interface ListEventMixin {}
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -9,6 +9,7 @@ import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.mail.Watch;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -27,8 +28,10 @@ import java.util.function.Consumer;
  * <p>Threading: mails are processed one at a time, on the caller of {@link #start}/{@link #processPending}
  * or on the store's watch thread, or (with claims) on a sweep thread that passes again every half
  * lease, so stale claims are taken over while nothing new arrives. A failed SMTP delivery leaves the
- * mail where it is, records nothing and is retried on the next change, sweep or
- * {@link #processPending} call.
+ * mail where it is and is retried on the next change, sweep or {@link #processPending} call; if the
+ * server took some copies before it failed, those are journaled ({@link ListEvent.CopiesSent}) and the
+ * retry sends only the rest. With claims, a post is sent only while its claim is younger than half the
+ * lease ({@link ClaimedInbox#hold}).
  */
 public final class RemailerService implements AutoCloseable {
     /** Most mails handled in one pass; a longer inbox is worked off over several passes. */
@@ -129,7 +132,7 @@ public final class RemailerService implements AutoCloseable {
     /** In digest mode, sends the queued missed-message digests now; false when SMTP or the store failed. */
     public synchronized boolean sendDigests() {
         PostOutcome o = pipeline.digest(state.roster());
-        return send(o) && record(o, null);
+        return send(o.outgoing(), null) && record(o, null);
     }
 
     private List<StoredMessage> heads(String f) {
@@ -154,9 +157,21 @@ public final class RemailerService implements AutoCloseable {
         }
         if (!state.done(key)) {
             PostOutcome o = pipeline.process(roster, raw, h.size());
-            // a claim taken over while we worked (we were slower than the lease) is no longer ours to send
-            if (claimed != null && !stillThere(f, h.uid())) return true;
-            if (!send(o) || !record(o, key)) return false;
+            if (claimed != null) {
+                switch (claimed.hold(f, h.uid())) {
+                    case LOST -> {
+                        // taken over while we worked (we were slower than the lease): no longer ours to send
+                        LOG.log(System.Logger.Level.INFO, "remailer: claim " + f + " was taken over while the post was being prepared; not sending it");
+                        return true;
+                    }
+                    case AGED -> {
+                        LOG.log(System.Logger.Level.WARNING, "remailer: claim " + f + " is older than half the lease; renewing it before sending");
+                        return false;
+                    }
+                    case HELD -> { }
+                }
+            }
+            if (!send(o.outgoing(), key) || !record(o, key)) return false;
             outcomes.accept(o);
             if (!(o instanceof PostOutcome.Delivered) && !(o instanceof PostOutcome.CommandHandled)) {
                 LOG.log(System.Logger.Level.INFO, "remailer: " + describe(o));
@@ -166,26 +181,31 @@ public final class RemailerService implements AutoCloseable {
         return true;
     }
 
-    private boolean stillThere(String f, long uid) {
-        try {
-            return !store.fetch(f, UidRange.of(uid), Fetch.HEADERS).isEmpty();
-        } catch (MailStoreException.FolderMissing gone) {
-            LOG.log(System.Logger.Level.INFO, "remailer: claim " + f + " was taken over while the post was being prepared; not sending it");
-            return false;
-        }
-    }
-
     private byte[] full(String f, long uid) {
         List<StoredMessage> m = store.fetch(f, UidRange.of(uid), Fetch.FULL);
         return m.isEmpty() ? null : m.get(0).raw();
     }
 
-    private boolean send(PostOutcome o) {
+    // Sends the copies not sent yet; when the server fails part-way, journals the copies it took (with a
+    // post key), so that a retry, by this instance or another, sends only the rest.
+    private boolean send(List<OutgoingMail> mails, String key) {
+        List<OutgoingMail> left = mails;
+        if (key != null) {
+            Set<String> sent = state.copiesSent(key);
+            if (!sent.isEmpty()) left = mails.stream().filter(m -> !sent.contains(m.copyId())).toList();
+        }
         try {
-            smtp.send(o.outgoing());
+            smtp.send(left);
             return true;
         } catch (RemailerException.DeliveryFailed e) {
             LOG.log(System.Logger.Level.WARNING, "remailer: " + e.getMessage() + "; will retry");
+            if (key != null && e.sent() > 0) {
+                try {
+                    state.recordCopiesSent(key, left.subList(0, Math.min(e.sent(), left.size())).stream().map(OutgoingMail::copyId).toList());
+                } catch (RemailerException r) {
+                    LOG.log(System.Logger.Level.WARNING, "remailer: could not journal the " + e.sent() + " copies sent; a retry sends them again: " + r.getMessage());
+                }
+            }
             return false;
         }
     }

@@ -38,7 +38,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorFlow;
  */
 public final class RosterActor extends EventSourcedBehavior<RosterActor.Command, ListEvent, ListLog> {
     /** What the actor accepts. */
-    public sealed interface Command permits Record, Get, Sync, Replicate, Poll, PollDone {}
+    public sealed interface Command permits Record, RecordCopies, Get, Sync, Replicate, Poll, PollDone {}
 
     /**
      * Persist roster changes and, when {@code postKey} is not null, mark that post finished, as one
@@ -47,6 +47,16 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
     public record Record(List<RosterEvent> events, String postKey, ActorRef<StatusReply<ListLog>> replyTo) implements Command {
         public Record {
             events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * Persist that these copies of a post went out (its delivery failed part-way; {@code copies} are
+     * {@link OutgoingMail#copyId}s); an error if the post is already done.
+     */
+    public record RecordCopies(String postKey, List<String> copies, ActorRef<StatusReply<ListLog>> replyTo) implements Command {
+        public RecordCopies {
+            copies = List.copyOf(copies);
         }
     }
 
@@ -136,6 +146,7 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
     @Override public CommandHandler<Command, ListEvent, ListLog> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Record.class, this::record)
+                .onCommand(RecordCopies.class, this::recordCopies)
                 .onCommand(Get.class, (log, c) -> Effect().reply(c.replyTo(), StatusReply.success(log)))
                 .onCommand(Replicate.class, (log, c) -> {
                     // the next poll starts after the events taken in an unbroken run, never past one that went missing
@@ -181,6 +192,24 @@ public final class RosterActor extends EventSourcedBehavior<RosterActor.Command,
         try {
             for (RosterEvent e : c.events()) out.add(new ListEvent.Changed(hlc.now(), e));
             if (c.postKey() != null) out.add(new ListEvent.PostDone(hlc.now(), c.postKey()));
+        } catch (IllegalArgumentException bad) {
+            return Effect().reply(c.replyTo(), StatusReply.error(bad.getMessage()));
+        }
+        if (out.isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(log));
+        return Effect().persist(out).thenReply(c.replyTo(), StatusReply::success);
+    }
+
+    private Effect<ListEvent, ListLog> recordCopies(ListLog log, RecordCopies c) {
+        if (log.done(c.postKey())) {
+            return Effect().reply(c.replyTo(), StatusReply.error("post " + ListMail.clip(c.postKey()) + " was already handled"));
+        }
+        Set<String> known = log.copiesSent(c.postKey());
+        List<String> fresh = c.copies().stream().filter(x -> !known.contains(x)).distinct().toList();
+        List<ListEvent> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < fresh.size(); i += ListEvent.CopiesSent.MAX_COPIES) {
+                out.add(new ListEvent.CopiesSent(hlc.now(), c.postKey(), fresh.subList(i, Math.min(fresh.size(), i + ListEvent.CopiesSent.MAX_COPIES))));
+            }
         } catch (IllegalArgumentException bad) {
             return Effect().reply(c.replyTo(), StatusReply.error(bad.getMessage()));
         }

@@ -3,10 +3,14 @@ package dev.kinbox.actors.remailer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +29,12 @@ public interface RosterStore {
 
     /** Whether the post with this key was already handled (by any instance). */
     boolean done(String postKey);
+
+    /** The copies of an unfinished post already sent ({@link OutgoingMail#copyId}s; see {@link ListEvent.CopiesSent}). */
+    Set<String> copiesSent(String postKey);
+
+    /** Persists that these copies of an unfinished post went out, so a retry skips them. */
+    void recordCopiesSent(String postKey, List<String> copies) throws RemailerException;
 
     /** Persists a post's events and marks it handled ({@code postKey} may be null: events only). */
     void record(List<RosterEvent> events, String postKey) throws RemailerException;
@@ -50,14 +60,24 @@ public interface RosterStore {
         return new RosterStore() {
             private Roster roster = Objects.requireNonNull(initial);
             private final LinkedHashSet<String> done = new LinkedHashSet<>();
+            private final Map<String, Set<String>> sent = new HashMap<>();
 
             @Override public synchronized Roster roster() { return roster; }
 
             @Override public synchronized boolean done(String postKey) { return done.contains(postKey); }
 
+            @Override public synchronized Set<String> copiesSent(String postKey) {
+                return Set.copyOf(sent.getOrDefault(postKey, Set.of()));
+            }
+
+            @Override public synchronized void recordCopiesSent(String postKey, List<String> copies) {
+                if (!done.contains(postKey)) sent.computeIfAbsent(postKey, k -> new HashSet<>()).addAll(copies);
+            }
+
             @Override public synchronized void record(List<RosterEvent> es, String postKey) {
                 roster = roster.applyAll(es);
                 if (postKey != null && done.add(postKey) && done.size() > ListLog.MAX_DONE) done.remove(done.iterator().next());
+                if (postKey != null) sent.remove(postKey);
                 if (!es.isEmpty()) events.accept(es);
             }
         };
@@ -69,6 +89,12 @@ public interface RosterStore {
             @Override public Roster roster() { return log().roster(); }
 
             @Override public boolean done(String postKey) { return log().done(postKey); }
+
+            @Override public Set<String> copiesSent(String postKey) { return log().copiesSent(postKey); }
+
+            @Override public void recordCopiesSent(String postKey, List<String> copies) throws RemailerException {
+                await(AskPattern.askWithStatus(actor, r -> new RosterActor.RecordCopies(postKey, copies, r), timeout, system.scheduler()));
+            }
 
             @Override public void record(List<RosterEvent> events, String postKey) throws RemailerException {
                 await(AskPattern.askWithStatus(actor, r -> new RosterActor.Record(events, postKey, r), timeout, system.scheduler()));

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
  * STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT, one connection at a time, over plain TCP,
  * STARTTLS or implicit TLS with the given server context. Records every command line (and whether it
  * came over TLS) and every accepted message. Bounded: 5 s per read, 200 lines and 1 MiB per message
- * per connection; {@link #close()} ends it.
+ * per connection; {@link #close()} ends it. {@link #acceptLimit} makes it fail part-way through a batch.
  */
 final class FakeSmtpServer implements AutoCloseable {
     enum Security { PLAIN_ONLY, STARTTLS, IMPLICIT_TLS }
@@ -44,6 +44,8 @@ final class FakeSmtpServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private volatile Socket current;
+    /** Messages accepted before every further DATA is answered {@code 451} (a server failing part-way through a batch). */
+    volatile int acceptLimit = Integer.MAX_VALUE;
 
     /** {@code user}/{@code password}: the one login AUTH PLAIN accepts. */
     FakeSmtpServer(Security security, SSLContext serverContext, String user, String password) throws IOException {
@@ -132,7 +134,12 @@ final class FakeSmtpServer implements AutoCloseable {
                 }
                 case "DATA" -> {
                     send(out, "354 end with .");
-                    received.add(new Received(from, List.copyOf(to), readData(in)));
+                    byte[] data = readData(in);
+                    if (received.size() >= acceptLimit) {
+                        send(out, "451 4.3.0 local problem, try again later");
+                        continue;
+                    }
+                    received.add(new Received(from, List.copyOf(to), data));
                     send(out, "250 queued");
                 }
                 case "RSET", "NOOP" -> send(out, "250 ok");

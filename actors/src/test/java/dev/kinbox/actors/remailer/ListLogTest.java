@@ -101,4 +101,19 @@ class ListLogTest {
         assertEquals(50, log.pending().size());
         assertEquals(sortedFold(per), log.roster());
     }
+
+    @Test
+    void copiesSent_areKeptFromAnyInstance_whetherStableOrNot_untilThePostIsDone() {
+        ListLog log = ListLog.empty(Set.of(A, B), ListSettings.defaults(L))
+                .add(new ListEvent.CopiesSent(new Hlc(10, 0, A), "sha256:p", List.of("DELIVERY ann@x.test")))
+                .add(new ListEvent.CopiesSent(new Hlc(11, 0, A), "sha256:q", List.of("DELIVERY ann@x.test")));
+        assertEquals(Set.of("DELIVERY ann@x.test"), log.copiesSent("sha256:p"));
+        log = log.add(new ListEvent.CopiesSent(new Hlc(12, 0, B), "sha256:p", List.of("DELIVERY ben@x.test", "DELIVERY ann@x.test")));
+        assertTrue(log.pending().size() < 3, "the stable part left the tail");
+        assertEquals(Set.of("DELIVERY ann@x.test", "DELIVERY ben@x.test"), log.copiesSent("sha256:p"), "from both instances");
+        log = log.add(new ListEvent.PostDone(new Hlc(13, 0, A), "sha256:p")).add(new ListEvent.PostDone(new Hlc(14, 0, B), "sha256:x"));
+        assertEquals(Set.of(), log.copiesSent("sha256:p"), "a finished post needs no copies");
+        assertTrue(log.baseSent().containsKey("sha256:q") && !log.baseSent().containsKey("sha256:p"), "done posts leave the base");
+        assertEquals(Set.of("DELIVERY ann@x.test"), log.copiesSent("sha256:q"));
+    }
 }

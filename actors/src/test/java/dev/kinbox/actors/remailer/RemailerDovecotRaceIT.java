@@ -73,7 +73,7 @@ class RemailerDovecotRaceIT {
                     Set<String> subjects = new HashSet<>();
                     for (byte[] m : got) subjects.add(ListFixture.mime(m).getSubject());
                     assertEquals(2 * ROUND, subjects.size(), s + " receives every post");
-                    assertEquals(2 * ROUND, got.size(), s + " receives each post once");
+                    assertEquals(2 * ROUND, got.size(), () -> s + " receives each post once; " + diagnosis(got, byA, byB));
                 }
                 assertEquals(2 * ROUND, byA.size() + byB.size(), "each post was handled by exactly one instance");
                 assertEquals(0, poster.status("INBOX").messages(), "the inbox is empty");
@@ -87,6 +87,28 @@ class RemailerDovecotRaceIT {
                 System.out.println("remailer on dovecot: a handled " + byA.size() + ", b handled " + byB.size() + " of " + 2 * ROUND);
             }
         }
+    }
+
+    // which subjects came twice and which instance handled what, for a failure message
+    private static String diagnosis(List<byte[]> got, List<PostOutcome> byA, List<PostOutcome> byB) {
+        try {
+            java.util.Map<String, Integer> n = new java.util.TreeMap<>();
+            for (byte[] m : got) n.merge(ListFixture.mime(m).getSubject(), 1, Integer::sum);
+            n.values().removeIf(c -> c < 2);
+            return "twice: " + n.keySet() + "; a handled " + subjects(byA) + "; b handled " + subjects(byB);
+        } catch (Exception e) {
+            return "no diagnosis: " + e;
+        }
+    }
+
+    private static List<String> subjects(List<PostOutcome> outcomes) throws Exception {
+        List<String> out = new ArrayList<>();
+        synchronized (outcomes) {
+            for (PostOutcome o : outcomes) {
+                out.add(o.outgoing().isEmpty() ? o.getClass().getSimpleName() : ListFixture.mime(o.outgoing().get(0).raw()).getSubject());
+            }
+        }
+        return out;
     }
 
     private static List<NewMessage> round(ListFixture f, int first) {

@@ -35,7 +35,8 @@ class RemailerSerializerTest {
                 new ListEvent.Changed(H, new RosterEvent.PostReceived("a@x.test", T)),
                 new ListEvent.Changed(H, new RosterEvent.MissedMessageQueued("a@x.test", T, "b@x.test", "<m@x>")),
                 new ListEvent.Changed(H, new RosterEvent.MissedDigestSent("a@x.test", T)),
-                new ListEvent.PostDone(H, "sha256:00ff"));
+                new ListEvent.PostDone(H, "sha256:00ff"),
+                new ListEvent.CopiesSent(H, "sha256:00ff", List.of("DELIVERY a@x.test", "MISSED_NOTICE b@x.test")));
     }
 
     @Test
