@@ -1,7 +1,12 @@
 package dev.kinbox.cli.device;
 
+import dev.kinbox.journal.mail.ImapSettings;
+import dev.kinbox.journal.mail.MailStores;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,6 +18,11 @@ public final class DeviceOptions {
             description = "The account: imap://USER@HOST:PORT[?tls=none|starttls|tls]. The password comes from "
                     + "KINBOX_IMAP_PASSWORD or the file named by KINBOX_IMAP_PASSWORD_FILE, never from the command line.")
     String imap;
+
+    @Option(names = "--imap-trust", paramLabel = "PEM",
+            description = "Trust the certificates in this PEM file (a self-signed server's, or a private CA's) instead of "
+                    + "the JVM's trust store; needs tls=starttls or tls. The host name is still checked.")
+    Path imapTrust;
 
     @Option(names = "--account", paramLabel = "ADDR", description = "The account's mail address (its id in Kinbox). Default: the IMAP user, when that is the address.")
     String account;
@@ -33,6 +43,16 @@ public final class DeviceOptions {
         o.account = account;
         o.state = state;
         return o;
+    }
+
+    /** The IMAP settings: the URL, the password from {@code env}, and the trusted certificates if given. */
+    public ImapSettings imapSettings(Map<String, String> env) throws IOException {
+        ImapSettings s = MailStores.parseUrl(imap, env);
+        if (imapTrust == null) return s;
+        if (Files.size(imapTrust) > MailStores.MAX_TRUST_PEM_BYTES) {
+            throw new IllegalArgumentException("--imap-trust " + imapTrust + ": larger than " + MailStores.MAX_TRUST_PEM_BYTES + " bytes");
+        }
+        return MailStores.trusting(s, Files.readAllBytes(imapTrust));
     }
 
     public String account() {

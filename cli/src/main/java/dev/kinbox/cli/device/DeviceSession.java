@@ -5,7 +5,6 @@ import dev.kinbox.actors.embed.KinboxConfig;
 import dev.kinbox.actors.embed.KinboxDevice;
 import dev.kinbox.actors.muaa.PairingApprover;
 import dev.kinbox.journal.mail.ImapMailStore;
-import dev.kinbox.journal.mail.MailStores;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +26,7 @@ public final class DeviceSession implements AutoCloseable {
     }
 
     public static DeviceSession open(DeviceOptions o, Map<String, String> env, PairingApprover approver) throws Exception {
-        ImapMailStore mailbox = ImapMailStore.connect(MailStores.parseUrl(o.imap, env));
+        ImapMailStore mailbox = ImapMailStore.connect(o.imapSettings(env));
         try {
             KinboxConfig config = KinboxConfig.of(o.account(), o.state(), mailbox).withDeviceName(o.name()).withApprover(approver);
             return new DeviceSession(mailbox, await(Kinbox.start(config)));

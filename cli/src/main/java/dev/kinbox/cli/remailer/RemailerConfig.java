@@ -98,6 +98,15 @@ public record RemailerConfig(ListSettings list, OpenPGPKey listKey, OpenPGPKey i
         } catch (MailStoreException e) {
             throw new ConfigException.Invalid(Settings.P + "imap.url", e.getMessage());
         }
+        if (s.optString("imap.trust-certificate-file") != null) {
+            String key = Settings.P + "imap.trust-certificate-file";
+            Path pem = s.path("imap.trust-certificate-file");
+            try {
+                imap = MailStores.trusting(imap, read(key, pem, MailStores.MAX_TRUST_PEM_BYTES));
+            } catch (MailStoreException e) {
+                throw new ConfigException.Invalid(key, pem + ": " + e.getMessage());
+            }
+        }
         String folder = s.optString("imap.folder");
         SmtpSettings smtp = SmtpUrl.parse(s.string("smtp.url"), s, env);
         Duration lease = s.duration("claim-lease", Duration.ofMinutes(10));

@@ -101,6 +101,37 @@ class DeviceCliIT {
         }
     }
 
+    @Test void aServerWithASelfSignedCertificate_isRefusedUntrusted_andAcceptedWithImapTrust() throws Exception {
+        boolean installed = DovecotServer.isInstalled();
+        if (!installed) System.err.println("skipped: dovecot not installed");
+        Assumptions.assumeTrue(installed, "skipped: dovecot not installed");
+        var random = new java.security.SecureRandom();
+        var certificate = dev.kinbox.journal.mail.servers.ThrowawayCertificate.forLoopback(random);
+        try (DovecotServer dovecot = DovecotServer.startWithTls(random, certificate, true)) {
+            var account = dovecot.addUser("dana");
+            env = Map.of("KINBOX_IMAP_PASSWORD", dev.kinbox.journal.mail.TestSecrets.reveal(account.password()));
+            String url = "imap://dana@127.0.0.1:" + dovecot.tlsPort() + "?tls=tls";
+            Path pem = tmp.resolve("server.pem");
+            certificate.writePem(pem, tmp.resolve("server.key"));
+            java.io.InputStream noInput = java.io.InputStream.nullInputStream();
+
+            Terminal untrusted = new Terminal();
+            assertEquals(DeviceCommand.FAILED, run(untrusted, noInput, new CompletableFuture<>(),
+                    "init", "--imap", url, "--account", "dana@example.org", "--state", tmp.resolve("a").toString()), untrusted.text());
+            assertTrue(untrusted.text().toLowerCase(java.util.Locale.ROOT).contains("not trusted"), untrusted.text());
+
+            Terminal trusted = new Terminal();
+            assertEquals(0, run(trusted, noInput, new CompletableFuture<>(), "init", "--imap", url, "--imap-trust", pem.toString(),
+                    "--account", "dana@example.org", "--state", tmp.resolve("b").toString()), trusted.text());
+            trusted.await(Pattern.compile("device ([0-9a-f]{16}) bootstrapped account dana@example.org"));
+
+            Terminal plain = new Terminal();
+            assertEquals(DeviceCommand.FAILED, run(plain, noInput, new CompletableFuture<>(), "init", "--imap",
+                    "imap://dana@127.0.0.1:" + dovecot.port(), "--imap-trust", pem.toString(), "--state", tmp.resolve("c").toString()));
+            assertTrue(plain.text().contains("needs tls=starttls or tls"), plain.text());
+        }
+    }
+
     /** The README's walk-through against the server at {@code url}, account dana@example.org. */
     private void walkThrough(String url) throws Exception {
         {

@@ -89,6 +89,15 @@ class RemailerConfigTest {
     }
 
     @Test
+    void imapTrustCertificateFile_givesTheImapSettingsTheirOwnTrust() throws Exception {
+        ListFiles f = copy();
+        assertEquals(null, load(f, Map.of()).imap().sslContext());
+        ThrowawayCertificate.forLoopback(new SecureRandom()).writePem(f.dir.resolve("server.pem"), f.dir.resolve("server.key"));
+        f.edit("imap://friends@127.0.0.1:1?tls=none\"", "imap://friends@127.0.0.1:1?tls=tls\"\n    trust-certificate-file = server.pem");
+        assertTrue(load(f, Map.of()).imap().sslContext() != null, "the PEM file's trust reached the settings"); // its use: DeviceCliIT
+    }
+
+    @Test
     void passwordFromAnEnvironmentVariable_isAccepted_andAMissingVariableIsAnError() throws Exception {
         ListFiles f = copy();
         f.edit("password-file = imap.password", "password-env = LIST_IMAP_PW");
@@ -124,6 +133,12 @@ class RemailerConfigTest {
                     "nowhere.pem (remailer.smtp.trust-certificate-file): NoSuchFileException"),
             new Case(":2?tls=none\"", ":2?tls=starttls\"\n    trust-certificate-file = imap.password", ConfigException.Invalid.class,
                     "imap.password: no PEM certificate"),
+            new Case("imap://friends@127.0.0.1:1?tls=none\"", "imap://friends@127.0.0.1:1?tls=none\"\n    trust-certificate-file = imap.password",
+                    ConfigException.Invalid.class, "remailer.imap.trust-certificate-file: "),
+            new Case("imap://friends@127.0.0.1:1?tls=none\"", "imap://friends@127.0.0.1:1?tls=tls\"\n    trust-certificate-file = imap.password",
+                    ConfigException.Invalid.class, "no PEM certificate"),
+            new Case("imap://friends@127.0.0.1:1?tls=none\"", "imap://friends@127.0.0.1:1?tls=tls\"\n    trust-certificate-file = nowhere.pem",
+                    ConfigException.Unreadable.class, "nowhere.pem (remailer.imap.trust-certificate-file): NoSuchFileException"),
         };
         for (Case k : cases) {
             ListFiles f = copy();

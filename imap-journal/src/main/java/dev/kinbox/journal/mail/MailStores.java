@@ -92,6 +92,27 @@ public final class MailStores {
         return ImapSettings.of(u.getHost(), u.getPort(), u.getUserInfo(), Secret.fromEnvironment(env)).withTls(tls, null);
     }
 
+    /** Largest PEM file {@link #trusting} accepts. */
+    public static final int MAX_TRUST_PEM_BYTES = 1 << 20;
+
+    /**
+     * {@code settings} trusting exactly the PEM certificates in {@code pem} (a self-signed server's,
+     * or a private CA's) instead of the JVM's trust store; the host name is still checked.
+     *
+     * @throws MailStoreException.InvalidRequest without TLS in the settings, or when {@code pem} holds no usable certificate
+     */
+    public static ImapSettings trusting(ImapSettings settings, byte[] pem) {
+        if (settings.tls() == ImapSettings.TlsMode.NONE) {
+            throw new MailStoreException.InvalidRequest("a trusted certificate needs tls=starttls or tls in the IMAP URL");
+        }
+        if (pem.length > MAX_TRUST_PEM_BYTES) throw new MailStoreException.InvalidRequest("certificate file larger than " + MAX_TRUST_PEM_BYTES + " bytes");
+        try {
+            return settings.withTls(settings.tls(), TlsTrust.trusting(TlsTrust.readPem(pem)));
+        } catch (IllegalArgumentException e) {
+            throw new MailStoreException.InvalidRequest("certificate file: " + e.getMessage());
+        }
+    }
+
     private static Running onServer(LocalImapServer server) {
         try {
             ImapSettings settings = server.settings(server.addUser(FIXTURE_USER));
