@@ -23,6 +23,16 @@ final class Cursors {
     /** The last {@code snapshotDeletion} value the uploader carried out on the server. */
     static String snapshotDeletionDone(String pid) { return "kinbox.snapshot.deleted.server|" + pid; }
     static String query(String pid) { return "kinbox.query|" + pid; }
+    /**
+     * The highest sequence number that may hold an event to upload (not local-only), saved with every
+     * write; absent for logs written before it existed, read then as the highest of all.
+     */
+    static String ownHighest(String pid) { return "kinbox.own|" + pid; }
+
+    /** {@link #ownHighest}, or the log's highest sequence number without one. */
+    static long ownHighest(LocalLog log, String pid) {
+        return log.cursor(ownHighest(pid)).map(ReplicationCursor::lastSequenceNr).orElseGet(() -> log.highestSequenceNr(pid));
+    }
 
     /** The cursor's last sequence number, 0 without one. */
     static long seq(LocalLog log, String source) {

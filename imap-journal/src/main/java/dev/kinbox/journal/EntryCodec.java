@@ -17,7 +17,14 @@ import java.util.List;
 final class EntryCodec {
     /** Largest plaintext body decoded. */
     static final int MAX_BODY = 64 << 20;
+    /** Version of snapshot and deletion-mark bodies. */
     static final int VERSION = 1;
+    /**
+     * Version of journal bodies written now: 2, an entry covers {@code from..to} but holds only the
+     * author's uploaded events in that range (events persisted local-only are left out). Version 1
+     * bodies (every event of the range) are still read.
+     */
+    static final int JOURNAL_VERSION = 2;
 
     private static final ObjectMapper CBOR = CBORMapper.builder(CBORFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(MAX_BODY).build())
@@ -40,9 +47,27 @@ final class EntryCodec {
      * @param timestamp   the {@code PersistentRepr} timestamp
      * @param meta        serialized metadata, if any
      * @param batchEnd    last event of its {@code AtomicWrite}
+     * @param localOnly     {@code TRUE} for an event persisted with {@link KinboxJournal#LOCAL_ONLY_TAG} (kept in
+     *                      the local log, never uploaded); absent (null) otherwise, so uploaded events never carry it
      */
     record StoredEvent(long seq, int serializer, String serManifest, byte[] payload, String manifest, String writerUuid,
-                       long timestamp, Meta meta, boolean batchEnd) {}
+                       long timestamp, Meta meta, boolean batchEnd,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                       Boolean localOnly) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        StoredEvent {}
+
+        /** An event to upload. */
+        StoredEvent(long seq, int serializer, String serManifest, byte[] payload, String manifest, String writerUuid,
+                    long timestamp, Meta meta, boolean batchEnd) {
+            this(seq, serializer, serManifest, payload, manifest, writerUuid, timestamp, meta, batchEnd, null);
+        }
+
+        /** Whether this event stays in the local log. */
+        boolean local() {
+            return Boolean.TRUE.equals(localOnly);
+        }
+    }
 
     /** Serialized metadata of an event. */
     record Meta(int serializer, String serManifest, byte[] payload) {}
@@ -82,18 +107,23 @@ final class EntryCodec {
         }
     }
 
-    /** A decoded journal body that is internally consistent: consecutive events exactly {@code from..to}. */
+    /**
+     * A decoded journal body that is internally consistent: version 1, consecutive events exactly
+     * {@code from..to}; version 2, at least one event, in increasing order, all within {@code from..to}.
+     */
     static JournalBody checked(JournalBody b) {
-        if (b.v() != VERSION) throw new JournalException.Malformed("journal body version " + b.v());
+        if (b.v() != 1 && b.v() != JOURNAL_VERSION) throw new JournalException.Malformed("journal body version " + b.v());
         if (b.pid() == null || b.device() == null || b.events() == null || b.events().isEmpty()) {
             throw new JournalException.Malformed("journal body incomplete");
         }
+        if (b.from() < 1 || b.to() < b.from()) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
         long expect = b.from();
         for (StoredEvent e : b.events()) {
-            if (e == null || e.seq() != expect || e.payload() == null) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
-            expect++;
+            boolean fits = e != null && e.payload() != null && !e.local() && (b.v() == 1 ? e.seq() == expect : e.seq() >= expect && e.seq() <= b.to());
+            if (!fits) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
+            expect = e.seq() + 1;
         }
-        if (expect - 1 != b.to() || b.from() < 1) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
+        if (b.v() == 1 && expect - 1 != b.to()) throw new JournalException.Malformed("journal body events not " + b.from() + ".." + b.to());
         return b;
     }
 }

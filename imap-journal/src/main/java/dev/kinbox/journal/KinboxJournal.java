@@ -14,6 +14,14 @@ import scala.concurrent.Future;
  * nothing of first restores it from the server ({@link Restorer}).
  */
 public final class KinboxJournal extends AsyncWriteJournal {
+    /**
+     * Tag (Pekko {@code EventSourcedBehavior.tagsFor}) of an event that stays in the local log and is
+     * never uploaded: an event this device only replicated from a sibling (the sibling's folder holds
+     * it), or a sibling's snapshot merged in. The entries around it cover its sequence number, so
+     * readers see no gap; a restore from the server does not bring it back (the siblings do).
+     */
+    public static final String LOCAL_ONLY_TAG = "kinbox:local-only";
+
     private final KinboxJournalRuntime rt = KinboxJournalRuntime.get(context().system());
 
     @Override

@@ -3,6 +3,7 @@ package dev.kinbox.journal;
 import dev.kinbox.journal.EntryCodec.StoredEvent;
 import dev.kinbox.persistence.store.LocalLog;
 import dev.kinbox.persistence.store.LogEntry;
+import dev.kinbox.persistence.store.ReplicationCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,10 +37,12 @@ final class LocalJournal {
             List<PersistentRepr> reprs = CollectionConverters.asJava(w.payload());
             List<LogEntry> entries = new ArrayList<>(reprs.size());
             Exception rejected = null;
+            long own = 0;
             for (int i = 0; i < reprs.size() && rejected == null; i++) {
                 try {
                     StoredEvent e = serde.toStored(reprs.get(i), i == reprs.size() - 1);
                     entries.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
+                    if (!e.local()) own = e.seq();
                 } catch (Exception e) {
                     rejected = e;
                 }
@@ -48,7 +51,12 @@ final class LocalJournal {
                 results.add(Optional.of(rejected));
                 continue;
             }
-            log.append(w.persistenceId(), entries, Optional.empty());
+            // with the events, atomically: the highest that may need an upload (before the first write that
+            // saved it, every earlier event counts as one to upload)
+            String pid = w.persistenceId();
+            long before = log.cursor(Cursors.ownHighest(pid)).map(ReplicationCursor::lastSequenceNr)
+                    .orElse(entries.isEmpty() ? 0 : entries.get(0).sequenceNr() - 1);
+            log.append(pid, entries, Optional.of(new ReplicationCursor(Cursors.ownHighest(pid), 0, 0, Math.max(before, own))));
             results.add(Optional.empty());
             written.accept(w.persistenceId());
         }

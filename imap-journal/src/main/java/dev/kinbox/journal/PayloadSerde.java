@@ -38,14 +38,20 @@ final class PayloadSerde {
     }
 
     StoredEvent toStored(PersistentRepr p, boolean batchEnd) throws Exception {
-        Serialized payload = serialize(p.payload());
+        Object event = p.payload();
+        Boolean local = null;
+        if (event instanceof org.apache.pekko.persistence.journal.Tagged t) { // EventSourcedBehavior.tagsFor
+            if (t.tags().contains(KinboxJournal.LOCAL_ONLY_TAG)) local = Boolean.TRUE;
+            event = t.payload();
+        }
+        Serialized payload = serialize(event);
         Meta meta = null;
         if (p.metadata().isDefined()) {
             Serialized m = serialize(p.metadata().get());
             meta = new Meta(m.serializer(), m.manifest(), m.bytes());
         }
         return new StoredEvent(p.sequenceNr(), payload.serializer(), payload.manifest(), payload.bytes(), p.manifest(),
-                p.writerUuid(), p.timestamp(), meta, batchEnd);
+                p.writerUuid(), p.timestamp(), meta, batchEnd, local);
     }
 
     PersistentRepr toRepr(String persistenceId, StoredEvent e) {

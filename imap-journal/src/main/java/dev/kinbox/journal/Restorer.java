@@ -122,11 +122,12 @@ final class Restorer {
         }
         bodies.sort(Comparator.comparingLong(JournalBody::from));
         for (JournalBody b : bodies) {
+            long base = Math.max(last, floor);
+            if (b.to() <= base) continue;
             List<LogEntry> add = new ArrayList<>();
-            for (StoredEvent e : b.events()) if (e.seq() > Math.max(last, floor)) add.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
-            if (add.isEmpty()) continue;
-            log.append(pid, add, Optional.empty());
-            last = add.get(add.size() - 1).sequenceNr();
+            for (StoredEvent e : b.events()) if (e.seq() > base) add.add(new LogEntry(e.seq(), EntryCodec.encode(e)));
+            appendRuns(pid, add);
+            last = b.to(); // the entry covers from..to, also where it holds no event (v2: the author's local-only ones)
             stats.restoredEvents.add(add.size());
         }
         long top = Math.max(last, floor);
@@ -138,6 +139,17 @@ final class Restorer {
                 Cursors.saveSeq(log, Cursors.serverDeleted(pid), mark);
             }
             LOG.info("restored {} from the server up to {} (snapshot {}, deleted up to {})", pid, top, snapSeq, mark);
+        }
+    }
+
+    // the local log takes consecutive batches (a gap between two is fine): a v2 entry may skip numbers
+    private void appendRuns(String pid, List<LogEntry> entries) {
+        int start = 0;
+        for (int i = 1; i <= entries.size(); i++) {
+            if (i == entries.size() || entries.get(i).sequenceNr() != entries.get(i - 1).sequenceNr() + 1) {
+                log.append(pid, entries.subList(start, i), Optional.empty());
+                start = i;
+            }
         }
     }
 

@@ -150,6 +150,8 @@ final class SiblingReader {
                     out.add(envelope(b.device(), e));
                     nextSeq = e.seq() + 1;
                 }
+                // an entry covers from..to even where it holds no event (the author's local-only events, v2)
+                nextSeq = Math.max(nextSeq, Math.min(b.to(), toSeq) + 1);
             }
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed

@@ -95,7 +95,7 @@ final class Uploader {
         var log = rt.log();
         long uploaded = Cursors.seq(log, Cursors.upload(pid));
         long snap = log.latestSnapshot(pid, Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
-        return !dirty && !running.get() && uploaded >= log.highestSequenceNr(pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
+        return !dirty && !running.get() && uploaded >= Cursors.ownHighest(log, pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
                 && Cursors.seq(log, Cursors.serverDeleted(pid)) >= Cursors.seq(log, Cursors.deleted(pid))
                 && Cursors.seq(log, Cursors.snapshotDeletionDone(pid)) >= Cursors.seq(log, Cursors.snapshotDeletion(pid));
     }
@@ -189,35 +189,56 @@ final class Uploader {
         return false;
     }
 
-    /** Uploads the next message's worth of events; false when there is nothing left. */
+    /**
+     * Uploads the next message's worth of events; false when there is nothing left. An entry covers
+     * {@code from..to} from the cursor on, up to its last event, and holds the events of that range
+     * that are not local-only (protocol v2): the local-only events before its first event are covered
+     * without being held, so the entries on the server cover every sequence number without a gap.
+     * Nothing is uploaded while no event above the cursor needs it.
+     */
     private boolean uploadOne() {
         var log = rt.log();
         ReplicationCursor c = Cursors.get(log, Cursors.upload(pid)).orElse(new ReplicationCursor(Cursors.upload(pid), 0, 0, 0));
         long highest = log.highestSequenceNr(pid);
-        if (c.lastSequenceNr() >= highest) return false;
+        long own = Cursors.ownHighest(log, pid);
+        if (c.lastSequenceNr() >= highest || c.lastSequenceNr() >= own) return false;
         var limits = rt.settings().upload();
-        List<LogEntry> page = log.read(pid, c.lastSequenceNr() + 1, highest, limits.maxEventsPerMessage());
-        if (page.isEmpty()) {
-            // Everything above the cursor was deleted locally before upload: nothing to send.
+        List<StoredEvent> events = new ArrayList<>();
+        int cut = 0;          // events of the complete AtomicWrites so far
+        boolean full = false;
+        long next = c.lastSequenceNr() + 1;
+        scan:
+        while (next <= highest) {
+            List<LogEntry> page = log.read(pid, next, highest, limits.maxEventsPerMessage());
+            if (page.isEmpty()) break;
+            for (LogEntry e : page) {
+                StoredEvent se = EntryCodec.decode(e.payload(), StoredEvent.class);
+                if (!se.local()) {
+                    if (!events.isEmpty() && (events.size() >= limits.maxEventsPerMessage()
+                            || bytes(events) + e.payload().length > limits.maxBytesPerMessage())) {
+                        full = true;
+                        break scan;
+                    }
+                    events.add(se);
+                }
+                if (se.batchEnd()) cut = events.size();
+            }
+            next = page.get(page.size() - 1).sequenceNr() + 1;
+        }
+        if (events.isEmpty()) {
+            // The events to upload above the cursor were deleted locally before upload: nothing to send.
             log.saveCursor(new ReplicationCursor(c.source(), c.uidValidity(), c.lastUid(), highest));
             return false;
         }
-        List<StoredEvent> events = new ArrayList<>(page.size());
-        int cut = 0;
-        long bytes = 0;
-        for (LogEntry e : page) {
-            if (!events.isEmpty() && bytes + e.payload().length > limits.maxBytesPerMessage()) break;
-            StoredEvent se = EntryCodec.decode(e.payload(), StoredEvent.class);
-            events.add(se);
-            bytes += e.payload().length;
-            if (se.batchEnd()) cut = events.size();
-        }
-        boolean fullPage = events.size() < page.size() || page.size() == limits.maxEventsPerMessage();
-        if (fullPage && cut > 0) events = events.subList(0, cut);
-        long from = events.get(0).seq();
+        if (full && cut > 0) events = events.subList(0, cut); // whole AtomicWrites per entry where they fit
+        // The entry ends at its last event: local-only events after it go into the next entry's range (or a
+        // snapshot's). So an entry never reaches past a keyring change it was not sealed for - the snapshot a
+        // newly paired device heals from compacts everything up to it, and events after it are sealed later.
         long to = events.get(events.size() - 1).seq();
+        long from = c.lastSequenceNr() + 1;
         long deleted = Cursors.seq(log, Cursors.deleted(pid));
-        byte[] body = EntryCodec.encode(new JournalBody(EntryCodec.VERSION, pid, rt.sealer().keyring().deviceId(), from, to, List.copyOf(events)));
+        byte[] body = EntryCodec.encode(new JournalBody(EntryCodec.JOURNAL_VERSION, pid, rt.sealer().keyring().deviceId(), from, to,
+                List.copyOf(events)));
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, rt.sealer().keyring().deviceId(),
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
@@ -230,6 +251,12 @@ final class Uploader {
         return true;
     }
 
+    private static long bytes(List<StoredEvent> events) {
+        long n = 0;
+        for (StoredEvent e : events) n += e.payload().length;
+        return n;
+    }
+
     /** Uploads the newest local snapshot if the server lacks it, then compacts. */
     private void uploadSnapshot() {
         var log = rt.log();
@@ -237,12 +264,20 @@ final class Uploader {
         if (snap.isEmpty()) return;
         long seq = snap.get().sequenceNr();
         if (Cursors.seq(log, Cursors.snapshot(pid)) >= seq) return;
-        if (Cursors.seq(log, Cursors.upload(pid)) < Math.min(seq, log.highestSequenceNr(pid))) return; // events first
+        long uploaded = Cursors.seq(log, Cursors.upload(pid));
+        if (uploaded < Math.min(seq, Cursors.ownHighest(log, pid))) return; // events to upload first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
         folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs);
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
+        if (uploaded < seq) {
+            // the snapshot covers the local-only events up to it: the next entry starts after it, as a reader's
+            // position does after the snapshot (so a device that only replicates does not rescan them forever)
+            ReplicationCursor c = Cursors.get(log, Cursors.upload(pid)).orElse(new ReplicationCursor(Cursors.upload(pid), 0, 0, 0));
+            log.saveCursor(new ReplicationCursor(c.source(), c.uidValidity(), c.lastUid(), Math.max(c.lastSequenceNr(), seq)));
+            rt.uploaded(pid, seq);
+        }
     }
 
     /**

@@ -45,6 +45,26 @@ final class Journals {
         }
     }
 
+    /**
+     * Writes one AtomicWrite per event {@code from..to}, each payload {@code "e-<seq>"}, tagged
+     * {@link KinboxJournal#LOCAL_ONLY_TAG} where {@code localOnly} says so; asserts all acknowledged.
+     */
+    static void writeTagged(ActorSystem s, String pid, long from, long to, java.util.function.LongPredicate localOnly) {
+        List<PersistentEnvelope> writes = new ArrayList<>();
+        for (long j = from; j <= to; j++) {
+            Object payload = localOnly.test(j)
+                    ? new org.apache.pekko.persistence.journal.Tagged("e-" + j, CollectionConverters.asScala(java.util.Set.of(KinboxJournal.LOCAL_ONLY_TAG)).toSet())
+                    : "e-" + j;
+            writes.add(AtomicWrite.apply(CollectionConverters.asScala(List.of(JournalTck.repr(payload, j, pid, "w"))).toList()));
+        }
+        TestKit probe = new TestKit(s);
+        journal(s).tell(new JournalProtocol.WriteMessages(CollectionConverters.asScala(writes).toList(), probe.getRef(), 1), ActorRef.noSender());
+        probe.expectMsgEquals(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        for (long i = from; i <= to; i++) {
+            assertEquals(i, probe.expectMsgClass(WAIT, JournalProtocol.WriteMessageSuccess.class).persistent().sequenceNr());
+        }
+    }
+
     /** Replays everything and returns the payloads in order. */
     static List<Object> replay(ActorSystem s, String pid) {
         TestKit r = new TestKit(s);

@@ -290,6 +290,19 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired;
     }
 
+    /**
+     * What this device only replicated - a sibling's event, a sibling's snapshot merged in - stays in the
+     * local log and is not uploaded again (journal protocol v2): the sibling's own folder holds it, and
+     * this device's snapshots carry its effect. So an edit is sealed once, by its author.
+     */
+    @Override public java.util.Set<String> tagsFor(Object event) {
+        boolean theirs = event instanceof AccountState
+                || event instanceof AccountEvent e && !e.origin().equals(settings.deviceId());
+        return theirs ? LOCAL_ONLY : java.util.Set.of();
+    }
+
+    private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of(dev.kinbox.journal.KinboxJournal.LOCAL_ONLY_TAG);
+
     @Override public RetentionCriteria retentionCriteria() {
         return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
     }
