@@ -287,7 +287,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * device too) is what heals its reader's gap at once instead of after {@code snapshotEvery} events.
      */
     @Override public boolean shouldSnapshot(AccountState state, Object event, long sequenceNr) {
-        return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired;
+        return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired || event instanceof AccountState;
     }
 
     /**
@@ -296,10 +296,13 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * this device's snapshots carry its effect. So an edit is sealed once, by its author.
      */
     @Override public java.util.Set<String> tagsFor(Object event) {
-        boolean theirs = event instanceof AccountState
+        boolean theirs = event instanceof AccountState s && mergedSnapshots.remove(s)
                 || event instanceof AccountEvent e && !e.origin().equals(settings.deviceId());
         return theirs ? LOCAL_ONLY : java.util.Set.of();
     }
+
+    /** Sibling snapshots being merged (local-only); other states persisted (a pairing's) are uploaded. */
+    private final Set<AccountState> mergedSnapshots = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of(dev.kinbox.journal.KinboxJournal.LOCAL_ONLY_TAG);
 
@@ -335,7 +338,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                         : Effect().persist((Object) c.event()).thenRun(s -> applied(s, c.applied())))
                 .onCommand(Merge.class, (state, c) -> liveness.retired(state).isPresent() || addsNothing(state, c.state())
                         ? Effect().reply(c.applied(), Done.getInstance())
-                        : Effect().persist((Object) c.state()).thenRun(s -> applied(s, c.applied())))
+                        : persistMerged(c))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .onCommand(Watch.class, (state, c) -> {
@@ -375,6 +378,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     return published(state.apply(e));
                 })
                 .build();
+    }
+
+    private Effect<Object, AccountState> persistMerged(Merge c) {
+        mergedSnapshots.add(c.state());
+        return Effect().persist((Object) c.state()).thenRun(s -> applied(s, c.applied()));
     }
 
     private void applied(AccountState state, ActorRef<Done> replyTo) {
