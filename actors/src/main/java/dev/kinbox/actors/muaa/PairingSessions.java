@@ -243,7 +243,7 @@ final class PairingSessions {
             ExistingSide x = answering.get(d.session());
             try {
                 if (d.step().equals("done")) {
-                    acks.done(state, d);
+                    after.add(acks.done(state, d, events));
                 } else if (n != null && d.author().equals(n.existing)) {
                     after.add(progress(state, n, n.on(d), events));
                 } else if (x != null && d.author().equals(x.newDevice)) {
@@ -259,7 +259,10 @@ final class PairingSessions {
                 abort(d.session(), e.getMessage());
             }
         }
-        if (events.isEmpty()) return m.Effect().none();
+        if (events.isEmpty()) {
+            after.forEach(a -> a.accept(state));
+            return m.Effect().none();
+        }
         return m.Effect().persist(events).thenRun(s -> {
             m.reconcile(s);
             after.forEach(a -> a.accept(s));

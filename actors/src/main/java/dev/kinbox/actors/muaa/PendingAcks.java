@@ -1,10 +1,14 @@
 package dev.kinbox.actors.muaa;
 
 import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
 import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -15,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The new device's last pairing step (docs/PROTOCOL.md, "Pairing drops"): once it persisted what it
  * learned it keeps its {@code ack} in a {@link PairingNote}, leaves it with the existing device and
  * leaves it again with back-off until the existing device's authenticated {@code done} arrives (then
- * the pairing is complete and reported) or the note's deadline passes (then it failed). A note found
+ * the pairing is complete: recorded here too, and reported) or the note's deadline passes (then it failed). A note found
  * at start (the device crashed in between) resumes the resending. Used on the actor's thread only.
  */
 final class PendingAcks {
@@ -79,12 +83,18 @@ final class PendingAcks {
         m.timers.startSingleTimer(resendKey(session), new Muaa.ResendAck(session), next);
     }
 
-    /** A {@code done} drop: completes the session when it is the existing device's answer for it; anything else is ignored. */
-    void done(AccountState state, PairDrop d) {
+    /**
+     * A {@code done} drop: when it is the existing device's answer for a waiting ack, this device
+     * records its own pairing ({@code DevicePaired(self, pairedBy = existing)}, so its state agrees at
+     * once, before replication brings the existing device's record) and, once that is persisted,
+     * forgets its note and reports the pairing complete. Anything else is ignored. Returns the work
+     * to do after the batch of {@code events} is persisted.
+     */
+    java.util.function.Consumer<AccountState> done(AccountState state, PairDrop d, List<Object> events) {
         Pending p = pending.get(d.session());
         if (p == null || !d.author().equals(p.existing())) {
             LOG.debug("ignoring pairing drop {} of no waiting ack", d);
-            return;
+            return s -> { };
         }
         DeviceRecord rec = state.devices().get(p.existing());
         boolean genuine;
@@ -96,15 +106,22 @@ final class PendingAcks {
         }
         if (!genuine) {
             LOG.warn("ignoring a done drop for pairing session {} that is not {}'s", d.session(), p.existing());
-            return;
+            return s -> { };
         }
         end(d.session());
-        sessions.forget(d.session());
-        LOG.info("paired with {} (session {}): it recorded this device", p.existing(), d.session());
-        if (p.done() != null) {
-            String key = p.accountKey() != null ? p.accountKey() : state.currentKeyFingerprint().orElse("");
-            p.done().tell(StatusReply.success(new PairingOutcome.Paired(d.session(), p.existing(), key)));
+        DeviceRecord self = state.devices().get(m.settings.deviceId());
+        if (self == null || self.status() == DeviceStatus.ANNOUNCED) {
+            events.add(new DeviceEvent.DevicePaired(m.nextDot(state, (int) events.stream().filter(e -> e instanceof AccountEvent).count()),
+                    m.hlc.now(), m.settings.deviceId(), p.existing()));
         }
+        return s -> {
+            sessions.forget(d.session());
+            LOG.info("paired with {} (session {}): it recorded this device", p.existing(), d.session());
+            if (p.done() != null) {
+                String key = p.accountKey() != null ? p.accountKey() : s.currentKeyFingerprint().orElse("");
+                p.done().tell(StatusReply.success(new PairingOutcome.Paired(d.session(), p.existing(), key)));
+            }
+        };
     }
 
     /** The deadline passed (or the session failed otherwise): forget the note and tell the asker; true if it was ours. */
