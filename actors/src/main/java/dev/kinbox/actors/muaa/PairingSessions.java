@@ -299,7 +299,6 @@ final class PairingSessions {
             next = x.on(d, state);
         } catch (CryptoException e) {
             if (!d.step().equals("ack")) throw e;
-            m.refusedPairings.increment();
             LOG.warn("ignoring an ack for pairing session {} that does not check out: {}", x.session, e.getMessage());
             return s -> { };
         }
