@@ -186,6 +186,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     record ResendAck(String session) implements Internal {}
 
+    enum ResumePairing implements Internal { INSTANCE }
+
     record NotesRead(List<PairingNote> notes, Throwable failure) implements Internal {}
 
     enum LivenessTick implements Internal { INSTANCE }
@@ -356,6 +358,10 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(Approved.class, pairing::approved)
                 .onCommand(ResendAck.class, (state, c) -> pairing.resendAck(c))
                 .onCommand(NotesRead.class, pairing::notesRead)
+                .onCommand(ResumePairing.class, (state, c) -> {
+                    pairing.resume();
+                    return Effect().none();
+                })
                 .onCommand(PairingFailed.class, (state, c) -> {
                     pairing.abort(c.session(), c.reason());
                     return Effect().none();

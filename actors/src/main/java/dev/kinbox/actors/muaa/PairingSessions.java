@@ -48,6 +48,7 @@ final class PairingSessions {
     private final Map<String, ExistingSide> answering = new HashMap<>();
     private final PendingAcks acks;
     private boolean polling;
+    private int noteReads;
     /**
      * The drops (author, session, step) taken so far, most recent 4,096: a server may list a drop
      * again after we deleted it (Dovecot: a UID SEARCH on another connection before that connection
@@ -139,7 +140,11 @@ final class PairingSessions {
 
     Effect<Object, AccountState> notesRead(AccountState state, Muaa.NotesRead c) {
         if (c.failure() != null) {
-            LOG.warn("cannot read this device's pairing notes (sessions open before a restart stay unfinished): {}", c.failure().toString());
+            // the notes end at their deadline: trying again for as long as the longest could live is enough
+            boolean again = ++noteReads * firstNoteRetry().toMillis() < env.timing().pairingTimeout().toMillis();
+            LOG.warn("cannot read this device's pairing notes{}: {}", again ? " (trying again)" : "; sessions open before the restart stay unfinished",
+                    c.failure().toString());
+            if (again) timers.startSingleTimer("pairing-notes", Muaa.ResumePairing.INSTANCE, firstNoteRetry());
             return m.Effect().none();
         }
         for (PairingNote n : c.notes()) {
@@ -155,6 +160,10 @@ final class PairingSessions {
             }
         }
         return m.Effect().none();
+    }
+
+    private java.time.Duration firstNoteRetry() {
+        return env.timing().dropPoll().multipliedBy(4);
     }
 
     private void restoreExisting(AccountState state, PairingNote n) throws SmaFormatException {
@@ -317,8 +326,11 @@ final class PairingSessions {
             try {
                 PairDrop done = ExistingSide.done(x.session, x.newDevice, x.request.device(), env.crypto(), m.privateKey());
                 m.runBlocking(() -> {
-                    dropBox().leave(x.newDevice, done);
-                    dropBox().forget(x.session);
+                    try {
+                        dropBox().leave(x.newDevice, done);
+                    } finally {
+                        dropBox().forget(x.session); // the pairing is persisted: a repeated ack is answered without the note
+                    }
                     return null;
                 }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, e));
             } catch (CryptoException e) {
