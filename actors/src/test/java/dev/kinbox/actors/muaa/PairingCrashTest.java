@@ -35,14 +35,10 @@ class PairingCrashTest {
         Device a = new Device(existingView, ACCOUNT, Clock.systemUTC(), Device.FAST);
         String aId = a.id;
         try (Device b = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
-            a.start("laptop");
-            b.start("phone");
-            existingView.hold("ack");
-            TestProbe<StatusReply<PairingOutcome.Paired>> done = startByCode(a, b);
-            Eventually.until("b's ack waits in a's folder", () -> !HeldDrops.drops(store, aId, "ack").isEmpty());
+            TestProbe<StatusReply<PairingOutcome.Paired>> done = fresh(b);
+            upToTheAck(store, existingView, a, b, done);
             a.close(); // the crash: a never handled the ack
-            // as if a had taken (deleted) the ack before crashing: only b's resend can bring it back
-            for (StoredMessage m : HeldDrops.drops(store, aId, "ack")) store.delete(HeldDrops.folder(aId), List.of(m.uid()));
+            deleteAcks(store, aId); // as if a had taken the ack before crashing: only b's resend can bring it back
             done.expectNoMessage(QUIET); // b is not told it is paired while a has not recorded it
             existingView.hold(null);
             a = a.restart();
@@ -51,10 +47,8 @@ class PairingCrashTest {
             assertEquals(a.id, r.getValue().otherDeviceId());
             assertEquals(DeviceStatus.PAIRED, b.state().devices().get(b.id).status(), "b records its pairing before it reports it");
             PairingTest.awaitPaired(a, b.id);
-            b.<AccountEvent>ask(x -> new Muaa.ChangeSetting("from-b", "after-the-crash", x));
+            awaitEditReaches(b, a, "after-the-crash");
             Device back = a;
-            Eventually.until("b's edit reaches a", () -> back.state().settings().get("from-b") != null
-                    && "after-the-crash".equals(back.state().settings().get("from-b").value()));
             Eventually.until("both forgot their pairing notes", () -> HeldDrops.notes(store, back.id) == 0 && HeldDrops.notes(store, b.id) == 0);
         } finally {
             a.close();
@@ -67,13 +61,9 @@ class PairingCrashTest {
         Device b = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST);
         String bId = b.id;
         try (Device a = new Device(existingView, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
-            a.start("laptop");
-            b.start("phone");
-            existingView.hold("ack");
-            startByCode(a, b);
-            Eventually.until("b's ack waits in a's folder", () -> !HeldDrops.drops(store, a.id, "ack").isEmpty());
+            upToTheAck(store, existingView, a, b, fresh(b));
             b.close(); // the crash: b sent its ack and never saw a done
-            for (StoredMessage m : HeldDrops.drops(store, a.id, "ack")) store.delete(HeldDrops.folder(a.id), List.of(m.uid()));
+            deleteAcks(store, a.id);
             assertEquals(1, HeldDrops.notes(store, b.id), "b keeps its ack in a note");
             existingView.hold(null);
             Thread.sleep(QUIET.toMillis());
@@ -84,9 +74,7 @@ class PairingCrashTest {
             PairingTest.awaitPaired(b, b.id);
             Device back = b;
             Eventually.until("b saw a's done and forgot its note", () -> HeldDrops.notes(store, back.id) == 0);
-            b.<AccountEvent>ask(x -> new Muaa.ChangeSetting("from-b", "after-the-restart", x));
-            Eventually.until("b's edit reaches a", () -> a.state().settings().get("from-b") != null
-                    && "after-the-restart".equals(a.state().settings().get("from-b").value()));
+            awaitEditReaches(b, a, "after-the-restart");
         } finally {
             b.close();
         }
@@ -98,11 +86,8 @@ class PairingCrashTest {
         HeldDrops newView = new HeldDrops(store);
         try (Device a = new Device(existingView, ACCOUNT, Clock.systemUTC(), Device.FAST);
              Device b = new Device(newView, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
-            a.start("laptop");
-            b.start("phone");
-            existingView.hold("ack");
-            TestProbe<StatusReply<PairingOutcome.Paired>> done = startByCode(a, b);
-            Eventually.until("b's ack waits in a's folder", () -> !HeldDrops.drops(store, a.id, "ack").isEmpty());
+            TestProbe<StatusReply<PairingOutcome.Paired>> done = fresh(b);
+            upToTheAck(store, existingView, a, b, done);
             PairDrop ack = PairDrop.parse(HeldDrops.drops(store, a.id, "ack").get(0));
             existingView.hold(null);
             assertTrue(done.receiveMessage(Device.WAIT).isSuccess());
@@ -123,12 +108,8 @@ class PairingCrashTest {
         HeldDrops existingView = new HeldDrops(store);
         try (Device a = new Device(existingView, ACCOUNT, Clock.systemUTC(), Device.FAST);
              Device b = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
-            a.start("laptop");
-            b.start("phone");
-            existingView.hold("ack");
             TestProbe<StatusReply<PairingOutcome.Paired>> done = fresh(b);
-            String session = startByCode(a, b, done);
-            Eventually.until("b's ack waits in a's folder", () -> !HeldDrops.drops(store, a.id, "ack").isEmpty());
+            String session = upToTheAck(store, existingView, a, b, done);
             // the provider's forgery: a done in a's name, for this session, signed by another key
             Crypto crypto = Crypto.standard();
             byte[] forged = new DoneBody(session, b.id).seal(crypto, crypto.generateKey("<mallory@kinbox.invalid>"), b.key.toCertificate());
@@ -147,10 +128,25 @@ class PairingCrashTest {
         return d.kit.createTestProbe();
     }
 
-    private static TestProbe<StatusReply<PairingOutcome.Paired>> startByCode(Device existing, Device fresh) throws InterruptedException {
-        TestProbe<StatusReply<PairingOutcome.Paired>> done = fresh(fresh);
-        startByCode(existing, fresh, done);
-        return done;
+    /** Starts both devices and pairs them by code up to the new device's ack, which waits unseen in the existing device's folder. */
+    private static String upToTheAck(MemoryMailStore store, HeldDrops existingView, Device existing, Device fresh,
+                                     TestProbe<StatusReply<PairingOutcome.Paired>> done) throws InterruptedException {
+        existing.start("laptop");
+        fresh.start("phone");
+        existingView.hold("ack");
+        String session = startByCode(existing, fresh, done);
+        Eventually.until("the new device's ack waits in the existing device's folder", () -> !HeldDrops.drops(store, existing.id, "ack").isEmpty());
+        return session;
+    }
+
+    private static void deleteAcks(MemoryMailStore store, String deviceId) {
+        for (StoredMessage m : HeldDrops.drops(store, deviceId, "ack")) store.delete(HeldDrops.folder(deviceId), List.of(m.uid()));
+    }
+
+    private static void awaitEditReaches(Device from, Device to, String value) throws InterruptedException {
+        from.<AccountEvent>ask(x -> new Muaa.ChangeSetting("from-" + from.id, value, x));
+        Eventually.until(from.id + "'s edit reaches " + to.id, () -> to.state().settings().get("from-" + from.id) != null
+                && value.equals(to.state().settings().get("from-" + from.id).value()));
     }
 
     /** The user pairs by code (as {@link PairingSteps#byCode}) without waiting for the result; returns the session id. */
