@@ -46,10 +46,6 @@ final class PendingAcks {
         return pending.values().stream().anyMatch(p -> p.existing().equals(existing));
     }
 
-    boolean has(String session) {
-        return pending.containsKey(session);
-    }
-
     /** After the learned state is persisted: keep the note, then leave the ack (in that order), and wait for done. */
     void start(String session, String existing, PairDrop ack, String accountKey, ActorRef<StatusReply<PairingOutcome.Paired>> done) {
         long deadline = m.clock.millis() + m.env.timing().pairingTimeout().toMillis();
