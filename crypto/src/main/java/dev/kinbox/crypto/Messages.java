@@ -99,11 +99,11 @@ final class Messages {
             plain = readCapped(in);
             in.close();
         } catch (PGPException e) {
-            throw classify(e, !passwords.isEmpty());
+            throw wrongPassword(message, keys, passwords, classify(e, !passwords.isEmpty()));
         } catch (IOException | RuntimeException | StackOverflowError e) {
             Throwable c = e.getCause();
-            if (c instanceof PGPException pe) throw classify(pe, !passwords.isEmpty());
-            throw new CryptoException.Malformed("not a readable OpenPGP message: " + e.getMessage(), e);
+            if (c instanceof PGPException pe) throw wrongPassword(message, keys, passwords, classify(pe, !passwords.isEmpty()));
+            throw wrongPassword(message, keys, passwords, new CryptoException.Malformed("not a readable OpenPGP message: " + e.getMessage(), e));
         }
         OpenPGPMessageInputStream.Result r = in.getResult();
         List<String> ok = new ArrayList<>();
@@ -134,6 +134,36 @@ final class Messages {
             sk = r.getSessionKey().getAlgorithm() + ":" + Hex.upper(r.getSessionKey().getKey());
         }
         return new Decrypted(plain, with, ok, bad, v, details, sk);
+    }
+
+    /**
+     * A wrong password does not always fail cleanly: the password-encrypted session key has no check of
+     * its own, so about one time in twenty a wrong one yields a plausible algorithm and key, and the
+     * failure surfaces later as garbage ("malformed integrity protected data", "invalid header", ...).
+     * When only passwords were given and the message is a well-formed password-encrypted message, any
+     * failure to read it is "cannot decrypt", never "malformed".
+     */
+    private static CryptoException wrongPassword(byte[] message, List<OpenPGPKey> keys, List<char[]> passwords, CryptoException e) {
+        if (!(e instanceof CryptoException.Malformed) || passwords.isEmpty() || !keys.isEmpty() || !passwordEncrypted(message)) return e;
+        return new CryptoException.NoMatchingKey("cannot decrypt: wrong password", e);
+    }
+
+    // The outer layer parses as an encrypted message with at least one password-encrypted session key packet.
+    private static boolean passwordEncrypted(byte[] message) {
+        try (InputStream in = org.bouncycastle.openpgp.PGPUtil.getDecoderStream(new ByteArrayInputStream(message))) {
+            var factory = new org.bouncycastle.openpgp.bc.BcPGPObjectFactory(in);
+            for (int i = 0; i < 16; i++) {
+                Object o = factory.nextObject();
+                if (o == null) return false;
+                if (o instanceof org.bouncycastle.openpgp.PGPMarker) continue;
+                if (!(o instanceof org.bouncycastle.openpgp.PGPEncryptedDataList list)) return false;
+                for (Object d : list) if (d instanceof org.bouncycastle.openpgp.PGPPBEEncryptedData) return true;
+                return false;
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static CryptoException classify(PGPException e, boolean passwords) {

@@ -3,11 +3,13 @@ package dev.kinbox.actors.muaa;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.journal.sma.SmaMessage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blocking I/O of pairing drops: take (read and delete) the pairing drops in this device's folder,
- * leave one in another device's folder. Malformed drops are deleted and counted.
+ * leave one in another device's folder, and keep, list and forget this device's own
+ * {@link PairingNote}s in its folder. Malformed drops are deleted and counted.
  */
 final class DropBox {
     private static final Logger LOG = LoggerFactory.getLogger(DropBox.class);
@@ -58,6 +61,46 @@ final class DropBox {
         }
         if (!taken.isEmpty()) store.delete(ownFolder, taken);
         return out;
+    }
+
+    /** Keeps a pairing note in our folder (appended, so a retry after an uncertain append may leave two equal ones). */
+    void keep(NewMessage note) {
+        store.append(ownFolder, note);
+    }
+
+    /** The pairing notes in our folder (unopened), at most {@value #MAX_PER_POLL}. */
+    List<StoredMessage> notes() {
+        List<Long> uids;
+        try {
+            uids = store.search(ownFolder, SmaHeader.NAME, "type=" + PairingNote.TYPE);
+        } catch (MailStoreException.FolderMissing e) {
+            return List.of();
+        }
+        if (uids.isEmpty()) return List.of();
+        uids = uids.subList(0, Math.min(uids.size(), MAX_PER_POLL));
+        List<StoredMessage> out = new ArrayList<>();
+        for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
+            if (uids.contains(m.uid())) out.add(m);
+        }
+        return out;
+    }
+
+    /** Deletes our pairing notes of {@code session} (and any note whose header does not parse). */
+    void forget(String session) {
+        List<Long> gone = new ArrayList<>();
+        for (StoredMessage m : notes()) {
+            try {
+                if (session.equals(SmaMessage.header(m).attributes().get("session"))) gone.add(m.uid());
+            } catch (SmaFormatException e) {
+                gone.add(m.uid());
+            }
+        }
+        if (!gone.isEmpty()) store.delete(ownFolder, gone);
+    }
+
+    /** Deletes one message of our folder (a note that does not open). */
+    void discard(long uid) {
+        store.delete(ownFolder, List.of(uid));
     }
 
     /** Leaves {@code drop} in {@code deviceId}'s folder. */

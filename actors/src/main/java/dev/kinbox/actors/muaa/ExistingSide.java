@@ -13,36 +13,67 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.DeviceRecord;
 import dev.kinbox.persistence.KinboxCodec;
 import dev.kinbox.persistence.crdt.Bytes;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
  * The existing device's half of one pairing session, started by a verified request drop. Pure
  * protocol like {@link NewSide}: the user's answer and the new device's drops go in, drops to send
  * and finally the new device's state (from its authenticated ack) come out; any failure is a
- * {@link CryptoException.PairingAborted}. Used on the actor's thread.
+ * {@link CryptoException.PairingAborted}. Once the account keys are about to leave, {@link #note}
+ * is what the device keeps so that a restart can still check the ack ({@link #restored}). Used on
+ * the actor's thread.
  */
 final class ExistingSide {
     private static final KinboxCodec CODEC = new KinboxCodec();
     final String session;
     final String newDevice;
     final PairRequestBody request;
+    /** Epoch millis (our clock) after which the session is over, also for a session restored from its note. */
+    final long deadline;
+    private final byte[] requestBody;
     private final Crypto crypto;
     private final OpenPGPKey deviceKey;
     private ShortCodePairing jpake;
+    private byte[] token = new byte[0];
     private String expect = "approval";
 
-    ExistingSide(PairDrop d, PairRequestBody request, Crypto crypto, OpenPGPKey deviceKey) {
-        this.session = d.session();
-        this.newDevice = d.author();
+    ExistingSide(PairDrop d, PairRequestBody request, Crypto crypto, OpenPGPKey deviceKey, long deadline) {
+        this(d.session(), d.author(), request, d.body(), crypto, deviceKey, deadline);
+    }
+
+    private ExistingSide(String session, String newDevice, PairRequestBody request, byte[] requestBody, Crypto crypto,
+                         OpenPGPKey deviceKey, long deadline) {
+        this.session = session;
+        this.newDevice = newDevice;
         this.request = request;
+        this.requestBody = requestBody;
         this.crypto = crypto;
         this.deviceKey = deviceKey;
+        this.deadline = deadline;
+    }
+
+    /** A session waiting for its ack again after a restart, from the note kept before the account keys were sent. */
+    static ExistingSide restored(PairingNote n, Crypto crypto, OpenPGPKey deviceKey) throws SmaFormatException {
+        if (n.role() != PairingNote.Role.EXISTING) throw new SmaFormatException("not an existing device's note");
+        byte[] body = n.first();
+        ExistingSide x = new ExistingSide(n.session(), n.peer(), PairRequestBody.verify(body, n.peer(), crypto), body, crypto, deviceKey,
+                n.deadline());
+        x.token = n.second();
+        x.expect = "ack";
+        return x;
     }
 
     PairingRequest asked() {
         return new PairingRequest(newDevice, request.name(), request.method(), session);
+    }
+
+    /** What to keep before the drop that carries the account keys leaves: enough to check the ack after a restart. */
+    PairingNote note() {
+        return new PairingNote(PairingNote.Role.EXISTING, session, newDevice, deadline, requestBody, token);
     }
 
     /** Short-code path: the user was shown {@code code} and agreed; returns {@code e1}. */
@@ -81,20 +112,12 @@ final class ExistingSide {
                 }
                 case "n3" -> {
                     jpake.confirm(d.body());
+                    token = crypto.pairing().newSessionId();
                     expect = "ack";
-                    return drop("payload", jpake.seal(CODEC.encode(state)));
+                    return drop("payload", jpake.seal(Frames.join(CODEC.encode(state), token)));
                 }
                 case "ack" -> {
-                    byte[] plain;
-                    if (request.method() == PairingMethod.QR) {
-                        Decrypted dec = crypto.decryptAndVerify(d.body(), List.of(deviceKey), List.of(request.offer(), request.device()));
-                        Crypto.requireSigned(dec, request.offer());
-                        Crypto.requireSigned(dec, request.device());
-                        plain = dec.plaintext();
-                    } else {
-                        plain = jpake.open(d.body());
-                    }
-                    acked = checked(CODEC.decodeState(plain));
+                    acked = checked(openAck(d.body()));
                     expect = "done";
                     return null;
                 }
@@ -108,8 +131,44 @@ final class ExistingSide {
     /** The new device's state from its ack; null before. */
     AccountState acked;
 
+    /** True once this session waits for (or got) the ack: the account keys left. */
+    boolean keysSent() {
+        return expect.equals("ack") || expect.equals("done");
+    }
+
     PairDrop abort() {
         return drop("abort", new byte[] {'-'});
+    }
+
+    /** The last step: we persisted {@code DevicePaired} for the new device (also the answer to a repeated ack). */
+    static PairDrop done(String session, String newDevice, OpenPGPCertificate newCert, Crypto crypto, OpenPGPKey deviceKey)
+            throws CryptoException {
+        return new PairDrop(Keyring.deviceIdOf(deviceKey.toCertificate()), session, "done",
+                new DoneBody(session, newDevice).seal(crypto, deviceKey, newCert));
+    }
+
+    /** True for an ack that opens with our key and is signed by {@code newCert} (a repeated ack of a device already paired). */
+    static boolean signedBy(PairDrop ack, OpenPGPCertificate newCert, Crypto crypto, OpenPGPKey deviceKey) {
+        try {
+            Decrypted dec = crypto.decryptAndVerify(ack.body(), List.of(deviceKey), List.of(newCert));
+            return dec.decryptedWith() != null && dec.verifiedSigners().contains(Crypto.fingerprint(newCert));
+        } catch (CryptoException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // The ack: Frames(N's state, token) encrypted to us and signed by N's device key (and K on the QR
+    // path); on the code path the token must be the one only the sealed payload carried.
+    private AccountState openAck(byte[] body) throws CryptoException, SmaFormatException {
+        boolean qr = request.method() == PairingMethod.QR;
+        Decrypted dec = crypto.decryptAndVerify(body, List.of(deviceKey), qr ? List.of(request.offer(), request.device()) : List.of(request.device()));
+        if (dec.decryptedWith() == null) throw new CryptoException.PairingAborted("the ack is not encrypted");
+        Crypto.requireSigned(dec, request.device());
+        if (qr) Crypto.requireSigned(dec, request.offer());
+        List<byte[]> p = Frames.split(dec.plaintext(), 2);
+        boolean tokenOk = qr ? p.get(1).length == 0 : token.length > 0 && MessageDigest.isEqual(token, p.get(1));
+        if (!tokenOk) throw new CryptoException.PairingAborted("the ack does not carry this session's token");
+        return CODEC.decodeState(p.get(0));
     }
 
     // The ack must describe the requesting device with the very certificate of its request.

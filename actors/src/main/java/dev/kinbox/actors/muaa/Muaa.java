@@ -138,8 +138,10 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /**
      * New device: ask {@code existingDeviceId} to pair. {@code started} gets the session id and, on the
-     * QR path, the payload to show; {@code done} gets the result once the existing device sent the
-     * account keys and this device persisted them (or an error: abort, timeout).
+     * QR path, the payload to show; {@code done} gets the result once the pairing is complete on both
+     * sides: this device persisted the account keys and the existing device answered that it persisted
+     * this device as paired (docs/PROTOCOL.md, "Pairing drops"); or an error: abort, timeout (the
+     * existing device's answer did not come within {@code pairingTimeout} of the ack).
      */
     public record RequestPairing(String existingDeviceId, PairingMethod method, ActorRef<StatusReply<PairingOutcome.Started>> started,
                                  ActorRef<StatusReply<PairingOutcome.Paired>> done) implements Command {}
@@ -181,6 +183,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     record Approved(String session, Object answer, Throwable failure) implements Internal {}
 
     record PairingFailed(String session, String reason) implements Internal {}
+
+    record ResendAck(String session) implements Internal {}
+
+    enum ResumePairing implements Internal { INSTANCE }
+
+    record NotesRead(List<PairingNote> notes, Throwable failure) implements Internal {}
 
     enum LivenessTick implements Internal { INSTANCE }
 
@@ -319,6 +327,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     if (env != null) env.keyring().update(state);
                     reconcile(state);
                     if (env != null) timers.startTimerWithFixedDelay(PollDrops.INSTANCE, env.timing().dropPoll());
+                    if (env != null && state.devices().containsKey(settings.deviceId())) pairing.resume();
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
                 })
                 .onSignal(PostStop.instance(), state -> streams.stopAll())
@@ -363,6 +372,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(Noop.class, (state, c) -> Effect().none())
                 .onCommand(DropsTaken.class, pairing::dropsTaken)
                 .onCommand(Approved.class, pairing::approved)
+                .onCommand(ResendAck.class, (state, c) -> pairing.resendAck(c))
+                .onCommand(NotesRead.class, pairing::notesRead)
+                .onCommand(ResumePairing.class, (state, c) -> {
+                    pairing.resume();
+                    return Effect().none();
+                })
                 .onCommand(PairingFailed.class, (state, c) -> {
                     pairing.abort(c.session(), c.reason());
                     return Effect().none();

@@ -20,7 +20,9 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 /**
  * The new device's half of one pairing session (docs/PROTOCOL.md, "Pairing drops"). Pure protocol:
  * it consumes drops from the existing device and returns the drops to send and, at the end, the
- * state to persist; any failure is a {@link CryptoException.PairingAborted}. Used on the actor's thread.
+ * state to persist; any failure is a {@link CryptoException.PairingAborted}. It ends with the learned
+ * state and the {@link #ack}; resending that ack until the existing device's {@code done} is
+ * {@link PairingSessions}' work. Used on the actor's thread.
  */
 final class NewSide {
     private static final KinboxCodec CODEC = new KinboxCodec();
@@ -35,6 +37,7 @@ final class NewSide {
     private byte[] e1;
     private String expect;
     private OpenPGPCertificate existingCert;
+    private byte[] token = new byte[0];
 
     NewSide(String existing, PairingMethod method, Crypto crypto, OpenPGPKey deviceKey) throws CryptoException {
         this.session = HexFormat.of().formatHex(crypto.pairing().newSessionId());
@@ -80,7 +83,7 @@ final class NewSide {
                     Decrypted snap = Crypto.requireSigned(crypto.decryptAndVerify(parts.get(1), List.of(offer.key()),
                             List.of(account.toCertificate())), account.toCertificate());
                     AccountState learned = checked(CODEC.decodeState(snap.plaintext()), Crypto.fingerprint(account));
-                    expect = "done";
+                    expect = "-"; // the rest (ack until done) is PairingSessions' pending ack
                     return new Progress(null, learned, Crypto.fingerprint(account));
                 }
                 case "e1" -> {
@@ -95,9 +98,12 @@ final class NewSide {
                     return new Progress(drop("n3", n3), null, null);
                 }
                 case "payload" -> {
-                    AccountState s = CODEC.decodeState(jpake.open(d.body()));
+                    List<byte[]> p = Frames.split(jpake.open(d.body()), 2);
+                    AccountState s = CODEC.decodeState(p.get(0));
                     String fp = s.currentKeyFingerprint().orElseThrow(() -> new CryptoException.PairingAborted("no account key in the payload"));
-                    expect = "done";
+                    if (p.get(1).length < 16) throw new CryptoException.PairingAborted("the payload lacks the ack token");
+                    token = p.get(1);
+                    expect = "-";
                     return new Progress(null, checked(s, fp), fp);
                 }
                 default -> throw new CryptoException.PairingAborted("unexpected pairing step " + d.step());
@@ -107,13 +113,15 @@ final class NewSide {
         }
     }
 
-    /** The ack carrying our state after the join, readable only by the existing device. */
+    /**
+     * The ack carrying our state after the join, readable only by the existing device: Frames(state,
+     * token) encrypted to its certificate and signed by our device key, on the QR path also by K
+     * (token empty), on the code path with the token only the sealed payload carried.
+     */
     PairDrop ack(AccountState ours) throws CryptoException {
-        byte[] plain = CODEC.encode(ours);
-        byte[] body = method == PairingMethod.QR
-                ? crypto.encryptAndSign(plain, List.of(existingCert), List.of(offer.key(), deviceKey), false)
-                : jpake.seal(plain);
-        return drop("ack", body);
+        byte[] plain = Frames.join(CODEC.encode(ours), token);
+        List<OpenPGPKey> signers = method == PairingMethod.QR ? List.of(offer.key(), deviceKey) : List.of(deviceKey);
+        return drop("ack", crypto.encryptAndSign(plain, List.of(existingCert), signers, false));
     }
 
     PairDrop abort() {

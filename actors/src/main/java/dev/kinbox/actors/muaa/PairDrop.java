@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * defines. The header is unauthenticated; every step's body is checked by the crypto of its path.
  */
 record PairDrop(String author, String session, String step, byte[] body) {
-    static final Set<String> STEPS = Set.of("request", "reply", "e1", "n12", "e23", "n3", "payload", "ack", "abort");
+    static final Set<String> STEPS = Set.of("request", "reply", "e1", "n12", "e23", "n3", "payload", "ack", "done", "abort");
     static final int MAX_BODY = 1 << 20;
     private static final Pattern SESSION = Pattern.compile("[0-9a-f]{32}");
 

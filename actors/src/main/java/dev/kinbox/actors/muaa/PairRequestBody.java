@@ -18,7 +18,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  * key K the QR code names. Self-consistent only: the out-of-band secret authenticates it later.
  */
 record PairRequestBody(PairingMethod method, String name, OpenPGPCertificate device, OpenPGPCertificate offer) {
-    private static final String MAGIC = "Kinbox-Pair-Request: 1";
+    /** Version 2: the ack is signed by the new device and answered by a {@code done} drop (PROTOCOL.md "Pairing drops"). */
+    private static final String MAGIC = "Kinbox-Pair-Request: 2";
 
     byte[] sign(OpenPGPKey deviceKey, Crypto crypto) throws CryptoException {
         String text = MAGIC + "\n"
@@ -33,6 +34,9 @@ record PairRequestBody(PairingMethod method, String name, OpenPGPCertificate dev
     static PairRequestBody verify(byte[] body, String author, Crypto crypto) throws SmaFormatException {
         try {
             String[] l = new String(crypto.decryptAndVerify(body, List.of(), List.of()).plaintext(), StandardCharsets.UTF_8).split("\n", -1);
+            if (l.length > 0 && l[0].startsWith("Kinbox-Pair-Request: ") && !l[0].equals(MAGIC)) {
+                throw new SmaFormatException("another pairing protocol version (this device speaks " + MAGIC + ")");
+            }
             if (l.length != 6 || !l[0].equals(MAGIC) || !l[5].isEmpty()) throw new SmaFormatException("malformed pairing request");
             PairingMethod method = switch (field(l[1], "Method")) {
                 case "qr" -> PairingMethod.QR;

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * The MUAA's open pairing sessions and their command handlers (docs/PROTOCOL.md, "Pairing drops"):
  * {@link Muaa.RequestPairing} and {@link Muaa.EnterPairingCode} on the new device, requests taken
  * from our folder and the {@link PairingApprover}'s answers on the existing one. Sessions live here,
- * not in the state: a restart aborts them. Used on the actor's thread only.
+ * not in the state: a restart aborts them, except from the moment the account keys leave: then each
+ * side keeps a {@link PairingNote} in its own folder, read back at start ({@link #resume}), so the
+ * existing device still takes the ack and the new device still resends it ({@link PendingAcks})
+ * until the existing device persisted the pairing and answered {@code done}. Used on the actor's thread only.
  */
 final class PairingSessions {
     private static final Logger LOG = LoggerFactory.getLogger(PairingSessions.class);
@@ -43,7 +46,9 @@ final class PairingSessions {
     private final Map<String, NewSide> asking = new HashMap<>();
     private final Map<String, ActorRef<StatusReply<PairingOutcome.Paired>>> askingDone = new HashMap<>();
     private final Map<String, ExistingSide> answering = new HashMap<>();
+    private final PendingAcks acks;
     private boolean polling;
+    private int noteReads;
     /**
      * The drops (author, session, step) taken so far, most recent 4,096: a server may list a drop
      * again after we deleted it (Dovecot: a UID SEARCH on another connection before that connection
@@ -63,6 +68,7 @@ final class PairingSessions {
         this.ctx = m.ctx;
         this.env = m.env;
         this.timers = m.timers;
+        this.acks = new PendingAcks(m, this);
     }
 
 
@@ -70,11 +76,118 @@ final class PairingSessions {
         return new DropBox(m.journal().mailStore(settings.deviceId()), settings.deviceId(), clock, m.malformedDrops);
     }
 
-    private void leave(String device, PairDrop drop) {
+    void leave(String device, PairDrop drop) {
         m.runBlocking(() -> {
             dropBox().leave(device, drop);
             return null;
-        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : new Muaa.PairingFailed(drop.session(), "cannot leave the " + drop.step() + " drop: " + e.getMessage()));
+        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(drop, e));
+    }
+
+    /** Keeps {@code note} in our folder and only then leaves {@code drop}: what the drop starts survives our crash. */
+    void keepThenLeave(PairingNote note, String device, PairDrop drop) {
+        m.runBlocking(() -> {
+            try {
+                dropBox().keep(note.toMessage(settings.deviceId(), m.privateKey(), env.crypto(), clock));
+            } catch (CryptoException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            dropBox().leave(device, drop);
+            return null;
+        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(drop, e));
+    }
+
+    /** Deletes our notes of {@code session} (a failure only leaves a note that ends at its deadline). */
+    void forget(String session) {
+        m.runBlocking(() -> {
+            dropBox().forget(session);
+            return null;
+        }, (v, e) -> {
+            if (e != null) LOG.info("cannot delete the pairing note of session {}: {}", session, e.toString());
+            return Muaa.Noop.INSTANCE;
+        });
+    }
+
+    // A resent ack or a repeated done may fail on its own (a later resend, a later repeated ack
+    // retries); any other drop that cannot leave ends its session.
+    private Muaa.Command failedToLeave(PairDrop drop, Throwable e) {
+        if (drop.step().equals("ack") || drop.step().equals("done")) {
+            LOG.info("cannot leave the {} drop of session {} now: {}", drop.step(), drop.session(), e.toString());
+            return Muaa.Noop.INSTANCE;
+        }
+        return new Muaa.PairingFailed(drop.session(), "cannot leave the " + drop.step() + " drop: " + e.getMessage());
+    }
+
+    /**
+     * At start: reads our pairing notes and resumes what they hold (an existing side waiting for its
+     * ack, a new side resending it); notes that do not open with our key are deleted.
+     */
+    void resume() {
+        m.runBlocking(() -> {
+            List<PairingNote> notes = new ArrayList<>();
+            DropBox box = dropBox();
+            for (var msg : box.notes()) {
+                try {
+                    notes.add(PairingNote.open(msg, settings.deviceId(), m.privateKey(), env.crypto()));
+                } catch (SmaFormatException | CryptoException e) {
+                    LOG.warn("deleting a pairing note that does not open: {}", e.getMessage());
+                    m.malformedDrops.increment();
+                    box.discard(msg.uid());
+                }
+            }
+            return new Muaa.NotesRead(notes, null);
+        }, (v, e) -> e == null ? v : new Muaa.NotesRead(List.of(), e));
+    }
+
+    Effect<Object, AccountState> notesRead(AccountState state, Muaa.NotesRead c) {
+        if (c.failure() != null) {
+            // the notes end at their deadline: trying again for as long as the longest could live is enough
+            boolean again = ++noteReads * firstNoteRetry().toMillis() < env.timing().pairingTimeout().toMillis();
+            LOG.warn("cannot read this device's pairing notes{}: {}", again ? " (trying again)" : "; sessions open before the restart stay unfinished",
+                    c.failure().toString());
+            if (again) timers.startSingleTimer("pairing-notes", Muaa.ResumePairing.INSTANCE, firstNoteRetry());
+            return m.Effect().none();
+        }
+        for (PairingNote n : c.notes()) {
+            try {
+                if (n.role() == PairingNote.Role.NEW) {
+                    acks.restore(n, new PairDrop(settings.deviceId(), n.session(), "ack", n.first()));
+                } else {
+                    restoreExisting(state, n);
+                }
+            } catch (SmaFormatException | RuntimeException e) {
+                LOG.warn("dropping pairing note {}: {}", n, e.getMessage());
+                forget(n.session());
+            }
+        }
+        return m.Effect().none();
+    }
+
+    private java.time.Duration firstNoteRetry() {
+        return env.timing().dropPoll().multipliedBy(4);
+    }
+
+    private void restoreExisting(AccountState state, PairingNote n) throws SmaFormatException {
+        DeviceRecord known = state.devices().get(n.peer());
+        if (answering.containsKey(n.session())) return;
+        if (clock.millis() >= n.deadline() || (known != null && known.status() != DeviceStatus.ANNOUNCED)) {
+            forget(n.session()); // over, or the pairing was persisted before the crash (a repeated ack still gets its done)
+            return;
+        }
+        ExistingSide x;
+        try {
+            x = ExistingSide.restored(n, env.crypto(), m.privateKey());
+        } catch (CryptoException e) {
+            throw new SmaFormatException(e.getMessage());
+        }
+        LOG.info("resuming pairing session {} of {}: waiting for its ack", x.session, x.newDevice);
+        answering.put(x.session, x);
+        timers.startSingleTimer(x.session, new Muaa.PairingFailed(x.session, "pairing timed out"),
+                java.time.Duration.ofMillis(Math.max(1, x.deadline - clock.millis())));
+    }
+
+    Effect<Object, AccountState> resendAck(Muaa.ResendAck c) {
+        acks.resend(c.session());
+        return m.Effect().none();
     }
 
     Effect<Object, AccountState> requestPairing(AccountState state, Muaa.RequestPairing c) {
@@ -83,8 +196,8 @@ final class PairingSessions {
                 : self == null || self.name() == null ? "start the device before pairing"
                 : m.liveness.retired(state).isPresent() ? m.liveness.retired(state).get()
                 : !SmaFolders.isDeviceId(c.existingDeviceId()) || c.existingDeviceId().equals(settings.deviceId()) ? "not another device's id"
-                : state.devices().containsKey(c.existingDeviceId()) && state.devices().get(c.existingDeviceId()).status() == DeviceStatus.PAIRED
-                        ? "already paired with " + c.existingDeviceId() : null;
+                : paired(state, c.existingDeviceId()) && paired(state, settings.deviceId()) ? "already paired with " + c.existingDeviceId()
+                : acks.waitingFor(c.existingDeviceId()) ? "a pairing with " + c.existingDeviceId() + " is finishing" : null;
         if (error != null) return m.Effect().reply(c.started(), StatusReply.error(error));
         try {
             NewSide n = new NewSide(c.existingDeviceId(), c.method(), env.crypto(), m.privateKey());
@@ -130,19 +243,22 @@ final class PairingSessions {
         List<Object> events = new ArrayList<>();
         List<java.util.function.Consumer<AccountState>> after = new ArrayList<>();
         for (PairDrop d : c.drops()) {
-            if (!taken.add(d.author() + "/" + d.session() + "/" + d.step())) {
+            boolean repeatable = d.step().equals("ack") || d.step().equals("done"); // resent on purpose, handled idempotently
+            if (!repeatable && !taken.add(d.author() + "/" + d.session() + "/" + d.step())) {
                 LOG.debug("ignoring pairing drop {} taken before", d);
                 continue;
             }
             NewSide n = asking.get(d.session());
             ExistingSide x = answering.get(d.session());
             try {
-                if (n != null && d.author().equals(n.existing)) {
+                if (d.step().equals("done")) {
+                    after.add(acks.done(state, d, events));
+                } else if (n != null && d.author().equals(n.existing)) {
                     after.add(progress(state, n, n.on(d), events));
                 } else if (x != null && d.author().equals(x.newDevice)) {
-                    PairDrop next = x.on(d, state);
-                    if (next != null) leave(x.newDevice, next);
-                    else after.add(acked(state, x, events));
+                    after.add(answer(state, x, d, events));
+                } else if (d.step().equals("ack")) {
+                    repeatedAck(state, d);
                 } else if (d.step().equals("request")) {
                     request(state, d);
                 } else {
@@ -152,36 +268,96 @@ final class PairingSessions {
                 abort(d.session(), e.getMessage());
             }
         }
-        if (events.isEmpty()) return m.Effect().none();
+        if (events.isEmpty()) {
+            after.forEach(a -> a.accept(state));
+            return m.Effect().none();
+        }
         return m.Effect().persist(events).thenRun(s -> {
             m.reconcile(s);
             after.forEach(a -> a.accept(s));
         });
     }
 
-    /** New side: sends what the step produced; a learned state is persisted, then acked and reported. */
+    /**
+     * New side: sends what the step produced; a learned state is persisted, then the ack is kept and
+     * left, and the session waits for the existing device's done ({@link PendingAcks}).
+     */
     private Consumer progress(AccountState state, NewSide n, NewSide.Progress p, List<Object> events) {
         if (p.send() != null) leave(n.existing, p.send());
         if (p.learned() == null) return s -> { };
         events.add(p.learned());
+        asking.remove(n.session);
+        timers.cancel(n.session);
         return s -> {
             try {
-                leave(n.existing, n.ack(s));
-                finishAsking(n.session, StatusReply.success(new PairingOutcome.Paired(n.session, n.existing, p.accountKey())));
+                acks.start(n.session, n.existing, n.ack(s), p.accountKey(), askingDone.remove(n.session));
             } catch (CryptoException e) {
-                abort(n.session, e.getMessage());
+                finishAsking(n.session, StatusReply.error("pairing aborted: " + e.getMessage()));
             }
         };
     }
 
-    /** Existing side: the authenticated ack arrived; its state and DevicePaired are persisted together. */
-    private Consumer acked(AccountState state, ExistingSide x, List<Object> events) {
+    /**
+     * Existing side: a drop of an open session. The drop carrying the account keys leaves only after
+     * our note is kept; an ack that does not check out is ignored (the genuine one may follow); the
+     * authenticated ack's state and DevicePaired are persisted together, then done is answered.
+     */
+    private Consumer answer(AccountState state, ExistingSide x, PairDrop d, List<Object> events) throws CryptoException {
+        PairDrop next;
+        try {
+            next = x.on(d, state);
+        } catch (CryptoException e) {
+            if (!d.step().equals("ack")) throw e;
+            LOG.warn("ignoring an ack for pairing session {} that does not check out: {}", x.session, e.getMessage());
+            return s -> { };
+        }
+        if (next != null) {
+            if (x.keysSent()) keepThenLeave(x.note(), x.newDevice, next);
+            else leave(x.newDevice, next);
+            return s -> { };
+        }
         events.add(x.acked);
         events.add(new DeviceEvent.DevicePaired(m.nextDot(state, (int) events.stream().filter(e -> e instanceof AccountEvent).count()),
                 hlc.now(), x.newDevice, settings.deviceId()));
         answering.remove(x.session);
         timers.cancel(x.session);
-        return s -> LOG.info("paired device {} (session {})", x.newDevice, x.session);
+        return s -> {
+            LOG.info("paired device {} (session {})", x.newDevice, x.session);
+            try {
+                PairDrop done = ExistingSide.done(x.session, x.newDevice, x.request.device(), env.crypto(), m.privateKey());
+                m.runBlocking(() -> {
+                    try {
+                        dropBox().leave(x.newDevice, done);
+                    } finally {
+                        dropBox().forget(x.session); // the pairing is persisted: a repeated ack is answered without the note
+                    }
+                    return null;
+                }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, e));
+            } catch (CryptoException e) {
+                LOG.warn("cannot make the done drop of session {} (a repeated ack asks again): {}", x.session, e.getMessage());
+            }
+        };
+    }
+
+    /** Existing side, no open session: an ack of a device we already have as paired is answered with done again; nothing is persisted. */
+    private void repeatedAck(AccountState state, PairDrop d) throws CryptoException {
+        DeviceRecord rec = state.devices().get(d.author());
+        if (rec == null || rec.status() != DeviceStatus.PAIRED || rec.certificate() == null) {
+            LOG.info("ignoring pairing drop {} of no open session", d);
+            return;
+        }
+        var cert = env.crypto().readCertificate(rec.certificate().value().toByteArray());
+        if (!ExistingSide.signedBy(d, cert, env.crypto(), m.privateKey())) {
+            LOG.warn("ignoring an ack in the name of paired device {} that it did not sign", d.author());
+            return;
+        }
+        LOG.info("device {} repeated its ack of session {}: answering done again", d.author(), d.session());
+        leave(d.author(), ExistingSide.done(d.session(), d.author(), cert, env.crypto(), m.privateKey()));
+    }
+
+    private static boolean paired(AccountState state, String device) {
+        DeviceRecord r = state.devices().get(device);
+        return r != null && r.status() == DeviceStatus.PAIRED;
     }
 
     private void request(AccountState state, PairDrop d) throws CryptoException {
@@ -202,7 +378,7 @@ final class PairingSessions {
             LOG.warn("refusing pairing request {}: {}", d, refusal);
             return;
         }
-        ExistingSide x = new ExistingSide(d, body, env.crypto(), m.privateKey());
+        ExistingSide x = new ExistingSide(d, body, env.crypto(), m.privateKey(), clock.millis() + env.timing().pairingTimeout().toMillis());
         answering.put(x.session, x);
         timers.startSingleTimer(x.session, new Muaa.PairingFailed(x.session, "pairing timed out"), env.timing().pairingTimeout());
         if (body.method() == PairingMethod.QR) {
@@ -229,16 +405,22 @@ final class PairingSessions {
             } else {
                 next = x.codeShown((String) c.answer());
             }
-            leave(x.newDevice, next);
+            if (x.keysSent()) keepThenLeave(x.note(), x.newDevice, next);
+            else leave(x.newDevice, next);
         } catch (CryptoException e) {
             abort(c.session(), e.getMessage());
         }
         return m.Effect().none();
     }
 
-    /** Ends a session on failure, counted on either side: nothing is persisted; the other side is told (a hint only). */
+    /**
+     * Ends a session on failure, counted on either side: nothing is persisted; the other side is told
+     * (a hint only), and a note we kept for it is deleted. A new device that already sent its ack
+     * ends only when its note's deadline passes ({@link PendingAcks#fail}).
+     */
     void abort(String session, String reason) {
         timers.cancel(session);
+        if (acks.fail(session, reason)) return;
         NewSide n = asking.remove(session);
         if (n != null) {
             m.refusedPairings.increment();
@@ -251,6 +433,7 @@ final class PairingSessions {
             m.refusedPairings.increment();
             LOG.warn("pairing session {} of {} aborted: {}", session, x.newDevice, reason);
             if (!reason.contains("aborted the pairing")) leave(x.newDevice, x.abort());
+            if (x.keysSent()) forget(session);
         }
     }
 

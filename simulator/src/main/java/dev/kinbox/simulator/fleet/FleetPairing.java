@@ -42,7 +42,8 @@ final class FleetPairing implements PairingApprover {
 
     /**
      * Pairs the new device {@code fresh} (id {@code freshId}, started and awaiting pairing) with the
-     * existing device {@code existingId}; returns once {@code fresh} holds the account keys. Every wait
+     * existing device {@code existingId}; returns once the pairing is complete on both (the existing device
+     * persisted it and answered, {@code fresh} holds the account keys and recorded it). Every wait
      * is bounded by {@code timeout}.
      */
     PairingOutcome.Paired pair(ActorSystem<?> system, ActorRef<Muaa.Command> fresh, String freshId, String existingId, Duration timeout)

@@ -1,0 +1,99 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.journal.mail.AppendResult;
+import dev.kinbox.journal.mail.Capability;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.Flag;
+import dev.kinbox.journal.mail.FolderEvent;
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.mail.Watch;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One device's view of a shared mail store in which the pairing drops of one step are held back:
+ * its searches do not list them, so the device never takes them, while they stay in the store for
+ * the test to look at, delete or copy. Everything else passes through.
+ */
+final class HeldDrops implements MailStore {
+    private final MailStore store;
+    private volatile String heldStep;
+
+    HeldDrops(MailStore store) {
+        this.store = store;
+    }
+
+    /** Holds back drops of {@code step} (null: none) from now on. */
+    void hold(String step) {
+        heldStep = step;
+    }
+
+    /** The pairing drops of {@code step} now in {@code deviceId}'s folder, as stored. */
+    static List<StoredMessage> drops(MailStore store, String deviceId, String step) {
+        String folder = folder(deviceId);
+        List<StoredMessage> out = new ArrayList<>();
+        List<Long> uids = store.search(folder, "Autocrypt-SMA", "type=pair");
+        if (uids.isEmpty()) return out;
+        for (StoredMessage m : store.fetch(folder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
+            if (uids.contains(m.uid()) && step(m).filter(step::equals).isPresent()) out.add(m);
+        }
+        return out;
+    }
+
+    /** How many pairing notes ({@code type=pending}) {@code deviceId} keeps in its folder. */
+    static int notes(MailStore store, String deviceId) {
+        return store.search(folder(deviceId), "Autocrypt-SMA", "type=pending").size();
+    }
+
+    static String folder(String deviceId) {
+        try {
+            return SmaFolders.deviceFolder(deviceId);
+        } catch (SmaFormatException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Optional<String> step(StoredMessage m) {
+        try {
+            return Optional.of(PairDrop.parse(m).step());
+        } catch (SmaFormatException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override public List<Long> search(String folder, String header, String value) {
+        List<Long> uids = store.search(folder, header, value);
+        String step = heldStep;
+        if (step == null || uids.isEmpty() || !value.contains("type=pair")) return uids;
+        List<Long> shown = new ArrayList<>(uids);
+        for (StoredMessage m : store.fetch(folder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
+            if (step(m).filter(step::equals).isPresent()) shown.remove(m.uid());
+        }
+        return shown;
+    }
+
+    @Override public Set<Capability> capabilities() { return store.capabilities(); }
+    @Override public List<String> listFolders() { return store.listFolders(); }
+    @Override public void createFolder(String folder) { store.createFolder(folder); }
+    @Override public boolean createFolderExclusive(String folder) { return store.createFolderExclusive(folder); }
+    @Override public void deleteFolder(String folder) { store.deleteFolder(folder); }
+    @Override public FolderStatus status(String folder) { return store.status(folder); }
+    @Override public AppendResult append(String folder, List<NewMessage> messages) { return store.append(folder, messages); }
+    @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) { return store.fetch(folder, range, what); }
+    @Override public void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set) { store.flag(folder, uids, flags, set); }
+    @Override public void delete(String folder, Collection<Long> uids) { store.delete(folder, uids); }
+    @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) { return store.move(folder, uids, target); }
+    @Override public Watch watch(String folder, Consumer<FolderEvent> listener) { return store.watch(folder, listener); }
+    @Override public void close() { }
+}
