@@ -36,6 +36,7 @@ public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
     private static final int SETUP_PARALLELISM = 8;
+    private static final int SETUP_PARALLELISM_MAX = 64;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
 
@@ -275,7 +276,7 @@ public final class Runner {
     }
 
     /**
-     * The joins at time zero, {@link #SETUP_PARALLELISM} accounts at a time, each account's devices one
+     * The joins at time zero, {@link #setupParallelism} accounts at a time, each account's devices one
      * after the other (the first bootstraps the account, every later one pairs with a running sibling;
      * a start mostly waits - for its actor, its first state, the pairing drops - so a large fleet starts
      * several times faster than one by one).
@@ -283,7 +284,7 @@ public final class Runner {
     private void startConcurrently(List<Step> steps, int setup) throws InterruptedException {
         Map<Integer, List<Integer>> byAccount = new java.util.TreeMap<>();
         for (int i = 0; i < setup; i++) byAccount.computeIfAbsent(steps.get(i).device().account(), a -> new ArrayList<>()).add(i);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(setupParallelism(byAccount.size()), r -> {
             Thread t = new Thread(r, "sim-setup");
             t.setDaemon(true);
             return t;
@@ -310,6 +311,15 @@ public final class Runner {
                 error("the initial joins did not finish in time");
             }
         }
+    }
+
+    /**
+     * How many accounts start side by side: {@link #SETUP_PARALLELISM}, and one more per 250 accounts
+     * up to {@link #SETUP_PARALLELISM_MAX} - a start mostly waits (pairing drops, the first state), so a
+     * fleet of 25,000 accounts would take hours 8 at a time, while the CPU is what bounds it above.
+     */
+    static int setupParallelism(int accounts) {
+        return Math.max(SETUP_PARALLELISM, Math.min(SETUP_PARALLELISM_MAX, accounts / 250));
     }
 
     /** Records the trace (journals and digests of the devices, which still run) and writes it; a failure is a note, not a lost run. */
