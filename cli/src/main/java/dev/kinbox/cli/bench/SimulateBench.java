@@ -101,7 +101,7 @@ final class SimulateBench implements BenchTarget {
         long t0 = System.nanoTime();
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new Runner(fleet, new RunOptions(scale, Duration.ofSeconds(120), Duration.ofMillis(200)), seen).run(s, "memory");
+                return new Runner(fleet, new RunOptions(scale, Duration.ofSeconds(120), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, "memory");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -152,7 +152,8 @@ final class SimulateBench implements BenchTarget {
         m.put("store_ops", r.storeOps());
         m.put("invariants_hold", r.ok());
         m.put("step_errors", r.stepErrors());
-        m.put("violations", r.check().violations().stream().map(v -> v.invariant()).distinct().sorted().toList());
+        m.put("violations", r.check().violations().stream().limit(3)
+                .map(v -> v.invariant() + " " + v.accountId() + " " + v.devices() + ": " + v.detail()).toList());
         m.put("notes", r.notes().stream().limit(5).toList());
         return m;
     }

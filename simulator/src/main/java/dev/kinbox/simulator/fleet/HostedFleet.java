@@ -272,8 +272,9 @@ public final class HostedFleet implements Fleet {
     /** Pairs newcomer {@code d} by short code with the first running, online, paired device of its account. */
     private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
             DeviceRef with = null;
-            for (DeviceRef o : new TreeSet<>(running.keySet())) {
-                if (o.account() == d.account() && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
+            for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
+                DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
+                if (running.containsKey(o) && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
                     with = o;
                     break;
                 }
@@ -431,6 +432,10 @@ public final class HostedFleet implements Fleet {
     }
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running.keySet()); }
+
+    @Override public int runningCount() { return running.size(); }
+
+    @Override public boolean isRunning(DeviceRef d) { return running.containsKey(d); }
 
     @Override public long storeOperations() {
         return closedOps.sum() + running.values().stream().mapToLong(r -> r.counted().operations()).sum();

@@ -62,6 +62,10 @@ public final class Runner {
     private final Lanes lanes = new Lanes(LANE_THREADS);
     /** Per device the answer to its latest edit (edits of one device are answered in order). */
     private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
+    /** The devices' clock, stopped after the last step when set ({@link #freezingAtSettle}). */
+    private VirtualClock settleFreeze;
+    /** Simulated milliseconds where the run's time stopped, or -1. */
+    private volatile long frozenSim = -1;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -74,6 +78,16 @@ public final class Runner {
         this.progress = progress;
         this.traceFile = traceFile;
         this.trace = traceFile == null ? null : new TraceRecorder();
+    }
+
+    /**
+     * Stops {@code clock} (the devices' clock) and this runner's simulated time after the last step, so
+     * the settle waits for a quiescent fleet: with many devices, activity refreshes due every simulated
+     * day never pause long enough for every account's digests to agree at once.
+     */
+    public Runner freezingAtSettle(VirtualClock clock) {
+        this.settleFreeze = clock;
+        return this;
     }
 
     public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
@@ -115,6 +129,10 @@ public final class Runner {
         if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error("steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
 
+        if (settleFreeze != null) {
+            frozenSim = simNow();
+            settleFreeze.freeze();
+        }
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
         while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) Thread.sleep(10);
@@ -164,7 +182,7 @@ public final class Runner {
             } else if (s instanceof Step.Online) {
                 fleet.online(d, true);
                 offline.remove(d);
-                if (fleet.running().contains(d)) silences.back(d, simNow());
+                if (fleet.isRunning(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Remove r) {
                 fleet.remove(r.by(), d);
                 silences.removed(d, simNow());
@@ -185,7 +203,7 @@ public final class Runner {
             traced(index, sinceStart(), "failed: " + e.getMessage());
         }
         synchronized (this) {
-            devicesPeak = Math.max(devicesPeak, fleet.running().size());
+            devicesPeak = Math.max(devicesPeak, fleet.runningCount());
         }
     }
 
@@ -266,6 +284,8 @@ public final class Runner {
 
     /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
     private long simNow() {
+        long f = frozenSim;
+        if (f >= 0) return f;
         long p = paceStart;
         return p == 0 ? 0 : (long) ((System.nanoTime() - p) / 1e6 * options.timeScale());
     }
@@ -298,7 +318,7 @@ public final class Runner {
                         long n = done.incrementAndGet();
                         if (n % 100 == 0 || n == setup) {
                             synchronized (progress) {
-                                progress.update(n, fleet.running().size() + " devices running");
+                                progress.update(n, fleet.runningCount() + " devices running");
                             }
                         }
                     }
@@ -350,7 +370,7 @@ public final class Runner {
     }
 
     private String counters() {
-        return fleet.running().size() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
+        return fleet.runningCount() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
                 + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
     }
 
