@@ -221,6 +221,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final Set<String> fixedSiblings;
     final LongAdder refusedAnnouncements = new LongAdder();
     private final Set<Long> refusedAnnouncementUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Announcement> verifiedAnnouncements = new java.util.concurrent.ConcurrentHashMap<>();
     final LongAdder malformedDrops = new LongAdder();
     final LongAdder refusedPairings = new LongAdder();
     private final byte[] armoredKey;
@@ -421,7 +422,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     AnnouncementFolder announcements() {
-        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids);
+        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids,
+                verifiedAnnouncements);
     }
 
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
