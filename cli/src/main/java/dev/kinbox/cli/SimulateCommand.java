@@ -177,6 +177,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
             ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100));
+            fleetOptions = fleetOptions.scaledTo(Math.max(1, accounts * r.max()), timeScale); // periodic work per device shrinks as the fleet grows
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
