@@ -97,6 +97,7 @@ final class SimulateBench implements BenchTarget {
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), scale, System::nanoTime);
         HostedFleet.Options options = HostedFleet.Options.defaults().scaledTo(devices, scale);
         BenchProgress seen = new BenchProgress(progress, 10_000);
+        long heapBefore = usedHeapAfterGc();
         HostedFleet fleet = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options);
         long t0 = System.nanoTime();
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
@@ -126,6 +127,10 @@ final class SimulateBench implements BenchTarget {
             m.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
             m.put("got_to", seen.where());
             m.put("heap_used_bytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            // as far as it got: the heap after GC over the devices running now (they are still running)
+            int runningNow = fleet.runningCount();
+            m.put("devices_running", runningNow);
+            m.put("heap_bytes_per_device", runningNow == 0 ? -1 : (usedHeapAfterGc() - heapBefore) / runningNow);
             m.put("invariants_hold", false);
             run.cancel(true);
             // stopping 100k devices one by one takes minutes: in the background, and the command ends the JVM after the report
@@ -166,6 +171,11 @@ final class SimulateBench implements BenchTarget {
             out.printf("%10s %8s %10s %10s %12s %16s %s%n", m.get("devices"), m.get("reached"), m.get("wall_seconds"),
                     m.getOrDefault("events_per_s", "-"), m.getOrDefault("heap_bytes_per_device", "-"), lag, m.get("invariants_hold"));
         }
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static double round(double x) { return Math.round(x * 10) / 10.0; }

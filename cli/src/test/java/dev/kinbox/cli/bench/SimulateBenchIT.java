@@ -47,6 +47,8 @@ class SimulateBenchIT {
         assertEquals(1, sizes.size(), "the size after one not reached is not run");
         assertEquals(false, sizes.get(0).get("reached"), sizes.toString());
         assertTrue(sizes.get(0).get("got_to") instanceof Map<?, ?>, sizes.toString());
+        assertTrue(sizes.get(0).get("heap_bytes_per_device") instanceof Number, sizes.toString());
+        assertTrue(sizes.get(0).get("devices_running") instanceof Number n && n.intValue() >= 0, sizes.toString());
         assertEquals(false, rs.get(0).figures().get("all_invariants_hold"));
     }
 }
