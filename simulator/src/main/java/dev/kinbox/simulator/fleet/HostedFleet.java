@@ -101,10 +101,12 @@ public final class HostedFleet implements Fleet {
          * and verifies the account's announcements, a STATUS sweep of each sibling folder) would otherwise
          * grow with the fleet - 100,000 devices polling drops every 500 ms ask 200,000 searches a second
          * of 2 cores. Each interval is stretched so that the whole fleet does at most about
-         * {@link #FLEET_LOOKS_PER_SECOND} drop polls and liveness checks and {@link #FLEET_SWEEPS_PER_SECOND} sweeps per second, never shorter than these options' own;
+         * {@link #FLEET_LOOKS_PER_SECOND} drop polls, as many liveness checks and
+         * {@link #FLEET_SWEEPS_PER_SECOND} sweeps per second, never shorter than these options' own;
          * latency comes from nudges instead (sibling entries wake their readers; the fleet tells both
-         * devices of a pairing {@link Muaa.CheckDrops} while they pair). The liveness check stays within an eighth of the
-         * expiry (in real time at {@code timeScale}), so devices still refresh and retire silent siblings in time.
+         * devices of a pairing {@link Muaa.CheckDrops} while they pair). The liveness check stays
+         * within an eighth of the expiry (in real time at {@code timeScale}), so devices still refresh
+         * and retire silent siblings in time.
          */
         public Options scaledTo(int devices, double timeScale) {
             if (devices < 1) throw new IllegalArgumentException("devices must be positive");
@@ -112,7 +114,7 @@ public final class HostedFleet implements Fleet {
             Duration fleetWide = Duration.ofMillis(devices * 1000L / FLEET_LOOKS_PER_SECOND);
             Duration expiryBound = Duration.ofMillis((long) (expireAfter.toMillis() / timeScale / 8));
             Duration liveness = longer(livenessCheck, shorter(fleetWide, expiryBound));
-            Duration sweep = longer(sweepInterval, Duration.ofMillis(devices * 3000L / FLEET_SWEEPS_PER_SECOND)); // accounts of 4: 3 siblings each
+            Duration sweep = longer(sweepInterval, Duration.ofMillis(devices * 3000L / FLEET_SWEEPS_PER_SECOND)); // about 3 siblings each (accounts of 4)
             return new Options(snapshotEvery, sweep, blockingThreads, expireAfter, liveness, longer(dropPoll, fleetWide));
         }
 
@@ -136,7 +138,7 @@ public final class HostedFleet implements Fleet {
         }
     }
 
-    /** About how many drop polls, liveness checks and sibling sweeps (each) a fleet does per second with {@link Options#scaledTo}. */
+    /** About how many drop polls and how many liveness checks a fleet does per second with {@link Options#scaledTo}. */
     public static final int FLEET_LOOKS_PER_SECOND = 200;
     /** About how many sibling folder sweeps (a STATUS each, no crypto) a fleet does per second with {@link Options#scaledTo}. */
     public static final int FLEET_SWEEPS_PER_SECOND = 1000;
