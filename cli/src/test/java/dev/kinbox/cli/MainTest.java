@@ -46,4 +46,12 @@ class MainTest {
     void bench_unknownTarget_isAUsageError() {
         assertEquals(2, Main.run("bench", "no-such-target"));
     }
+
+    @Test
+    void benchSimulate_badSizesOrTimeLimit_areUsageErrors() {
+        assertEquals(2, Main.run("bench", "simulate", "--sizes", "1000,0"));
+        assertEquals(2, Main.run("bench", "simulate", "--sizes", "1000,x"));
+        assertEquals(2, Main.run("bench", "simulate", "--time-limit", "soon"));
+        assertEquals(2, Main.run("bench", "simulate", "--time-limit", "0s"));
+    }
 }

@@ -63,7 +63,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, CheckDrops, Internal {}
 
     /**
      * Sends {@code listener} the state after every change from now on (each persisted event or merged
@@ -167,6 +167,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         }
     }
 
+    /**
+     * Look for pairing drops now rather than at the next {@code Timing.dropPoll}: what an app sends
+     * while its pairing screen is open (or when the server says the device's folder changed), so a
+     * device can poll rarely when idle and still pair quickly. Answers nothing; a look already under
+     * way is not repeated.
+     */
+    public enum CheckDrops implements Command { INSTANCE }
+
     /** Messages the MUAA sends itself (results of blocking work, timers). */
     sealed interface Internal extends Command {}
 
@@ -221,6 +229,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final Set<String> fixedSiblings;
     final LongAdder refusedAnnouncements = new LongAdder();
     private final Set<Long> refusedAnnouncementUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Announcement> verifiedAnnouncements = new java.util.concurrent.ConcurrentHashMap<>();
     final LongAdder malformedDrops = new LongAdder();
     final LongAdder refusedPairings = new LongAdder();
     private final byte[] armoredKey;
@@ -369,6 +378,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RequestPairing.class, pairing::requestPairing)
                 .onCommand(EnterPairingCode.class, pairing::enterCode)
                 .onCommand(PollDrops.class, (state, c) -> pairing.pollDrops())
+                .onCommand(CheckDrops.class, (state, c) -> pairing.pollDrops())
                 .onCommand(Noop.class, (state, c) -> Effect().none())
                 .onCommand(DropsTaken.class, pairing::dropsTaken)
                 .onCommand(Approved.class, pairing::approved)
@@ -448,7 +458,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     AnnouncementFolder announcements() {
-        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids);
+        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids,
+                verifiedAnnouncements);
     }
 
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {

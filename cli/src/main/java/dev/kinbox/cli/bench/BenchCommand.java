@@ -33,6 +33,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--devices", paramLabel = "N", description = "Device count, for targets that use several devices.")
     Integer devices;
 
+    @Option(names = "--sizes", paramLabel = "N,N,...", split = ",",
+            description = "Device counts, for targets that run at growing sizes (simulate: e.g. 1000,10000,100000).")
+    List<Integer> sizes;
+
+    @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "30m",
+            description = "How long one size may run (simulate) before it is reported as not reached: e.g. 90s, 30m, 2h. Default: ${DEFAULT-VALUE}")
+    String timeLimit;
+
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
             description = "Measured runs per figure; the median is reported. Default: ${DEFAULT-VALUE}")
     int runs;
@@ -46,8 +54,18 @@ public final class BenchCommand implements Callable<Integer> {
                 "Unknown target '" + target + "'; known: " + String.join(", ", new TargetNames())));
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1");
         if (devices != null && devices < 1) throw new ParameterException(spec.commandLine(), "--devices must be at least 1");
+        if (sizes != null && sizes.stream().anyMatch(n -> n == null || n < 1)) {
+            throw new ParameterException(spec.commandLine(), "--sizes must be positive device counts, e.g. 1000,10000");
+        }
+        java.time.Duration limit;
+        try {
+            limit = dev.kinbox.cli.sim.SimArgs.duration("--time-limit", timeLimit);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (limit.isZero() || limit.isNegative()) throw new ParameterException(spec.commandLine(), "--time-limit must be positive");
         BenchContext ctx = new BenchContext(store, devices == null ? OptionalInt.empty() : OptionalInt.of(devices),
-                runs, quick, System.err);
+                runs, quick, System.err, sizes == null ? List.of() : sizes, limit);
         List<BenchResult> results = t.run(ctx);
         BenchReport rep = new BenchReport(t.name(), results);
         rep.printTable(System.out);

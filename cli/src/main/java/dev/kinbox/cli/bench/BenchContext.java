@@ -13,10 +13,23 @@ import java.util.OptionalInt;
  * @param runs     measured repetitions per figure (the median is reported)
  * @param quick    smaller workloads, for smoke tests of the benchmark itself
  * @param progress where targets report what they are doing (stderr)
+ * @param sizes    device counts for targets that run at growing sizes, if given (else the target's own)
+ * @param timeLimit how long one size of such a target may run before it is reported as not reached
  */
-public record BenchContext(String store, OptionalInt devices, int runs, boolean quick, PrintStream progress) {
+public record BenchContext(String store, OptionalInt devices, int runs, boolean quick, PrintStream progress, List<Integer> sizes,
+                           java.time.Duration timeLimit) {
+    /** The default time limit of one size: half an hour. */
+    public static final java.time.Duration TIME_LIMIT = java.time.Duration.ofMinutes(30);
+
     public BenchContext {
         if (runs < 1) throw new IllegalArgumentException("runs must be at least 1, got " + runs);
+        sizes = List.copyOf(sizes);
+        if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) throw new IllegalArgumentException("time limit must be positive");
+    }
+
+    /** As above, with the targets' own sizes and the default time limit. */
+    public BenchContext(String store, OptionalInt devices, int runs, boolean quick, PrintStream progress) {
+        this(store, devices, runs, quick, progress, List.of(), TIME_LIMIT);
     }
 
     /**

@@ -195,6 +195,10 @@ public final class ClusterFleet implements Fleet {
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running); }
 
+    @Override public int runningCount() { return running.size(); }
+
+    @Override public boolean isRunning(DeviceRef d) { return running.contains(d); }
+
     /** Summed over the nodes that answer (a node that does not keeps its last answer). */
     @Override public long storeOperations() {
         return nodes().values().stream().mapToLong(Protocol.NodeStats::storeOperations).sum();

@@ -44,8 +44,14 @@ public interface Fleet extends AutoCloseable {
      */
     List<JournalEntry> journal(DeviceRef d);
 
-    /** The devices running now. */
+    /** The devices running now (a sorted copy: O(n log n) - see {@link #runningCount} and {@link #isRunning}). */
     Set<DeviceRef> running();
+
+    /** How many devices run now, without copying them (a runner asks after every step). */
+    default int runningCount() { return running().size(); }
+
+    /** Whether {@code d} runs now, without copying the running devices. */
+    default boolean isRunning(DeviceRef d) { return running().contains(d); }
 
     /** Mail store operations the devices issued so far (all accounts). */
     long storeOperations();

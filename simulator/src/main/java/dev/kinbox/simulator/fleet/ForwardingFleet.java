@@ -29,6 +29,8 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
     @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
+    @Override public int runningCount() { return delegate.runningCount(); }
+    @Override public boolean isRunning(DeviceRef d) { return delegate.isRunning(d); }
     @Override public long storeOperations() { return delegate.storeOperations(); }
     @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return delegate.hostile(victim, act); }

@@ -95,6 +95,33 @@ public final class HostedFleet implements Fleet {
                     : new Options(50, Duration.ofSeconds(5), 128, DEFAULT_EXPIRE_AFTER, Duration.ofSeconds(1), Duration.ofMillis(200));
         }
 
+        /**
+         * These options for a fleet of {@code devices} devices on a clock running {@code timeScale} times
+         * real time: every device's periodic work (a search for pairing drops, a liveness check that reads
+         * and verifies the account's announcements, a STATUS sweep of each sibling folder) would otherwise
+         * grow with the fleet - 100,000 devices polling drops every 500 ms ask 200,000 searches a second
+         * of 2 cores. Each interval is stretched so that the whole fleet does at most about
+         * {@link #FLEET_LOOKS_PER_SECOND} drop polls, as many liveness checks and
+         * {@link #FLEET_SWEEPS_PER_SECOND} sweeps per second, never shorter than these options' own;
+         * latency comes from nudges instead (sibling entries wake their readers; the fleet tells both
+         * devices of a pairing {@link Muaa.CheckDrops} while they pair). The liveness check stays
+         * within an eighth of the expiry (in real time at {@code timeScale}), so devices still refresh
+         * and retire silent siblings in time.
+         */
+        public Options scaledTo(int devices, double timeScale) {
+            if (devices < 1) throw new IllegalArgumentException("devices must be positive");
+            if (!(timeScale > 0)) throw new IllegalArgumentException("time scale must be positive");
+            Duration fleetWide = Duration.ofMillis(devices * 1000L / FLEET_LOOKS_PER_SECOND);
+            Duration expiryBound = Duration.ofMillis((long) (expireAfter.toMillis() / timeScale / 8));
+            Duration liveness = longer(livenessCheck, shorter(fleetWide, expiryBound));
+            Duration sweep = longer(sweepInterval, Duration.ofMillis(devices * 3000L / FLEET_SWEEPS_PER_SECOND)); // about 3 siblings each (accounts of 4)
+            return new Options(snapshotEvery, sweep, blockingThreads, expireAfter, liveness, longer(dropPoll, fleetWide));
+        }
+
+        private static Duration longer(Duration a, Duration b) { return a.compareTo(b) >= 0 ? a : b; }
+
+        private static Duration shorter(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+
         /** These options with devices expiring after {@code expireAfter} (simulated). */
         public Options withExpireAfter(Duration expireAfter) {
             return new Options(snapshotEvery, sweepInterval, blockingThreads, expireAfter, livenessCheck, dropPoll);
@@ -111,10 +138,16 @@ public final class HostedFleet implements Fleet {
         }
     }
 
+    /** About how many drop polls and how many liveness checks a fleet does per second with {@link Options#scaledTo}. */
+    public static final int FLEET_LOOKS_PER_SECOND = 200;
+    /** About how many sibling folder sweeps (a STATUS each, no crypto) a fleet does per second with {@link Options#scaledTo}. */
+    public static final int FLEET_SWEEPS_PER_SECOND = 1000;
     /** The protocol's default expiry: a paired device silent for 30 days is retired. */
     public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofDays(30);
     private static final Duration PAIRING_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration START_WAIT = Duration.ofSeconds(60);
+    /** How often the two devices of a pairing look for drops while their pairing screens are open. */
+    private static final Duration PAIRING_SCREEN_POLL = Duration.ofMillis(100);
 
     private record Running(ActorRef<Muaa.Command> muaa, OfflineSwitch link, CountingMailStore counted, Set<CompletableFuture<?>> asks) {}
 
@@ -241,14 +274,31 @@ public final class HostedFleet implements Fleet {
     /** Pairs newcomer {@code d} by short code with the first running, online, paired device of its account. */
     private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
             DeviceRef with = null;
-            for (DeviceRef o : new TreeSet<>(running.keySet())) {
-                if (o.account() == d.account() && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
+            for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
+                DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
+                if (running.containsKey(o) && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
                     with = o;
                     break;
                 }
             }
             if (with == null) throw new IllegalStateException("no running, online, paired device of its account to pair with");
             String freshId = roster.device(d).deviceId();
+            // both screens are open: the devices look for drops now and then (an idle device may poll only every few minutes)
+            Running w = running.get(with);
+            if (w == null) throw new IllegalStateException(with + " stopped before the pairing began");
+            ActorRef<Muaa.Command> existing = w.muaa();
+            org.apache.pekko.actor.Cancellable screens = system.scheduler().scheduleAtFixedRate(Duration.ZERO, PAIRING_SCREEN_POLL, () -> {
+                fresh.tell(Muaa.CheckDrops.INSTANCE);
+                existing.tell(Muaa.CheckDrops.INSTANCE);
+            }, system.executionContext());
+            try {
+                pairAndConfirm(d, with, fresh, freshId);
+            } finally {
+                screens.cancel();
+            }
+    }
+
+    private void pairAndConfirm(DeviceRef d, DeviceRef with, ActorRef<Muaa.Command> fresh, String freshId) throws Exception {
             pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
             // The new side reports the pairing only after the existing side persisted it and answered done, and
             // records it itself before reporting (docs/PROTOCOL.md, "Pairing drops"): both list it now, so stopping
@@ -377,6 +427,10 @@ public final class HostedFleet implements Fleet {
     }
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running.keySet()); }
+
+    @Override public int runningCount() { return running.size(); }
+
+    @Override public boolean isRunning(DeviceRef d) { return running.containsKey(d); }
 
     @Override public long storeOperations() {
         return closedOps.sum() + running.values().stream().mapToLong(r -> r.counted().operations()).sum();

@@ -132,8 +132,12 @@ public final class HostileProvider {
                 if (entries.isEmpty()) return Outcome.NOTHING;
                 StoredMessage newest = entries.get(entries.size() - 1);
                 Optional<Withheld> withheld = open(newest, victimId, victimKey);
-                if (act == HostileAct.ALTER) store.faults().alter(folder, newest.uid(), HostileProvider::flipBodyByte);
-                else store.faults().deleteMessage(folder, newest.uid());
+                try {
+                    if (act == HostileAct.ALTER) store.faults().alter(folder, newest.uid(), HostileProvider::flipBodyByte);
+                    else store.faults().deleteMessage(folder, newest.uid());
+                } catch (dev.kinbox.journal.mail.MailStoreException.InvalidRequest compactedMeanwhile) {
+                    return Outcome.NOTHING; // the device compacted its folder since the listing: the entry is gone, nothing to act on
+                }
                 return new Outcome(true, withheld, 0);
             }
         }

@@ -36,6 +36,7 @@ public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
     private static final int SETUP_PARALLELISM = 8;
+    private static final int SETUP_PARALLELISM_MAX = 64;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
 
@@ -61,6 +62,10 @@ public final class Runner {
     private final Lanes lanes = new Lanes(LANE_THREADS);
     /** Per device the answer to its latest edit (edits of one device are answered in order). */
     private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
+    /** The devices' clock, stopped after the last step when set ({@link #freezingAtSettle}). */
+    private VirtualClock settleFreeze;
+    /** Simulated milliseconds where the run's time stopped, or -1. */
+    private volatile long frozenSim = -1;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -73,6 +78,16 @@ public final class Runner {
         this.progress = progress;
         this.traceFile = traceFile;
         this.trace = traceFile == null ? null : new TraceRecorder();
+    }
+
+    /**
+     * Stops {@code clock} (the devices' clock) and this runner's simulated time after the last step, so
+     * the settle waits for a quiescent fleet: with many devices, activity refreshes due every simulated
+     * day never pause long enough for every account's digests to agree at once.
+     */
+    public Runner freezingAtSettle(VirtualClock clock) {
+        this.settleFreeze = clock;
+        return this;
     }
 
     public RunResult run(Schedule schedule, String storeKind) throws InterruptedException {
@@ -114,6 +129,10 @@ public final class Runner {
         if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error("steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
 
+        if (settleFreeze != null) {
+            frozenSim = simNow();
+            settleFreeze.freeze();
+        }
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
         while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) Thread.sleep(10);
@@ -163,7 +182,7 @@ public final class Runner {
             } else if (s instanceof Step.Online) {
                 fleet.online(d, true);
                 offline.remove(d);
-                if (fleet.running().contains(d)) silences.back(d, simNow());
+                if (fleet.isRunning(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Remove r) {
                 fleet.remove(r.by(), d);
                 silences.removed(d, simNow());
@@ -184,7 +203,7 @@ public final class Runner {
             traced(index, sinceStart(), "failed: " + e.getMessage());
         }
         synchronized (this) {
-            devicesPeak = Math.max(devicesPeak, fleet.running().size());
+            devicesPeak = Math.max(devicesPeak, fleet.runningCount());
         }
     }
 
@@ -265,6 +284,8 @@ public final class Runner {
 
     /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
     private long simNow() {
+        long f = frozenSim;
+        if (f >= 0) return f;
         long p = paceStart;
         return p == 0 ? 0 : (long) ((System.nanoTime() - p) / 1e6 * options.timeScale());
     }
@@ -275,7 +296,7 @@ public final class Runner {
     }
 
     /**
-     * The joins at time zero, {@link #SETUP_PARALLELISM} accounts at a time, each account's devices one
+     * The joins at time zero, {@link #setupParallelism} accounts at a time, each account's devices one
      * after the other (the first bootstraps the account, every later one pairs with a running sibling;
      * a start mostly waits - for its actor, its first state, the pairing drops - so a large fleet starts
      * several times faster than one by one).
@@ -283,7 +304,7 @@ public final class Runner {
     private void startConcurrently(List<Step> steps, int setup) throws InterruptedException {
         Map<Integer, List<Integer>> byAccount = new java.util.TreeMap<>();
         for (int i = 0; i < setup; i++) byAccount.computeIfAbsent(steps.get(i).device().account(), a -> new ArrayList<>()).add(i);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SETUP_PARALLELISM, r -> {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(setupParallelism(byAccount.size()), r -> {
             Thread t = new Thread(r, "sim-setup");
             t.setDaemon(true);
             return t;
@@ -297,7 +318,7 @@ public final class Runner {
                         long n = done.incrementAndGet();
                         if (n % 100 == 0 || n == setup) {
                             synchronized (progress) {
-                                progress.update(n, fleet.running().size() + " devices running");
+                                progress.update(n, fleet.runningCount() + " devices running");
                             }
                         }
                     }
@@ -310,6 +331,15 @@ public final class Runner {
                 error("the initial joins did not finish in time");
             }
         }
+    }
+
+    /**
+     * How many accounts start side by side: {@link #SETUP_PARALLELISM}, and one more per 250 accounts
+     * up to {@link #SETUP_PARALLELISM_MAX} - a start mostly waits (pairing drops, the first state), so a
+     * fleet of 25,000 accounts would take hours 8 at a time, while the CPU is what bounds it above.
+     */
+    static int setupParallelism(int accounts) {
+        return Math.max(SETUP_PARALLELISM, Math.min(SETUP_PARALLELISM_MAX, accounts / 250));
     }
 
     /** Records the trace (journals and digests of the devices, which still run) and writes it; a failure is a note, not a lost run. */
@@ -340,7 +370,7 @@ public final class Runner {
     }
 
     private String counters() {
-        return fleet.running().size() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
+        return fleet.runningCount() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
                 + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
     }
 

@@ -87,6 +87,8 @@ class HostedFleetTest {
 
             f.remove(A, B);
             assertEquals(java.util.Set.of(A, C), f.running(), "the removed device is stopped");
+            assertEquals(2, f.runningCount());
+            assertTrue(f.isRunning(C) && !f.isRunning(B), "isRunning agrees with running()");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             while (state(f, C).devices().get(roster.device(B).deviceId()).status() != DeviceStatus.RETIRED) {
                 assertTrue(System.nanoTime() < deadline, "C never learned of the removal");

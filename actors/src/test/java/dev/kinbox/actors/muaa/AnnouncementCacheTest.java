@@ -1,0 +1,53 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.Test;
+
+/** Announcements verified once are reused while their bytes are unchanged; a message altered in place is verified again and refused. */
+class AnnouncementCacheTest {
+    @Test void unchangedAnnouncement_isReusedAcrossReads_butOneAlteredInPlaceIsRefused() throws Exception {
+        Crypto crypto = Crypto.standard();
+        MemoryMailStore store = new MemoryMailStore();
+        OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
+        LongAdder refused = new LongAdder();
+        Map<String, Announcement> verified = new ConcurrentHashMap<>();
+        AnnouncementFolder folder = new AnnouncementFolder(store, crypto, refused, ConcurrentHashMap.newKeySet(), verified);
+        Announcement a = Announcement.of(key, "laptop", 1_000L);
+        folder.publish(a, key, Clock.systemUTC());
+
+        Map<String, Announcement> first = folder.readAll(Map.of()).announcements();
+        assertEquals(java.util.Set.of(a.deviceId()), first.keySet());
+        assertEquals(1_000L, first.get(a.deviceId()).activeAt());
+        assertEquals(1, verified.size(), "the verified announcement is kept");
+        Announcement cached = verified.values().iterator().next();
+        assertTrue(cached == folder.readAll(Map.of()).announcements().get(a.deviceId()), "the second read reuses the verification");
+
+        long uid = store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.FULL).get(0).uid();
+        store.faults().alter(SmaFolders.ANNOUNCEMENTS, uid, AnnouncementCacheTest::flipMiddleOfBody);
+        assertTrue(folder.readAll(Map.of()).announcements().isEmpty(), "the altered bytes are verified again, and fail");
+        assertEquals(1, refused.sum());
+        assertTrue(verified.isEmpty(), "what is no longer in the folder is forgotten");
+    }
+
+    /** The same message with one base64 character in the middle of its body changed (same UID: what a hostile provider can do). */
+    private static byte[] flipMiddleOfBody(byte[] raw) {
+        String s = new String(raw, StandardCharsets.US_ASCII);
+        int body = s.indexOf("\r\n\r\n") + 4;
+        int i = body + (s.length() - body) / 2;
+        while (i < s.length() - 1 && !Character.isLetterOrDigit(s.charAt(i))) i++;
+        return (s.substring(0, i) + (s.charAt(i) == 'A' ? 'B' : 'A') + s.substring(i + 1)).getBytes(StandardCharsets.US_ASCII);
+    }
+}
