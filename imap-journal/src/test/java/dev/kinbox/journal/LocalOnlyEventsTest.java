@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.query.EventEnvelope;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +48,7 @@ class LocalOnlyEventsTest {
         Journals.writeTagged(a, pidA, 7, 7, seq -> false);
         assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT));
         Journals.assertCoversExactly(Journals.entries(store, pidA), 7);
-        List<EventEnvelope> read = readAllOf(pidA);
+        List<EventEnvelope> read = Checks.readAll(b, pidA);
         assertEquals(List.of("e-1", "e-4", "e-7"), read.stream().map(EventEnvelope::event).toList());
         assertEquals(List.of(1L, 4L, 7L), read.stream().map(EventEnvelope::sequenceNr).toList());
         assertEquals(0, KinboxJournalRuntime.get(b).stats().gaps.sum(), "covered ranges are no gap");
@@ -72,18 +69,5 @@ class LocalOnlyEventsTest {
         Journals.writeTagged(a, pidA, 6, 6, seq -> false);
         assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT));
         Journals.assertCoversExactly(Journals.entries(store, pidA), 6);
-    }
-
-    private List<EventEnvelope> readAllOf(String pid) throws Exception {
-        KinboxReadJournalFor r = new KinboxReadJournalFor(b);
-        return r.journal().currentEventsByPersistenceId(pid, 1, Long.MAX_VALUE).runWith(Sink.seq(), b).toCompletableFuture()
-                .get(15, TimeUnit.SECONDS);
-    }
-
-    private record KinboxReadJournalFor(ActorSystem system) {
-        dev.kinbox.journal.query.KinboxReadJournal journal() {
-            return PersistenceQuery.get(system).getReadJournalFor(dev.kinbox.journal.query.KinboxReadJournal.class,
-                    dev.kinbox.journal.query.KinboxReadJournal.IDENTIFIER);
-        }
     }
 }
