@@ -36,12 +36,16 @@ public final class DeviceOptions {
 
     public DeviceOptions() {}
 
-    /** The options {@code --imap imap --account account --state state} (account and state may be null: their defaults). */
-    public static DeviceOptions of(String imap, String account, Path state) {
+    /**
+     * The options {@code --imap imap --account account --state state --imap-trust imapTrust} (all but
+     * {@code imap} may be null: their defaults).
+     */
+    public static DeviceOptions of(String imap, String account, Path state, Path imapTrust) {
         DeviceOptions o = new DeviceOptions();
         o.imap = imap;
         o.account = account;
         o.state = state;
+        o.imapTrust = imapTrust;
         return o;
     }
 

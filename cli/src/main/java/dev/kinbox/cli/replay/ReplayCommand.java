@@ -60,6 +60,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "Default: ~/.kinbox/devices/ACCOUNT.")
     Path state;
 
+    @Option(names = "--imap-trust", paramLabel = "PEM",
+            description = "With --imap: trust the certificates in this PEM file instead of the JVM's trust store, as 'kinbox device'.")
+    Path imapTrust;
+
     @Option(names = "--device", paramLabel = "D", description = "Show this device's timeline and state: its id, a unique prefix of 4+ digits, or aN/dM.")
     String device;
 
@@ -82,6 +86,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         if (imap != null) return imap();
         if (state != null) throw new ParameterException(spec.commandLine(), "--state needs --imap");
+        if (imapTrust != null) throw new ParameterException(spec.commandLine(), "--imap-trust needs --imap");
         if (trace == null) throw new ParameterException(spec.commandLine(), "Missing TRACE (the file 'kinbox simulate' wrote)");
         if (until != null && until < 0) throw new ParameterException(spec.commandLine(), "--until must be a sequence number >= 0");
         if (until != null && device == null) throw new ParameterException(spec.commandLine(), "--until needs --device");
@@ -113,7 +118,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (verify) throw new ParameterException(spec.commandLine(), "--verify needs a TRACE (a real account has no recorded digests)");
         if (device != null && diff != null) throw new ParameterException(spec.commandLine(), "choose one of --device and --diff");
         if (until != null && (until < 0 || device == null)) throw new ParameterException(spec.commandLine(), "--until needs --device and a sequence number >= 0");
-        DeviceOptions o = DeviceOptions.of(imap, account, state);
+        DeviceOptions o = DeviceOptions.of(imap, account, state, imapTrust);
         Path dir;
         try {
             dir = o.state();

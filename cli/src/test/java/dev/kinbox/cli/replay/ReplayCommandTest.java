@@ -147,5 +147,6 @@ class ReplayCommandTest {
         assertEquals(2, replay(trace.toString(), "--device", "a0/d0", "--until", "-1").code());
         assertEquals(2, replay(trace.toString(), "--verify", "--device", "a0/d0").code());
         assertEquals(2, replay().code());
+        assertEquals(2, replay(trace.toString(), "--imap-trust", trace.toString()).code(), "--imap-trust without --imap");
     }
 }
