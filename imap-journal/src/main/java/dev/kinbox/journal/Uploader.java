@@ -205,21 +205,24 @@ final class Uploader {
         var limits = rt.settings().upload();
         List<StoredEvent> events = new ArrayList<>();
         int cut = 0;          // events of the complete AtomicWrites so far
+        long bytes = 0;
         boolean full = false;
         long next = c.lastSequenceNr() + 1;
+        long last = Math.min(own, highest); // nothing above it needs an upload
         scan:
-        while (next <= highest) {
-            List<LogEntry> page = log.read(pid, next, highest, limits.maxEventsPerMessage());
+        while (next <= last) {
+            List<LogEntry> page = log.read(pid, next, last, limits.maxEventsPerMessage());
             if (page.isEmpty()) break;
             for (LogEntry e : page) {
                 StoredEvent se = EntryCodec.decode(e.payload(), StoredEvent.class);
                 if (!se.local()) {
                     if (!events.isEmpty() && (events.size() >= limits.maxEventsPerMessage()
-                            || bytes(events) + e.payload().length > limits.maxBytesPerMessage())) {
+                            || bytes + e.payload().length > limits.maxBytesPerMessage())) {
                         full = true;
                         break scan;
                     }
                     events.add(se);
+                    bytes += e.payload().length;
                 }
                 if (se.batchEnd()) cut = events.size();
             }
@@ -249,12 +252,6 @@ final class Uploader {
         if (deleted > 0) log.deleteUpTo(pid, Math.min(deleted, to));
         rt.uploaded(pid, to);
         return true;
-    }
-
-    private static long bytes(List<StoredEvent> events) {
-        long n = 0;
-        for (StoredEvent e : events) n += e.payload().length;
-        return n;
     }
 
     /** Uploads the newest local snapshot if the server lacks it, then compacts. */
