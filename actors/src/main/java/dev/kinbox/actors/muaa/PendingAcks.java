@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The new device's last pairing step (docs/PROTOCOL.md, "Pairing drops"): once it persisted what it
  * learned it keeps its {@code ack} in a {@link PairingNote}, leaves it with the existing device and
  * leaves it again with back-off until the existing device's authenticated {@code done} arrives (then
- * the pairing is complete: recorded here too, and reported) or the note's deadline passes (then it failed). A note found
- * at start (the device crashed in between) resumes the resending. Used on the actor's thread only.
+ * the pairing is complete: recorded here too, and reported) or the pairing timeout passes in real time (then it
+ * failed). A note found at start (the device crashed in between) resumes the resending until the note's deadline. Used on the actor's thread only.
  */
 final class PendingAcks {
     private static final Logger LOG = LoggerFactory.getLogger(PendingAcks.class);
@@ -29,10 +29,10 @@ final class PendingAcks {
     private final Map<String, Pending> pending = new HashMap<>();
 
     /** One ack waiting for its {@code done}; {@code done} is the asker (null after a restart). */
-    private record Pending(String existing, PairDrop ack, long deadline, String accountKey, Duration nextDelay,
+    private record Pending(String existing, PairDrop ack, String accountKey, Duration nextDelay,
                            ActorRef<StatusReply<PairingOutcome.Paired>> done) {
         Pending later(Duration d) {
-            return new Pending(existing, ack, deadline, accountKey, d, done);
+            return new Pending(existing, ack, accountKey, d, done);
         }
     }
 
@@ -48,9 +48,10 @@ final class PendingAcks {
 
     /** After the learned state is persisted: keep the note, then leave the ack (in that order), and wait for done. */
     void start(String session, String existing, PairDrop ack, String accountKey, ActorRef<StatusReply<PairingOutcome.Paired>> done) {
-        long deadline = m.clock.millis() + m.env.timing().pairingTimeout().toMillis();
-        PairingNote note = new PairingNote(PairingNote.Role.NEW, session, existing, deadline, ack.body(), new byte[0]);
-        track(session, new Pending(existing, ack, deadline, accountKey, firstDelay(), done));
+        Duration timeout = m.env.timing().pairingTimeout();
+        PairingNote note = new PairingNote(PairingNote.Role.NEW, session, existing, m.clock.millis() + timeout.toMillis(), ack.body(),
+                new byte[0]);
+        track(session, new Pending(existing, ack, accountKey, firstDelay(), done), timeout);
         sessions.keepThenLeave(note, existing, ack);
     }
 
@@ -63,7 +64,7 @@ final class PendingAcks {
             return;
         }
         LOG.info("resuming pairing session {} with {}: resending the ack", n.session(), n.peer());
-        track(n.session(), new Pending(n.peer(), ack, n.deadline(), null, firstDelay(), null));
+        track(n.session(), new Pending(n.peer(), ack, null, firstDelay(), null), Duration.ofMillis(n.deadline() - m.clock.millis()));
         sessions.leave(n.peer(), ack);
     }
 
@@ -132,10 +133,15 @@ final class PendingAcks {
         return true;
     }
 
-    private void track(String session, Pending p) {
+    /**
+     * Waits {@code timeout} of real time (a timer) for the done. Only a note found at start is timed by
+     * the device's clock (the time left to its deadline): that clock may run faster than real time (the
+     * simulator's does) or jump, so a live session never measures its timeout on it.
+     */
+    private void track(String session, Pending p, Duration timeout) {
         pending.put(session, p);
         m.timers.startSingleTimer(session, new Muaa.PairingFailed(session, "no done from the existing device in time"),
-                Duration.ofMillis(Math.max(1, p.deadline() - m.clock.millis())));
+                timeout.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : timeout);
         m.timers.startSingleTimer(resendKey(session), new Muaa.ResendAck(session), p.nextDelay());
     }
 
