@@ -462,8 +462,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 verifiedAnnouncements);
     }
 
+    /**
+     * Runs {@code work} on the blocking dispatcher and hands its result to {@code then} on the actor.
+     * A null result travels wrapped: Pekko delivers it as a message holding null, and one that reaches
+     * a stopped actor makes its dead-letter logging fail with a NullPointerException.
+     */
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
-        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()), (v, e) -> then.apply(v, e == null ? null : unwrap(e)));
+        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()).thenApply(java.util.Optional::ofNullable),
+                (v, e) -> then.apply(v == null ? null : v.orElse(null), e == null ? null : unwrap(e)));
     }
 
     private static Throwable unwrap(Throwable e) {
