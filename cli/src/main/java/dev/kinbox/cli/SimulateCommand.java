@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "Not built yet: removal and expiry, incoming mail. See docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, faults with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
