@@ -38,10 +38,14 @@ class SimulateCommandTest {
 
     @Test
     void simulate_tinyOnMemory_exitsZeroWithTrueInvariantsInReportJson(@TempDir Path dir) throws Exception {
-        Ran r = simulate(new SimulateCommand(), dir);
+        Ran r = simulate(new SimulateCommand(), dir, "--stop-on-violation"); // nothing to stop at: the whole schedule runs
         assertEquals(0, r.code(), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(11, j.get("seed").asLong());
+        assertTrue(j.get("stopped_early").isNull(), j.toPrettyString());
+        assertEquals(0, j.get("first_violations").size(), j.toPrettyString());
+        int paired = j.get("devices_paired_peak").asInt();
+        assertTrue(paired >= 1 && paired <= j.get("devices_started").asInt(), j.toPrettyString());
         assertTrue(j.get("converged").asBoolean(), j.toPrettyString());
         assertTrue(j.get("invariants").get("silent_devices_retired").asBoolean(), j.toPrettyString());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
@@ -65,6 +69,8 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
         assertEquals(1, j.get("lost_edits").asInt());
+        assertEquals("end", j.get("first_violations").get("no_lost_edits").get("phase").asText(), "a lost edit is judged after the settle only");
+        assertTrue(r.out().contains("FIRST VIOLATION at "), r.out());
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText());
         assertTrue(j.get("violations").get(0).get("replay").asText().startsWith("kinbox replay " + dir.resolve("trace.kbt")), j.toPrettyString());
     }

@@ -1,7 +1,10 @@
 package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.lang.management.ManagementFactory;
@@ -29,13 +32,15 @@ import org.HdrHistogram.Histogram;
  *       {@link #STORE_BUDGET_MS} per second (so every account is counted every few seconds even on a
  *       slow store), keeping each account's most journal messages for {@code store_bounded};</li>
  *   <li>notes every device whose state holds the hostile provider's marker ({@link Invariants#holdsForgery});</li>
- *   <li>records the timeline ({@link Sample}) and the peak heap.</li>
+ *   <li>hands every sample's states and every mailbox count to the {@link LiveChecks};</li>
+ *   <li>records the timeline ({@link Sample}: running devices, of them paired, ...) and the peak heap.</li>
  * </ul>
  */
 final class Sampler {
     /** Real time per second the sampler may spend counting mailbox messages. */
     static final long STORE_BUDGET_MS = 100;
     private final Fleet fleet;
+    private final LiveChecks live;
     private final Set<DeviceRef> offline;
     private final long intervalNanos;
     private final long t0;
@@ -56,8 +61,9 @@ final class Sampler {
     private Thread thread;
     private volatile boolean stop;
 
-    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0) {
+    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0, LiveChecks live) {
         this.fleet = fleet;
+        this.live = live;
         this.offline = offline;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         this.t0 = t0;
@@ -98,8 +104,11 @@ final class Sampler {
             pending.computeIfAbsent(e.device().account(), a -> new ArrayList<>()).add(e);
         }
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 5_000, (d, e) -> { });
+        live.states(states);
         Map<Integer, List<Map.Entry<DeviceRef, AccountState>>> byAccount = new HashMap<>();
+        int paired = 0;
         for (var st : states.entrySet()) {
+            if (pairedItself(fleet.roster(), st.getKey(), st.getValue())) paired++;
             heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
             if (Invariants.holdsForgery(st.getValue())) forged.add(st.getKey());
             byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
@@ -132,7 +141,7 @@ final class Sampler {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         peakHeap = Math.max(peakHeap, heap);
         lastSampleNanos = System.nanoTime() - now;
-        timeline.add(new Sample((now - t0) / 1e9, states.size(), eventsApplied(), windowMax, storeMessagesMax, heap));
+        timeline.add(new Sample((now - t0) / 1e9, states.size(), paired, eventsApplied(), windowMax, storeMessagesMax, heap));
     }
 
     private void countStores() {
@@ -146,10 +155,17 @@ final class Sampler {
                 storeMessagesMax = Math.max(storeMessagesMax, m.total());
                 storeDropsMax = Math.max(storeDropsMax, m.drops());
                 journalMax.merge(a, m.journal(), Math::max);
+                live.storeCount(a, m.journal());
             } catch (RuntimeException storeBusy) {
                 // a failed count is skipped; the next round will do
             }
         }
+    }
+
+    /** Whether {@code d}'s own state records it as {@link DeviceStatus#PAIRED} (a newcomer still pairing is announced at most; a retired one is not paired). */
+    static boolean pairedItself(Roster roster, DeviceRef d, AccountState s) {
+        DeviceRecord r = s.devices().get(roster.device(d).deviceId());
+        return r != null && r.status() == DeviceStatus.PAIRED;
     }
 
     long eventsApplied() { return heldMax.values().stream().mapToLong(Long::longValue).sum(); }
