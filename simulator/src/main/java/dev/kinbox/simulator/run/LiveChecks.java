@@ -20,15 +20,15 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code no_forged_applied}: a sampled state holds the hostile provider's marker;</li>
  *   <li>{@code store_bounded}: a count of an account's mailbox found more journal messages than the bound;</li>
- *   <li>{@code silent_devices_retired}, its second part only: a sampled state has a device retired that
+ *   <li>{@code silent_devices_retired}, its second part: a sampled state has a device retired that
  *       was neither removed (or being removed) nor silent for about as long as the expiry limit by then
- *       ({@link RetirementCheck}, with the same slack as at the end);</li>
+ *       ({@link RetirementCheck}, with the same slack as at the end); and its third part, on the pairs the
+ *       sampler had time to try: an entry a running device wrote after retiring a device opens with that device's key;</li>
  *   <li>{@code all_steps_executed}: a step the fleet could not carry out.</li>
  * </ul>
- * {@code converged}, {@code no_lost_edits} and the rest of {@code silent_devices_retired} (every silent
- * device retired everywhere; no entry readable by a retired device) hold only after quiescence or need
- * the folders read with every retired key: they are judged at the end, and recorded here as first seen
- * then ({@link #atEnd}). Thread-safe.
+ * {@code converged}, {@code no_lost_edits} and the first part of {@code silent_devices_retired} (every
+ * silent device retired everywhere) hold only after quiescence: they are judged at the end, and
+ * recorded here as first seen then ({@link #atEnd}). Thread-safe.
  */
 final class LiveChecks {
     /** The invariants checked during the run. */
@@ -86,6 +86,11 @@ final class LiveChecks {
             }
         }
         if (anyRetired) prematureRetirements(roster, states, mayRetire.get()).forEach(this::record);
+    }
+
+    /** What the sampler found trying retired devices' keys on their siblings' folders. */
+    void audits(List<RetirementCheck.Audit> audits) {
+        if (!audits.isEmpty()) RetirementCheck.check(roster, Map.of(), Map.of(), Set.of(), Set.of(), audits).forEach(this::record);
     }
 
     /** A count of {@code account}'s mailbox found {@code journal} journal messages. */

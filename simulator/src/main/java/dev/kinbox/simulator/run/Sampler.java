@@ -32,13 +32,17 @@ import org.HdrHistogram.Histogram;
  *       {@link #STORE_BUDGET_MS} per second (so every account is counted every few seconds even on a
  *       slow store), keeping each account's most journal messages for {@code store_bounded};</li>
  *   <li>notes every device whose state holds the hostile provider's marker ({@link Invariants#holdsForgery});</li>
- *   <li>hands every sample's states and every mailbox count to the {@link LiveChecks};</li>
+ *   <li>hands every sample's states and every mailbox count to the {@link LiveChecks}, and once a second
+ *       tries, round-robin within {@link #AUDIT_BUDGET_MS}, whether a retired device could open what a running,
+ *       online sibling wrote after retiring it ({@link Fleet#readableByRetired});</li>
  *   <li>records the timeline ({@link Sample}: running devices, of them paired, ...) and the peak heap.</li>
  * </ul>
  */
 final class Sampler {
     /** Real time per second the sampler may spend counting mailbox messages. */
     static final long STORE_BUDGET_MS = 100;
+    /** Real time per second the sampler may spend trying retired devices' keys on their siblings' folders. */
+    static final long AUDIT_BUDGET_MS = 100;
     private final Fleet fleet;
     private final LiveChecks live;
     private final Set<DeviceRef> offline;
@@ -55,6 +59,8 @@ final class Sampler {
     private volatile long storeMessagesMax;
     private volatile long storeDropsMax;
     private long lastStoreNanos;
+    private long lastAuditNanos;
+    private int nextAudit;
     private int nextAccount;
     private int pendingCount;
     private long lastSampleNanos;
@@ -138,6 +144,10 @@ final class Sampler {
             lastStoreNanos = now;
             countStores();
         }
+        if (now - lastAuditNanos >= TimeUnit.SECONDS.toNanos(1)) {
+            lastAuditNanos = now;
+            auditRetired(states);
+        }
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         peakHeap = Math.max(peakHeap, heap);
         lastSampleNanos = System.nanoTime() - now;
@@ -166,6 +176,31 @@ final class Sampler {
     static boolean pairedItself(Roster roster, DeviceRef d, AccountState s) {
         DeviceRecord r = s.devices().get(roster.device(d).deviceId());
         return r != null && r.status() == DeviceStatus.PAIRED;
+    }
+
+    /**
+     * For the pairs (running, online writer; device its state has retired), round-robin within
+     * {@link #AUDIT_BUDGET_MS}: could the retired device open what the writer wrote since? A fleet that
+     * cannot look (not hosted in this JVM) or a folder that cannot be read now is skipped: the last check tries every pair.
+     */
+    private void auditRetired(Map<DeviceRef, AccountState> states) {
+        List<DeviceRef[]> pairs = new ArrayList<>();
+        for (var st : new java.util.TreeMap<>(states).entrySet()) {
+            if (offline.contains(st.getKey())) continue;
+            for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), st.getKey(), st.getValue())) pairs.add(new DeviceRef[] {st.getKey(), r});
+        }
+        if (pairs.isEmpty()) return;
+        long budgetEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AUDIT_BUDGET_MS);
+        List<RetirementCheck.Audit> audits = new ArrayList<>();
+        for (int i = 0; i < pairs.size() && System.nanoTime() < budgetEnd; i++) {
+            DeviceRef[] p = pairs.get(Math.floorMod(nextAudit++, pairs.size()));
+            try {
+                audits.add(new RetirementCheck.Audit(p[0], p[1], fleet.readableByRetired(p[0], p[1])));
+            } catch (Fleet.FleetException | RuntimeException notNow) {
+                // not hosted here, or the folder could not be read at this moment
+            }
+        }
+        live.audits(audits);
     }
 
     long eventsApplied() { return heldMax.values().stream().mapToLong(Long::longValue).sum(); }

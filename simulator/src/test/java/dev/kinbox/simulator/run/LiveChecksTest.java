@@ -11,6 +11,7 @@ import dev.kinbox.persistence.SettingsEvent;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.simulator.fleet.HostileProvider;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.ArrayList;
@@ -115,6 +116,21 @@ class LiveChecksTest {
         premature.states(Map.of(A, s));
         assertEquals(RetirementCheck.NAME, premature.firsts().get(0).invariant());
         assertEquals(List.of(id(C)), premature.firsts().get(0).violation().devices());
+    }
+
+    @Test
+    void audits_whereARetiredDeviceOpensAnEntryWrittenSince_areAViolationNamingWriterAndRetired() {
+        AtomicReference<Double> clock = new AtomicReference<>(4.0);
+        List<String> lines = new ArrayList<>();
+        LiveChecks live = checks(clock, Set.of(), lines);
+        live.audits(List.of(new RetirementCheck.Audit(A, C, new RetiredReadable(5, 3, 0)), new RetirementCheck.Audit(B, C, new RetiredReadable(-1, 0, 0))));
+        assertFalse(live.any(), "nothing readable: " + live.firsts());
+        live.audits(List.of(new RetirementCheck.Audit(A, C, new RetiredReadable(5, 3, 2))));
+        FirstViolation f = live.firsts().get(0);
+        assertEquals(RetirementCheck.NAME, f.invariant());
+        assertEquals(List.of(id(A), id(C)), f.violation().devices());
+        assertEquals(4.0, f.seconds());
+        assertEquals(1, lines.size());
     }
 
     @Test

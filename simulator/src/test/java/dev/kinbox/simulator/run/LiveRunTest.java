@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,23 +36,43 @@ class LiveRunTest {
     /** Hostile acts before the forgery shows: about 2 s into the steps, when spells are open. */
     private static final int ACTS_BEFORE_FORGERY = 20;
 
-    @Test
-    void run_stoppingOnViolation_stopsAtTheFirstForgeryClosesOpenSpellsAndStillChecksAndTraces(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("trace.kbt");
-        List<String> lines = new CopyOnWriteArrayList<>();
+    /** Runs {@code s} on the memory store, stopping at the first violation, reporting progress lines into {@code lines}. */
+    private static RunResult stoppingRun(Schedule s, UnaryOperator<Fleet> decorate, HostedFleet.Options options, List<String> lines, Path trace)
+            throws Exception {
         Progress seen = new Progress() {
             @Override public void phase(String name, long total) {}
             @Override public void update(long done, String counters) {}
             @Override public void violation(String line) { lines.add(line); }
         };
-        Roster roster = Roster.generate(2, LONG.options().slotsPerAccount(), "live.test.invalid", Crypto.standard());
+        Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "live.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
-        RunResult r;
-        try (Fleet f = ForgingFleet.wholeAccount(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock,
-                HostedFleet.Options.defaults()), 0, ACTS_BEFORE_FORGERY)) {
-            r = new Runner(f, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100), true), seen, file)
-                    .freezingAtSettle(clock).run(LONG, "memory");
+        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options))) {
+            return new Runner(f, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100), true), seen, trace)
+                    .freezingAtSettle(clock).run(s, "memory");
         }
+    }
+
+    @Test
+    void run_onAFleetWhoseEntriesARetiredDeviceCanOpen_reportsItDuringTheStepsAndStops() throws Exception {
+        Schedule s = RetirementRunTest.withRemovalAndEarlyLeave();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        RunResult r = stoppingRun(s, LeakingFleet::new, HostedFleet.Options.defaults(), lines, null);
+        System.out.println("leaking run: " + s.counts() + ", " + r.firstViolations() + ", stopped at " + r.stoppedAtSeconds() + " s, settle " + r.settleSeconds() + " s, wall " + r.wallSeconds() + " s, violations " + r.check().violations() + ", notes " + r.notes() + "; " + lines);
+        assertFalse(r.ok());
+        FirstViolation first = r.firstViolations().get(0);
+        assertEquals("silent_devices_retired", first.invariant());
+        assertEquals("steps", first.phase(), "tried by the sampler during the steps, not only at the end");
+        assertEquals(2, first.violation().devices().size(), "the writer and the retired device: " + first);
+        assertTrue(first.violation().detail().contains("open with the retired device's key"), first.violation().detail());
+        assertTrue(r.stoppedAtSeconds() >= first.seconds(), r.stoppedAtSeconds() + " s");
+        assertTrue(lines.get(0).contains("silent_devices_retired"), lines.toString());
+    }
+
+    @Test
+    void run_stoppingOnViolation_stopsAtTheFirstForgeryClosesOpenSpellsAndStillChecksAndTraces(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("trace.kbt");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        RunResult r = stoppingRun(LONG, f -> ForgingFleet.wholeAccount(f, 0, ACTS_BEFORE_FORGERY), HostedFleet.Options.defaults(), lines, file);
         System.out.println("stopped run: " + LONG.counts() + ", " + r.firstViolations() + ", stopped at " + r.stoppedAtSeconds() + " s, " + r.stepsNotRun()
                 + " steps not run, settle " + r.settleSeconds() + " s, wall " + r.wallSeconds() + " s; " + lines);
         assertFalse(r.ok());
