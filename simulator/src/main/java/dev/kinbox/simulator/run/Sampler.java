@@ -184,18 +184,19 @@ final class Sampler {
      * cannot look (not hosted in this JVM) or a folder that cannot be read now is skipped: the last check tries every pair.
      */
     private void auditRetired(Map<DeviceRef, AccountState> states) {
-        List<DeviceRef[]> pairs = new ArrayList<>();
+        record Pair(DeviceRef writer, DeviceRef retired) {}
+        List<Pair> pairs = new ArrayList<>();
         for (var st : new java.util.TreeMap<>(states).entrySet()) {
             if (offline.contains(st.getKey())) continue;
-            for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), st.getKey(), st.getValue())) pairs.add(new DeviceRef[] {st.getKey(), r});
+            for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), st.getKey(), st.getValue())) pairs.add(new Pair(st.getKey(), r));
         }
         if (pairs.isEmpty()) return;
         long budgetEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AUDIT_BUDGET_MS);
         List<RetirementCheck.Audit> audits = new ArrayList<>();
         for (int i = 0; i < pairs.size() && System.nanoTime() < budgetEnd; i++) {
-            DeviceRef[] p = pairs.get(Math.floorMod(nextAudit++, pairs.size()));
+            Pair p = pairs.get(Math.floorMod(nextAudit++, pairs.size()));
             try {
-                audits.add(new RetirementCheck.Audit(p[0], p[1], fleet.readableByRetired(p[0], p[1])));
+                audits.add(new RetirementCheck.Audit(p.writer(), p.retired(), fleet.readableByRetired(p.writer(), p.retired())));
             } catch (Fleet.FleetException | RuntimeException notNow) {
                 // not hosted here, or the folder could not be read at this moment
             }
