@@ -53,9 +53,9 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         }
     }
 
-    /** At once, also under a progress bar (the bar draws itself again on its next update). */
+    /** At once, also under a progress bar: the bar's line is erased first and the bar draws itself again on its next update. */
     @Override public synchronized void violation(String line) {
-        err.println((bar != null ? "\r" : "") + "simulate: " + line);
+        err.println((bar != null ? "\r\u001b[2K" : "") + "simulate: " + line);
     }
 
     private void closeBar() {
