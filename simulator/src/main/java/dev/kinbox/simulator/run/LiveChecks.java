@@ -145,12 +145,13 @@ final class LiveChecks {
         if (seen.containsKey(k) || seen.size() >= MAX_KEPT && first.containsKey(v.invariant())) return;
         FirstViolation f = new FirstViolation(seconds.getAsDouble(), phase, v);
         seen.put(k, f);
-        any = true;
         first.putIfAbsent(v.invariant(), f);
-        if (!loud) return;
-        if (announced < MAX_ANNOUNCED) announce.accept(f.line());
-        else if (announced == MAX_ANNOUNCED) announce.accept("further violations are not printed here: see the summary and report.json");
-        announced++;
+        if (loud) {
+            if (announced < MAX_ANNOUNCED) announce.accept(f.line());
+            else if (announced == MAX_ANNOUNCED) announce.accept("further violations are not printed here: see the summary and report.json");
+            announced++;
+        }
+        any = true; // after the line: a run stopping at it says so after the violation, not before
     }
 
     /** Every device whose state holds the hostile provider's marker. */
