@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -75,9 +74,12 @@ final class LiveChecks {
 
     void phase(String name) { phase = name; }
 
-    /** The sampled states of the running devices (read before this call). */
-    void states(Map<DeviceRef, AccountState> states) {
-        forgeries(roster, states).forEach(this::record);
+    /**
+     * The sampled states of the running devices (read before this call); {@code forged}: those of them
+     * holding the provider's marker ({@link Invariants#holdsForgery}, which encodes the state: the sampler looks once).
+     */
+    void states(Map<DeviceRef, AccountState> states, Set<DeviceRef> forged) {
+        for (DeviceRef d : new java.util.TreeSet<>(forged)) record(Invariants.forgery(roster, d, "at a sample"));
         boolean anyRetired = false;
         for (var e : states.entrySet()) {
             if (!RetirementCheck.retiredIn(roster, e.getKey(), e.getValue()).isEmpty()) {
@@ -152,15 +154,6 @@ final class LiveChecks {
             announced++;
         }
         any = true; // after the line: a run stopping at it says so after the violation, not before
-    }
-
-    /** Every device whose state holds the hostile provider's marker. */
-    static List<Violation> forgeries(Roster roster, Map<DeviceRef, AccountState> states) {
-        List<Violation> out = new ArrayList<>();
-        new TreeMap<>(states).forEach((d, s) -> {
-            if (Invariants.holdsForgery(s)) out.add(Invariants.forgery(roster, d, "at a sample"));
-        });
-        return out;
     }
 
     /** {@code journal} messages in {@code account}'s mailbox over {@code bound}. */

@@ -110,15 +110,17 @@ final class Sampler {
             pending.computeIfAbsent(e.device().account(), a -> new ArrayList<>()).add(e);
         }
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 5_000, (d, e) -> { });
-        live.states(states);
         Map<Integer, List<Map.Entry<DeviceRef, AccountState>>> byAccount = new HashMap<>();
+        Set<DeviceRef> forgedNow = new java.util.HashSet<>();
         int paired = 0;
         for (var st : states.entrySet()) {
             if (pairedItself(fleet.roster(), st.getKey(), st.getValue())) paired++;
             heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
-            if (Invariants.holdsForgery(st.getValue())) forged.add(st.getKey());
+            if (Invariants.holdsForgery(st.getValue())) forgedNow.add(st.getKey());
             byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
         }
+        forged.addAll(forgedNow);
+        live.states(states, forgedNow);
         double windowMax = -1;
         for (var acc : pending.entrySet()) {
             List<Map.Entry<DeviceRef, AccountState>> devices = byAccount.getOrDefault(acc.getKey(), List.of());

@@ -49,6 +49,15 @@ class LiveChecksTest {
                 HostileProvider.TARGET_KEY, HostileProvider.MARKER + "-1"));
     }
 
+    /** The devices whose state holds the marker, as the sampler finds them. */
+    private static Set<DeviceRef> forged(Map<DeviceRef, AccountState> states) {
+        Set<DeviceRef> out = new java.util.HashSet<>();
+        states.forEach((d, st) -> {
+            if (Invariants.holdsForgery(st)) out.add(d);
+        });
+        return out;
+    }
+
     /** Checks on a clock the test sets, announcing into {@code lines}. */
     private static LiveChecks checks(AtomicReference<Double> clock, Set<DeviceRef> mayRetire, List<String> lines) {
         return new LiveChecks(roster, 100, clock::get, () -> mayRetire, lines::add);
@@ -70,12 +79,12 @@ class LiveChecksTest {
         LiveChecks live = checks(clock, Set.of(), lines);
         live.phase("steps");
         AccountState ok = paired(AccountState.EMPTY, A, 1);
-        live.states(Map.of(A, ok, B, ok));
+        live.states(Map.of(A, ok, B, ok), forged(Map.of(A, ok, B, ok)));
         assertFalse(live.any());
         clock.set(3.5);
-        live.states(Map.of(A, ok, B, forged(ok)));
+        live.states(Map.of(A, ok, B, forged(ok)), forged(Map.of(A, ok, B, forged(ok))));
         clock.set(4.0);
-        live.states(Map.of(A, ok, B, forged(ok))); // seen again: not a new violation
+        live.states(Map.of(A, ok, B, forged(ok)), forged(Map.of(A, ok, B, forged(ok)))); // seen again: not a new violation
         assertTrue(live.any());
         List<FirstViolation> first = live.firsts();
         assertEquals(1, first.size(), first.toString());
@@ -110,10 +119,10 @@ class LiveChecksTest {
         AtomicReference<Double> clock = new AtomicReference<>(1.0);
         List<String> lines = new ArrayList<>();
         LiveChecks allowed = checks(clock, Set.of(C), lines);
-        allowed.states(Map.of(A, s));
+        allowed.states(Map.of(A, s), Set.of());
         assertFalse(allowed.any(), allowed.firsts().toString());
         LiveChecks premature = checks(clock, Set.of(), lines);
-        premature.states(Map.of(A, s));
+        premature.states(Map.of(A, s), Set.of());
         assertEquals(RetirementCheck.NAME, premature.firsts().get(0).invariant());
         assertEquals(List.of(id(C)), premature.firsts().get(0).violation().devices());
     }
