@@ -12,6 +12,7 @@ import dev.kinbox.simulator.cluster.ClusterSettings;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.FleetFaults;
+import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.report.Charts;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "Not built yet: removal and expiry, incoming mail. See docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, faults with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -201,6 +202,7 @@ final class SimulateCommand implements Callable<Integer> {
         Path traceFile = noTrace ? null : trace != null ? trace : report.toAbsolutePath().resolveSibling("trace.kbt");
         if (traceFile != null) java.nio.file.Files.deleteIfExists(traceFile); // a stale trace must not pass for this run's
         RunResult result;
+        GossipCounts gossip;
         try (ConsoleProgress progress = ConsoleProgress.forStderr()) {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
@@ -214,6 +216,7 @@ final class SimulateCommand implements Callable<Integer> {
                 // refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the final check now and then)
                 if (clustered == null) runner.freezingAtSettle(clock);
                 result = runner.run(schedule, store);
+                gossip = fleet.gossipMail();
             } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {
                 System.err.println("simulate: " + e.getMessage());
                 return INVARIANT_FAILED;
@@ -225,6 +228,10 @@ final class SimulateCommand implements Callable<Integer> {
         Charts.write(pngs, plots);
         Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"), written);
         System.out.print(Summary.table(result, written));
+        if (gossip.delivered() + gossip.unsent() > 0) {
+            System.out.println("gossip mail: " + gossip.delivered() + " delivered, " + gossip.opened() + " opened, " + gossip.undecryptable()
+                    + " undecryptable, " + gossip.refused() + " refused as malformed, " + gossip.unsent() + " not sent (no account key)");
+        }
         System.out.println("report: " + report + ", charts and page: " + html);
         return result.ok() ? 0 : INVARIANT_FAILED;
     }

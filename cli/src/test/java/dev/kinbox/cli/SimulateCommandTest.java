@@ -116,8 +116,9 @@ class SimulateCommandTest {
     @Test
     void simulate_withEveryFaultOnMemory_holdsTheInvariantsAndItsTraceVerifies(@TempDir Path dir) throws Exception {
         Ran r = simulate(new SimulateCommand(), dir, "--drops-per-day", "48", "--restarts-per-day", "48", "--latency", "2ms",
-                "--incoming-per-day", "48", "--max-clock-skew", "2h");
+                "--incoming-per-day", "48", "--max-clock-skew", "2h", "--gossip-share", "0.5");
         assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("gossip mail: "), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
@@ -134,6 +135,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--max-clock-skew", "-1h").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--restarts-per-day", "-2").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--cluster", "--drops-per-day", "1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--gossip-share", "1.5").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--cluster", "--gossip-share", "0.1").code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
     }
 

@@ -105,7 +105,8 @@ final class Liveness {
         Runnable cleanUp = () -> cleanUp(List.of(notice), purge, leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
-        return m.Effect().persist((Object) new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(), c.deviceId())).thenRun(s -> {
+        return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
+                c.deviceId())))).thenRun(s -> {
             m.reconcile(s);
             cleanUp.run();
             if (!leaving) rotateKey(s);
@@ -162,7 +163,7 @@ final class Liveness {
         }
         if (events.isEmpty() && publish.isEmpty() && purge.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
-        return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(events)).thenRun(s -> {
+        return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
             m.reconcile(s);
             if (refresh) m.bootstrap.publish(name, now, null, null);
             if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, false, null, null);

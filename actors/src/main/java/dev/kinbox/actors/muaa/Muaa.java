@@ -352,11 +352,13 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(EditContact.class, edits::editContact)
                 .onCommand(RecordIncoming.class, edits::recordIncoming)
                 .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot()) || liveness.retired(state).isPresent()
+                        || Adoption.retired(state, c.event().origin())
                         ? Effect().reply(c.applied(), Done.getInstance())
-                        : Effect().persist((Object) c.event()).thenRun(s -> applied(s, c.applied())))
+                        : Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.event())))
+                                .thenRun(s -> applied(s, c.applied())))
                 .onCommand(Merge.class, (state, c) -> liveness.retired(state).isPresent() || addsNothing(state, c.state())
                         ? Effect().reply(c.applied(), Done.getInstance())
-                        : persistMerged(c))
+                        : persistMerged(state, c))
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .onCommand(Watch.class, (state, c) -> {
@@ -405,9 +407,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .build();
     }
 
-    private Effect<Object, AccountState> persistMerged(Merge c) {
+    private Effect<Object, AccountState> persistMerged(AccountState state, Merge c) {
         mergedSnapshots.add(c.state());
-        return Effect().persist((Object) c.state()).thenRun(s -> applied(s, c.applied()));
+        return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(s, c.applied()));
     }
 
     private void applied(AccountState state, ActorRef<Done> replyTo) {
@@ -462,8 +464,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 verifiedAnnouncements);
     }
 
+    /**
+     * Runs {@code work} on the blocking dispatcher and hands its result to {@code then} on the actor.
+     * A null result travels wrapped: Pekko delivers it as a message holding null, and one that reaches
+     * a stopped actor makes its dead-letter logging fail with a NullPointerException.
+     */
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
-        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()), (v, e) -> then.apply(v, e == null ? null : unwrap(e)));
+        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()).thenApply(java.util.Optional::ofNullable),
+                (v, e) -> then.apply(v == null ? null : v.orElse(null), e == null ? null : unwrap(e)));
     }
 
     private static Throwable unwrap(Throwable e) {

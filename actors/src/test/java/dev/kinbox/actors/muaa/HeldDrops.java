@@ -24,10 +24,13 @@ import java.util.function.Consumer;
 /**
  * One device's view of a shared mail store in which the pairing drops of one step are held back:
  * its searches do not list them, so the device never takes them, while they stay in the store for
- * the test to look at, delete or copy. Everything else passes through.
+ * the test to look at, delete or copy. A folder can also be frozen: the view shows none of its
+ * messages newer than when it was frozen (a server slow to show them to this device only).
+ * Everything else passes through.
  */
 final class HeldDrops implements MailStore {
     private final MailStore store;
+    private final Map<String, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String heldStep;
 
     HeldDrops(MailStore store) {
@@ -37,6 +40,11 @@ final class HeldDrops implements MailStore {
     /** Holds back drops of {@code step} (null: none) from now on. */
     void hold(String step) {
         heldStep = step;
+    }
+
+    /** From now on this view shows no message of {@code folder} newer than the ones it holds now. */
+    void freeze(String folder) {
+        frozenAt.put(folder, store.status(folder).uidNext() - 1);
     }
 
     /** The pairing drops of {@code step} now in {@code deviceId}'s folder, as stored. */
@@ -73,7 +81,9 @@ final class HeldDrops implements MailStore {
     }
 
     @Override public List<Long> search(String folder, String header, String value) {
-        List<Long> uids = store.search(folder, header, value);
+        Long frozen = frozenAt.get(folder);
+        List<Long> uids = frozen == null ? store.search(folder, header, value)
+                : store.search(folder, header, value).stream().filter(u -> u <= frozen).toList();
         String step = heldStep;
         if (step == null || uids.isEmpty() || !value.contains("type=pair")) return uids;
         List<Long> shown = new ArrayList<>(uids);
@@ -90,7 +100,11 @@ final class HeldDrops implements MailStore {
     @Override public void deleteFolder(String folder) { store.deleteFolder(folder); }
     @Override public FolderStatus status(String folder) { return store.status(folder); }
     @Override public AppendResult append(String folder, List<NewMessage> messages) { return store.append(folder, messages); }
-    @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) { return store.fetch(folder, range, what); }
+    @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
+        Long frozen = frozenAt.get(folder);
+        List<StoredMessage> all = store.fetch(folder, range, what);
+        return frozen == null ? all : all.stream().filter(m -> m.uid() <= frozen).toList();
+    }
     @Override public void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set) { store.flag(folder, uids, flags, set); }
     @Override public void delete(String folder, Collection<Long> uids) { store.delete(folder, uids); }
     @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) { return store.move(folder, uids, target); }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The fault options of {@code kinbox simulate}: dropped connections, server restarts, latency,
- * incoming mail with Autocrypt headers and device clock skew (docs/SIMULATOR.md, "Faults").
+ * incoming mail with Autocrypt headers (a share of it group mail with gossip) and device clock skew (docs/SIMULATOR.md, "Faults").
  * Dropped connections, incoming mail and clock skew are on by default (measured: the default run
  * holds every invariant in about the same time); with {@code --cluster}, which does not carry
  * faults yet, every default is 0 and giving one is refused.
@@ -14,6 +14,7 @@ public final class FaultArgs {
     static final double DROPS_PER_DAY = 4;
     static final double INCOMING_PER_DAY = 4;
     static final String MAX_CLOCK_SKEW = "1h";
+    static final double GOSSIP_SHARE = 0.25;
 
     @Option(names = "--drops-per-day", description = "Dropped connections per device per simulated day (default: 4; 0 with --cluster).")
     public Double dropsPerDay;
@@ -28,13 +29,18 @@ public final class FaultArgs {
     @Option(names = "--incoming-per-day", description = "Incoming mails with an Autocrypt header per device per simulated day (default: 4; 0 with --cluster).")
     public Double incomingPerDay;
 
+    @Option(names = "--gossip-share", description = {"Share (0..1) of the incoming mails that are encrypted group mails with Autocrypt-Gossip",
+            "for the other recipients; one in ten of those is damaged (undecryptable or malformed) (default: 0.25)."})
+    public Double gossipShare;
+
     @Option(names = "--max-clock-skew", description = "Largest clock offset of a device, either way, simulated (default: 1h; 0s with --cluster).")
     public String maxClockSkew;
 
     /** The faults; {@link IllegalArgumentException} for bad values or a combination that is not built. */
     public WorkloadOptions.Faults faults(String store, boolean clustered) {
         if (clustered) {
-            if (dropsPerDay != null || restartsPerDay != null || latency != null || incomingPerDay != null || maxClockSkew != null) {
+            if (dropsPerDay != null || restartsPerDay != null || latency != null || incomingPerDay != null || maxClockSkew != null
+                    || gossipShare != null) {
                 throw new IllegalArgumentException("the fault options are not available with --cluster yet (they work in one JVM)");
             }
             return WorkloadOptions.Faults.NONE;
@@ -45,9 +51,10 @@ public final class FaultArgs {
         WorkloadOptions.Faults f;
         try {
             f = new WorkloadOptions.Faults(dropsPerDay == null ? DROPS_PER_DAY : dropsPerDay, restarts,
-                    incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs);
+                    incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs, gossipShare == null ? GOSSIP_SHARE : gossipShare);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew: " + e.getMessage(), e);
+            throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew, --gossip-share: "
+                    + e.getMessage(), e);
         }
         return f;
     }

@@ -81,6 +81,9 @@ public interface Fleet extends AutoCloseable {
         throw new FleetException("server restarts are not built for this fleet", null);
     }
 
+    /** What became of the gossip mails handed to the devices so far ({@link GossipCounts#NONE} where there are none). */
+    default GossipCounts gossipMail() { return GossipCounts.NONE; }
+
     /** What the devices' journals refused so far (all devices). */
     JournalRefusals refusals();
 

@@ -1,29 +1,36 @@
 package dev.kinbox.simulator.fleet;
 
+import dev.kinbox.actors.mail.AccountKeys;
+import dev.kinbox.actors.mail.EventStamp;
+import dev.kinbox.actors.mail.IncomingResult;
 import dev.kinbox.actors.mail.MailAutocrypt;
+import dev.kinbox.actors.mail.MailProcessingException;
 import dev.kinbox.actors.mail.MailSettings;
 import dev.kinbox.actors.muaa.Muaa;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.crypto.CryptoException;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
  * What a run's {@link WorkloadOptions.Faults} need from a hosted fleet: each device's mailbox view
  * behind a {@link FaultyLink} (latency, dropped connections), each device's clock offset by its
- * skew ({@link Workload#clockSkew}), server restarts, and the incoming mails of {@link PeerMail}.
+ * skew ({@link Workload#clockSkew}), server restarts, and the incoming mails - plain and gossip - of {@link PeerMail}.
  * Kept apart from {@link HostedFleet}, which only calls these hooks.
  */
 public final class FleetFaults {
@@ -32,6 +39,11 @@ public final class FleetFaults {
     private final Crypto crypto;
     private final PeerMail peers; // null: no incoming mail in this run
     private final Map<DeviceRef, FaultyLink> links = new ConcurrentHashMap<>();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder undecryptable = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder unsent = new LongAdder();
 
     private FleetFaults(long seed, WorkloadOptions.Faults faults, Crypto crypto, PeerMail peers) {
         this.seed = seed;
@@ -45,7 +57,8 @@ public final class FleetFaults {
 
     /** For a run of {@code seed} with {@code faults}; generates the peers' keys when the run has incoming mail. */
     public static FleetFaults of(long seed, WorkloadOptions.Faults faults, Crypto crypto) throws CryptoException {
-        return new FleetFaults(seed, faults, crypto, faults.incomingPerDay() > 0 ? new PeerMail(crypto) : null);
+        // the peers judge keys on the wall clock, which the keys are made on (devices run on simulated time)
+        return new FleetFaults(seed, faults, crypto, faults.incomingPerDay() > 0 ? new PeerMail(crypto, Clock.systemUTC()) : null);
     }
 
     /** {@code store} as {@code d} reaches it now (a new incarnation replaces the last one's link). */
@@ -82,13 +95,55 @@ public final class FleetFaults {
         }
     }
 
-    /** The MUAA command that records {@code m} arriving at {@code d} (account {@code accountId}) at its clock's now. */
-    Muaa.Command incoming(Change.IncomingMail m, String accountId, Clock deviceClock, ActorRef<StatusReply<List<AccountEvent>>> to) {
+    /**
+     * The MUAA command that records incoming mail {@code m} ({@link Change.IncomingMail} or {@link Change.GossipMail})
+     * arriving at a device of account {@code accountId} at its clock's now, through {@link MailAutocrypt#onIncoming}
+     * as the embedded {@code KinboxDevice.receive} does.
+     */
+    Muaa.Command incoming(Change m, String accountId, Clock deviceClock, ActorRef<StatusReply<List<AccountEvent>>> to) {
         if (peers == null) throw new IllegalStateException("this fleet was made without incoming mail (incomingPerDay 0)");
         MailAutocrypt mail = new MailAutocrypt(crypto, deviceClock, MailSettings.of(accountId));
-        return new Muaa.RecordIncoming((state, stamp) -> {
-            java.time.Instant now = deviceClock.instant();
-            return mail.onIncoming(peers.mail(m, accountId, now), now, state, mail.accountKeys(state), stamp).events();
-        }, to);
+        if (m instanceof Change.IncomingMail plain) {
+            return new Muaa.RecordIncoming((state, stamp) -> {
+                Instant now = deviceClock.instant();
+                return mail.onIncoming(peers.mail(plain, accountId, now), now, state, mail.accountKeys(state), stamp).events();
+            }, to);
+        }
+        if (m instanceof Change.GossipMail g) return new Muaa.RecordIncoming((state, stamp) -> gossip(g, accountId, deviceClock, mail, state, stamp), to);
+        throw new IllegalArgumentException(m + " is not incoming mail");
+    }
+
+    /**
+     * Inside the device's MUAA: peer {@code g.peer()} writes to the account's current key - read from the
+     * device's state, as the account's own Autocrypt header would publish it (the public part only) - and
+     * the device reads the mail; counted by outcome ({@link GossipCounts}).
+     */
+    private List<AccountEvent> gossip(Change.GossipMail g, String accountId, Clock deviceClock, MailAutocrypt mail, AccountState state,
+                                      EventStamp stamp) throws Exception {
+        Instant now = deviceClock.instant();
+        AccountKeys keys = mail.accountKeys(state);
+        if (keys.current().isEmpty()) {
+            unsent.increment();
+            throw new IllegalStateException("no current account key to encrypt a gossip mail to");
+        }
+        byte[] raw = peers.gossipMail(g, accountId, keys.current().get().key().toCertificate(), now);
+        delivered.increment();
+        IncomingResult r;
+        try {
+            r = mail.onIncoming(raw, now, state, keys, stamp);
+        } catch (MailProcessingException e) {
+            refused.increment();
+            throw e;
+        }
+        (r.decryptedWith().isPresent() ? opened : undecryptable).increment();
+        return r.events();
+    }
+
+    /** The run's peers (null without incoming mail). */
+    PeerMail peers() { return peers; }
+
+    /** What became of the gossip mails so far. */
+    GossipCounts gossipCounts() {
+        return new GossipCounts(delivered.sum(), opened.sum(), undecryptable.sum(), refused.sum(), unsent.sum());
     }
 }

@@ -371,9 +371,9 @@ public final class HostedFleet implements Fleet {
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) {
         Running r = running.get(d);
         if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        if (change instanceof Change.IncomingMail m) {
+        if (change instanceof Change.IncomingMail || change instanceof Change.GossipMail) {
             return tracked(r, AskPattern.<Muaa.Command, StatusReply<List<AccountEvent>>>ask(r.muaa(),
-                    to -> faults.incoming(m, roster.accountId(d), faults.clock(d, clock), to), DeviceSystems.ASK, system.scheduler())
+                    to -> faults.incoming(change, roster.accountId(d), faults.clock(d, clock), to), DeviceSystems.ASK, system.scheduler())
                     .thenApply(reply -> lastDot(d, DeviceSystems.requireSuccess(reply))));
         }
         return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountEvent>>ask(r.muaa(), to -> Commands.of(change, to), DeviceSystems.ASK,
@@ -386,6 +386,8 @@ public final class HostedFleet implements Fleet {
     }
 
     @Override public void drop(DeviceRef d) throws FleetException { faults.drop(d); }
+
+    @Override public GossipCounts gossipMail() { return faults.gossipCounts(); }
 
     @Override public void restartServer(int account) throws FleetException { faults.restart(account, stores); }
 

@@ -29,7 +29,9 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 3; // 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    public static final int VERSION = 4; // 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    /** The older format still read: version 3, whose faults have no gossip share (it read as 0, which regenerates its schedule). */
+    static final int READ_FROM = 3;
     /** Largest decompressed trace read. */
     public static final long MAX_BYTES = 1L << 30;
 
@@ -92,11 +94,13 @@ public final class TraceFile {
         } catch (IOException e) {
             throw new TraceException("cannot read the trace: " + e.getMessage(), e);
         }
-        if (version != VERSION) throw new TraceException("trace format version " + version + "; this kinbox reads version " + VERSION);
+        if (version < READ_FROM || version > VERSION) {
+            throw new TraceException("trace format version " + version + "; this kinbox reads versions " + READ_FROM + " to " + VERSION);
+        }
         try {
             byte[] raw = new Bounded(new GZIPInputStream(data, 1 << 16), MAX_BYTES).readAllBytes();
             if (raw.length == 0) throw new TraceException("the trace is empty");
-            Trace t = CBOR.readValue(raw, Trace.class);
+            Trace t = version == VERSION ? CBOR.readValue(raw, Trace.class) : CBOR.treeToValue(fromVersion3(CBOR.readTree(raw)), Trace.class);
             if (t == null) throw new TraceException("the trace is empty");
             return checked(t);
         } catch (EOFException e) {
@@ -108,6 +112,14 @@ public final class TraceFile {
             if (m.contains("end-of-input") || m.contains("Unexpected end")) throw new TraceException("the trace is truncated", e);
             throw new TraceException("the trace is corrupt: " + m.lines().findFirst().orElse(m), e);
         }
+    }
+
+    /** A version 3 trace as version 4: its faults get gossip share 0 (gossip mail did not exist). Anything else is left to the strict read. */
+    private static com.fasterxml.jackson.databind.JsonNode fromVersion3(com.fasterxml.jackson.databind.JsonNode root) {
+        if (root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f && !f.has("gossipShare")) {
+            f.put("gossipShare", 0.0);
+        }
+        return root;
     }
 
     /** Every part present: a decoded trace the replay can walk without null checks. */

@@ -26,6 +26,8 @@ public final class Workload {
     /** Keys per peer: a peer rotates to its next key at most this many times minus one. */
     public static final int KEY_GENERATIONS = 2;
     private static final int ROTATE_ONE_IN = 10;
+    /** Of the gossip mails ({@link Change.GossipMail}) one in this many is damaged: undecryptable or malformed, evenly. */
+    public static final int DAMAGED_ONE_IN = 10;
 
     private enum Life { NEW, RUNNING, OFFLINE, DOWN, LEFT, REMOVED }
 
@@ -36,7 +38,7 @@ public final class Workload {
         SplittableRandom root = new SplittableRandom(seed);
         List<Step> all = new ArrayList<>();
         for (int a = 0; a < o.accounts(); a++) {
-            new AccountGen(a, root.split(), o, all).run();
+            new AccountGen(a, root.split(), gossipStream(seed, a), o, all).run();
         }
         all.sort(Comparator.comparingLong(Step::at)); // stable: ties keep account order, then generation order
         return new Schedule(seed, o, all);
@@ -52,10 +54,19 @@ public final class Workload {
         return r.nextLong(-maxSkewMillis, maxSkewMillis + 1);
     }
 
+    /**
+     * Account {@code account}'s stream for the gossip decisions: apart from the account's main stream, so
+     * turning gossip on or changing its share leaves every other step of a seed as it was.
+     */
+    private static SplittableRandom gossipStream(long seed, int account) {
+        return new SplittableRandom(seed * 0xD1B54A32D192ED03L + 0x632BE59BD9B4E019L * (account + 1L));
+    }
+
     /** The life of one account. */
     private static final class AccountGen {
         private final int account;
         private final SplittableRandom r;
+        private final SplittableRandom gossip;
         private final WorkloadOptions o;
         private final List<Step> out;
         private final Life[] life;
@@ -65,9 +76,10 @@ public final class Workload {
         private int edits;
         private final int[] peerKey = new int[PEERS];
 
-        AccountGen(int account, SplittableRandom r, WorkloadOptions o, List<Step> out) {
+        AccountGen(int account, SplittableRandom r, SplittableRandom gossip, WorkloadOptions o, List<Step> out) {
             this.account = account;
             this.r = r;
+            this.gossip = gossip;
             this.o = o;
             this.out = out;
             this.life = new Life[o.slotsPerAccount()];
@@ -156,11 +168,37 @@ public final class Workload {
             }
         }
 
-        /** A mail from a uniformly chosen peer; one in {@link #ROTATE_ONE_IN} comes with the peer's next key (while it has one). */
+        /**
+         * A mail from a uniformly chosen peer; one in {@link #ROTATE_ONE_IN} comes with the peer's next key (while it has one).
+         * The share {@code gossipShare} of them, drawn from the gossip stream, are group mails with gossip ({@link #gossipMail}).
+         */
         private Change incoming() {
             int p = r.nextInt(PEERS);
             if (peerKey[p] < KEY_GENERATIONS - 1 && r.nextInt(ROTATE_ONE_IN) == 0) peerKey[p]++;
-            return new Change.IncomingMail(p, peerKey[p], r.nextBoolean());
+            boolean mutual = r.nextBoolean();
+            double share = o.faults().gossipShare();
+            if (share > 0 && gossip.nextDouble() < share) return gossipMail(p, mutual);
+            return new Change.IncomingMail(p, peerKey[p], mutual);
+        }
+
+        /**
+         * Peer {@code p} writes to the account and to each other peer with probability 1/2 (at least one),
+         * gossiping the keys this account's schedule has them on; one in {@link #DAMAGED_ONE_IN} is damaged.
+         */
+        private Change gossipMail(int p, boolean mutual) {
+            List<Change.GossipMail.Recipient> cc = new ArrayList<>();
+            for (int q = 0; q < PEERS; q++) {
+                if (q != p && gossip.nextBoolean()) cc.add(new Change.GossipMail.Recipient(q, peerKey[q]));
+            }
+            if (cc.isEmpty()) {
+                int q = (p + 1 + gossip.nextInt(PEERS - 1)) % PEERS;
+                cc.add(new Change.GossipMail.Recipient(q, peerKey[q]));
+            }
+            Change.GossipMail.Damage damage = Change.GossipMail.Damage.NONE;
+            if (gossip.nextInt(DAMAGED_ONE_IN) == 0) {
+                damage = gossip.nextBoolean() ? Change.GossipMail.Damage.UNDECRYPTABLE : Change.GossipMail.Damage.MALFORMED;
+            }
+            return new Change.GossipMail(p, peerKey[p], mutual, cc, damage);
         }
 
         private Change change() {

@@ -34,12 +34,26 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
      * @param incomingPerDay  incoming mails with Autocrypt headers per running device ({@link Change.IncomingMail})
      * @param latencyMillis   mean delay of every mail store operation (exponentially distributed; 0: none)
      * @param maxSkewMillis   largest clock offset of a device, either way ({@link Workload#clockSkew}; 0: none)
+     * @param gossipShare     share (0..1) of the incoming mails that are encrypted group mails with gossip
+     *                        ({@link Change.GossipMail}); drawn from a stream of its own, so it changes no other step
      */
-    public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis) {
+    public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
+                         double gossipShare) {
         /** No faults, no incoming mail, exact clocks. */
-        public static final Faults NONE = new Faults(0, 0, 0, 0, 0);
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0);
+
+        /** Without gossip mail (as before it existed). */
+        public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis) {
+            this(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, 0);
+        }
+
+        /** These faults with {@code share} of the incoming mails gossip mails. */
+        public Faults withGossipShare(double share) {
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share);
+        }
 
         public Faults {
+            if (!(gossipShare >= 0 && gossipShare <= 1)) throw new IllegalArgumentException("the gossip share must be 0..1");
             for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay}) {
                 if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
             }

@@ -12,6 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Step;
+import dev.kinbox.simulator.workload.Workload;
+import dev.kinbox.simulator.workload.WorkloadOptions;
+import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,10 +71,38 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int older : new int[] {1, 2, 4}) {
-            b[11] = (byte) older;
-            assertEquals("trace format version " + older + "; this kinbox reads version 3", refused(b).getMessage());
+        for (int other : new int[] {1, 2, 5}) {
+            b[11] = (byte) other;
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 4", refused(b).getMessage());
         }
+    }
+
+    @Test
+    void read_ofAVersion3Trace_givesItsFaultsNoGossip_andItsScheduleStillVerifies() throws Exception {
+        // a version 3 trace: faults without gossipShare, written as that version wrote them
+        WorkloadOptions o = new WorkloadOptions(1, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000)
+                .withFaults(new WorkloadOptions.Faults(4, 0, 40, 0, 3_600_000));
+        Schedule s = Workload.generate(9, o);
+        // the schedule the build before gossip mail (commit a4034f1) generated for these options and seed
+        assertEquals("72daaa8ce8baa8ec459fa6264b16969cfcb4a2884d47579653cebe2f0b895ffc", java.util.HexFormat.of().formatHex(Trace.digestOf(s)));
+        Trace t = TraceFixtures.trace();
+        Trace v4 = new Trace(9, Trace.Workload.of(o), s.steps().size(), Trace.digestOf(s), t.store(), t.timeScale(), t.steps(), t.accounts(),
+                t.violations());
+        CBORMapper cbor = new CBORMapper();
+        ObjectNode tree = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v4));
+        ((ObjectNode) tree.path("workload").path("faults")).remove("gossipShare");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, 3});
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(cbor.writeValueAsBytes(tree));
+        }
+
+        Trace back = TraceFile.read(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(0, back.workload().faults().gossipShare());
+        assertEquals(Trace.Workload.of(o), back.workload());
+        assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail), s.counts().toString());
+        assertTrue(TraceCheck.verify(back).mismatches().stream().noneMatch(m -> m.startsWith("schedule:")), TraceCheck.verify(back).mismatches().toString());
     }
 
     @Test

@@ -29,8 +29,8 @@ class WorkloadTest {
                 removalsPerDay, FAULTS);
     }
 
-    /** Every fault kind on: drops, restarts, incoming mail, latency and clock skew. */
-    static final WorkloadOptions.Faults FAULTS = new WorkloadOptions.Faults(4, 2, 20, 5, 3_600_000);
+    /** Every fault kind on: drops, restarts, incoming mail (a third of it gossip), latency and clock skew. */
+    static final WorkloadOptions.Faults FAULTS = new WorkloadOptions.Faults(4, 2, 20, 5, 3_600_000, 0.3);
 
     @Property(tries = 50)
     void generate_withSameSeed_givesIdenticalSchedule(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int accounts) {
@@ -162,6 +162,70 @@ class WorkloadTest {
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, Double.NaN, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, 0, -5));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, 0, 0, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.Faults(0, 0, 0, 0, 0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Change.GossipMail(0, 0, true, java.util.List.of(), Change.GossipMail.Damage.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new Change.GossipMail(0, 0, true,
+                java.util.List.of(new Change.GossipMail.Recipient(0, 0)), Change.GossipMail.Damage.NONE));
+    }
+
+    @Property(tries = 50)
+    void generate_withGossipShare_turnsOnlySomeIncomingMailsIntoGossipMail_everyOtherStepUnchanged(@ForAll long seed) {
+        WorkloadOptions without = options(3, 2, 4).withFaults(FAULTS.withGossipShare(0));
+        WorkloadOptions with = options(3, 2, 4).withFaults(FAULTS.withGossipShare(0.5));
+        java.util.List<Step> a = Workload.generate(seed, without).steps(), b = Workload.generate(seed, with).steps();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) instanceof Step.Edit x && b.get(i) instanceof Step.Edit y && y.change() instanceof Change.GossipMail g) {
+                assertEquals(x.at(), y.at());
+                assertEquals(x.device(), y.device());
+                assertEquals(new Change.IncomingMail(g.peer(), g.keyGeneration(), g.mutual()), x.change(), "sender of " + y);
+            } else {
+                assertEquals(a.get(i), b.get(i));
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void generate_gossipMails_writeToOtherPeers_onTheKeysTheAccountLastSaw(@ForAll long seed) {
+        Schedule s = Workload.generate(seed, options(3, 2, 4));
+        Map<String, Integer> last = new HashMap<>();
+        for (Step st : s.steps()) {
+            if (!(st instanceof Step.Edit e)) continue;
+            int account = st.device().account();
+            if (e.change() instanceof Change.GossipMail g) {
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (Change.GossipMail.Recipient r : g.cc()) {
+                    assertTrue(r.peer() >= 0 && r.peer() < Workload.PEERS && r.peer() != g.peer() && seen.add(r.peer()), g.toString());
+                    assertEquals(last.getOrDefault(account + "/" + r.peer(), 0), r.keyGeneration(), "gossiped key of " + r + " at " + st);
+                }
+                assertTrue(g.keyGeneration() >= last.getOrDefault(account + "/" + g.peer(), 0), "sender key went back at " + st);
+                last.put(account + "/" + g.peer(), g.keyGeneration());
+            } else if (e.change() instanceof Change.IncomingMail m) {
+                last.put(account + "/" + m.peer(), m.keyGeneration());
+            }
+        }
+    }
+
+    @Test
+    void generate_gossipShare_isTheShareOfIncomingMail_andOneInTenIsDamagedBothWays() {
+        Schedule s = Workload.generate(7, new WorkloadOptions(40, 2, 4, Duration.ofDays(10), 0, 0, 0, 0, 0, Duration.ZERO, 0, 100_000)
+                .withFaults(new WorkloadOptions.Faults(0, 0, 20, 0, 0, 0.25)));
+        long plain = 0, gossip = 0;
+        Map<Change.GossipMail.Damage, Integer> damage = new HashMap<>();
+        for (Step st : s.steps()) {
+            if (st instanceof Step.Edit e && e.change() instanceof Change.IncomingMail) plain++;
+            if (st instanceof Step.Edit e && e.change() instanceof Change.GossipMail g) {
+                gossip++;
+                damage.merge(g.damage(), 1, Integer::sum);
+            }
+        }
+        double share = gossip / (double) (gossip + plain);
+        assertTrue(gossip + plain > 5_000 && Math.abs(share - 0.25) < 0.03, gossip + " gossip of " + (gossip + plain) + " mails");
+        double damaged = (gossip - damage.getOrDefault(Change.GossipMail.Damage.NONE, 0)) / (double) gossip;
+        assertTrue(Math.abs(damaged - 1.0 / Workload.DAMAGED_ONE_IN) < 0.03, "damaged " + damage);
+        assertTrue(damage.getOrDefault(Change.GossipMail.Damage.UNDECRYPTABLE, 0) > 20 && damage.getOrDefault(Change.GossipMail.Damage.MALFORMED, 0) > 20,
+                damage.toString());
     }
 
     @Property(tries = 100)
