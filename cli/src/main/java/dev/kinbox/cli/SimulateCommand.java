@@ -127,6 +127,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--settle", description = "Longest wait for convergence after the last step (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String settle;
 
+    @Option(names = "--stop-on-violation", description = {"Stop carrying out steps at the first invariant violation seen during the run",
+            "(open crash and offline spells are still closed), then settle, check and write the report and trace as usual."})
+    boolean stopOnViolation;
+
     @Option(names = "--max-steps", description = "Refuse schedules longer than this (default: ${DEFAULT-VALUE}).", defaultValue = "20000")
     int maxSteps;
 
@@ -177,7 +181,7 @@ final class SimulateCommand implements Callable<Integer> {
             SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
-            ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100));
+            ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100), stopOnViolation);
             fleetOptions = fleetOptions.scaledTo(Math.max(1, accounts * r.max()), timeScale); // periodic work per device shrinks as the fleet grows
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");

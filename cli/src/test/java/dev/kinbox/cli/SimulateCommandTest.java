@@ -6,7 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.SettingsEvent;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.crdt.Hlc;
+import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.ForwardingFleet;
+import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.LosingFleet;
+import dev.kinbox.simulator.workload.DeviceRef;
+import java.util.concurrent.CompletionStage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +47,14 @@ class SimulateCommandTest {
 
     @Test
     void simulate_tinyOnMemory_exitsZeroWithTrueInvariantsInReportJson(@TempDir Path dir) throws Exception {
-        Ran r = simulate(new SimulateCommand(), dir);
+        Ran r = simulate(new SimulateCommand(), dir, "--stop-on-violation"); // nothing to stop at: the whole schedule runs
         assertEquals(0, r.code(), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(11, j.get("seed").asLong());
+        assertTrue(j.get("stopped_early").isNull(), j.toPrettyString());
+        assertEquals(0, j.get("first_violations").size(), j.toPrettyString());
+        int paired = j.get("devices_paired_peak").asInt();
+        assertTrue(paired >= 1 && paired <= j.get("devices_started").asInt(), j.toPrettyString());
         assertTrue(j.get("converged").asBoolean(), j.toPrettyString());
         assertTrue(j.get("invariants").get("silent_devices_retired").asBoolean(), j.toPrettyString());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
@@ -51,6 +64,35 @@ class SimulateCommandTest {
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), "the trace goes next to the report");
         assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "empty trace");
         assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("<th>trace</th><td>" + dir.resolve("trace.kbt")), "the page names the trace");
+    }
+
+    /** A broken fleet whose every device state comes back with the provider's forged setting applied (the same on all devices). */
+    private static final class ForgingEverywhere extends ForwardingFleet {
+        ForgingEverywhere(Fleet delegate) { super(delegate); }
+
+        @Override public CompletionStage<AccountState> state(DeviceRef d) {
+            String id = roster().device(new DeviceRef(d.account(), 0)).deviceId();
+            return delegate.state(d).thenApply(s -> s.apply(new SettingsEvent.SettingChanged(new Dot(id, 1_000_000_001L),
+                    new Hlc(Long.MAX_VALUE / 2, 0, id), HostileProvider.TARGET_KEY, HostileProvider.MARKER + "-let-through")));
+        }
+    }
+
+    @Test
+    void simulate_withStopOnViolation_onAFleetThatAppliesAForgery_stopsDuringTheStepsAndStillWritesReportAndTrace(@TempDir Path dir) throws Exception {
+        SimulateCommand cmd = new SimulateCommand();
+        cmd.fleetDecorator = ForgingEverywhere::new;
+        Ran r = simulate(cmd, dir, "--stop-on-violation", "--edits-per-day", "2000"); // steps due all through the 3 s
+        assertEquals(SimulateCommand.INVARIANT_FAILED, r.code(), r.out());
+        assertTrue(r.out().contains("stopped early") && r.out().contains("FIRST VIOLATION at "), r.out());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        JsonNode first = j.get("first_violations").get("no_forged_applied");
+        assertEquals("steps", first.get("phase").asText(), j.toPrettyString());
+        assertEquals("sim0@sim.kinbox.invalid", first.get("account").asText());
+        assertTrue(j.get("stopped_early").get("steps_not_run").asInt() > 0, j.toPrettyString());
+        assertFalse(j.get("invariants").get("no_forged_applied").asBoolean());
+        assertTrue(j.get("invariants").get("converged").asBoolean(), "the same forgery everywhere still converges: " + j.toPrettyString());
+        assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "no trace");
+        assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("First seen violated"));
     }
 
     @Test
@@ -65,6 +107,8 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertFalse(j.get("invariants").get("no_lost_edits").asBoolean());
         assertEquals(1, j.get("lost_edits").asInt());
+        assertEquals("end", j.get("first_violations").get("no_lost_edits").get("phase").asText(), "a lost edit is judged after the settle only");
+        assertTrue(r.out().contains("FIRST VIOLATION at "), r.out());
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText());
         assertTrue(j.get("violations").get(0).get("replay").asText().startsWith("kinbox replay " + dir.resolve("trace.kbt")), j.toPrettyString());
     }

@@ -32,6 +32,10 @@ final class BenchProgress implements Progress {
         out.printf("simulate: %.0f s: %s (%d)%n", (lastLine - t0) / 1e9, name, total);
     }
 
+    @Override public synchronized void violation(String line) {
+        out.printf("simulate: %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, line);
+    }
+
     @Override public synchronized void update(long done, String counters) {
         this.done = done;
         this.counters = counters;

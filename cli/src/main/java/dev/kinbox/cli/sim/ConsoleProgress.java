@@ -53,6 +53,11 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         }
     }
 
+    /** At once, also under a progress bar: the bar's line is erased first and the bar draws itself again on its next update. */
+    @Override public synchronized void violation(String line) {
+        err.println((bar != null ? "\r\u001b[2K" : "") + "simulate: " + line);
+    }
+
     private void closeBar() {
         if (bar != null) {
             bar.close();

@@ -1,6 +1,7 @@
 package dev.kinbox.cli.sim;
 
 import dev.kinbox.simulator.report.ReportJson;
+import dev.kinbox.simulator.run.FirstViolation;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Violation;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class Summary {
         row(b, "seed", r.seed());
         row(b, "store", r.store());
         row(b, "accounts", r.accounts());
-        row(b, "devices peak / started", r.devicesPeak() + " / " + r.devicesStarted());
+        row(b, "devices peak / started", r.devicesPeak() + " / " + r.devicesStarted() + " (paired peak " + r.devicesPairedPeak() + ")");
         row(b, "steps", r.steps());
         row(b, "edits acked / not acked", r.ackedEdits() + " / " + r.unackedEdits());
         row(b, "events applied", r.eventsApplied());
@@ -44,6 +45,8 @@ public final class Summary {
         row(b, "peak heap MiB", r.peakHeapBytes() >> 20);
         row(b, "per device start ms / threads", String.format("%.0f / %.1f", r.startMsPerDevice(), r.threadsPerDevice()));
         if (r.stepErrors() > 0) row(b, "step errors", r.stepErrors());
+        if (r.stoppedAtSeconds() >= 0) row(b, "stopped early", String.format("at %.1f s (--stop-on-violation), %d step(s) not run", r.stoppedAtSeconds(), r.stepsNotRun()));
+        for (FirstViolation f : r.firstViolations()) b.append("FIRST ").append(f.line()).append('\n');
         for (Violation v : r.check().violations()) {
             b.append("VIOLATION ").append(v.invariant()).append(" account ").append(v.accountId()).append(" devices ").append(v.devices());
             if (!v.missingDots().isEmpty()) b.append(" missing ").append(v.missingDots());

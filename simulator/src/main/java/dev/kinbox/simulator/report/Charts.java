@@ -16,8 +16,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The run's charts as PNG (xchart): convergence lag, running devices, events per second and store
- * messages per account, each over real seconds of the run.
+ * The run's charts as PNG (xchart): convergence lag, running and paired devices, events per second and
+ * store messages per account, each over real seconds of the run.
  */
 public final class Charts {
     private static final int WIDTH = 800;
@@ -38,7 +38,7 @@ public final class Charts {
             }
         }
         out.put("convergence-lag.png", png(chart("Convergence lag (largest resolved per sample)", "ms", "lag ms", lx, ly)));
-        out.put("devices.png", png(chart("Running devices", "devices", "running", xs(t), map(t, s -> (double) s.running()))));
+        out.put("devices.png", png(devices(t)));
         List<Double> ex = new ArrayList<>();
         List<Double> ey = new ArrayList<>();
         Sample from = t.isEmpty() ? null : t.get(0);
@@ -53,6 +53,16 @@ public final class Charts {
         out.put("store-messages.png", png(chart("Messages in the fullest account mailbox", "messages", "messages", xs(t),
                 map(t, s -> (double) s.storeMessagesMax()))));
         return out;
+    }
+
+    /** Running devices and, of them, those paired in their own state (a newcomer still pairing is not), over the run. */
+    static XYChart devices(List<Sample> t) {
+        XYChart c = chart("Running and paired devices", "devices", "running", xs(t), map(t, s -> (double) s.running()));
+        if (!t.isEmpty()) {
+            c.addSeries("paired (in their own state)", xs(t), map(t, s -> (double) s.paired())).setMarker(SeriesMarkers.NONE);
+            c.getStyler().setLegendVisible(true);
+        }
+        return c;
     }
 
     /** Writes {@link #render}'s PNGs into {@code dir}; returns the files. */

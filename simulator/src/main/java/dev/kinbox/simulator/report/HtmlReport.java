@@ -28,10 +28,20 @@ public final class HtmlReport {
         h.append("<h1>Kinbox simulation</h1>\n<p class=\"").append(r.ok() ? "ok\">All checked invariants hold." : "bad\">Invariants violated.")
                 .append("</p>\n<table>\n");
         json.fields().forEachRemaining(e -> {
-            if (e.getKey().equals("violations") || e.getKey().equals("notes")) return;
+            if (e.getKey().equals("violations") || e.getKey().equals("notes") || e.getKey().equals("first_violations")) return;
             h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(flat(e.getValue()))).append("</td></tr>\n");
         });
         h.append("</table>\n");
+        if (!r.firstViolations().isEmpty()) {
+            h.append("<h2 class=\"bad\">First seen violated</h2>\n<table>\n<tr><th>invariant</th><th>seconds</th><th>phase</th><th>account</th>"
+                    + "<th>devices</th><th>detail</th></tr>\n");
+            for (var f : r.firstViolations()) {
+                h.append("<tr><td>").append(esc(f.invariant())).append("</td><td>").append(String.format("%.1f", f.seconds())).append("</td><td>")
+                        .append(esc(f.phase())).append("</td><td>").append(esc(f.violation().accountId())).append("</td><td>")
+                        .append(esc(String.join(", ", f.violation().devices()))).append("</td><td>").append(esc(f.violation().detail())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
         if (!r.check().violations().isEmpty()) {
             h.append("<h2 class=\"bad\">Violations</h2>\n<pre>").append(esc(json.get("violations").toPrettyString())).append("</pre>\n");
         }
@@ -55,6 +65,11 @@ public final class HtmlReport {
 
     private static String flat(JsonNode n) {
         if (!n.isContainerNode()) return n.asText();
+        if (n.isArray()) {
+            StringBuilder b = new StringBuilder();
+            n.elements().forEachRemaining(x -> b.append(b.length() == 0 ? "" : ", ").append(flat(x)));
+            return b.toString();
+        }
         StringBuilder b = new StringBuilder();
         n.fields().forEachRemaining(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(flat(e.getValue())));
         return b.toString();

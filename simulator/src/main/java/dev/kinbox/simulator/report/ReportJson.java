@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinbox.simulator.run.FirstViolation;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Violation;
 import java.io.IOException;
@@ -23,6 +24,9 @@ public final class ReportJson {
     /** Invariants of the issue this run does not check yet, with the reason. */
     static final List<String[]> NOT_CHECKED = List.of();
 
+    /** Invariants also checked during the run, at every sample or mailbox count (the others hold only after quiescence). */
+    static final List<String> CHECKED_DURING_RUN = dev.kinbox.simulator.run.Runner.CHECKED_DURING_RUN;
+
     private ReportJson() {}
 
     public static ObjectNode of(RunResult r) {
@@ -37,6 +41,7 @@ public final class ReportJson {
         o.put("accounts", r.accounts());
         o.put("devices_peak", r.devicesPeak());
         o.put("devices_started", r.devicesStarted());
+        o.put("devices_paired_peak", r.devicesPairedPeak());
         o.put("events_applied", r.eventsApplied());
         o.put("converged", r.check().converged());
         o.put("divergent_devices", r.check().divergentDevices());
@@ -79,6 +84,24 @@ public final class ReportJson {
         inv.put("no_forged_applied", r.check().forgedApplied() == 0);
         inv.put("silent_devices_retired", r.check().silentRetired());
         inv.put("all_steps_executed", r.stepErrors() == 0);
+        o.set("checked_during_run", JSON.valueToTree(CHECKED_DURING_RUN));
+        ObjectNode first = o.putObject("first_violations");
+        for (FirstViolation f : r.firstViolations()) {
+            ObjectNode x = first.putObject(f.invariant());
+            x.put("seconds", round(f.seconds()));
+            x.put("phase", f.phase());
+            if (f.violation().accountId().isEmpty()) x.putNull("account");
+            else x.put("account", f.violation().accountId());
+            x.set("devices", JSON.valueToTree(f.violation().devices()));
+            x.put("detail", f.violation().detail());
+        }
+        if (r.stoppedAtSeconds() < 0) {
+            o.putNull("stopped_early");
+        } else {
+            ObjectNode stop = o.putObject("stopped_early");
+            stop.put("seconds", round(r.stoppedAtSeconds()));
+            stop.put("steps_not_run", r.stepsNotRun());
+        }
         ObjectNode not = o.putObject("not_checked");
         for (String[] n : NOT_CHECKED) not.put(n[0], n[1]);
         ArrayNode vs = o.putArray("violations");

@@ -185,14 +185,20 @@ public final class Invariants {
         for (var e : new TreeMap<>(observed.journalMax()).entrySet()) {
             if (e.getValue() <= observed.bound()) continue;
             bounded = false;
-            violations.add(new Violation("store_bounded", roster.accounts().get(e.getKey()).accountId(), List.of(), List.of(),
-                    e.getValue() + " journal messages in the mailbox, more than the bound " + observed.bound()));
+            violations.add(overBound(roster, e.getKey(), e.getValue(), observed.bound()));
         }
         boolean converged = violations.stream().noneMatch(v -> v.invariant().equals("converged"));
         return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), retiredMissing.size(), retiredDevices, violations);
     }
 
-    private static Violation forgery(Roster roster, DeviceRef d, String when) {
+    /** {@code store_bounded} broken: {@code journal} journal messages in {@code account}'s mailbox, more than {@code bound}. */
+    static Violation overBound(Roster roster, int account, long journal, long bound) {
+        return new Violation("store_bounded", roster.accounts().get(account).accountId(), List.of(), List.of(),
+                journal + " journal messages in the mailbox, more than the bound " + bound);
+    }
+
+    /** {@code no_forged_applied} broken: {@code d}'s state held the provider's marker {@code when} ("at a sample", "at the end"). */
+    static Violation forgery(Roster roster, DeviceRef d, String when) {
         return new Violation("no_forged_applied", roster.accountId(d), List.of(roster.device(d).deviceId()), List.of(),
                 "the device's state held the hostile provider's forged setting (" + HostileProvider.MARKER + ") " + when);
     }

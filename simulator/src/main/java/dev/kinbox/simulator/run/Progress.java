@@ -8,6 +8,9 @@ public interface Progress {
     /** {@code done} of the phase's total, with a short counters text. */
     void update(long done, String counters);
 
+    /** A line to show at once, e.g. an invariant seen violated during the run ({@link FirstViolation#line()}). */
+    default void violation(String line) {}
+
     /** Reports nothing. */
     Progress NONE = new Progress() {
         @Override public void phase(String name, long total) {}

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param accounts               accounts simulated
  * @param devicesPeak            most devices running at once
  * @param devicesStarted         distinct devices that ran
+ * @param devicesPairedPeak      most devices running and paired (in their own state) at one sample
  * @param steps                  schedule steps by kind
  * @param stepErrors             steps the fleet could not carry out (first few described in {@code notes})
  * @param ackedEdits             edits acknowledged by a device
@@ -33,17 +34,22 @@ import java.util.Map;
  * @param heapBytesPerDevice     heap growth per device over the initial joins (after GC; rough), -1 when not measurable
  * @param threadsPerDevice       JVM threads per device over the initial joins
  * @param timeline               the samples
+ * @param firstViolations        per invariant the first violation seen and when (during the run or at the end), in the order seen
+ * @param stoppedAtSeconds       when the run stopped stepping at a violation ({@link RunOptions#stopOnViolation()}), -1 if it did not
+ * @param stepsNotRun            steps left out because the run stopped
  * @param notes                  what the numbers do not cover, and step errors
  */
-public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, Map<String, Integer> steps,
+public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, int devicesPairedPeak, Map<String, Integer> steps,
                         int stepErrors, long ackedEdits, long unackedEdits, long eventsApplied, Invariants.Result check,
                         double lagP50Ms, double lagP99Ms, double lagMaxMs, int lagUnresolved, long storeMessagesPerAccountMax,
                         long storeJournalMax, long storeDropsMax, long storeBound, long storeOps, Map<String, Integer> hostileActs, dev.kinbox.simulator.fleet.JournalRefusals refusals, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
-                        long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<String> notes) {
+                        long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<FirstViolation> firstViolations,
+                        double stoppedAtSeconds, int stepsNotRun, List<String> notes) {
     public RunResult {
         steps = Map.copyOf(steps);
         hostileActs = Map.copyOf(hostileActs);
         timeline = List.copyOf(timeline);
+        firstViolations = List.copyOf(firstViolations);
         notes = List.copyOf(notes);
     }
 

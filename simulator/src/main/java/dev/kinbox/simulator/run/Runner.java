@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -26,7 +27,11 @@ import org.HdrHistogram.Histogram;
  * divided by the time scale (as fast as possible when behind), each account's steps in order in its
  * own {@link Lanes lane} (a slow join or leave holds back only its account). Edits are asked asynchronously; a
  * {@link Sampler} measures convergence lag meanwhile. After the last step it waits (up to
- * {@code settle}) for the invariants to hold, then checks them once more on fresh states.
+ * {@code settle}) for the invariants to hold, then checks them once more on fresh states. Some invariants
+ * are also checked during the run ({@link LiveChecks}): each new violation is announced on the progress
+ * at once, and with {@link RunOptions#stopOnViolation()} the run stops stepping at the first one (the
+ * spells already open are closed: crashed devices restart, offline ones come back), then settles and
+ * checks as usual.
  *
  * <p>Bounded: every fleet operation has its own timeout; if the steps run later than twice the
  * scheduled period plus a minute, the remaining joins, leaves, crashes, offline spells and edits are
@@ -40,6 +45,9 @@ public final class Runner {
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
 
+    /** The invariants checked during the run as well as at the end ({@link LiveChecks}). */
+    public static final List<String> CHECKED_DURING_RUN = LiveChecks.CHECKED_DURING_RUN;
+
     private final Fleet fleet;
     private final RunOptions options;
     private final Progress progress;
@@ -51,6 +59,13 @@ public final class Runner {
     private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
     private final Silences silences = new Silences();
+    /** Devices down after a crash, until they restart (what a stopped run still restarts). */
+    private final Set<DeviceRef> crashed = ConcurrentHashMap.newKeySet();
+    private LiveChecks live;
+    /** Set once the run stopped stepping at a violation ({@link RunOptions#stopOnViolation()}). */
+    private volatile boolean stopping;
+    private volatile double stoppedAt = -1;
+    private final AtomicInteger notRun = new AtomicInteger();
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
@@ -94,6 +109,7 @@ public final class Runner {
         long t0 = System.nanoTime();
         List<Step> steps = schedule.steps();
         skewSlackMillis = 2 * schedule.options().faults().maxSkewMillis();
+        live = new LiveChecks(fleet.roster(), storeBound(), () -> sinceStart() / 1e3, this::mayRetireNow, progress::violation);
         int setup = 0;
         while (setup < steps.size() && steps.get(setup).at() == 0 && steps.get(setup) instanceof Step.Join) setup++;
 
@@ -108,7 +124,8 @@ public final class Runner {
         double threadsPer = setup == 0 ? 0 : (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) / (double) setup;
 
         paceStart = System.nanoTime();
-        sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart);
+        live.phase("steps");
+        sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart, live);
         sampler.start();
         long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
         long overrun = paceStart + 2 * periodNanos + TimeUnit.MINUTES.toNanos(1);
@@ -116,17 +133,24 @@ public final class Runner {
         for (int i = setup; i < steps.size(); i++) {
             Step s = steps.get(i);
             long due = paceStart + (long) (s.at() / options.timeScale() * 1e6);
-            for (long wait; (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000_000L));
-            if (System.nanoTime() > overrun && !(s instanceof Step.Restart || s instanceof Step.Online)) {
-                error("skipped (run over its time bound): " + s);
+            for (long wait; !stopsNow() && (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 100_000_000L));
+            if (stopping) {
+                int index = i;
+                lanes.submit(s.device().account(), () -> closeSpell(index, s));
+            } else if (System.nanoTime() > overrun && !(s instanceof Step.Restart || s instanceof Step.Online)) {
+                error(s.device(), "skipped (run over its time bound): " + s);
                 traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
                 int index = i;
-                lanes.submit(s.device().account(), () -> execute(index, s));
+                // a step still queued in its lane when the run stops is left out as those after it
+                lanes.submit(s.device().account(), () -> {
+                    if (stopsNow()) closeSpell(index, s);
+                    else execute(index, s);
+                });
             }
             progress.update(i + 1 - setup, counters());
         }
-        if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error("steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
+        if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
 
         if (settleFreeze != null) {
@@ -138,14 +162,19 @@ public final class Runner {
         while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) Thread.sleep(10);
         long deadline = settleStart + options.settle().toNanos();
         progress.phase("settle", options.settle().toSeconds());
-        while (System.nanoTime() < deadline && !check(false).ok()) {
+        live.phase("settle");
+        // a violation seen during the run cannot heal: the settle waits only for those that may
+        while (System.nanoTime() < deadline && !check(false).violations().stream().allMatch(live::seen)) {
             progress.update((System.nanoTime() - settleStart) / 1_000_000_000L, counters());
             Thread.sleep(200);
         }
         double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
         sampler.stop();
         progress.phase("check", 1);
+        live.phase("end");
         Invariants.Result result = check(true);
+        result = result.with(live.notIn(result.violations())); // e.g. a device retired too early by one that stopped since
+        live.atEnd(result.violations());
         progress.update(1, result.ok() ? "invariants hold" : result.violations().size() + " violation(s)");
         if (traceFile != null) writeTrace(schedule, storeKind, result);
 
@@ -153,11 +182,34 @@ public final class Runner {
         boolean anyLag = lag.getTotalCount() > 0;
         List<String> allNotes = new ArrayList<>(notes);
         if (inFlight.get() > 0) allNotes.add(inFlight.get() + " edit(s) still unanswered after " + EDIT_DRAIN_SECONDS + " s");
-        return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), schedule.counts(),
+        if (stopping) allNotes.add(0, String.format("stopped at a violation after %.1f s: %d step(s) not run", stoppedAt, notRun.get()));
+        List<Sample> timeline = sampler.timeline();
+        int pairedPeak = timeline.stream().mapToInt(Sample::paired).max().orElse(0);
+        return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), pairedPeak, schedule.counts(),
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
                 sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, fleet.refusals(), (System.nanoTime() - t0) / 1e9, settleSeconds,
-                sampler.peakHeap(), startMs, heapPer, threadsPer, sampler.timeline(), allNotes);
+                sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), allNotes);
+    }
+
+    /** Whether the run stops stepping now: set at the first violation seen during the run when asked to. */
+    private synchronized boolean stopsNow() {
+        if (!stopping && options.stopOnViolation() && live.any()) {
+            stoppedAt = sinceStart() / 1e3;
+            stopping = true;
+            progress.violation(String.format("stopping at %.1f s (--stop-on-violation): closing open spells, then settle and check", stoppedAt));
+        }
+        return stopping;
+    }
+
+    /** After a stop: runs {@code s} only if it ends a spell begun before (a crashed device restarts, an offline one comes back). */
+    private void closeSpell(int index, Step s) {
+        if (s instanceof Step.Restart && crashed.contains(s.device()) || s instanceof Step.Online && offline.contains(s.device())) {
+            execute(index, s);
+        } else {
+            notRun.incrementAndGet();
+            traced(index, sinceStart(), "not run: the run stopped at a violation");
+        }
     }
 
     private void execute(int index, Step s) {
@@ -167,6 +219,7 @@ public final class Runner {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
                 started.add(d);
+                crashed.remove(d);
                 if (!offline.contains(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Leave) {
                 awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
@@ -174,6 +227,7 @@ public final class Runner {
                 if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
                 silences.silent(d, simNow());
+                crashed.add(d);
                 fleet.stop(d, false);
             } else if (s instanceof Step.Offline) {
                 offline.add(d);
@@ -184,6 +238,7 @@ public final class Runner {
                 offline.remove(d);
                 if (fleet.isRunning(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Remove r) {
+                silences.removing(d); // its siblings may retire it from now on (a sample may see it before remove returns)
                 fleet.remove(r.by(), d);
                 silences.removed(d, simNow());
                 offline.remove(d);
@@ -199,7 +254,7 @@ public final class Runner {
         } catch (Fleet.RetiredDevice e) {
             traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure
         } catch (Fleet.FleetException e) {
-            error(e.getMessage());
+            error(d, e.getMessage());
             traced(index, sinceStart(), "failed: " + e.getMessage());
         }
         synchronized (this) {
@@ -230,7 +285,7 @@ public final class Runner {
     /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
     private Invariants.Result check(boolean last) {
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 30_000, (d, e) -> {
-            if (last) error("cannot read the state of " + d + ": " + e.getMessage());
+            if (last) error(d, "cannot read the state of " + d + ": " + e.getMessage());
         });
         List<AckedEdit> edits;
         synchronized (acked) {
@@ -249,7 +304,7 @@ public final class Runner {
      */
     private List<Violation> retirements(Map<DeviceRef, AccountState> states, boolean last) {
         Fleet.Expiry x = fleet.expiry();
-        long slack = (long) (2 * x.checkEvery().toMillis() * options.timeScale()) + 3_600_000L + skewSlackMillis;
+        long slack = retireSlack();
         long now = simNow();
         Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
         witnesses.keySet().removeAll(offline);
@@ -266,8 +321,22 @@ public final class Runner {
             }
         }
         return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
-                silences.mayRetire(now, x.expireAfter().toMillis() - x.announceEvery().toMillis() - slack), audits);
+                mayRetire(now), audits);
     }
+
+    /** How far a retirement may stray from the expiry limit: two liveness checks at the time scale, an hour, twice the largest clock skew. */
+    private long retireSlack() {
+        return (long) (2 * fleet.expiry().checkEvery().toMillis() * options.timeScale()) + 3_600_000L + skewSlackMillis;
+    }
+
+    /** The devices that may be retired at simulated time {@code now}: removed (or being removed), or silent long enough at some time. */
+    private Set<DeviceRef> mayRetire(long now) {
+        Fleet.Expiry x = fleet.expiry();
+        return silences.mayRetire(now, x.expireAfter().toMillis() - x.announceEvery().toMillis() - retireSlack());
+    }
+
+    /** {@link #mayRetire} now: asked by a sample after it read the states, so every retirement it saw happened before. */
+    private Set<DeviceRef> mayRetireNow() { return mayRetire(simNow()); }
 
     /** Waits (at most 30 s) until {@code d} answered every edit asked of it so far. */
     private void awaitEdits(DeviceRef d) {
@@ -328,7 +397,7 @@ public final class Runner {
             pool.shutdown();
             if (!pool.awaitTermination(60 + setup / 4, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
-                error("the initial joins did not finish in time");
+                error(null, "the initial joins did not finish in time");
             }
         }
     }
@@ -374,9 +443,13 @@ public final class Runner {
                 + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
     }
 
-    private synchronized void error(String what) {
-        stepErrors++;
-        notes(what);
+    /** A step error ({@code all_steps_executed}); {@code d}: the device involved, null when none is. */
+    private void error(DeviceRef d, String what) {
+        synchronized (this) {
+            stepErrors++;
+            notes(what);
+        }
+        live.stepError(d, what);
     }
 
     private void notes(String what) {

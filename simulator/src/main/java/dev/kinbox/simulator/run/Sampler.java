@@ -1,7 +1,10 @@
 package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceRecord;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.lang.management.ManagementFactory;
@@ -29,13 +32,19 @@ import org.HdrHistogram.Histogram;
  *       {@link #STORE_BUDGET_MS} per second (so every account is counted every few seconds even on a
  *       slow store), keeping each account's most journal messages for {@code store_bounded};</li>
  *   <li>notes every device whose state holds the hostile provider's marker ({@link Invariants#holdsForgery});</li>
- *   <li>records the timeline ({@link Sample}) and the peak heap.</li>
+ *   <li>hands every sample's states and every mailbox count to the {@link LiveChecks}, and once a second
+ *       tries, round-robin within {@link #AUDIT_BUDGET_MS}, whether a retired device could open what a running,
+ *       online sibling wrote after retiring it ({@link Fleet#readableByRetired});</li>
+ *   <li>records the timeline ({@link Sample}: running devices, of them paired, ...) and the peak heap.</li>
  * </ul>
  */
 final class Sampler {
     /** Real time per second the sampler may spend counting mailbox messages. */
     static final long STORE_BUDGET_MS = 100;
+    /** Real time per second the sampler may spend trying retired devices' keys on their siblings' folders. */
+    static final long AUDIT_BUDGET_MS = 100;
     private final Fleet fleet;
+    private final LiveChecks live;
     private final Set<DeviceRef> offline;
     private final long intervalNanos;
     private final long t0;
@@ -50,14 +59,17 @@ final class Sampler {
     private volatile long storeMessagesMax;
     private volatile long storeDropsMax;
     private long lastStoreNanos;
+    private long lastAuditNanos;
+    private int nextAudit;
     private int nextAccount;
     private int pendingCount;
     private long lastSampleNanos;
     private Thread thread;
     private volatile boolean stop;
 
-    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0) {
+    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0, LiveChecks live) {
         this.fleet = fleet;
+        this.live = live;
         this.offline = offline;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         this.t0 = t0;
@@ -99,11 +111,16 @@ final class Sampler {
         }
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 5_000, (d, e) -> { });
         Map<Integer, List<Map.Entry<DeviceRef, AccountState>>> byAccount = new HashMap<>();
+        Set<DeviceRef> forgedNow = new java.util.HashSet<>();
+        int paired = 0;
         for (var st : states.entrySet()) {
+            if (pairedItself(fleet.roster(), st.getKey(), st.getValue())) paired++;
             heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
-            if (Invariants.holdsForgery(st.getValue())) forged.add(st.getKey());
+            if (Invariants.holdsForgery(st.getValue())) forgedNow.add(st.getKey());
             byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
         }
+        forged.addAll(forgedNow);
+        live.states(states, forgedNow);
         double windowMax = -1;
         for (var acc : pending.entrySet()) {
             List<Map.Entry<DeviceRef, AccountState>> devices = byAccount.getOrDefault(acc.getKey(), List.of());
@@ -129,10 +146,14 @@ final class Sampler {
             lastStoreNanos = now;
             countStores();
         }
+        if (now - lastAuditNanos >= TimeUnit.SECONDS.toNanos(1)) {
+            lastAuditNanos = now;
+            auditRetired(states);
+        }
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         peakHeap = Math.max(peakHeap, heap);
         lastSampleNanos = System.nanoTime() - now;
-        timeline.add(new Sample((now - t0) / 1e9, states.size(), eventsApplied(), windowMax, storeMessagesMax, heap));
+        timeline.add(new Sample((now - t0) / 1e9, states.size(), paired, eventsApplied(), windowMax, storeMessagesMax, heap));
     }
 
     private void countStores() {
@@ -146,10 +167,43 @@ final class Sampler {
                 storeMessagesMax = Math.max(storeMessagesMax, m.total());
                 storeDropsMax = Math.max(storeDropsMax, m.drops());
                 journalMax.merge(a, m.journal(), Math::max);
+                live.storeCount(a, m.journal());
             } catch (RuntimeException storeBusy) {
                 // a failed count is skipped; the next round will do
             }
         }
+    }
+
+    /** Whether {@code d}'s own state records it as {@link DeviceStatus#PAIRED} (a newcomer still pairing is announced at most; a retired one is not paired). */
+    static boolean pairedItself(Roster roster, DeviceRef d, AccountState s) {
+        DeviceRecord r = s.devices().get(roster.device(d).deviceId());
+        return r != null && r.status() == DeviceStatus.PAIRED;
+    }
+
+    /**
+     * For the pairs (running, online writer; device its state has retired), round-robin within
+     * {@link #AUDIT_BUDGET_MS}: could the retired device open what the writer wrote since? A fleet that
+     * cannot look (not hosted in this JVM) or a folder that cannot be read now is skipped: the last check tries every pair.
+     */
+    private void auditRetired(Map<DeviceRef, AccountState> states) {
+        record Pair(DeviceRef writer, DeviceRef retired) {}
+        List<Pair> pairs = new ArrayList<>();
+        for (var st : new java.util.TreeMap<>(states).entrySet()) {
+            if (offline.contains(st.getKey())) continue;
+            for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), st.getKey(), st.getValue())) pairs.add(new Pair(st.getKey(), r));
+        }
+        if (pairs.isEmpty()) return;
+        long budgetEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AUDIT_BUDGET_MS);
+        List<RetirementCheck.Audit> audits = new ArrayList<>();
+        for (int i = 0; i < pairs.size() && System.nanoTime() < budgetEnd; i++) {
+            Pair p = pairs.get(Math.floorMod(nextAudit++, pairs.size()));
+            try {
+                audits.add(new RetirementCheck.Audit(p.writer(), p.retired(), fleet.readableByRetired(p.writer(), p.retired())));
+            } catch (Fleet.FleetException | RuntimeException notNow) {
+                // not hosted here, or the folder could not be read at this moment
+            }
+        }
+        live.audits(audits);
     }
 
     long eventsApplied() { return heldMax.values().stream().mapToLong(Long::longValue).sum(); }

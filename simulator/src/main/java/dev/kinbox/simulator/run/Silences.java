@@ -16,6 +16,7 @@ final class Silences {
     private final Map<DeviceRef, Long> since = new HashMap<>();
     private final Map<DeviceRef, Long> longest = new HashMap<>();
     private final Set<DeviceRef> removed = new HashSet<>();
+    private final Set<DeviceRef> removing = new HashSet<>();
 
     /** {@code d} stops reaching the server at simulated time {@code at} (a second call while silent changes nothing). */
     synchronized void silent(DeviceRef d, long at) { since.putIfAbsent(d, at); }
@@ -25,6 +26,9 @@ final class Silences {
         Long s = since.remove(d);
         if (s != null) longest.merge(d, at - s, Math::max);
     }
+
+    /** A sibling is about to remove {@code d}: from now on it may be retired (even if the removal then fails). */
+    synchronized void removing(DeviceRef d) { removing.add(d); }
 
     /** {@code d} was removed by a sibling at {@code at}. */
     synchronized void removed(DeviceRef d, long at) {
@@ -41,9 +45,10 @@ final class Silences {
         return out;
     }
 
-    /** Devices that may be retired at {@code now}: removed, or silent without a break for at least {@code limit} at some time. */
+    /** Devices that may be retired at {@code now}: removed or being removed, or silent without a break for at least {@code limit} at some time. */
     synchronized Set<DeviceRef> mayRetire(long now, long limit) {
         Set<DeviceRef> out = new HashSet<>(removed);
+        out.addAll(removing);
         longest.forEach((d, l) -> {
             if (l >= limit) out.add(d);
         });

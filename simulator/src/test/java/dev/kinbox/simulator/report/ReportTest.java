@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinbox.simulator.fleet.JournalRefusals;
+import dev.kinbox.simulator.run.FirstViolation;
 import dev.kinbox.simulator.run.Invariants;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Sample;
@@ -24,10 +25,15 @@ class ReportTest {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
 
     static RunResult result(Invariants.Result check) {
-        List<Sample> t = List.of(new Sample(0.1, 2, 0, -1, 3, 1000), new Sample(0.2, 3, 10, 42.0, 5, 2000),
-                new Sample(0.3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 60, -1, 9, 1500));
-        return new RunResult(99, "memory", 2, 3, 4, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
-                Map.of("FORGE", 2, "DELETE", 1), new JournalRefusals(5, 1, 2, 3), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, List.of("a note"));
+        return result(check, List.of(), -1, 0);
+    }
+
+    static RunResult result(Invariants.Result check, List<FirstViolation> first, double stoppedAt, int notRun) {
+        List<Sample> t = List.of(new Sample(0.1, 2, 1, 0, -1, 3, 1000), new Sample(0.2, 3, 2, 10, 42.0, 5, 2000),
+                new Sample(0.3, 3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 3, 60, -1, 9, 1500));
+        return new RunResult(99, "memory", 2, 3, 4, 3, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
+                Map.of("FORGE", 2, "DELETE", 1), new JournalRefusals(5, 1, 2, 3), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, first, stoppedAt, notRun,
+                List.of("a note"));
     }
 
     @Test
@@ -51,6 +57,29 @@ class ReportTest {
         assertTrue(j.get("invariants").get("silent_devices_retired").asBoolean());
         assertEquals(0, j.get("not_checked").size(), "every invariant of the issue is checked");
         assertEquals(0, j.get("violations").size());
+        assertEquals(3, j.get("devices_paired_peak").asInt());
+        assertEquals(0, j.get("first_violations").size());
+        assertTrue(j.get("stopped_early").isNull());
+        assertTrue(j.get("checked_during_run").toString().contains("no_forged_applied"), j.get("checked_during_run").toString());
+    }
+
+    @Test
+    void reportJson_ofARunStoppedAtAForgery_saysWhenAndWhereEachInvariantWasFirstSeenViolated() {
+        Violation forged = new Violation("no_forged_applied", "sim0@x.invalid", List.of("00000000000000aa"), List.of(), "held the marker at a sample");
+        Violation lost = new Violation("no_lost_edits", "sim1@x.invalid", List.of("00000000000000cc"), List.of("00000000000000dd:3"), "1 missing");
+        RunResult r = result(new Invariants.Result(true, 0, 1, true, 1, 0, List.of(forged, lost)),
+                List.of(new FirstViolation(2.25, "steps", forged), new FirstViolation(9.5, "end", lost)), 2.3, 41);
+        JsonNode j = ReportJson.of(r);
+        JsonNode f = j.get("first_violations").get("no_forged_applied");
+        assertEquals(2.25, f.get("seconds").asDouble());
+        assertEquals("steps", f.get("phase").asText());
+        assertEquals("sim0@x.invalid", f.get("account").asText());
+        assertEquals("00000000000000aa", f.get("devices").get(0).asText());
+        assertEquals("end", j.get("first_violations").get("no_lost_edits").get("phase").asText());
+        assertEquals(2.3, j.get("stopped_early").get("seconds").asDouble());
+        assertEquals(41, j.get("stopped_early").get("steps_not_run").asInt());
+        String html = HtmlReport.render(r, Map.of());
+        assertTrue(html.contains("First seen violated") && html.contains("<td>no_forged_applied</td><td>2.3</td><td>steps</td>"), html);
     }
 
     @Test
@@ -71,6 +100,14 @@ class ReportTest {
         assertEquals(1, j.get("forged_applied").asInt());
         assertFalse(j.get("invariants").get("no_forged_applied").asBoolean());
         assertEquals("no_forged_applied", j.get("violations").get(0).get("invariant").asText());
+    }
+
+    @Test
+    void devicesChart_drawsRunningAndPairedDevicesOverTime() {
+        var c = Charts.devices(result(new Invariants.Result(true, 0, 0, true, 0, 0, List.of())).timeline());
+        assertEquals(List.of("running", "paired (in their own state)"), List.copyOf(c.getSeriesMap().keySet()));
+        assertArrayEquals(new double[] {1, 2, 3, 3}, c.getSeriesMap().get("paired (in their own state)").getYData());
+        assertArrayEquals(new double[] {2, 3, 3, 3}, c.getSeriesMap().get("running").getYData());
     }
 
     @Test

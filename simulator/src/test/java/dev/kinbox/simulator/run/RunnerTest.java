@@ -58,6 +58,11 @@ class RunnerTest {
         assertTrue(r.lagP50Ms() >= 0 && r.lagP99Ms() >= r.lagP50Ms() && r.lagMaxMs() >= r.lagP99Ms(), "lag " + r.lagP50Ms() + "/" + r.lagP99Ms());
         assertTrue(r.devicesPeak() >= 2 && r.storeOps() > 0 && r.storeMessagesPerAccountMax() > 0, r.toString());
         assertFalse(r.timeline().isEmpty());
+        assertTrue(r.firstViolations().isEmpty(), r.firstViolations().toString());
+        // every device running at the end finished pairing (the fleet's start waits for it) and none is retired here
+        Sample last = r.timeline().get(r.timeline().size() - 1);
+        assertTrue(last.running() >= 2 && last.paired() == last.running(), last.toString());
+        assertTrue(r.devicesPairedPeak() >= 2 && r.devicesPairedPeak() <= r.devicesStarted(), r.devicesPairedPeak() + " of " + r.devicesStarted());
         assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0 && r.storeJournalMax() <= r.storeBound(),
                 "journal messages " + r.storeJournalMax() + " bound " + r.storeBound());
     }
@@ -82,6 +87,8 @@ class RunnerTest {
         assertEquals(1, r.check().forgedApplied());
         assertTrue(r.check().violations().stream().anyMatch(v -> v.invariant().equals("no_forged_applied")
                 && v.accountId().equals("sim0@runner.test.invalid") && v.devices().size() == 1), r.check().violations().toString());
+        FirstViolation first = r.firstViolations().stream().filter(f -> f.invariant().equals("no_forged_applied")).findFirst().orElseThrow();
+        assertTrue(!first.phase().equals("end") && first.seconds() >= 0 && first.seconds() <= r.wallSeconds(), "seen by a sample: " + first);
     }
 
     @Test
