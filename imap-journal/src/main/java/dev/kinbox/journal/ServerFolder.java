@@ -50,14 +50,19 @@ final class ServerFolder {
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
      * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
      */
-    record Listing(long uidValidity, long maxUid, List<Entry> journal, List<Snap> snapshots, List<Long> nudges, List<Mark> marks) {}
+    /**
+     * What {@link #list} found from UID {@code first} on: {@code uids} every message's UID (ascending),
+     * the highest {@code maxUid} (first - 1 when none).
+     */
+    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Long> nudges,
+                   List<Mark> marks) {}
 
     Listing list(long uidValidity, long afterUid) {
         FolderStatus st;
         try {
             st = store.status(name);
         } catch (MailStoreException.FolderMissing e) {
-            return new Listing(0, 0, List.of(), List.of(), List.of(), List.of());
+            return new Listing(0, 1, 0, List.of(), List.of(), List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         List<Entry> journal = new ArrayList<>();
@@ -65,10 +70,12 @@ final class ServerFolder {
         List<Long> nudges = new ArrayList<>();
         List<Mark> marks = new ArrayList<>();
         long maxUid = first - 1;
+        List<Long> uids = new ArrayList<>();
         // no shortcut on STATUS counts: a session's STATUS of a folder it has selected can be stale
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
             maxUid = Math.max(maxUid, m.uid());
+            uids.add(m.uid());
             if (vanished(m)) continue;
             try {
                 SmaHeader h = SmaMail.header(m);
@@ -87,7 +94,8 @@ final class ServerFolder {
                 LOG.warn("skipping message in {}: {}", name, e.getMessage());
             }
         }
-        return new Listing(st.uidValidity(), maxUid, journal, snaps, nudges, marks);
+        uids.sort(null);
+        return new Listing(st.uidValidity(), first, maxUid, List.copyOf(uids), journal, snaps, nudges, marks);
     }
 
     /**

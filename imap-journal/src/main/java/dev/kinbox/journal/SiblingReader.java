@@ -48,6 +48,9 @@ final class SiblingReader {
     /** The highest UID listed in this UIDVALIDITY, and whether a listing was made in it: what is above it is new. */
     private long listedUpTo;
     private boolean listedOnce;
+    /** UID of the last entry whose events were emitted: an entry for later events can only be above it. */
+    private long lastEntryUid;
+    private final LateUids late = new LateUids();
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
     /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
     private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
@@ -100,12 +103,21 @@ final class SiblingReader {
         if (l.uidValidity() != uidValidity) {
             if (uidValidity != 0) LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
             lastUid = 0;
+            lastEntryUid = 0;
+            late.reset();
             bad.clear();
             badSnapshots.clear();
             listedUpTo = 0;
             listedOnce = false;
         }
         uidValidity = l.uidValidity();
+        if (gapAhead(l)) {
+            // before calling it a gap: list again from the last entry read - a server that showed a later
+            // message first (LateUids) shows the missing entry a moment later, maybe below the UID cursor
+            ServerFolder.Listing again = folder.list(uidValidity, Math.min(lastEntryUid, lastUid));
+            if (again.uidValidity() == uidValidity) l = again;
+        }
+        long lateFrom = late.newest(l.first(), l.uids());
         countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))
@@ -152,10 +164,11 @@ final class SiblingReader {
                 }
                 // an entry covers from..to even where it holds no event (the author's local-only events, v2)
                 nextSeq = Math.max(nextSeq, Math.min(b.to(), toSeq) + 1);
+                lastEntryUid = Math.max(lastEntryUid, m.uid());
             }
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed
-        long done = l.maxUid();
+        long done = Math.min(l.maxUid(), lateFrom - 1); // a new hole may be a message shown late: list it again
         for (ServerFolder.Entry e : l.journal()) {
             boolean consumed = e.to() < nextSeq || bad.contains(e.uid()) || !trustedAuthor(e.device());
             if (!consumed) done = Math.min(done, e.uid() - 1);
@@ -191,6 +204,18 @@ final class SiblingReader {
         }
         listedOnce = true;
         listedUpTo = Math.max(listedUpTo, l.maxUid());
+    }
+
+    /** Whether the listed entries leave a sequence number from {@code nextSeq} on uncovered before their last. */
+    private boolean gapAhead(ServerFolder.Listing l) {
+        long expected = nextSeq;
+        List<ServerFolder.Entry> es = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()) && !bad.contains(e.uid()))
+                .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
+        for (ServerFolder.Entry e : es) {
+            if (e.from() > expected) return true;
+            expected = Math.max(expected, e.to() + 1);
+        }
+        return false;
     }
 
     private boolean trustedAuthor(String device) {

@@ -54,6 +54,19 @@ public final class MemoryFaults {
         store.hostileDelete(Requests.folder(folder), uid);
     }
 
+    /**
+     * Hides a stored message, keeping its UID, until {@link #reveal}: what a server that shows a message
+     * only after one with a higher UID looks like to its readers (GreenMail with concurrent APPENDs).
+     */
+    public void hide(String folder, long uid) {
+        store.hostileHide(Requests.folder(folder), uid);
+    }
+
+    /** Shows the messages {@link #hide} hid in {@code folder} again, under their UIDs. */
+    public void reveal(String folder) {
+        store.hostileReveal(Requests.folder(folder));
+    }
+
     /** Re-stores all messages in a shuffled order under new, higher UIDs (seeded by the store's Random). */
     public void reorder(String folder) {
         store.hostileReorder(Requests.folder(folder));

@@ -301,6 +301,20 @@ public final class MemoryMailStore implements MailStore {
         if (folder(name).messages.remove(uid) != null) changed(name);
     }
 
+    synchronized void hostileHide(String name, long uid) {
+        Folder f = folder(name);
+        Stored s = f.messages.remove(uid);
+        if (s == null) throw new MailStoreException.InvalidRequest("no message " + uid + " in " + name);
+        f.hidden.put(uid, s);
+    }
+
+    synchronized void hostileReveal(String name) {
+        Folder f = folder(name);
+        f.messages.putAll(f.hidden);
+        f.hidden.clear();
+        changed(name);
+    }
+
     synchronized void hostileReorder(String name) {
         Folder f = folder(name);
         List<Stored> all = new ArrayList<>(f.messages.values());
@@ -331,6 +345,8 @@ public final class MemoryMailStore implements MailStore {
     private static final class Folder {
         final long uidValidity;
         final TreeMap<Long, Stored> messages = new TreeMap<>();
+        /** Messages {@link MemoryFaults#hide} keeps out of sight, under their UIDs. */
+        final TreeMap<Long, Stored> hidden = new TreeMap<>();
         long uidNext = 1;
         long modSeq = 1;
 

@@ -1,0 +1,56 @@
+package dev.kinbox.journal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A reader's guard against a server that shows a message only after one with a higher UID
+ * (GreenMail assigns the UIDs of concurrent APPENDs to one folder before it adds the messages, in
+ * either order; IMAP forbids it, a test server does it). A reader that moved its UID cursor past such
+ * a message would never list it. So each listing's holes - UIDs between its first and its highest that
+ * it did not show - are remembered, and a hole not also seen in the previous listing is new: the
+ * cursor stays below it, so the next listing looks at it again. A hole seen twice was expunged (a
+ * nudge taken, an entry compacted) and is passed over. Holes are kept as ranges: a folder's UIDs run
+ * far ahead of its messages. One per reader; not thread-safe.
+ */
+final class LateUids {
+    /** Absent UID ranges {from, to} of the last listing, ascending. */
+    private List<long[]> absent = List.of();
+
+    /**
+     * Takes a listing of {@code uids} (ascending) from UID {@code first} on; returns the lowest UID
+     * below its highest absent from it that the previous listing did not also lack, or Long.MAX_VALUE.
+     */
+    long newest(long first, List<Long> uids) {
+        List<long[]> holes = new ArrayList<>();
+        long next = first;
+        for (long u : uids) {
+            if (u > next) holes.add(new long[] {next, u - 1});
+            next = Math.max(next, u + 1);
+        }
+        long lowest = Long.MAX_VALUE;
+        for (long[] h : holes) {
+            long x = firstNotIn(h[0], h[1], absent);
+            if (x < lowest) lowest = x;
+        }
+        absent = holes;
+        return lowest;
+    }
+
+    /** Forgets every hole (a new UIDVALIDITY). */
+    void reset() {
+        absent = List.of();
+    }
+
+    /** The lowest UID of {@code from..to} not inside one of {@code ranges}, or Long.MAX_VALUE. */
+    private static long firstNotIn(long from, long to, List<long[]> ranges) {
+        long x = from;
+        for (long[] r : ranges) {
+            if (r[1] < x) continue;
+            if (r[0] > x) break;
+            x = r[1] + 1;
+            if (x > to) return Long.MAX_VALUE;
+        }
+        return x <= to ? x : Long.MAX_VALUE;
+    }
+}
