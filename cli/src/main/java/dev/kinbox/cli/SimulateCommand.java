@@ -61,7 +61,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--accounts", description = "Accounts (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(names = "--accounts", description = "Accounts (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int accounts;
 
     @Option(names = "--devices-per-account", paramLabel = "MIN-MAX", description = "Devices per account at the start, and most at once (default: ${DEFAULT-VALUE}).",
