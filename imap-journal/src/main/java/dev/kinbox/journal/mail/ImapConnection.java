@@ -188,7 +188,17 @@ final class ImapConnection {
     }
 
     /** Logs out politely if possible, then closes. */
+    /**
+     * Logs out, leaving the selected folder first: GreenMail 2.1.7 keeps a logged-out session
+     * registered on the folder it had selected, and a later DELETE of that folder by any session fails
+     * on it (and drops that session's connection).
+     */
     void close() {
+        try {
+            if (!sockets.aborted() && selected != null) deselect(selected);
+        } catch (Exception ignored) {
+            // best effort: the logout below still ends the session
+        }
         try {
             if (!sockets.aborted()) protocol.logout();
         } catch (Exception ignored) {

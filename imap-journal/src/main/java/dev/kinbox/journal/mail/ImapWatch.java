@@ -213,18 +213,32 @@ final class ImapWatch implements Watch {
         }
     }
 
+    /**
+     * Ends the watch gracefully when the server answers: DONE ends the IDLE, and the loop logs out
+     * (waiting for the answer), so the server has dropped this session's folder listener before close
+     * returns. GreenMail otherwise may still write to the closed session from another session's
+     * command (a DELETE of the folder) and fail that command. Aborts the connection after
+     * {@link #CLOSE_GRACE} (a server that does not answer).
+     */
     @Override public void close() {
         if (stopped) return;
         stopped = true;
         endIdle();
-        ImapConnection c = conn;
-        if (c != null) c.abort();
-        thread.interrupt();
+        if (!idle) thread.interrupt(); // a poll loop sleeps between NOOPs
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            thread.join(CLOSE_GRACE.toMillis());
+            if (thread.isAlive()) {
+                ImapConnection c = conn;
+                if (c != null) c.abort();
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         onClose.accept(this);
     }
+
+    /** How long {@link #close} waits for the server's answers before it aborts the connection. */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(1);
 }

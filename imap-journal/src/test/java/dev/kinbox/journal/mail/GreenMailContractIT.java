@@ -37,6 +37,25 @@ class GreenMailContractIT extends MailStoreContract {
         }
     }
 
+    /**
+     * GreenMail 2.1.7 keeps a logged-out session registered on the folder it had selected, and a DELETE
+     * of that folder then fails on it and drops the deleting connection; a store leaves its folder
+     * before it logs out, so the DELETE works.
+     */
+    @org.junit.jupiter.api.Test
+    void deleteFolder_thatAClosedStoreHadSelectedAndWatched_succeeds() throws Exception {
+        String f = freshFolder();
+        try (ImapMailStore other = ImapMailStore.connect(server.settings(server.addUser("contract")))) {
+            other.append(f, Msgs.of("read and watched by a store that then closes"));
+            org.junit.jupiter.api.Assertions.assertEquals(1, other.fetch(f, UidRange.all(), Fetch.HEADERS).size());
+            try (Watch w = other.watch(f, e -> { })) {
+                org.junit.jupiter.api.Assertions.assertNotNull(w.mode());
+            }
+        }
+        store.deleteFolder(f);
+        org.junit.jupiter.api.Assertions.assertFalse(store.listFolders().contains(f));
+    }
+
     @AfterAll void stop() {
         if (second != null) second.close();
         if (store != null) store.close();
