@@ -278,6 +278,12 @@ final class SiblingReader {
     private void skip(long uid, JournalException e) {
         if (e instanceof JournalException.Untrusted) stats.untrusted.increment();
         else stats.malformed.increment();
-        LOG.warn("{}: skipping uid {} in {}: {}", pid, uid, folder.name(), e.getMessage());
+        if (e.getCause() instanceof dev.kinbox.crypto.CryptoException.NoMatchingKey) {
+            // what every newly paired device meets in its siblings' folders: entries sealed before it was paired
+            LOG.info("{}: skipping uid {} in {}: not sealed for this device (written before it was paired?): {}", pid, uid, folder.name(),
+                    e.getMessage());
+        } else {
+            LOG.warn("{}: skipping uid {} in {}: {}", pid, uid, folder.name(), e.getMessage());
+        }
     }
 }
