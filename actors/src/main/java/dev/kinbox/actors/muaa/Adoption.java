@@ -28,6 +28,10 @@ final class Adoption {
      * adopts nothing: its siblings read nothing more of it.)
      */
     static List<Object> withAdoption(String self, AccountState state, List<Object> events) {
+        // the hot path (every replicated edit): only a retirement or a merged state can retire someone
+        if (events.stream().noneMatch(e -> e instanceof dev.kinbox.persistence.DeviceEvent.DeviceRetired || e instanceof AccountState)) {
+            return events;
+        }
         AccountState after = state;
         for (Object e : events) {
             if (e instanceof AccountEvent ae) after = after.apply(ae);
