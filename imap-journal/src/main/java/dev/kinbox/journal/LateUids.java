@@ -21,7 +21,7 @@ final class LateUids {
      * Takes a listing of {@code uids} (ascending) from UID {@code first} on; returns the lowest UID
      * below its highest absent from it that the previous listing did not also lack, or Long.MAX_VALUE.
      */
-    long newest(long first, List<Long> uids) {
+    long lowestNewHole(long first, List<Long> uids) {
         List<long[]> holes = new ArrayList<>();
         long next = first;
         for (long u : uids) {

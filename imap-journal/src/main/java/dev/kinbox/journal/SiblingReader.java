@@ -117,7 +117,7 @@ final class SiblingReader {
             ServerFolder.Listing again = folder.list(uidValidity, Math.min(lastEntryUid, lastUid));
             if (again.uidValidity() == uidValidity) l = again;
         }
-        long lateFrom = late.newest(l.first(), l.uids());
+        long lateFrom = late.lowestNewHole(l.first(), l.uids());
         countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))

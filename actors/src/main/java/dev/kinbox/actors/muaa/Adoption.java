@@ -2,6 +2,7 @@ package dev.kinbox.actors.muaa;
 
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
 import dev.kinbox.persistence.DeviceRecord;
 import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class Adoption {
      */
     static List<Object> withAdoption(String self, AccountState state, List<Object> events) {
         // the hot path (every replicated edit): only a retirement or a merged state can retire someone
-        if (events.stream().noneMatch(e -> e instanceof dev.kinbox.persistence.DeviceEvent.DeviceRetired || e instanceof AccountState)) {
+        if (events.stream().noneMatch(e -> e instanceof DeviceEvent.DeviceRetired || e instanceof AccountState)) {
             return events;
         }
         AccountState after = state;
