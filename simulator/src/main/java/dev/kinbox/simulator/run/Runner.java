@@ -40,8 +40,7 @@ import org.HdrHistogram.Histogram;
 public final class Runner {
     private static final int MAX_NOTES = 10;
     private static final long EDIT_DRAIN_SECONDS = 40;
-    private static final int SETUP_PARALLELISM = 8;
-    private static final int SETUP_PARALLELISM_MAX = 64;
+    private static final int SETUP_PARALLELISM = 32;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
 
@@ -403,12 +402,13 @@ public final class Runner {
     }
 
     /**
-     * How many accounts start side by side: {@link #SETUP_PARALLELISM}, and one more per 250 accounts
-     * up to {@link #SETUP_PARALLELISM_MAX} - a start mostly waits (pairing drops, the first state), so a
-     * fleet of 25,000 accounts would take hours 8 at a time, while the CPU is what bounds it above.
+     * How many accounts start side by side: all of them up to {@link #SETUP_PARALLELISM}. A start
+     * mostly waits (the pairing drops, the first state), so with 8 side by side a 1,000-device setup
+     * used 0.6 of the 2 cores and took 78 s; with 32 it used 1.8 and took 29 s (docs/BENCHMARKS.md).
+     * More than that only lengthens each pairing once the CPU is the bound.
      */
     static int setupParallelism(int accounts) {
-        return Math.max(SETUP_PARALLELISM, Math.min(SETUP_PARALLELISM_MAX, accounts / 250));
+        return Math.max(1, Math.min(SETUP_PARALLELISM, accounts));
     }
 
     /** Records the trace (journals and digests of the devices, which still run) and writes it; a failure is a note, not a lost run. */
