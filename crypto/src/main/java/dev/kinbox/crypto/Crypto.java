@@ -72,6 +72,9 @@ public final class Crypto {
     }
 
     Clock clock() { return clock; }
+
+    /** The key selections this instance keeps (tests). */
+    KeySelection keySelection() { return messages.selection(); }
     SecureRandom random() { return random; }
     OpenPGPApi api() { return api; }
 

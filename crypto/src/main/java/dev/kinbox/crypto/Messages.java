@@ -28,9 +28,15 @@ final class Messages {
     static final int MAX_MESSAGE = 64 << 20;
 
     private final OpenPGPApi api;
+    private final KeySelection selection = new KeySelection();
 
     Messages(OpenPGPApi api) {
         this.api = api;
+    }
+
+    /** The kept key selections of this instance's certificates (see {@link KeySelection}). */
+    KeySelection selection() {
+        return selection;
     }
 
     /** SEIPD v1 unless every recipient advertises v2 (interop override 2). */
@@ -54,6 +60,8 @@ final class Messages {
         }
         try {
             OpenPGPMessageGenerator g = api.signAndOrEncryptMessage().setArmored(armor).setAllowPadding(false);
+            g.setEncryptionKeySelector(selection.encryptionKeys());
+            g.setSigningKeySelector(selection.signingKeys());
             g.setPublicKeyBasedEncryptionNegotiator(negotiator(recipients));
             g.setPasswordBasedEncryptionNegotiator(negotiator(recipients));
             g.setCompressionNegotiator((gen, pol) -> org.bouncycastle.bcpg.CompressionAlgorithmTags.UNCOMPRESSED);
