@@ -202,7 +202,6 @@ final class SimulateCommand implements Callable<Integer> {
         Path traceFile = noTrace ? null : trace != null ? trace : report.toAbsolutePath().resolveSibling("trace.kbt");
         if (traceFile != null) java.nio.file.Files.deleteIfExists(traceFile); // a stale trace must not pass for this run's
         RunResult result;
-        GossipCounts gossip;
         try (ConsoleProgress progress = ConsoleProgress.forStderr()) {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
@@ -216,7 +215,6 @@ final class SimulateCommand implements Callable<Integer> {
                 // refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the final check now and then)
                 if (clustered == null) runner.freezingAtSettle(clock);
                 result = runner.run(schedule, store);
-                gossip = fleet.gossipMail();
             } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {
                 System.err.println("simulate: " + e.getMessage());
                 return INVARIANT_FAILED;
@@ -228,6 +226,7 @@ final class SimulateCommand implements Callable<Integer> {
         Charts.write(pngs, plots);
         Path html = HtmlReport.write(result, pngs, plots.resolve("report.html"), written);
         System.out.print(Summary.table(result, written));
+        GossipCounts gossip = result.gossip();
         if (gossip.delivered() + gossip.unsent() > 0) {
             System.out.println("gossip mail: " + gossip.delivered() + " delivered, " + gossip.opened() + " opened, " + gossip.undecryptable()
                     + " undecryptable, " + gossip.refused() + " refused as malformed, " + gossip.unsent() + " not sent (no account key)");

@@ -66,6 +66,12 @@ public final class ReportJson {
         ref.put("malformed", r.refusals().malformed());
         ref.put("replayed", r.refusals().replayed());
         ref.put("gaps", r.refusals().gaps());
+        ObjectNode gossip = o.putObject("gossip_mail");
+        gossip.put("delivered", r.gossip().delivered());
+        gossip.put("opened", r.gossip().opened());
+        gossip.put("undecryptable", r.gossip().undecryptable());
+        gossip.put("refused", r.gossip().refused());
+        gossip.put("unsent", r.gossip().unsent());
         o.put("wall_seconds", round(r.wallSeconds()));
         o.put("settle_seconds", round(r.settleSeconds()));
         o.put("peak_heap_bytes", r.peakHeapBytes());

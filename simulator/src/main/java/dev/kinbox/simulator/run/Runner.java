@@ -187,7 +187,7 @@ public final class Runner {
         return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), pairedPeak, schedule.counts(),
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
-                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, fleet.refusals(), (System.nanoTime() - t0) / 1e9, settleSeconds,
+                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
                 sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), allNotes);
     }
 
