@@ -88,14 +88,26 @@ final class BenchReport {
         Files.writeString(file, toJson() + System.lineSeparator());
     }
 
+    /**
+     * Nested figures as rows: a map's entries as {@code key.sub}, a list of maps (simulate's sizes) as
+     * {@code key[i].sub}, any other value as one cell of at most {@link #CELL} characters (the JSON has it whole).
+     */
     @SuppressWarnings("unchecked")
     private static void flatten(String prefix, Map<String, Object> in, Map<String, String> out) {
         for (Map.Entry<String, Object> e : in.entrySet()) {
             String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             Object v = e.getValue();
             if (v instanceof Map<?, ?> m) flatten(key, (Map<String, Object>) m, out);
-            else out.put(key, format(v));
+            else if (v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof Map<?, ?>)) {
+                for (int i = 0; i < l.size(); i++) flatten(key + "[" + i + "]", (Map<String, Object>) l.get(i), out);
+            } else out.put(key, cell(format(v)));
         }
+    }
+
+    private static final int CELL = 60;
+
+    private static String cell(String s) {
+        return s.length() <= CELL ? s : s.substring(0, CELL - 3) + "...";
     }
 
     private static String format(Object v) {

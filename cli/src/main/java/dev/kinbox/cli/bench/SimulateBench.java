@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code kinbox bench simulate}: one fixed scenario - accounts of 4 devices on the memory store, the
+ * {@code kinbox bench simulate}: one fixed scenario - accounts of 4 devices on the memory store (or,
+ * with {@code --store greenmail|dovecot}, a server started for the run: {@link #SERVER_SIZES}), the
  * first bootstrapping the account and the others pairing by short code, then {@link #SCENARIO_SECONDS}
  * s of steps with a few edits, crashes and offline spells per device per simulated day - at growing
  * sizes ({@code --sizes}, default {@link #DEFAULT_SIZES}; {@code --devices N} one size; {@code --quick}
@@ -46,22 +47,41 @@ final class SimulateBench implements BenchTarget {
 
     @Override public String name() { return "simulate"; }
 
+    /** Default sizes on an IMAP server started for the run: the issue's 2,000 devices on GreenMail, 500 on Dovecot. */
+    static final Map<String, List<Integer>> SERVER_SIZES = Map.of("greenmail", List.of(500, 2_000), "dovecot", List.of(500));
+
     @Override public String description() {
-        return "the simulator at growing sizes on the memory store (--sizes 1000,10000,100000): wall, events/s, heap/device, lag";
+        return "the simulator at growing sizes (--sizes 1000,10000,100000; --store memory, greenmail or dovecot): wall, events/s, heap/device, lag";
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
+        List<BenchResult> results = new ArrayList<>();
+        for (String store : ctx.storeSpecs("simulate")) {
+            if (!AccountStores.KINDS.contains(store)) {
+                throw new IllegalArgumentException("simulate runs on memory, greenmail or dovecot (a server started for the run, one user per account), not " + store);
+            }
+            results.add(onStore(store, sizes(ctx, store), ctx));
+        }
+        return results;
+    }
+
+    static List<Integer> sizes(BenchContext ctx, String store) {
         List<Integer> sizes = !ctx.sizes().isEmpty() ? ctx.sizes()
-                : ctx.devices().isPresent() ? List.of(ctx.devices().getAsInt()) : ctx.quick() ? List.of(40, 200) : DEFAULT_SIZES;
+                : ctx.devices().isPresent() ? List.of(ctx.devices().getAsInt()) : ctx.quick() ? List.of(40, 200)
+                : SERVER_SIZES.getOrDefault(store, DEFAULT_SIZES);
         for (int devices : sizes) {
             if (devices < DEVICES_PER_ACCOUNT) throw new IllegalArgumentException("every size must be at least " + DEVICES_PER_ACCOUNT + " devices");
         }
+        return sizes;
+    }
+
+    private static BenchResult onStore(String store, List<Integer> sizes, BenchContext ctx) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         boolean allOk = true;
         for (int devices : sizes) {
-            ctx.progress().printf("simulate: %d devices (time scale %.0f, limit %d s, heap max %d MB) ...%n", devices, timeScale(devices),
+            ctx.progress().printf("simulate: %d devices on %s (time scale %.0f, limit %d s, heap max %d MB) ...%n", devices, store, timeScale(devices),
                     ctx.timeLimit().toSeconds(), Runtime.getRuntime().maxMemory() >> 20);
-            Map<String, Object> m = once(devices, ctx.quick() ? 10 : SCENARIO_SECONDS, ctx.timeLimit(), ctx.progress());
+            Map<String, Object> m = once(devices, ctx.quick() ? 10 : SCENARIO_SECONDS, ctx.timeLimit(), ctx.progress(), store);
             out.add(m);
             ctx.progress().println("simulate: " + m);
             allOk &= Boolean.TRUE.equals(m.get("invariants_hold"));
@@ -70,8 +90,8 @@ final class SimulateBench implements BenchTarget {
                 break;
             }
         }
-        printSizes(out, ctx.progress());
-        return List.of(BenchResult.of("memory").put("store", "memory").put("sizes", out).put("all_invariants_hold", allOk).build());
+        printSizes(store, out, ctx.progress());
+        return BenchResult.of(store).put("store", store).put("sizes", out).put("all_invariants_hold", allOk).build();
     }
 
     /** Simulated time per real time at {@code devices}: 3600 up to 1,000 devices, proportionally less above (same edits per real second). */
@@ -84,7 +104,7 @@ final class SimulateBench implements BenchTarget {
      * {@code limit} after the keys are made: a run over it is abandoned (the JVM exits after the report)
      * and reported as {@code reached: false} with the phase and count it got to.
      */
-    static Map<String, Object> once(int devices, int seconds, Duration limit, PrintStream progress) throws Exception {
+    static Map<String, Object> once(int devices, int seconds, Duration limit, PrintStream progress, String store) throws Exception {
         int accounts = devices / DEVICES_PER_ACCOUNT;
         double scale = timeScale(devices);
         WorkloadOptions wo = new WorkloadOptions(accounts, DEVICES_PER_ACCOUNT, DEVICES_PER_ACCOUNT,
@@ -95,14 +115,14 @@ final class SimulateBench implements BenchTarget {
         double keySeconds = (System.nanoTime() - k0) / 1e9;
         progress.printf("simulate: %d keys made in %.1f s%n", accounts * wo.slotsPerAccount(), keySeconds);
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), scale, System::nanoTime);
-        HostedFleet.Options options = HostedFleet.Options.defaults().scaledTo(devices, scale);
+        HostedFleet.Options options = HostedFleet.Options.forStore(store).scaledTo(devices, scale);
         BenchProgress seen = new BenchProgress(progress, 10_000);
         long heapBefore = usedHeapAfterGc();
-        HostedFleet fleet = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options);
+        HostedFleet fleet = new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, options);
         long t0 = System.nanoTime();
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new Runner(fleet, new RunOptions(scale, Duration.ofSeconds(120), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, "memory");
+                return new Runner(fleet, new RunOptions(scale, Duration.ofSeconds(120), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, store);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -164,7 +184,8 @@ final class SimulateBench implements BenchTarget {
     }
 
     /** One line per size: the figures the issue asks for, side by side. */
-    private static void printSizes(List<Map<String, Object>> sizes, PrintStream out) {
+    private static void printSizes(String store, List<Map<String, Object>> sizes, PrintStream out) {
+        out.println("simulate on " + store + ":");
         out.printf("%10s %8s %10s %10s %12s %16s %s%n", "devices", "reached", "wall s", "events/s", "heap/device", "lag p50/p99 ms", "invariants");
         for (Map<String, Object> m : sizes) {
             Object lag = m.get("convergence_lag_ms") instanceof Map<?, ?> l ? l.get("p50") + "/" + l.get("p99") : "-";

@@ -47,6 +47,20 @@ class BenchReportTest {
     }
 
     @Test
+    void table_showsAListOfSizesAsRowsPerSize_andCutsLongCells() {
+        BenchResult r = BenchResult.of("memory").put("sizes", List.of(
+                java.util.Map.of("devices", 1000, "notes", List.of("n".repeat(200))),
+                java.util.Map.of("devices", 10000))).build();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new BenchReport("simulate", List.of(r)).printTable(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String table = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("sizes[0].devices") && l.endsWith("1000")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("sizes[1].devices") && l.endsWith("10000")), table);
+        assertTrue(table.lines().allMatch(l -> l.length() < 120), table);
+        assertTrue(table.contains("nnn..."), table);
+    }
+
+    @Test
     void noResults_isRejected() {
         assertThrows(IllegalArgumentException.class, () -> new BenchReport("x", List.of()));
     }

@@ -39,6 +39,18 @@ class SimulateBenchIT {
     }
 
     @Test
+    void onGreenMail_aSmallSizeRunsTheSameScenario_andTheInvariantsHold() throws Exception {
+        List<BenchResult> rs = new SimulateBench().run(new BenchContext("greenmail", OptionalInt.empty(), 1, true,
+                new PrintStream(OutputStream.nullOutputStream()), List.of(8), Duration.ofMinutes(5)));
+        assertEquals("greenmail", rs.get(0).figures().get("store"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s = ((List<Map<String, Object>>) rs.get(0).figures().get("sizes")).get(0);
+        assertEquals(true, s.get("reached"), s.toString());
+        assertTrue(((Number) s.get("store_ops")).longValue() > 0, s.toString());
+        assertEquals(true, s.get("invariants_hold"), s.toString());
+    }
+
+    @Test
     void aSizeOverItsTimeLimit_isReportedNotReached_andStopsTheSizesAfterIt() throws Exception {
         List<BenchResult> rs = new SimulateBench().run(new BenchContext("memory", OptionalInt.empty(), 1, true,
                 new PrintStream(OutputStream.nullOutputStream()), List.of(8, 12), Duration.ofSeconds(2)));

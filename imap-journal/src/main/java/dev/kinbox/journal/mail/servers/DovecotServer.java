@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * The installed Dovecot started as a throw-away server: generated config in a temp dir (passwd-file
  * users, maildir, a free loopback port, no TLS unless started with {@link #startWithTls},
  * {@code mail_max_userip_connections = 1000},
- * {@code mailbox_idle_check_interval = 1 secs}), started with {@code dovecot -c CONF}, stopped with
+ * {@code mailbox_idle_check_interval = 1 secs}, room for 4,096 IMAP processes and 10,000 clients per
+ * service - a simulation of 500 devices holds 1,500 connections, one process each), started with {@code dovecot -c CONF}, stopped with
  * {@code doveadm -c CONF stop} and by waiting for the pid in {@code run/master.pid}. Users are added
  * to the passwd-file, which Dovecot re-reads when it changes. Needs to run as root (mail is stored as
  * {@code nobody}), as on CI.
@@ -235,6 +236,7 @@ public final class DovecotServer implements LocalImapServer {
                 mail_location = maildir:~/Maildir
                 mail_attribute_dict = file:%h/dovecot-attributes
                 mail_max_userip_connections = 1000
+                default_client_limit = 10000
                 mailbox_idle_check_interval = 1 secs
                 namespace inbox {
                   inbox = yes
@@ -255,7 +257,7 @@ public final class DovecotServer implements LocalImapServer {
                   process_min_avail = 1
                 }
                 service imap {
-                  process_limit = 1024
+                  process_limit = 4096
                 }
                 """.replace("$TLSPORT", Integer.toString(tlsPort)).replace("$TLS", tls).replace("$DIR", dir.toString())
                 .replace("$PORT", Integer.toString(port));
