@@ -18,13 +18,15 @@ final class DeviceReport {
      * {@code header}, the timeline of {@code journal} up to {@code until}, and the state there with its
      * digest ({@code recorded}, when not null and the whole journal was replayed, printed beside it).
      */
-    static void print(PrintStream out, String header, String deviceId, List<JournalEntry> journal, long until, byte[] recorded,
+    static void print(PrintStream out, String header, String deviceId, List<JournalEntry> journal, Until upTo, byte[] recorded,
                       Function<String, String> label) {
         long last = journal.isEmpty() ? 0 : journal.get(journal.size() - 1).seq();
-        out.println(header + ": " + journal.size() + " journal entries" + (until < last ? ", replayed up to #" + until : ""));
+        long until = upTo.lastSeq(journal);
+        String point = upTo.describe(Math.min(until, last));
+        out.println(header + ": " + journal.size() + " journal entries" + (until < last ? ", replayed up to " + point : ""));
         Timeline.lines(deviceId, journal, until, label).forEach(out::println);
         AccountState s = Journals.fold(journal, until);
-        out.println("state at #" + Math.min(until, last) + " (digest " + TraceCheck.hex(Journals.digest(s))
+        out.println("state at " + point + " (digest " + TraceCheck.hex(Journals.digest(s))
                 + (until >= last && recorded != null ? ", recorded " + TraceCheck.hex(recorded) : "") + "):");
         StateView.of(s, label).forEach((k, v) -> out.println("  " + k + " = " + v));
     }

@@ -39,7 +39,7 @@ final class ImapReplay {
     Function<String, String> label() { return Function.identity(); }
 
     /** Every device the reader knows, then the timeline and state of each folder (only {@code only}'s, when given). */
-    void show(String only, long until) throws Exception {
+    void show(String only, Until until) throws Exception {
         out.println("account read by device " + device.deviceId() + "; devices it knows:");
         known.forEach((id, d) -> out.println("  " + id + "  " + (d.name() == null ? "" : d.name().value()) + "  " + d.status()
                 + (id.equals(device.deviceId()) ? "  (this device)" : "")));

@@ -67,9 +67,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "D", description = "Show this device's timeline and state: its id, a unique prefix of 4+ digits, or aN/dM.")
     String device;
 
-    @Option(names = "--until", paramLabel = "SEQ",
-            description = "With --device: stop after journal entry SEQ (the #numbers of the timeline; the device's own sequence numbers).")
-    Long until;
+    @Option(names = "--until", paramLabel = "SEQ|TIME",
+            description = {"With --device: stop after journal entry SEQ (the #numbers of the timeline; the device's own sequence numbers),",
+                    "or at an instant as the timeline prints it (e.g. 2030-01-01T06:00:00Z): before the first entry made after it."})
+    String until;
 
     @Option(names = "--diff", arity = "2", paramLabel = "D", description = "Show where the final states of two devices differ ('equal' when their digests match).")
     List<String> diff;
@@ -88,7 +89,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (state != null) throw new ParameterException(spec.commandLine(), "--state needs --imap");
         if (imapTrust != null) throw new ParameterException(spec.commandLine(), "--imap-trust needs --imap");
         if (trace == null) throw new ParameterException(spec.commandLine(), "Missing TRACE (the file 'kinbox simulate' wrote)");
-        if (until != null && until < 0) throw new ParameterException(spec.commandLine(), "--until must be a sequence number >= 0");
+        Until upTo = until();
         if (until != null && device == null) throw new ParameterException(spec.commandLine(), "--until needs --device");
         if ((device != null ? 1 : 0) + (diff != null ? 1 : 0) + (verify ? 1 : 0) > 1) {
             throw new ParameterException(spec.commandLine(), "choose one of --device, --diff and --verify");
@@ -101,7 +102,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (diff != null) {
                 r.diff(r.device(diff.get(0), a), r.device(diff.get(1), a));
             } else if (device != null) {
-                r.device(r.device(device, a), until == null ? Long.MAX_VALUE : until);
+                r.device(r.device(device, a), upTo);
             } else {
                 r.overview(a);
             }
@@ -112,12 +113,22 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    private Until until() {
+        if (until == null) return Until.EVERYTHING;
+        try {
+            return Until.parse(until);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** {@code --imap}: the account's folders, read with the device in {@code --state}. */
     private int imap() {
         if (trace != null) throw new ParameterException(spec.commandLine(), "give either TRACE or --imap, not both");
         if (verify) throw new ParameterException(spec.commandLine(), "--verify needs a TRACE (a real account has no recorded digests)");
         if (device != null && diff != null) throw new ParameterException(spec.commandLine(), "choose one of --device and --diff");
-        if (until != null && (until < 0 || device == null)) throw new ParameterException(spec.commandLine(), "--until needs --device and a sequence number >= 0");
+        Until upTo = until();
+        if (until != null && device == null) throw new ParameterException(spec.commandLine(), "--until needs --device");
         DeviceOptions o = DeviceOptions.of(imap, account, state, imapTrust);
         Path dir;
         try {
@@ -132,7 +143,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (DeviceSession s = DeviceSession.open(o, env, PairingApprover.refuseAll())) {
             ImapReplay r = new ImapReplay(s.device(), out);
             if (diff != null) r.diff(diff.get(0), diff.get(1));
-            else r.show(device, until == null ? Long.MAX_VALUE : until);
+            else r.show(device, upTo);
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage());

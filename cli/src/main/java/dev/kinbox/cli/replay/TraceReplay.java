@@ -64,7 +64,7 @@ final class TraceReplay {
     }
 
     /** The timeline of {@code f} up to {@code until}, then its state there. */
-    void device(Found f, long until) throws TraceException {
+    void device(Found f, Until until) throws TraceException {
         DeviceReport.print(out, "device " + f.label() + " " + f.device().deviceId() + " of " + f.account().accountId(), f.device().deviceId(),
                 Journals.decode(f.device()), until, f.device().digest(), label());
     }

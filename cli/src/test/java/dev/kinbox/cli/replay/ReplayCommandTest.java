@@ -96,6 +96,41 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replay_untilAnInstant_stopsBeforeTheFirstEntryMadeAfterIt() {
+        List<String> all = timeline(replay(trace.toString(), "--device", "a0/d1"));
+        // the latest instant among the first four timed entries (a replicated event can be older than one applied before it)
+        List<String> timed = all.stream().filter(l -> l.split(" +")[1].contains("T")).toList();
+        assertTrue(timed.size() > 4, all.toString());
+        String at = timed.subList(0, 4).stream().map(l -> l.split(" +")[1].replaceAll("\\+\\d+$", ""))
+                .max(java.util.Comparator.comparing(java.time.Instant::parse)).orElseThrow();
+        Ran part = replay(trace.toString(), "--device", "a0/d1", "--until", at);
+        assertEquals(0, part.code(), part.err());
+        List<String> shown = timeline(part);
+        assertEquals(all.subList(0, shown.size()), shown, "a prefix of the whole timeline");
+        assertTrue(shown.containsAll(timed.subList(0, 4)), part.out());
+        java.time.Instant limit = java.time.Instant.parse(at);
+        for (String l : shown) {
+            String t = l.split(" +")[1].replaceAll("\\+\\d+$", "");
+            if (t.contains("T")) assertFalse(java.time.Instant.parse(t).isAfter(limit), l);
+        }
+        if (shown.size() < all.size()) {
+            String next = all.get(shown.size()).split(" +")[1].replaceAll("\\+\\d+$", "");
+            assertTrue(java.time.Instant.parse(next).isAfter(limit), "the first entry left out was made after " + at + ": " + all.get(shown.size()));
+        }
+        assertTrue(part.out().contains("(the last entry made by " + limit + ")"), part.out());
+        Ran before = replay(trace.toString(), "--device", "a0/d1", "--until", "2000-01-01T00:00:00Z");
+        assertEquals(List.of(), timeline(before), before.out());
+        assertTrue(before.out().contains("state at #0 (the last entry made by 2000-01-01T00:00:00Z)"), before.out());
+    }
+
+    @Test
+    void replay_untilNeitherANumberNorAnInstant_isRefusedWithWhatItTakes() {
+        Ran r = replay(trace.toString(), "--device", "a0/d1", "--until", "yesterday");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("sequence number (e.g. 42) or an instant"), r.err());
+    }
+
+    @Test
     void replay_diffOfConvergedDevices_saysEqual_andOfACutJournal_namesTheParts(@TempDir Path tmp) throws Exception {
         Ran r = replay(trace.toString(), "--diff", "a0/d0", "a0/d1");
         assertEquals(0, r.code(), r.err());
