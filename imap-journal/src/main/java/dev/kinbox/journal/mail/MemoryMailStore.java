@@ -1,6 +1,7 @@
 package dev.kinbox.journal.mail;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,8 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -36,13 +38,34 @@ public final class MemoryMailStore implements MailStore {
     private final MemoryFaults faults = new MemoryFaults(this);
     private final Map<String, Folder> folders = new TreeMap<>();
     private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "memory-mailstore-events");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Watch events, in order: one thread at most, which ends after {@link #EVENT_THREAD_IDLE} without
+     * events (a simulation of 25,000 accounts held 25,000 idle event threads before, one per mailbox).
+     */
+    private final long id = STORES.incrementAndGet();
+    private final ThreadPoolExecutor events = eventThread(eventThreadName());
     private long lastUidValidity;
     private boolean closed;
+
+    /** How long a store's event thread waits for the next event before it ends (a later event starts another). */
+    static final Duration EVENT_THREAD_IDLE = Duration.ofSeconds(2);
+
+    private static final java.util.concurrent.atomic.AtomicLong STORES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The name of this store's event thread, while it has one. */
+    String eventThreadName() {
+        return "memory-mailstore-events-" + id;
+    }
+
+    private static ThreadPoolExecutor eventThread(String name) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, EVENT_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
 
     /** A store on the system clock with an unseeded Random. */
     public MemoryMailStore() {
