@@ -27,7 +27,7 @@ import org.bouncycastle.openpgp.api.SubkeySelector;
  *
  * <p>Bouncy Castle's default selectors ({@code getEncryptionKeys()}, {@code getSigningKeys()} at the
  * current time) verify the certificate's binding self-signatures again on every message: an Ed25519
- * verification or two per recipient and per signer, 11.6% of the CPU of a simulator setup (a message
+ * verification or two per recipient and per signer, about a tenth of the CPU of a simulator setup (a message
  * to 4 recipients verified 5 signatures it had verified before). A certificate whose selection cannot
  * change with time - v4 or later, nothing created after now, no key or signature expiry, no
  * revocation - gives the same answer at every later time, so that answer is kept, keyed by a SHA-256
