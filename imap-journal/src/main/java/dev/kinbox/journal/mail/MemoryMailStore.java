@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -38,11 +39,11 @@ public final class MemoryMailStore implements MailStore {
     private final MemoryFaults faults = new MemoryFaults(this);
     private final Map<String, Folder> folders = new TreeMap<>();
     private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+    private final long id = STORES.incrementAndGet();
     /**
      * Watch events, in order: one thread at most, which ends after {@link #EVENT_THREAD_IDLE} without
      * events (a simulation of 25,000 accounts held 25,000 idle event threads before, one per mailbox).
      */
-    private final long id = STORES.incrementAndGet();
     private final ThreadPoolExecutor events = eventThread(eventThreadName());
     private long lastUidValidity;
     private boolean closed;
@@ -50,7 +51,7 @@ public final class MemoryMailStore implements MailStore {
     /** How long a store's event thread waits for the next event before it ends (a later event starts another). */
     static final Duration EVENT_THREAD_IDLE = Duration.ofSeconds(2);
 
-    private static final java.util.concurrent.atomic.AtomicLong STORES = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong STORES = new AtomicLong();
 
     /** The name of this store's event thread, while it has one. */
     String eventThreadName() {

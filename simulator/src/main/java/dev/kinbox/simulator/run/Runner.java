@@ -394,7 +394,7 @@ public final class Runner {
             }
         } finally {
             pool.shutdown();
-            if (!pool.awaitTermination(60 + setup / 2, TimeUnit.SECONDS)) { // at least 2 starts a second (a 500-device Dovecot setup needs ~4 minutes)
+            if (!pool.awaitTermination(60 + setup / 2, TimeUnit.SECONDS)) { // at least 2 starts a second (a 500-device Dovecot setup needs over 4 minutes)
                 pool.shutdownNow();
                 error(null, "the initial joins did not finish in time");
             }
