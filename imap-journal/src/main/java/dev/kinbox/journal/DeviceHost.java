@@ -39,7 +39,7 @@ final class DeviceHost {
         this.log = log;
         this.sealer = new Sealer(crypto, keyring);
         this.local = new LocalJournal(log, rt.serde());
-        this.snapshots = new SnapshotTier(log, rt.serde(), keyring.deviceId());
+        this.snapshots = new SnapshotTier(log, rt.serde(), keyring.deviceId(), rt.settings().keepSnapshots(), rt.settings().compact());
         this.restorer = new Restorer(log, sealer, this::folder, rt.stats(), rt.settings().maxFetch());
         this.nudges = new Nudges(store, keyring, rt.clock(), rt.stats());
         this.wakeups = new Wakeups(store, new ServerFolder(store, KinboxJournalRuntime.deviceFolder(keyring.deviceId()), rt.stats()),

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param localDispatcher    dispatcher for the local log's work (the journal's and snapshot store's
  *                           writes and reads), so a persist never waits behind IMAP round trips
  * @param compact            delete covered server entries after a snapshot is on the server
+ * @param keepSnapshots      newest snapshots kept per persistence id when one is saved (older ones are
+ *                           deleted here and on the server); 0 keeps every one until Pekko deletes it
  * @param sweepInterval      live query STATUS sweep interval
  * @param watchNudges        watch our own folder for nudges
  * @param maxFetch           messages per FETCH in queries
@@ -32,7 +34,7 @@ import java.util.Optional;
 public record JournalSettings(String store, Optional<Path> localDir, boolean localFsync, String accountId,
                               Optional<String> deviceId, Optional<Path> deviceKeyFile, List<SiblingFile> siblings,
                               Upload upload, String blockingDispatcher, String localDispatcher, boolean compact,
-                              Duration sweepInterval, boolean watchNudges, int maxFetch) {
+                              int keepSnapshots, Duration sweepInterval, boolean watchNudges, int maxFetch) {
 
     /** A sibling named in configuration. */
     public record SiblingFile(String deviceId, Path certificateFile) {}
@@ -71,6 +73,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
         siblings = List.copyOf(siblings);
         if (sweepInterval.isNegative() || sweepInterval.isZero()) throw new JournalException.BadConfig("kinbox.query.sweep-interval must be > 0");
         if (maxFetch < 1 || maxFetch > 10_000) throw new JournalException.BadConfig("kinbox.query.max-fetch must be 1..10000");
+        if (keepSnapshots < 0) throw new JournalException.BadConfig("kinbox.snapshot-store.keep-newest must be >= 0");
     }
 
     /** Parses the {@code kinbox} subtree of a system's configuration. */
@@ -88,6 +91,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
             return new JournalSettings(r.getString("store"), path(r.getString("local-dir")), r.getBoolean("local-fsync"),
                     r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
                     upload, r.getString("blocking-dispatcher"), r.getString("local-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),
+                    root.getInt("kinbox.snapshot-store.keep-newest"),
                     root.getDuration("kinbox.query.sweep-interval"), root.getBoolean("kinbox.query.watch-nudges"),
                     root.getInt("kinbox.query.max-fetch"));
         } catch (ConfigException e) {

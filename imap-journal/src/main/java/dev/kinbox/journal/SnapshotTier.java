@@ -14,17 +14,25 @@ import org.apache.pekko.persistence.SnapshotSelectionCriteria;
  * Snapshots in the local log (payload: the CBOR {@link SnapshotBody}, the same bytes the snapshot
  * message carries sealed). Selection by sequence number and timestamp bounds; deleting one snapshot
  * is done with the log's range delete plus re-saving the older ones it must keep; every deletion is
- * also recorded ({@link Cursors#snapshotDeletion}) for the uploader to carry to the server.
+ * also recorded ({@link Cursors#snapshotDeletion}) for the uploader to carry to the server. With a
+ * positive {@code keep}, saving a snapshot deletes those older than the newest {@code keep} (the
+ * snapshots a MUAA takes on its own, after a pairing, are not covered by Pekko's retention); their
+ * server copies go with the compaction that follows the upload, or by a deletion request when the
+ * server folder is not compacted.
  */
 final class SnapshotTier {
     private final LocalLog log;
     private final PayloadSerde serde;
     private final String deviceId;
+    private final int keep;
+    private final boolean serverCompacts;
 
-    SnapshotTier(LocalLog log, PayloadSerde serde, String deviceId) {
+    SnapshotTier(LocalLog log, PayloadSerde serde, String deviceId, int keep, boolean serverCompacts) {
         this.log = log;
         this.serde = serde;
         this.deviceId = deviceId;
+        this.keep = keep;
+        this.serverCompacts = serverCompacts;
     }
 
     void save(SnapshotMetadata md, Object snapshot) throws Exception {
@@ -37,6 +45,15 @@ final class SnapshotTier {
         SnapshotBody b = new SnapshotBody(EntryCodec.VERSION, md.persistenceId(), deviceId, md.sequenceNr(), md.timestamp(),
                 s.serializer(), s.manifest(), s.bytes(), meta);
         log.saveSnapshot(md.persistenceId(), new StoredSnapshot(md.sequenceNr(), md.timestamp(), EntryCodec.encode(b)));
+        if (keep > 0) dropBeyondNewest(md.persistenceId());
+    }
+
+    /** Deletes the snapshots older than the newest {@code keep}. */
+    private void dropBeyondNewest(String pid) {
+        List<StoredSnapshot> newest = newestFirst(pid, Long.MAX_VALUE, keep + 1);
+        if (newest.size() <= keep) return;
+        long bound = newest.get(keep).sequenceNr();
+        deleteWhere(pid, bound, s -> s.sequenceNr() <= bound, !serverCompacts);
     }
 
     Optional<SelectedSnapshot> load(String pid, SnapshotSelectionCriteria c) {
@@ -52,30 +69,30 @@ final class SnapshotTier {
 
     void delete(SnapshotMetadata md) {
         deleteWhere(md.persistenceId(), md.sequenceNr(), s -> s.sequenceNr() == md.sequenceNr()
-                && (md.timestamp() == 0 || s.timestampMillis() == md.timestamp()));
+                && (md.timestamp() == 0 || s.timestampMillis() == md.timestamp()), true);
     }
 
     void delete(String pid, SnapshotSelectionCriteria c) {
         List<StoredSnapshot> doomed = matching(pid, c);
         if (doomed.isEmpty()) return;
         List<Long> seqs = doomed.stream().map(StoredSnapshot::sequenceNr).toList();
-        deleteWhere(pid, doomed.get(0).sequenceNr(), s -> seqs.contains(s.sequenceNr()));
+        deleteWhere(pid, doomed.get(0).sequenceNr(), s -> seqs.contains(s.sequenceNr()), true);
     }
 
     /** Matching snapshots, newest first. */
     private List<StoredSnapshot> matching(String pid, SnapshotSelectionCriteria c) {
         List<StoredSnapshot> out = new ArrayList<>();
-        for (StoredSnapshot s : newestFirst(pid, c.maxSequenceNr())) {
+        for (StoredSnapshot s : newestFirst(pid, c.maxSequenceNr(), 10_000)) {
             if (s.sequenceNr() < c.minSequenceNr()) break;
             if (s.timestampMillis() <= c.maxTimestamp() && s.timestampMillis() >= c.minTimestamp()) out.add(s);
         }
         return out;
     }
 
-    private List<StoredSnapshot> newestFirst(String pid, long maxSeq) {
+    private List<StoredSnapshot> newestFirst(String pid, long maxSeq, int most) {
         List<StoredSnapshot> out = new ArrayList<>();
         long bound = maxSeq;
-        for (int i = 0; i < 10_000 && bound >= 0; i++) {
+        for (int i = 0; i < most && bound >= 0; i++) {
             Optional<StoredSnapshot> s = log.latestSnapshot(pid, bound);
             if (s.isEmpty()) break;
             out.add(s.get());
@@ -84,12 +101,12 @@ final class SnapshotTier {
         return out;
     }
 
-    private synchronized void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed) {
-        List<StoredSnapshot> below = newestFirst(pid, upTo);
+    private synchronized void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed, boolean tellServer) {
+        List<StoredSnapshot> below = newestFirst(pid, upTo, 10_000);
         if (below.stream().noneMatch(doomed)) return;
         // one snapshot at a time: the ones kept are never removed, even for a moment
         for (StoredSnapshot s : below) if (doomed.test(s)) log.deleteSnapshot(pid, s.sequenceNr());
         // durable request for the uploader: remove server snapshot messages with no local counterpart
-        Cursors.saveSeq(log, Cursors.snapshotDeletion(pid), Cursors.seq(log, Cursors.snapshotDeletion(pid)) + 1);
+        if (tellServer) Cursors.saveSeq(log, Cursors.snapshotDeletion(pid), Cursors.seq(log, Cursors.snapshotDeletion(pid)) + 1);
     }
 }

@@ -44,7 +44,8 @@ abstract class SnapshotTck {
     abstract MailStore store();
 
     @BeforeAll void startSystem() {
-        system = JournalFixture.system(store(), JournalFixture.keyring(device), new InMemoryLocalLog());
+        // the plain contract: keep what is saved until told to delete it
+        system = JournalFixture.system(store(), JournalFixture.keyring(device), new InMemoryLocalLog(), "kinbox.snapshot-store.keep-newest = 0");
         snapshots = Persistence.get(system).snapshotStoreFor("kinbox.snapshot-store", com.typesafe.config.ConfigFactory.empty());
     }
 
