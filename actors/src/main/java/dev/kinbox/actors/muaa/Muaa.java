@@ -206,6 +206,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     record Rotated(String fingerprint, byte[] armoredKey, String revoke, Throwable failure) implements Internal {}
 
+    /** A sibling's stream ended ({@code failure} null when it completed or was stopped). */
+    record SiblingStreamEnded(String sibling, long generation, Throwable failure) implements Internal {}
+
+    /** A failed sibling stream's back-off is over. */
+    record RestartSiblingStream(String sibling, long generation) implements Internal {}
+
     /** Where and how often: {@code snapshotEvery} must be positive. */
     public record Settings(String accountId, String deviceId, int snapshotEvery) {
         public Settings {
@@ -240,7 +246,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** Edits only, no life cycle and no replication (the journal keyring is the caller's). */
     public static Behavior<Command> create(Settings settings, Clock clock) {
-        return Behaviors.setup(ctx -> new Muaa(settings, clock, ctx, null, null, Set.of()));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Muaa(settings, clock, ctx, null, timers, Set.of())));
     }
 
     /**
@@ -248,7 +254,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * keyring), no life cycle; kept for replication tests with a fixed keyring.
      */
     public static Behavior<Command> create(Settings settings, Clock clock, List<String> siblingDeviceIds) {
-        return Behaviors.setup(ctx -> new Muaa(settings, clock, ctx, null, null, Set.copyOf(siblingDeviceIds)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Muaa(settings, clock, ctx, null, timers, Set.copyOf(siblingDeviceIds))));
     }
 
     /**
@@ -274,7 +280,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         this.env = env;
         this.timers = timers;
         this.fixedSiblings = fixedSiblings;
-        this.streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), settings.accountId(), settings.deviceId());
+        this.streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, settings.accountId(), settings.deviceId());
         try {
             this.armoredKey = env == null ? null : Crypto.armor(env.keyring().deviceKey()).getBytes(StandardCharsets.US_ASCII);
         } catch (CryptoException e) {
@@ -382,6 +388,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(PollDrops.class, (state, c) -> pairing.pollDrops())
                 .onCommand(CheckDrops.class, (state, c) -> pairing.pollDrops())
                 .onCommand(Noop.class, (state, c) -> Effect().none())
+                .onCommand(SiblingStreamEnded.class, (state, c) -> {
+                    streams.ended(c);
+                    return Effect().none();
+                })
+                .onCommand(RestartSiblingStream.class, (state, c) -> {
+                    streams.restart(c);
+                    return Effect().none();
+                })
                 .onCommand(DropsTaken.class, pairing::dropsTaken)
                 .onCommand(Approved.class, pairing::approved)
                 .onCommand(ResendAck.class, (state, c) -> pairing.resendAck(c))

@@ -11,51 +11,130 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One live {@code kinbox.query} stream per paired sibling, reading its journal and asking the MUAA
  * to apply what it finds: an event as {@link Muaa.Replicate}, a sibling's joined state or compacted
  * {@link SiblingSnapshot} as {@link Muaa.Merge}. {@link #reconcile} starts and stops streams as
- * devices get paired and retired. Used from the actor's thread only.
+ * devices get paired and retired. A stream that fails is started again after a back-off by the
+ * MUAA's own timer ({@link #ended}, {@link #restart}) rather than inside a {@code RestartSource}: the
+ * restart wrapper ran a second stream interpreter per sibling, and a 100,000-device simulation runs
+ * 300,000 of these streams. Used from the actor's thread only.
  */
 final class SiblingStreams {
+    private static final Logger LOG = LoggerFactory.getLogger(SiblingStreams.class);
     /** Commands a stream has asked and not yet seen answered: enough to keep a busy MUAA fed. */
     private static final int IN_FLIGHT = 8;
     /** Longest wait for one answer before the stream is restarted (a generous bound: persists queue under load). */
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(60);
+    /** Back-off before a failed stream starts again: doubles per failure in a row, up to the maximum. */
+    static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** A stream that ran this long before it failed starts again after the shortest back-off. */
+    private static final long STABLE_NANOS = Duration.ofSeconds(5).toNanos();
+
+    /** One sibling's stream: {@code killSwitch} is null while it waits to start again. */
+    private static final class Stream {
+        long generation;
+        UniqueKillSwitch killSwitch;
+        long startedNanos;
+        int failures;
+    }
 
     private final ActorSystem<?> system;
     private final ActorRef<Muaa.Command> self;
     private final String accountId;
     private final String readerDeviceId;
-    private final Map<String, UniqueKillSwitch> running = new HashMap<>();
-    private KinboxReadJournal query;
+    private final TimerScheduler<Muaa.Command> timers;
+    private final Map<String, Stream> running = new HashMap<>();
+    private long generations;
+    /** A sibling persistence id's live events (the read journal's, or a test's). */
+    private final java.util.function.Function<String, Source<Object, NotUsed>> events;
 
-    SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, String accountId, String readerDeviceId) {
+    SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
+                   String readerDeviceId) {
+        this(system, self, timers, accountId, readerDeviceId, new java.util.function.Function<>() {
+            private KinboxReadJournal query;
+
+            @Override public Source<Object, NotUsed> apply(String pid) {
+                if (query == null) {
+                    query = PersistenceQuery.get(system.classicSystem()).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
+                }
+                return query.eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event());
+            }
+        });
+    }
+
+    SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
+                   String readerDeviceId, java.util.function.Function<String, Source<Object, NotUsed>> events) {
         this.readerDeviceId = readerDeviceId;
         this.system = system;
         this.self = self;
+        this.timers = timers;
         this.accountId = accountId;
+        this.events = events;
     }
 
     /** Runs exactly one stream for each of {@code siblings}. */
     void reconcile(Set<String> siblings) {
         running.entrySet().removeIf(e -> {
             if (siblings.contains(e.getKey())) return false;
-            e.getValue().shutdown();
+            stop(e.getKey(), e.getValue());
             return true;
         });
-        for (String s : siblings) if (!running.containsKey(s)) running.put(s, start(s));
+        for (String s : siblings) {
+            if (!running.containsKey(s)) {
+                Stream st = new Stream();
+                running.put(s, st);
+                start(s, st);
+            }
+        }
+    }
+
+    /**
+     * A stream ended: unless it was stopped on purpose (or is an older one), start it again after the
+     * back-off. A live query never completes by itself, so an end without failure is restarted too.
+     */
+    void ended(Muaa.SiblingStreamEnded e) {
+        Stream st = running.get(e.sibling());
+        if (st == null || st.generation != e.generation() || st.killSwitch == null) return;
+        st.killSwitch = null;
+        st.failures = System.nanoTime() - st.startedNanos >= STABLE_NANOS ? 1 : st.failures + 1;
+        Duration wait = backoff(e.sibling(), st.failures);
+        LOG.debug("{}: stream of sibling {} ended ({}), again in {} ms", readerDeviceId, e.sibling(),
+                e.failure() == null ? "completed" : e.failure().toString(), wait.toMillis());
+        timers.startSingleTimer(timerKey(e.sibling()), new Muaa.RestartSiblingStream(e.sibling(), e.generation()), wait);
+    }
+
+    /** The back-off of {@link #ended} is over: start the stream again if it is still wanted. */
+    void restart(Muaa.RestartSiblingStream r) {
+        Stream st = running.get(r.sibling());
+        if (st == null || st.generation != r.generation() || st.killSwitch != null) return;
+        start(r.sibling(), st);
+    }
+
+    /**
+     * {@link #MIN_BACKOFF} doubled per failure in a row, at most {@link #MAX_BACKOFF}, stretched by up to
+     * 20% (from the sibling's id, so a device's streams that fail together do not restart together).
+     */
+    static Duration backoff(String sibling, int failures) {
+        long base = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(20, Math.max(0, failures - 1)));
+        long spread = Math.floorMod(sibling.hashCode() * 31L + failures, 21L);
+        return Duration.ofMillis(base + base * spread / 100);
     }
 
     /** The siblings streamed from now. */
@@ -64,8 +143,17 @@ final class SiblingStreams {
     }
 
     void stopAll() {
-        running.values().forEach(UniqueKillSwitch::shutdown);
+        running.forEach(this::stop);
         running.clear();
+    }
+
+    private void stop(String sibling, Stream st) {
+        if (st.killSwitch != null) st.killSwitch.shutdown();
+        timers.cancel(timerKey(sibling));
+    }
+
+    private static String timerKey(String sibling) {
+        return "sibling-stream-" + sibling;
     }
 
     private static Muaa.Command command(Object e, ActorRef<Done> applied) {
@@ -74,10 +162,7 @@ final class SiblingStreams {
         return new Muaa.Merge((AccountState) e, applied);
     }
 
-    private UniqueKillSwitch start(String sibling) {
-        if (query == null) {
-            query = PersistenceQuery.get(system.classicSystem()).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
-        }
+    private void start(String sibling, Stream st) {
         String pid;
         try {
             pid = SmaFolders.devicePersistenceId(accountId, sibling);
@@ -89,14 +174,18 @@ final class SiblingStreams {
         // element is asked, not told: an answer means persisted (or already known); a command lost to
         // a full stash or to a failed persist (the MUAA restarts) times the ask out, which fails the
         // stream, and the restart reads it again - the reader's position never runs ahead of the MUAA.
-        return RestartSource.onFailuresWithBackoff(RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2),
-                        () -> query.eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE)
-                                .map(env -> env.event())
-                                .filter(e -> e instanceof AccountEvent || e instanceof AccountState
-                                        || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState))
-                                .via(ActorFlow.<Object, Muaa.Command, Done>ask(IN_FLIGHT, self, APPLY_TIMEOUT, SiblingStreams::command)))
-                .viaMat(KillSwitches.single(), Keep.right())
-                .toMat(Sink.ignore(), Keep.left())
-                .run(system);
+        Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Done>> run =
+                events.apply(pid)
+                        .filter(e -> e instanceof AccountEvent || e instanceof AccountState
+                                || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState))
+                        .via(ActorFlow.<Object, Muaa.Command, Done>ask(IN_FLIGHT, self, APPLY_TIMEOUT, SiblingStreams::command))
+                        .viaMat(KillSwitches.single(), Keep.right())
+                        .toMat(Sink.ignore(), Keep.both())
+                        .run(system);
+        long generation = ++generations;
+        st.generation = generation;
+        st.killSwitch = run.first();
+        st.startedNanos = System.nanoTime();
+        run.second().whenComplete((done, failure) -> self.tell(new Muaa.SiblingStreamEnded(sibling, generation, failure)));
     }
 }
