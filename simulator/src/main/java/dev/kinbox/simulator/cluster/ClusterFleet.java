@@ -203,15 +203,7 @@ public final class ClusterFleet implements Fleet {
 
     /** Summed over the nodes that answer, as {@link #storeOperations}. */
     @Override public GossipCounts gossipMail() {
-        long d = 0, o = 0, u = 0, r = 0, n = 0;
-        for (FaultCounters c : faultCounters().values()) {
-            d += c.gossip().delivered();
-            o += c.gossip().opened();
-            u += c.gossip().undecryptable();
-            r += c.gossip().refused();
-            n += c.gossip().unsent();
-        }
-        return new GossipCounts(d, o, u, r, n);
+        return faultCounters().values().stream().map(FaultCounters::gossip).reduce(GossipCounts.NONE, GossipCounts::plus);
     }
 
     @Override public StoreMessages storeMessages(int account) {
