@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "What is and is not built yet (scale, faults with --cluster, ...): docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, removal with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
 
@@ -169,7 +169,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (clustered != null && !expiry.equals(HostedFleet.DEFAULT_EXPIRE_AFTER)) {
                 throw new IllegalArgumentException("--expire-after is not available with --cluster (the nodes' devices expire after 30d)");
             }
-            WorkloadOptions.Faults faults = faultArgs.faults(store, clustered != null);
+            WorkloadOptions.Faults faults = faultArgs.faults();
             // two skewed clocks (the silent device's and its sibling's) may stretch a silence by twice the largest skew
             Duration minExpiry = SimArgs.duration("--max-offline", maxOffline).plusHours(2).plusMillis(2 * faults.maxSkewMillis())
                     .multipliedBy(4).dividedBy(3);
@@ -209,7 +209,8 @@ final class SimulateCommand implements Callable<Integer> {
             FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
                     ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, fleetOptions, faults)
-                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store)))) {
+                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store),
+                            faults))) {
                 Runner runner = new Runner(fleet, ro, progress, clustered == null ? traceFile : null);
                 // one JVM: the devices' clock stops after the last step, so the settle finds every account quiet (daily activity
                 // refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the final check now and then)

@@ -2,6 +2,10 @@ package dev.kinbox.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,23 @@ class SimulateClusterTest {
         assertEquals(2, simulate(dir, "--cluster", "--cluster-timeout", "soon"));
         assertEquals(2, simulate(dir, "--cluster", "--removals-per-day", "1"), "removal runs in one JVM only");
         assertEquals(2, simulate(dir, "--cluster", "--expire-after", "20h"), "the nodes expire after 30d");
+        assertEquals(2, simulate(dir, "--cluster", "--drops-per-day", "-1"), "a bad fault value is refused with --cluster as without");
+        assertEquals(2, simulate(dir, "--cluster", "--gossip-share", "1.5"));
         assertFalse(Files.exists(dir.resolve("report.json")));
+    }
+
+    @Test
+    void simulateCluster_withFaultOptionsAndTheDefaultFaults_runsThemOnTheNodesAndHoldsEveryInvariant(@TempDir Path dir) throws Exception {
+        // a one-node cluster (the driver alone): the run goes through the cluster protocol all the same; drops and incoming
+        // mail at their defaults, the other fault options given
+        int code = new CommandLine(new SimulateCommand()).execute("--store", "memory", "--report", dir.resolve("report.json").toString(),
+                "--plots", dir.resolve("plots").toString(), "--cluster", "--nodes", "1", "--port", "0", "--cluster-timeout", "60s",
+                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--seed", "3", "--restarts-per-day", "24",
+                "--gossip-share", "0.5", "--latency", "1ms", "--max-clock-skew", "2h");
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(0, code, j.toPrettyString());
+        j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
+        assertEquals(0, j.get("step_errors").asInt(), j.toPrettyString());
+        assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
     }
 }

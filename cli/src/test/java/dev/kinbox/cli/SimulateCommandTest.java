@@ -134,9 +134,7 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--latency", "2m").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--max-clock-skew", "-1h").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--restarts-per-day", "-2").code());
-        assertEquals(2, simulate(new SimulateCommand(), dir, "--cluster", "--drops-per-day", "1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--gossip-share", "1.5").code());
-        assertEquals(2, simulate(new SimulateCommand(), dir, "--cluster", "--gossip-share", "0.1").code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
     }
 

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
  * The fault options of {@code kinbox simulate}: dropped connections, server restarts, latency,
  * incoming mail with Autocrypt headers (a share of it group mail with gossip) and device clock skew (docs/SIMULATOR.md, "Faults").
  * Dropped connections, incoming mail and clock skew are on by default (measured: the default run
- * holds every invariant in about the same time); with {@code --cluster}, which does not carry
- * faults yet, every default is 0 and giving one is refused.
+ * holds every invariant in about the same time), with {@code --cluster} too: the nodes carry every
+ * fault as one JVM does (docs/SIMULATOR.md, "Across machines").
  */
 public final class FaultArgs {
     static final double DROPS_PER_DAY = 4;
@@ -16,35 +16,29 @@ public final class FaultArgs {
     static final String MAX_CLOCK_SKEW = "1h";
     static final double GOSSIP_SHARE = 0.25;
 
-    @Option(names = "--drops-per-day", description = "Dropped connections per device per simulated day (default: 4; 0 with --cluster).")
+    @Option(names = "--drops-per-day", description = "Dropped connections per device per simulated day (default: 4).")
     public Double dropsPerDay;
 
     @Option(names = "--restarts-per-day", description = {"Server restarts per account per simulated day: memory - the account's watches",
-            "reconnect; greenmail, dovecot - the whole server stops and starts on the same port and data (default: 0)."})
+            "reconnect; greenmail, dovecot - the whole server stops and starts on the same port and data; with --cluster the",
+            "account's node restarts its own store (default: 0)."})
     public Double restartsPerDay;
 
     @Option(names = "--latency", description = "Mean delay of every mail store operation, real time, exponentially distributed (default: 0ms).")
     public String latency;
 
-    @Option(names = "--incoming-per-day", description = "Incoming mails with an Autocrypt header per device per simulated day (default: 4; 0 with --cluster).")
+    @Option(names = "--incoming-per-day", description = "Incoming mails with an Autocrypt header per device per simulated day (default: 4).")
     public Double incomingPerDay;
 
     @Option(names = "--gossip-share", description = {"Share (0..1) of the incoming mails that are encrypted group mails with Autocrypt-Gossip",
             "for the other recipients; one in ten of those is damaged (undecryptable or malformed) (default: 0.25)."})
     public Double gossipShare;
 
-    @Option(names = "--max-clock-skew", description = "Largest clock offset of a device, either way, simulated (default: 1h; 0s with --cluster).")
+    @Option(names = "--max-clock-skew", description = "Largest clock offset of a device, either way, simulated (default: 1h).")
     public String maxClockSkew;
 
-    /** The faults; {@link IllegalArgumentException} for bad values or a combination that is not built. */
-    public WorkloadOptions.Faults faults(String store, boolean clustered) {
-        if (clustered) {
-            if (dropsPerDay != null || restartsPerDay != null || latency != null || incomingPerDay != null || maxClockSkew != null
-                    || gossipShare != null) {
-                throw new IllegalArgumentException("the fault options are not available with --cluster yet (they work in one JVM)");
-            }
-            return WorkloadOptions.Faults.NONE;
-        }
+    /** The faults, the same in one JVM and with {@code --cluster}; {@link IllegalArgumentException} for bad values. */
+    public WorkloadOptions.Faults faults() {
         long latencyMs = SimArgs.duration("--latency", latency == null ? "0ms" : latency).toMillis();
         long skewMs = SimArgs.duration("--max-clock-skew", maxClockSkew == null ? MAX_CLOCK_SKEW : maxClockSkew).toMillis();
         double restarts = restartsPerDay == null ? 0 : restartsPerDay;

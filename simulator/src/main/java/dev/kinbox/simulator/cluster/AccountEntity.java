@@ -1,5 +1,6 @@
 package dev.kinbox.simulator.cluster;
 
+import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,7 +46,7 @@ final class AccountEntity {
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Edit.class, m -> {
-                    reply(attempt(() -> host.fleet().edit(new DeviceRef(account, m.slot()), m.change())), m.replyTo());
+                    reply(attempt(() -> host.edit(new DeviceRef(account, m.slot()), m.change())), m.replyTo());
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.GetState.class, m -> {
@@ -54,6 +55,24 @@ final class AccountEntity {
                 })
                 .onMessage(Protocol.CountMessages.class, m -> {
                     reply(host.run(() -> host.fleet().storeMessages(account)), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.Drop.class, m -> { // at once, on this thread: it only marks the device's link
+                    reply(attempt(() -> {
+                        try {
+                            host.drop(new DeviceRef(account, m.slot()));
+                            return CompletableFuture.completedFuture(Done.getInstance());
+                        } catch (Fleet.FleetException e) {
+                            return CompletableFuture.failedFuture(e);
+                        }
+                    }), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.RestartServer.class, m -> { // on the pool: a server restart waits for the server
+                    reply(host.run(() -> {
+                        host.restartServer(account);
+                        return Done.getInstance();
+                    }), m.replyTo());
                     return Behaviors.same();
                 })
                 .build();

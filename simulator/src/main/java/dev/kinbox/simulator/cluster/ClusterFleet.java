@@ -4,12 +4,13 @@ import dev.kinbox.simulator.fleet.JournalRefusals;
 import dev.kinbox.simulator.trace.JournalEntry;
 import dev.kinbox.simulator.workload.HostileAct;
 
-import dev.kinbox.crypto.Crypto;
 import dev.kinbox.crypto.CryptoException;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.DeviceSystems;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.FleetFaults;
+import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.StoreMessages;
@@ -30,41 +31,41 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.pattern.Patterns;
 
 /**
  * The devices of a run spread over the nodes of a Pekko cluster, driven from this JVM (the node that
  * runs the schedule; it hosts devices too). Every account is a sharded entity ({@link AccountEntity});
  * all its devices run on the node sharding placed it on, in that node's {@link HostedFleet}, over that
- * node's own stores. Setting up: wait until {@code nodes} members are Up and every node's agent and
- * sharding region are known (bounded), send every node the whole roster (the keys this JVM generated:
- * every node knows every slot's certificate) and the fleet options with this JVM's simulated time,
- * then the runner drives the devices through sharding asks as it drives a {@link HostedFleet}.
+ * node's own stores. Setting up ({@link ClusterSetup}): wait until {@code nodes} members are Up and every
+ * node's agent and sharding region are known (bounded), send every node the whole roster (the keys this
+ * JVM generated: every node knows every slot's certificate), the run's faults and the fleet options with
+ * this JVM's simulated time; then the runner drives the devices through sharding asks as it drives a
+ * {@link HostedFleet}, faults included (drops, server restarts and incoming mail go to the account's node).
  */
 public final class ClusterFleet implements Fleet {
-    private static final Duration SETUP_ASK = Duration.ofSeconds(60);
     /** A start waits for the device's actor and its first state; an orderly stop for its uploads (as in {@link HostedFleet}). */
     private static final Duration START_STOP = Duration.ofSeconds(90);
-    private static final Duration STATS_ASK = Duration.ofSeconds(10);
-    private static final int ACCOUNTS_PER_BATCH = 16;
 
     private final ClusterNode node;
     private final Roster roster;
     private final int snapshotEvery;
     private final List<ActorRef<Protocol.ToNode>> agents;
+    private final boolean faulty;
     private final Set<DeviceRef> running = ConcurrentHashMap.newKeySet();
-    private final Map<String, Protocol.NodeStats> lastStats = new ConcurrentHashMap<>();
+    private final NodeReports<Protocol.NodeStats> stats;
+    private final NodeReports<Protocol.FaultCounts> faultCounts;
     private volatile boolean closed;
 
-    private ClusterFleet(ClusterNode node, Roster roster, int snapshotEvery, List<ActorRef<Protocol.ToNode>> agents) {
+    private ClusterFleet(ClusterNode node, Roster roster, int snapshotEvery, List<ActorRef<Protocol.ToNode>> agents, boolean faulty) {
         this.node = node;
         this.roster = roster;
         this.snapshotEvery = snapshotEvery;
         this.agents = agents;
+        this.faulty = faulty;
+        this.stats = new NodeReports<>(node.system(), agents, Protocol.GetStats::new, Protocol.NodeStats::address);
+        this.faultCounts = new NodeReports<>(node.system(), agents, Protocol.GetFaultCounts::new, Protocol.FaultCounts::address);
     }
 
     /**
@@ -74,29 +75,19 @@ public final class ClusterFleet implements Fleet {
      */
     public static ClusterFleet open(ClusterNode node, int nodes, Roster roster, String store, VirtualClock clock,
                                     HostedFleet.Options options) throws FleetException, InterruptedException {
+        return open(node, nodes, roster, store, clock, options, FleetFaults.none());
+    }
+
+    /**
+     * As above, with the run's {@code faults}: every node gets the seed, the fault options and the peers' keys
+     * ({@link Protocol.SetFaults}) before its fleet opens, so each device gets the latency stream, clock skew and
+     * peers it gets in one JVM; drops, server restarts and incoming mail are then asked of the account's node.
+     */
+    public static ClusterFleet open(ClusterNode node, int nodes, Roster roster, String store, VirtualClock clock,
+                                    HostedFleet.Options options, FleetFaults faults) throws FleetException, InterruptedException {
         try {
-            if (nodes < 1) throw new IllegalArgumentException("nodes must be >= 1");
-            if (node.up().size() < nodes) System.err.println("simulator: " + node.address() + " waiting for " + nodes + " nodes Up");
-            long t0 = System.nanoTime();
-            node.awaitUp(nodes);
-            long up = System.nanoTime();
-            List<ActorRef<Protocol.ToNode>> agents = awaitAgents(node, nodes, node.settings().upTimeout());
-            awaitRegions(node, nodes, node.settings().upTimeout());
-            long known = System.nanoTime();
-            List<Protocol.AccountKeys> keys = keys(roster);
-            for (ActorRef<Protocol.ToNode> a : agents) {
-                for (int i = 0; i < keys.size(); i += ACCOUNTS_PER_BATCH) {
-                    List<Protocol.AccountKeys> batch = keys.subList(i, Math.min(keys.size(), i + ACCOUNTS_PER_BATCH));
-                    ask(node, a, to -> new Protocol.AddAccounts(batch, to));
-                }
-            }
-            for (ActorRef<Protocol.ToNode> a : agents) {
-                ask(node, a, to -> new Protocol.Open(roster.accounts().size(), store, options.snapshotEvery(), options.sweepInterval().toMillis(),
-                        options.blockingThreads(), clock.millis(), clock.scale(), to));
-            }
-            System.err.printf("simulator: %d nodes Up in %.1f s, their agents and sharding regions known %.1f s later, set up %.1f s later%n",
-                    nodes, (up - t0) / 1e9, (known - up) / 1e9, (System.nanoTime() - known) / 1e9);
-            return new ClusterFleet(node, roster, options.snapshotEvery(), agents);
+            List<ActorRef<Protocol.ToNode>> agents = ClusterSetup.setUp(node, nodes, roster, store, clock, options, faults);
+            return new ClusterFleet(node, roster, options.snapshotEvery(), agents, ClusterSetup.faulty(faults));
         } catch (ClusterNode.ClusterUnavailable | CryptoException | RuntimeException e) {
             node.close();
             throw new FleetException("cannot set up the cluster fleet: " + e.getMessage(), e);
@@ -104,51 +95,6 @@ public final class ClusterFleet implements Fleet {
             node.close();
             throw e;
         }
-    }
-
-    private static List<Protocol.AccountKeys> keys(Roster roster) throws CryptoException {
-        List<Protocol.AccountKeys> out = new ArrayList<>();
-        for (int a = 0; a < roster.accounts().size(); a++) {
-            List<String> armored = new ArrayList<>();
-            for (Roster.Device d : roster.accounts().get(a).devices()) armored.add(Crypto.armor(d.key()));
-            out.add(new Protocol.AccountKeys(a, roster.accounts().get(a).accountId(), armored));
-        }
-        return out;
-    }
-
-    private static List<ActorRef<Protocol.ToNode>> awaitAgents(ClusterNode node, int nodes, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Set<ActorRef<Protocol.ToNode>> found = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(node.system().receptionist(),
-                            to -> Receptionist.find(NodeAgent.KEY, to), Duration.ofSeconds(5), node.system().scheduler())
-                    .toCompletableFuture().join().getServiceInstances(NodeAgent.KEY);
-            if (found.size() >= nodes) return List.copyOf(found);
-            if (System.nanoTime() > deadline) throw new IllegalStateException("only " + found.size() + " of " + nodes + " node agents found");
-            Thread.sleep(100);
-        }
-    }
-
-    /** The coordinator knows every node's region: accounts are placed on all nodes from the first one on. */
-    private static void awaitRegions(ClusterNode node, int nodes, Duration timeout) throws InterruptedException {
-        var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(node.system().classicSystem()).shardRegion(ClusterNode.ACCOUNTS.name());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
-        while (System.nanoTime() < deadline) {
-            try {
-                Object r = Patterns.ask(region, ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(5)).toCompletableFuture().join();
-                seen = ((ShardRegion.CurrentRegions) r).getRegions().size();
-                if (seen >= nodes) return;
-            } catch (RuntimeException notYet) {
-                // the coordinator is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("only " + seen + " of " + nodes + " sharding regions registered");
-    }
-
-    private static void ask(ClusterNode node, ActorRef<Protocol.ToNode> agent,
-                            org.apache.pekko.japi.function.Function<ActorRef<org.apache.pekko.pattern.StatusReply<Done>>, Protocol.ToNode> make) {
-        AskPattern.askWithStatus(agent, make, SETUP_ASK, node.system().scheduler()).toCompletableFuture().join();
     }
 
     private EntityRef<Protocol.ToAccount> account(int a) {
@@ -217,25 +163,47 @@ public final class ClusterFleet implements Fleet {
     /** What one node did: store operations of its devices, device starts, devices running now. */
     public record NodeCounters(long storeOperations, int starts, int running) {}
 
-    private Map<String, Protocol.NodeStats> nodes() {
-        if (closed) return new TreeMap<>(lastStats);
-        List<CompletableFuture<Protocol.NodeStats>> asks = new ArrayList<>();
-        for (ActorRef<Protocol.ToNode> a : agents) {
-            asks.add(AskPattern.<Protocol.ToNode, Protocol.NodeStats>ask(a, Protocol.GetStats::new, STATS_ASK, node.system().scheduler())
-                    .toCompletableFuture());
+    private Map<String, Protocol.NodeStats> nodes() { return closed ? stats.last() : stats.read(); }
+
+    /**
+     * Every node's fault counters by address (as {@link #nodeCounters}): connections dropped and server restarts
+     * it carried out, incoming mails its devices acknowledged, its gossip mail outcomes.
+     */
+    public Map<String, FaultCounters> faultCounters() {
+        Map<String, FaultCounters> out = new TreeMap<>();
+        (closed ? faultCounts.last() : faultCounts.read())
+                .forEach((k, v) -> out.put(k, new FaultCounters(v.drops(), v.restarts(), v.incomingAcked(), v.gossip())));
+        return out;
+    }
+
+    /** What one node's faults did: drops and server restarts carried out, incoming mails acknowledged, gossip mail outcomes. */
+    public record FaultCounters(long drops, long restarts, long incomingAcked, GossipCounts gossip) {}
+
+    /** Asks the account's node: the device's next store operation fails as a dropped connection. */
+    @Override public void drop(DeviceRef d) throws FleetException {
+        await(account(d.account()).askWithStatus(to -> new Protocol.Drop(d.slot(), to), DeviceSystems.ASK), DeviceSystems.ASK,
+                "cannot drop the connection of " + d);
+    }
+
+    /** Asks the account's node to restart the account's store there (docs/SIMULATOR.md, "Across machines"). */
+    @Override public void restartServer(int account) throws FleetException {
+        await(account(account).askWithStatus(Protocol.RestartServer::new, START_STOP), START_STOP, "cannot restart the server of account " + account);
+    }
+
+    private static void await(CompletionStage<Done> asked, Duration timeout, String failure) throws FleetException {
+        try {
+            asked.toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(failure + ": interrupted", e);
+        } catch (Exception e) {
+            throw new FleetException(failure + ": " + AccountEntity.reason(e), e);
         }
-        for (CompletableFuture<Protocol.NodeStats> f : asks) {
-            try {
-                Protocol.NodeStats s = f.get(STATS_ASK.toSeconds() + 1, TimeUnit.SECONDS);
-                lastStats.put(s.address(), s);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                System.err.println("simulator: a node did not report its counters: " + AccountEntity.reason(e));
-            }
-        }
-        return new TreeMap<>(lastStats);
+    }
+
+    /** Summed over the nodes that answer, as {@link #storeOperations}. */
+    @Override public GossipCounts gossipMail() {
+        return faultCounters().values().stream().map(FaultCounters::gossip).reduce(GossipCounts.NONE, GossipCounts::plus);
     }
 
     @Override public StoreMessages storeMessages(int account) {
@@ -279,6 +247,11 @@ public final class ClusterFleet implements Fleet {
     @Override public void close() {
         try {
             // the counters as they are at the end, before the fleets are gone
+            if (faulty) {
+                faultCounters().forEach((address, c) -> System.err.println("simulator: node " + address + ": " + c.drops() + " connections dropped, "
+                        + c.restarts() + " server restarts, " + c.incomingAcked() + " incoming mails acknowledged, " + c.gossip().delivered()
+                        + " gossip mails delivered"));
+            }
             nodeCounters().forEach((address, c) -> System.err.println("simulator: node " + address + ": " + c.starts() + " device starts, "
                     + c.storeOperations() + " store operations, " + c.running() + " running at the end"));
             List<CompletableFuture<Done>> closing = new ArrayList<>();

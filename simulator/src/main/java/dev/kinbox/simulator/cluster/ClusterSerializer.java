@@ -46,12 +46,16 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     private static final Map<String, Class<?>> TYPES = List.<Class<?>>of(Protocol.AccountKeys.class, Protocol.AddAccounts.class,
                     Protocol.Open.class, Protocol.GetStats.class, Protocol.Close.class, Protocol.NodeStats.class, Protocol.Start.class,
                     Protocol.Stop.class, Protocol.Stopped.class, Protocol.Online.class, Protocol.Edit.class, Protocol.GetState.class,
-                    Protocol.CountMessages.class, Dot.class, StoreMessages.class)
+                    Protocol.CountMessages.class, Dot.class, StoreMessages.class,
+                    // faults (added later; the ones above are unchanged)
+                    Protocol.SetFaults.class, Protocol.GetFaultCounts.class, Protocol.FaultCounts.class, Protocol.Drop.class,
+                    Protocol.RestartServer.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
     @JsonSubTypes({@JsonSubTypes.Type(Change.SetSetting.class), @JsonSubTypes.Type(Change.CreateContact.class),
-            @JsonSubTypes.Type(Change.EditContact.class), @JsonSubTypes.Type(Change.IncomingMail.class)})
+            @JsonSubTypes.Type(Change.EditContact.class), @JsonSubTypes.Type(Change.IncomingMail.class),
+            @JsonSubTypes.Type(Change.GossipMail.class)})
     private interface ChangeMixin {}
 
     private final ObjectMapper mapper;

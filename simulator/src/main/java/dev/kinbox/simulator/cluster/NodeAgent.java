@@ -9,8 +9,8 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * One per node, registered with the receptionist under {@link #KEY}: the driver finds every node
- * through it, sends it the roster and the fleet options ({@link Protocol.Open}), reads its counters
- * and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
+ * through it, sends it the roster, the run's faults ({@link Protocol.SetFaults}) and the fleet options
+ * ({@link Protocol.Open}), reads its counters and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
  */
 final class NodeAgent {
     static final ServiceKey<Protocol.ToNode> KEY = ServiceKey.create(Protocol.ToNode.class, "kinbox-sim-node");
@@ -28,6 +28,19 @@ final class NodeAgent {
                         } catch (Exception e) {
                             m.replyTo().tell(StatusReply.error("cannot learn the roster on " + address + ": " + e.getMessage()));
                         }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Protocol.SetFaults.class, m -> {
+                        try {
+                            host.setFaults(m);
+                            m.replyTo().tell(StatusReply.ack());
+                        } catch (Exception e) {
+                            m.replyTo().tell(StatusReply.error("cannot set the faults on " + address + ": " + e.getMessage()));
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Protocol.GetFaultCounts.class, m -> {
+                        m.replyTo().tell(host.faultCounts(address));
                         return Behaviors.same();
                     })
                     .onMessage(Protocol.Open.class, m -> {

@@ -2,10 +2,16 @@ package dev.kinbox.simulator.cluster;
 
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.AccountStores;
+import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.FleetFaults;
+import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.run.VirtualClock;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.DeviceRef;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,19 +21,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
  * What one cluster node hosts: the roster the driver sent (every account's slots, so every slot's
  * certificate is known here), and once opened one {@link HostedFleet} for the devices of the accounts
  * sharding placed on this node, over this node's own stores (memory: one mailbox per account, in this
- * JVM; greenmail: an embedded server on loopback). Fleet operations that wait (start, stop, counting a
- * mailbox) run on a pool of its own, never on an actor's thread. Thread-safe.
+ * JVM; greenmail: an embedded server on loopback), with the run's faults ({@link Protocol.SetFaults}) when it
+ * has any. Fleet operations that wait (start, stop, counting a mailbox, a server restart) run on a pool of
+ * its own, never on an actor's thread. Counts the faults it carried out. Thread-safe.
  */
 final class NodeHost implements AutoCloseable {
     private static final int OPS_THREADS = 16;
@@ -40,16 +49,36 @@ final class NodeHost implements AutoCloseable {
     });
     private final AtomicInteger starts = new AtomicInteger();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final LongAdder drops = new LongAdder();
+    private final LongAdder restarts = new LongAdder();
+    private final LongAdder incomingAcked = new LongAdder();
     private volatile HostedFleet fleet;
+    private FleetFaults faults = FleetFaults.none(); // guarded by this
 
     /** Learns one account's slots (keys parsed here: a malformed key fails the batch, nothing half-learnt is used). */
     void add(Protocol.AccountKeys k) throws CryptoException {
         List<Roster.Device> ds = new ArrayList<>();
         for (String armored : k.armoredKeys()) {
-            OpenPGPKey key = crypto.readKey(armored.getBytes(StandardCharsets.US_ASCII));
+            OpenPGPKey key = readKey(armored);
             ds.add(new Roster.Device(dev.kinbox.journal.Keyring.deviceIdOf(key.toCertificate()), key));
         }
         accounts.put(k.index(), new Roster.Account(k.accountId(), ds));
+    }
+
+    /** Learns the run's faults and its peers' keys; before {@link #open}, which hands them to the fleet. */
+    synchronized void setFaults(Protocol.SetFaults f) throws CryptoException {
+        if (fleet != null) throw new IllegalStateException("the faults must arrive before the fleet opens");
+        List<List<OpenPGPKey>> peers = new ArrayList<>();
+        for (List<String> generations : f.armoredPeerKeys()) {
+            List<OpenPGPKey> keys = new ArrayList<>();
+            for (String armored : generations) keys.add(readKey(armored));
+            peers.add(keys);
+        }
+        faults = FleetFaults.of(f.seed(), f.faults(), crypto, peers);
+    }
+
+    private OpenPGPKey readKey(String armored) throws CryptoException {
+        return crypto.readKey(armored.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Builds this node's fleet from the learnt roster; refused when accounts are missing or it is open already. */
@@ -65,7 +94,7 @@ final class NodeHost implements AutoCloseable {
         if (!missing.isEmpty()) throw new IllegalStateException("keys of accounts " + missing.subList(0, Math.min(10, missing.size())) + " never arrived");
         VirtualClock clock = new VirtualClock(Instant.ofEpochMilli(o.simulatedNowMillis()), o.scale(), System::nanoTime);
         HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads());
-        fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options);
+        fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options, faults);
     }
 
     /** The open fleet. */
@@ -93,6 +122,32 @@ final class NodeHost implements AutoCloseable {
     }
 
     void started() { starts.incrementAndGet(); }
+
+    /** {@code d}'s next store operation fails as a dropped connection (counted). */
+    void drop(DeviceRef d) throws Fleet.FleetException {
+        fleet().drop(d);
+        drops.increment();
+    }
+
+    /** The store of {@code account} on this node restarts (counted; {@link HostedFleet#restartServer}). */
+    void restartServer(int account) throws Fleet.FleetException {
+        fleet().restartServer(account);
+        restarts.increment();
+    }
+
+    /** {@code change} on running {@code d}; an acknowledged incoming mail is counted. */
+    CompletionStage<Dot> edit(DeviceRef d, Change change) {
+        CompletionStage<Dot> edited = fleet().edit(d, change);
+        if (change instanceof Change.IncomingMail || change instanceof Change.GossipMail) {
+            edited.thenRun(incomingAcked::increment);
+        }
+        return edited;
+    }
+
+    Protocol.FaultCounts faultCounts(String address) {
+        HostedFleet f = fleet;
+        return new Protocol.FaultCounts(address, drops.sum(), restarts.sum(), incomingAcked.sum(), f == null ? GossipCounts.NONE : f.gossipMail());
+    }
 
     Protocol.NodeStats stats(String address) {
         HostedFleet f = fleet;

@@ -1,11 +1,13 @@
 package dev.kinbox.simulator.cluster;
 
+import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.JournalRefusals;
 
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,6 +47,25 @@ final class Protocol {
     record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long simulatedNowMillis,
                 double scale, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
 
+    /**
+     * The run's faults, sent before {@link Open} when it has any: the seed and the options from which every device's
+     * latency stream and clock skew derive (so a device gets on any node what it gets in one JVM), and the run's
+     * peers' secret keys, armored, per peer by generation (throwaway simulation keys; empty without incoming mail).
+     */
+    record SetFaults(long seed, WorkloadOptions.Faults faults, List<List<String>> armoredPeerKeys, ActorRef<StatusReply<Done>> replyTo)
+            implements ToNode {
+        SetFaults { armoredPeerKeys = armoredPeerKeys.stream().map(List::copyOf).toList(); }
+    }
+
+    /** What the node's faults did so far. */
+    record GetFaultCounts(ActorRef<FaultCounts> replyTo) implements ToNode {}
+
+    /**
+     * A node's fault counters: connections dropped and server restarts carried out, incoming mails (plain and gossip)
+     * its devices acknowledged, and what became of the gossip mails ({@link GossipCounts}).
+     */
+    record FaultCounts(String address, long drops, long restarts, long incomingAcked, GossipCounts gossip) implements Message {}
+
     /** What the node hosts and did. */
     record GetStats(ActorRef<NodeStats> replyTo) implements ToNode {}
 
@@ -71,4 +92,10 @@ final class Protocol {
     record GetState(int slot, ActorRef<StatusReply<AccountState>> replyTo) implements ToAccount {}
 
     record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
+
+    /** The device's next store operation fails as a dropped connection. */
+    record Drop(int slot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
+
+    /** The store of the account's node restarts for the account (what that means per store kind: docs/SIMULATOR.md, "Across machines"). */
+    record RestartServer(ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
 }

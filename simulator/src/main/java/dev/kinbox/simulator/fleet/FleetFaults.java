@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
  * What a run's {@link WorkloadOptions.Faults} need from a hosted fleet: each device's mailbox view
@@ -60,6 +61,24 @@ public final class FleetFaults {
         // the peers judge keys on the wall clock, which the keys are made on (devices run on simulated time)
         return new FleetFaults(seed, faults, crypto, faults.incomingPerDay() > 0 ? new PeerMail(crypto, Clock.systemUTC()) : null);
     }
+
+    /**
+     * For a run of {@code seed} with {@code faults} whose peers' keys were made elsewhere ({@link #peerKeys()} of the
+     * driver's faults, on a cluster node): every device gets the latency stream, skew and peers it gets in one JVM.
+     */
+    public static FleetFaults of(long seed, WorkloadOptions.Faults faults, Crypto crypto, List<List<OpenPGPKey>> peerKeys) {
+        if (faults.incomingPerDay() > 0 && peerKeys.isEmpty()) throw new IllegalArgumentException("incoming mail needs the run's peer keys");
+        return new FleetFaults(seed, faults, crypto, faults.incomingPerDay() > 0 ? new PeerMail(crypto, Clock.systemUTC(), peerKeys) : null);
+    }
+
+    /** The run's seed (0 for {@link #none()}). */
+    public long seed() { return seed; }
+
+    /** The run's faults. */
+    public WorkloadOptions.Faults faults() { return faults; }
+
+    /** Every peer's keys by generation; empty without incoming mail. */
+    public List<List<OpenPGPKey>> peerKeys() { return peers == null ? List.of() : peers.keys(); }
 
     /** {@code store} as {@code d} reaches it now (a new incarnation replaces the last one's link). */
     MailStore wrap(DeviceRef d, MailStore store) {

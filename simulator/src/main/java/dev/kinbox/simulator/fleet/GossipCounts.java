@@ -12,4 +12,9 @@ package dev.kinbox.simulator.fleet;
 public record GossipCounts(long delivered, long opened, long undecryptable, long refused, long unsent) {
     /** Nothing delivered (a fleet without gossip mail). */
     public static final GossipCounts NONE = new GossipCounts(0, 0, 0, 0, 0);
+
+    /** These counts and {@code o}'s together (several fleets' mails, as on the nodes of a cluster). */
+    public GossipCounts plus(GossipCounts o) {
+        return new GossipCounts(delivered + o.delivered, opened + o.opened, undecryptable + o.undecryptable, refused + o.refused, unsent + o.unsent);
+    }
 }

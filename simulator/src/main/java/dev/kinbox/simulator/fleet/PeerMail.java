@@ -69,6 +69,19 @@ final class PeerMail {
         }
     }
 
+    /** The peers of another JVM's run ({@code keys}: per peer, its keys by generation, as {@link #keys()} gave them). */
+    PeerMail(Crypto crypto, Clock wall, List<List<OpenPGPKey>> keys) {
+        this.crypto = crypto;
+        this.wall = wall;
+        if (keys.size() != Workload.PEERS || keys.stream().anyMatch(g -> g.size() != Workload.KEY_GENERATIONS)) {
+            throw new IllegalArgumentException("peer keys must be " + Workload.PEERS + " peers of " + Workload.KEY_GENERATIONS + " keys each");
+        }
+        for (List<OpenPGPKey> gens : keys) this.keys.add(List.copyOf(gens));
+    }
+
+    /** Every peer's keys by generation (to hand this run's peers to another JVM). */
+    List<List<OpenPGPKey>> keys() { return List.copyOf(keys); }
+
     static String address(int peer) { return "peer" + peer + "@" + DOMAIN; }
 
     /** The fingerprint-bearing key peer {@code peer} uses in generation {@code generation}. */

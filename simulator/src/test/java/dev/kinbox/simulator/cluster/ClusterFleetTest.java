@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.FleetFaults;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.run.Progress;
@@ -13,6 +14,7 @@ import dev.kinbox.simulator.run.RunOptions;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Runner;
 import dev.kinbox.simulator.run.VirtualClock;
+import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Two cluster nodes (two ActorSystems in this JVM, on loopback, free ports) drive one population. */
@@ -65,6 +68,50 @@ class ClusterFleetTest {
             t0 = System.nanoTime();
         }
         System.out.println("cluster closed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    @Test
+    void twoNodes_runningAChurningScheduleWithEveryFault_holdEveryInvariantAndCarryOutTheFaultsOnBothNodes() throws Exception {
+        // 4 accounts of 2-3 devices, 4 simulated hours, with churn and every fault at a high rate: drops and server
+        // restarts 24 a day, 60 incoming mails a day per device (a quarter of them gossip), 3 ms latency, 1 h clock skew
+        WorkloadOptions.Faults faults = new WorkloadOptions.Faults(24, 24, 60, 3, 3_600_000L, 0.25);
+        long seed = 12;
+        Schedule s = Workload.generate(seed, new WorkloadOptions(4, 2, 3, Duration.ofHours(4), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000)
+                .withFaults(faults));
+        Roster roster = Roster.generate(4, s.options().slotsPerAccount(), "cluster.faults.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        FleetFaults ff = FleetFaults.of(seed, faults, Crypto.standard());
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults(), ff)) {
+            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+            Map<String, ClusterFleet.FaultCounters> nodes = fleet.faultCounters();
+            System.out.println("faulty cluster run: " + r.ackedEdits() + " edits, " + r.steps() + ", gossip " + r.gossip() + ", wall "
+                    + r.wallSeconds() + " s, nodes " + nodes);
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertEquals(0, r.check().lostEdits());
+            assertEquals(2, nodes.size(), nodes.toString());
+            // every scheduled drop and restart was carried out on the account's node, and both nodes had their share
+            assertEquals((long) r.steps().getOrDefault("Drop", 0), nodes.values().stream().mapToLong(ClusterFleet.FaultCounters::drops).sum(), nodes.toString());
+            assertEquals((long) r.steps().getOrDefault("ServerRestart", 0), nodes.values().stream().mapToLong(ClusterFleet.FaultCounters::restarts).sum(),
+                    nodes.toString());
+            nodes.forEach((address, c) -> assertTrue(c.drops() > 0 && c.restarts() > 0 && c.incomingAcked() > 0, address + ": " + c));
+            // the gossip counts of the run are the nodes' summed
+            long delivered = nodes.values().stream().mapToLong(c -> c.gossip().delivered()).sum();
+            assertTrue(r.gossip().delivered() > 0 && r.gossip().opened() > 0 && r.gossip().delivered() == delivered, r.gossip() + " " + nodes);
+            // the peers the incoming mail told one device of are on all its account's running devices
+            for (int a = 0; a < 4; a++) {
+                Object peers = null;
+                for (DeviceRef d : fleet.running()) {
+                    if (d.account() != a) continue;
+                    var mine = fleet.state(d).toCompletableFuture().get(30, TimeUnit.SECONDS).peers();
+                    assertTrue(!mine.isEmpty(), d + " learned no peer");
+                    if (peers == null) peers = mine;
+                    else assertEquals(peers, mine, "peers of " + d);
+                }
+                assertTrue(peers != null, "no device of account " + a + " runs at the end");
+            }
+        }
     }
 
     @Test

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -55,6 +57,21 @@ class ClusterSerializerTest {
                 new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
                 new Protocol.Edit(2, new Change.EditContact("c7", "name", "Ada"), ref()), new Protocol.GetState(3, ref()),
                 new Protocol.CountMessages(ref()), new Dot("0123456789abcdef", 42), new StoreMessages(10, 2, 1));
+        for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void faultMessagesAndIncomingMailEdits_roundTripThroughTheBoundSerializer() throws Exception {
+        List<Object> all = List.of(
+                new Protocol.SetFaults(-7L, new WorkloadOptions.Faults(4, 0.5, 4, 5, 3_600_000L, 0.25),
+                        List.of(List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----a", "b"), List.of("c", "d")), ref()),
+                new Protocol.SetFaults(1L, new WorkloadOptions.Faults(1, 0, 0, 0, 0), List.of(), ref()),
+                new Protocol.GetFaultCounts(ref()),
+                new Protocol.FaultCounts("pekko://kinbox-sim@127.0.0.1:2552", 12, 3, 40, new GossipCounts(9, 6, 1, 1, 1)),
+                new Protocol.Drop(2, ref()), new Protocol.RestartServer(ref()),
+                new Protocol.Edit(0, new Change.IncomingMail(3, 1, true), ref()),
+                new Protocol.Edit(1, new Change.GossipMail(2, 0, false, List.of(new Change.GossipMail.Recipient(0, 1),
+                        new Change.GossipMail.Recipient(3, 0)), Change.GossipMail.Damage.MALFORMED), ref()));
         for (Object o : all) assertEquals(o, roundTrip(o));
     }
 
