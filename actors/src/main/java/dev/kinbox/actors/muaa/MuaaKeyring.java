@@ -1,16 +1,12 @@
 package dev.kinbox.actors.muaa;
 
 import dev.kinbox.crypto.Crypto;
-import dev.kinbox.crypto.CryptoException;
 import dev.kinbox.journal.Keyring;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.DeviceRecord;
-import dev.kinbox.persistence.crdt.Bytes;
 import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
@@ -24,21 +20,29 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 public final class MuaaKeyring implements Keyring {
     private final OpenPGPKey deviceKey;
     private final String deviceId;
-    private final Crypto crypto;
-    private final Map<Bytes, OpenPGPCertificate> parsed = new ConcurrentHashMap<>();
+    private final ParsedCertificates parsed;
     private volatile AccountState state = AccountState.EMPTY;
     private volatile List<PairedDevice> siblings = List.of();
 
-    private MuaaKeyring(OpenPGPKey deviceKey, Crypto crypto) {
+    private MuaaKeyring(OpenPGPKey deviceKey, ParsedCertificates parsed) {
         this.deviceKey = deviceKey;
         this.deviceId = Keyring.deviceIdOf(deviceKey.toCertificate());
-        this.crypto = crypto;
+        this.parsed = parsed;
     }
 
     /** A keyring for the device whose secret key is {@code deviceKey}; no siblings until the state says so. */
     public static MuaaKeyring of(OpenPGPKey deviceKey, Crypto crypto) {
+        return of(deviceKey, ParsedCertificates.using(crypto));
+    }
+
+    /**
+     * As {@link #of(OpenPGPKey, Crypto)}, parsing certificates into {@code shared}: devices hosted in one
+     * JVM that share it parse each certificate once.
+     */
+    public static MuaaKeyring of(OpenPGPKey deviceKey, ParsedCertificates shared) {
         if (deviceKey == null || !deviceKey.isSecretKey()) throw new IllegalArgumentException("a device secret key is required");
-        return new MuaaKeyring(deviceKey, crypto);
+        if (shared == null) throw new IllegalArgumentException("parsed certificates required");
+        return new MuaaKeyring(deviceKey, shared);
     }
 
     @Override public String deviceId() { return deviceId; }
@@ -66,13 +70,6 @@ public final class MuaaKeyring implements Keyring {
 
     private OpenPGPCertificate certificate(DeviceRecord rec) {
         if (rec.certificate() == null || rec.certificate().value() == null) return null;
-        Bytes b = rec.certificate().value();
-        return parsed.computeIfAbsent(b, k -> {
-            try {
-                return crypto.readCertificate(k.toByteArray());
-            } catch (CryptoException e) {
-                return null;
-            }
-        });
+        return parsed.get(rec.certificate().value());
     }
 }

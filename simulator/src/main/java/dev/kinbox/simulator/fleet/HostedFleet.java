@@ -158,6 +158,8 @@ public final class HostedFleet implements Fleet {
     private final ActorSystem<Supervisor.Command> system;
     private final KinboxJournalRuntime runtime;
     private final Crypto crypto = Crypto.standard();
+    /** Every device's keyring parses into this one: an account's devices all hold the same certificates. */
+    private final dev.kinbox.actors.muaa.ParsedCertificates certificates = dev.kinbox.actors.muaa.ParsedCertificates.using(crypto);
     private final FleetPairing pairing = new FleetPairing();
     private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
     private final Map<DeviceRef, MuaaKeyring> keyrings = new ConcurrentHashMap<>();
@@ -223,7 +225,7 @@ public final class HostedFleet implements Fleet {
         CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
         OfflineSwitch link = new OfflineSwitch(faults.wrap(d, counted));
         link.offline(offline.getOrDefault(d, false));
-        MuaaKeyring keyring = keyrings.computeIfAbsent(d, k -> MuaaKeyring.of(roster.device(k).key(), crypto));
+        MuaaKeyring keyring = keyrings.computeIfAbsent(d, k -> MuaaKeyring.of(roster.device(k).key(), certificates));
         boolean added = false;
         StartOutcome outcome;
         try {

@@ -1,0 +1,92 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.DeviceEvent;
+import dev.kinbox.persistence.crdt.Bytes;
+import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.persistence.crdt.Hlc;
+import java.util.List;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keyring's siblings are the state's paired devices other than this one; keyrings that share a
+ * {@link ParsedCertificates} hold one parsed object per certificate, however many devices see it.
+ */
+class MuaaKeyringTest {
+    static final Crypto CRYPTO = Crypto.standard();
+    static final OpenPGPKey A = key("a");
+    static final OpenPGPKey B = key("b");
+    static final OpenPGPKey C = key("c");
+
+    @Test void keyringsSharingParsedCertificates_holdOneObjectPerCertificate() {
+        ParsedCertificates shared = ParsedCertificates.using(CRYPTO);
+        MuaaKeyring a = MuaaKeyring.of(A, shared);
+        MuaaKeyring b = MuaaKeyring.of(B, shared);
+        AccountState s = paired(A, B, C);
+        a.update(s);
+        b.update(s);
+        assertEquals(java.util.stream.Stream.of(id(B), id(C)).sorted().toList(), a.siblings().stream().map(Keyring.PairedDevice::deviceId).sorted().toList());
+        assertEquals(java.util.stream.Stream.of(id(A), id(C)).sorted().toList(), b.siblings().stream().map(Keyring.PairedDevice::deviceId).sorted().toList());
+        assertSame(a.certificateOf(id(C)).orElseThrow(), b.certificateOf(id(C)).orElseThrow(), "C parsed once for both");
+        assertEquals(3, shared.size(), "A, B and C once each");
+    }
+
+    @Test void aKeyringWithItsOwnParsedCertificates_sharesNothing() {
+        MuaaKeyring a = MuaaKeyring.of(A, CRYPTO);
+        MuaaKeyring b = MuaaKeyring.of(B, CRYPTO);
+        AccountState s = paired(A, B, C);
+        a.update(s);
+        b.update(s);
+        assertNotSame(a.certificateOf(id(C)).orElseThrow(), b.certificateOf(id(C)).orElseThrow());
+    }
+
+    @Test void aDeviceWhoseCertificateDoesNotParse_isNoSibling_andNothingIsKept() {
+        ParsedCertificates shared = ParsedCertificates.using(CRYPTO);
+        MuaaKeyring a = MuaaKeyring.of(A, shared);
+        String bogus = "00000000000000bb";
+        AccountState s = paired(A).apply(new DeviceEvent.DeviceAnnounced(new Dot(bogus, 1), new Hlc(50, 0, bogus), bogus,
+                Bytes.of(new byte[] {1, 2, 3}), "bogus")).apply(new DeviceEvent.DevicePaired(new Dot(id(A), 9), new Hlc(51, 0, id(A)), bogus, id(A)));
+        a.update(s);
+        assertEquals(List.of(), a.siblings());
+        assertEquals(0, shared.size(), "a failed parse is not kept (and a keyring never parses its own device's)");
+    }
+
+    private static AccountState paired(OpenPGPKey... keys) {
+        AccountState s = AccountState.EMPTY;
+        long t = 1;
+        String first = id(keys[0]);
+        for (OpenPGPKey k : keys) {
+            String d = id(k);
+            s = s.apply(new DeviceEvent.DeviceAnnounced(new Dot(d, 1), new Hlc(t++, 0, d), d, Bytes.of(cert(k)), d));
+            s = s.apply(new DeviceEvent.DevicePaired(new Dot(first, t), new Hlc(t++, 0, first), d, first));
+        }
+        return s;
+    }
+
+    private static String id(OpenPGPKey k) {
+        return Keyring.deviceIdOf(k.toCertificate());
+    }
+
+    private static byte[] cert(OpenPGPKey k) {
+        try {
+            return k.toCertificate().getEncoded();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OpenPGPKey key(String name) {
+        try {
+            return CRYPTO.generateKey("<" + name + "@kinbox.invalid>");
+        } catch (dev.kinbox.crypto.CryptoException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
