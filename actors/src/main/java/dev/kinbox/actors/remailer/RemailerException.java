@@ -34,7 +34,15 @@ public sealed class RemailerException extends Exception
             /** The server refused the login. */
             LOGIN_REFUSED,
             /** The server refused a command or a message, or the conversation broke off. */
-            REFUSED
+            REFUSED;
+
+            /**
+             * True where retrying at once cannot help - the certificate, the host name, STARTTLS or the
+             * login must change first (on the server or in the settings).
+             */
+            public boolean needsAFix() {
+                return this == UNTRUSTED_CERTIFICATE || this == HOST_NAME_MISMATCH || this == STARTTLS_NOT_OFFERED || this == LOGIN_REFUSED;
+            }
         }
 
         private final Reason reason;

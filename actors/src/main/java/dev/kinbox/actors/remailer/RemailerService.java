@@ -31,11 +31,17 @@ import java.util.function.Consumer;
  * mail where it is and is retried on the next change, sweep or {@link #processPending} call; if the
  * server took some copies before it failed, those are journaled ({@link ListEvent.CopiesSent}) and the
  * retry sends only the rest. With claims, a post is sent only while its claim is younger than half the
- * lease ({@link ClaimedInbox#hold}).
+ * lease ({@link ClaimedInbox#hold}). A failure that retrying cannot heal (an untrusted certificate,
+ * a wrong host name, no STARTTLS, a refused login: {@code Reason.needsAFix}) is logged as an error
+ * and holds every delivery for {@link #HOLD_MIN}, doubling per such failure in a row up to
+ * {@link #HOLD_MAX}, instead of reconnecting on every new post and sweep; the posts wait in the folder.
  */
 public final class RemailerService implements AutoCloseable {
     /** Most mails handled in one pass; a longer inbox is worked off over several passes. */
     static final int MAX_PER_PASS = 100;
+    /** First hold of deliveries after a failure that needs a fix; doubles per such failure in a row. */
+    static final java.time.Duration HOLD_MIN = java.time.Duration.ofMinutes(1);
+    static final java.time.Duration HOLD_MAX = java.time.Duration.ofHours(1);
     private static final System.Logger LOG = System.getLogger(RemailerService.class.getName());
 
     private final MailStore store;
@@ -49,6 +55,10 @@ public final class RemailerService implements AutoCloseable {
     private Watch watch;
     private java.util.concurrent.ScheduledExecutorService sweeper;
     private volatile boolean closed;
+    private final java.util.function.LongSupplier nanoTime;
+    /** Failures in a row that need a fix; while positive, nothing is sent before {@code heldUntil}. */
+    private int needFix;
+    private long heldUntil;
 
     /**
      * One instance, roster in memory (nothing survives a restart).
@@ -73,6 +83,13 @@ public final class RemailerService implements AutoCloseable {
      */
     public RemailerService(MailStore store, String folder, Claims claims, SmtpSettings smtp, RemailerPipeline pipeline,
                            RosterStore state, Consumer<PostOutcome> outcomes) {
+        this(store, folder, claims, smtp, pipeline, state, outcomes, System::nanoTime);
+    }
+
+    /** As above, measuring delivery holds on {@code nanoTime} (tests). */
+    RemailerService(MailStore store, String folder, Claims claims, SmtpSettings smtp, RemailerPipeline pipeline,
+                    RosterStore state, Consumer<PostOutcome> outcomes, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime);
         this.store = Objects.requireNonNull(store);
         this.folder = Objects.requireNonNull(folder);
         this.claimed = claims == null ? null : new ClaimedInbox(store, folder, claims);
@@ -194,11 +211,24 @@ public final class RemailerService implements AutoCloseable {
             Set<String> sent = state.copiesSent(key);
             if (!sent.isEmpty()) left = mails.stream().filter(m -> !sent.contains(m.copyId())).toList();
         }
+        long now = nanoTime.getAsLong();
+        if (needFix > 0 && now - heldUntil < 0) return false; // logged when the hold began
         try {
             smtp.send(left);
+            needFix = 0;
             return true;
         } catch (RemailerException.DeliveryFailed e) {
-            LOG.log(System.Logger.Level.WARNING, "remailer: " + e.getMessage() + "; will retry");
+            if (e.reason().needsAFix()) {
+                needFix++;
+                java.time.Duration hold = HOLD_MIN.multipliedBy(1L << Math.min(10, needFix - 1));
+                if (hold.compareTo(HOLD_MAX) > 0) hold = HOLD_MAX;
+                heldUntil = now + hold.toNanos();
+                LOG.log(System.Logger.Level.ERROR, "remailer: the SMTP server cannot take list mail as configured (" + e.reason() + "): "
+                        + e.getMessage() + "; fix the server or the SMTP settings - posts wait in " + folder
+                        + ", next attempt in " + hold.toMinutes() + " min");
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "remailer: " + e.getMessage() + "; will retry");
+            }
             if (key != null && e.sent() > 0) {
                 try {
                     state.recordCopiesSent(key, left.subList(0, Math.min(e.sent(), left.size())).stream().map(OutgoingMail::copyId).toList());
