@@ -209,7 +209,7 @@ final class SimulateCommand implements Callable<Integer> {
             FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
                     ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, fleetOptions, faults)
-                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, HostedFleet.Options.forStore(store),
+                    : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, fleetOptions,
                             faults))) {
                 Runner runner = new Runner(fleet, ro, progress, clustered == null ? traceFile : null);
                 // one JVM: the devices' clock stops after the last step, so the settle finds every account quiet (daily activity

@@ -93,7 +93,9 @@ final class NodeHost implements AutoCloseable {
         }
         if (!missing.isEmpty()) throw new IllegalStateException("keys of accounts " + missing.subList(0, Math.min(10, missing.size())) + " never arrived");
         VirtualClock clock = new VirtualClock(Instant.ofEpochMilli(o.simulatedNowMillis()), o.scale(), System::nanoTime);
-        HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads());
+        // the driver's options, scaled to the whole fleet (expiry: the protocol's default, the only one a cluster run takes)
+        HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads(),
+                HostedFleet.DEFAULT_EXPIRE_AFTER, Duration.ofMillis(o.livenessMillis()), Duration.ofMillis(o.dropPollMillis()));
         fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options, faults);
     }
 

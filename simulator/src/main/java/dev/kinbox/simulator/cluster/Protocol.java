@@ -44,8 +44,8 @@ final class Protocol {
      * fleet options, and the driver's simulated time when it sent this ({@code simulatedNowMillis}, epoch
      * milliseconds) running at {@code scale}: node clocks agree up to the message's latency times the scale.
      */
-    record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long simulatedNowMillis,
-                double scale, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
+    record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long livenessMillis,
+                long dropPollMillis, long simulatedNowMillis, double scale, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
 
     /**
      * The run's faults, sent before {@link Open} when it has any: the seed and the options from which every device's

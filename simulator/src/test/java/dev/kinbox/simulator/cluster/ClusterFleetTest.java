@@ -47,8 +47,13 @@ class ClusterFleetTest {
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         long t0 = System.nanoTime();
         ClusterNode first = ClusterNode.start(driver(UP));
+        // not the defaults, so that the nodes can be seen to run with the driver's (scaled) options
+        HostedFleet.Options options = new HostedFleet.Options(50, Duration.ofSeconds(2), 8, HostedFleet.DEFAULT_EXPIRE_AFTER,
+                Duration.ofMillis(1_500), Duration.ofMillis(400));
         try (ClusterNode second = ClusterNode.start(joining(first));
-             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults())) {
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, options)) {
+            assertEquals(options, first.host().fleet().options(), "the driver's node runs the driver's options");
+            assertEquals(options, second.host().fleet().options(), "the other node too");
             System.out.println("cluster of " + List.of(first.address(), second.address()) + " set up in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
             Map<String, ClusterFleet.NodeCounters> nodes = fleet.nodeCounters();
