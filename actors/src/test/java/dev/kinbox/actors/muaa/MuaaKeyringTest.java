@@ -38,6 +38,17 @@ class MuaaKeyringTest {
         assertEquals(3, shared.size(), "A, B and C once each");
     }
 
+    @Test void theDeviceCertificate_isOneKeptObject_thatEverySealIsEncryptedTo() {
+        MuaaKeyring a = MuaaKeyring.of(A, CRYPTO);
+        a.update(paired(A, B));
+        assertSame(a.deviceCertificate(), a.deviceCertificate());
+        assertSame(a.deviceCertificate(), a.recipients().get(0), "not a fresh toCertificate() per seal");
+        assertSame(a.deviceCertificate(), a.certificateOf(id(A)).orElseThrow());
+        assertEquals(id(A), Keyring.deviceIdOf(a.deviceCertificate()));
+        Keyring fixed = Keyring.fixed(id(A), A, List.of());
+        assertSame(fixed.deviceCertificate(), fixed.recipients().get(0));
+    }
+
     @Test void aKeyringWithItsOwnParsedCertificates_sharesNothing() {
         MuaaKeyring a = MuaaKeyring.of(A, CRYPTO);
         MuaaKeyring b = MuaaKeyring.of(B, CRYPTO);
