@@ -6,11 +6,20 @@ import java.time.Duration;
 /**
  * What a MUAA needs beyond its {@link Muaa.Settings} to run the device life cycle (bootstrap,
  * announcements, pairing, expiry): the state-backed keyring also handed to the journal, the crypto
- * facade (its clock and random source), the user's pairing approver and the timings.
+ * facade (its clock and random source), the user's pairing approver, the timings and the
+ * announcements already verified (the device's own, or shared by the devices of its account that
+ * one JVM hosts).
  */
-public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover approver, Timing timing) {
+public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover approver, Timing timing, VerifiedAnnouncements announcements) {
     public Environment {
-        if (keyring == null || crypto == null || approver == null || timing == null) throw new IllegalArgumentException("environment incomplete");
+        if (keyring == null || crypto == null || approver == null || timing == null || announcements == null) {
+            throw new IllegalArgumentException("environment incomplete");
+        }
+    }
+
+    /** With this device's own {@link VerifiedAnnouncements}. */
+    public Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover approver, Timing timing) {
+        this(keyring, crypto, approver, timing, VerifiedAnnouncements.forOneAccount());
     }
 
     /**

@@ -235,7 +235,6 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final Set<String> fixedSiblings;
     final LongAdder refusedAnnouncements = new LongAdder();
     private final Set<Long> refusedAnnouncementUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Map<String, Announcement> verifiedAnnouncements = new java.util.concurrent.ConcurrentHashMap<>();
     final LongAdder malformedDrops = new LongAdder();
     final LongAdder refusedPairings = new LongAdder();
     private final byte[] armoredKey;
@@ -475,7 +474,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     AnnouncementFolder announcements() {
         return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids,
-                verifiedAnnouncements);
+                env.announcements().byDigest());
     }
 
     /**

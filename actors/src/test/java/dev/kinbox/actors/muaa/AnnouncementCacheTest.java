@@ -42,6 +42,20 @@ class AnnouncementCacheTest {
         assertTrue(verified.isEmpty(), "what is no longer in the folder is forgotten");
     }
 
+    @Test void twoDevicesSharingVerifiedAnnouncements_verifyEachAnnouncementOnce() throws Exception {
+        Crypto crypto = Crypto.standard();
+        MemoryMailStore store = new MemoryMailStore();
+        OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
+        VerifiedAnnouncements shared = VerifiedAnnouncements.forOneAccount();
+        AnnouncementFolder laptop = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), shared.byDigest());
+        AnnouncementFolder phone = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), shared.byDigest());
+        laptop.publish(Announcement.of(key, "laptop", 1_000L), key, Clock.systemUTC());
+        Announcement byLaptop = laptop.readAll(Map.of()).announcements().values().iterator().next();
+        assertTrue(byLaptop == phone.readAll(Map.of()).announcements().get(byLaptop.deviceId()),
+                "the phone reuses the laptop's verification instead of verifying again");
+        assertEquals(1, shared.byDigest().size());
+    }
+
     /** The same message with one base64 character in the middle of its body changed (same UID: what a hostile provider can do). */
     private static byte[] flipMiddleOfBody(byte[] raw) {
         String s = new String(raw, StandardCharsets.US_ASCII);

@@ -160,6 +160,8 @@ public final class HostedFleet implements Fleet {
     private final Crypto crypto = Crypto.standard();
     /** Every device's keyring parses into this one: an account's devices all hold the same certificates. */
     private final dev.kinbox.actors.muaa.ParsedCertificates certificates = dev.kinbox.actors.muaa.ParsedCertificates.using(crypto);
+    /** Per account: its devices read one announcement folder, so each announcement is verified once. */
+    private final Map<Integer, dev.kinbox.actors.muaa.VerifiedAnnouncements> verifiedAnnouncements = new java.util.concurrent.ConcurrentHashMap<>();
     private final FleetPairing pairing = new FleetPairing();
     private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
     private final Map<DeviceRef, MuaaKeyring> keyrings = new ConcurrentHashMap<>();
@@ -232,7 +234,8 @@ public final class HostedFleet implements Fleet {
             runtime.addDevice(keyring, link, logs.computeIfAbsent(d, k -> new InMemoryLocalLog()));
             added = true;
             Muaa.Settings settings = new Muaa.Settings(roster.accountId(d), id, options.snapshotEvery());
-            Environment env = new Environment(keyring, crypto, pairing, options.timing());
+            Environment env = new Environment(keyring, crypto, pairing, options.timing(),
+                    verifiedAnnouncements.computeIfAbsent(d.account(), a -> dev.kinbox.actors.muaa.VerifiedAnnouncements.forOneAccount()));
             ActorRef<Muaa.Command> m = AskPattern.<Supervisor.Command, ActorRef<Muaa.Command>>ask(system,
                     to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), env)), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
