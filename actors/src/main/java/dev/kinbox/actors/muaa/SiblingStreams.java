@@ -14,9 +14,9 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -61,7 +61,11 @@ final class SiblingStreams {
     private final String readerDeviceId;
     private final TimerScheduler<Muaa.Command> timers;
     private final Map<String, Stream> running = new HashMap<>();
-    private long generations;
+    /**
+     * Stream generations, unique in the JVM: a restarted MUAA gets new {@code SiblingStreams} while the
+     * ends of its previous incarnation's streams are still on their way to the same actor.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
     /** A sibling persistence id's live events (the read journal's, or a test's). */
     private final java.util.function.Function<String, Source<Object, NotUsed>> events;
 
@@ -182,7 +186,7 @@ final class SiblingStreams {
                         .viaMat(KillSwitches.single(), Keep.right())
                         .toMat(Sink.ignore(), Keep.both())
                         .run(system);
-        long generation = ++generations;
+        long generation = GENERATIONS.incrementAndGet();
         st.generation = generation;
         st.killSwitch = run.first();
         st.startedNanos = System.nanoTime();

@@ -105,6 +105,40 @@ class SiblingStreamsTest {
         assertTrue(flaky.total() <= 2, "the pending restart was cancelled: " + flaky.total());
     }
 
+    /** As {@link #host}, but CheckDrops replaces the streams as a restarted MUAA does: stop them all, make new ones. */
+    static Behavior<Muaa.Command> restartingHost(Function<String, Source<Object, NotUsed>> events, ActorRef<AccountState> merged) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            SiblingStreams[] streams = {new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events)};
+            streams[0].reconcile(Set.of(SIBLING));
+            return Behaviors.receive(Muaa.Command.class)
+                    .onMessage(Muaa.SiblingStreamEnded.class, e -> { streams[0].ended(e); return Behaviors.same(); })
+                    .onMessage(Muaa.RestartSiblingStream.class, r -> { streams[0].restart(r); return Behaviors.same(); })
+                    .onMessage(Muaa.Merge.class, m -> {
+                        merged.tell(m.state());
+                        m.applied().tell(Done.getInstance());
+                        return Behaviors.same();
+                    })
+                    .onMessage(Muaa.CheckDrops.class, c -> {
+                        streams[0].stopAll();
+                        streams[0] = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events);
+                        streams[0].reconcile(Set.of(SIBLING));
+                        return Behaviors.same();
+                    })
+                    .build();
+        }));
+    }
+
+    @Test void theEndOfAStreamOfAnEarlierIncarnation_doesNotRestartTheNewIncarnationsStream() {
+        Flaky flaky = new Flaky(0);
+        TestProbe<AccountState> merged = KIT.createTestProbe();
+        ActorRef<Muaa.Command> host = KIT.spawn(restartingHost(flaky, merged.getRef()));
+        merged.expectMessage(Duration.ofSeconds(10), AccountState.EMPTY);
+        host.tell(Muaa.CheckDrops.INSTANCE); // restart: the old stream's end arrives after the new one started
+        merged.expectMessage(Duration.ofSeconds(10), AccountState.EMPTY);
+        merged.expectNoMessage(Duration.ofMillis(1_500)); // longer than the first back-offs
+        assertEquals(2, flaky.total(), "one stream per incarnation, none started again");
+    }
+
     @Test void backoff_doublesPerFailureInARow_upToFiveSeconds_stretchedByAtMostAFifth() {
         for (int failures = 1; failures <= 12; failures++) {
             long base = Math.min(5_000, 200L << (failures - 1));
