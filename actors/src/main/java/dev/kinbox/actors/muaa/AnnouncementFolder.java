@@ -117,8 +117,18 @@ final class AnnouncementFolder {
 
     /** Appends {@code n} signed by {@code byKey} unless it is there already (same Message-ID). */
     void publishNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
-        store.createFolder(FOLDER);
+        createMissing(List.of(FOLDER));
         if (store.search(FOLDER, "Message-ID", n.header().messageId()).isEmpty()) store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+    }
+
+    /**
+     * Creates those of {@code folders} the account lacks: one LIST instead of a CREATE per folder,
+     * since the folders are almost always there (a CREATE of an existing folder is an error reply
+     * that GreenMail also logs with a stack trace).
+     */
+    private void createMissing(List<String> folders) {
+        List<String> present = store.listFolders();
+        for (String f : folders) if (!present.contains(f)) store.createFolder(f);
     }
 
     /**
@@ -144,24 +154,32 @@ final class AnnouncementFolder {
         return deleted;
     }
 
-    /** Creates both folders, appends {@code a}, then deletes this device's older announcements. */
+    /**
+     * Creates both folders where missing, appends {@code a} unless it is there (same Message-ID),
+     * then deletes this device's older announcements. Four commands when the folders exist: LIST,
+     * FETCH of the headers, APPEND, and the deletion.
+     */
     void publish(Announcement a, OpenPGPKey deviceKey, Clock clock) throws CryptoException {
-        store.createFolder(FOLDER);
         try {
-            store.createFolder(SmaFolders.deviceFolder(a.deviceId()));
+            createMissing(List.of(FOLDER, SmaFolders.deviceFolder(a.deviceId())));
         } catch (SmaFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         String messageId = a.header().messageId();
-        if (store.search(FOLDER, "Message-ID", messageId).isEmpty()) store.append(FOLDER, a.toMessage(deviceKey, crypto, clock));
-        remove(a.deviceId(), messageId);
+        List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
+        if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, a.toMessage(deviceKey, crypto, clock));
+        deleteOlder(headers, a.deviceId(), messageId);
     }
 
     /** Deletes every announcement of {@code deviceId} except the one with {@code keepMessageId} (may be null); true when it deleted any. */
     boolean remove(String deviceId, String keepMessageId) {
         if (!store.listFolders().contains(FOLDER)) return false;
+        return deleteOlder(store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS), deviceId, keepMessageId);
+    }
+
+    private boolean deleteOlder(List<StoredMessage> headers, String deviceId, String keepMessageId) {
         List<Long> old = new ArrayList<>();
-        for (StoredMessage m : store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS)) {
+        for (StoredMessage m : headers) {
             try {
                 SmaHeader h = SmaMessage.header(m);
                 boolean keep = keepMessageId != null && m.header("Message-ID").contains(keepMessageId);
