@@ -12,8 +12,8 @@ import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 
 /**
  * Snapshots in the local log (payload: the CBOR {@link SnapshotBody}, the same bytes the snapshot
- * message carries sealed). Selection by sequence number and timestamp bounds; deleting one snapshot
- * is done with the log's range delete plus re-saving the older ones it must keep; every deletion is
+ * message carries sealed). Selection by sequence number and timestamp bounds; deletion removes the
+ * doomed snapshots one at a time (those kept are never removed, even for a moment); every deletion is
  * also recorded ({@link Cursors#snapshotDeletion}) for the uploader to carry to the server. With a
  * positive {@code keep}, saving a snapshot deletes those older than the newest {@code keep} (the
  * snapshots a MUAA takes on its own, after a pairing, are not covered by Pekko's retention); their
@@ -21,6 +21,9 @@ import org.apache.pekko.persistence.SnapshotSelectionCriteria;
  * server folder is not compacted.
  */
 final class SnapshotTier {
+    /** At most this many of a persistence id's local snapshots are looked at in one load or deletion (a device keeps a few). */
+    private static final int MAX_SCANNED = 10_000;
+
     private final LocalLog log;
     private final PayloadSerde serde;
     private final String deviceId;
@@ -82,7 +85,7 @@ final class SnapshotTier {
     /** Matching snapshots, newest first. */
     private List<StoredSnapshot> matching(String pid, SnapshotSelectionCriteria c) {
         List<StoredSnapshot> out = new ArrayList<>();
-        for (StoredSnapshot s : newestFirst(pid, c.maxSequenceNr(), 10_000)) {
+        for (StoredSnapshot s : newestFirst(pid, c.maxSequenceNr(), MAX_SCANNED)) {
             if (s.sequenceNr() < c.minSequenceNr()) break;
             if (s.timestampMillis() <= c.maxTimestamp() && s.timestampMillis() >= c.minTimestamp()) out.add(s);
         }
@@ -102,7 +105,7 @@ final class SnapshotTier {
     }
 
     private synchronized void deleteWhere(String pid, long upTo, java.util.function.Predicate<StoredSnapshot> doomed, boolean tellServer) {
-        List<StoredSnapshot> below = newestFirst(pid, upTo, 10_000);
+        List<StoredSnapshot> below = newestFirst(pid, upTo, MAX_SCANNED);
         if (below.stream().noneMatch(doomed)) return;
         // one snapshot at a time: the ones kept are never removed, even for a moment
         for (StoredSnapshot s : below) if (doomed.test(s)) log.deleteSnapshot(pid, s.sequenceNr());
