@@ -15,6 +15,7 @@ import dev.kinbox.simulator.fleet.FleetFaults;
 import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.fleet.ImapAccounts;
 import dev.kinbox.simulator.report.Charts;
 import dev.kinbox.simulator.report.HtmlReport;
 import dev.kinbox.simulator.report.ReportJson;
@@ -58,6 +59,8 @@ import picocli.CommandLine.Spec;
                 "What is and is not built yet (scale, removal with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
+    /** An existing server's accounts cannot be used (a login failed, or SMA folders are left and --wipe-store is off); as a bad option. */
+    static final int SET_UP_FAILED = 2;
 
     @Spec CommandSpec spec;
 
@@ -78,9 +81,16 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default: random, printed).")
     Long seed;
 
-    @Option(names = "--store", description = "memory, greenmail (an embedded IMAP server) or dovecot (a throw-away Dovecot on loopback, from the installed binary); one user per account (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--store", description = {"memory, greenmail (an embedded IMAP server), dovecot (a throw-away Dovecot on loopback, from the installed binary),",
+            "or an existing server with one pre-created user per account: imap://USER@HOST:PORT[?tls=none|starttls|tls], {n} in USER",
+            "standing for the account's number (imap://sim{n}@127.0.0.1:143: sim0, sim1, ...), the users' one password from",
+            "KINBOX_IMAP_PASSWORD or the file named by KINBOX_IMAP_PASSWORD_FILE (default: ${DEFAULT-VALUE})."},
             defaultValue = "greenmail")
     String store;
+
+    @Option(names = "--wipe-store", description = {"With imap://: delete the SMA folders (_Autocrypt_SMA*) an earlier run left in the users' accounts",
+            "before this run (without it such folders stop the run, exit 2). Nothing else in the accounts is touched."})
+    boolean wipeStore;
 
     @Option(names = "--report", description = "report.json path (default: ${DEFAULT-VALUE}).", defaultValue = "kinbox-simulation/report.json")
     Path report;
@@ -138,6 +148,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Mixin FaultArgs faultArgs;
 
+    /** Where the IMAP password of an imap:// store comes from; tests set their own. */
+    Map<String, String> env = System.getenv();
+
     /** Tests wrap the fleet (e.g. in a {@code LosingFleet}) to prove a broken invariant is reported. */
     UnaryOperator<Fleet> fleetDecorator = UnaryOperator.identity();
 
@@ -151,10 +164,8 @@ final class SimulateCommand implements Callable<Integer> {
         ClusterSettings clustered;
         try {
             clustered = cluster.settings();
-            if (!AccountStores.KINDS.contains(store)) throw new IllegalArgumentException("--store must be one of " + AccountStores.KINDS);
-            if (store.equals("dovecot") && !dev.kinbox.journal.mail.servers.DovecotServer.isInstalled()) {
-                throw new IllegalArgumentException("--store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");
-            }
+            AccountStores.check(store, env);
+            if (wipeStore && !ImapAccounts.isSpec(store)) throw new IllegalArgumentException("--wipe-store is for --store imap://... only");
             if (hostilePerDay != 0 && !store.equals("memory")) {
                 throw new IllegalArgumentException("--hostile-per-day needs --store memory (the hostile provider works through the memory store's fault hooks)");
             }
@@ -199,6 +210,15 @@ final class SimulateCommand implements Callable<Integer> {
         }
         System.err.println("simulate: seed " + s + ", " + accounts + " accounts, " + devices + " devices each, " + schedule.steps().size()
                 + " steps " + schedule.counts() + " over " + wo.period().toHours() + " simulated hours, store " + store);
+        if (ImapAccounts.isSpec(store)) {
+            try {
+                int wiped = ImapAccounts.parse(store, env).prepare(accounts, wipeStore);
+                if (wiped > 0) System.err.println("simulate: deleted " + wiped + " SMA folders an earlier run left (--wipe-store)");
+            } catch (IllegalStateException e) {
+                System.err.println("simulate: " + e.getMessage());
+                return SET_UP_FAILED;
+            }
+        }
         Path traceFile = noTrace ? null : trace != null ? trace : report.toAbsolutePath().resolveSibling("trace.kbt");
         if (traceFile != null) java.nio.file.Files.deleteIfExists(traceFile); // a stale trace must not pass for this run's
         RunResult result;
@@ -208,7 +228,7 @@ final class SimulateCommand implements Callable<Integer> {
             VirtualClock clock = new VirtualClock(Instant.now(), timeScale, System::nanoTime);
             FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
-                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, fleetOptions, faults)
+                    ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom(), env), clock, fleetOptions, faults)
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, fleetOptions,
                             faults))) {
                 Runner runner = new Runner(fleet, ro, progress, clustered == null ? traceFile : null);

@@ -142,7 +142,8 @@ class SimulateCommandTest {
     void simulate_withBadOptions_isAUsageErrorAndWritesNothing(@TempDir Path dir) {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", "5-2").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
-        assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code()); // no {n} in the user
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--wipe-store").code()); // not an imap:// store
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "greenmail", "--hostile-per-day", "1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--hostile-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--trace", dir.toString()).code());

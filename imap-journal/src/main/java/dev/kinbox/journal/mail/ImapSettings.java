@@ -78,6 +78,12 @@ public record ImapSettings(String host, int port, String user, Secret password, 
                 operation, poolSize, maxMessageBytes, watchMode, pollInterval, reconnectBackoffMax, ignoredCapabilities);
     }
 
+    /** These settings for another login on the same server, with the same password. */
+    public ImapSettings withUser(String otherUser) {
+        return new ImapSettings(host, port, otherUser, password, tls, sslContext, connectTimeout, readTimeout, writeTimeout,
+                operationTimeout, poolSize, maxMessageBytes, watchMode, pollInterval, reconnectBackoffMax, ignoredCapabilities);
+    }
+
     public ImapSettings withPoolSize(int size) {
         return new ImapSettings(host, port, user, password, tls, sslContext, connectTimeout, readTimeout, writeTimeout,
                 operationTimeout, size, maxMessageBytes, watchMode, pollInterval, reconnectBackoffMax, ignoredCapabilities);

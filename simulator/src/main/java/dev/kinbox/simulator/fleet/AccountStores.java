@@ -3,6 +3,7 @@ package dev.kinbox.simulator.fleet;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.ImapMailStore;
+import dev.kinbox.journal.mail.ImapSettings;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.StoredMessage;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
  * One mailbox per account, however it is served. {@link #connect} gives a device its own view of
@@ -32,37 +34,66 @@ public sealed interface AccountStores extends AutoCloseable {
     /** The account's in-process mailbox itself, for a hostile provider's fault hooks; empty on a server. */
     Optional<MemoryMailStore> memory(int account);
 
-    /** {@code memory}, {@code greenmail} or {@code dovecot}. */
+    /** {@code memory}, {@code greenmail}, {@code dovecot} or {@code imap}. */
     String kind();
 
     /**
      * The server holding {@code account}'s mailbox restarts: memory - every watch on the account's
      * mailbox sees its connection drop and reconnects; greenmail and dovecot - the whole server stops
      * and starts again on the same port, users and mail ({@link LocalImapServer#restart}), so every
-     * account's connections drop.
+     * account's connections drop; imap - nothing here (an existing server is not ours to restart: the
+     * fleet's links drop the account's connections, which is what its devices see of a restart).
      */
     void restart(int account);
 
     @Override void close();
 
-    /** The store kinds {@link #open} knows. */
+    /** The store kinds {@link #open} knows, besides an {@code imap://} spec ({@link ImapAccounts}). */
     List<String> KINDS = List.of("memory", "greenmail", "dovecot");
+
+    /**
+     * Checks that {@link #open} knows {@code spec} and can open it here: a kind of {@link #KINDS} (Dovecot
+     * installed for {@code dovecot}), or an {@code imap://} spec that parses with a password in {@code env}.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static void check(String spec, Map<String, String> env) {
+        if (ImapAccounts.isSpec(spec)) {
+            ImapAccounts.parse(spec, env);
+            return;
+        }
+        if (!KINDS.contains(spec)) {
+            throw new IllegalArgumentException("the store must be one of " + KINDS + " or imap://USER@HOST:PORT[?tls=...] with "
+                    + ImapAccounts.PLACEHOLDER + " in USER, not " + spec);
+        }
+        if (spec.equals("dovecot") && !DovecotServer.isInstalled()) {
+            throw new IllegalArgumentException("store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");
+        }
+    }
 
     /**
      * {@code memory}: one {@link MemoryMailStore} per account; {@code greenmail}: one embedded server;
      * {@code dovecot}: a throw-away Dovecot on a free loopback port, started from the installed
-     * binary (its directory deleted at close); one user per account on either server.
+     * binary (its directory deleted at close); one user per account on either server. An
+     * {@code imap://} spec: an existing server with one pre-created user per account ({@link ImapAccounts};
+     * the password from this process's environment).
      *
-     * @throws IllegalArgumentException for another kind, or when Dovecot is not installed or does not start
+     * @throws IllegalArgumentException for another kind, a bad spec, or when Dovecot is not installed or does not start
      */
     static AccountStores open(String kind, SecureRandom random) {
+        return open(kind, random, System.getenv());
+    }
+
+    /** As {@link #open(String, SecureRandom)}, an {@code imap://} spec's password from {@code env}. */
+    static AccountStores open(String kind, SecureRandom random, Map<String, String> env) {
+        if (ImapAccounts.isSpec(kind)) return new OnServer("imap", ImapAccounts.parse(kind, env)::settings, null);
         return switch (kind) {
             case "memory" -> new Memory();
-            case "greenmail" -> new OnServer(GreenMailServer.start(random));
+            case "greenmail" -> OnServer.started(GreenMailServer.start(random));
             case "dovecot" -> {
                 if (!DovecotServer.isInstalled()) throw new IllegalArgumentException("store dovecot needs Dovecot installed (the dovecot binary was not found)");
                 try {
-                    yield new OnServer(DovecotServer.start(random));
+                    yield OnServer.started(DovecotServer.start(random));
                 } catch (java.io.IOException e) {
                     throw new IllegalArgumentException("store dovecot: Dovecot did not start: " + e.getMessage(), e);
                 }
@@ -120,36 +151,49 @@ public sealed interface AccountStores extends AutoCloseable {
     }
 
     /**
-     * Mailboxes on a local IMAP server started for the run; each device gets its own client (a pool
-     * of {@link #POOL} command connections plus one per watch). One client shared by an account's
-     * devices was tried and measured slower: its two connections serialized every device's sweeps,
-     * uploads and nudges (a 6-account GreenMail run acknowledged 68 edits in a minute).
+     * Mailboxes on an IMAP server - a local one started for the run, or an existing one with a
+     * pre-created user per account; each device gets its own client (a pool of {@link #POOL} command
+     * connections plus one per watch). One client shared by an account's devices was tried and
+     * measured slower: its two connections serialized every device's sweeps, uploads and nudges (a
+     * 6-account GreenMail run acknowledged 68 edits in a minute).
      */
     final class OnServer implements AccountStores {
         static final int POOL = 2;
-        private final LocalImapServer server;
+        private final String kind;
+        private final IntFunction<ImapSettings> login;
+        private final LocalImapServer server; // null: an existing server, not ours to restart or stop
         private final Map<Integer, MailStore> admin = new ConcurrentHashMap<>();
 
-        OnServer(LocalImapServer server) { this.server = server; }
+        OnServer(String kind, IntFunction<ImapSettings> login, LocalImapServer server) {
+            this.kind = kind;
+            this.login = login;
+            this.server = server;
+        }
+
+        static OnServer started(LocalImapServer server) {
+            return new OnServer(server.kind(), account -> server.settings(server.addUser("sim" + account)), server);
+        }
 
         @Override public MailStore connect(int account) {
-            return ImapMailStore.connect(server.settings(server.addUser("sim" + account)).withPoolSize(POOL));
+            return ImapMailStore.connect(login.apply(account).withPoolSize(POOL));
         }
 
         @Override public StoreMessages messages(int account) { return count(admin.computeIfAbsent(account, this::connect)); }
 
         @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
 
-        @Override public String kind() { return server.kind(); }
+        @Override public String kind() { return kind; }
 
-        /** Restarts the whole server (every account's connections drop), keeping port, users and mail. */
-        @Override public void restart(int account) { server.restart(); }
+        /** Restarts the whole local server (every account's connections drop), keeping port, users and mail; nothing on an existing server. */
+        @Override public void restart(int account) {
+            if (server != null) server.restart();
+        }
 
         @Override public void close() {
             try {
                 admin.values().forEach(MailStore::close);
             } finally {
-                server.close();
+                if (server != null) server.close();
             }
         }
     }

@@ -129,11 +129,15 @@ public final class DovecotServer implements LocalImapServer {
     public Path directory() { return dir; }
 
     @Override public synchronized Account addUser(String user) {
-        Account known = accounts.get(user);
-        if (known != null) return known;
         byte[] b = new byte[12];
         random.nextBytes(b);
-        String pw = HexFormat.of().formatHex(b);
+        return addUser(user, HexFormat.of().formatHex(b));
+    }
+
+    @Override public synchronized Account addUser(String user, String pw) {
+        Account known = accounts.get(user);
+        if (known != null) return known;
+        if (pw.contains(":") || pw.contains("\n") || pw.contains("\r")) throw new IllegalArgumentException("a dovecot fixture password cannot hold ':' or a line break");
         Account a = new Account(user, Secret.of(pw));
         try {
             Path users = dir.resolve("users.passwd");

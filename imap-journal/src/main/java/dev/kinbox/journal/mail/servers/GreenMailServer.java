@@ -40,11 +40,15 @@ public final class GreenMailServer implements LocalImapServer {
     @Override public int port() { return greenMail.getImap().getPort(); }
 
     @Override public Account addUser(String user) {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return addUser(user, HexFormat.of().formatHex(b));
+    }
+
+    @Override public Account addUser(String user, String password) {
         return accounts.computeIfAbsent(user, u -> {
-            byte[] b = new byte[12];
-            random.nextBytes(b);
-            Account a = new Account(u, Secret.of(HexFormat.of().formatHex(b)));
-            greenMail.setUser(u + "@kinbox.test", u, HexFormat.of().formatHex(b));
+            Account a = new Account(u, Secret.of(password));
+            greenMail.setUser(u + "@kinbox.test", u, password);
             return a;
         });
     }

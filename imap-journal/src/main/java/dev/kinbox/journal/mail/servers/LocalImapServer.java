@@ -20,6 +20,13 @@ public interface LocalImapServer extends AutoCloseable {
     /** Creates an account (idempotent for the same name) and returns its login; passwords are random. */
     Account addUser(String user);
 
+    /**
+     * Creates an account with the given password, as an administrator pre-creates users for a run
+     * against an existing server ({@code kinbox simulate --store imap://...}); an existing account is
+     * returned unchanged.
+     */
+    Account addUser(String user, String password);
+
     /** Connection settings for an account, with defaults from {@link ImapSettings#of}. */
     default ImapSettings settings(Account account) {
         return ImapSettings.of(host(), port(), account.user(), account.password());
