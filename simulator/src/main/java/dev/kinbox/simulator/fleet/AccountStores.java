@@ -64,7 +64,7 @@ public sealed interface AccountStores extends AutoCloseable {
         }
         if (!KINDS.contains(spec)) {
             throw new IllegalArgumentException("the store must be one of " + KINDS + " or imap://USER@HOST:PORT[?tls=...] with "
-                    + ImapAccounts.PLACEHOLDER + " in USER, not " + spec);
+                    + ImapAccounts.PLACEHOLDER + " in USER" + (spec.contains("@") ? "" : ", not " + spec)); // a URL may hold a password
         }
         if (spec.equals("dovecot") && !DovecotServer.isInstalled()) {
             throw new IllegalArgumentException("store dovecot needs Dovecot installed (e.g. apt-get install dovecot-imapd); the dovecot binary was not found");

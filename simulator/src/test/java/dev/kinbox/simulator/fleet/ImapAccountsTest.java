@@ -44,7 +44,10 @@ class ImapAccountsTest {
         assertFalse(pw.getMessage().contains("secret"), "the password is not echoed: " + pw.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImapAccounts.parse(spec(), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> AccountStores.check("imap://sim{n}@127.0.0.1", ENV), "no port");
-        assertThrows(IllegalArgumentException.class, () -> AccountStores.check("imaps-ish", ENV));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> AccountStores.check("imaps-ish", ENV));
+        assertTrue(unknown.getMessage().contains("not imaps-ish"), unknown.getMessage());
+        IllegalArgumentException otherScheme = assertThrows(IllegalArgumentException.class, () -> AccountStores.check("imaps://u:secret@h:1", ENV));
+        assertFalse(otherScheme.getMessage().contains("secret"), "the password is not echoed: " + otherScheme.getMessage());
     }
 
     @Test void prepare_refusesLeftSmaFolders_thenWipesOnlyThose() {
