@@ -35,6 +35,19 @@ class HostedFleetTest {
     private static final DeviceRef C = new DeviceRef(0, 2);
 
     @Test
+    void theFleetsSharedCircuitBreakers_waitOutAStopTheWorldPause_andOpenOnlyOnManyFailures() throws Exception {
+        try (HostedFleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
+            com.typesafe.config.Config c = f.systemConfig();
+            for (String plugin : List.of("kinbox.journal", "kinbox.snapshot-store")) {
+                assertEquals(java.time.Duration.ofSeconds(60), c.getDuration(plugin + ".circuit-breaker.call-timeout"), plugin);
+                assertEquals(1000, c.getInt(plugin + ".circuit-breaker.max-failures"), plugin);
+            }
+        }
+        assertEquals(java.time.Duration.ofSeconds(10), com.typesafe.config.ConfigFactory.load().getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout"),
+                "a device outside the fleet keeps Pekko's breaker");
+    }
+
+    @Test
     void devices_throughCrashOfflineAndLateJoin_convergeWithEveryAcknowledgedEdit() throws Exception {
         try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
             List<Dot> acked = new ArrayList<>();
