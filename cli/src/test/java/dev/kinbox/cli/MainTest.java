@@ -9,21 +9,6 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
-    @Test void onTwoCores_theCommonPoolGetsTwoThreads_soAsyncCallbacksDoNotEachStartAThread() {
-        java.util.Properties p = new java.util.Properties();
-        Main.ensureCommonPool(p, 2);
-        assertEquals("2", p.getProperty(Main.COMMON_PARALLELISM));
-    }
-
-    @Test void onFourCores_orWithTheUsersOwnSetting_theCommonPoolIsLeftAlone() {
-        java.util.Properties p = new java.util.Properties();
-        Main.ensureCommonPool(p, 4);
-        assertEquals(null, p.getProperty(Main.COMMON_PARALLELISM));
-        p.setProperty(Main.COMMON_PARALLELISM, "1");
-        Main.ensureCommonPool(p, 2);
-        assertEquals("1", p.getProperty(Main.COMMON_PARALLELISM));
-    }
-
     private static String captureOut(Runnable r) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
