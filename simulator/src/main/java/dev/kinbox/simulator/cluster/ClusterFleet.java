@@ -131,12 +131,12 @@ public final class ClusterFleet implements Fleet {
 
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) {
         if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        return account(d.account()).askWithStatus(to -> new Protocol.Edit(d.slot(), change, to), DeviceSystems.ASK);
+        return DeviceSystems.onDispatcher(node.system(), account(d.account()).askWithStatus(to -> new Protocol.Edit(d.slot(), change, to), DeviceSystems.ASK));
     }
 
     @Override public CompletionStage<AccountState> state(DeviceRef d) {
         if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        return account(d.account()).askWithStatus(to -> new Protocol.GetState(d.slot(), to), DeviceSystems.ASK);
+        return DeviceSystems.onDispatcher(node.system(), account(d.account()).askWithStatus(to -> new Protocol.GetState(d.slot(), to), DeviceSystems.ASK));
     }
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running); }

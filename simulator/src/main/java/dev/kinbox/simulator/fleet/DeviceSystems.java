@@ -10,6 +10,8 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.store.LocalLog;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.BootstrapSetup;
@@ -58,6 +60,28 @@ public final class DeviceSystems {
     /** The current state of {@code m}. */
     public static AccountState state(ActorSystem<Void> sys, ActorRef<Muaa.Command> m) throws Exception {
         return ask(sys, m, (ActorRef<StatusReply<AccountState>> to) -> new Muaa.GetState(to));
+    }
+
+    /**
+     * Where to run what follows an ask's reply: {@code system}'s default dispatcher. The stage
+     * {@link AskPattern#ask} returns is a Scala future seen as a Java one, which runs every callback -
+     * even {@code thenApply}'s or {@code whenComplete}'s - on the default async executor, and with
+     * fewer than 3 cores that executor starts a new thread for each callback: a 100,000-device run
+     * stalled with every dispatcher thread in {@code Thread.start} (docs/ARCHITECTURE.md, "Threads").
+     * So a fleet chains on an ask only with the {@code ...Async(.., executor)} forms, giving this one.
+     */
+    public static java.util.concurrent.Executor replyExecutor(ActorSystem<?> system) {
+        return system.executionContext();
+    }
+
+    /** {@code ask} as a plain future completed on {@link #replyExecutor}, so callers may chain on it freely. */
+    public static <T> CompletableFuture<T> onDispatcher(ActorSystem<?> system, CompletionStage<T> ask) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        ask.whenCompleteAsync((v, e) -> {
+            if (e == null) f.complete(v);
+            else f.completeExceptionally(e);
+        }, replyExecutor(system));
+        return f;
     }
 
     /** The value of a successful reply; {@link IllegalStateException} with the MUAA's reason otherwise. */

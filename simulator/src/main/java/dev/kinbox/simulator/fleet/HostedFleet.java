@@ -365,7 +365,7 @@ public final class HostedFleet implements Fleet {
         String targetId = roster.device(target).deviceId();
         try {
             tracked(r, AskPattern.<Muaa.Command, StatusReply<String>>ask(r.muaa(), to -> new Muaa.RemoveDevice(targetId, to), DeviceSystems.ASK,
-                    system.scheduler()).thenApply(DeviceSystems::requireSuccess)).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+                    system.scheduler()), DeviceSystems::requireSuccess).get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new FleetException("cannot remove " + target + " by " + by + ": " + e.getMessage(), e);
         }
@@ -394,11 +394,11 @@ public final class HostedFleet implements Fleet {
         if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
         if (change instanceof Change.IncomingMail || change instanceof Change.GossipMail) {
             return tracked(r, AskPattern.<Muaa.Command, StatusReply<List<AccountEvent>>>ask(r.muaa(),
-                    to -> faults.incoming(change, roster.accountId(d), faults.clock(d, clock), to), DeviceSystems.ASK, system.scheduler())
-                    .thenApply(reply -> lastDot(d, DeviceSystems.requireSuccess(reply))));
+                    to -> faults.incoming(change, roster.accountId(d), faults.clock(d, clock), to), DeviceSystems.ASK, system.scheduler()),
+                    reply -> lastDot(d, DeviceSystems.requireSuccess(reply)));
         }
         return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountEvent>>ask(r.muaa(), to -> Commands.of(change, to), DeviceSystems.ASK,
-                system.scheduler()).thenApply(reply -> DeviceSystems.requireSuccess(reply).dot()));
+                system.scheduler()), reply -> DeviceSystems.requireSuccess(reply).dot());
     }
 
     private static Dot lastDot(DeviceRef d, List<AccountEvent> events) {
@@ -416,16 +416,19 @@ public final class HostedFleet implements Fleet {
         Running r = running.get(d);
         if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
         return tracked(r, AskPattern.<Muaa.Command, StatusReply<AccountState>>ask(r.muaa(), Muaa.GetState::new, DeviceSystems.ASK,
-                system.scheduler()).thenApply(DeviceSystems::requireSuccess));
+                system.scheduler()), DeviceSystems::requireSuccess);
     }
 
-    /** A future that also fails when {@code r} stops. */
-    private static <T> CompletionStage<T> tracked(Running r, CompletionStage<T> ask) {
+    /**
+     * {@code ask}'s reply through {@code answer} as a future that also fails when {@code r} stops;
+     * the reply and the caller's callbacks run on the fleet's dispatcher ({@link DeviceSystems#replyExecutor}).
+     */
+    private <A, T> CompletableFuture<T> tracked(Running r, CompletionStage<A> ask, java.util.function.Function<A, T> answer) {
         CompletableFuture<T> f = new CompletableFuture<>();
         r.asks().add(f);
-        ask.whenComplete((v, e) -> {
+        DeviceSystems.onDispatcher(system, ask).thenApply(answer).whenComplete((v, e) -> {
             if (e == null) f.complete(v);
-            else f.completeExceptionally(e);
+            else f.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
             r.asks().remove(f);
         });
         return f;

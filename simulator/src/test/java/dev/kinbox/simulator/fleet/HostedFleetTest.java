@@ -47,6 +47,25 @@ class HostedFleetTest {
                 "a device outside the fleet keeps Pekko's breaker");
     }
 
+    /**
+     * Pekko's ask hands back a Scala future seen as a Java one, which runs every callback on the default
+     * async executor: a new thread per callback on fewer than 3 cores (a 100,000-device run stalled on
+     * it), the common pool otherwise. The fleet's answers, and what callers chain on them, run on its dispatcher.
+     */
+    @Test
+    void callbacksOnEditsAndStates_runOnTheFleetsDispatcher_notOnAThreadPerCallback() throws Exception {
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
+            f.start(A);
+            java.util.concurrent.CompletableFuture<String> editThread = f.edit(A, new Change.SetSetting("k", "v"))
+                    .thenApply(dot -> Thread.currentThread().getName()).toCompletableFuture();
+            java.util.concurrent.CompletableFuture<String> stateThread = f.state(A)
+                    .thenApply(s -> Thread.currentThread().getName()).toCompletableFuture();
+            for (String name : List.of(editThread.get(30, TimeUnit.SECONDS), stateThread.get(30, TimeUnit.SECONDS))) {
+                assertTrue(name.startsWith("sim-hosted-pekko.actor.default-dispatcher-"), "a callback ran on " + name);
+            }
+        }
+    }
+
     @Test
     void devices_throughCrashOfflineAndLateJoin_convergeWithEveryAcknowledgedEdit() throws Exception {
         try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
