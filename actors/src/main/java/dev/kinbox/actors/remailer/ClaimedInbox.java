@@ -45,6 +45,13 @@ final class ClaimedInbox {
     int pass(int max, Handler handler, BooleanSupplier closed) {
         Map<String, Claims.Name> present = claims.observe(store.listFolders());
         mine.keySet().retainAll(present.keySet());
+        for (String f : claims.unidentified()) { // first sighting: which incarnation of the name (one STATUS each)
+            try {
+                claims.identify(f, store.status(f).uidValidity());
+            } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused gone) {
+                // gone already; the next LIST forgets it
+            }
+        }
         Map<String, Integer> newestGen = new HashMap<>();
         for (Claims.Name n : present.values()) newestGen.merge(n.message(), n.gen(), Math::max);
         int done = 0;
@@ -70,6 +77,9 @@ final class ClaimedInbox {
             if (mine.containsKey(f) || !claims.stale(f)) continue;
             List<Long> held;
             try {
+                // stale by name only if it is the folder we first saw: one deleted and created again since
+                // (its post claimed anew) is a fresh claim, whatever the name's age
+                if (!claims.sameIncarnation(f, store.status(f).uidValidity())) continue;
                 held = uids(store.fetch(f, UidRange.all(), Fetch.HEADERS));
             } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused gone) {
                 continue; // another instance dealt with it first: not a reason to end the pass

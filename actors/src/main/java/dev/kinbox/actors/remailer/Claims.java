@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,10 @@ import java.util.regex.Pattern;
  * docs/PROTOCOL.md, "Remailer instances".
  *
  * <p>IMAP keeps no creation time, so "older than the lease" is this instance's observation: the
- * injected clock's time when it first listed the folder. Thread-safe.
+ * injected clock's time when it first listed the folder. A name alone does not identify a folder: a
+ * claim folder deleted and created again between two LISTs (an empty claim cleaned up, then its post
+ * claimed again under the same name) is a new claim, so each sighting also keeps the folder's
+ * UIDVALIDITY, which a server gives every new incarnation of a name. Thread-safe.
  */
 public final class Claims {
     private static final String ID_PREFIX = "remailer-claim|";
@@ -41,7 +45,10 @@ public final class Claims {
     private final String prefix;
     private final Duration lease;
     private final Clock clock;
-    private final Map<String, Instant> firstSeen = new HashMap<>();
+    /** When this instance first listed a claim folder, and that incarnation's UIDVALIDITY (0: not known yet). */
+    private record Sighting(Instant at, long uidValidity) {}
+
+    private final Map<String, Sighting> firstSeen = new HashMap<>();
 
     private Claims(String listAddress, Duration lease, Clock clock) {
         this.listAddress = Objects.requireNonNull(listAddress);
@@ -89,8 +96,31 @@ public final class Claims {
         Map<String, Name> out = new TreeMap<>();
         for (String f : folders) parse(f).ifPresent(n -> out.put(f, n));
         firstSeen.keySet().retainAll(out.keySet());
-        for (String f : out.keySet()) firstSeen.putIfAbsent(f, now);
+        for (String f : out.keySet()) firstSeen.putIfAbsent(f, new Sighting(now, 0));
         return out;
+    }
+
+    /** The listed claim folders whose UIDVALIDITY is not known yet (first listed by the last {@link #observe}). */
+    synchronized List<String> unidentified() {
+        return firstSeen.entrySet().stream().filter(e -> e.getValue().uidValidity() == 0).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Records the UIDVALIDITY of a listed folder whose incarnation is not known yet. */
+    synchronized void identify(String folder, long uidValidity) {
+        Sighting s = firstSeen.get(folder);
+        if (s != null && s.uidValidity() == 0) firstSeen.put(folder, new Sighting(s.at(), uidValidity));
+    }
+
+    /**
+     * Whether {@code folder}, now with {@code uidValidity}, is still the incarnation this instance first
+     * listed. If not (or if that one's UIDVALIDITY is unknown), the folder counts as first seen now, so it
+     * is {@link #stale} only a lease later.
+     */
+    synchronized boolean sameIncarnation(String folder, long uidValidity) {
+        Sighting s = firstSeen.get(folder);
+        if (s != null && s.uidValidity() == uidValidity && uidValidity != 0) return true;
+        firstSeen.put(folder, new Sighting(clock.instant(), uidValidity));
+        return false;
     }
 
     /** The injected clock's time now. */
@@ -110,8 +140,8 @@ public final class Claims {
 
     /** Whether {@code folder} was first seen at least the lease ago (false for one never observed). */
     synchronized boolean stale(String folder) {
-        Instant t = firstSeen.get(folder);
-        return t != null && !clock.instant().isBefore(t.plus(lease));
+        Sighting s = firstSeen.get(folder);
+        return s != null && !clock.instant().isBefore(s.at().plus(lease));
     }
 
     private static String encode(String id) {

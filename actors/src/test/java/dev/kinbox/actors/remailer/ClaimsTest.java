@@ -61,4 +61,24 @@ class ClaimsTest {
         assertFalse(claims.stale(a), "a folder that disappeared and came back starts its lease again");
         assertFalse(claims.stale("never-listed"));
     }
+
+    @Test
+    void aFolderCreatedAgainBetweenTwoListings_isANewClaim_byItsUidValidity() {
+        String a = claims.folder(1, 1, 1), b = claims.folder(1, 2, 1);
+        claims.observe(List.of(a, b));
+        assertEquals(List.of(a, b), claims.unidentified());
+        claims.identify(a, 7);
+        assertEquals(List.of(b), claims.unidentified(), "b's STATUS failed: still unknown");
+        clock.advance(Duration.ofMinutes(10));
+        claims.observe(List.of(a, b)); // listed again: the name alone says nothing about a delete and create in between
+        assertTrue(claims.stale(a));
+        assertTrue(claims.sameIncarnation(a, 7), "the folder first listed, a lease old");
+        assertFalse(claims.sameIncarnation(a, 8), "another UIDVALIDITY: deleted and created again since");
+        assertFalse(claims.stale(a), "so its lease starts now");
+        clock.advance(Duration.ofMinutes(10));
+        assertTrue(claims.stale(a));
+        assertTrue(claims.sameIncarnation(a, 8));
+        assertFalse(claims.sameIncarnation(b, 9), "an unknown first incarnation is never taken for this one");
+        assertFalse(claims.stale(b));
+    }
 }
