@@ -92,23 +92,39 @@ final class ClaimedInbox {
             // Only the newest generation is taken over, into the next one: every taker then creates the
             // same folder name, so the exclusive create (or the move) picks one of them.
             if (newestGen.get(n.message()) != n.gen()) continue;
-            String to = claims.folder(n.uidValidity(), n.uid(), n.gen() + 1);
-            if (!claim(f, held, to)) continue;
-            LOG.log(System.Logger.Level.INFO, "remailer: took over a claim older than " + claims.lease() + ": " + f);
-            deleteQuietly(f);
-            if (!drain(to, handler)) return done;
-            done++;
+            Step step = claimAndDrain(f, held, claims.folder(n.uidValidity(), n.uid(), n.gen() + 1), handler);
+            if (step == Step.STOP) return done;
+            if (step == Step.HANDLED) done++;
         }
         long validity = store.status(inbox).uidValidity();
         for (StoredMessage m : store.fetch(inbox, UidRange.all(), Fetch.HEADERS)) {
             if (done >= max || closed.getAsBoolean()) break;
             if (newestGen.containsKey(validity + "-" + m.uid())) continue; // claimed; its claim folder is dealt with above
-            String to = claims.folder(validity, m.uid(), 1);
-            if (!claim(inbox, List.of(m.uid()), to)) continue;
-            if (!drain(to, handler)) break;
-            done++;
+            Step step = claimAndDrain(inbox, List.of(m.uid()), claims.folder(validity, m.uid(), 1), handler);
+            if (step == Step.STOP) break;
+            if (step == Step.HANDLED) done++;
         }
         return done;
+    }
+
+    /** What became of one claim in a pass. */
+    private enum Step { HANDLED, PASSED_OVER, STOP }
+
+    // Claims from the inbox or takes over a stale claim folder, then handles the post. A claim folder that
+    // vanishes on the way (taken over or cleaned up by another instance) is passed over: the pass goes on.
+    private Step claimAndDrain(String from, List<Long> uids, String to, Handler handler) {
+        try {
+            if (!claim(from, uids, to)) return Step.PASSED_OVER;
+            if (!from.equals(inbox)) {
+                LOG.log(System.Logger.Level.INFO, "remailer: took over a claim older than " + claims.lease() + ": " + from);
+                deleteQuietly(from);
+            }
+            return drain(to, handler) ? Step.HANDLED : Step.STOP;
+        } catch (MailStoreException.FolderMissing gone) {
+            LOG.log(System.Logger.Level.INFO, "remailer: " + gone.getMessage() + " while claiming " + to + "; passing over it");
+            mine.remove(to);
+            return Step.PASSED_OVER;
+        }
     }
 
     // Both steps must succeed. A lost step leaves at most an empty claim folder, deleted once it is stale.

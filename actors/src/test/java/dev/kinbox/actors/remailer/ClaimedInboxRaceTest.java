@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * failed leaves its post in the inbox behind an empty claim folder; once that is a lease old it is
  * deleted and the post claimed again under the same name. The other instance, which had listed the
  * old empty folder a lease ago, must take the new one for what it is - a fresh claim - and neither
- * delete it nor take it over.
+ * delete it nor take it over. And a claim folder that vanishes between the two steps of a claim is
+ * passed over without ending the pass.
  */
 class ClaimedInboxRaceTest {
     private static final Duration LEASE = Duration.ofMinutes(10);
@@ -63,6 +64,34 @@ class ClaimedInboxRaceTest {
         assertEquals(List.of("a " + claim), handled, "only a handled the post");
         assertEquals(List.of(ClaimedInbox.Hold.HELD), holds, "a's claim was still a's when it sent");
         assertEquals(List.of(), claimFolders());
+    }
+
+    @Test
+    void aStaleClaimWhoseFolderVanishesWhileItIsTakenOver_isPassedOver_andTheInboxIsStillServed() {
+        post("post 1");
+        String old = claimsB.folder(shared.status("INBOX").uidValidity(), 1, 1);
+        assertEquals(0, b.pass(10, (f, h) -> false, () -> false), "b claims post 1, and its handling fails");
+        assertEquals(0, a.pass(10, handler("a"), () -> false), "a lists b's claim");
+        clock.advance(LEASE);
+        post("post 2");
+        // b's handling of post 1 ends (it cleans up) just after a created the next generation to take it over
+        storeA.afterNextCreate(f -> shared.deleteFolder(old));
+        assertEquals(1, a.pass(10, handler("a"), () -> false));
+        assertEquals(List.of("a " + claimsA.folder(shared.status("INBOX").uidValidity(), 2, 1)), handled,
+                "the vanished claim folder did not end a's pass before the inbox");
+    }
+
+    @Test
+    void aClaimFolderDeletedBetweenItsCreateAndItsMove_isPassedOver_andTheNextPostIsHandled() {
+        post("post 1");
+        post("post 2");
+        long v = shared.status("INBOX").uidValidity();
+        storeA.afterNextCreate(shared::deleteFolder);
+        assertEquals(1, a.pass(10, handler("a"), () -> false));
+        assertEquals(List.of("a " + claimsA.folder(v, 2, 1)), handled);
+        assertEquals(1, shared.status("INBOX").messages(), "post 1 stays for the next pass");
+        assertEquals(1, a.pass(10, handler("a"), () -> false));
+        assertEquals(List.of("a " + claimsA.folder(v, 2, 1), "a " + claimsA.folder(v, 1, 1)), handled);
     }
 
     private void post(String subject) {
