@@ -97,6 +97,30 @@ class HostedFleetTest {
         }
     }
 
+    /**
+     * B is offline when A's edit and its nudge arrive, so B's read fails; back online, B's watch reports
+     * the reconnection (as a real client's does) and B reads at once - not at its next sweep, a minute away here.
+     */
+    @Test
+    void aDeviceBackOnline_readsWhatItMissed_beforeItsNextSweep() throws Exception {
+        HostedFleet.Options slowSweeps = new HostedFleet.Options(50, java.time.Duration.ofSeconds(60), 8);
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), slowSweeps)) {
+            f.start(A);
+            f.start(B);
+            awaitConverged(f, List.of(edit(f, A, new Change.SetSetting("k", "both"))), List.of(A, B));
+            f.online(B, false);
+            Dot missed = edit(f, A, new Change.SetSetting("k", "while B was offline"));
+            Thread.sleep(1_000); // A uploads and nudges; B's wake-up finds the store cut off
+            assertTrue(!state(f, B).context().contains(missed), "an offline device read a sibling's entry");
+            f.online(B, true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!state(f, B).context().contains(missed)) {
+                assertTrue(System.nanoTime() < deadline, "B, back online, waited for its sweep to read A's entry");
+                Thread.sleep(50);
+            }
+        }
+    }
+
     @Test
     void start_twice_orStopOfStoppedDevice_isRefused() throws Exception {
         try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
