@@ -100,6 +100,19 @@ final class SimulateBench implements BenchTarget {
     }
 
     /**
+     * The longest wait for convergence after the last step: 120 s, or one sweep interval and a minute
+     * when the fleet's sweeps are further apart (5 minutes at 100,000 devices). Nudges make entries
+     * arrive at once, but the sweep is what guarantees a device finds an entry whose nudge it missed,
+     * so the settle lets one pass. It ends as soon as the invariants hold.
+     */
+    static Duration settle(HostedFleet.Options options) {
+        Duration sweepAndAMinute = options.sweepInterval().plusMinutes(1);
+        return sweepAndAMinute.compareTo(SETTLE_MIN) > 0 ? sweepAndAMinute : SETTLE_MIN;
+    }
+
+    private static final Duration SETTLE_MIN = Duration.ofSeconds(120);
+
+    /**
      * One run of the scenario with {@code devices} devices (rounded down to whole accounts), bounded by
      * {@code limit} after the keys are made: a run over it is abandoned (the JVM exits after the report)
      * and reported as {@code reached: false} with the phase and count it got to.
@@ -122,7 +135,7 @@ final class SimulateBench implements BenchTarget {
         long t0 = System.nanoTime();
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new Runner(fleet, new RunOptions(scale, Duration.ofSeconds(120), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, store);
+                return new Runner(fleet, new RunOptions(scale, settle(options), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, store);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-/** The simulate benchmark's clock (the same edits per real second at every size) and its sizes per store. */
+/** The simulate benchmark's clock (the same edits per real second at every size), its settle, and its sizes per store. */
 class SimulateBenchTest {
     private static BenchContext ctx(String store, List<Integer> sizes, boolean quick) {
         return new BenchContext(store, OptionalInt.empty(), 1, quick, new PrintStream(OutputStream.nullOutputStream()), sizes, BenchContext.TIME_LIMIT);
@@ -21,6 +21,13 @@ class SimulateBenchTest {
         assertEquals(3600, SimulateBench.timeScale(1_000));
         assertEquals(360, SimulateBench.timeScale(10_000));
         assertEquals(36, SimulateBench.timeScale(100_000));
+    }
+
+    @Test void settle_letsOneSweepPass_whenSweepsAreFurtherApartThanTwoMinutes() {
+        dev.kinbox.simulator.fleet.HostedFleet.Options base = dev.kinbox.simulator.fleet.HostedFleet.Options.defaults();
+        assertEquals(java.time.Duration.ofSeconds(120), SimulateBench.settle(base.scaledTo(1_000, SimulateBench.timeScale(1_000))));
+        assertEquals(java.time.Duration.ofMinutes(6), SimulateBench.settle(base.scaledTo(100_000, SimulateBench.timeScale(100_000))),
+                "100,000 devices sweep every 5 minutes");
     }
 
     @Test void defaultSizes_areTheIssuesPerStore_andGivenSizesWin() {
