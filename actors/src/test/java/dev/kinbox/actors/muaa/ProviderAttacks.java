@@ -110,20 +110,47 @@ final class ProviderAttacks implements AutoCloseable {
      * Edits on {@code d} until its journal's highest sequence number is a multiple of
      * {@link #SNAPSHOT_EVERY} (a snapshot is taken there), then waits until that snapshot compacted
      * d's entries away. Returns that sequence number.
+     *
+     * <p>The snapshot at that number is saved before the reply to the edit that reached it, but on its
+     * own time when a sibling's event replicated into d's journal (local-only, as the setup's last
+     * events may be) reached it, and {@link Device#awaitUploaded} only covers snapshots already saved:
+     * so first wait for it locally; after awaitUploaded its upload and the compaction are done, and
+     * the last wait only sees the server catch up. If entries stay, the failure names them.
      */
     long padToSnapshot(Device d) throws Exception {
         for (int i = 0; i < SNAPSHOT_EVERY && highestSeq(d) % SNAPSHOT_EVERY != 0; i++) set(d, "pad", Long.toString(highestSeq(d)));
         long h = highestSeq(d);
         assertEquals(0, h % SNAPSHOT_EVERY, "padded to a snapshot");
+        Eventually.until(d.id + " saves its snapshot " + h, Duration.ofSeconds(15), () -> latestSnapshot(d) >= h,
+                () -> "(its newest is " + latestSnapshot(d) + ")");
         d.awaitUploaded();
+        String[] left = {"nothing read yet"};
         Eventually.until(d.id + "'s snapshot " + h + " compacts its entries", Duration.ofSeconds(15), () -> {
             try {
-                return provider.entries(d.id).isEmpty();
+                List<StoredMessage> entries = provider.entries(d.id);
+                left[0] = describe(entries);
+                return entries.isEmpty();
             } catch (Exception e) {
+                left[0] = "reading them failed: " + e;
                 return false;
             }
-        }, () -> "");
+        }, () -> "(left on the server: " + left[0] + "; highest sequence number " + highestSeq(d) + ", newest local snapshot "
+                + latestSnapshot(d) + ", upload failures " + d.journalStats().uploadFailures.sum() + ")");
         return h;
+    }
+
+    private static long latestSnapshot(Device d) {
+        return d.log.latestSnapshot(d.pid(), Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
+    }
+
+    /** Journal entries as "uid U: from-to", for a failure message. */
+    private static String describe(List<StoredMessage> entries) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (StoredMessage m : entries) {
+            var a = dev.kinbox.journal.sma.SmaMessage.header(m).attributes();
+            out.add("uid " + m.uid() + ": " + a.get("from") + "-" + a.get("to"));
+        }
+        return out.toString();
     }
 
     void set(Device d, String key, String value) {
