@@ -162,7 +162,7 @@ public final class ImapMailStore implements MailStore {
         Set<Flag> fs = Requests.flags(flags);
         if (us.isEmpty()) return;
         pool.run("STORE " + name, true, c -> {
-            select(c, name);
+            selectFresh(c, name);
             store(c, us, fs, set);
             return null;
         });
@@ -173,7 +173,7 @@ public final class ImapMailStore implements MailStore {
         TreeSet<Long> us = Requests.uids(uids);
         if (us.isEmpty()) return;
         pool.run("EXPUNGE " + name, true, c -> {
-            select(c, name);
+            selectFresh(c, name);
             store(c, us, EnumSet.of(Flag.DELETED), true);
             if (c.has(Capability.UIDPLUS)) {
                 for (String set : Requests.uidSets(us, 4000)) c.command("UID EXPUNGE " + set, null);
@@ -211,16 +211,11 @@ public final class ImapMailStore implements MailStore {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    private static void select(ImapConnection c, String name) throws Exception {
-        try {
-            c.select(name);
-        } catch (CommandFailedException e) {
-            c.forgetSelection();
-            throw missingOr(c, name, e);
-        }
-    }
-
-    /** Selects, syncing a cached selection first, so FETCH and SEARCH see other sessions' changes. */
+    /**
+     * Selects, syncing a cached selection first, so FETCH, SEARCH, STORE and EXPUNGE see other sessions'
+     * changes: a server ignores UIDs it has not announced to the connection (on Dovecot a UID STORE or
+     * UID EXPUNGE over a stale selection answered OK and left another session's new message alone).
+     */
     private static void selectFresh(ImapConnection c, String name) throws Exception {
         try {
             c.selectFresh(name);

@@ -307,6 +307,25 @@ abstract class MailStoreContract {
         assertEquals(3, store().status(f).messages());
     }
 
+    /**
+     * Every connection of this session has the folder selected when another session appends; flagging and
+     * deleting the new message must still reach it (a server ignores UIDs it has not announced to a
+     * connection: on Dovecot a deletion over a stale selection reported success and left the message).
+     */
+    @Test
+    void flagAndDelete_reachMessagesAnotherSessionAppendedSinceThisOneSelected() {
+        String f = freshFolder();
+        store().append(f, Msgs.of("first"));
+        for (int round = 0; round < 6; round++) { // enough rounds for every pooled connection to hold the selection
+            long uid = secondSession().append(f, Msgs.of("from the other session " + round));
+            store().flag(f, List.of(uid), Set.of(Flag.SEEN), true);
+            assertEquals(Set.of(Flag.SEEN), secondSession().fetch(f, UidRange.of(uid), Fetch.HEADERS).get(0).flags(), "round " + round + ": flag");
+            store().delete(f, List.of(uid));
+            assertTrue(secondSession().fetch(f, UidRange.of(uid), Fetch.HEADERS).isEmpty(), "round " + round + ": the deletion left the message");
+        }
+        assertEquals(1, store().status(f).messages());
+    }
+
     @Test
     void move_movesExactlyTheGivenUids_andNamesTheirTargetUids() {
         String f = freshFolder();
