@@ -63,24 +63,19 @@ public final class DeviceSystems {
     }
 
     /**
-     * Where to run what follows an ask's reply: {@code system}'s default dispatcher. The stage
-     * {@link AskPattern#ask} returns is a Scala future seen as a Java one, which runs every callback -
-     * even {@code thenApply}'s or {@code whenComplete}'s - on the default async executor, and with
-     * fewer than 3 cores that executor starts a new thread for each callback: a 100,000-device run
-     * stalled with every dispatcher thread in {@code Thread.start} (docs/ARCHITECTURE.md, "Threads").
-     * So a fleet chains on an ask only with the {@code ...Async(.., executor)} forms, giving this one.
+     * {@code ask} as a plain future completed on {@code system}'s default dispatcher, so callers may
+     * chain on it freely. The stage {@link AskPattern#ask} returns is a Scala future seen as a Java one,
+     * which runs every callback - even {@code thenApply}'s or {@code whenComplete}'s - on the default
+     * async executor, and with fewer than 3 cores that executor starts a new thread for each callback: a
+     * 100,000-device run stalled with every dispatcher thread in {@code Thread.start}
+     * (docs/ARCHITECTURE.md, "Threads"). So a fleet chains on an ask only through this.
      */
-    public static java.util.concurrent.Executor replyExecutor(ActorSystem<?> system) {
-        return system.executionContext();
-    }
-
-    /** {@code ask} as a plain future completed on {@link #replyExecutor}, so callers may chain on it freely. */
     public static <T> CompletableFuture<T> onDispatcher(ActorSystem<?> system, CompletionStage<T> ask) {
         CompletableFuture<T> f = new CompletableFuture<>();
         ask.whenCompleteAsync((v, e) -> {
             if (e == null) f.complete(v);
             else f.completeExceptionally(e);
-        }, replyExecutor(system));
+        }, system.executionContext());
         return f;
     }
 

@@ -421,7 +421,7 @@ public final class HostedFleet implements Fleet {
 
     /**
      * {@code ask}'s reply through {@code answer} as a future that also fails when {@code r} stops;
-     * the reply and the caller's callbacks run on the fleet's dispatcher ({@link DeviceSystems#replyExecutor}).
+     * the reply and the caller's callbacks run on the fleet's dispatcher ({@link DeviceSystems#onDispatcher}).
      */
     private <A, T> CompletableFuture<T> tracked(Running r, CompletionStage<A> ask, java.util.function.Function<A, T> answer) {
         CompletableFuture<T> f = new CompletableFuture<>();

@@ -24,7 +24,7 @@ final class OfflineSwitch extends GuardedStore {
     OfflineSwitch(MailStore delegate) { super(delegate); }
 
     /** Cuts the device off, or brings it back (then its watches report a reconnection, on this thread). */
-    void offline(boolean off) {
+    synchronized void offline(boolean off) {
         boolean was = offline;
         offline = off;
         if (was && !off) {
