@@ -12,8 +12,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Builds one hosted device's read-journal sources: a {@link SiblingReader} stepped on the blocking executor.
- * Current queries end at the first step that finds nothing new; live ones then wait for a nudge
- * ({@link Wakeups}) or the sweep interval and step again.
+ * Current queries end at the first step that finds nothing new; live ones then wait for a nudge from
+ * the folder's author ({@link Wakeups}) or the sweep interval and step again.
  */
 final class Queries {
     private final KinboxJournalRuntime rt;
@@ -34,13 +34,13 @@ final class Queries {
         return Source.unfoldAsync(Optional.<SiblingReader>empty(), held -> {
             SiblingReader reader = held.orElseGet(() -> new SiblingReader(pid, fromSeq, toSeq, host.folder(pid), host.sealer, rt.serde(),
                     host.log, rt.stats(), rt.settings().maxFetch()));
-            return step(reader, live, sweep).thenApply(next -> next.map(p -> Pair.create(Optional.of(reader), p.second())));
+            return step(pid, reader, live, sweep).thenApply(next -> next.map(p -> Pair.create(Optional.of(reader), p.second())));
         }).mapConcat(l -> l);
     }
 
-    private CompletionStage<Optional<Pair<NotUsed, List<EventEnvelope>>>> step(SiblingReader reader, boolean live, Duration sweep) {
+    private CompletionStage<Optional<Pair<NotUsed, List<EventEnvelope>>>> step(String pid, SiblingReader reader, boolean live, Duration sweep) {
         if (reader.finished()) return CompletableFuture.completedFuture(Optional.empty());
-        CompletableFuture<Void> wake = wakeups.current(); // taken before reading, so a nudge during the read is not lost
+        CompletableFuture<Void> wake = wakeups.current(pid); // taken before reading, so a nudge during the read is not lost
         return CompletableFuture.supplyAsync(() -> readOrEmpty(reader), rt.blocking()).thenCompose(batch -> {
             if (!batch.isEmpty()) return CompletableFuture.completedFuture(Optional.of(Pair.create(NotUsed.getInstance(), batch)));
             if (!live) return CompletableFuture.completedFuture(Optional.<Pair<NotUsed, List<EventEnvelope>>>empty());

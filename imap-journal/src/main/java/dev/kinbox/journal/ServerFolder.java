@@ -40,6 +40,9 @@ final class ServerFolder {
     /** A snapshot message's header. */
     record Snap(long uid, String device, long seq) {}
 
+    /** A nudge's header: {@code device} uploaded and asks the folder's owner to read it. */
+    record Nudge(long uid, String device) {}
+
     /** A deletion mark's header: {@code device} deleted its events up to {@code deleted}. */
     record Mark(long uid, String device, long deleted) {}
 
@@ -54,7 +57,7 @@ final class ServerFolder {
      * What {@link #list} found from UID {@code first} on: {@code uids} every message's UID (ascending),
      * the highest {@code maxUid} (first - 1 when none).
      */
-    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Long> nudges,
+    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Nudge> nudges,
                    List<Mark> marks) {}
 
     Listing list(long uidValidity, long afterUid) {
@@ -67,7 +70,7 @@ final class ServerFolder {
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
-        List<Long> nudges = new ArrayList<>();
+        List<Nudge> nudges = new ArrayList<>();
         List<Mark> marks = new ArrayList<>();
         long maxUid = first - 1;
         List<Long> uids = new ArrayList<>();
@@ -86,7 +89,7 @@ final class ServerFolder {
                     }
                     case SNAPSHOT -> snaps.add(new Snap(m.uid(), h.device(), SmaMail.number(h, "seq")));
                     // only nudges: other drops (pairing) belong to the MUAA, which deletes them itself
-                    case DROP -> { if ("nudge".equals(h.attributes().get("type"))) nudges.add(m.uid()); }
+                    case DROP -> { if ("nudge".equals(h.attributes().get("type"))) nudges.add(new Nudge(m.uid(), h.device())); }
                     default -> { }
                 }
             } catch (JournalException.Malformed e) {

@@ -4,29 +4,48 @@ import dev.kinbox.journal.mail.FolderEvent;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.Watch;
+import dev.kinbox.journal.sma.SmaFolders;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes live queries: a watch on this device's own folder (where siblings drop nudges) signals every
- * waiting query and deletes the nudges it finds; without a nudge a query wakes after the sweep
- * interval anyway. Started by the first live query.
+ * Wakes live queries: a watch on this device's own folder, where siblings drop nudges. A change
+ * there is read from where the last read ended (new messages only); each nudge found wakes the
+ * queries of its author's folder, and the nudges are deleted. A change without a nudge (this
+ * device's own upload, an expunge) wakes nobody. A reconnected or recreated watch wakes every query
+ * (nudges may have come and gone unseen). Without a nudge a query wakes after the sweep interval
+ * anyway. Started by the first live query.
  */
 final class Wakeups implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
     private final MailStore store;
     private final ServerFolder own;
     private final Executor executor;
-    private volatile CompletableFuture<Void> next = new CompletableFuture<>();
+    private final JournalStats stats;
+    /** Woken by every nudge: queries of persistence ids that are not one device's (any sibling may write them). */
+    private volatile CompletableFuture<Void> anyNudge = new CompletableFuture<>();
+    /** Per sibling device: woken by its nudges and by {@link #signal()}. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> byDevice = new ConcurrentHashMap<>();
     private volatile Watch watch;
     private boolean closed;
     private int failedStarts;
 
-    private final JournalStats stats;
+    /** Reading the own folder: one read at a time; a change during a read asks for one more (guarded by {@code this}). */
+    private boolean reading;
+    private boolean readAgain;
+    /** Where the last read of the own folder ended (only the reading thread touches these). */
+    private long ownValidity = -1;
+    private long ownReadUpTo;
+    private final LateUids late = new LateUids();
 
     Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats) {
         this.stats = stats;
@@ -58,9 +77,10 @@ final class Wakeups implements AutoCloseable {
         return watch != null;
     }
 
-    /** The future the next signal completes. */
-    CompletableFuture<Void> current() {
-        return next;
+    /** The future the next wake-up of {@code persistenceId}'s query completes. */
+    CompletableFuture<Void> current(String persistenceId) {
+        Optional<String> device = SmaFolders.deviceOf(persistenceId);
+        return device.isEmpty() ? anyNudge : byDevice.computeIfAbsent(device.get(), d -> new CompletableFuture<>());
     }
 
     /** Completes when {@code wake} does or after {@code timeout}, whichever is first. */
@@ -72,21 +92,67 @@ final class Wakeups implements AutoCloseable {
 
     /** Wakes every waiting query. */
     void signal() {
-        CompletableFuture<Void> n = next;
-        next = new CompletableFuture<>();
+        wakeAny();
+        for (String d : byDevice.keySet()) wake(d);
+    }
+
+    /** Wakes the queries of these devices' folders, and those of persistence ids that are not one device's. */
+    void signal(Set<String> devices) {
+        wakeAny();
+        for (String d : devices) wake(d);
+    }
+
+    private void wakeAny() {
+        CompletableFuture<Void> n = anyNudge;
+        anyNudge = new CompletableFuture<>();
         n.complete(null);
     }
 
+    private void wake(String device) {
+        CompletableFuture<Void> old = byDevice.remove(device); // the next current() takes a new one
+        if (old != null) old.complete(null);
+    }
+
     private void onEvent(FolderEvent e) {
-        signal();
-        executor.execute(() -> {
+        if (!(e instanceof FolderEvent.Changed)) signal(); // reconnected, recreated, missing: nudges may have been missed
+        synchronized (this) {
+            if (reading) {
+                readAgain = true;
+                return;
+            }
+            reading = true;
+        }
+        executor.execute(this::readOwnFolder);
+    }
+
+    /** Reads what is new in the own folder until no change came in meanwhile: wakes the nudges' authors, deletes the nudges. */
+    private void readOwnFolder() {
+        while (true) {
             try {
-                own.delete(own.list(-1, 0).nudges());
+                ServerFolder.Listing l = own.list(ownValidity, ownReadUpTo);
+                if (l.uidValidity() != ownValidity) late.reset();
+                long hole = late.lowestNewHole(l.first(), l.uids()); // a message shown late (GreenMail) is listed again next time
+                ownValidity = l.uidValidity();
+                ownReadUpTo = Math.max(l.first() - 1, Math.min(l.maxUid(), hole - 1));
+                if (!l.nudges().isEmpty()) {
+                    Set<String> authors = new LinkedHashSet<>();
+                    l.nudges().forEach(n -> authors.add(n.device()));
+                    signal(authors);
+                    own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList());
+                }
             } catch (MailStoreException ex) {
                 stats.readFailures.increment();
-                LOG.debug("cannot delete nudges: {}", ex.toString());
+                LOG.debug("cannot read nudges: {}", ex.toString());
+                signal(); // cannot tell whose: wake every query, which reads for itself
             }
-        });
+            synchronized (this) {
+                if (!readAgain || closed) {
+                    reading = false;
+                    return;
+                }
+                readAgain = false;
+            }
+        }
     }
 
     @Override public synchronized void close() {
