@@ -2,10 +2,9 @@ package dev.kinbox.simulator.cluster;
 
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.fleet.DeviceSystems;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -87,13 +86,6 @@ final class AccountEntity {
     }
 
     private static <T> void reply(CompletionStage<T> result, ActorRef<StatusReply<T>> to) {
-        result.whenComplete((v, e) -> to.tell(e == null ? StatusReply.success(v) : StatusReply.error(reason(e))));
-    }
-
-    /** The message of the failure under the future's wrappers. */
-    static String reason(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        result.whenComplete((v, e) -> to.tell(e == null ? StatusReply.success(v) : StatusReply.error(DeviceSystems.reason(e))));
     }
 }

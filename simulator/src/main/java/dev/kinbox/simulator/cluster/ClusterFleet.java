@@ -110,7 +110,7 @@ public final class ClusterFleet implements Fleet {
                     .get(START_STOP.toSeconds() + 5, TimeUnit.SECONDS);
             running.add(d);
         } catch (Exception e) {
-            throw new FleetException("cannot start " + d + ": " + AccountEntity.reason(e), e);
+            throw new FleetException("cannot start " + d + ": " + DeviceSystems.reason(e), e);
         }
     }
 
@@ -120,7 +120,7 @@ public final class ClusterFleet implements Fleet {
             return account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), orderly, to), START_STOP)
                     .toCompletableFuture().get(START_STOP.toSeconds() + 5, TimeUnit.SECONDS).uploaded();
         } catch (Exception e) {
-            throw new FleetException("cannot stop " + d + ": " + AccountEntity.reason(e), e);
+            throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);
         }
     }
 
@@ -197,7 +197,7 @@ public final class ClusterFleet implements Fleet {
             Thread.currentThread().interrupt();
             throw new FleetException(failure + ": interrupted", e);
         } catch (Exception e) {
-            throw new FleetException(failure + ": " + AccountEntity.reason(e), e);
+            throw new FleetException(failure + ": " + DeviceSystems.reason(e), e);
         }
     }
 
@@ -214,7 +214,7 @@ public final class ClusterFleet implements Fleet {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while counting account " + account, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot count account " + account + ": " + AccountEntity.reason(e), e);
+            throw new IllegalStateException("cannot count account " + account + ": " + DeviceSystems.reason(e), e);
         }
     }
 
@@ -263,7 +263,7 @@ public final class ClusterFleet implements Fleet {
                 try {
                     f.get(121, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    System.err.println("simulator: a node did not close in time: " + AccountEntity.reason(e));
+                    System.err.println("simulator: a node did not close in time: " + DeviceSystems.reason(e));
                 }
             }
         } finally {

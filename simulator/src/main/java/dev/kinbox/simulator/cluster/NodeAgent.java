@@ -1,5 +1,6 @@
 package dev.kinbox.simulator.cluster;
 
+import dev.kinbox.simulator.fleet.DeviceSystems;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,7 +49,7 @@ final class NodeAgent {
                             host.open(m);
                             return Done.getInstance();
                         }).whenComplete((done, e) -> m.replyTo().tell(e == null ? StatusReply.ack()
-                                : StatusReply.error("cannot open the fleet on " + address + ": " + AccountEntity.reason(e))));
+                                : StatusReply.error("cannot open the fleet on " + address + ": " + DeviceSystems.reason(e))));
                         return Behaviors.same();
                     })
                     .onMessage(Protocol.GetStats.class, m -> {

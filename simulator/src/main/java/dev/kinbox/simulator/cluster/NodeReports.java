@@ -1,5 +1,6 @@
 package dev.kinbox.simulator.cluster;
 
+import dev.kinbox.simulator.fleet.DeviceSystems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class NodeReports<T> {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
-                System.err.println("simulator: a node did not report its counters: " + AccountEntity.reason(e));
+                System.err.println("simulator: a node did not report its counters: " + DeviceSystems.reason(e));
             }
         }
         return last();

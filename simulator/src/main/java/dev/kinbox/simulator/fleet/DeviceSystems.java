@@ -84,4 +84,17 @@ public final class DeviceSystems {
         if (reply.isError()) throw new IllegalStateException("MUAA refused: " + reply.getError().getMessage());
         return reply.getValue();
     }
+
+    /**
+     * What went wrong, for a person: the message of the failure under the future's wrappers, or its
+     * kind when it has none (a {@code get} that timed out says "TimeoutException: no answer in time").
+     */
+    public static String reason(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t.getMessage() != null) return t.getMessage();
+        return t.getClass().getSimpleName() + (t instanceof java.util.concurrent.TimeoutException ? ": no answer in time" : "");
+    }
 }

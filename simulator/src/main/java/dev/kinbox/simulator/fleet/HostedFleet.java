@@ -267,7 +267,7 @@ public final class HostedFleet implements Fleet {
             }
         } catch (Exception e) {
             abort(d, added, link);
-            throw new FleetException("cannot start " + d + ": " + e.getMessage(), e);
+            throw new FleetException("cannot start " + d + ": " + DeviceSystems.reason(e), e);
         }
         if (outcome instanceof StartOutcome.Retired r) {
             abort(d, true, link);
@@ -343,7 +343,7 @@ public final class HostedFleet implements Fleet {
                     UPLOAD_WAIT);
             terminate(r);
         } catch (Exception e) {
-            throw new FleetException("cannot stop " + d + ": " + e.getMessage(), e);
+            throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);
         } finally {
             for (CompletableFuture<?> f : r.asks()) f.completeExceptionally(new IllegalStateException(d + " stopped before answering"));
             runtime.removeDevice(roster.device(d).deviceId());
@@ -367,7 +367,7 @@ public final class HostedFleet implements Fleet {
             tracked(r, AskPattern.<Muaa.Command, StatusReply<String>>ask(r.muaa(), to -> new Muaa.RemoveDevice(targetId, to), DeviceSystems.ASK,
                     system.scheduler()), DeviceSystems::requireSuccess).get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new FleetException("cannot remove " + target + " by " + by + ": " + e.getMessage(), e);
+            throw new FleetException("cannot remove " + target + " by " + by + ": " + DeviceSystems.reason(e), e);
         }
         paired.remove(target);
         removed.add(target);

@@ -2,6 +2,7 @@ package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.DeviceSystems;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Step;
@@ -275,7 +276,7 @@ public final class Runner {
                 traced(index, at, "acked " + dot);
             } else {
                 unacked.incrementAndGet();
-                traced(index, at, "not acked: " + failure.getMessage());
+                traced(index, at, "not acked: " + DeviceSystems.reason(failure));
             }
             inFlight.decrementAndGet();
         });
@@ -284,7 +285,7 @@ public final class Runner {
     /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
     private Invariants.Result check(boolean last) {
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 30_000, (d, e) -> {
-            if (last) error(d, "cannot read the state of " + d + ": " + e.getMessage());
+            if (last) error(d, "cannot read the state of " + d + ": " + DeviceSystems.reason(e));
         });
         List<AckedEdit> edits;
         synchronized (acked) {
