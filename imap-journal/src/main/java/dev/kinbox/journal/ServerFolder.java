@@ -68,13 +68,15 @@ final class ServerFolder {
             return new Listing(0, 1, 0, List.of(), List.of(), List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
+        if (st.messages() == 0 || first >= st.uidNext()) { // nothing at or past `first`: no FETCH (STATUS is synced, MailStore#status)
+            return new Listing(st.uidValidity(), first, first - 1, List.of(), List.of(), List.of(), List.of(), List.of());
+        }
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
         List<Nudge> nudges = new ArrayList<>();
         List<Mark> marks = new ArrayList<>();
         long maxUid = first - 1;
         List<Long> uids = new ArrayList<>();
-        // no shortcut on STATUS counts: a session's STATUS of a folder it has selected can be stale
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
             maxUid = Math.max(maxUid, m.uid());

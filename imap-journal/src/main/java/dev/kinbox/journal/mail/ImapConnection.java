@@ -118,6 +118,11 @@ final class ImapConnection {
         return select(folder);
     }
 
+    /** Whether {@code folder} is this connection's selected folder. */
+    boolean isSelected(String folder) {
+        return folder.equals(selected);
+    }
+
     /** SELECTs the folder unless it is already selected; returns its UIDVALIDITY. */
     long select(String folder) throws ProtocolException {
         if (!folder.equals(selected)) {

@@ -123,6 +123,7 @@ public final class ImapMailStore implements MailStore {
                     : new String[] {"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
             Status st;
             try {
+                if (c.isSelected(name)) c.noop(); // a session answers STATUS of its selected folder from its own view: sync it first
                 st = c.protocol.status(name, items);
             } catch (CommandFailedException e) {
                 throw missingOr(c, name, e);

@@ -47,7 +47,11 @@ public interface MailStore extends AutoCloseable {
     /** Deletes a folder and its messages; {@link MailStoreException.FolderMissing} if there is none. */
     void deleteFolder(String folder);
 
-    /** MESSAGES, UIDNEXT, UIDVALIDITY and, with CONDSTORE, HIGHESTMODSEQ. */
+    /**
+     * MESSAGES, UIDNEXT, UIDVALIDITY and, with CONDSTORE, HIGHESTMODSEQ, as the server has them now:
+     * counting messages other sessions appended, also when this store's connection has the folder
+     * selected (a server may answer that from the session's own view, so it is synced first).
+     */
     FolderStatus status(String folder);
 
     /**

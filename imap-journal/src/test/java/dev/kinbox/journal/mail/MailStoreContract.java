@@ -327,6 +327,19 @@ abstract class MailStoreContract {
     }
 
     @Test
+    void status_countsMessagesAnotherSessionAppendedSinceThisOneSelected() {
+        String f = freshFolder();
+        store().append(f, Msgs.of("first"));
+        for (int round = 0; round < 6; round++) { // enough rounds for every pooled connection to hold the selection
+            store().fetch(f, UidRange.all(), Fetch.HEADERS); // this session selects the folder
+            long uid = secondSession().append(f, Msgs.of("from the other session " + round));
+            FolderStatus st = store().status(f);
+            assertTrue(st.uidNext() > uid, "round " + round + ": UIDNEXT " + st.uidNext() + " is not past the new UID " + uid);
+            assertEquals(round + 2, st.messages(), "round " + round + ": messages");
+        }
+    }
+
+    @Test
     void move_movesExactlyTheGivenUids_andNamesTheirTargetUids() {
         String f = freshFolder();
         String t = freshFolder();
