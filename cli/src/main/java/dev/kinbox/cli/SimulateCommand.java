@@ -156,7 +156,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        quietLogs();
+        QuietLogs.apply();
         WorkloadOptions wo;
         RunOptions ro;
         HostedFleet.Options fleetOptions;
@@ -254,18 +254,5 @@ final class SimulateCommand implements Callable<Integer> {
         }
         System.out.println("report: " + report + ", charts and page: " + html);
         return result.ok() ? 0 : INVARIANT_FAILED;
-    }
-
-    /** Pekko's start-up lines and GreenMail's closed-socket traces (devices stopping) would bury the progress; keep warnings. */
-    private static void quietLogs() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-        System.setProperty("org.slf4j.simpleLogger.log.com.icegreen", System.getProperty("org.slf4j.simpleLogger.log.com.icegreen", "off"));
-        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-            // GreenMail's connection threads throw when a stopping device closes its socket mid-command: one line, not a trace
-            if (t.getName().startsWith("imap:")) System.err.println("simulate: greenmail connection " + t.getName() + " ended: " + e.getMessage());
-            else if (previous != null) previous.uncaughtException(t, e);
-            else e.printStackTrace();
-        });
     }
 }

@@ -55,6 +55,7 @@ final class SimulateBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
+        dev.kinbox.cli.QuietLogs.apply();
         List<BenchResult> results = new ArrayList<>();
         for (String store : ctx.storeSpecs("simulate")) {
             if (!AccountStores.KINDS.contains(store)) {
