@@ -64,11 +64,12 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--accounts", description = "Accounts (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--accounts", description = "Accounts (default: ${DEFAULT-VALUE}; about a minute on 2 cores, see docs/SIMULATOR.md for larger runs).",
+            defaultValue = "25")
     int accounts;
 
     @Option(names = "--devices-per-account", paramLabel = "MIN-MAX", description = "Devices per account at the start, and most at once (default: ${DEFAULT-VALUE}).",
-            defaultValue = "2-4")
+            defaultValue = "2-5")
     String devices;
 
     @Option(names = "--duration", description = "Real time the schedule spans, before settling (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
