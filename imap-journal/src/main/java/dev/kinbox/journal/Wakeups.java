@@ -6,14 +6,13 @@ import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.Watch;
 import dev.kinbox.journal.sma.SmaFolders;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,9 +134,7 @@ final class Wakeups implements AutoCloseable {
                 ownValidity = l.uidValidity();
                 ownReadUpTo = Math.max(l.first() - 1, Math.min(l.maxUid(), hole - 1));
                 if (!l.nudges().isEmpty()) {
-                    Set<String> authors = new LinkedHashSet<>();
-                    l.nudges().forEach(n -> authors.add(n.device()));
-                    signal(authors);
+                    signal(l.nudges().stream().map(ServerFolder.Nudge::device).collect(Collectors.toSet()));
                     own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList());
                 }
             } catch (MailStoreException ex) {

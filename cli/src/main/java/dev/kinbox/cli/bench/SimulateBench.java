@@ -1,5 +1,6 @@
 package dev.kinbox.cli.bench;
 
+import dev.kinbox.cli.QuietLogs;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.HostedFleet;
@@ -55,7 +56,7 @@ final class SimulateBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
-        dev.kinbox.cli.QuietLogs.apply();
+        QuietLogs.apply();
         List<BenchResult> results = new ArrayList<>();
         for (String store : ctx.storeSpecs("simulate")) {
             if (!AccountStores.KINDS.contains(store)) {

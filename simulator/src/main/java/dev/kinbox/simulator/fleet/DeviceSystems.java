@@ -11,8 +11,11 @@ import dev.kinbox.persistence.store.LocalLog;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -91,10 +94,8 @@ public final class DeviceSystems {
      */
     public static String reason(Throwable e) {
         Throwable t = e;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
         if (t.getMessage() != null) return t.getMessage();
-        return t.getClass().getSimpleName() + (t instanceof java.util.concurrent.TimeoutException ? ": no answer in time" : "");
+        return t.getClass().getSimpleName() + (t instanceof TimeoutException ? ": no answer in time" : "");
     }
 }
