@@ -43,6 +43,8 @@ final class Liveness {
      * value is {@code true}, the retiring device creates a new account key and revokes the current one
      * for new mail, after the retirement, so the retired device never receives the new key.
      */
+    /** Longest read of a removed sibling's folder before it is retired ({@link #remove(AccountState, Muaa.RemoveDevice, boolean)}). */
+    static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
     static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;
@@ -88,6 +90,16 @@ final class Liveness {
     }
 
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c) {
+        return remove(state, c, false);
+    }
+
+    /**
+     * {@code caughtUp}: the target's folder was read to its end first. A paired sibling's removal
+     * reads it before retiring it: from the retirement on its entries are refused and its folder is
+     * purged, so what it uploaded and nobody had read yet (a pairing it made just before) would be
+     * lost with it.
+     */
+    Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp) {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
@@ -99,6 +111,10 @@ final class Liveness {
                 : target == null ? "no device " + c.deviceId() + " in this account"
                 : leaving && !c.evenThisDevice() ? "refusing to remove this device itself; ask with evenThisDevice to leave the account" : null;
         if (error != null) return m.Effect().reply(c.replyTo(), StatusReply.error(error));
+        if (!caughtUp && !leaving && target.status() == DeviceStatus.PAIRED) {
+            m.catchUpThen(c.deviceId(), CATCH_UP_WAIT, new Muaa.RemoveCaughtUp(c));
+            return m.Effect().none();
+        }
         RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());

@@ -205,6 +205,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     record StartChecked(Start start, AnnouncementFolder.Contents contents, Throwable failure) implements Internal {}
 
     record Rotated(String fingerprint, byte[] armoredKey, String revoke, Throwable failure) implements Internal {}
+    /** A removal whose target's folder was read to its end (or the attempt gave up): retire it now. */
+    record RemoveCaughtUp(RemoveDevice remove) implements Internal {}
 
     /** A sibling's stream ended ({@code failure} null when it completed or was stopped). */
     record SiblingStreamEnded(String sibling, long generation, Throwable failure) implements Internal {}
@@ -377,6 +379,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(Discovered.class, bootstrap::discovered)
                 .onCommand(StartChecked.class, bootstrap::startChecked)
                 .onCommand(RemoveDevice.class, liveness::remove)
+                .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
                 .onCommand(Checked.class, liveness::checked)
                 .onCommand(Rotated.class, liveness::rotated)
@@ -466,6 +469,18 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     Executor blocking() {
         return ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("kinbox.blocking-dispatcher"));
+    }
+
+    /**
+     * Has what {@code sibling}'s folder holds now applied (as its live stream would), then sends
+     * {@code then} to this MUAA; after a failure or {@code timeout} too (logged), as the caller
+     * must go on either way.
+     */
+    void catchUpThen(String sibling, java.time.Duration timeout, Command then) {
+        ctx.pipeToSelf(streams.catchUp(sibling, timeout), (done, e) -> {
+            if (e != null) ctx.getLog().info("could not read the folder of {} to its end: {}", sibling, unwrap(e).toString());
+            return then;
+        });
     }
 
     KinboxJournalRuntime journal() {

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PairingSessions {
     private static final Logger LOG = LoggerFactory.getLogger(PairingSessions.class);
+    /** Longest wait for our {@code DevicePaired} to reach the server before done is left ({@link #leaveDone}). */
+    static final java.time.Duration DONE_UPLOAD_WAIT = java.time.Duration.ofSeconds(20);
     private final Muaa m;
     private final Muaa.Settings settings;
     private final Clock clock;
@@ -324,15 +326,7 @@ final class PairingSessions {
         return s -> {
             LOG.info("paired device {} (session {})", x.newDevice, x.session);
             try {
-                PairDrop done = ExistingSide.done(x.session, x.newDevice, x.request.device(), env.crypto(), m.privateKey());
-                m.runBlocking(() -> {
-                    try {
-                        dropBox().leave(x.newDevice, done);
-                    } finally {
-                        dropBox().forget(x.session); // the pairing is persisted: a repeated ack is answered without the note
-                    }
-                    return null;
-                }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, e));
+                leaveDone(x.newDevice, ExistingSide.done(x.session, x.newDevice, x.request.device(), env.crypto(), m.privateKey()), true);
             } catch (CryptoException e) {
                 LOG.warn("cannot make the done drop of session {} (a repeated ack asks again): {}", x.session, e.getMessage());
             }
@@ -352,7 +346,34 @@ final class PairingSessions {
             return;
         }
         LOG.info("device {} repeated its ack of session {}: answering done again", d.author(), d.session());
-        leave(d.author(), ExistingSide.done(d.session(), d.author(), cert, env.crypto(), m.privateKey()));
+        leaveDone(d.author(), ExistingSide.done(d.session(), d.author(), cert, env.crypto(), m.privateKey()), false);
+    }
+
+    /**
+     * Existing side: leaves {@code done} only once our {@code DevicePaired} is confirmed on the server
+     * (docs/PROTOCOL.md, "Pairing drops"). Until then the pairing lives in our local log only, and
+     * if this device vanished (a crash for good, a removal by a sibling) the new device would count
+     * itself paired while no sibling ever learns it: its entries would be skipped everywhere. Not
+     * confirmed within {@link #DONE_UPLOAD_WAIT} (offline, a slow server), done stays unsent and the
+     * new device's repeated ack asks again. {@code forgetNote}: the pairing is persisted, so our note
+     * of the session goes (a repeated ack is answered without it).
+     */
+    private void leaveDone(String device, PairDrop done, boolean forgetNote) {
+        String pid = m.persistenceId().id();
+        m.runBlocking(() -> {
+            try {
+                if (!m.journal().awaitUploaded(pid, DONE_UPLOAD_WAIT)) {
+                    throw new IllegalStateException("our DevicePaired is not confirmed on the server yet");
+                }
+                dropBox().leave(device, done);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
+            } finally {
+                if (forgetNote) dropBox().forget(done.session());
+            }
+            return null;
+        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, e));
     }
 
     private static boolean paired(AccountState state, String device) {

@@ -68,29 +68,55 @@ final class SiblingStreams {
     private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
     /** A sibling persistence id's live events (the read journal's, or a test's). */
     private final java.util.function.Function<String, Source<Object, NotUsed>> events;
+    /** A sibling persistence id's events stored now, a source that completes (for {@link #catchUp}). */
+    private final java.util.function.Function<String, Source<Object, NotUsed>> current;
 
     SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
                    String readerDeviceId) {
-        this(system, self, timers, accountId, readerDeviceId, new java.util.function.Function<>() {
-            private KinboxReadJournal query;
-
-            @Override public Source<Object, NotUsed> apply(String pid) {
-                if (query == null) {
-                    query = PersistenceQuery.get(system.classicSystem()).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
-                }
-                return query.eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event());
-            }
-        });
+        this(system, self, timers, accountId, readerDeviceId,
+                pid -> query(system).eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event()),
+                pid -> query(system).currentEventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event()));
     }
 
     SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
-                   String readerDeviceId, java.util.function.Function<String, Source<Object, NotUsed>> events) {
+                   String readerDeviceId, java.util.function.Function<String, Source<Object, NotUsed>> events,
+                   java.util.function.Function<String, Source<Object, NotUsed>> current) {
         this.readerDeviceId = readerDeviceId;
         this.system = system;
         this.self = self;
         this.timers = timers;
         this.accountId = accountId;
         this.events = events;
+        this.current = current;
+    }
+
+    private static KinboxReadJournal query(ActorSystem<?> system) {
+        return PersistenceQuery.get(system.classicSystem()).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER);
+    }
+
+    /**
+     * Reads what {@code sibling}'s folder holds now and has the MUAA apply each element, as a live
+     * stream would; completes once all are applied, or fails after {@code timeout}. A removal does
+     * this before it retires the sibling (whose entries are refused from then on and whose folder
+     * is purged): what the sibling uploaded before, a pairing it made say, is not lost with it.
+     */
+    java.util.concurrent.CompletionStage<Done> catchUp(String sibling, Duration timeout) {
+        return applied(current.apply(pid(sibling))).completionTimeout(timeout).runWith(Sink.ignore(), system);
+    }
+
+    /** {@code elements} (what a sibling's folder holds) asked of the MUAA one by one: an answer means persisted or already known. */
+    private Source<Done, NotUsed> applied(Source<Object, NotUsed> elements) {
+        return elements.filter(e -> e instanceof AccountEvent || e instanceof AccountState
+                        || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState))
+                .via(ActorFlow.<Object, Muaa.Command, Done>ask(IN_FLIGHT, self, APPLY_TIMEOUT, SiblingStreams::command));
+    }
+
+    private String pid(String sibling) {
+        try {
+            return SmaFolders.devicePersistenceId(accountId, sibling);
+        } catch (SmaFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Runs exactly one stream for each of {@code siblings}. */
@@ -167,22 +193,14 @@ final class SiblingStreams {
     }
 
     private void start(String sibling, Stream st) {
-        String pid;
-        try {
-            pid = SmaFolders.devicePersistenceId(accountId, sibling);
-        } catch (SmaFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        String pid = pid(sibling);
         // A live query fails when it starts before the sibling's folder exists: restart it (from the
         // start; replayed dots are skipped by Replicate, replayed states join to nothing new). Each
         // element is asked, not told: an answer means persisted (or already known); a command lost to
         // a full stash or to a failed persist (the MUAA restarts) times the ask out, which fails the
         // stream, and the restart reads it again - the reader's position never runs ahead of the MUAA.
         Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Done>> run =
-                events.apply(pid)
-                        .filter(e -> e instanceof AccountEvent || e instanceof AccountState
-                                || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState))
-                        .via(ActorFlow.<Object, Muaa.Command, Done>ask(IN_FLIGHT, self, APPLY_TIMEOUT, SiblingStreams::command))
+                applied(events.apply(pid))
                         .viaMat(KillSwitches.single(), Keep.right())
                         .toMat(Sink.ignore(), Keep.both())
                         .run(system);

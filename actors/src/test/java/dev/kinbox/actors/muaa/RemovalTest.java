@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,32 @@ class RemovalTest {
             assertEquals("v", b.state().settings().get("k").value());
         } finally {
             Accounts.closeAll(all);
+        }
+    }
+
+    @Test void aRemoval_firstReadsWhatTheRemovedDeviceUploaded_soNothingItWroteBeforeIsLostWithItsFolder() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 3);
+        Device back = null;
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            a.close(); // the remover is away while x writes its last entry and vanishes
+            x.<AccountEvent>ask(r -> new Muaa.ChangeSetting("last-word-of-x", "kept", r));
+            x.awaitUploaded();
+            x.close();
+            back = a.restart(); // its sibling streams have not read x's folder yet when it is asked to remove x
+            Device remover = back;
+            assertEquals(x.id, remover.<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
+            var after = remover.state();
+            assertEquals(DeviceStatus.RETIRED, after.devices().get(x.id).status());
+            assertFalse(store.listFolders().contains(SmaFolders.deviceFolder(x.id)), "the folder is purged");
+            var kept = after.settings().get("last-word-of-x");
+            assertNotNull(kept, "x's last entry was read before the retirement and the purge");
+            assertEquals("kept", kept.value());
+            Convergence.await(List.of(remover, b));
+        } finally {
+            Accounts.closeAll(all);
+            if (back != null) back.close();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.persistence.AccountState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ class SiblingStreamsTest {
     /** Stands in for the MUAA: owns the streams, answers every Merge and reports it; CheckDrops stops every stream. */
     static Behavior<Muaa.Command> host(Function<String, Source<Object, NotUsed>> events, ActorRef<AccountState> merged) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            SiblingStreams streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events);
+            SiblingStreams streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events, pid -> Source.empty());
             streams.reconcile(Set.of(SIBLING));
             return Behaviors.receive(Muaa.Command.class)
                     .onMessage(Muaa.SiblingStreamEnded.class, e -> { streams.ended(e); return Behaviors.same(); })
@@ -108,7 +109,7 @@ class SiblingStreamsTest {
     /** As {@link #host}, but CheckDrops replaces the streams as a restarted MUAA does: stop them all, make new ones. */
     static Behavior<Muaa.Command> restartingHost(Function<String, Source<Object, NotUsed>> events, ActorRef<AccountState> merged) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            SiblingStreams[] streams = {new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events)};
+            SiblingStreams[] streams = {new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events, pid -> Source.empty())};
             streams[0].reconcile(Set.of(SIBLING));
             return Behaviors.receive(Muaa.Command.class)
                     .onMessage(Muaa.SiblingStreamEnded.class, e -> { streams[0].ended(e); return Behaviors.same(); })
@@ -120,7 +121,7 @@ class SiblingStreamsTest {
                     })
                     .onMessage(Muaa.CheckDrops.class, c -> {
                         streams[0].stopAll();
-                        streams[0] = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events);
+                        streams[0] = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1", events, pid -> Source.empty());
                         streams[0].reconcile(Set.of(SIBLING));
                         return Behaviors.same();
                     })
@@ -145,5 +146,38 @@ class SiblingStreamsTest {
             long ms = SiblingStreams.backoff(SIBLING, failures).toMillis();
             assertTrue(ms >= base && ms <= base * 6 / 5, failures + " failures: " + ms + " ms, base " + base);
         }
+    }
+
+    @Test void aCatchUp_hasWhatTheFolderHoldsNowAppliedBeforeItCompletes() {
+        AccountState first = AccountState.EMPTY;
+        AccountState second = AccountState.EMPTY.apply(new dev.kinbox.persistence.SettingsEvent.SettingChanged(
+                new dev.kinbox.persistence.crdt.Dot(SIBLING, 1), new dev.kinbox.persistence.crdt.Hlc(1_700_000_000_000L, 0, SIBLING), "s1", "v1"));
+        TestProbe<Object> seen = KIT.createTestProbe();
+        KIT.spawn(Behaviors.<Muaa.Command>setup(ctx -> Behaviors.withTimers(timers -> {
+            SiblingStreams streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1",
+                    pid -> Source.never(), pid -> Source.<Object>from(List.of(first, second)));
+            streams.catchUp(SIBLING, Duration.ofSeconds(10)).whenComplete((done, failure) -> seen.getRef().tell(failure == null ? "caught up" : failure));
+            return Behaviors.receive(Muaa.Command.class)
+                    .onMessage(Muaa.Merge.class, m -> {
+                        seen.getRef().tell(m.state());
+                        m.applied().tell(Done.getInstance());
+                        return Behaviors.same();
+                    })
+                    .build();
+        })));
+        seen.expectMessage(Duration.ofSeconds(10), first);
+        seen.expectMessage(Duration.ofSeconds(10), second);
+        seen.expectMessage(Duration.ofSeconds(10), "caught up");
+    }
+
+    @Test void aCatchUpThatTakesTooLong_failsAfterItsTimeout() {
+        TestProbe<Object> seen = KIT.createTestProbe();
+        KIT.spawn(Behaviors.<Muaa.Command>setup(ctx -> Behaviors.withTimers(timers -> {
+            SiblingStreams streams = new SiblingStreams(ctx.getSystem(), ctx.getSelf(), timers, ACCOUNT, "00000000000000a1",
+                    pid -> Source.never(), pid -> Source.never());
+            streams.catchUp(SIBLING, Duration.ofMillis(300)).whenComplete((done, failure) -> seen.getRef().tell(failure == null ? "caught up" : "failed"));
+            return Behaviors.<Muaa.Command>ignore();
+        })));
+        seen.expectMessage(Duration.ofSeconds(10), "failed");
     }
 }
