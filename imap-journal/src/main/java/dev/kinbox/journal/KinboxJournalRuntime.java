@@ -165,6 +165,16 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     /**
+     * Completes with true once {@code persistenceId}'s events up to {@code sequenceNr} are confirmed on
+     * the server; with false when an upload attempt fails first (offline, say) or after {@code timeout}.
+     * Never fails. For a step that must not be taken before an event is out of the local log only
+     * (a pairing's {@code done}).
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> uploadedThrough(String persistenceId, long sequenceNr, Duration timeout) {
+        return hostFor(persistenceId).uploader(persistenceId).uploadedThrough(sequenceNr, timeout);
+    }
+
+    /**
      * The events of {@code persistenceId} as read from its folder on the server by the default device,
      * or by the only hosted device when there is no default (the read journal's work; use
      * {@code KinboxReadJournal}). Live sources never complete.

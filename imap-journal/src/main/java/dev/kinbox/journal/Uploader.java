@@ -38,6 +38,10 @@ final class Uploader {
 
     /** A {@code deleteMessagesTo} waiting for the server mark to reach {@code n}. */
     private record Waiter(long n, java.util.concurrent.CompletableFuture<Void> done) {}
+    private final java.util.concurrent.ConcurrentLinkedQueue<UploadWaiter> uploadWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** An {@link #uploadedThrough} waiting for the upload cursor to reach {@code n}. */
+    private record UploadWaiter(long n, java.util.concurrent.CompletableFuture<Boolean> done) {}
 
     /** What the uploader needs from the runtime. */
     interface Runtime {
@@ -88,6 +92,32 @@ final class Uploader {
     private void release(boolean all) {
         long at = Cursors.seq(rt.log(), Cursors.serverDeleted(pid));
         for (Waiter w : waiters) if (all || w.n() <= at) w.done().complete(null);
+        long up = Cursors.seq(rt.log(), Cursors.upload(pid));
+        for (UploadWaiter w : uploadWaiters) {
+            if (w.n() <= up) w.done().complete(true);
+            else if (all) w.done().complete(false);
+        }
+    }
+
+    /**
+     * Completes with true once every event up to sequence number {@code upTo} that is uploaded at all
+     * (local-only events are not) is confirmed on the server;
+     * with false when an upload run fails first (offline, a dropped connection) or after {@code wait}.
+     * Never fails. Kicks a run.
+     */
+    java.util.concurrent.CompletableFuture<Boolean> uploadedThrough(long upTo, Duration wait) {
+        var f = new java.util.concurrent.CompletableFuture<Boolean>();
+        long n = Math.min(upTo, Cursors.ownHighest(rt.log(), pid)); // local-only events past our last own one are never uploaded
+        if (Cursors.seq(rt.log(), Cursors.upload(pid)) >= n) {
+            f.complete(true);
+            return f;
+        }
+        uploadWaiters.add(new UploadWaiter(n, f));
+        f.completeOnTimeout(false, wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        f.whenComplete((v, t) -> uploadWaiters.removeIf(w -> w.done() == f));
+        if (Cursors.seq(rt.log(), Cursors.upload(pid)) >= n) f.complete(true); // done before we queued
+        kick();
+        return f;
     }
 
     /** True when everything stored locally (events and newest snapshot) is confirmed on the server. */
@@ -115,6 +145,7 @@ final class Uploader {
                     reconciled = true;
                 }
                 while (!rt.closed() && uploadOne()) nudge = true;
+                release(false); // waiters for these events need not wait for the snapshot work below, nor for later kicks
                 if (!rt.closed()) uploadDeletion();
                 if (!rt.closed()) uploadSnapshot();
                 if (!rt.closed()) dropDeletedSnapshots();

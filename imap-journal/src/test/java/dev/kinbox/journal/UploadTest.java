@@ -74,6 +74,22 @@ class UploadTest {
         assertTrue(rt().stats().uploadFailures.sum() > 0);
     }
 
+    @Test void uploadedThrough_isTrueOnceThoseEventsAreOnTheServer_andFalseAtOnceWhenTheServerIsDown() throws Exception {
+        store.faults().dropConnections(1_000_000, MemoryFaults.DropPoint.BEFORE_APPLY);
+        Journals.write(system, pid, 1, 6, 1);
+        long t0 = System.nanoTime();
+        assertFalse(rt().uploadedThrough(pid, 6, Duration.ofSeconds(20)).get(), "the server is down");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "a failed upload run answers, not the timeout");
+        store.faults().dropConnections(0, MemoryFaults.DropPoint.BEFORE_APPLY);
+        assertTrue(rt().uploadedThrough(pid, 6, Journals.WAIT).get());
+        Journals.assertCoversExactly(Journals.entries(store, pid), 6);
+        assertTrue(rt().uploadedThrough(pid, 3, Duration.ZERO).get(), "already there: answered at once");
+        assertTrue(rt().uploadedThrough(pid, 99, Duration.ofMillis(200)).get(), "past our last event there is nothing to upload");
+        store.faults().dropConnections(1_000_000, MemoryFaults.DropPoint.BEFORE_APPLY);
+        Journals.write(system, pid, 7, 7, 1);
+        assertFalse(rt().uploadedThrough(pid, 7, Duration.ofMillis(200)).get(), "a new event while the server is down");
+    }
+
     @Test void upload_connectionDroppedAfterAppendApplied_isNotStoredTwice() throws Exception {
         for (int round = 0; round < 5; round++) {
             store.faults().dropConnections(1, MemoryFaults.DropPoint.AFTER_APPLY);

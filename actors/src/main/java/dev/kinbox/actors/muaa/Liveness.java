@@ -237,9 +237,15 @@ final class Liveness {
     /**
      * Blocking: publishes the notices (signed by this device), then deletes each purged device's
      * announcements and folder, and this device's own announcement when it is leaving; every step is
-     * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying.
+     * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
+     * this device's journal is on the server (or an upload failed, or {@link #CATCH_UP_WAIT} passed).
      */
     private void cleanUp(List<RetireNotice> notices, Set<String> purge, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
+        // the reply waits (no thread does) for DeviceRetired on the server too: a remover that vanished
+        // right after answering would otherwise take the retirement with it, its notice no longer
+        // trusted by a sibling that retired the remover in turn (seen in the simulator)
+        var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
+                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), CATCH_UP_WAIT);
         m.runBlocking(() -> {
             AnnouncementFolder f = m.announcements();
             try {
@@ -252,7 +258,7 @@ final class Liveness {
             return Boolean.TRUE;
         }, (v, e) -> {
             if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", purge, e.toString());
-            if (replyTo != null) replyTo.tell(StatusReply.success(deviceId));
+            if (replyTo != null) uploaded.whenComplete((ok, t) -> replyTo.tell(StatusReply.success(deviceId)));
             return Muaa.Noop.INSTANCE;
         });
     }

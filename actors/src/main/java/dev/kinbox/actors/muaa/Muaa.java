@@ -502,7 +502,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 (v, e) -> then.apply(v == null ? null : v.orElse(null), e == null ? null : unwrap(e)));
     }
 
-    private static Throwable unwrap(Throwable e) {
+    static Throwable unwrap(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 

@@ -350,7 +350,8 @@ final class PairingSessions {
     }
 
     /**
-     * Existing side: leaves {@code done} only once our {@code DevicePaired} is confirmed on the server
+     * Existing side: leaves {@code done} only once our journal up to now, {@code DevicePaired}
+     * included, is confirmed on the server
      * (docs/PROTOCOL.md, "Pairing drops"). Until then the pairing lives in our local log only, and
      * if this device vanished (a crash for good, a removal by a sibling) the new device would count
      * itself paired while no sibling ever learns it: its entries would be skipped everywhere. Not
@@ -359,21 +360,16 @@ final class PairingSessions {
      * of the session goes (a repeated ack is answered without it).
      */
     private void leaveDone(String device, PairDrop done, boolean forgetNote) {
-        String pid = m.persistenceId().id();
-        m.runBlocking(() -> {
+        var uploaded = m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), DONE_UPLOAD_WAIT);
+        m.ctx.pipeToSelf(uploaded.thenApplyAsync(ok -> { // no thread waits for the upload
             try {
-                if (!m.journal().awaitUploaded(pid, DONE_UPLOAD_WAIT)) {
-                    throw new IllegalStateException("our DevicePaired is not confirmed on the server yet");
-                }
+                if (!ok) throw new IllegalStateException("our DevicePaired is not confirmed on the server yet");
                 dropBox().leave(device, done);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CompletionException(e);
             } finally {
                 if (forgetNote) dropBox().forget(done.session());
             }
-            return null;
-        }, (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, e));
+            return Boolean.TRUE;
+        }, m.blocking()), (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, Muaa.unwrap(e)));
     }
 
     private static boolean paired(AccountState state, String device) {
