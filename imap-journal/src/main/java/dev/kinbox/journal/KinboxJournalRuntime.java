@@ -166,7 +166,7 @@ public final class KinboxJournalRuntime implements Extension {
 
     /**
      * Completes with true once {@code persistenceId}'s events up to {@code sequenceNr} are confirmed on
-     * the server; with false when an upload attempt fails first (offline, say) or after {@code timeout}.
+     * the server (failed uploads are retried meanwhile); with false after {@code timeout}.
      * Never fails. For a step that must not be taken before an event is out of the local log only
      * (a pairing's {@code done}).
      */

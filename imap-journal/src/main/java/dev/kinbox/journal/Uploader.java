@@ -95,14 +95,14 @@ final class Uploader {
         long up = Cursors.seq(rt.log(), Cursors.upload(pid));
         for (UploadWaiter w : uploadWaiters) {
             if (w.n() <= up) w.done().complete(true);
-            else if (all) w.done().complete(false);
+            else if (rt.closed()) w.done().complete(false);
         }
     }
 
     /**
      * Completes with true once every event up to sequence number {@code upTo} that is uploaded at all
-     * (local-only events are not) is confirmed on the server;
-     * with false when an upload run fails first (offline, a dropped connection) or after {@code wait}.
+     * (local-only events are not) is confirmed on the server - failed runs are retried with the
+     * usual back-off meanwhile - and with false after {@code wait} or once the runtime closed.
      * Never fails. Kicks a run.
      */
     java.util.concurrent.CompletableFuture<Boolean> uploadedThrough(long upTo, Duration wait) {

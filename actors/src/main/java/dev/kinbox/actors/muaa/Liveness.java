@@ -45,6 +45,8 @@ final class Liveness {
      */
     /** Longest read of a removed sibling's folder before it is retired ({@link #remove(AccountState, Muaa.RemoveDevice, boolean)}). */
     static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
+    /** Longest wait of a removal's reply for its {@code DeviceRetired} to reach the server. */
+    static final java.time.Duration REPLY_UPLOAD_WAIT = java.time.Duration.ofSeconds(5);
     static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;
@@ -238,14 +240,15 @@ final class Liveness {
      * Blocking: publishes the notices (signed by this device), then deletes each purged device's
      * announcements and folder, and this device's own announcement when it is leaving; every step is
      * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
-     * this device's journal is on the server (or an upload failed, or {@link #CATCH_UP_WAIT} passed).
+     * this device's journal is on the server (at most {@link #REPLY_UPLOAD_WAIT} later: an offline
+     * device removes too).
      */
     private void cleanUp(List<RetireNotice> notices, Set<String> purge, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
         // the reply waits (no thread does) for DeviceRetired on the server too: a remover that vanished
         // right after answering would otherwise take the retirement with it, its notice no longer
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
-                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), CATCH_UP_WAIT);
+                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), REPLY_UPLOAD_WAIT);
         m.runBlocking(() -> {
             AnnouncementFolder f = m.announcements();
             try {

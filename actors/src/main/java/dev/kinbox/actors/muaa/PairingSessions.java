@@ -355,7 +355,7 @@ final class PairingSessions {
      * (docs/PROTOCOL.md, "Pairing drops"). Until then the pairing lives in our local log only, and
      * if this device vanished (a crash for good, a removal by a sibling) the new device would count
      * itself paired while no sibling ever learns it: its entries would be skipped everywhere. Not
-     * confirmed within {@link #DONE_UPLOAD_WAIT} (offline, a slow server), done stays unsent and the
+     * confirmed within {@link #DONE_UPLOAD_WAIT} (offline, a server down; failed uploads are retried meanwhile), done stays unsent and the
      * new device's repeated ack asks again. {@code forgetNote}: the pairing is persisted, so our note
      * of the session goes (a repeated ack is answered without it).
      */
