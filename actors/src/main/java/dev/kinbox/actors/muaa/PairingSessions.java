@@ -48,6 +48,8 @@ final class PairingSessions {
     private final Map<String, NewSide> asking = new HashMap<>();
     private final Map<String, ActorRef<StatusReply<PairingOutcome.Paired>>> askingDone = new HashMap<>();
     private final Map<String, ExistingSide> answering = new HashMap<>();
+    /** Sessions whose done waits for our upload ({@link #leaveDone}): a resent ack meanwhile adds nothing. */
+    private final Set<String> donePending = new java.util.HashSet<>();
     private final PendingAcks acks;
     private boolean polling;
     private int noteReads;
@@ -335,6 +337,10 @@ final class PairingSessions {
 
     /** Existing side, no open session: an ack of a device we already have as paired is answered with done again; nothing is persisted. */
     private void repeatedAck(AccountState state, PairDrop d) throws CryptoException {
+        if (donePending.contains(d.session())) {
+            LOG.debug("ack of session {} repeated while our done waits for the upload", d.session());
+            return;
+        }
         DeviceRecord rec = state.devices().get(d.author());
         if (rec == null || rec.status() != DeviceStatus.PAIRED || rec.certificate() == null) {
             LOG.info("ignoring pairing drop {} of no open session", d);
@@ -360,6 +366,10 @@ final class PairingSessions {
      * of the session goes (a repeated ack is answered without it).
      */
     private void leaveDone(String device, PairDrop done, boolean forgetNote) {
+        if (!donePending.add(done.session())) {
+            LOG.debug("done of session {} already waits for our upload", done.session());
+            return;
+        }
         var uploaded = m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), DONE_UPLOAD_WAIT);
         m.ctx.pipeToSelf(uploaded.thenApplyAsync(ok -> { // no thread waits for the upload
             try {
@@ -369,7 +379,10 @@ final class PairingSessions {
                 if (forgetNote) dropBox().forget(done.session());
             }
             return Boolean.TRUE;
-        }, m.blocking()), (v, e) -> e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, Muaa.unwrap(e)));
+        }, m.blocking()), (v, e) -> {
+            donePending.remove(done.session()); // on the actor's thread, as the adapted result arrives
+            return e == null ? Muaa.Noop.INSTANCE : failedToLeave(done, Muaa.unwrap(e));
+        });
     }
 
     private static boolean paired(AccountState state, String device) {
