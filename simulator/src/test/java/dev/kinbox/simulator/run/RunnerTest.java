@@ -52,6 +52,7 @@ class RunnerTest {
         System.out.println("tiny run: " + r.ackedEdits() + " edits, store journal max " + r.storeJournalMax() + " (bound " + r.storeBound() + ", nudges max " + r.storeDropsMax() + "), lag p50/p99/max " + r.lagP50Ms() + "/" + r.lagP99Ms() + "/" + r.lagMaxMs() + " ms, " + r.steps() + ", wall " + r.wallSeconds() + " s, start " + r.startMsPerDevice() + " ms/device, heap " + r.heapBytesPerDevice() + " B/device, threads " + r.threadsPerDevice() + "/device");
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertTrue(r.check().converged());
+        assertTrue(r.settleSeconds() >= 1.0, "the settle ends only after a second of clean checks: " + r.settleSeconds());
         assertEquals(0, r.check().lostEdits());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
         assertTrue(r.eventsApplied() >= r.ackedEdits(), r.eventsApplied() + " events for " + r.ackedEdits() + " edits");
