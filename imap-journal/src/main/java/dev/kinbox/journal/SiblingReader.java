@@ -272,7 +272,14 @@ final class SiblingReader {
     private void gap(long from, long to) {
         stats.gaps.increment();
         healUpTo = Math.max(healUpTo, to);
-        LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", pid, from, to, folder.name());
+        if (from == 1) {
+            // a reader that starts on a compacted folder whose snapshot it cannot open yet: a device paired
+            // after that snapshot was sealed, which learned those events in the pairing (the author's next
+            // snapshot is sealed to it too) - expected, so not a warning
+            LOG.info("{}: events {}..{} are compacted away in {}; waiting for a snapshot this device can open", pid, from, to, folder.name());
+        } else {
+            LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", pid, from, to, folder.name());
+        }
     }
 
     private void skip(long uid, JournalException e) {
