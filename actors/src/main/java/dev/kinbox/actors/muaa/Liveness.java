@@ -38,15 +38,15 @@ final class Liveness {
     private final Clock clock;
     private final HybridClock hlc;
     private final Environment env;
+    /** Longest read of a removed sibling's folder before it is retired ({@link #remove(AccountState, Muaa.RemoveDevice, boolean)}). */
+    static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
+    /** Longest wait of a removal's reply for its {@code DeviceRetired} to reach the server. */
+    static final java.time.Duration REPLY_UPLOAD_WAIT = java.time.Duration.ofSeconds(5);
     /**
      * The account setting that makes a removal or an expiry also rotate the account key: when its
      * value is {@code true}, the retiring device creates a new account key and revokes the current one
      * for new mail, after the retirement, so the retired device never receives the new key.
      */
-    /** Longest read of a removed sibling's folder before it is retired ({@link #remove(AccountState, Muaa.RemoveDevice, boolean)}). */
-    static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
-    /** Longest wait of a removal's reply for its {@code DeviceRetired} to reach the server. */
-    static final java.time.Duration REPLY_UPLOAD_WAIT = java.time.Duration.ofSeconds(5);
     static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;

@@ -357,13 +357,13 @@ final class PairingSessions {
 
     /**
      * Existing side: leaves {@code done} only once our journal up to now, {@code DevicePaired}
-     * included, is confirmed on the server
-     * (docs/PROTOCOL.md, "Pairing drops"). Until then the pairing lives in our local log only, and
-     * if this device vanished (a crash for good, a removal by a sibling) the new device would count
-     * itself paired while no sibling ever learns it: its entries would be skipped everywhere. Not
-     * confirmed within {@link #DONE_UPLOAD_WAIT} (offline, a server down; failed uploads are retried meanwhile), done stays unsent and the
-     * new device's repeated ack asks again. {@code forgetNote}: the pairing is persisted, so our note
-     * of the session goes (a repeated ack is answered without it).
+     * included, is confirmed on the server (docs/PROTOCOL.md, "Pairing drops"). Until then the
+     * pairing lives in our local log only, and if this device vanished (a crash for good, a removal
+     * by a sibling) the new device would count itself paired while no sibling ever learns it: its
+     * entries would be skipped everywhere. Failed uploads are retried meanwhile; not confirmed within
+     * {@link #DONE_UPLOAD_WAIT} (offline, a server down), done stays unsent and the new device's
+     * repeated ack asks again. {@code forgetNote}: the pairing is persisted, so our note of the
+     * session goes (a repeated ack is answered without it).
      */
     private void leaveDone(String device, PairDrop done, boolean forgetNote) {
         if (!donePending.add(done.session())) {
