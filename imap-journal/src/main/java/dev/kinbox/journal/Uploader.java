@@ -36,12 +36,11 @@ final class Uploader {
     private Duration backoff;
     private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    /** A {@code deleteMessagesTo} waiting for the server mark to reach {@code n}. */
-    private record Waiter(long n, java.util.concurrent.CompletableFuture<Void> done) {}
-    private final java.util.concurrent.ConcurrentLinkedQueue<UploadWaiter> uploadWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    /** An {@link #uploadedThrough} waiting for the upload cursor to reach {@code n}. */
-    private record UploadWaiter(long n, java.util.concurrent.CompletableFuture<Boolean> done) {}
+    /**
+     * A caller waiting for the log cursor {@code cursor} to reach {@code n} ({@link #deletedOnServer},
+     * {@link #uploadedThrough}); {@code failureEnds}: a failed run answers it too (with false).
+     */
+    private record Waiter(String cursor, long n, boolean failureEnds, java.util.concurrent.CompletableFuture<Boolean> done) {}
 
     /** What the uploader needs from the runtime. */
     interface Runtime {
@@ -76,27 +75,7 @@ final class Uploader {
      * deletion stays pending locally and is carried out later), or after {@code wait}; never fails.
      */
     java.util.concurrent.CompletableFuture<Void> deletedOnServer(long n, Duration wait) {
-        var f = new java.util.concurrent.CompletableFuture<Void>();
-        if (Cursors.seq(rt.log(), Cursors.serverDeleted(pid)) >= n) {
-            f.complete(null);
-            return f;
-        }
-        waiters.add(new Waiter(n, f));
-        f.completeOnTimeout(null, wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        f.whenComplete((v, t) -> waiters.removeIf(w -> w.done() == f));
-        kick();
-        if (Cursors.seq(rt.log(), Cursors.serverDeleted(pid)) >= n) f.complete(null); // done before we queued
-        return f;
-    }
-
-    private void release(boolean all) {
-        long at = Cursors.seq(rt.log(), Cursors.serverDeleted(pid));
-        for (Waiter w : waiters) if (all || w.n() <= at) w.done().complete(null);
-        long up = Cursors.seq(rt.log(), Cursors.upload(pid));
-        for (UploadWaiter w : uploadWaiters) {
-            if (w.n() <= up) w.done().complete(true);
-            else if (rt.closed()) w.done().complete(false);
-        }
+        return await(Cursors.serverDeleted(pid), n, true, wait).thenApply(ok -> null);
     }
 
     /**
@@ -106,18 +85,31 @@ final class Uploader {
      * Never fails. Kicks a run.
      */
     java.util.concurrent.CompletableFuture<Boolean> uploadedThrough(long upTo, Duration wait) {
+        // local-only events past our last own one are never uploaded
+        return await(Cursors.upload(pid), Math.min(upTo, Cursors.ownHighest(rt.log(), pid)), false, wait);
+    }
+
+    /** True once {@code cursor} reaches {@code n}; false after {@code wait}, at shutdown, or (with {@code failureEnds}) after a failed run. Kicks a run. */
+    private java.util.concurrent.CompletableFuture<Boolean> await(String cursor, long n, boolean failureEnds, Duration wait) {
         var f = new java.util.concurrent.CompletableFuture<Boolean>();
-        long n = Math.min(upTo, Cursors.ownHighest(rt.log(), pid)); // local-only events past our last own one are never uploaded
-        if (Cursors.seq(rt.log(), Cursors.upload(pid)) >= n) {
+        if (Cursors.seq(rt.log(), cursor) >= n) {
             f.complete(true);
             return f;
         }
-        uploadWaiters.add(new UploadWaiter(n, f));
-        f.completeOnTimeout(false, wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        f.whenComplete((v, t) -> uploadWaiters.removeIf(w -> w.done() == f));
-        if (Cursors.seq(rt.log(), Cursors.upload(pid)) >= n) f.complete(true); // done before we queued
+        waiters.add(new Waiter(cursor, n, failureEnds, f));
+        f.completeOnTimeout(false, wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        f.whenComplete((v, t) -> waiters.removeIf(w -> w.done() == f));
         kick();
+        if (Cursors.seq(rt.log(), cursor) >= n) f.complete(true); // done before we queued
         return f;
+    }
+
+    /** Answers the waiters whose cursor got there; {@code failed}: a run failed (or the runtime closed). */
+    private void release(boolean failed) {
+        for (Waiter w : waiters) {
+            if (Cursors.seq(rt.log(), w.cursor()) >= w.n()) w.done().complete(true);
+            else if (rt.closed() || failed && w.failureEnds()) w.done().complete(false);
+        }
     }
 
     /** True when everything stored locally (events and newest snapshot) is confirmed on the server. */
