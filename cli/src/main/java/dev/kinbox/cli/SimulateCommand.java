@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
                 "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "What is and is not built yet (scale, removal with --cluster, ...): docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, a trace or the hostile provider with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
     /** An existing server's accounts cannot be used (a login failed, or SMA folders are left and --wipe-store is off); as a bad option. */
@@ -128,11 +128,11 @@ final class SimulateCommand implements Callable<Integer> {
     double hostilePerDay;
 
     @Option(names = "--removals-per-day", description = {"Forced removals per account per simulated day: a running device removes another",
-            "(default: 0.3; 0 with --cluster, where removal is not available)."})
-    Double removalsPerDay;
+            "(with --cluster on the account's node) (default: ${DEFAULT-VALUE})."}, defaultValue = "0.3")
+    double removalsPerDay;
 
     @Option(names = "--expire-after", description = {"Simulated silence after which a device's siblings retire it; at least (--max-offline + 2h + 2 x --max-clock-skew) x 4/3,",
-            "so no device expires in an offline spell (default: ${DEFAULT-VALUE})."}, defaultValue = "30d")
+            "so no device expires in an offline spell; with --cluster every node's devices (default: ${DEFAULT-VALUE})."}, defaultValue = "30d")
     String expireAfter;
 
     @Option(names = "--settle", description = "Longest wait for convergence after the last step (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
@@ -173,14 +173,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (clustered != null && hostilePerDay != 0) {
                 throw new IllegalArgumentException("--hostile-per-day is not available with --cluster (the hostile provider works in the driver's JVM)");
             }
-            double removals = removalsPerDay != null ? removalsPerDay : clustered != null ? 0 : 0.3;
-            if (clustered != null && removals != 0) {
-                throw new IllegalArgumentException("--removals-per-day is not available with --cluster (removal runs in one JVM's fleet only)");
-            }
             Duration expiry = SimArgs.duration("--expire-after", expireAfter);
-            if (clustered != null && !expiry.equals(HostedFleet.DEFAULT_EXPIRE_AFTER)) {
-                throw new IllegalArgumentException("--expire-after is not available with --cluster (the nodes' devices expire after 30d)");
-            }
             WorkloadOptions.Faults faults = faultArgs.faults();
             // two skewed clocks (the silent device's and its sibling's) may stretch a silence by twice the largest skew
             Duration minExpiry = SimArgs.duration("--max-offline", maxOffline).plusHours(2).plusMillis(2 * faults.maxSkewMillis())
@@ -198,7 +191,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removals, faults);
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

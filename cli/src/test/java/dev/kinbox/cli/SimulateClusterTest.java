@@ -32,8 +32,9 @@ class SimulateClusterTest {
         assertEquals(2, simulate(dir, "--cluster", "--nodes", "0"));
         assertEquals(2, simulate(dir, "--cluster", "--host", "bad host"));
         assertEquals(2, simulate(dir, "--cluster", "--cluster-timeout", "soon"));
-        assertEquals(2, simulate(dir, "--cluster", "--removals-per-day", "1"), "removal runs in one JVM only");
-        assertEquals(2, simulate(dir, "--cluster", "--expire-after", "20h"), "the nodes expire after 30d");
+        assertEquals(2, simulate(dir, "--cluster", "--removals-per-day", "-1"), "a bad removal rate is refused with --cluster as without");
+        assertEquals(2, simulate(dir, "--cluster", "--expire-after", "13h"), "shorter than an offline spell allows (13h20m), as without");
+        assertEquals(2, simulate(dir, "--cluster", "--expire-after", "soon"));
         assertEquals(2, simulate(dir, "--cluster", "--drops-per-day", "-1"), "a bad fault value is refused with --cluster as without");
         assertEquals(2, simulate(dir, "--cluster", "--gossip-share", "1.5"));
         assertFalse(Files.exists(dir.resolve("report.json")));
@@ -52,5 +53,22 @@ class SimulateClusterTest {
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertEquals(0, j.get("step_errors").asInt(), j.toPrettyString());
         assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
+    }
+
+    @Test
+    void simulateCluster_withRemovalsAndANonDefaultExpiry_removesOnTheNodeAndHoldsEveryInvariant(@TempDir Path dir) throws Exception {
+        // a one-node cluster: removals at 4 a day and a 14 h expiry (the defaults' shortest is 13h20m); a short expiry taking
+        // effect on two nodes is ClusterFleetTest's (at 3600x it is seconds of real time, too tight for a loaded machine here)
+        int code = new CommandLine(new SimulateCommand()).execute("--store", "memory", "--report", dir.resolve("report.json").toString(),
+                "--plots", dir.resolve("plots").toString(), "--cluster", "--nodes", "1", "--port", "0", "--cluster-timeout", "60s",
+                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--seed", "21", "--removals-per-day", "4",
+                "--expire-after", "14h");
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(0, code, j.toPrettyString());
+        j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
+        assertEquals(0, j.get("step_errors").asInt(), j.toPrettyString());
+        int removals = j.get("steps").path("Remove").asInt();
+        assertTrue(removals > 0, j.get("steps").toString());
+        assertTrue(j.get("devices_retired").asInt() >= removals, j.toPrettyString());
     }
 }

@@ -25,11 +25,7 @@ final class AccountEntity {
     static Behavior<Protocol.ToAccount> create(int account, NodeHost host) {
         return Behaviors.receive(Protocol.ToAccount.class)
                 .onMessage(Protocol.Start.class, m -> {
-                    reply(host.run(() -> {
-                        host.fleet().start(new DeviceRef(account, m.slot()));
-                        host.started();
-                        return Done.getInstance();
-                    }), m.replyTo());
+                    reply(host.run(() -> host.start(new DeviceRef(account, m.slot()))), m.replyTo());
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Stop.class, m -> {
@@ -72,6 +68,18 @@ final class AccountEntity {
                         host.restartServer(account);
                         return Done.getInstance();
                     }), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.Remove.class, m -> { // on the pool: waits for the remover's MUAA and the target's stop
+                    reply(host.run(() -> {
+                        host.remove(new DeviceRef(account, m.bySlot()), new DeviceRef(account, m.targetSlot()));
+                        return Done.getInstance();
+                    }), m.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(Protocol.ReadableByRetired.class, m -> { // on the pool: reads the writer's folder and tries the key
+                    reply(host.run(() -> host.fleet().readableByRetired(new DeviceRef(account, m.writerSlot()), new DeviceRef(account, m.retiredSlot()))),
+                            m.replyTo());
                     return Behaviors.same();
                 })
                 .build();

@@ -12,6 +12,7 @@ import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.FleetFaults;
 import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.run.VirtualClock;
@@ -42,7 +43,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * node's agent and sharding region are known (bounded), send every node the whole roster (the keys this
  * JVM generated: every node knows every slot's certificate), the run's faults and the fleet options with
  * this JVM's simulated time; then the runner drives the devices through sharding asks as it drives a
- * {@link HostedFleet}, faults included (drops, server restarts and incoming mail go to the account's node).
+ * {@link HostedFleet}, faults included (drops, server restarts and incoming mail go to the account's node), and so are
+ * removals and the key trial of {@code silent_devices_retired}; every node's devices expire after the driver's expiry.
  */
 public final class ClusterFleet implements Fleet {
     /** A start waits for the device's actor and its first state; an orderly stop for its uploads (as in {@link HostedFleet}). */
@@ -53,15 +55,18 @@ public final class ClusterFleet implements Fleet {
     private final int snapshotEvery;
     private final List<ActorRef<Protocol.ToNode>> agents;
     private final boolean faulty;
+    private final Expiry expiry;
     private final Set<DeviceRef> running = ConcurrentHashMap.newKeySet();
     private final NodeReports<Protocol.NodeStats> stats;
     private final NodeReports<Protocol.FaultCounts> faultCounts;
     private volatile boolean closed;
 
-    private ClusterFleet(ClusterNode node, Roster roster, int snapshotEvery, List<ActorRef<Protocol.ToNode>> agents, boolean faulty) {
+    private ClusterFleet(ClusterNode node, Roster roster, HostedFleet.Options options, List<ActorRef<Protocol.ToNode>> agents, boolean faulty) {
         this.node = node;
         this.roster = roster;
-        this.snapshotEvery = snapshotEvery;
+        this.snapshotEvery = options.snapshotEvery();
+        var t = options.timing();
+        this.expiry = new Expiry(t.expireAfter(), t.announceEvery(), t.livenessCheck());
         this.agents = agents;
         this.faulty = faulty;
         this.stats = new NodeReports<>(node.system(), agents, Protocol.GetStats::new, Protocol.NodeStats::address);
@@ -87,7 +92,7 @@ public final class ClusterFleet implements Fleet {
                                     HostedFleet.Options options, FleetFaults faults) throws FleetException, InterruptedException {
         try {
             List<ActorRef<Protocol.ToNode>> agents = ClusterSetup.setUp(node, nodes, roster, store, clock, options, faults);
-            return new ClusterFleet(node, roster, options.snapshotEvery(), agents, ClusterSetup.faulty(faults));
+            return new ClusterFleet(node, roster, options, agents, ClusterSetup.faulty(faults));
         } catch (ClusterNode.ClusterUnavailable | CryptoException | RuntimeException e) {
             node.close();
             throw new FleetException("cannot set up the cluster fleet: " + e.getMessage(), e);
@@ -103,15 +108,13 @@ public final class ClusterFleet implements Fleet {
 
     @Override public Roster roster() { return roster; }
 
+    /** A device that found itself retired on its node (removed or expired meanwhile) is {@link RetiredDevice}, as in one JVM. */
     @Override public void start(DeviceRef d) throws FleetException {
         if (running.contains(d)) throw new FleetException(d + " is already running", null);
-        try {
-            account(d.account()).<Done>askWithStatus(to -> new Protocol.Start(d.slot(), to), START_STOP).toCompletableFuture()
-                    .get(START_STOP.toSeconds() + 5, TimeUnit.SECONDS);
-            running.add(d);
-        } catch (Exception e) {
-            throw new FleetException("cannot start " + d + ": " + DeviceSystems.reason(e), e);
-        }
+        Protocol.Started s = await(account(d.account()).askWithStatus(to -> new Protocol.Start(d.slot(), to), START_STOP), START_STOP,
+                "cannot start " + d);
+        if (s.retired()) throw new RetiredDevice(s.reason());
+        running.add(d);
     }
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
@@ -151,17 +154,17 @@ public final class ClusterFleet implements Fleet {
     }
 
     /**
-     * Every node's counters by address: store operations, starts carried out, devices running. A node
+     * Every node's counters by address: store operations, starts carried out, devices running, removals. A node
      * that does not answer in time keeps its last answer.
      */
     public Map<String, NodeCounters> nodeCounters() {
         Map<String, NodeCounters> out = new TreeMap<>();
-        nodes().forEach((k, v) -> out.put(k, new NodeCounters(v.storeOperations(), v.starts(), v.running())));
+        nodes().forEach((k, v) -> out.put(k, new NodeCounters(v.storeOperations(), v.starts(), v.running(), v.removals())));
         return out;
     }
 
-    /** What one node did: store operations of its devices, device starts, devices running now. */
-    public record NodeCounters(long storeOperations, int starts, int running) {}
+    /** What one node did: store operations of its devices, device starts, devices running now, removals carried out. */
+    public record NodeCounters(long storeOperations, int starts, int running, int removals) {}
 
     private Map<String, Protocol.NodeStats> nodes() { return closed ? stats.last() : stats.read(); }
 
@@ -181,18 +184,39 @@ public final class ClusterFleet implements Fleet {
 
     /** Asks the account's node: the device's next store operation fails as a dropped connection. */
     @Override public void drop(DeviceRef d) throws FleetException {
-        await(account(d.account()).askWithStatus(to -> new Protocol.Drop(d.slot(), to), DeviceSystems.ASK), DeviceSystems.ASK,
+        await(account(d.account()).<Done>askWithStatus(to -> new Protocol.Drop(d.slot(), to), DeviceSystems.ASK), DeviceSystems.ASK,
                 "cannot drop the connection of " + d);
     }
 
     /** Asks the account's node to restart the account's store there (docs/SIMULATOR.md, "Across machines"). */
     @Override public void restartServer(int account) throws FleetException {
-        await(account(account).askWithStatus(Protocol.RestartServer::new, START_STOP), START_STOP, "cannot restart the server of account " + account);
+        await(account(account).<Done>askWithStatus(Protocol.RestartServer::new, START_STOP), START_STOP, "cannot restart the server of account " + account);
     }
 
-    private static void await(CompletionStage<Done> asked, Duration timeout, String failure) throws FleetException {
+    /**
+     * Asks the account's node: {@code by} removes {@code target} there ({@link HostedFleet#remove}: its siblings retire it,
+     * a running target stops). Bounded as a start (the removal waits for the remover's MUAA, then for the target's stop).
+     */
+    @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
+        if (by.account() != target.account()) throw new FleetException(by + " cannot remove " + target + ": another account", null);
+        await(account(by.account()).<Done>askWithStatus(to -> new Protocol.Remove(by.slot(), target.slot(), to), START_STOP), START_STOP,
+                "cannot remove " + target + " by " + by);
+        running.remove(target);
+    }
+
+    /** The driver's expiry: every node's devices run with it ({@link Protocol.Open}). */
+    @Override public Expiry expiry() { return expiry; }
+
+    /** Asks the writer's node, which holds its journal and folder and every slot's key, to try the retired device's key. */
+    @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
+        if (writer.account() != retired.account()) throw new FleetException(writer + " and " + retired + " are of different accounts", null);
+        return await(account(writer.account()).askWithStatus(to -> new Protocol.ReadableByRetired(writer.slot(), retired.slot(), to),
+                DeviceSystems.ASK), DeviceSystems.ASK, "cannot try " + retired + "'s key on the folder of " + writer);
+    }
+
+    private static <T> T await(CompletionStage<T> asked, Duration timeout, String failure) throws FleetException {
         try {
-            asked.toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
+            return asked.toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException(failure + ": interrupted", e);
@@ -253,7 +277,7 @@ public final class ClusterFleet implements Fleet {
                         + " gossip mails delivered"));
             }
             nodeCounters().forEach((address, c) -> System.err.println("simulator: node " + address + ": " + c.starts() + " device starts, "
-                    + c.storeOperations() + " store operations, " + c.running() + " running at the end"));
+                    + c.removals() + " removals, " + c.storeOperations() + " store operations, " + c.running() + " running at the end"));
             List<CompletableFuture<Done>> closing = new ArrayList<>();
             for (ActorRef<Protocol.ToNode> a : agents) {
                 closing.add(AskPattern.<Protocol.ToNode, Done>ask(a, Protocol.Close::new, Duration.ofSeconds(120), node.system().scheduler())

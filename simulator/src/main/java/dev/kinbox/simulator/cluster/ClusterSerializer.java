@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.kinbox.persistence.crdt.Dot;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.Change;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * The Pekko serializer of a cluster fleet's messages ({@link Protocol}), plus the {@link Dot} and
- * {@link StoreMessages} values its replies carry: serializer {@code kinbox-sim-cluster}, identifier
+ * The Pekko serializer of a cluster fleet's messages ({@link Protocol}), plus the {@link Dot},
+ * {@link StoreMessages} and {@link RetiredReadable} values its replies carry: serializer {@code kinbox-sim-cluster}, identifier
  * {@value #IDENTIFIER}, bound in the simulator's {@code reference.conf}. The project's pattern
  * (as {@code RemailerSerializer}): Jackson CBOR of the records, the manifest is the record's simple
  * name from a fixed list, {@link Change}'s kinds named by a mix-in (so the workload records carry no
@@ -49,7 +50,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     Protocol.CountMessages.class, Dot.class, StoreMessages.class,
                     // faults (added later; the ones above are unchanged)
                     Protocol.SetFaults.class, Protocol.GetFaultCounts.class, Protocol.FaultCounts.class, Protocol.Drop.class,
-                    Protocol.RestartServer.class)
+                    Protocol.RestartServer.class,
+                    // removal and the key trial (added later; Open gained the expiry and NodeStats the removals then)
+                    Protocol.Started.class, Protocol.Remove.class, Protocol.ReadableByRetired.class, RetiredReadable.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -35,8 +35,9 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  * certificate is known here), and once opened one {@link HostedFleet} for the devices of the accounts
  * sharding placed on this node, over this node's own stores (memory: one mailbox per account, in this
  * JVM; greenmail: an embedded server on loopback), with the run's faults ({@link Protocol.SetFaults}) when it
- * has any. Fleet operations that wait (start, stop, counting a mailbox, a server restart) run on a pool of
- * its own, never on an actor's thread. Counts the faults it carried out. Thread-safe.
+ * has any, and the driver's expiry. Fleet operations that wait (start, stop, removal, counting a mailbox, a server
+ * restart, a key trial) run on a pool of its own, never on an actor's thread. Counts the removals and faults it
+ * carried out. Thread-safe.
  */
 final class NodeHost implements AutoCloseable {
     private static final int OPS_THREADS = 16;
@@ -48,6 +49,7 @@ final class NodeHost implements AutoCloseable {
         return t;
     });
     private final AtomicInteger starts = new AtomicInteger();
+    private final AtomicInteger removals = new AtomicInteger();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final LongAdder drops = new LongAdder();
     private final LongAdder restarts = new LongAdder();
@@ -93,9 +95,9 @@ final class NodeHost implements AutoCloseable {
         }
         if (!missing.isEmpty()) throw new IllegalStateException("keys of accounts " + missing.subList(0, Math.min(10, missing.size())) + " never arrived");
         VirtualClock clock = new VirtualClock(Instant.ofEpochMilli(o.simulatedNowMillis()), o.scale(), System::nanoTime);
-        // the driver's options, scaled to the whole fleet (expiry: the protocol's default, the only one a cluster run takes)
+        // the driver's options, scaled to the whole fleet, and its expiry
         HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads(),
-                HostedFleet.DEFAULT_EXPIRE_AFTER, Duration.ofMillis(o.livenessMillis()), Duration.ofMillis(o.dropPollMillis()));
+                Duration.ofMillis(o.expireAfterMillis()), Duration.ofMillis(o.livenessMillis()), Duration.ofMillis(o.dropPollMillis()));
         fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options, faults);
     }
 
@@ -123,7 +125,22 @@ final class NodeHost implements AutoCloseable {
         return f;
     }
 
-    void started() { starts.incrementAndGet(); }
+    /** Starts {@code d} (counted); a device that found itself retired is an outcome, not a failure. */
+    Protocol.Started start(DeviceRef d) throws Fleet.FleetException {
+        try {
+            fleet().start(d);
+        } catch (Fleet.RetiredDevice e) {
+            return new Protocol.Started(true, e.getMessage());
+        }
+        starts.incrementAndGet();
+        return new Protocol.Started(false, "");
+    }
+
+    /** {@code by} removes {@code target} ({@link HostedFleet#remove}: a running target stops; counted). */
+    void remove(DeviceRef by, DeviceRef target) throws Fleet.FleetException {
+        fleet().remove(by, target);
+        removals.incrementAndGet();
+    }
 
     /** {@code d}'s next store operation fails as a dropped connection (counted). */
     void drop(DeviceRef d) throws Fleet.FleetException {
@@ -154,7 +171,7 @@ final class NodeHost implements AutoCloseable {
     Protocol.NodeStats stats(String address) {
         HostedFleet f = fleet;
         return new Protocol.NodeStats(address, f == null ? 0 : f.storeOperations(), starts.get(), f == null ? 0 : f.running().size(),
-                f == null ? new dev.kinbox.simulator.fleet.JournalRefusals(0, 0, 0, 0) : f.refusals());
+                f == null ? new dev.kinbox.simulator.fleet.JournalRefusals(0, 0, 0, 0) : f.refusals(), removals.get());
     }
 
     /** Completes once {@link #close} ran (the driver ended the run). */

@@ -2,6 +2,7 @@ package dev.kinbox.simulator.cluster;
 
 import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.JournalRefusals;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
@@ -18,7 +19,7 @@ import org.apache.pekko.pattern.StatusReply;
  * {@link NodeAgent}) and an account (its {@link AccountEntity}, wherever sharding placed it). Every
  * record here is written by {@link ClusterSerializer}; replies travel as {@link StatusReply} (Pekko's
  * own serializer) around a value that is one of these records, {@link Dot}, {@link StoreMessages},
- * {@link Done} or an {@link AccountState} (the Kinbox codec).
+ * {@link RetiredReadable}, {@link Done} or an {@link AccountState} (the Kinbox codec).
  */
 final class Protocol {
     private Protocol() {}
@@ -41,11 +42,13 @@ final class Protocol {
 
     /**
      * Build the node's fleet: {@code accounts} accounts (all must have arrived), the store kind, the
-     * fleet options, and the driver's simulated time when it sent this ({@code simulatedNowMillis}, epoch
-     * milliseconds) running at {@code scale}: node clocks agree up to the message's latency times the scale.
+     * fleet options (the expiry {@code expireAfterMillis} simulated, as {@code --expire-after}), and the driver's
+     * simulated time when it sent this ({@code simulatedNowMillis}, epoch milliseconds) running at {@code scale}:
+     * node clocks agree up to the message's latency times the scale.
      */
     record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long livenessMillis,
-                long dropPollMillis, long simulatedNowMillis, double scale, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
+                long dropPollMillis, long expireAfterMillis, long simulatedNowMillis, double scale, ActorRef<StatusReply<Done>> replyTo)
+            implements ToNode {}
 
     /**
      * The run's faults, sent before {@link Open} when it has any: the seed and the options from which every device's
@@ -72,13 +75,26 @@ final class Protocol {
     /** Stop every device and release the stores; the run is over. */
     record Close(ActorRef<Done> replyTo) implements ToNode {}
 
-    /** A node's counters: its address, store operations of its devices, starts carried out, devices running now. */
-    record NodeStats(String address, long storeOperations, int starts, int running, JournalRefusals refusals) implements Message {}
+    /**
+     * A node's counters: its address, store operations of its devices, starts carried out, devices running now, what their
+     * journals refused, removals carried out.
+     */
+    record NodeStats(String address, long storeOperations, int starts, int running, JournalRefusals refusals, int removals) implements Message {}
 
     /** To an account (sharded entity, id = account index). */
     sealed interface ToAccount extends Message {}
 
-    record Start(int slot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
+    record Start(int slot, ActorRef<StatusReply<Started>> replyTo) implements ToAccount {}
+
+    /**
+     * A start's outcome: running, or {@code retired} - removed or expired while it was down, the device found itself
+     * retired and was stopped again ({@code reason}: what it said; empty when running).
+     */
+    record Started(boolean retired, String reason) implements Message {
+        Started {
+            if (reason == null || retired == reason.isEmpty()) throw new IllegalArgumentException("a retired start has a reason, a running one none");
+        }
+    }
 
     record Stop(int slot, boolean orderly, ActorRef<StatusReply<Stopped>> replyTo) implements ToAccount {}
 
@@ -98,4 +114,22 @@ final class Protocol {
 
     /** The store of the account's node restarts for the account (what that means per store kind: docs/SIMULATOR.md, "Across machines"). */
     record RestartServer(ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
+
+    /** Running {@code bySlot} removes {@code targetSlot} from the account ({@code Fleet.remove} on the account's node). */
+    record Remove(int bySlot, int targetSlot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {
+        Remove {
+            if (bySlot < 0 || targetSlot < 0 || bySlot == targetSlot) throw new IllegalArgumentException("a device removes another slot");
+        }
+    }
+
+    /**
+     * What {@code writerSlot}'s folder holds that {@code retiredSlot} could still read after the writer retired it
+     * ({@code Fleet.readableByRetired}, tried on the account's node: the writer's journal and folder are there, and the node
+     * knows every slot's key).
+     */
+    record ReadableByRetired(int writerSlot, int retiredSlot, ActorRef<StatusReply<RetiredReadable>> replyTo) implements ToAccount {
+        ReadableByRetired {
+            if (writerSlot < 0 || retiredSlot < 0 || writerSlot == retiredSlot) throw new IllegalArgumentException("a writer audits another slot");
+        }
+    }
 }

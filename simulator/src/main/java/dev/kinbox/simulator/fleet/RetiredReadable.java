@@ -29,6 +29,12 @@ import java.util.List;
  * device's key and carry {@code writer}'s valid signature (entries the provider forged in its name do not count).
  */
 public record RetiredReadable(long retiredAt, int checked, int readable) {
+    public RetiredReadable {
+        if (retiredAt < -1 || checked < 0 || readable < 0 || readable > checked) {
+            throw new IllegalArgumentException("readable " + readable + " of " + checked + " checked past " + retiredAt);
+        }
+    }
+
     /** Entries past the retirement not checked: the most one persist batch holds (a liveness check's refresh plus one retirement per slot). */
     public static int batchMargin(int slots) { return slots + 1; }
 

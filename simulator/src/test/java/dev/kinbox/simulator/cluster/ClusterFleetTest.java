@@ -1,6 +1,7 @@
 package dev.kinbox.simulator.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,14 +9,17 @@ import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.FleetFaults;
 import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.run.Progress;
+import dev.kinbox.simulator.run.RetirementRunTest;
 import dev.kinbox.simulator.run.RunOptions;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Runner;
 import dev.kinbox.simulator.run.VirtualClock;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Step;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.net.InetAddress;
@@ -115,6 +119,42 @@ class ClusterFleetTest {
                     else assertEquals(peers, mine, "peers of " + d);
                 }
                 assertTrue(peers != null, "no device of account " + a + " runs at the end");
+            }
+        }
+    }
+
+    @Test
+    void twoNodes_runningRemovalsAndTheShortestExpiry_removeOnTheHostingNodeAndHoldEveryInvariant() throws Exception {
+        // 2 accounts (one per node) of 2-3 devices over 8 simulated hours with removals and an early leave, expiring after
+        // 200 minutes - the shortest the CLI allows for its 30-minute offline spells: the leaver expires before the end
+        Schedule s = RetirementRunTest.withRemovalAndEarlyLeave();
+        Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.retire.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        HostedFleet.Options options = new HostedFleet.Options(50, Duration.ofSeconds(2), 8, RetirementRunTest.EXPIRE_AFTER,
+                Duration.ofMillis(250), Duration.ofMillis(500));
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, options)) {
+            assertEquals(options, second.host().fleet().options(), "the joining node's devices expire after the driver's expiry");
+            assertEquals(RetirementRunTest.EXPIRE_AFTER, fleet.expiry().expireAfter());
+            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+            Map<String, ClusterFleet.NodeCounters> nodes = fleet.nodeCounters();
+            List<Step.Remove> removals = s.steps().stream().filter(x -> x instanceof Step.Remove).map(x -> (Step.Remove) x).toList();
+            System.out.println("retiring cluster run: seed " + s.seed() + " " + s.counts() + ", retired " + r.check().retiredDevices() + ", "
+                    + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s, nodes " + nodes + ", notes " + r.notes());
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertTrue(r.check().silentRetired());
+            assertTrue(r.notes().stream().noneMatch(n -> n.contains("not tried")), "the key trial reached every node: " + r.notes());
+            assertTrue(r.check().retiredDevices() > removals.size(), "only " + r.check().retiredDevices() + " retired for " + removals.size()
+                    + " removals: the early leaver did not expire");
+            assertEquals(removals.size(), nodes.values().stream().mapToInt(ClusterFleet.NodeCounters::removals).sum(), nodes.toString());
+            for (Step.Remove x : removals) {
+                ClusterNode host = first.host().fleet().journal(x.by()).isEmpty() ? second : first;
+                assertTrue(nodes.get(host.address().toString()).removals() > 0, x + " not carried out on its node " + host.address() + ": " + nodes);
+                assertFalse(fleet.isRunning(x.device()), x.device() + " runs after its removal");
+                // asked of the writer's node across the cluster: the remover's entries since are not sealed to the removed device
+                RetiredReadable audit = fleet.readableByRetired(x.by(), x.device());
+                if (fleet.isRunning(x.by())) assertTrue(audit.retiredAt() >= 0 && audit.readable() == 0, x + ": " + audit);
             }
         }
     }

@@ -11,7 +11,11 @@ import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.kinbox.simulator.fleet.RetiredReadable;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.serialization.Serialization;
@@ -51,8 +55,8 @@ class ClusterSerializerTest {
     void everyMessageAndReplyValue_roundTripsThroughTheBoundSerializer() throws Exception {
         List<Object> all = List.of(
                 new Protocol.AddAccounts(List.of(new Protocol.AccountKeys(3, "sim3@x.invalid", List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----"))), ref()),
-                new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 1_900_000_000_000L, 3600.0, ref()),
-                new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4)),
+                new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, ref()),
+                new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4), 5),
                 new Protocol.Start(2, ref()), new Protocol.Stop(1, true, ref()), new Protocol.Stopped(false), new Protocol.Online(0, false),
                 new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
                 new Protocol.Edit(2, new Change.EditContact("c7", "name", "Ada"), ref()), new Protocol.GetState(3, ref()),
@@ -73,6 +77,34 @@ class ClusterSerializerTest {
                 new Protocol.Edit(1, new Change.GossipMail(2, 0, false, List.of(new Change.GossipMail.Recipient(0, 1),
                         new Change.GossipMail.Recipient(3, 0)), Change.GossipMail.Damage.MALFORMED), ref()));
         for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void removalMessagesAndReplies_roundTripThroughTheBoundSerializer() throws Exception {
+        List<Object> all = List.of(new Protocol.Remove(0, 2, ref()), new Protocol.ReadableByRetired(1, 3, ref()),
+                new Protocol.Started(false, ""), new Protocol.Started(true, "a1/d2 found itself retired at its start: removed"),
+                new RetiredReadable(17, 4, 0), new RetiredReadable(-1, 0, 0));
+        for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void fromBinary_ofMalformedRemovalMessages_isNotSerializable() throws Exception {
+        ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Remove.class);
+        String ref = ActorRefResolver.get(system).toSerializationFormat(ref());
+        Map<String, Map<String, Object>> malformed = Map.of(
+                "Remove", Map.of("bySlot", 1, "targetSlot", 1, "replyTo", ref), // a device removing itself
+                "ReadableByRetired", Map.of("writerSlot", 1, "retiredSlot", -2, "replyTo", ref),
+                "Started", Map.of("retired", true, "reason", ""), // retired without a reason
+                "RetiredReadable", Map.of("retiredAt", 5, "checked", 0, "readable", 1));
+        for (var m : malformed.entrySet()) {
+            byte[] bytes = new CBORMapper().writeValueAsBytes(m.getValue());
+            assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, m.getKey()), m.getKey() + " " + m.getValue());
+        }
+        byte[] valid = new CBORMapper().writeValueAsBytes(Map.of("bySlot", 0, "targetSlot", 1, "replyTo", ref));
+        assertEquals(new Protocol.Remove(0, 1, ref()), s.fromBinary(valid, "Remove"), "the same encoding with valid values decodes");
+        byte[] missing = new CBORMapper().writeValueAsBytes(Map.of("retiredAt", 5, "checked", 1));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(missing, "RetiredReadable"), "a missing count");
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new Dot("0123456789abcdef", 1)), "RetiredReadable"));
     }
 
     @Test

@@ -12,9 +12,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Forced removal and expiry through the runner: {@code silent_devices_retired} holds on the real MUAA and fails on a fleet that does not retire. */
-class RetirementRunTest {
+public class RetirementRunTest { // public: ClusterFleetTest runs the same schedule on two nodes
     /** 3 h 20 min: the shortest expiry the CLI allows for 30-minute offline spells ((30 min + 2 h) x 4/3). */
-    static final Duration EXPIRE_AFTER = Duration.ofMinutes(200);
+    public static final Duration EXPIRE_AFTER = Duration.ofMinutes(200);
 
     /**
      * 2 accounts of 2-3 devices over 8 simulated hours (8 s at 3600x) with removals and leaves: the first
@@ -22,7 +22,7 @@ class RetirementRunTest {
      * silent past {@link #EXPIRE_AFTER} before the end). The schedule is a pure function of the seed, so
      * the search always ends on the same seed.
      */
-    static Schedule withRemovalAndEarlyLeave() {
+    public static Schedule withRemovalAndEarlyLeave() {
         for (long seed = 1; seed < 1000; seed++) {
             Schedule s = Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(8), 100, 3, 3, 4, 4, Duration.ofMinutes(30), 0,
                     10_000, 2));
