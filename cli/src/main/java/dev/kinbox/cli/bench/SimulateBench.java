@@ -129,7 +129,7 @@ final class SimulateBench implements BenchTarget {
         Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "bench.kinbox.invalid", Crypto.standard());
         double keySeconds = (System.nanoTime() - k0) / 1e9;
         progress.printf("simulate: %d keys made in %.1f s%n", accounts * wo.slotsPerAccount(), keySeconds);
-        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), scale, System::nanoTime);
+        VirtualClock clock = VirtualClock.held(Instant.parse("2030-01-01T00:00:00Z"), scale, System::nanoTime);
         HostedFleet.Options options = HostedFleet.Options.forStore(store).scaledTo(devices, scale);
         BenchProgress seen = new BenchProgress(progress, 10_000);
         long heapBefore = usedHeapAfterGc();
@@ -137,7 +137,7 @@ final class SimulateBench implements BenchTarget {
         long t0 = System.nanoTime();
         CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new Runner(fleet, new RunOptions(scale, settle(options), Duration.ofMillis(200)), seen).freezingAtSettle(clock).run(s, store);
+                return new Runner(fleet, new RunOptions(scale, settle(options), Duration.ofMillis(200)), seen).drivingClock(clock).run(s, store);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);

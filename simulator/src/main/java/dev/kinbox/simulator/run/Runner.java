@@ -47,6 +47,17 @@ public final class Runner {
     /** How long every check of the settle must find the invariants holding before it ends. */
     private static final long SETTLED_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * How long the settle's checks must all be clean before it ends: a second, and at least one and a
+     * half liveness checks of the fleet's devices. A device's periodic work - an activity refresh that
+     * fell due before the clock stopped, a retirement - happens at its liveness check; in a large fleet
+     * those are seconds apart (7.3 s at 366 devices), and a 100-account run's final check found a
+     * device that had refreshed after a settle of one clean second, its siblings not yet holding it.
+     */
+    static long settledForNanos(Fleet.Expiry expiry) {
+        return Math.max(SETTLED_FOR_NANOS, expiry.checkEvery().multipliedBy(3).dividedBy(2).toNanos());
+    }
+
     /** The invariants checked during the run as well as at the end ({@link LiveChecks}). */
     public static final List<String> CHECKED_DURING_RUN = LiveChecks.CHECKED_DURING_RUN;
 
@@ -79,8 +90,8 @@ public final class Runner {
     private final Lanes lanes = new Lanes(LANE_THREADS);
     /** Per device the answer to its latest edit (edits of one device are answered in order). */
     private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
-    /** The devices' clock, stopped after the last step when set ({@link #freezingAtSettle}). */
-    private VirtualClock settleFreeze;
+    /** The devices' clock, started with the first step and stopped after the last when set ({@link #drivingClock}). */
+    private VirtualClock clock;
     /** Simulated milliseconds where the run's time stopped, or -1. */
     private volatile long frozenSim = -1;
 
@@ -98,12 +109,16 @@ public final class Runner {
     }
 
     /**
-     * Stops {@code clock} (the devices' clock) and this runner's simulated time after the last step, so
-     * the settle waits for a quiescent fleet: with many devices, activity refreshes due every simulated
-     * day never pause long enough for every account's digests to agree at once.
+     * Drives {@code clock} (the devices' clock): a {@link VirtualClock#held held} one starts with the
+     * first paced step, so every setup join happens at simulated time zero (on a slow machine the
+     * setup takes minutes, which at 3600x aged the first devices by days: activity refreshes, each an
+     * event every sibling opens, and the runner's simulated time disagreed with theirs by the setup's
+     * length); and it stops after the last step, so the settle waits for a quiescent fleet: with many
+     * devices, activity refreshes due every simulated day never pause long enough for every account's
+     * digests to agree at once.
      */
-    public Runner freezingAtSettle(VirtualClock clock) {
-        this.settleFreeze = clock;
+    public Runner drivingClock(VirtualClock clock) {
+        this.clock = clock;
         return this;
     }
 
@@ -125,6 +140,7 @@ public final class Runner {
         if (heapPer <= 0) heapPer = -1; // lost in the noise of collected garbage at this size
         double threadsPer = setup == 0 ? 0 : (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) / (double) setup;
 
+        if (clock != null) clock.start();
         paceStart = System.nanoTime();
         live.phase("steps");
         sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart, live);
@@ -155,9 +171,9 @@ public final class Runner {
         if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
 
-        if (settleFreeze != null) {
+        if (clock != null) {
             frozenSim = simNow();
-            settleFreeze.freeze();
+            clock.freeze();
         }
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
@@ -166,15 +182,16 @@ public final class Runner {
         progress.phase("settle", options.settle().toSeconds());
         live.phase("settle");
         // a violation seen during the run cannot heal: the settle waits only for those that may, until
-        // every check for SETTLED_FOR_NANOS finds none - one clean look can fall between an event's
+        // every check for settledForNanos finds none - one clean look can fall between an event's
         // upload retry and its arrival (seen: an 80-account run whose final check, 0.2 s after the
         // settle's only look, found a device one event behind, equal again when the trace was taken)
+        long settledFor = settledForNanos(fleet.expiry());
         long cleanSince = -1;
         while (System.nanoTime() < deadline) {
             long now = System.nanoTime();
             if (!check(false).violations().stream().allMatch(live::seen)) cleanSince = -1;
             else if (cleanSince < 0) cleanSince = now;
-            if (cleanSince >= 0 && now - cleanSince >= SETTLED_FOR_NANOS) break;
+            if (cleanSince >= 0 && now - cleanSince >= settledFor) break;
             progress.update((System.nanoTime() - settleStart) / 1_000_000_000L, counters());
             Thread.sleep(200);
         }

@@ -7,15 +7,18 @@ import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 
 /**
- * Simulated time: {@code origin} plus the real time elapsed since construction times {@code scale}
+ * Simulated time: {@code origin} plus the real time elapsed since it started times {@code scale}
  * (3600 = one simulated hour per real second). Devices get it as their {@link Clock}, so their hybrid
- * logical clocks and timestamps run on simulated time.
+ * logical clocks and timestamps run on simulated time. It starts at construction, or - a
+ * {@link #held} clock - stands at its origin until {@link #start}.
  */
 public final class VirtualClock extends Clock {
+    private static final long HELD = Long.MIN_VALUE;
     private final Instant origin;
     private final double scale;
     private final LongSupplier nanoTime;
-    private final long startNanos;
+    /** Real nanoseconds where simulated time began, or {@link #HELD} before {@link #start}. */
+    private volatile long startNanos;
     /** Simulated milliseconds where time stopped ({@link #freeze}), or -1 while it runs. */
     private volatile long frozenAt = -1;
 
@@ -28,10 +31,28 @@ public final class VirtualClock extends Clock {
         this.startNanos = nanoTime.getAsLong();
     }
 
+    /**
+     * A clock that stands at {@code origin} until {@link #start}: a run's setup joins are all at
+     * simulated time zero, however long they take in real time (a slow setup must not age the devices
+     * that started first - each simulated day brings activity refreshes, and a long enough one expiry).
+     */
+    public static VirtualClock held(Instant origin, double scale, LongSupplier nanoTime) {
+        VirtualClock c = new VirtualClock(origin, scale, nanoTime);
+        c.startNanos = HELD;
+        return c;
+    }
+
+    /** Lets a {@link #held} clock run from now on; nothing for a running or frozen one. */
+    public synchronized void start() {
+        if (startNanos == HELD && frozenAt < 0) startNanos = nanoTime.getAsLong();
+    }
+
     /** Simulated milliseconds since the origin. */
     public long virtualMillis() {
         long f = frozenAt;
-        return f >= 0 ? f : (long) ((nanoTime.getAsLong() - startNanos) / 1e6 * scale);
+        if (f >= 0) return f;
+        long s = startNanos;
+        return s == HELD ? 0 : (long) ((nanoTime.getAsLong() - s) / 1e6 * scale);
     }
 
     /**

@@ -51,10 +51,10 @@ class LiveRunTest {
             @Override public void violation(String line) { lines.add(line); }
         };
         Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "live.test.invalid", Crypto.standard());
-        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        VirtualClock clock = VirtualClock.held(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options))) {
             return new Runner(f, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100), true), seen, trace)
-                    .freezingAtSettle(clock).run(s, "memory");
+                    .drivingClock(clock).run(s, "memory");
         }
     }
 
