@@ -46,5 +46,11 @@ final class Lanes implements AutoCloseable {
         }
     }
 
+    /** Stops the lanes: queued steps are dropped, running ones interrupted. */
     @Override public void close() { pool.shutdownNow(); }
+
+    /** After {@link #close}: waits until no step runs any more, at most {@code timeoutMs}; false if one still does. */
+    boolean awaitStopped(long timeoutMs) throws InterruptedException {
+        return pool.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+    }
 }

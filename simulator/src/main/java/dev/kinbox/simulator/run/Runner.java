@@ -168,8 +168,10 @@ public final class Runner {
             }
             progress.update(i + 1 - setup, counters());
         }
-        if (!lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS))) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
+        boolean drained = lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS));
+        if (!drained) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
+        if (!drained) backOnlineForTheSettle();
 
         if (clock != null) {
             frozenSim = simNow();
@@ -227,6 +229,23 @@ public final class Runner {
             progress.violation(String.format("stopping at %.1f s (--stop-on-violation): closing open spells, then settle and check", stoppedAt));
         }
         return stopping;
+    }
+
+    /**
+     * After steps ran past their bound and were cut off: the devices whose offline spell was never
+     * closed come back online, so the settle and the final check judge a connected fleet (a 200-account
+     * run left 77 devices offline and reported each as divergent, on top of the steps it did not run).
+     */
+    private void backOnlineForTheSettle() throws InterruptedException {
+        long grace = STEP_DRAIN_SECONDS / 4;
+        if (!lanes.awaitStopped(TimeUnit.SECONDS.toMillis(grace))) notes("steps cut off at the bound were still running " + grace + " s later");
+        List<DeviceRef> cut = new ArrayList<>(offline);
+        for (DeviceRef d : cut) {
+            fleet.online(d, true);
+            offline.remove(d);
+            if (fleet.isRunning(d)) silences.back(d, simNow());
+        }
+        if (!cut.isEmpty()) notes(cut.size() + " device(s) whose offline spell the cut-off steps left open came back online for the settle");
     }
 
     /** After a stop: runs {@code s} only if it ends a spell begun before (a crashed device restarts, an offline one comes back). */
