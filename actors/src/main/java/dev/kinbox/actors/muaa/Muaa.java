@@ -309,9 +309,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * Also snapshot right after a device becomes paired: entries this device sealed before its keyring
      * held the new device cannot be opened by it, and the snapshot (sealed when uploaded, so to the new
      * device too) is what heals its reader's gap at once instead of after {@code snapshotEvery} events.
+     * So after a {@code DevicePaired} event, after a pairing's learned state, and after a merged sibling
+     * snapshot that pairs a device this one did not count as a sibling - not after one that only brings
+     * edits (each such snapshot is sealed to every sibling and opened by each: at a join, the newcomer
+     * merges every sibling's snapshot, and these uploads were a sixth of a 200-account setup's CPU).
      */
     @Override public boolean shouldSnapshot(AccountState state, Object event, long sequenceNr) {
-        return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired || event instanceof AccountState;
+        return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired
+                || event instanceof AccountState s && !mergesAddingNoSibling.remove(s);
     }
 
     /**
@@ -327,6 +332,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** Sibling snapshots being merged (local-only); other states persisted (a pairing's) are uploaded. */
     private final Set<AccountState> mergedSnapshots = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Of those, the ones that pair no device this one did not count as a sibling: no snapshot after them. */
+    private final Set<AccountState> mergesAddingNoSibling = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of(dev.kinbox.journal.KinboxJournal.LOCAL_ONLY_TAG);
 
@@ -363,9 +370,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                         ? Effect().reply(c.applied(), Done.getInstance())
                         : Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.event())))
                                 .thenRun(s -> applied(s, c.applied())))
-                .onCommand(Merge.class, (state, c) -> liveness.retired(state).isPresent() || addsNothing(state, c.state())
-                        ? Effect().reply(c.applied(), Done.getInstance())
-                        : persistMerged(state, c))
+                .onCommand(Merge.class, this::merge)
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .onCommand(Watch.class, (state, c) -> {
@@ -423,8 +428,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .build();
     }
 
-    private Effect<Object, AccountState> persistMerged(AccountState state, Merge c) {
+    private Effect<Object, AccountState> merge(AccountState state, Merge c) {
+        AccountState joined = liveness.retired(state).isPresent() ? null : state.join(c.state());
+        if (joined == null || sameDigest(state, joined)) return Effect().reply(c.applied(), Done.getInstance());
         mergedSnapshots.add(c.state());
+        if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) mergesAddingNoSibling.add(c.state());
         return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(s, c.applied()));
     }
 
@@ -441,8 +449,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     private final Set<ActorRef<AccountState>> watchers = new java.util.LinkedHashSet<>();
 
-    private static boolean addsNothing(AccountState state, AccountState other) {
-        return java.util.Arrays.equals(CODEC.digest(state), CODEC.digest(state.join(other)));
+    private static boolean sameDigest(AccountState a, AccountState b) {
+        return java.util.Arrays.equals(CODEC.digest(a), CODEC.digest(b));
     }
 
     /** Streams from exactly the paired siblings (or the caller's fixed list); none once this device is retired. */

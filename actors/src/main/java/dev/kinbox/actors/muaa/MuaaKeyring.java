@@ -72,6 +72,16 @@ public final class MuaaKeyring implements Keyring {
         state = next;
     }
 
+    /** Whether {@code after} has a paired device other than {@code self} that {@code before} has not: the siblings grow. */
+    static boolean addsSibling(String self, AccountState before, AccountState after) {
+        return after.devices().entrySet().stream().anyMatch(e -> !e.getKey().equals(self) && isPaired(e.getValue())
+                && !isPaired(before.devices().get(e.getKey())));
+    }
+
+    private static boolean isPaired(DeviceRecord rec) {
+        return rec != null && rec.status() == DeviceStatus.PAIRED;
+    }
+
     private OpenPGPCertificate certificate(DeviceRecord rec) {
         if (rec.certificate() == null || rec.certificate().value() == null) return null;
         return parsed.get(rec.certificate().value());

@@ -1,8 +1,10 @@
 package dev.kinbox.actors.muaa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.Keyring;
@@ -67,6 +69,20 @@ class MuaaKeyringTest {
         a.update(s);
         assertEquals(List.of(), a.siblings());
         assertEquals(0, shared.size(), "a failed parse is not kept (and a keyring never parses its own device's)");
+    }
+
+    @Test void aSiblingIsAdded_onlyWhenAnotherDeviceBecomesPaired() {
+        AccountState ab = paired(A, B);
+        AccountState abc = paired(A, B, C);
+        assertTrue(MuaaKeyring.addsSibling(id(A), ab, abc), "C is paired now");
+        assertFalse(MuaaKeyring.addsSibling(id(A), abc, abc), "nothing new");
+        assertFalse(MuaaKeyring.addsSibling(id(A), abc, ab), "fewer devices add none");
+        AccountState edited = abc.apply(new dev.kinbox.persistence.SettingsEvent.SettingChanged(new Dot(id(B), 99), new Hlc(999, 0, id(B)),
+                "signature", "-- b"));
+        assertFalse(MuaaKeyring.addsSibling(id(A), abc, edited), "an edit pairs nobody");
+        assertFalse(MuaaKeyring.addsSibling(id(C), paired(A, B), paired(A, B, C)), "a device is not its own sibling");
+        AccountState announcedC = ab.apply(new DeviceEvent.DeviceAnnounced(new Dot(id(C), 1), new Hlc(90, 0, id(C)), id(C), Bytes.of(cert(C)), id(C)));
+        assertFalse(MuaaKeyring.addsSibling(id(A), ab, announcedC), "announced is not paired");
     }
 
     private static AccountState paired(OpenPGPKey... keys) {
