@@ -48,9 +48,7 @@ public final class Summary {
         if (r.stoppedAtSeconds() >= 0) row(b, "stopped early", String.format("at %.1f s (--stop-on-violation), %d step(s) not run", r.stoppedAtSeconds(), r.stepsNotRun()));
         for (FirstViolation f : r.firstViolations()) b.append("FIRST ").append(f.line()).append('\n');
         for (Violation v : r.check().violations()) {
-            b.append("VIOLATION ").append(v.invariant()).append(" account ").append(v.accountId()).append(" devices ").append(v.devices());
-            if (!v.missingDots().isEmpty()) b.append(" missing ").append(v.missingDots());
-            b.append(": ").append(v.detail()).append('\n');
+            b.append("VIOLATION ").append(v.describe()).append('\n');
             trace.ifPresent(t -> b.append("  replay: ").append(ReportJson.replayCommand(t, v.accountId())).append('\n'));
         }
         trace.ifPresent(t -> row(b, "trace", t));

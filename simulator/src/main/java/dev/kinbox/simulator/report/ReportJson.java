@@ -136,9 +136,9 @@ public final class ReportJson {
         JSON.writeValue(file.toFile(), of(r, trace));
     }
 
-    /** The command that shows the timelines of {@code accountId}'s devices in {@code trace}. */
+    /** The command that shows the timelines of {@code accountId}'s devices in {@code trace}; for a run-wide violation (no account), its devices. */
     public static String replayCommand(Path trace, String accountId) {
-        return "kinbox replay " + trace + " --account " + accountId;
+        return "kinbox replay " + trace + (accountId.isEmpty() ? "" : " --account " + accountId);
     }
 
     static double round(double x) { return Math.round(x * 1000) / 1000.0; }

@@ -12,9 +12,6 @@ public record FirstViolation(double seconds, String phase, Violation violation) 
 
     /** One line for the progress output: {@code VIOLATION at 3.2 s (steps): no_forged_applied account A devices [d]: detail}. */
     public String line() {
-        return String.format("VIOLATION at %.1f s (%s): %s%s%s%s: %s", seconds, phase, violation.invariant(),
-                violation.accountId().isEmpty() ? "" : " account " + violation.accountId(),
-                violation.devices().isEmpty() ? "" : " devices " + violation.devices(),
-                violation.missingDots().isEmpty() ? "" : " missing " + violation.missingDots(), violation.detail());
+        return String.format("VIOLATION at %.1f s (%s): %s", seconds, phase, violation.describe());
     }
 }
