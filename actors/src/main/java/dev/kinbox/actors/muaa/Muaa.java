@@ -311,8 +311,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * device too) is what heals its reader's gap at once instead of after {@code snapshotEvery} events.
      * So after a {@code DevicePaired} event, after a pairing's learned state, and after a merged sibling
      * snapshot that pairs a device this one did not count as a sibling - not after one that only brings
-     * edits (each such snapshot is sealed to every sibling and opened by each: at a join, the newcomer
-     * merges every sibling's snapshot, and these uploads were a sixth of a 200-account setup's CPU).
+     * edits (each such snapshot is sealed to every sibling and opened by each, and at a join the newcomer
+     * merges every sibling's snapshot: sealing and opening snapshots took a sixth of a 100-account
+     * simulator setup's CPU).
      */
     @Override public boolean shouldSnapshot(AccountState state, Object event, long sequenceNr) {
         return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired

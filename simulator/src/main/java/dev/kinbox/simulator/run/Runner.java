@@ -44,7 +44,7 @@ public final class Runner {
     private static final int SETUP_PARALLELISM = 32;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
-    /** How long every check of the settle must find the invariants holding before it ends. */
+    /** The least time every check of the settle must find the invariants holding before it ends ({@link #settledForNanos}). */
     private static final long SETTLED_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
