@@ -430,8 +430,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     private Effect<Object, AccountState> merge(AccountState state, Merge c) {
-        AccountState joined = liveness.retired(state).isPresent() ? null : state.join(c.state());
-        if (joined == null || sameDigest(state, joined)) return Effect().reply(c.applied(), Done.getInstance());
+        if (liveness.retired(state).isPresent()) return Effect().reply(c.applied(), Done.getInstance());
+        AccountState joined = state.join(c.state());
+        if (sameDigest(state, joined)) return Effect().reply(c.applied(), Done.getInstance());
         mergedSnapshots.add(c.state());
         if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) mergesAddingNoSibling.add(c.state());
         return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(s, c.applied()));
