@@ -191,6 +191,16 @@ public final class Crypto {
         return KeyLocks.with(() -> this.signatures.verify(data, signatures, certs), certs);
     }
 
+    /**
+     * Of {@code certs}, those the encrypted {@code message} (armored or binary) was not encrypted to:
+     * no public-key session-key packet names a key of theirs. Reads only the packets in front of the
+     * encrypted data; a message with an anonymous (wildcard) recipient names everyone, so none is
+     * returned. {@link CryptoException.Malformed} when it is not an encrypted OpenPGP message.
+     */
+    public static List<OpenPGPCertificate> notEncryptedTo(byte[] message, List<OpenPGPCertificate> certs) throws CryptoException {
+        return Recipients.notNamed(message, certs);
+    }
+
     /** Throws {@link CryptoException.BadSignature} unless {@code signer} is among the verified signers. */
     public static Decrypted requireSigned(Decrypted d, OpenPGPCertificate signer) throws CryptoException {
         if (!d.verifiedSigners().contains(fingerprint(signer))) {
