@@ -50,4 +50,22 @@ final class Sealer {
             throw new JournalException.Untrusted("entry by " + author + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The paired siblings (other than {@code author}) that the opened {@code message} was not sealed to:
+     * it was sealed before its author knew of them (or a provider took their session-key packets out).
+     * Empty in the usual case.
+     */
+    java.util.Set<String> notSealedTo(byte[] message, String author) {
+        List<Keyring.PairedDevice> others = keyring.siblings().stream().filter(d -> !d.deviceId().equals(author)).toList();
+        if (others.isEmpty()) return java.util.Set.of();
+        try {
+            List<OpenPGPCertificate> missing = Crypto.notEncryptedTo(message, others.stream().map(Keyring.PairedDevice::certificate).toList());
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (Keyring.PairedDevice d : others) if (missing.contains(d.certificate())) out.add(d.deviceId());
+            return out;
+        } catch (CryptoException e) {
+            throw new JournalException.Malformed("entry by " + author + ": " + e.getMessage(), e);
+        }
+    }
 }

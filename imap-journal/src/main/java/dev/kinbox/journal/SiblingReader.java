@@ -140,12 +140,12 @@ final class SiblingReader {
             msgs.sort(Comparator.comparingLong(m -> fromOf.getOrDefault(m.uid(), 0L)));
             for (StoredMessage m : msgs) {
                 if (finished()) break;
-                Optional<JournalBody> body = open(m);
-                if (body.isEmpty()) {
+                Optional<Opened> opened = open(m);
+                if (opened.isEmpty()) {
                     bad.add(m.uid());
                     continue;
                 }
-                JournalBody b = body.get();
+                JournalBody b = opened.get().body();
                 if (b.to() < nextSeq) {
                     // a second copy of events another entry of this same step just delivered: the original and a
                     // replay both arrived unread (counted at listing only when the original was read earlier)
@@ -157,11 +157,15 @@ final class SiblingReader {
                     continue;
                 }
                 if (b.from() > nextSeq) gap(nextSeq, b.from() - 1);
+                StoredEvent last = null;
                 for (StoredEvent e : b.events()) {
                     if (e.seq() < nextSeq || e.seq() > toSeq) continue;
-                    out.add(envelope(b.device(), e));
+                    if (last != null) out.add(envelope(b.device(), last, java.util.Set.of()));
+                    last = e;
                     nextSeq = e.seq() + 1;
                 }
+                // whoever the entry was not sealed to hears of its events through this reader (the MUAA relays them)
+                if (last != null) out.add(envelope(b.device(), last, opened.get().notSealedTo()));
                 // an entry covers from..to even where it holds no event (the author's local-only events, v2)
                 nextSeq = Math.max(nextSeq, Math.min(b.to(), toSeq) + 1);
                 lastEntryUid = Math.max(lastEntryUid, m.uid());
@@ -222,7 +226,10 @@ final class SiblingReader {
         return folderDevice.map(device::equals).orElse(true);
     }
 
-    private Optional<JournalBody> open(StoredMessage m) {
+    /** An entry that opened, and the reader's siblings it was not sealed to. */
+    private record Opened(JournalBody body, java.util.Set<String> notSealedTo) {}
+
+    private Optional<Opened> open(StoredMessage m) {
         try {
             SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
             JournalBody b = EntryCodec.checked(EntryCodec.decode(sealer.open(p.body(), p.header().device()), JournalBody.class));
@@ -230,7 +237,7 @@ final class SiblingReader {
                     || b.to() != SmaMail.number(p.header(), "to")) {
                 throw new JournalException.Malformed("entry body does not match its header or folder");
             }
-            return Optional.of(b);
+            return Optional.of(new Opened(b, sealer.notSealedTo(p.body(), b.device())));
         } catch (JournalException e) {
             skip(m.uid(), e);
             return Optional.empty();
@@ -247,7 +254,8 @@ final class SiblingReader {
                     throw new JournalException.Malformed("snapshot body does not match its header or folder");
                 }
                 Object state = serde.deserialize(b.serializer(), b.serManifest(), b.payload());
-                Object meta = new KinboxEventMetadata(b.device(), new Dot(b.device(), b.seq()), Optional.empty());
+                Object meta = new KinboxEventMetadata(b.device(), new Dot(b.device(), b.seq()), Optional.empty(),
+                        sealer.notSealedTo(p.body(), b.device()));
                 out.add(EventEnvelope.apply(Offset.sequence(b.seq()), pid, b.seq(), new SiblingSnapshot(pid, b.seq(), state),
                         b.timestamp(), scala.Option.apply(meta)));
                 if (b.seq() >= healUpTo) healUpTo = 0;
@@ -261,11 +269,11 @@ final class SiblingReader {
         return false;
     }
 
-    private EventEnvelope envelope(String device, StoredEvent e) {
+    private EventEnvelope envelope(String device, StoredEvent e, java.util.Set<String> notSealedTo) {
         Object payload = serde.deserialize(e.serializer(), e.serManifest(), e.payload());
         Optional<Hlc> hlc = payload instanceof AccountEvent ae ? Optional.of(ae.time()) : Optional.empty();
         Dot dot = payload instanceof AccountEvent ae ? ae.dot() : new Dot(device, e.seq());
-        Object meta = new KinboxEventMetadata(device, dot, hlc);
+        Object meta = new KinboxEventMetadata(device, dot, hlc, notSealedTo);
         return EventEnvelope.apply(Offset.sequence(e.seq()), pid, e.seq(), payload, e.timestamp(), scala.Option.apply(meta));
     }
 

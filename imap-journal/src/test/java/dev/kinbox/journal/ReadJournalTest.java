@@ -93,6 +93,28 @@ class ReadJournalTest {
         assertEquals(Journals.strings(7, 12), payloads(current(7)));
     }
 
+    @Test void current_marksTheLastEventOfEachEntry_withTheReadersSiblingsItWasNotSealedTo() throws Exception {
+        writeAndUpload(1, 3, 3); // entries 1..3 and 4..6, sealed to A and B
+        writeAndUpload(4, 6, 3);
+        assertEquals(java.util.Set.of(), metadata(current(1)).get(5).notSealedTo(), "B reads what A sealed to everyone B knows");
+        // B after it paired a newcomer A does not know of yet: A's entries are not sealed to it
+        ActorSystem later = JournalFixture.system(store, JournalFixture.keyring(B, A, STRANGER), new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = PersistenceQuery.get(later).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                    .currentEventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.seq(), later).toCompletableFuture().get(15, TimeUnit.SECONDS);
+            assertEquals(Journals.strings(1, 6), payloads(got));
+            List<java.util.Set<String>> marks = metadata(got).stream().map(KinboxEventMetadata::notSealedTo).toList();
+            java.util.Set<String> none = java.util.Set.of(), stranger = java.util.Set.of(STRANGER.id());
+            assertEquals(List.of(none, none, stranger, none, none, stranger), marks, "the last event of each entry names the newcomer");
+        } finally {
+            TestKit.shutdownActorSystem(later);
+        }
+    }
+
+    static List<KinboxEventMetadata> metadata(List<EventEnvelope> es) {
+        return es.stream().map(e -> (KinboxEventMetadata) e.eventMetadata().get()).toList();
+    }
+
     @Test void live_nudgeWakesReaderLongBeforeTheSweep() throws Exception {
         CompletableFuture<List<EventEnvelope>> live = readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(8)
                 .runWith(Sink.seq(), b).toCompletableFuture();

@@ -112,15 +112,30 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * our journal unless the state already contains its dot; {@code applied} is told once it is
      * persisted or known (the stream asks, so nothing it read is lost to a full stash or a failed
      * persist). Sent by the MUAA's own replication streams; public only because commands are one
-     * sealed type.
+     * sealed type. {@code notSealedTo}: this device's siblings the event's journal entry was not sealed
+     * to (set on an entry's last event; usually empty) - this device relays what it learns to them.
      */
-    public record Replicate(AccountEvent event, ActorRef<Done> applied) implements Command {}
+    public record Replicate(AccountEvent event, Set<String> notSealedTo, ActorRef<Done> applied) implements Command {
+        public Replicate {
+            notSealedTo = Set.copyOf(notSealedTo);
+        }
+    }
 
     /**
      * A sibling's whole state (its compacted snapshot or a state it learned): joined and persisted
      * unless it adds nothing. {@code applied} is told once it is persisted or found to add nothing.
+     * {@code notSealedTo}: as for {@link Replicate} (a merge that adds something is then uploaded).
      */
-    public record Merge(AccountState state, ActorRef<Done> applied) implements Command {}
+    public record Merge(AccountState state, Set<String> notSealedTo, ActorRef<Done> applied) implements Command {
+        public Merge {
+            notSealedTo = Set.copyOf(notSealedTo);
+        }
+
+        /** A state every sibling of this device could read where it came from. */
+        public Merge(AccountState state, ActorRef<Done> applied) {
+            this(state, Set.of(), applied);
+        }
+    }
 
     /**
      * Start the device life cycle (needs an {@link Environment}): a paired device refreshes its
@@ -317,7 +332,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      */
     @Override public boolean shouldSnapshot(AccountState state, Object event, long sequenceNr) {
         return event instanceof dev.kinbox.persistence.DeviceEvent.DevicePaired
-                || event instanceof AccountState s && !mergesAddingNoSibling.remove(s);
+                || event instanceof AccountState s && !noSnapshotAfter.remove(s);
     }
 
     /**
@@ -333,8 +348,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** Sibling snapshots being merged (local-only); other states persisted (a pairing's) are uploaded. */
     private final Set<AccountState> mergedSnapshots = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    /** Of those, the ones that pair no device this one did not count as a sibling: no snapshot after them. */
-    private final Set<AccountState> mergesAddingNoSibling = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /**
+     * States persisted with no snapshot after them: merged ones that pair no device this one did not
+     * count as a sibling, and relays ({@link #relayed}).
+     */
+    private final Set<AccountState> noSnapshotAfter = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of(dev.kinbox.journal.KinboxJournal.LOCAL_ONLY_TAG);
 
@@ -366,11 +384,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(CreateContact.class, edits::createContact)
                 .onCommand(EditContact.class, edits::editContact)
                 .onCommand(RecordIncoming.class, edits::recordIncoming)
-                .onCommand(Replicate.class, (state, c) -> state.context().contains(c.event().dot()) || liveness.retired(state).isPresent()
-                        || Adoption.retired(state, c.event().origin())
-                        ? Effect().reply(c.applied(), Done.getInstance())
-                        : Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.event())))
-                                .thenRun(s -> applied(s, c.applied())))
+                .onCommand(Replicate.class, this::replicate)
                 .onCommand(Merge.class, this::merge)
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
@@ -429,12 +443,39 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .build();
     }
 
+    private Effect<Object, AccountState> replicate(AccountState state, Replicate c) {
+        if (state.context().contains(c.event().dot()) || liveness.retired(state).isPresent() || Adoption.retired(state, c.event().origin())) {
+            return Effect().reply(c.applied(), Done.getInstance());
+        }
+        List<Object> events = Adoption.withAdoption(settings.deviceId(), state, List.of(c.event()));
+        if (!c.notSealedTo().isEmpty() && !(events.get(events.size() - 1) instanceof AccountState)) events = relayed(state, events, c);
+        return Effect().persist(events).thenRun(s -> applied(s, c.applied()));
+    }
+
+    /**
+     * {@code events} followed by the state they lead to, uploaded as this device's own event: the entry
+     * they came from was not sealed to some of this device's siblings (its author sealed it before it
+     * knew of them), so they cannot read it, and an author that left for good never snapshots for them.
+     * This device knows them now, so what it uploads is sealed to them too, and they merge it. No
+     * snapshot after it (the uploaded state is what they read).
+     */
+    private List<Object> relayed(AccountState state, List<Object> events, Replicate c) {
+        AccountState after = state;
+        for (Object e : events) after = after.apply((AccountEvent) e);
+        noSnapshotAfter.add(after);
+        ctx.getLog().info("relaying {} to {}: its author's entry was not sealed to them", c.event().dot(), c.notSealedTo());
+        List<Object> out = new java.util.ArrayList<>(events);
+        out.add(after);
+        return out;
+    }
+
     private Effect<Object, AccountState> merge(AccountState state, Merge c) {
         if (liveness.retired(state).isPresent()) return Effect().reply(c.applied(), Done.getInstance());
         AccountState joined = state.join(c.state());
         if (sameDigest(state, joined)) return Effect().reply(c.applied(), Done.getInstance());
-        mergedSnapshots.add(c.state());
-        if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) mergesAddingNoSibling.add(c.state());
+        if (c.notSealedTo().isEmpty()) mergedSnapshots.add(c.state()); // else uploaded: relayed to those it was not sealed to
+        else ctx.getLog().info("relaying a merged state to {}: its author's message was not sealed to them", c.notSealedTo());
+        if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) noSnapshotAfter.add(c.state());
         return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(s, c.applied()));
     }
 

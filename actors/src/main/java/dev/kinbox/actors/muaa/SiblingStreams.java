@@ -74,8 +74,8 @@ final class SiblingStreams {
     SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
                    String readerDeviceId) {
         this(system, self, timers, accountId, readerDeviceId,
-                pid -> query(system).eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event()),
-                pid -> query(system).currentEventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(env -> env.event()));
+                pid -> query(system).eventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(SiblingStreams::element),
+                pid -> query(system).currentEventsByPersistenceId(readerDeviceId, pid, 0L, Long.MAX_VALUE).map(SiblingStreams::element));
     }
 
     SiblingStreams(ActorSystem<?> system, ActorRef<Muaa.Command> self, TimerScheduler<Muaa.Command> timers, String accountId,
@@ -88,6 +88,25 @@ final class SiblingStreams {
         this.accountId = accountId;
         this.events = events;
         this.current = current;
+    }
+
+    /**
+     * An event, state or snapshot whose message was not sealed to some of the reader's siblings (who
+     * hear of it through the reader's relay).
+     */
+    record Unsealed(Object element, Set<String> notSealedTo) {}
+
+    /** What the stream hands on: the payload, wrapped as {@link Unsealed} where the reader relays it. */
+    static Object element(org.apache.pekko.persistence.query.EventEnvelope env) {
+        if (env.eventMetadata().isDefined() && env.eventMetadata().get() instanceof dev.kinbox.journal.query.KinboxEventMetadata md
+                && !md.notSealedTo().isEmpty() && applicable(env.event())) {
+            return new Unsealed(env.event(), md.notSealedTo());
+        }
+        return env.event();
+    }
+
+    private static boolean applicable(Object e) {
+        return e instanceof AccountEvent || e instanceof AccountState || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState);
     }
 
     private static KinboxReadJournal query(ActorSystem<?> system) {
@@ -106,8 +125,7 @@ final class SiblingStreams {
 
     /** {@code elements} (what a sibling's folder holds) asked of the MUAA one by one: an answer means persisted or already known. */
     private Source<Done, NotUsed> applied(Source<Object, NotUsed> elements) {
-        return elements.filter(e -> e instanceof AccountEvent || e instanceof AccountState
-                        || (e instanceof SiblingSnapshot snap && snap.snapshot() instanceof AccountState))
+        return elements.filter(e -> e instanceof Unsealed || applicable(e))
                 .via(ActorFlow.<Object, Muaa.Command, Done>ask(IN_FLIGHT, self, APPLY_TIMEOUT, SiblingStreams::command));
     }
 
@@ -187,9 +205,11 @@ final class SiblingStreams {
     }
 
     private static Muaa.Command command(Object e, ActorRef<Done> applied) {
-        if (e instanceof AccountEvent ae) return new Muaa.Replicate(ae, applied);
-        if (e instanceof SiblingSnapshot snap) return new Muaa.Merge((AccountState) snap.snapshot(), applied);
-        return new Muaa.Merge((AccountState) e, applied);
+        Set<String> notSealedTo = e instanceof Unsealed u ? u.notSealedTo() : Set.of();
+        Object payload = e instanceof Unsealed u ? u.element() : e;
+        if (payload instanceof AccountEvent ae) return new Muaa.Replicate(ae, notSealedTo, applied);
+        if (payload instanceof SiblingSnapshot snap) return new Muaa.Merge((AccountState) snap.snapshot(), notSealedTo, applied);
+        return new Muaa.Merge((AccountState) payload, notSealedTo, applied);
     }
 
     private void start(String sibling, Stream st) {

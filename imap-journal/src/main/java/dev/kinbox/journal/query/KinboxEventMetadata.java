@@ -13,5 +13,17 @@ import java.util.Optional;
  * @param origin the author device id
  * @param dot    (origin, sequence number); an {@code AccountEvent}'s own dot where it is one
  * @param hlc    the payload's HLC time, if it has one
+ * @param notSealedTo on a snapshot and on the last event of a journal entry: the reader's paired
+ *                    siblings (author excluded) the message was not sealed to - its author did not
+ *                    know them yet - so they cannot read it from the author's folder; empty otherwise
  */
-public record KinboxEventMetadata(String origin, Dot dot, Optional<Hlc> hlc) {}
+public record KinboxEventMetadata(String origin, Dot dot, Optional<Hlc> hlc, java.util.Set<String> notSealedTo) {
+    public KinboxEventMetadata {
+        notSealedTo = java.util.Set.copyOf(notSealedTo);
+    }
+
+    /** An event everyone it concerns could read where it came from. */
+    public KinboxEventMetadata(String origin, Dot dot, Optional<Hlc> hlc) {
+        this(origin, dot, hlc, java.util.Set.of());
+    }
+}
