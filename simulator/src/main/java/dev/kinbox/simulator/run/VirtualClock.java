@@ -42,6 +42,9 @@ public final class VirtualClock extends Clock {
         return c;
     }
 
+    /** Whether it stands at its origin, {@link #held} and not yet started (nor frozen). */
+    public boolean isHeld() { return startNanos == HELD && frozenAt < 0; }
+
     /** Lets a {@link #held} clock run from now on; nothing for a running or frozen one. */
     public synchronized void start() {
         if (startNanos == HELD && frozenAt < 0) startNanos = nanoTime.getAsLong();
@@ -62,6 +65,18 @@ public final class VirtualClock extends Clock {
      */
     public synchronized void freeze() {
         if (frozenAt < 0) frozenAt = virtualMillis();
+    }
+
+    /**
+     * Stops simulated time at {@code at} (for good), wherever it is now - ahead or behind by a few
+     * milliseconds of latency times the scale: a cluster node freezes where the driver's clock froze,
+     * so every node's devices see the same final instant. Nothing for a frozen clock; {@code at}
+     * before the origin is refused.
+     */
+    public synchronized void freezeAt(Instant at) {
+        long millis = at.toEpochMilli() - origin.toEpochMilli();
+        if (millis < 0) throw new IllegalArgumentException("cannot freeze at " + at + ", before the origin " + origin);
+        if (frozenAt < 0) frozenAt = millis;
     }
 
     public double scale() { return scale; }

@@ -1,6 +1,9 @@
 package dev.kinbox.simulator.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,5 +48,42 @@ class VirtualClockTest {
         nanos.addAndGet(1_000_000_000L);
         c.start();
         assertEquals(60_000L, c.virtualMillis());
+    }
+
+    @Test void heldClock_isHeldUntilStartedOrFrozen() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock c = VirtualClock.held(ORIGIN, 3600, nanos::get);
+        assertTrue(c.isHeld());
+        c.start();
+        assertFalse(c.isHeld());
+        assertFalse(new VirtualClock(ORIGIN, 3600, nanos::get).isHeld(), "a running clock");
+        VirtualClock frozen = VirtualClock.held(ORIGIN, 3600, nanos::get);
+        frozen.freeze();
+        assertFalse(frozen.isHeld(), "frozen at its origin: it never starts again");
+    }
+
+    @Test void freezeAt_stopsAtTheGivenInstant_aheadOrBehindItsOwnTime_andKeepsTheFirst() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock behind = new VirtualClock(ORIGIN, 3600, nanos::get);
+        VirtualClock ahead = new VirtualClock(ORIGIN, 3600, nanos::get);
+        nanos.addAndGet(1_000_000_000L); // both at one simulated hour
+        behind.freezeAt(ORIGIN.plusSeconds(3603)); // the driver froze 3 simulated seconds later (its message's latency)
+        ahead.freezeAt(ORIGIN.plusSeconds(3597));
+        nanos.addAndGet(5_000_000_000L);
+        assertEquals(ORIGIN.plusSeconds(3603), behind.instant());
+        assertEquals(ORIGIN.plusSeconds(3597), ahead.instant());
+        behind.freezeAt(ORIGIN.plusSeconds(9000));
+        behind.freeze();
+        assertEquals(3_603_000L, behind.virtualMillis(), "frozen for good at the first moment");
+    }
+
+    @Test void freezeAt_ofAHeldClock_stopsThere_andRefusesAnInstantBeforeTheOrigin() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock c = VirtualClock.held(ORIGIN.plusNanos(123_456), 3600, nanos::get);
+        assertThrows(IllegalArgumentException.class, () -> c.freezeAt(ORIGIN.minusMillis(1)));
+        c.freezeAt(ORIGIN.plusMillis(5_000));
+        c.start();
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(5_000L, c.virtualMillis(), "an origin's fraction of a millisecond does not shift the frozen moment");
     }
 }
