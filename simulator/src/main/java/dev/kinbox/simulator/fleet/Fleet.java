@@ -110,6 +110,20 @@ public interface Fleet extends AutoCloseable {
         throw new FleetException("reading folders with a retired device's key is not supported by " + getClass().getSimpleName(), null);
     }
 
+    /**
+     * The runner started the devices' clock ({@code Runner.drivingClock}: a held clock starts with the first paced step).
+     * Nothing for a fleet whose devices run on that clock; a fleet whose devices run clocks of their own (a cluster node's)
+     * starts them now, and fails when one did not start in time.
+     */
+    default void clockStarted() throws FleetException {}
+
+    /**
+     * The runner froze the devices' clock at {@code at} (after the last step, for the settle). Nothing for a fleet whose
+     * devices run on that clock; one whose devices run clocks of their own freezes them at {@code at}, and fails when one
+     * did not freeze in time.
+     */
+    default void clockFrozen(java.time.Instant at) throws FleetException {}
+
     /** How the devices expire (the MUAA's timings); the protocol's defaults unless the fleet says otherwise. */
     default Expiry expiry() { return Expiry.DEFAULT; }
 

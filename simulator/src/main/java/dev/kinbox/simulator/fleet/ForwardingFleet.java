@@ -24,6 +24,8 @@ public abstract class ForwardingFleet implements Fleet {
         return delegate.readableByRetired(writer, retired);
     }
     @Override public Expiry expiry() { return delegate.expiry(); }
+    @Override public void clockStarted() throws FleetException { delegate.clockStarted(); }
+    @Override public void clockFrozen(java.time.Instant at) throws FleetException { delegate.clockFrozen(at); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }

@@ -115,7 +115,8 @@ public final class Runner {
      * event every sibling opens, and the runner's simulated time disagreed with theirs by the setup's
      * length); and it stops after the last step, so the settle waits for a quiescent fleet: with many
      * devices, activity refreshes due every simulated day never pause long enough for every account's
-     * digests to agree at once.
+     * digests to agree at once. The fleet hears of both ({@link Fleet#clockStarted}, {@link Fleet#clockFrozen}): a cluster's
+     * nodes, whose devices run clocks of their own, start and freeze theirs with this one.
      */
     public Runner drivingClock(VirtualClock clock) {
         this.clock = clock;
@@ -140,7 +141,10 @@ public final class Runner {
         if (heapPer <= 0) heapPer = -1; // lost in the noise of collected garbage at this size
         double threadsPer = setup == 0 ? 0 : (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) / (double) setup;
 
-        if (clock != null) clock.start();
+        if (clock != null) {
+            clock.start();
+            clockTold(fleet::clockStarted); // a cluster's nodes start theirs now
+        }
         paceStart = System.nanoTime();
         live.phase("steps");
         sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart, live);
@@ -176,6 +180,7 @@ public final class Runner {
         if (clock != null) {
             frozenSim = simNow();
             clock.freeze();
+            clockTold(() -> fleet.clockFrozen(clock.instant())); // a cluster's nodes freeze theirs at the same instant
         }
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
@@ -488,6 +493,26 @@ public final class Runner {
     private String counters() {
         return fleet.runningCount() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
                 + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
+    }
+
+    /**
+     * The fleet follows the driven clock; when it cannot (a node did not answer in time) the run fails with a step error
+     * saying so, noted first whatever the notes held: the devices of that node stand still or keep running.
+     */
+    private void clockTold(ClockHook hook) {
+        try {
+            hook.run();
+        } catch (Fleet.FleetException e) {
+            synchronized (this) {
+                stepErrors++;
+                notes.add(0, e.getMessage());
+            }
+            live.stepError(null, e.getMessage());
+        }
+    }
+
+    private interface ClockHook {
+        void run() throws Fleet.FleetException;
     }
 
     /** A step error ({@code all_steps_executed}); {@code d}: the device involved, null when none is. */

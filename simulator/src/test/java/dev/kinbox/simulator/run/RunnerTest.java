@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.AccountStores;
 import dev.kinbox.simulator.fleet.Fleet;
+import dev.kinbox.simulator.fleet.ForwardingFleet;
 import dev.kinbox.simulator.fleet.LosingFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
@@ -74,6 +75,25 @@ class RunnerTest {
         assertTrue(r.devicesPairedPeak() >= 2 && r.devicesPairedPeak() <= r.devicesStarted(), r.devicesPairedPeak() + " of " + r.devicesStarted());
         assertTrue(r.check().storeBounded() && r.storeJournalMax() > 0 && r.storeJournalMax() <= r.storeBound(),
                 "journal messages " + r.storeJournalMax() + " bound " + r.storeBound());
+    }
+
+    @Test
+    void run_whoseFleetCannotStartItsDevicesClock_failsWithAStepErrorNotedFirst() throws Exception {
+        Schedule s = tiny(7);
+        Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
+        VirtualClock clock = VirtualClock.held(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        String lost = "the devices' clock did not start within 10.0 s on 1 of 2 nodes: pekko://kinbox-sim@h:2552 (timed out)";
+        try (Fleet f = new ForwardingFleet(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock,
+                HostedFleet.Options.defaults())) {
+            @Override public void clockStarted() throws FleetException { throw new FleetException(lost, null); }
+        }) {
+            RunResult r = new Runner(f, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE)
+                    .drivingClock(clock).run(s, "memory");
+            assertFalse(r.ok(), "a node's clock that may stand still fails the run");
+            assertEquals(1, r.stepErrors());
+            assertEquals(lost, r.notes().get(0));
+            assertTrue(r.firstViolations().stream().anyMatch(v -> v.toString().contains(lost)), r.firstViolations().toString());
+        }
     }
 
     @Test
