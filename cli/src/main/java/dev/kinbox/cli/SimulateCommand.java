@@ -219,19 +219,19 @@ final class SimulateCommand implements Callable<Integer> {
         try (ConsoleProgress progress = ConsoleProgress.forStderr()) {
             progress.phase("keys", (long) accounts * wo.slotsPerAccount());
             Roster roster = Roster.generate(accounts, wo.slotsPerAccount(), "sim.kinbox.invalid", Crypto.standard());
-            // one JVM: held at its origin through the setup, started with the first step (Runner.drivingClock)
-            VirtualClock clock = clustered == null ? VirtualClock.held(Instant.now(), timeScale, System::nanoTime)
-                    : new VirtualClock(Instant.now(), timeScale, System::nanoTime);
+            // held at its origin through the setup, started with the first step (Runner.drivingClock); on a cluster every
+            // node's clock follows it (ClusterFleet.clockStarted, clockFrozen)
+            VirtualClock clock = VirtualClock.held(Instant.now(), timeScale, System::nanoTime);
             FleetFaults faults = FleetFaults.of(s, wo.faults(), Crypto.standard()); // before the store: it generates the peers' keys
             try (Fleet fleet = fleetDecorator.apply(clustered == null
                     ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom(), env), clock, fleetOptions, faults)
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, fleetOptions,
                             faults))) {
                 Runner runner = new Runner(fleet, ro, progress, clustered == null ? traceFile : null);
-                // one JVM: the devices' clock starts with the first step and stops after the last, so the settle finds every
-                // account quiet (daily activity refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the
-                // final check now and then)
-                if (clustered == null) runner.drivingClock(clock);
+                // the devices' clock starts with the first step and stops after the last, so the settle finds every account
+                // quiet (daily activity refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the final
+                // check now and then); a cluster's nodes start and freeze theirs with it
+                runner.drivingClock(clock);
                 result = runner.run(schedule, store);
             } catch (Fleet.FleetException | ClusterNode.ClusterUnavailable e) {
                 System.err.println("simulate: " + e.getMessage());

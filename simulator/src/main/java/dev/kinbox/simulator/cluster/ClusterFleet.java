@@ -19,6 +19,7 @@ import dev.kinbox.simulator.run.VirtualClock;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * this JVM's simulated time; then the runner drives the devices through sharding asks as it drives a
  * {@link HostedFleet}, faults included (drops, server restarts and incoming mail go to the account's node), and so are
  * removals and the key trial of {@code silent_devices_retired}; every node's devices expire after the driver's expiry.
+ * Every node's devices run a clock of the node's own that follows the driver's: held when it is, started and frozen when
+ * the runner starts and freezes the driver's ({@link NodeClocks}).
  */
 public final class ClusterFleet implements Fleet {
     /** A start waits for the device's actor and its first state; an orderly stop for its uploads (as in {@link HostedFleet}). */
@@ -59,6 +62,7 @@ public final class ClusterFleet implements Fleet {
     private final Set<DeviceRef> running = ConcurrentHashMap.newKeySet();
     private final NodeReports<Protocol.NodeStats> stats;
     private final NodeReports<Protocol.FaultCounts> faultCounts;
+    private final NodeClocks clocks;
     private volatile boolean closed;
 
     private ClusterFleet(ClusterNode node, Roster roster, HostedFleet.Options options, List<ActorRef<Protocol.ToNode>> agents, boolean faulty) {
@@ -71,6 +75,7 @@ public final class ClusterFleet implements Fleet {
         this.faulty = faulty;
         this.stats = new NodeReports<>(node.system(), agents, Protocol.GetStats::new, Protocol.NodeStats::address);
         this.faultCounts = new NodeReports<>(node.system(), agents, Protocol.GetFaultCounts::new, Protocol.FaultCounts::address);
+        this.clocks = new NodeClocks(node, agents, NodeClocks.ASK);
     }
 
     /**
@@ -203,6 +208,12 @@ public final class ClusterFleet implements Fleet {
                 "cannot remove " + target + " by " + by);
         running.remove(target);
     }
+
+    /** Every node lets its devices' held clock run from now ({@link NodeClocks}); a node that does not answer in time fails this. */
+    @Override public void clockStarted() throws FleetException { clocks.start(); }
+
+    /** Every node freezes its devices' clock at {@code at}, where the runner froze the driver's; bounded as {@link #clockStarted}. */
+    @Override public void clockFrozen(Instant at) throws FleetException { clocks.freeze(at); }
 
     /** The driver's expiry: every node's devices run with it ({@link Protocol.Open}). */
     @Override public Expiry expiry() { return expiry; }

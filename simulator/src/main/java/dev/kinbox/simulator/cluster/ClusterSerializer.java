@@ -52,7 +52,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     Protocol.SetFaults.class, Protocol.GetFaultCounts.class, Protocol.FaultCounts.class, Protocol.Drop.class,
                     Protocol.RestartServer.class,
                     // removal and the key trial (added later; Open gained the expiry and NodeStats the removals then)
-                    Protocol.Started.class, Protocol.Remove.class, Protocol.ReadableByRetired.class, RetiredReadable.class)
+                    Protocol.Started.class, Protocol.Remove.class, Protocol.ReadableByRetired.class, RetiredReadable.class,
+                    // the nodes' clocks follow the driver's (added later; Open gained held then)
+                    Protocol.StartClock.class, Protocol.FreezeClock.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

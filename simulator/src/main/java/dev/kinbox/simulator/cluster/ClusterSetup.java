@@ -60,7 +60,7 @@ final class ClusterSetup {
         for (ActorRef<Protocol.ToNode> a : agents) {
             ask(node, a, to -> new Protocol.Open(roster.accounts().size(), store, options.snapshotEvery(), options.sweepInterval().toMillis(),
                     options.blockingThreads(), options.livenessCheck().toMillis(), options.dropPoll().toMillis(), options.expireAfter().toMillis(),
-                    clock.millis(), clock.scale(), to));
+                    clock.millis(), clock.scale(), clock.isHeld(), to));
         }
         System.err.printf("simulator: %d nodes Up in %.1f s, their agents and sharding regions known %.1f s later, set up %.1f s later%n",
                 nodes, (up - t0) / 1e9, (known - up) / 1e9, (System.nanoTime() - known) / 1e9);

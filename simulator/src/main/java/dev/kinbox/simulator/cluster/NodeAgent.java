@@ -1,6 +1,7 @@
 package dev.kinbox.simulator.cluster;
 
 import dev.kinbox.simulator.fleet.DeviceSystems;
+import java.time.Instant;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -11,7 +12,8 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * One per node, registered with the receptionist under {@link #KEY}: the driver finds every node
  * through it, sends it the roster, the run's faults ({@link Protocol.SetFaults}) and the fleet options
- * ({@link Protocol.Open}), reads its counters and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
+ * ({@link Protocol.Open}), starts and freezes its devices' clock ({@link Protocol.StartClock}, {@link Protocol.FreezeClock}),
+ * reads its counters and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
  */
 final class NodeAgent {
     static final ServiceKey<Protocol.ToNode> KEY = ServiceKey.create(Protocol.ToNode.class, "kinbox-sim-node");
@@ -52,6 +54,14 @@ final class NodeAgent {
                                 : StatusReply.error("cannot open the fleet on " + address + ": " + DeviceSystems.reason(e))));
                         return Behaviors.same();
                     })
+                    .onMessage(Protocol.StartClock.class, m -> {
+                        m.replyTo().tell(clock(address, "start", () -> host.clock().start()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(Protocol.FreezeClock.class, m -> {
+                        m.replyTo().tell(clock(address, "freeze", () -> host.clock().freezeAt(Instant.ofEpochMilli(m.atEpochMillis()))));
+                        return Behaviors.same();
+                    })
                     .onMessage(Protocol.GetStats.class, m -> {
                         m.replyTo().tell(host.stats(address));
                         return Behaviors.same();
@@ -67,5 +77,15 @@ final class NodeAgent {
                     })
                     .build();
         });
+    }
+
+    /** Done at once on the agent's thread (a clock's start or freeze does not wait). */
+    private static StatusReply<Done> clock(String address, String what, Runnable change) {
+        try {
+            change.run();
+            return StatusReply.ack();
+        } catch (RuntimeException e) {
+            return StatusReply.error("cannot " + what + " the devices' clock on " + address + ": " + e.getMessage());
+        }
     }
 }

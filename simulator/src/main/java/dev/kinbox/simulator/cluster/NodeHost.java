@@ -35,7 +35,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  * certificate is known here), and once opened one {@link HostedFleet} for the devices of the accounts
  * sharding placed on this node, over this node's own stores (memory: one mailbox per account, in this
  * JVM; greenmail: an embedded server on loopback), with the run's faults ({@link Protocol.SetFaults}) when it
- * has any, and the driver's expiry. Fleet operations that wait (start, stop, removal, counting a mailbox, a server
+ * has any, and the driver's expiry, on a clock that follows the driver's (held through the setup, started and frozen
+ * when the driver's runner starts and freezes its own). Fleet operations that wait (start, stop, removal, counting a mailbox, a server
  * restart, a key trial) run on a pool of its own, never on an actor's thread. Counts the removals and faults it
  * carried out. Thread-safe.
  */
@@ -55,6 +56,7 @@ final class NodeHost implements AutoCloseable {
     private final LongAdder restarts = new LongAdder();
     private final LongAdder incomingAcked = new LongAdder();
     private volatile HostedFleet fleet;
+    private volatile VirtualClock clock;
     private FleetFaults faults = FleetFaults.none(); // guarded by this
 
     /** Learns one account's slots (keys parsed here: a malformed key fails the batch, nothing half-learnt is used). */
@@ -94,11 +96,20 @@ final class NodeHost implements AutoCloseable {
             else all.add(acc);
         }
         if (!missing.isEmpty()) throw new IllegalStateException("keys of accounts " + missing.subList(0, Math.min(10, missing.size())) + " never arrived");
-        VirtualClock clock = new VirtualClock(Instant.ofEpochMilli(o.simulatedNowMillis()), o.scale(), System::nanoTime);
+        Instant now = Instant.ofEpochMilli(o.simulatedNowMillis());
+        VirtualClock clock = o.held() ? VirtualClock.held(now, o.scale(), System::nanoTime) : new VirtualClock(now, o.scale(), System::nanoTime);
         // the driver's options, scaled to the whole fleet, and its expiry
         HostedFleet.Options options = new HostedFleet.Options(o.snapshotEvery(), Duration.ofMillis(o.sweepMillis()), o.blockingThreads(),
                 Duration.ofMillis(o.expireAfterMillis()), Duration.ofMillis(o.livenessMillis()), Duration.ofMillis(o.dropPollMillis()));
         fleet = new HostedFleet(new Roster(all), AccountStores.open(o.store(), new SecureRandom()), clock, options, faults);
+        this.clock = clock;
+    }
+
+    /** The clock of this node's devices (the driver's runner starts and freezes it: {@link Protocol.StartClock}, {@link Protocol.FreezeClock}). */
+    VirtualClock clock() {
+        VirtualClock c = clock;
+        if (c == null) throw new IllegalStateException("this node has no clock (not set up by the driver)");
+        return c;
     }
 
     /** The open fleet. */

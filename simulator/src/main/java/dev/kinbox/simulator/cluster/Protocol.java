@@ -43,12 +43,20 @@ final class Protocol {
     /**
      * Build the node's fleet: {@code accounts} accounts (all must have arrived), the store kind, the
      * fleet options (the expiry {@code expireAfterMillis} simulated, as {@code --expire-after}), and the driver's
-     * simulated time when it sent this ({@code simulatedNowMillis}, epoch milliseconds) running at {@code scale}:
-     * node clocks agree up to the message's latency times the scale.
+     * simulated time when it sent this ({@code simulatedNowMillis}, epoch milliseconds) running at {@code scale}.
+     * {@code held}: the driver's clock stands there until its runner starts it, and so does the node's until
+     * {@link StartClock}; otherwise the node's runs from arrival, agreeing up to the message's latency times the scale.
      */
     record Open(int accounts, String store, int snapshotEvery, long sweepMillis, int blockingThreads, long livenessMillis,
-                long dropPollMillis, long expireAfterMillis, long simulatedNowMillis, double scale, ActorRef<StatusReply<Done>> replyTo)
+                long dropPollMillis, long expireAfterMillis, long simulatedNowMillis, double scale, boolean held,
+                ActorRef<StatusReply<Done>> replyTo)
             implements ToNode {}
+
+    /** Let the node's held clock run from now (the driver's runner started its own: the first paced step). */
+    record StartClock(ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
+
+    /** Stop the node's clock for good at {@code atEpochMillis}, where the driver's froze (the steps are over; the settle follows). */
+    record FreezeClock(long atEpochMillis, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
 
     /**
      * The run's faults, sent before {@link Open} when it has any: the seed and the options from which every device's

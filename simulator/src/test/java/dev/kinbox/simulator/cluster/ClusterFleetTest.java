@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.FleetFaults;
+import dev.kinbox.simulator.fleet.ForwardingFleet;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.simulator.fleet.Roster;
@@ -28,7 +29,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /** Two cluster nodes (two ActorSystems in this JVM, on loopback, free ports) drive one population. */
@@ -156,6 +161,80 @@ class ClusterFleetTest {
                 RetiredReadable audit = fleet.readableByRetired(x.by(), x.device());
                 if (fleet.isRunning(x.by())) assertTrue(audit.retiredAt() >= 0 && audit.readable() == 0, x + ": " + audit);
             }
+        }
+    }
+
+    @Test
+    void nodesClocks_standStillThroughTheSetup_startWithTheDriversAndFreezeWhereItFroze() throws Exception {
+        // 2 accounts of 2-3 devices over 2 simulated hours; the driver's clock held, as kinbox simulate drives it
+        Schedule s = Workload.generate(13, new WorkloadOptions(2, 2, 3, Duration.ofHours(2), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000));
+        Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.clock.invalid", Crypto.standard());
+        Instant origin = Instant.parse("2030-01-01T00:00:00Z");
+        VirtualClock clock = VirtualClock.held(origin, 3600, System::nanoTime);
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults())) {
+            List<VirtualClock> nodes = List.of(first.host().clock(), second.host().clock());
+            Thread.sleep(300); // 18 simulated minutes, were they running
+            assertEquals(List.of(origin, origin), instants(nodes), "held after the setup message");
+            List<Instant> atStart = new CopyOnWriteArrayList<>();
+            List<Long> startSkewMillis = new CopyOnWriteArrayList<>();
+            List<Instant> frozen = new CopyOnWriteArrayList<>();
+            Fleet watched = new ForwardingFleet(fleet) {
+                @Override public void clockStarted() throws FleetException {
+                    atStart.addAll(instants(nodes)); // after every setup join, with the driver's clock just started
+                    delegate.clockStarted();
+                    long driver = clock.millis();
+                    for (VirtualClock c : nodes) startSkewMillis.add(Math.abs(c.millis() - driver));
+                }
+
+                @Override public void clockFrozen(Instant at) throws FleetException {
+                    delegate.clockFrozen(at);
+                    frozen.add(at);
+                    frozen.addAll(instants(nodes));
+                }
+            };
+            RunResult r = new Runner(watched, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE)
+                    .drivingClock(clock).run(s, "memory");
+            System.out.println("clocked cluster run: setup " + r.startMsPerDevice() + " ms a device, nodes' skew at the start " + startSkewMillis
+                    + " simulated ms, frozen at " + frozen + ", wall " + r.wallSeconds() + " s, settle " + r.settleSeconds() + " s");
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertEquals(List.of(origin, origin), atStart, "the nodes' clocks stood at the origin through the setup's joins");
+            // started "now" on each node: they agree up to the message's latency times the scale (10 simulated minutes: 170 ms)
+            assertEquals(2, startSkewMillis.size());
+            startSkewMillis.forEach(skew -> assertTrue(skew < 600_000, "a node's clock " + skew + " simulated ms off the driver's"));
+            Instant at = clock.instant();
+            assertTrue(at.isAfter(origin.plus(Duration.ofHours(1))), "the driver's clock ran through the steps: " + at);
+            assertEquals(List.of(at, at, at), frozen, "every node froze where the driver's clock did");
+            // the settle took a real second at least (a simulated hour, were they running): the nodes still stand there
+            assertTrue(r.settleSeconds() >= 1, "settle " + r.settleSeconds());
+            assertEquals(List.of(at, at), instants(nodes), "the nodes' clocks stayed frozen through the settle");
+        }
+    }
+
+    private static List<Instant> instants(List<VirtualClock> clocks) {
+        return clocks.stream().map(VirtualClock::instant).toList();
+    }
+
+    @Test
+    void nodeClocks_whenANodeDoesNotAnswerOrHasNoClock_failNamingEveryNode() throws Exception {
+        try (ClusterNode alone = ClusterNode.start(driver(UP)); NodeHost unopened = new NodeHost()) {
+            ActorRef<Protocol.ToNode> silent = alone.system().systemActorOf(Behaviors.<Protocol.ToNode>ignore(), "silent-agent", Props.empty());
+            ActorRef<Protocol.ToNode> clockless = alone.system().systemActorOf(NodeAgent.create(unopened, "pekko://kinbox-sim@h:1"), "clockless-agent",
+                    Props.empty());
+            NodeClocks clocks = new NodeClocks(alone, List.of(silent, clockless), Duration.ofMillis(500));
+            long t0 = System.nanoTime();
+            Fleet.FleetException started = assertThrows(Fleet.FleetException.class, clocks::start);
+            Fleet.FleetException frozen = assertThrows(Fleet.FleetException.class, () -> clocks.freeze(Instant.parse("2030-01-01T01:00:00Z")));
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "took too long to give up");
+            for (String m : List.of(started.getMessage(), frozen.getMessage())) {
+                assertTrue(m.contains("on 2 of 2 nodes") && m.contains(alone.address().toString()), m);
+                assertTrue(m.contains("this node has no clock"), "the node's own answer: " + m);
+            }
+            assertTrue(started.getMessage().startsWith("the devices' clock did not start within 0.5 s")
+                    && started.getMessage().endsWith("their devices may stand at the setup's simulated time"), started.getMessage());
+            assertTrue(frozen.getMessage().contains("did not freeze") && frozen.getMessage().endsWith("may run on through the settle"),
+                    frozen.getMessage());
         }
     }
 

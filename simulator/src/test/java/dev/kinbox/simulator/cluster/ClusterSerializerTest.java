@@ -55,7 +55,7 @@ class ClusterSerializerTest {
     void everyMessageAndReplyValue_roundTripsThroughTheBoundSerializer() throws Exception {
         List<Object> all = List.of(
                 new Protocol.AddAccounts(List.of(new Protocol.AccountKeys(3, "sim3@x.invalid", List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----"))), ref()),
-                new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, ref()),
+                new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, true, ref()),
                 new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4), 5),
                 new Protocol.Start(2, ref()), new Protocol.Stop(1, true, ref()), new Protocol.Stopped(false), new Protocol.Online(0, false),
                 new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
@@ -85,6 +85,27 @@ class ClusterSerializerTest {
                 new Protocol.Started(false, ""), new Protocol.Started(true, "a1/d2 found itself retired at its start: removed"),
                 new RetiredReadable(17, 4, 0), new RetiredReadable(-1, 0, 0));
         for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
+    void clockMessages_roundTrip_andAnOpenWithoutTheClockHeld_isNotSerializable() throws Exception {
+        List<Object> all = List.of(new Protocol.StartClock(ref()), new Protocol.FreezeClock(1_900_000_123_456L, ref()),
+                new Protocol.Open(1, "greenmail", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 1800.0, false, ref()));
+        for (Object o : all) assertEquals(o, roundTrip(o));
+        // an Open from a build before the nodes' clocks followed the driver's: refused, not read as a running clock
+        ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Open.class);
+        String ref = ActorRefResolver.get(system).toSerializationFormat(ref());
+        Map<String, Object> older = new java.util.HashMap<>(Map.of("accounts", 1, "store", "memory", "snapshotEvery", 50, "sweepMillis", 2000,
+                "blockingThreads", 8, "livenessMillis", 5000, "dropPollMillis", 700, "expireAfterMillis", 12_000_000,
+                "simulatedNowMillis", 1_900_000_000_000L, "scale", 3600.0));
+        older.put("replyTo", ref);
+        byte[] bytes = new CBORMapper().writeValueAsBytes(older);
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "Open"));
+        older.put("held", true);
+        assertEquals(new Protocol.Open(1, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, true, ref()),
+                s.fromBinary(new CBORMapper().writeValueAsBytes(older), "Open"), "the same encoding with the clock held decodes");
+        byte[] noInstant = new CBORMapper().writeValueAsBytes(Map.of("replyTo", ref));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(noInstant, "FreezeClock"), "a freeze without its instant");
     }
 
     @Test
