@@ -166,6 +166,42 @@ class ReadJournalTest {
         assertEquals(0, stats.untrusted.sum() + stats.malformed.sum(), "a vanished message is not an attack");
     }
 
+    @Test void current_entryComingBackBlankFromTheFullFetch_isReadAgainNotPassedOver() throws Exception {
+        writeAndUpload(1, 2, 2);
+        writeAndUpload(3, 4, 2);
+        long uidOf3 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 3).findFirst().orElseThrow().uid();
+        // Dovecot, for a message another session expunged after this one listed it, answers the FETCH
+        // with an empty header block; here the entry is still there when the reader lists again
+        java.util.concurrent.atomic.AtomicBoolean blanked = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.kinbox.journal.mail.MailStore blanking = (dev.kinbox.journal.mail.MailStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.kinbox.journal.mail.MailStore.class}, (proxy, method, args) -> {
+                    Object r;
+                    try {
+                        r = method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!method.getName().equals("fetch") || args[2] != dev.kinbox.journal.mail.Fetch.FULL) return r;
+                    List<dev.kinbox.journal.mail.StoredMessage> out = new java.util.ArrayList<>();
+                    for (var m : (List<dev.kinbox.journal.mail.StoredMessage>) r) {
+                        boolean blank = m.uid() == uidOf3 && blanked.compareAndSet(false, true);
+                        out.add(blank ? new dev.kinbox.journal.mail.StoredMessage(m.uid(), m.flags(), 2, "\r\n".getBytes(), new byte[0]) : m);
+                    }
+                    return out;
+                });
+        ActorSystem reader = JournalFixture.system(blanking, JournalFixture.keyring(B, A), new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = PersistenceQuery.get(reader).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                    .eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).take(4).runWith(Sink.seq(), reader).toCompletableFuture().get(15, TimeUnit.SECONDS);
+            assertTrue(blanked.get(), "the entry came back blank once");
+            assertEquals(Journals.strings(1, 4), payloads(got), "the blank answer was not taken for the entry");
+            JournalStats stats = KinboxJournalRuntime.get(reader).stats();
+            assertEquals(0, stats.untrusted.sum() + stats.malformed.sum(), "a vanished message is not an attack");
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
+    }
+
     @Test void live_withheldEntry_reportsGapAndHealsFromNextSnapshot() throws Exception {
         writeAndUpload(1, 3, 3);
         writeAndUpload(4, 6, 3);
