@@ -63,7 +63,18 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, CheckDrops, Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, CheckDrops, CatchUp, Internal {}
+
+    /**
+     * Before this device goes away for good (an orderly leave, an uninstall): reads every paired
+     * sibling's folder to its end and applies it, as its live streams would, so that what only it could
+     * still pass on is passed on - an entry a sibling sealed before it knew of a device paired since is
+     * relayed by the reader ("Relay" in docs/PROTOCOL.md), and a sibling that left meanwhile may have no
+     * other reader. Replies, after {@code timeout} at the latest, with how many siblings' folders could
+     * not be read to their end (0 normally); the caller then waits for its uploads
+     * ({@code KinboxJournalRuntime.awaitUploaded}) before it stops the device.
+     */
+    public record CatchUp(java.time.Duration timeout, ActorRef<StatusReply<Integer>> replyTo) implements Command {}
 
     /**
      * Sends {@code listener} the state after every change from now on (each persisted event or merged
@@ -386,6 +397,10 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RecordIncoming.class, edits::recordIncoming)
                 .onCommand(Replicate.class, this::replicate)
                 .onCommand(Merge.class, this::merge)
+                .onCommand(CatchUp.class, (state, c) -> {
+                    streams.catchUpAll(c.timeout()).thenAccept(unread -> c.replyTo().tell(StatusReply.success(unread)));
+                    return Effect().none();
+                })
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
                 .onCommand(Watch.class, (state, c) -> {

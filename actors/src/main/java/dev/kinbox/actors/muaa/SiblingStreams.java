@@ -123,6 +123,22 @@ final class SiblingStreams {
         return applied(current.apply(pid(sibling))).completionTimeout(timeout).runWith(Sink.ignore(), system);
     }
 
+    /**
+     * {@link #catchUp} of every sibling streamed now, side by side; completes (never exceptionally) with
+     * how many of them could not be read to their end within {@code timeout}.
+     */
+    java.util.concurrent.CompletionStage<Integer> catchUpAll(Duration timeout) {
+        java.util.List<java.util.concurrent.CompletableFuture<Boolean>> reads = new java.util.ArrayList<>();
+        for (String sibling : running.keySet()) {
+            reads.add(catchUp(sibling, timeout).toCompletableFuture().handle((done, e) -> {
+                if (e != null) LOG.info("{}: could not read the folder of {} to its end: {}", readerDeviceId, sibling, e.toString());
+                return e == null;
+            }));
+        }
+        return java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .thenApply(v -> (int) reads.stream().filter(f -> !f.join()).count());
+    }
+
     /** {@code elements} (what a sibling's folder holds) asked of the MUAA one by one: an answer means persisted or already known. */
     private Source<Done, NotUsed> applied(Source<Object, NotUsed> elements) {
         return elements.filter(e -> e instanceof Unsealed || applicable(e))

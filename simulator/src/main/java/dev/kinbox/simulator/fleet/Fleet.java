@@ -24,8 +24,10 @@ public interface Fleet extends AutoCloseable {
     void start(DeviceRef d) throws FleetException;
 
     /**
-     * Stops {@code d}. {@code orderly}: waits (bounded) until its acknowledged edits are on the server,
-     * and false if they were not in time; otherwise it stops at once (a crash) and returns true.
+     * Stops {@code d}. {@code orderly}: first has it read its siblings' folders to their end
+     * ({@code Muaa.CatchUp}: what only it could still relay is relayed), then waits (bounded) until its
+     * acknowledged edits and relays are on the server, and false if either was not done in time;
+     * otherwise it stops at once (a crash) and returns true.
      */
     boolean stop(DeviceRef d, boolean orderly) throws FleetException;
 

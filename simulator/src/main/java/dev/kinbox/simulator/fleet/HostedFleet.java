@@ -53,6 +53,8 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class HostedFleet implements Fleet {
     private static final Duration UPLOAD_WAIT = Duration.ofSeconds(20);
+    /** How long a leaving device may read its siblings' folders to their end before it goes. */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(15);
 
     /**
      * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
@@ -343,8 +345,14 @@ public final class HostedFleet implements Fleet {
         if (r == null) throw new FleetException(d + " is not running", null);
         boolean uploaded = true;
         try {
-            if (orderly) uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()),
-                    UPLOAD_WAIT);
+            if (orderly) {
+                // what only this device could still pass on (a relay to a device paired since) is read and uploaded first
+                int unread = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(r.muaa(), to -> new Muaa.CatchUp(CATCH_UP_WAIT, to),
+                        CATCH_UP_WAIT.plusSeconds(5), system.scheduler()).toCompletableFuture().get(CATCH_UP_WAIT.toSeconds() + 5, TimeUnit.SECONDS)
+                        .getValue();
+                uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()), UPLOAD_WAIT)
+                        && unread == 0;
+            }
             terminate(r);
         } catch (Exception e) {
             throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);

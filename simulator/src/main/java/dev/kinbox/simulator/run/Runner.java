@@ -275,7 +275,7 @@ public final class Runner {
             } else if (s instanceof Step.Leave) {
                 awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
                 silences.silent(d, simNow());
-                if (!fleet.stop(d, true)) notes("leave of " + d + ": its uploads were not confirmed in time");
+                if (!fleet.stop(d, true)) notes("leave of " + d + ": its catch-up of its siblings or its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
                 silences.silent(d, simNow());
                 crashed.add(d);
