@@ -289,6 +289,7 @@ public final class Runner {
                 offline.remove(d);
                 if (fleet.isRunning(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Remove r) {
+                awaitKnown(r.by(), d); // a user removes a device their own device lists, not one it has not heard of yet
                 silences.removing(d); // its siblings may retire it from now on (a sample may see it before remove returns)
                 fleet.remove(r.by(), d);
                 silences.removed(d, simNow());
@@ -401,6 +402,29 @@ public final class Runner {
             notes("leave of " + d + ": its last edit was not answered within 30 s");
         }
     }
+
+    /**
+     * Waits (at most {@link #KNOWN_WAIT_SECONDS} s) until {@code by}'s state has {@code target}: the
+     * workload may schedule a removal right after the target joined, before the remover learned of it
+     * (its removal was then refused - "no device ... in this account" - and counted a step error).
+     */
+    private void awaitKnown(DeviceRef by, DeviceRef target) {
+        String id = fleet.roster().device(target).deviceId();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KNOWN_WAIT_SECONDS);
+        try {
+            while (System.nanoTime() < deadline) {
+                AccountState s = fleet.state(by).toCompletableFuture().get(KNOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+                if (s.devices().containsKey(id)) return;
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            return; // the removal itself reports what is wrong with the remover
+        }
+    }
+
+    private static final int KNOWN_WAIT_SECONDS = 10;
 
     /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
     private long simNow() {

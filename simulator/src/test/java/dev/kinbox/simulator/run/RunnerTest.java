@@ -13,6 +13,7 @@ import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
+import dev.kinbox.simulator.workload.Step;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.security.SecureRandom;
@@ -93,6 +94,55 @@ class RunnerTest {
             assertEquals(1, r.stepErrors());
             assertEquals(lost, r.notes().get(0));
             assertTrue(r.firstViolations().stream().anyMatch(v -> v.toString().contains(lost)), r.firstViolations().toString());
+        }
+    }
+
+    @Test
+    void run_removingADeviceJustPaired_waitsUntilTheRemoverKnowsIt() throws Exception {
+        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1), d2 = new DeviceRef(0, 2);
+        long t = Duration.ofMinutes(30).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, d0), new Step.Join(0, d1), new Step.Join(t, d2),
+                new Step.Remove(t + 1, d2, d0)));
+        RunResult r = run(s, Duration.ofSeconds(10), f -> new LateToLearn(f, d0, d2, 1500));
+        assertEquals(0, r.stepErrors(), r.notes().toString());
+        assertEquals(1, r.check().retiredDevices(), "the removal went through once the remover knew the device");
+    }
+
+    /**
+     * {@code remover}'s state shows {@code joiner} only {@code lagMillis} after it started, and the
+     * remover refuses to remove it before - as a sibling that has not read the pairing yet does.
+     */
+    static final class LateToLearn extends dev.kinbox.simulator.fleet.ForwardingFleet {
+        private final DeviceRef remover, joiner;
+        private final long lagMillis;
+        private volatile long joinedAt = Long.MAX_VALUE;
+
+        LateToLearn(Fleet f, DeviceRef remover, DeviceRef joiner, long lagMillis) {
+            super(f);
+            this.remover = remover;
+            this.joiner = joiner;
+            this.lagMillis = lagMillis;
+        }
+
+        private boolean known() {
+            return System.currentTimeMillis() - joinedAt >= lagMillis;
+        }
+
+        @Override public void start(DeviceRef d) throws FleetException {
+            delegate.start(d);
+            if (d.equals(joiner)) joinedAt = System.currentTimeMillis();
+        }
+
+        @Override public java.util.concurrent.CompletionStage<dev.kinbox.persistence.AccountState> state(DeviceRef d) {
+            if (!d.equals(remover) || known()) return delegate.state(d);
+            String id = roster().device(joiner).deviceId();
+            return delegate.state(d).thenApply(st -> new dev.kinbox.persistence.AccountState(st.context(), st.devices().minus(id), st.accountKeys(),
+                    st.peers(), st.verified(), st.contacts(), st.contactAddresses(), st.settings(), st.mailingLists(), st.domainPolicies()));
+        }
+
+        @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
+            if (by.equals(remover) && target.equals(joiner) && !known()) throw new FleetException("MUAA refused: no device in this account", null);
+            delegate.remove(by, target);
         }
     }
 
