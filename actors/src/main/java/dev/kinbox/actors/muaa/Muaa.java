@@ -349,7 +349,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /**
      * What this device only replicated - a sibling's event, a sibling's snapshot merged in - stays in the
      * local log and is not uploaded again (journal protocol v2): the sibling's own folder holds it, and
-     * this device's snapshots carry its effect. So an edit is sealed once, by its author.
+     * this device's snapshots carry its effect. So an edit is sealed once, by its author - except what
+     * this device relays to siblings the author's message was not sealed to ({@link #relayed}, and a
+     * merged state that came with {@code notSealedTo}): that is uploaded as its own.
      */
     @Override public java.util.Set<String> tagsFor(Object event) {
         boolean theirs = event instanceof AccountState s && mergedSnapshots.remove(s)
