@@ -64,7 +64,8 @@ public final class KinboxDevice implements AutoCloseable {
     private final String deviceId;
     private final List<ActorRef<?>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    /** Completes once closed, with whether the pending uploads were confirmed in time. */
+    private final CompletableFuture<Boolean> closedFuture = new CompletableFuture<>();
     private volatile StartOutcome startOutcome;
 
     KinboxDevice(KinboxConfig config, ActorSystem<?> system, boolean ownSystem, String deviceId, ActorRef<Muaa.Command> muaa,
@@ -280,26 +281,54 @@ public final class KinboxDevice implements AutoCloseable {
 
     /** {@link #close()} without blocking the caller. */
     public CompletionStage<Void> closeAsync() {
+        return shutdown(UPLOAD_ON_CLOSE).thenApply(uploaded -> null);
+    }
+
+    /**
+     * For a device that will not run again (the application is uninstalled, the device given away):
+     * first reads every paired sibling's folder to its end and applies it, so that what only this
+     * device could still pass on is passed on - an entry a sibling sealed before it knew of a device
+     * paired since is relayed ("Relay" in docs/PROTOCOL.md) -, then closes as {@link #close()} does.
+     * Completes, within about {@code timeout}, with true when every sibling's folder was read and
+     * everything this device holds is on the server; false when not (offline, or out of time): what
+     * was not uploaded stays in the state directory, and is lost if that is deleted. The device stays
+     * in the account until a sibling removes it or its siblings retire it as silent. A device already
+     * closed fails with {@link KinboxException.Closed}.
+     */
+    public CompletionStage<Boolean> leave(Duration timeout) {
+        if (closed.get()) return CompletableFuture.failedFuture(new KinboxException.Closed());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletionStage<Boolean> read = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(muaa, to -> new Muaa.CatchUp(timeout, to),
+                timeout.plusSeconds(5), system.scheduler()).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
+        return read.thenCompose(all -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(1))
+                .thenApply(uploaded -> all && uploaded));
+    }
+
+    /**
+     * Stops the MUAA first, so nothing new is written, then waits (up to {@code uploadWait}) for its
+     * uploads - twice with a pause, as a snapshot it just asked for may still be on its way to the local
+     * log -, then releases the log and, if owned, the system. Completes with whether the uploads were
+     * confirmed. Only the first call does this; later ones get its result.
+     */
+    private CompletionStage<Boolean> shutdown(Duration uploadWait) {
         if (!closed.compareAndSet(false, true)) return closedFuture;
         for (ActorRef<?> l : listeners) stopListener(l);
-        // stop the MUAA first, so nothing new is written; a snapshot it just asked for may still be on its
-        // way to the local log, so wait for uploads twice with a pause (both bounded)
-        stopped().thenRunAsync(() -> {
+        stopped().thenApplyAsync(v -> {
             try {
                 String pid = SmaFolders.devicePersistenceId(config.accountId(), deviceId);
                 KinboxJournalRuntime rt = KinboxJournalRuntime.get(system.classicSystem());
-                long deadline = System.nanoTime() + UPLOAD_ON_CLOSE.toNanos();
-                rt.awaitUploaded(pid, UPLOAD_ON_CLOSE);
+                long deadline = System.nanoTime() + uploadWait.toNanos();
+                rt.awaitUploaded(pid, uploadWait);
                 Thread.sleep(300);
-                rt.awaitUploaded(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return rt.awaitUploaded(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (Exception e) {
-                // offline or interrupted: the backlog stays in the local log and uploads at the next start
+                return false; // offline or interrupted: the backlog stays in the local log and uploads at the next start
             }
-        }, blocking).whenComplete((v, e) -> {
+        }, blocking).whenComplete((uploaded, e) -> {
             KinboxJournalRuntime.get(system.classicSystem()).removeDevice(deviceId);
             log.close();
             if (ownSystem) system.terminate();
-            closedFuture.complete(null);
+            closedFuture.complete(e == null && uploaded);
         });
         return closedFuture;
     }

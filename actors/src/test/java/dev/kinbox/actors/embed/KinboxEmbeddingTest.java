@@ -98,12 +98,7 @@ class KinboxEmbeddingTest {
         StartOutcome.AwaitingPairing waiting = assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.startOutcome());
         assertTrue(waiting.others().stream().anyMatch(a -> a.deviceId().equals(laptop.deviceId())), "the phone sees the laptop's announcement");
 
-        KinboxDevice.PairingSession session = await(phone.pair(laptop.deviceId(), PairingApprover.PairingMethod.CODE));
-        String code = laptopUser.codes.poll(30, TimeUnit.SECONDS);
-        assertTrue(code != null, "the laptop showed a code");
-        await(phone.enterPairingCode(session.started().sessionId(), code));
-        PairingOutcome.Paired paired = await(session.done());
-        assertEquals(laptop.deviceId(), paired.otherDeviceId());
+        pairByCode(laptop, laptopUser, phone);
 
         BlockingQueue<AccountState> seenOnPhone = new LinkedBlockingQueue<>();
         AutoCloseable listening = await(phone.addListener(seenOnPhone::add));
@@ -130,6 +125,61 @@ class KinboxEmbeddingTest {
         } finally {
             again.close();
             laptop.close();
+        }
+    }
+
+    /** The newcomer asks {@code existing} to pair it; its user reads the code aloud, typed on the newcomer. */
+    private static void pairByCode(KinboxDevice existing, ReadAloud existingUser, KinboxDevice newcomer) throws Exception {
+        KinboxDevice.PairingSession session = await(newcomer.pair(existing.deviceId(), PairingApprover.PairingMethod.CODE));
+        String code = existingUser.codes.poll(30, TimeUnit.SECONDS);
+        assertTrue(code != null, "the existing device showed a code");
+        await(newcomer.enterPairingCode(session.started().sessionId(), code));
+        PairingOutcome.Paired paired = await(session.done());
+        assertEquals(existing.deviceId(), paired.otherDeviceId());
+    }
+
+    /**
+     * The laptop's last edit, sealed to the laptop and the phone only, reaches the server late (the
+     * provider delivers it after the laptop was gone for good and the phone paired a tablet). The phone
+     * is the only device that can open it and pass it on; it leaves right after the late delivery, and
+     * {@code leave} reads the laptop's folder before it closes, so the tablet still gets the edit
+     * (a plain {@code close()} here leaves the tablet without it).
+     */
+    @Test void aDeviceThatLeaves_firstPassesOnWhatOnlyItCanStillRelay() throws Exception {
+        ReadAloud laptopUser = new ReadAloud();
+        KinboxDevice laptop = await(Kinbox.start(config("laptop", "Laptop", laptopUser), app));
+        KinboxDevice phone = await(Kinbox.start(config("phone", "Phone", PairingApprover.refuseAll()), app));
+        pairByCode(laptop, laptopUser, phone);
+        phone.close(); // the phone reads nothing while the laptop writes
+
+        String laptopFolder = dev.kinbox.journal.sma.SmaFolders.deviceFolder(laptop.deviceId());
+        long firstNew = store.status(laptopFolder).uidNext();
+        await(laptop.changeSetting("signature", "-- written before the tablet"));
+        laptop.close(); // uploads the edit, then the laptop is gone for good
+        long next = store.status(laptopFolder).uidNext();
+        assertTrue(next > firstNew, "the laptop uploaded its edit");
+        List<byte[]> late = store.fetch(laptopFolder, dev.kinbox.journal.mail.UidRange.from(firstNew), dev.kinbox.journal.mail.Fetch.FULL)
+                .stream().map(m -> m.raw()).toList();
+        for (long uid = firstNew; uid < next; uid++) store.faults().deleteMessage(laptopFolder, uid);
+
+        ReadAloud phoneUser = new ReadAloud();
+        KinboxDevice phoneAgain = await(Kinbox.start(config("phone", "Phone", phoneUser), app));
+        KinboxDevice tablet = await(Kinbox.start(config("tablet", "Tablet", PairingApprover.refuseAll()), app));
+        try {
+            pairByCode(phoneAgain, phoneUser, tablet);
+            store.faults().latency(Duration.ofMillis(20)); // the phone's live streams read the late entry a little later than at once
+            for (byte[] raw : late) store.append(laptopFolder, dev.kinbox.journal.mail.NewMessage.of(raw));
+            assertTrue(await(phoneAgain.leave(Duration.ofSeconds(15))), "every sibling's folder read and everything uploaded");
+            store.faults().latency(Duration.ZERO);
+            BlockingQueue<AccountState> seenOnTablet = new LinkedBlockingQueue<>();
+            try (AutoCloseable listening = await(tablet.addListener(seenOnTablet::add))) {
+                AccountState s = awaitState(seenOnTablet, st -> st.settings().get("signature") != null);
+                assertEquals("-- written before the tablet", s.settings().get("signature").value(), "relayed by the phone before it left");
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(phoneAgain.leave(Duration.ofSeconds(1))));
+            assertInstanceOf(KinboxException.Closed.class, e.getCause());
+        } finally {
+            tablet.close();
         }
     }
 
