@@ -1,14 +1,12 @@
 package dev.kinbox.simulator.run;
 
 import dev.kinbox.persistence.AccountState;
-import dev.kinbox.persistence.KinboxCodec;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class Invariants {
-    private static final KinboxCodec CODEC = new KinboxCodec();
     private static final int MAX_DOTS_LISTED = 20;
 
     /** What the checks found; {@code divergentDevices} counts devices outside the largest agreeing group of their account,
@@ -80,7 +77,7 @@ public final class Invariants {
 
     /** True when {@code s}'s canonical encoding holds {@link HostileProvider#MARKER}: a forged or injected entry was applied. */
     public static boolean holdsForgery(AccountState s) {
-        return new String(CODEC.encode(s), java.nio.charset.StandardCharsets.ISO_8859_1).contains(HostileProvider.MARKER);
+        return StateFacts.of(s).forged();
     }
 
     /**
@@ -118,6 +115,11 @@ public final class Invariants {
      * (it receives nothing more; {@code silent_devices_retired} judges whether it should have been retired).
      */
     public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed) {
+        return check(roster, states, acked, observed, new StateFacts());
+    }
+
+    /** As {@link #check(Roster, Map, List, Observed)}, taking digests and forgery marks from {@code facts} (which remembers them per state). */
+    static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed, StateFacts facts) {
         Map<Integer, Map<DeviceRef, AccountState>> byAccount = new TreeMap<>();
         states.forEach((d, s) -> byAccount.computeIfAbsent(d.account(), a -> new TreeMap<>()).put(d, s));
         Map<Integer, List<AckedEdit>> editsByAccount = new TreeMap<>();
@@ -162,7 +164,7 @@ public final class Invariants {
                 }
             }
             Map<String, List<String>> groups = new LinkedHashMap<>();
-            acc.getValue().forEach((d, s) -> groups.computeIfAbsent(HexFormat.of().formatHex(CODEC.digest(s)), k -> new ArrayList<>())
+            acc.getValue().forEach((d, s) -> groups.computeIfAbsent(facts.of(d, s).digest(), k -> new ArrayList<>())
                     .add(roster.device(d).deviceId()));
             if (groups.size() > 1 && !unhealed) {
                 int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
@@ -176,10 +178,10 @@ public final class Invariants {
         }
         Set<DeviceRef> forged = new TreeSet<>(observed.forgedOnSamples());
         for (var st : new TreeMap<>(states).entrySet()) {
-            if (holdsForgery(st.getValue())) forged.add(st.getKey());
+            if (facts.of(st.getKey(), st.getValue()).forged()) forged.add(st.getKey());
         }
         for (DeviceRef d : forged) {
-            violations.add(forgery(roster, d, states.containsKey(d) && holdsForgery(states.get(d)) ? "at the end" : "at a sample"));
+            violations.add(forgery(roster, d, states.containsKey(d) && facts.of(d, states.get(d)).forged() ? "at the end" : "at a sample"));
         }
         boolean bounded = true;
         for (var e : new TreeMap<>(observed.journalMax()).entrySet()) {

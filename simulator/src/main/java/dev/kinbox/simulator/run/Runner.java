@@ -82,6 +82,8 @@ public final class Runner {
     private volatile int stepErrors;
     private volatile int devicesPeak;
     private Sampler sampler;
+    /** Digests and forgery marks of the states the checks and the sampler look at, remembered per unchanged state. */
+    private final StateFacts facts = new StateFacts();
     /** Twice the schedule's largest clock skew: how far two devices' clocks may disagree about a silence. */
     private long skewSlackMillis;
     private final Path traceFile;
@@ -147,7 +149,7 @@ public final class Runner {
         }
         paceStart = System.nanoTime();
         live.phase("steps");
-        sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart, live);
+        sampler = new Sampler(fleet, offline, options.sampleEvery().toMillis(), paceStart, live, facts);
         sampler.start();
         long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
         long overrun = paceStart + 2 * periodNanos + TimeUnit.MINUTES.toNanos(1);
@@ -343,8 +345,9 @@ public final class Runner {
         synchronized (acked) {
             edits = List.copyOf(acked);
         }
+        facts.retainOnly(states.keySet());
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
-                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()));
+                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()), facts);
         return r.with(retirements(states, last));
     }
 

@@ -44,6 +44,7 @@ final class Sampler {
     /** Real time per second the sampler may spend trying retired devices' keys on their siblings' folders. */
     static final long AUDIT_BUDGET_MS = 100;
     private final Fleet fleet;
+    private final StateFacts facts;
     private final LiveChecks live;
     private final Set<DeviceRef> offline;
     private final long intervalNanos;
@@ -67,8 +68,9 @@ final class Sampler {
     private Thread thread;
     private volatile boolean stop;
 
-    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0, LiveChecks live) {
+    Sampler(Fleet fleet, Set<DeviceRef> offline, long intervalMs, long t0, LiveChecks live, StateFacts facts) {
         this.fleet = fleet;
+        this.facts = facts;
         this.live = live;
         this.offline = offline;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
@@ -116,7 +118,7 @@ final class Sampler {
         for (var st : states.entrySet()) {
             if (pairedItself(fleet.roster(), st.getKey(), st.getValue())) paired++;
             heldMax.merge(st.getKey(), Invariants.eventsHeld(st.getValue()), Math::max);
-            if (Invariants.holdsForgery(st.getValue())) forgedNow.add(st.getKey());
+            if (facts.of(st.getKey(), st.getValue()).forged()) forgedNow.add(st.getKey());
             byAccount.computeIfAbsent(st.getKey().account(), a -> new ArrayList<>()).add(st);
         }
         forged.addAll(forgedNow);

@@ -2,6 +2,8 @@ package dev.kinbox.simulator.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.crypto.Crypto;
@@ -82,6 +84,22 @@ class InvariantsTest {
         String id = roster.device(victim).deviceId();
         return s.apply(new SettingsEvent.SettingChanged(new Dot(id, 1_000_000_001L), new Hlc(9_999_999, 0, id), HostileProvider.TARGET_KEY,
                 HostileProvider.MARKER + "-1"));
+    }
+
+    @Test
+    void stateFacts_areRememberedForAnUnchangedStateObject_andTakenAnewWhenTheStateChanges() {
+        StateFacts facts = new StateFacts();
+        AccountState s = set(AccountState.EMPTY, A, 1, "x");
+        StateFacts.Facts first = facts.of(A, s);
+        assertSame(first, facts.of(A, s), "the same state object is not encoded again");
+        assertEquals(java.util.HexFormat.of().formatHex(new dev.kinbox.persistence.KinboxCodec().digest(s)), first.digest());
+        assertFalse(first.forged());
+        StateFacts.Facts changed = facts.of(A, forged(s, A));
+        assertTrue(changed.forged(), "a changed state is looked at again");
+        assertNotEquals(first.digest(), changed.digest());
+        AccountState equalCopy = set(AccountState.EMPTY, A, 1, "x"); // equal, in a new object (as a cluster node's reply is)
+        assertEquals(first.digest(), facts.of(A, equalCopy).digest());
+        assertFalse(facts.of(A, equalCopy).forged());
     }
 
     @Test
