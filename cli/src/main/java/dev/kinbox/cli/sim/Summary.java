@@ -32,6 +32,10 @@ public final class Summary {
         row(b, "forged applied", r.check().forgedApplied());
         row(b, "devices retired", r.check().retiredDevices() + " (removed or expired; " + r.check().retiredMissing()
                 + " of their edits missing, not counted as lost)");
+        if (r.check().leftMissing() > 0) {
+            row(b, "left unconfirmed", r.check().leftMissing() + " edit(s) missing of devices that left before their uploads were confirmed"
+                    + " (not counted as lost; see the notes)");
+        }
         if (!r.hostileActs().isEmpty()) {
             row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
             row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "

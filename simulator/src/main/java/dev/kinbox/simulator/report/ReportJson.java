@@ -50,6 +50,7 @@ public final class ReportJson {
         o.put("withheld_missing", r.check().withheldMissing());
         o.put("retired_missing", r.check().retiredMissing());
         o.put("devices_retired", r.check().retiredDevices());
+        o.put("left_unconfirmed_missing", r.check().leftMissing());
         ObjectNode lag = o.putObject("convergence_lag_ms");
         lag.put("p50", r.lagP50Ms());
         lag.put("p99", r.lagP99Ms());

@@ -38,15 +38,17 @@ public final class Invariants {
      * and their author wrote no snapshot past it yet (not lost: see {@link #check(Roster, Map, List, Observed)}),
      * {@code retiredMissing} the distinct acknowledged edits missing somewhere whose author is retired (removed or expired)
      * in its account: its siblings stop reading it, so what it had not uploaded, or they had not read, when they retired it is
-     * gone by design, {@code retiredDevices} the distinct devices some running device's state has as retired. */
+     * gone by design, {@code retiredDevices} the distinct devices some running device's state has as retired,
+     * {@code leftMissing} the distinct acknowledged edits missing somewhere whose author left for good before its
+     * uploads were confirmed ({@link Observed#unconfirmedLeavers}): the user took the device away with edits on it only. */
     public record Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
-                         int retiredMissing, int retiredDevices, List<Violation> violations) {
+                         int retiredMissing, int retiredDevices, int leftMissing, List<Violation> violations) {
         public Result { violations = List.copyOf(violations); }
 
-        /** Without edits of retired devices. */
+        /** Without edits of retired devices or of devices that left unconfirmed. */
         public Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
                       List<Violation> violations) {
-            this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, violations);
+            this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, 0, violations);
         }
 
         /** Whether no {@code silent_devices_retired} violation was found. */
@@ -56,7 +58,8 @@ public final class Invariants {
         public Result with(List<Violation> more) {
             List<Violation> all = new ArrayList<>(violations);
             all.addAll(more);
-            return new Result(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, retiredMissing, retiredDevices, all);
+            return new Result(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, retiredMissing, retiredDevices,
+                    leftMissing, all);
         }
 
         public boolean ok() { return violations.isEmpty(); }
@@ -87,15 +90,24 @@ public final class Invariants {
      * @param bound            the {@code store_bounded} bound ({@link #storeBound})
      * @param forgedOnSamples  devices whose state held the provider's marker at a sample during the run
      * @param withheldUnhealed dots of entries the provider withheld whose author wrote no snapshot past them yet
+     * @param unconfirmedLeavers ids of devices that left for good (an orderly {@code Leave}) without their catch-up and
+     *                           uploads confirmed in time, or whose leave was cut off
      */
-    public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed) {
+    public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
+                           Set<String> unconfirmedLeavers) {
         public Observed {
             journalMax = Map.copyOf(journalMax);
             forgedOnSamples = Set.copyOf(forgedOnSamples);
             withheldUnhealed = Set.copyOf(withheldUnhealed);
+            unconfirmedLeavers = Set.copyOf(unconfirmedLeavers);
         }
 
-        /** Nothing observed: no mailbox counts, no forgery at a sample, nothing withheld. */
+        /** No device left unconfirmed. */
+        public Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed) {
+            this(journalMax, bound, forgedOnSamples, withheldUnhealed, Set.of());
+        }
+
+        /** Nothing observed: no mailbox counts, no forgery at a sample, nothing withheld, no leave unconfirmed. */
         public static final Observed NONE = new Observed(Map.of(), Long.MAX_VALUE, Set.of(), Set.of());
     }
 
@@ -110,7 +122,8 @@ public final class Invariants {
      * {@link Observed#withheldUnhealed}: then it is counted in {@code withheldMissing} instead, and its
      * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
      * entry only with its author's next snapshot). An edit whose author some running device's state has
-     * as retired is not required either (counted in {@code retiredMissing}), and a running device that
+     * as retired is not required either (counted in {@code retiredMissing}), nor is one whose author left for
+     * good before its uploads were confirmed (counted in {@code leftMissing}), and a running device that
      * is itself retired in a sibling's state is left out of {@code converged} and {@code no_lost_edits}
      * (it receives nothing more; {@code silent_devices_retired} judges whether it should have been retired).
      */
@@ -129,6 +142,7 @@ public final class Invariants {
         Set<Dot> lost = new HashSet<>();
         Set<Dot> withheldMissing = new HashSet<>();
         Set<Dot> retiredMissing = new HashSet<>();
+        Set<Dot> leftMissing = new HashSet<>();
         int retiredDevices = 0;
         for (var acc : byAccount.entrySet()) {
             String accountId = roster.accounts().get(acc.getKey()).accountId();
@@ -147,6 +161,10 @@ public final class Invariants {
                     if (st.getValue().context().contains(e.dot())) continue;
                     if (retiredIds.contains(e.dot().deviceId())) {
                         retiredMissing.add(e.dot());
+                        continue;
+                    }
+                    if (observed.unconfirmedLeavers().contains(e.dot().deviceId())) {
+                        leftMissing.add(e.dot());
                         continue;
                     }
                     if (observed.withheldUnhealed().contains(e.dot())) {
@@ -190,7 +208,8 @@ public final class Invariants {
             violations.add(overBound(roster, e.getKey(), e.getValue(), observed.bound()));
         }
         boolean converged = violations.stream().noneMatch(v -> v.invariant().equals("converged"));
-        return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), retiredMissing.size(), retiredDevices, violations);
+        return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), retiredMissing.size(), retiredDevices,
+                leftMissing.size(), violations);
     }
 
     /** {@code store_bounded} broken: {@code journal} journal messages in {@code account}'s mailbox, more than {@code bound}. */

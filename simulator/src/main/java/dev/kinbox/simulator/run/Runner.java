@@ -84,6 +84,8 @@ public final class Runner {
     private Sampler sampler;
     /** Digests and forgery marks of the states the checks and the sampler look at, remembered per unchanged state. */
     private final StateFacts facts = new StateFacts();
+    /** Ids of devices whose orderly leave was cut off or not confirmed in time (see {@link Invariants.Observed#unconfirmedLeavers}). */
+    private final Set<String> unconfirmedLeavers = ConcurrentHashMap.newKeySet();
     /** Twice the schedule's largest clock skew: how far two devices' clocks may disagree about a silence. */
     private long skewSlackMillis;
     private final Path traceFile;
@@ -277,7 +279,14 @@ public final class Runner {
             } else if (s instanceof Step.Leave) {
                 awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
                 silences.silent(d, simNow());
-                if (!fleet.stop(d, true)) notes("leave of " + d + ": its catch-up of its siblings or its uploads were not confirmed in time");
+                boolean confirmed = false;
+                try {
+                    confirmed = fleet.stop(d, true);
+                } finally {
+                    // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
+                    if (!confirmed) unconfirmedLeavers.add(fleet.roster().device(d).deviceId());
+                }
+                if (!confirmed) notes("leave of " + d + ": its catch-up of its siblings or its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
                 silences.silent(d, simNow());
                 crashed.add(d);
@@ -347,7 +356,8 @@ public final class Runner {
         }
         facts.retainOnly(states.keySet());
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
-                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed()), facts);
+                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers)),
+                facts);
         return r.with(retirements(states, last));
     }
 

@@ -87,6 +87,20 @@ class InvariantsTest {
     }
 
     @Test
+    void check_withAnEditMissingWhoseAuthorLeftUnconfirmed_countsItApart_notAsLost() {
+        AccountState s = set(AccountState.EMPTY, B, 1, "y");
+        List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
+        Invariants.Result left = Invariants.check(roster, Map.of(B, s), acked,
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(roster.device(A).deviceId())));
+        assertTrue(left.ok(), left.violations().toString());
+        assertEquals(0, left.lostEdits());
+        assertEquals(1, left.leftMissing(), "A's edit left with A before it was uploaded");
+        Invariants.Result confirmed = Invariants.check(roster, Map.of(B, s), acked, Invariants.Observed.NONE);
+        assertEquals(1, confirmed.lostEdits(), "the same edit of a device that left in order is lost");
+        assertEquals(0, confirmed.leftMissing());
+    }
+
+    @Test
     void stateFacts_areRememberedForAnUnchangedStateObject_andTakenAnewWhenTheStateChanges() {
         StateFacts facts = new StateFacts();
         AccountState s = set(AccountState.EMPTY, A, 1, "x");

@@ -108,6 +108,25 @@ class RunnerTest {
         assertEquals(1, r.check().retiredDevices(), "the removal went through once the remover knew the device");
     }
 
+    @Test
+    void run_whereALeavingDevicesUploadsAreNotConfirmed_countsItsMissingEditApart_andNotesTheLeave() throws Exception {
+        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1);
+        long t = Duration.ofMinutes(30).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, d0), new Step.Join(0, d1),
+                new Step.Edit(t, d1, new dev.kinbox.simulator.workload.Change.SetSetting("k", "v")), new Step.Leave(t + 1, d1)));
+        // d1 acknowledges the edit and is taken away before it uploads it: its edit is on no other device
+        RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(new LosingFleet(f, 1)) {
+            @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
+                delegate.stop(d, orderly);
+                return !(orderly && d.equals(d1));
+            }
+        });
+        assertEquals(0, r.check().lostEdits(), r.check().violations().toString());
+        assertEquals(1, r.check().leftMissing());
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("leave of " + d1) && n.contains("not confirmed")), r.notes().toString());
+    }
+
     /**
      * {@code remover}'s state shows {@code joiner} only {@code lagMillis} after it started, and the
      * remover refuses to remove it before - as a sibling that has not read the pairing yet does.
