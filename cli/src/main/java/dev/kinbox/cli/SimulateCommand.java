@@ -164,7 +164,7 @@ final class SimulateCommand implements Callable<Integer> {
         long s = seed != null ? seed : new SecureRandom().nextLong();
         ClusterSettings clustered;
         try {
-            clustered = cluster.settings();
+            clustered = cluster.settings(env);
             AccountStores.check(store, env);
             if (wipeStore && !ImapAccounts.isSpec(store)) throw new IllegalArgumentException("--wipe-store is for --store imap://... only");
             if (hostilePerDay != 0 && !store.equals("memory")) {

@@ -37,6 +37,9 @@ class SimulateClusterTest {
         assertEquals(2, simulate(dir, "--cluster", "--expire-after", "soon"));
         assertEquals(2, simulate(dir, "--cluster", "--drops-per-day", "-1"), "a bad fault value is refused with --cluster as without");
         assertEquals(2, simulate(dir, "--cluster", "--gossip-share", "1.5"));
+        assertEquals(2, simulate(dir, "--cluster-tls", dir.resolve("k.p12").toString()), "--cluster-tls without --cluster");
+        assertEquals(2, simulate(dir, "--cluster", "--cluster-truststore", dir.resolve("t.p12").toString()), "a trust store without a key store");
+        assertEquals(2, simulate(dir, "--cluster", "--cluster-tls", dir.resolve("missing.p12").toString()), "no such key store (or no password)");
         assertFalse(Files.exists(dir.resolve("report.json")));
     }
 

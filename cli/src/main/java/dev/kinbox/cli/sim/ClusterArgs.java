@@ -2,6 +2,7 @@ package dev.kinbox.cli.sim;
 
 import dev.kinbox.simulator.cluster.ClusterNode;
 import dev.kinbox.simulator.cluster.ClusterSettings;
+import dev.kinbox.simulator.cluster.ClusterTls;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -35,14 +36,32 @@ public final class ClusterArgs {
             defaultValue = "120s")
     public String timeout;
 
+    @Option(names = "--cluster-tls", paramLabel = "KEYSTORE", description = "With --cluster: TLS 1.3 between the nodes, mutually "
+            + "authenticated, with this node's key and certificate from KEYSTORE (PKCS12 or JKS); every node needs it. The password "
+            + "comes from " + ClusterTls.ENV_PASSWORD + " or the file named by " + ClusterTls.ENV_PASSWORD_FILE
+            + ". See docs/SIMULATOR.md, \"Across machines\".")
+    public java.nio.file.Path tlsKeyStore;
+
+    @Option(names = "--cluster-truststore", paramLabel = "FILE", description = "With --cluster-tls: the certificates to accept "
+            + "(default: the key store's own).")
+    public java.nio.file.Path tlsTrustStore;
+
     /** The settings, or null without {@code --cluster}; {@link IllegalArgumentException} on bad values. */
     public ClusterSettings settings() {
+        return settings(System.getenv());
+    }
+
+    /** As {@link #settings()}, a TLS password taken from {@code env}. */
+    public ClusterSettings settings(java.util.Map<String, String> env) {
         if (!cluster) {
             if (join) throw new IllegalArgumentException("--join needs --cluster");
+            if (tlsKeyStore != null || tlsTrustStore != null) throw new IllegalArgumentException("--cluster-tls needs --cluster");
             return null;
         }
         if (nodes < 1 || nodes > 1000) throw new IllegalArgumentException("--nodes must be 1..1000");
-        return new ClusterSettings(host, port, ClusterSettings.parseSeeds(seedNodes), !join, SimArgs.duration("--cluster-timeout", timeout));
+        if (tlsTrustStore != null && tlsKeyStore == null) throw new IllegalArgumentException("--cluster-truststore needs --cluster-tls");
+        ClusterSettings s = new ClusterSettings(host, port, ClusterSettings.parseSeeds(seedNodes), !join, SimArgs.duration("--cluster-timeout", timeout));
+        return tlsKeyStore == null ? s : s.withTls(ClusterTls.open(tlsKeyStore, tlsTrustStore == null ? tlsKeyStore : tlsTrustStore, env));
     }
 
     /** A joining node's whole life: 0 when the driver ended the run, 1 when it never came or went away. */

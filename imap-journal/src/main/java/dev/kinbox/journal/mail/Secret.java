@@ -31,25 +31,37 @@ public final class Secret {
 
     /**
      * The password from {@value #ENV_PASSWORD}, else from the file named by {@value #ENV_PASSWORD_FILE}
-     * (first line, at most 4 KiB); {@link MailStoreException.AuthFailed} if neither is set.
+     * (first line, at most 4 KiB); {@link MailStoreException.AuthFailed} if neither is set,
+     * {@link MailStoreException.InvalidRequest} if the file is too large, empty or unreadable.
      */
     public static Secret fromEnvironment(Map<String, String> env) {
-        String direct = env.get(ENV_PASSWORD);
-        if (direct != null && !direct.isEmpty()) return new Secret(direct);
-        String file = env.get(ENV_PASSWORD_FILE);
-        if (file == null || file.isEmpty()) {
-            throw new MailStoreException.AuthFailed("no IMAP password: set " + ENV_PASSWORD + " or " + ENV_PASSWORD_FILE, null);
+        try {
+            return new Secret(read(env, ENV_PASSWORD, ENV_PASSWORD_FILE).orElseThrow(() ->
+                    new MailStoreException.AuthFailed("no IMAP password: set " + ENV_PASSWORD + " or " + ENV_PASSWORD_FILE, null)));
+        } catch (IllegalArgumentException e) {
+            throw new MailStoreException.InvalidRequest(e.getMessage()); // the password file is too large, empty or unreadable
         }
+    }
+
+    /**
+     * A secret given the way Kinbox takes every secret, never on a command line: the value of the
+     * environment variable {@code variable}, else the first line of the file named by {@code fileVariable}
+     * (at most 4 KiB). Empty when neither is set; {@link IllegalArgumentException} naming the variable
+     * (never the secret) when the file is too large, empty or unreadable.
+     */
+    public static java.util.Optional<String> read(Map<String, String> env, String variable, String fileVariable) {
+        String direct = env.get(variable);
+        if (direct != null && !direct.isEmpty()) return java.util.Optional.of(direct);
+        String file = env.get(fileVariable);
+        if (file == null || file.isEmpty()) return java.util.Optional.empty();
         try {
             Path p = Path.of(file);
-            if (Files.size(p) > MAX_FILE_BYTES) throw new MailStoreException.InvalidRequest(ENV_PASSWORD_FILE + " is larger than 4 KiB");
-            String text = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
-            String line = text.lines().findFirst().orElse("");
-            if (line.isEmpty()) throw new MailStoreException.AuthFailed("the file in " + ENV_PASSWORD_FILE + " is empty", null);
-            return new Secret(line);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof MailStoreException mse) throw mse;
-            throw new MailStoreException.AuthFailed("cannot read the file in " + ENV_PASSWORD_FILE + ": " + e.getClass().getSimpleName(), null);
+            if (Files.size(p) > MAX_FILE_BYTES) throw new IllegalArgumentException(fileVariable + " is larger than 4 KiB");
+            String line = new String(Files.readAllBytes(p), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            if (line.isEmpty()) throw new IllegalArgumentException("the file in " + fileVariable + " is empty");
+            return java.util.Optional.of(line);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("cannot read the file in " + fileVariable + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -23,7 +23,7 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
 
 /**
  * One JVM's part of a cluster fleet: an ActorSystem named {@value #SYSTEM} on the cluster provider
- * (Artery TCP at the given host and port), the account entities' sharding region, and the node's
+ * (Artery TCP at the given host and port, or TLS 1.3 with {@link ClusterTls}), the account entities' sharding region, and the node's
  * {@link NodeAgent} and {@link NodeHost}. The driver's node starts the cluster (it joins itself when
  * it has no seeds); the others join the seeds. Entity id = account index, shard = account mod
  * {@value #SHARDS}, placed by {@link AccountAllocation} and never moved, so all devices of an account
@@ -84,6 +84,7 @@ public final class ClusterNode implements AutoCloseable {
                         "pekko.cluster.sharding.retry-interval = 500ms",
                         "pekko.cluster.seed-node-timeout = 2s",
                         "pekko.coordinated-shutdown.exit-jvm = off"))
+                .withFallback(s.tls().map(ClusterTls::config).orElse(ConfigFactory.empty()))
                 .withFallback(ConfigFactory.load());
     }
 

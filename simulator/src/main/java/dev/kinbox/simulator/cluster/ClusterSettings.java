@@ -3,6 +3,7 @@ package dev.kinbox.simulator.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a cluster node listens and whom it joins.
@@ -12,8 +13,9 @@ import java.util.List;
  * @param seeds     {@code host:port} of nodes to join; empty: this node starts the cluster (the driver)
  * @param driver    this node runs the schedule (role {@value #DRIVER_ROLE})
  * @param upTimeout longest wait for the cluster to form
+ * @param tls       TLS for the cluster transport (every node of a cluster has it, or none); empty: plain TCP
  */
-public record ClusterSettings(String host, int port, List<Seed> seeds, boolean driver, Duration upTimeout) {
+public record ClusterSettings(String host, int port, List<Seed> seeds, boolean driver, Duration upTimeout, Optional<ClusterTls> tls) {
     public static final String DRIVER_ROLE = "sim-driver";
 
     /** One seed node. */
@@ -32,6 +34,17 @@ public record ClusterSettings(String host, int port, List<Seed> seeds, boolean d
         seeds = List.copyOf(seeds);
         if (!driver && seeds.isEmpty()) throw new IllegalArgumentException("a joining node needs --seed-nodes (the driver's host:port)");
         if (upTimeout == null || upTimeout.isNegative() || upTimeout.isZero()) throw new IllegalArgumentException("up timeout must be positive");
+        if (tls == null) throw new IllegalArgumentException("tls must be given (empty for plain TCP)");
+    }
+
+    /** Plain TCP between the nodes. */
+    public ClusterSettings(String host, int port, List<Seed> seeds, boolean driver, Duration upTimeout) {
+        this(host, port, seeds, driver, upTimeout, Optional.empty());
+    }
+
+    /** These settings with the cluster transport on {@code tls}. */
+    public ClusterSettings withTls(ClusterTls tls) {
+        return new ClusterSettings(host, port, seeds, driver, upTimeout, Optional.of(tls));
     }
 
     /** {@code host:port[,host:port...]}; an empty string is no seeds. */
