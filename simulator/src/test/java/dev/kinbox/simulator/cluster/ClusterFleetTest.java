@@ -40,12 +40,18 @@ import org.junit.jupiter.api.Test;
 class ClusterFleetTest {
     private static final Duration UP = Duration.ofSeconds(60);
 
-    private static ClusterSettings driver(Duration up) {
+    /** A driver on a free loopback port, waiting {@code up} at most for its nodes. */
+    static ClusterSettings driver(Duration up) {
         return new ClusterSettings("127.0.0.1", 0, List.of(), true, up);
     }
 
     private static ClusterSettings joining(ClusterNode seed) {
-        return new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", seed.port())), false, UP);
+        return joining(seed, UP);
+    }
+
+    /** A node on a free loopback port joining {@code seed}, waiting {@code up} at most to see it. */
+    static ClusterSettings joining(ClusterNode seed, Duration up) {
+        return new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", seed.port())), false, up);
     }
 
     @Test

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,11 +58,11 @@ class ClusterTlsTest {
     }
 
     private static ClusterSettings driver(Path keys, Duration up) {
-        return new ClusterSettings("127.0.0.1", 0, List.of(), true, up).withTls(ClusterTls.open(keys, keys, PASSWORD));
+        return ClusterFleetTest.driver(up).withTls(ClusterTls.open(keys, keys, PASSWORD));
     }
 
     private static ClusterSettings joining(ClusterNode seed, Duration up) {
-        return new ClusterSettings("127.0.0.1", 0, List.of(new ClusterSettings.Seed("127.0.0.1", seed.port())), false, up);
+        return ClusterFleetTest.joining(seed, up);
     }
 
     @Test
