@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
                 "then check that every account converged and no acknowledged edit was lost.",
                 "Exit status: 0 all checked invariants hold, 1 an invariant failed or a step could not be carried out, 2 bad options.",
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
-                "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day on the memory store, the",
-                "provider forges, injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
+                "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day the provider forges,",
+                "injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
                 "What is and is not built yet (scale, a trace or the hostile provider with --cluster, ...): docs/SIMULATOR.md."})
@@ -124,7 +124,8 @@ final class SimulateCommand implements Callable<Integer> {
     String maxOffline;
 
     @Option(names = "--hostile-per-day", description = {"Hostile provider acts per account per simulated day: forge, inject, alter, replay or",
-            "delete an entry in a device's folder (memory store only) (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
+            "delete an entry in a device's folder; on a server through an IMAP session of the account's own",
+            "(default: ${DEFAULT-VALUE})."}, defaultValue = "0")
     double hostilePerDay;
 
     @Option(names = "--removals-per-day", description = {"Forced removals per account per simulated day: a running device removes another",
@@ -167,9 +168,6 @@ final class SimulateCommand implements Callable<Integer> {
             clustered = cluster.settings(env);
             AccountStores.check(store, env);
             if (wipeStore && !ImapAccounts.isSpec(store)) throw new IllegalArgumentException("--wipe-store is for --store imap://... only");
-            if (hostilePerDay != 0 && !store.equals("memory")) {
-                throw new IllegalArgumentException("--hostile-per-day needs --store memory (the hostile provider works through the memory store's fault hooks)");
-            }
             if (clustered != null && hostilePerDay != 0) {
                 throw new IllegalArgumentException("--hostile-per-day is not available with --cluster (the hostile provider works in the driver's JVM)");
             }

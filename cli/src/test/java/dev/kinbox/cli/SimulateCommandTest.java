@@ -144,7 +144,6 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code()); // no {n} in the user
         assertEquals(2, simulate(new SimulateCommand(), dir, "--wipe-store").code()); // not an imap:// store
-        assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "greenmail", "--hostile-per-day", "1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--hostile-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--trace", dir.toString()).code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--removals-per-day", "-1").code());

@@ -16,7 +16,6 @@ import dev.kinbox.journal.sma.SmaHeader;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
@@ -31,8 +30,8 @@ public sealed interface AccountStores extends AutoCloseable {
     /** Messages in every folder of {@code account}'s mailbox, by kind. */
     StoreMessages messages(int account);
 
-    /** The account's in-process mailbox itself, for a hostile provider's fault hooks; empty on a server. */
-    Optional<MemoryMailStore> memory(int account);
+    /** What a hostile provider can do to {@code account}'s mailbox ({@link ProviderAccess}): fault hooks in process, an IMAP session on a server. */
+    ProviderAccess provider(int account);
 
     /** {@code memory}, {@code greenmail}, {@code dovecot} or {@code imap}. */
     String kind();
@@ -139,7 +138,7 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public StoreMessages messages(int account) { return count(of(account)); }
 
-        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.of(of(account)); }
+        @Override public ProviderAccess provider(int account) { return ProviderAccess.of(of(account)); }
 
         @Override public String kind() { return "memory"; }
 
@@ -180,7 +179,8 @@ public sealed interface AccountStores extends AutoCloseable {
 
         @Override public StoreMessages messages(int account) { return count(admin.computeIfAbsent(account, this::connect)); }
 
-        @Override public Optional<MemoryMailStore> memory(int account) { return Optional.empty(); }
+        /** The simulator's own session of the account (shared with the mailbox counts), which the provider acts through. */
+        @Override public ProviderAccess provider(int account) { return ProviderAccess.overImap(admin.computeIfAbsent(account, this::connect)); }
 
         @Override public String kind() { return kind; }
 

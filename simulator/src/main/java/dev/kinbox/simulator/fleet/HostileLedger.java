@@ -41,12 +41,11 @@ final class HostileLedger {
 
     /** See {@link Fleet#hostile}. */
     synchronized boolean act(DeviceRef victim, HostileAct act) throws Fleet.FleetException {
-        var store = stores.memory(victim.account())
-                .orElseThrow(() -> new Fleet.FleetException("hostile acts need the memory store, not " + stores.kind(), null));
         try {
+            ProviderAccess access = stores.provider(victim.account());
             if (provider == null) provider = new HostileProvider(Crypto.standard(), clock);
             var recipients = roster.accounts().get(victim.account()).devices().stream().map(x -> x.key().toCertificate()).toList();
-            HostileProvider.Outcome o = provider.act(store, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
+            HostileProvider.Outcome o = provider.act(access, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
                     recipients, act);
             o.withheld().ifPresent(w -> withheld.add(new Withheld(victim, w)));
             if (o.plantedSeq() > 0) planted.add(new Planted(victim, o.plantedSeq()));
@@ -75,9 +74,9 @@ final class HostileLedger {
     private long snapshotSeq(Map<DeviceRef, Long> seen, DeviceRef d) {
         return seen.computeIfAbsent(d, x -> {
             try {
-                return HostileProvider.snapshotSeq(stores.memory(x.account()).orElseThrow(), roster.device(x).deviceId());
+                return HostileProvider.snapshotSeq(stores.provider(x.account()).mailbox(), roster.device(x).deviceId());
             } catch (Exception e) {
-                return 0L; // unreadable (not on the memory store): as if none
+                return 0L; // unreadable (the server did not answer): as if none
             }
         });
     }

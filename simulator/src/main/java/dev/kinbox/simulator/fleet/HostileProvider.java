@@ -7,7 +7,7 @@ import dev.kinbox.crypto.CryptoException;
 import dev.kinbox.journal.Keyring;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.Flag;
-import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
@@ -36,8 +36,9 @@ import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
- * The mail provider as attacker, on a {@link MemoryMailStore} through its fault hooks: it reads,
- * alters in place, replays, injects and silently deletes messages in a device's folder, and it has a
+ * The mail provider as attacker, through {@link ProviderAccess} (the memory store's fault hooks, or an
+ * IMAP session of the account's own on a server): it reads, alters, replays, injects and silently
+ * deletes messages in a device's folder, and it has a
  * key of its own; it never has a device key. Every entry it writes ({@link HostileAct#FORGE},
  * {@link HostileAct#INJECT}) sets setting {@link #TARGET_KEY} to a value starting with {@link #MARKER},
  * with an unseen dot and a clock an hour ahead, so a device that applied one would hold the marker
@@ -97,8 +98,9 @@ public final class HostileProvider {
      * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
      * provider - to learn which events it held.
      */
-    public Outcome act(MemoryMailStore store, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
-                       HostileAct act) throws CryptoException, SmaFormatException {
+    Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
+                HostileAct act) throws CryptoException, SmaFormatException {
+        MailStore store = access.mailbox();
         String folder = SmaFolders.deviceFolder(victimId);
         if (!store.listFolders().contains(folder)) return Outcome.NOTHING;
         List<StoredMessage> entries = new ArrayList<>();
@@ -120,21 +122,21 @@ public final class HostileProvider {
         }
         switch (act) {
             case FORGE -> {
-                store.faults().inject(folder, entry(accountId, victimId, highest + 1, recipients));
+                access.inject(folder, entry(accountId, victimId, highest + 1, recipients));
                 return new Outcome(true, Optional.empty(), highest + 1);
             }
-            case INJECT -> store.faults().inject(folder, entry(accountId, keyId, serial.get() + 1, recipients));
+            case INJECT -> access.inject(folder, entry(accountId, keyId, serial.get() + 1, recipients));
             case REPLAY -> {
                 if (entries.isEmpty()) return Outcome.NOTHING;
-                store.faults().inject(folder, NewMessage.of(entries.get(0).raw(), Flag.SEEN));
+                access.inject(folder, NewMessage.of(entries.get(0).raw(), Flag.SEEN));
             }
             case ALTER, DELETE -> {
                 if (entries.isEmpty()) return Outcome.NOTHING;
                 StoredMessage newest = entries.get(entries.size() - 1);
                 Optional<Withheld> withheld = open(newest, victimId, victimKey);
                 try {
-                    if (act == HostileAct.ALTER) store.faults().alter(folder, newest.uid(), HostileProvider::flipBodyByte);
-                    else store.faults().deleteMessage(folder, newest.uid());
+                    if (act == HostileAct.ALTER) access.alter(folder, newest.uid(), HostileProvider::flipBodyByte);
+                    else access.delete(folder, newest.uid());
                 } catch (dev.kinbox.journal.mail.MailStoreException.InvalidRequest compactedMeanwhile) {
                     return Outcome.NOTHING; // the device compacted its folder since the listing: the entry is gone, nothing to act on
                 }
@@ -145,7 +147,7 @@ public final class HostileProvider {
     }
 
     /** The highest {@code seq} of a snapshot of {@code deviceId} in its folder, 0 if none. */
-    public static long snapshotSeq(MemoryMailStore store, String deviceId) throws SmaFormatException {
+    public static long snapshotSeq(MailStore store, String deviceId) throws SmaFormatException {
         String folder = SmaFolders.deviceFolder(deviceId);
         if (!store.listFolders().contains(folder)) return 0;
         long seq = 0;

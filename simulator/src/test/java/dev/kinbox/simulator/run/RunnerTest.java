@@ -40,10 +40,15 @@ class RunnerTest {
 
     /** As above, the fleet hosting its devices with {@code options} (e.g. a short expiry). */
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate, HostedFleet.Options options) throws Exception {
+        return run(s, settle, decorate, options, "memory");
+    }
+
+    /** As above, on the store {@code kind} ({@link AccountStores#open}). */
+    static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate, HostedFleet.Options options, String kind) throws Exception {
         Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
-        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options))) {
-            return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+        try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open(kind, new SecureRandom()), clock, options))) {
+            return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, kind);
         }
     }
 
@@ -174,6 +179,19 @@ class RunnerTest {
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertEquals(0, r.check().forgedApplied());
         for (String act : new String[] {"FORGE", "INJECT"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
+        assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+    }
+
+    @Test
+    void run_withAHostileProviderOnGreenMail_actsThroughAnImapSession_appliesNoForgeryAndStillConverges() throws Exception {
+        Schedule s = tiny(11, 120);
+        RunResult r = run(s, Duration.ofSeconds(30), f -> f, HostedFleet.Options.forStore("greenmail"), "greenmail");
+        System.out.println("hostile GreenMail run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals " + r.refusals()
+                + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(0, r.check().forgedApplied());
+        for (String act : new String[] {"FORGE", "INJECT", "ALTER", "DELETE"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
