@@ -91,6 +91,16 @@ public final class KinboxDevice implements AutoCloseable {
     /** What happened at start: bootstrapped the account, running (paired), awaiting pairing, or retired. */
     public StartOutcome startOutcome() { return startOutcome; }
 
+    /**
+     * Why this device may no longer work in its account - a sibling removed it, or retired it after a
+     * long silence, or it left - or empty while it may. A running device learns it from the notice its
+     * sibling leaves; from then on it reads and writes nothing more and refuses edits with this
+     * reason. Show it to the user, who pairs the device again as a new one.
+     */
+    public CompletionStage<java.util.Optional<String>> retirement() {
+        return ask(Muaa.GetRetirement::new);
+    }
+
     // ---- pairing ----
 
     /** A pairing this (new) device asked for: how it started (QR payload to show, or a session to enter the code for) and its end. */

@@ -63,7 +63,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, Watch, CheckDrops, CatchUp, Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, GetRetirement, Watch, CheckDrops, CatchUp,
+            Internal {}
 
     /**
      * Before this device goes away for good (an orderly leave, an uninstall): reads every paired
@@ -117,6 +118,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** Reply with what this MUAA refused so far. */
     public record GetStats(ActorRef<StatusReply<LifecycleStats>> replyTo) implements Command {}
+
+    /**
+     * Reply with why this device may no longer work in its account - a sibling's retirement notice it
+     * trusted (removed, or expired as silent), or its own state having it retired - or empty while it
+     * may. A device that learnt it was retired from a notice still has itself as paired in its state
+     * (it can no longer read the journal that says otherwise), so this is the one place that tells.
+     */
+    public record GetRetirement(ActorRef<StatusReply<java.util.Optional<String>>> replyTo) implements Command {}
 
     /**
      * A sibling's event read from its journal through {@code kinbox.query}: applied and persisted in
@@ -405,6 +414,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 })
                 .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state)))
                 .onCommand(GetDigest.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(CODEC.digest(state))))
+                .onCommand(GetRetirement.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(liveness.retired(state))))
                 .onCommand(Watch.class, (state, c) -> {
                     if (c.watch()) watchers.add(c.listener());
                     else watchers.remove(c.listener());

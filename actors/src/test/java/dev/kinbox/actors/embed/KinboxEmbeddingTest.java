@@ -183,6 +183,32 @@ class KinboxEmbeddingTest {
         }
     }
 
+    @Test void aRemovedDevice_learnsWhyFromItsSiblingsNotice_andRefusesEditsFromThenOn() throws Exception {
+        // liveness checked every 200 ms instead of hourly: the phone reads the laptop's notice at its next check
+        Environment.Timing checking = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofDays(30), Duration.ofDays(1),
+                Duration.ofMillis(200));
+        ReadAloud laptopUser = new ReadAloud();
+        KinboxDevice laptop = await(Kinbox.start(config("laptop", "Laptop", laptopUser).withTiming(checking), app));
+        KinboxDevice phone = await(Kinbox.start(config("phone", "Phone", PairingApprover.refuseAll()).withTiming(checking), app));
+        try {
+            pairByCode(laptop, laptopUser, phone);
+            assertEquals(Optional.empty(), await(phone.retirement()), "a paired device may work in the account");
+            await(laptop.remove(phone.deviceId()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Optional<String> why = Optional.empty();
+            while (why.isEmpty() && System.nanoTime() < deadline) {
+                why = await(phone.retirement());
+                if (why.isEmpty()) Thread.sleep(100);
+            }
+            assertTrue(why.isPresent() && why.get().contains("removed by device " + laptop.deviceId()), "the phone learnt it: " + why);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(phone.changeSetting("k", "v")));
+            assertInstanceOf(KinboxException.Refused.class, e.getCause());
+        } finally {
+            phone.close();
+            laptop.close();
+        }
+    }
+
     @Test void firstDevice_importsTheAccountKeyFromAnAutocryptSetupMessage_aWrongCodeStartsNothing() throws Exception {
         Crypto crypto = Crypto.standard();
         OpenPGPKey existing = crypto.generateKey("<" + ACCOUNT + ">");
