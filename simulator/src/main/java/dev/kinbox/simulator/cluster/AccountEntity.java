@@ -48,6 +48,10 @@ final class AccountEntity {
                     reply(attempt(() -> host.fleet().state(new DeviceRef(account, m.slot()))), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.GetRetirement.class, m -> {
+                    reply(attempt(() -> host.fleet().retirement(new DeviceRef(account, m.slot())).thenApply(why -> why.orElse(""))), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.CountMessages.class, m -> {
                     reply(host.run(() -> host.fleet().storeMessages(account)), m.replyTo());
                     return Behaviors.same();

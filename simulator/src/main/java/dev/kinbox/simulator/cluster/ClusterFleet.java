@@ -147,6 +147,12 @@ public final class ClusterFleet implements Fleet {
         return DeviceSystems.onDispatcher(node.system(), account(d.account()).askWithStatus(to -> new Protocol.GetState(d.slot(), to), DeviceSystems.ASK));
     }
 
+    @Override public CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) {
+        if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return DeviceSystems.onDispatcher(node.system(), account(d.account()).<String>askWithStatus(to -> new Protocol.GetRetirement(d.slot(), to),
+                DeviceSystems.ASK)).thenApply(why -> why.isEmpty() ? java.util.Optional.<String>empty() : java.util.Optional.of(why));
+    }
+
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running); }
 
     @Override public int runningCount() { return running.size(); }

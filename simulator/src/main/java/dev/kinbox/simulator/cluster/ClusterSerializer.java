@@ -54,7 +54,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // removal and the key trial (added later; Open gained the expiry and NodeStats the removals then)
                     Protocol.Started.class, Protocol.Remove.class, Protocol.ReadableByRetired.class, RetiredReadable.class,
                     // the nodes' clocks follow the driver's (added later; Open gained held then)
-                    Protocol.StartClock.class, Protocol.FreezeClock.class)
+                    Protocol.StartClock.class, Protocol.FreezeClock.class,
+                    // a device that learnt it was retired (added later)
+                    Protocol.GetRetirement.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

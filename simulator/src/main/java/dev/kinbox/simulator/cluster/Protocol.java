@@ -115,6 +115,9 @@ final class Protocol {
 
     record GetState(int slot, ActorRef<StatusReply<AccountState>> replyTo) implements ToAccount {}
 
+    /** Why the device may no longer work in its account ({@code Fleet.retirement}); the empty string while it may. */
+    record GetRetirement(int slot, ActorRef<StatusReply<String>> replyTo) implements ToAccount {}
+
     record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
 
     /** The device's next store operation fails as a dropped connection. */

@@ -41,6 +41,13 @@ public interface Fleet extends AutoCloseable {
     CompletionStage<AccountState> state(DeviceRef d);
 
     /**
+     * Why running {@code d} may no longer work in its account, empty while it may
+     * ({@code Muaa.GetRetirement}): a device that learnt from a sibling's notice that it was retired
+     * still has itself as paired in its state, so its state alone does not tell.
+     */
+    CompletionStage<java.util.Optional<String>> retirement(DeviceRef d);
+
+    /**
      * What {@code d}'s MUAA persisted so far, in sequence order (its local log, kept across crashes
      * and after it left); empty when it never ran. Safe while it runs (a consistent prefix).
      */

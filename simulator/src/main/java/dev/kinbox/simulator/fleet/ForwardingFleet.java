@@ -29,6 +29,8 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
+
+    @Override public CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) { return delegate.retirement(d); }
     @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
     @Override public int runningCount() { return delegate.runningCount(); }

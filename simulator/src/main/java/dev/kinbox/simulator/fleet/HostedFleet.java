@@ -431,6 +431,13 @@ public final class HostedFleet implements Fleet {
                 system.scheduler()), DeviceSystems::requireSuccess);
     }
 
+    @Override public CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) {
+        Running r = running.get(d);
+        if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return tracked(r, AskPattern.<Muaa.Command, StatusReply<java.util.Optional<String>>>ask(r.muaa(), Muaa.GetRetirement::new,
+                DeviceSystems.ASK, system.scheduler()), DeviceSystems::requireSuccess);
+    }
+
     /**
      * {@code ask}'s reply through {@code answer} as a future that also fails when {@code r} stops;
      * the reply and the caller's callbacks run on the fleet's dispatcher ({@link DeviceSystems#onDispatcher}).

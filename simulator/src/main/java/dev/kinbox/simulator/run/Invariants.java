@@ -92,19 +92,23 @@ public final class Invariants {
      * @param withheldUnhealed dots of entries the provider withheld whose author wrote no snapshot past them yet
      * @param unconfirmedLeavers ids of devices that left for good (an orderly {@code Leave}) without their catch-up and
      *                           uploads confirmed in time, or whose leave was cut off
+     * @param retiredByNotice    running devices that learnt from a sibling's notice that they were retired
+     *                           ({@code Fleet.retirement}): their own state still has them paired, and the siblings
+     *                           that retired them may have stopped since, so no running state says so
      */
     public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
-                           Set<String> unconfirmedLeavers) {
+                           Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice) {
         public Observed {
             journalMax = Map.copyOf(journalMax);
             forgedOnSamples = Set.copyOf(forgedOnSamples);
             withheldUnhealed = Set.copyOf(withheldUnhealed);
             unconfirmedLeavers = Set.copyOf(unconfirmedLeavers);
+            retiredByNotice = Set.copyOf(retiredByNotice);
         }
 
-        /** No device left unconfirmed. */
+        /** No device left unconfirmed or learnt it was retired. */
         public Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed) {
-            this(journalMax, bound, forgedOnSamples, withheldUnhealed, Set.of());
+            this(journalMax, bound, forgedOnSamples, withheldUnhealed, Set.of(), Set.of());
         }
 
         /** Nothing observed: no mailbox counts, no forgery at a sample, nothing withheld, no leave unconfirmed. */
@@ -122,9 +126,10 @@ public final class Invariants {
      * {@link Observed#withheldUnhealed}: then it is counted in {@code withheldMissing} instead, and its
      * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
      * entry only with its author's next snapshot). An edit whose author some running device's state has
-     * as retired is not required either (counted in {@code retiredMissing}), nor is one whose author left for
+     * as retired, or that learnt it was retired ({@link Observed#retiredByNotice}), is not required either (counted in
+     * {@code retiredMissing}), nor is one whose author left for
      * good before its uploads were confirmed (counted in {@code leftMissing}), and a running device that
-     * is itself retired in a sibling's state is left out of {@code converged} and {@code no_lost_edits}
+     * is itself retired in a sibling's state, or learnt it was, is left out of {@code converged} and {@code no_lost_edits}
      * (it receives nothing more; {@code silent_devices_retired} judges whether it should have been retired).
      */
     public static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed) {
@@ -148,6 +153,7 @@ public final class Invariants {
             String accountId = roster.accounts().get(acc.getKey()).accountId();
             Set<DeviceRef> retired = new TreeSet<>();
             acc.getValue().forEach((d, s) -> retired.addAll(RetirementCheck.retiredIn(roster, d, s)));
+            for (DeviceRef d : acc.getValue().keySet()) if (observed.retiredByNotice().contains(d)) retired.add(d);
             Set<String> retiredIds = new HashSet<>();
             for (DeviceRef r : retired) retiredIds.add(roster.device(r).deviceId());
             acc.getValue().keySet().removeAll(retired);

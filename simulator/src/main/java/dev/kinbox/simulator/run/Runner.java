@@ -355,10 +355,33 @@ public final class Runner {
             edits = List.copyOf(acked);
         }
         facts.retainOnly(states.keySet());
+        Set<DeviceRef> learnt = retiredByNotice(states.keySet(), last);
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
-                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers)),
-                facts);
-        return r.with(retirements(states, last));
+                new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers),
+                        learnt), facts);
+        return r.with(retirements(states, learnt, last));
+    }
+
+    /**
+     * Which of {@code running} learnt from a sibling's notice that they were retired ({@link Fleet#retirement}):
+     * asked only of those silent long enough, or removed, to be retired by now - no other can have been.
+     * {@code last}: a device that does not answer is noted.
+     */
+    private Set<DeviceRef> retiredByNotice(Set<DeviceRef> running, boolean last) {
+        Set<DeviceRef> candidates = new java.util.TreeSet<>(mayRetire(simNow()));
+        candidates.retainAll(running);
+        Set<DeviceRef> out = new java.util.TreeSet<>();
+        for (DeviceRef d : candidates) {
+            try {
+                if (fleet.retirement(d).toCompletableFuture().get(10, TimeUnit.SECONDS).isPresent()) out.add(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            } catch (Exception e) {
+                if (last) notes("cannot ask " + d + " whether it learnt it was retired: " + DeviceSystems.reason(e));
+            }
+        }
+        return out;
     }
 
     /**
@@ -367,12 +390,13 @@ public final class Runner {
      * hour and twice the largest clock skew), and - at the last check - every entry the running devices wrote after retiring a device,
      * tried with that device's key.
      */
-    private List<Violation> retirements(Map<DeviceRef, AccountState> states, boolean last) {
+    private List<Violation> retirements(Map<DeviceRef, AccountState> states, Set<DeviceRef> retiredByNotice, boolean last) {
         Fleet.Expiry x = fleet.expiry();
         long slack = retireSlack();
         long now = simNow();
         Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
         witnesses.keySet().removeAll(offline);
+        witnesses.keySet().removeAll(retiredByNotice); // it checks liveness no more: no witness of what its siblings did
         List<RetirementCheck.Audit> audits = new ArrayList<>();
         if (last) {
             for (var w : witnesses.entrySet()) {

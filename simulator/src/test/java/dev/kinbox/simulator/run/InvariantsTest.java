@@ -91,13 +91,29 @@ class InvariantsTest {
         AccountState s = set(AccountState.EMPTY, B, 1, "y");
         List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
         Invariants.Result left = Invariants.check(roster, Map.of(B, s), acked,
-                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(roster.device(A).deviceId())));
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(roster.device(A).deviceId()), Set.of()));
         assertTrue(left.ok(), left.violations().toString());
         assertEquals(0, left.lostEdits());
         assertEquals(1, left.leftMissing(), "A's edit left with A before it was uploaded");
         Invariants.Result confirmed = Invariants.check(roster, Map.of(B, s), acked, Invariants.Observed.NONE);
         assertEquals(1, confirmed.lostEdits(), "the same edit of a device that left in order is lost");
         assertEquals(0, confirmed.leftMissing());
+    }
+
+    @Test
+    void check_withADeviceThatLearntItWasRetired_leavesItOutAsAReader_andCountsItsMissingEditsApart() {
+        AccountState onA = set(AccountState.EMPTY, A, 1, "x"); // A's edit, which B never read
+        AccountState onB = set(AccountState.EMPTY, B, 1, "y"); // B's edit, which A (retired) reads no more
+        List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
+        Invariants.Result learnt = Invariants.check(roster, Map.of(A, onA, B, onB), acked,
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(), Set.of(A)));
+        assertTrue(learnt.ok(), learnt.violations().toString());
+        assertEquals(0, learnt.lostEdits());
+        assertEquals(1, learnt.retiredMissing(), "A's own edit left with its retirement");
+        assertEquals(1, learnt.retiredDevices());
+        Invariants.Result unknown = Invariants.check(roster, Map.of(A, onA, B, onB), acked, Invariants.Observed.NONE);
+        assertFalse(unknown.ok(), "without knowing, A counts as a reader that lost B's edit");
+        assertEquals(2, unknown.lostEdits());
     }
 
     @Test

@@ -1,14 +1,18 @@
 package dev.kinbox.simulator.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.simulator.fleet.HostedFleet;
+import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Step;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Forced removal and expiry through the runner: {@code silent_devices_retired} holds on the real MUAA and fails on a fleet that does not retire. */
@@ -48,6 +52,28 @@ public class RetirementRunTest { // public: ClusterFleetTest runs the same sched
         assertTrue(r.check().silentRetired());
         assertTrue(r.check().retiredDevices() > removals, "only " + r.check().retiredDevices() + " retired for " + removals
                 + " removals: the early leaver did not expire");
+    }
+
+    /**
+     * d2 is offline past the expiry, so d0 and d1 retire it and leave a notice; then both leave for good
+     * (d0 after an edit d2 can no longer read), and d2 comes back and learns from the notice that it was
+     * retired. No running state says d2 is retired, but d2 knows: it is no reader of later edits
+     * and no witness of later retirements. Without asking it, d0's last edit counts as lost on d2.
+     */
+    @Test
+    void run_whereTheOnlyRunningDeviceLearntItWasRetired_byDevicesThatLeftSince_countsItAsRetired() throws Exception {
+        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1), d2 = new DeviceRef(0, 2);
+        long min = Duration.ofMinutes(1).toMillis();
+        Schedule s = new Schedule(3, withRemovalAndEarlyLeave().options(), List.of(new Step.Join(0, d0), new Step.Join(0, d1),
+                new Step.Join(0, d2), new Step.Edit(10 * min, d2, new Change.SetSetting("k", "by d2")), new Step.Offline(20 * min, d2),
+                new Step.Edit(20 * min + EXPIRE_AFTER.toMillis() + 60 * min, d0, new Change.SetSetting("k", "by d0")),
+                new Step.Leave(20 * min + EXPIRE_AFTER.toMillis() + 61 * min, d0), new Step.Leave(20 * min + EXPIRE_AFTER.toMillis() + 62 * min, d1),
+                new Step.Online(20 * min + EXPIRE_AFTER.toMillis() + 70 * min, d2)));
+        RunResult r = RunnerTest.run(s, Duration.ofSeconds(15), f -> f, expiring());
+        System.out.println("retired-by-notice run: " + r.check() + " notes " + r.notes());
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(0, r.check().lostEdits());
+        assertEquals(1, r.check().retiredDevices(), "d2, by what it learnt");
     }
 
     @Test
