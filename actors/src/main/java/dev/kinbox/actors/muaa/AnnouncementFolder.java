@@ -132,10 +132,11 @@ final class AnnouncementFolder {
     }
 
     /**
-     * Deletes what a retired device had in the account: its folder (journal, snapshot, drops) and
-     * its announcements. Idempotent: what is gone already is no error. True when something was deleted.
+     * Deletes what a retired device had in the account: its announcements and, with {@code folderToo},
+     * its folder (journal, snapshot, drops). Idempotent: what is gone already is no error. True when
+     * something was deleted.
      */
-    boolean purge(String deviceId) {
+    boolean purge(String deviceId, boolean folderToo) {
         String folder;
         try {
             folder = SmaFolders.deviceFolder(deviceId);
@@ -143,7 +144,7 @@ final class AnnouncementFolder {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         boolean deleted = remove(deviceId, null);
-        if (store.listFolders().contains(folder)) {
+        if (folderToo && store.listFolders().contains(folder)) {
             try {
                 store.deleteFolder(folder);
                 deleted = true;

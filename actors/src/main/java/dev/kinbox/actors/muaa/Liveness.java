@@ -120,7 +120,8 @@ final class Liveness {
         RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
-        Runnable cleanUp = () -> cleanUp(List.of(notice), purge, leaving, c.replyTo(), c.deviceId());
+        Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
+        Runnable cleanUp = () -> cleanUp(List.of(notice), purge, folders, leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -161,12 +162,15 @@ final class Liveness {
         for (RetireNotice n : c.contents().notices()) noticed.putIfAbsent(n.deviceId(), n);
         List<RetireNotice> publish = new ArrayList<>();
         Set<String> purge = new LinkedHashSet<>();
+        Set<String> folders = new LinkedHashSet<>();
         for (Map.Entry<String, DeviceRecord> e : state.devices().entrySet()) {
             String id = e.getKey();
             DeviceRecord rec = e.getValue();
             if (id.equals(self)) continue;
             if (rec.status() == DeviceStatus.RETIRED) {
-                if (c.contents().announcements().containsKey(id) || c.folders().contains(folder(id))) purge.add(id);
+                boolean folderDue = c.folders().contains(folder(id)) && folderExpired(now, rec);
+                if (c.contents().announcements().containsKey(id) || folderDue) purge.add(id);
+                if (folderDue) folders.add(id);
                 if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
                 continue;
             }
@@ -178,13 +182,14 @@ final class Liveness {
             events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
             if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.EXPIRED));
             purge.add(id);
+            if (folderExpired(now, rec)) folders.add(id);
         }
         if (events.isEmpty() && publish.isEmpty() && purge.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
             m.reconcile(s);
             if (refresh) m.bootstrap.publish(name, now, null, null);
-            if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, false, null, null);
+            if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, folders, false, null, null);
             if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
     }
@@ -237,13 +242,27 @@ final class Liveness {
     }
 
     /**
+     * Whether a retired device's folder may go: once its last activity (as this state has it) is more
+     * than {@code expireAfter} plus one {@code announceEvery} ago. Until then a sibling that has been
+     * away since before the device's last activity, and is not expired itself, may come back and must
+     * still find what the device uploaded - above all a {@code DevicePaired} of a device paired since,
+     * which the returning sibling trusts only from a device it knows (docs/PROTOCOL.md, "Removal and
+     * expiry"). {@code announceEvery}: the state's last activity may lag the device's last upload by one.
+     */
+    boolean folderExpired(long now, DeviceRecord rec) {
+        return rec.lastActive() == PeerState.NEVER
+                || now - rec.lastActive() > env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis();
+    }
+
+    /**
      * Blocking: publishes the notices (signed by this device), then deletes each purged device's
-     * announcements and folder, and this device's own announcement when it is leaving; every step is
+     * announcements and, for those in {@code folders}, its folder, and this device's own announcement when it is leaving; every step is
      * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
      * this device's journal is on the server (at most {@link #REPLY_UPLOAD_WAIT} later: an offline
      * device removes too).
      */
-    private void cleanUp(List<RetireNotice> notices, Set<String> purge, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
+    private void cleanUp(List<RetireNotice> notices, Set<String> purge, Set<String> folders, boolean leaving, ActorRef<StatusReply<String>> replyTo,
+                         String deviceId) {
         // the reply waits (no thread does) for DeviceRetired on the server too: a remover that vanished
         // right after answering would otherwise take the retirement with it, its notice no longer
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
@@ -256,7 +275,7 @@ final class Liveness {
             } catch (dev.kinbox.crypto.CryptoException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-            for (String d : purge) f.purge(d);
+            for (String d : purge) f.purge(d, folders.contains(d));
             if (leaving) f.remove(settings.deviceId(), null);
             return Boolean.TRUE;
         }, (v, e) -> {
