@@ -273,7 +273,7 @@ public final class ClusterFleet implements Fleet {
         return new JournalRefusals(u, m, r, g);
     }
 
-    /** Not on a cluster: the hostile provider works on the memory store in one JVM ({@code simulate} refuses the combination). */
+    /** Not on a cluster: the hostile provider works in the driver's JVM only ({@code simulate} refuses the combination). */
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
         throw new FleetException("the hostile provider is not available on a cluster", null);
     }
