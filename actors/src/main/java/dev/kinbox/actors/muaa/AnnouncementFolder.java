@@ -55,8 +55,16 @@ final class AnnouncementFolder {
         this.verified = verified;
     }
 
-    /** What the folder holds, verified: the newest announcement of every device and the trusted retirement notices. */
-    record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices) {}
+    /**
+     * What the folder holds, verified: the newest announcement of every device and the trusted
+     * retirement notices; and the UIDs of every notice, trusted or not, by the device it names
+     * (by its header alone), for their garbage collection.
+     */
+    record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, Map<String, List<Long>> noticeUids) {
+        Contents {
+            noticeUids = Map.copyOf(noticeUids);
+        }
+    }
 
     /** The newest verified announcement of every device; empty when the folder does not exist. */
     Map<String, Announcement> read() {
@@ -69,21 +77,24 @@ final class AnnouncementFolder {
      * notice of another author is passed over, one that fails verification is counted in {@code refused}.
      */
     Contents readAll(Map<String, byte[]> trusted) {
-        if (!store.listFolders().contains(FOLDER)) return new Contents(Map.of(), List.of());
+        if (!store.listFolders().contains(FOLDER)) return new Contents(Map.of(), List.of(), Map.of());
         List<StoredMessage> msgs;
         try {
             msgs = store.fetch(FOLDER, UidRange.all(), Fetch.FULL);
         } catch (MailStoreException.FolderMissing e) {
-            return new Contents(Map.of(), List.of());
+            return new Contents(Map.of(), List.of(), Map.of());
         }
         Map<String, Announcement> out = new HashMap<>();
         List<RetireNotice> notices = new ArrayList<>();
+        Map<String, List<Long>> noticeUids = new HashMap<>();
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         for (StoredMessage m : msgs.subList(0, Math.min(msgs.size(), MAX_MESSAGES))) {
             try {
                 SmaHeader h = SmaMessage.header(m);
                 if (RetireNotice.isNotice(h)) {
+                    String retired = h.attributes().get("retired");
+                    if (SmaFolders.isDeviceId(retired)) noticeUids.computeIfAbsent(retired, k -> new ArrayList<>()).add(m.uid());
                     byte[] cert = trusted.get(h.device());
                     if (cert == null) continue;
                     OpenPGPCertificate author = certs.get(h.device());
@@ -104,7 +115,7 @@ final class AnnouncementFolder {
             }
         }
         verified.keySet().retainAll(seen);
-        return new Contents(out, notices);
+        return new Contents(out, notices, noticeUids);
     }
 
     private static String digest(byte[] raw) {
@@ -119,6 +130,23 @@ final class AnnouncementFolder {
     void publishNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
         createMissing(List.of(FOLDER));
         if (store.search(FOLDER, "Message-ID", n.header().messageId()).isEmpty()) store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+    }
+
+    /**
+     * Appends {@code n} signed by {@code byKey} in place of this author's notice naming the same
+     * device (same Message-ID), which then goes: a fresh {@code at} keeps it from garbage collection
+     * for another {@code expireAfter} (docs/PROTOCOL.md, "Removal and expiry").
+     */
+    void renewNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
+        createMissing(List.of(FOLDER));
+        List<Long> older = store.search(FOLDER, "Message-ID", n.header().messageId());
+        store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+        if (!older.isEmpty()) store.delete(FOLDER, older);
+    }
+
+    /** Deletes the notices with these UIDs (those gone already are no error). */
+    void forgetNotices(List<Long> uids) {
+        if (!uids.isEmpty() && store.listFolders().contains(FOLDER)) store.delete(FOLDER, uids);
     }
 
     /**

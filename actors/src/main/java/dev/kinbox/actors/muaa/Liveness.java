@@ -121,7 +121,7 @@ final class Liveness {
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        Runnable cleanUp = () -> cleanUp(List.of(notice), purge, folders, leaving, c.replyTo(), c.deviceId());
+        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of()), leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -161,6 +161,8 @@ final class Liveness {
         Map<String, RetireNotice> noticed = new HashMap<>();
         for (RetireNotice n : c.contents().notices()) noticed.putIfAbsent(n.deviceId(), n);
         List<RetireNotice> publish = new ArrayList<>();
+        List<RetireNotice> renew = new ArrayList<>();
+        List<Long> forget = new ArrayList<>();
         Set<String> purge = new LinkedHashSet<>();
         Set<String> folders = new LinkedHashSet<>();
         for (Map.Entry<String, DeviceRecord> e : state.devices().entrySet()) {
@@ -168,10 +170,17 @@ final class Liveness {
             DeviceRecord rec = e.getValue();
             if (id.equals(self)) continue;
             if (rec.status() == DeviceStatus.RETIRED) {
-                boolean folderDue = c.folders().contains(folder(id)) && folderExpired(now, rec);
-                if (c.contents().announcements().containsKey(id) || folderDue) purge.add(id);
+                boolean past = folderExpired(now, rec);
+                boolean announced = c.contents().announcements().containsKey(id);
+                boolean folderDue = past && c.folders().contains(folder(id));
+                if (announced || folderDue) purge.add(id);
                 if (folderDue) folders.add(id);
-                if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
+                switch (noticeUpkeep(now, past, announced, id, c.contents().notices(), env.timing().expireAfter())) {
+                    case PUBLISH -> publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
+                    case RENEW -> renew.add(new RetireNotice(id, self, now, ownReason(id, c.contents().notices())));
+                    case FORGET -> forget.addAll(c.contents().noticeUids().getOrDefault(id, List.of()));
+                    case KEEP -> { }
+                }
                 continue;
             }
             Announcement a = c.contents().announcements().get(id);
@@ -184,14 +193,54 @@ final class Liveness {
             purge.add(id);
             if (folderExpired(now, rec)) folders.add(id);
         }
-        if (events.isEmpty() && publish.isEmpty() && purge.isEmpty()) return m.Effect().none();
+        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget);
+        if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
             m.reconcile(s);
             if (refresh) m.bootstrap.publish(name, now, null, null);
-            if (!publish.isEmpty() || !purge.isEmpty()) cleanUp(publish, purge, folders, false, null, null);
+            if (!tidy.isEmpty()) cleanUp(tidy, false, null, null);
             if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
+    }
+
+    /** What a check does about the retirement notices naming a device its state has as retired. */
+    enum NoticeUpkeep {
+        /** none trusted is there: append one (a clean-up that crashed; or a sibling whose notice this device does not trust) */
+        PUBLISH,
+        /** the device wrote an announcement after its folder's time was up: it is running again, tell it again with a fresh notice */
+        RENEW,
+        /** it has been silent past its folder's time and every trusted notice is older than {@code expireAfter}: delete them all */
+        FORGET,
+        KEEP
+    }
+
+    /**
+     * The notices' garbage collection (docs/PROTOCOL.md, "Removal and expiry"). A notice is needed
+     * by the retired device, and by a sibling that was away when it was retired; a sibling that is not
+     * expired itself comes back within {@code expireAfter} of the retirement, and the retired device,
+     * silent past its folder's time ({@code past}, {@link #folderExpired}), counts as gone. So the
+     * notices go once both hold and the retired device has no announcement; should it come back
+     * later, its first check writes one, which the next sibling's check deletes as always and answers
+     * with a fresh notice.
+     */
+    static NoticeUpkeep noticeUpkeep(long now, boolean past, boolean announced, String id, List<RetireNotice> trusted,
+                                     java.time.Duration expireAfter) {
+        boolean any = false, fresh = false;
+        for (RetireNotice n : trusted) {
+            if (!n.deviceId().equals(id)) continue;
+            any = true;
+            fresh |= now - n.at() <= expireAfter.toMillis();
+        }
+        if (past && announced) return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.RENEW;
+        if (!past) return any ? NoticeUpkeep.KEEP : NoticeUpkeep.PUBLISH;
+        return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.FORGET;
+    }
+
+    /** The reason of this device's own notice naming {@code id}, kept when it renews it; {@code removed} when it has none. */
+    private RetireNotice.Reason ownReason(String id, List<RetireNotice> trusted) {
+        for (RetireNotice n : trusted) if (n.deviceId().equals(id) && n.by().equals(settings.deviceId())) return n.reason();
+        return RetireNotice.Reason.REMOVED;
     }
 
     /** A device's last activity as far as this device can tell: its state's, or its verified announcement's when later. */
@@ -255,14 +304,24 @@ final class Liveness {
     }
 
     /**
-     * Blocking: publishes the notices (signed by this device), then deletes each purged device's
-     * announcements and, for those in {@code folders}, its folder, and this device's own announcement when it is leaving; every step is
-     * idempotent. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
+     * What a clean-up does, in this order: appends {@code publish} and {@code renew} (in place of
+     * this device's notice naming the same device) signed by this device; deletes each {@code purge}d
+     * device's announcements and, for those in {@code folders}, its folder; deletes the notices
+     * with the UIDs {@code forget}. Every step is idempotent.
+     */
+    private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget) {
+        boolean isEmpty() {
+            return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty();
+        }
+    }
+
+    /**
+     * Blocking: carries out {@code tidy}, and deletes this device's own announcement when it is
+     * leaving. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
      * this device's journal is on the server (at most {@link #REPLY_UPLOAD_WAIT} later: an offline
      * device removes too).
      */
-    private void cleanUp(List<RetireNotice> notices, Set<String> purge, Set<String> folders, boolean leaving, ActorRef<StatusReply<String>> replyTo,
-                         String deviceId) {
+    private void cleanUp(CleanUp tidy, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
         // the reply waits (no thread does) for DeviceRetired on the server too: a remover that vanished
         // right after answering would otherwise take the retirement with it, its notice no longer
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
@@ -271,15 +330,17 @@ final class Liveness {
         m.runBlocking(() -> {
             AnnouncementFolder f = m.announcements();
             try {
-                for (RetireNotice n : notices) f.publishNotice(n, m.privateKey(), clock);
+                for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), clock);
+                for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), clock);
             } catch (dev.kinbox.crypto.CryptoException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-            for (String d : purge) f.purge(d, folders.contains(d));
+            for (String d : tidy.purge()) f.purge(d, tidy.folders().contains(d));
+            f.forgetNotices(tidy.forget());
             if (leaving) f.remove(settings.deviceId(), null);
             return Boolean.TRUE;
         }, (v, e) -> {
-            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", purge, e.toString());
+            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", tidy.purge(), e.toString());
             if (replyTo != null) uploaded.whenComplete((ok, t) -> replyTo.tell(StatusReply.success(deviceId)));
             return Muaa.Noop.INSTANCE;
         });

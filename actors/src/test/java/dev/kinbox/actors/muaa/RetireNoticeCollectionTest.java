@@ -1,0 +1,105 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.actors.muaa.Liveness.NoticeUpkeep;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.sma.SmaFolders;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retirement notices are garbage-collected (docs/PROTOCOL.md, "Removal and expiry"): one is written
+ * per removal, so without collection {@code _Autocrypt_SMA} - read in full at every device's liveness
+ * check - grows with the account's history instead of its devices.
+ */
+class RetireNoticeCollectionTest {
+    private static final String ACCOUNT = "nell@example.org";
+    private static final Duration EXPIRE = Duration.ofDays(30);
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    private static final String X = "0123456789abcdef", A = "fedcba9876543210";
+
+    @Test void aNotice_staysWhileTheRetiredDeviceMayComeBackOrASiblingAwayMayNeedIt_thenGoes() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        ShiftedClock clock = new ShiftedClock();
+        List<Device> all = Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 3);
+        Device back = null;
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            x.close(); // silent from day 0
+            List<Device> running = List.of(a, b);
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r))); // day 20
+            assertEquals(List.of(x.id + " by " + a.id), RemovalTest.notices(store));
+
+            // day 32: x silent for 32 days, past its folder's time (30 days + one announceEvery), so the folder goes;
+            // the notice, 12 days old, stays: a sibling away since day 19 is not expired and may come back until day 49
+            ExpiryTest.advance(clock, Duration.ofDays(6), running);
+            ExpiryTest.advance(clock, Duration.ofDays(6), running);
+            String folder = SmaFolders.deviceFolder(x.id);
+            Eventually.until("x's folder is deleted", () -> !store.listFolders().contains(folder));
+            Thread.sleep(500); // several more checks
+            assertEquals(List.of(x.id + " by " + a.id), RemovalTest.notices(store), "the notice stays for expireAfter after it was written");
+
+            // day 52: the notice is 32 days old
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            Eventually.until("the notice is deleted", () -> notices(store).isEmpty());
+
+            // x comes back after all: nothing tells it at its start, its first check announces it, a sibling's next
+            // check deletes that announcement and writes a fresh notice, and x learns it was retired
+            back = x.restart();
+            Device returned = back;
+            assertInstanceOf(StartOutcome.Running.class, returned.start("device-2"));
+            Eventually.until("the returned device learns it was retired", () -> returned.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
+            List<String> notices = RemovalTest.notices(store);
+            assertEquals(1, notices.stream().filter(n -> n.startsWith(x.id + " by ")).count(), () -> "one fresh notice: " + notices);
+            Eventually.until("its announcement is deleted again", () -> {
+                try {
+                    return !RemovalTest.announcedDevices(store).contains(x.id);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertFalse(RemovalTest.notices(store).isEmpty(), "the fresh notice is not collected at once");
+        } finally {
+            Accounts.closeAll(all);
+            if (back != null) back.close();
+        }
+    }
+
+    private static List<String> notices(MemoryMailStore store) {
+        try {
+            return RemovalTest.notices(store);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test void upkeep_publishesAMissingNotice_keepsAFreshOne_renewsItForADeviceThatCameBack_andForgetsOldOnes() {
+        long now = 100 * DAY;
+        List<RetireNotice> none = List.of();
+        List<RetireNotice> fresh = List.of(new RetireNotice(X, A, now - 10 * DAY, RetireNotice.Reason.REMOVED));
+        List<RetireNotice> old = List.of(new RetireNotice(X, A, now - 31 * DAY, RetireNotice.Reason.EXPIRED));
+        List<RetireNotice> otherDevice = List.of(new RetireNotice(A, X, now, RetireNotice.Reason.LEFT));
+        // before the retired device's folder time is up: a notice must be there
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, EXPIRE));
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, otherDevice, EXPIRE), "a notice naming another device counts not");
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, false, X, old, EXPIRE), "not collected before the folder's time");
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, true, X, old, EXPIRE));
+        // after it
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, false, X, fresh, EXPIRE), "a sibling away may still need it");
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, old, EXPIRE));
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, EXPIRE), "untrusted ones go too");
+        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, old, EXPIRE), "the device announced itself again");
+        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, none, EXPIRE));
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, true, X, fresh, EXPIRE), "renewed already");
+    }
+}
