@@ -68,7 +68,8 @@ final class SimulateCommand implements Callable<Integer> {
             defaultValue = "25")
     int accounts;
 
-    @Option(names = "--devices-per-account", paramLabel = "MIN-MAX", description = "Devices per account at the start, and most at once (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--devices-per-account", paramLabel = "N|MIN-MAX|N:W,...", description = {"Devices per account at the start, and most at once:",
+            "a count, a range drawn uniformly, or counts with relative weights such as 2:40,3:30,4:20,5:10 (default: ${DEFAULT-VALUE})."},
             defaultValue = "2-5")
     String devices;
 
@@ -181,7 +182,7 @@ final class SimulateCommand implements Callable<Integer> {
                         + minExpiry.toMinutes() + " minutes: a device offline that long must not expire");
             }
             fleetOptions = HostedFleet.Options.forStore(store).withExpireAfter(expiry);
-            SimArgs.Range r = SimArgs.range("--devices-per-account", devices);
+            SimArgs.Devices r = SimArgs.devices("--devices-per-account", devices);
             Duration real = SimArgs.duration("--duration", duration);
             if (real.toMillis() < 100 || real.toHours() > 24) throw new IllegalArgumentException("--duration must be 100ms..24h");
             ro = new RunOptions(timeScale, SimArgs.duration("--settle", settle), Duration.ofMillis(100), stopOnViolation);
@@ -189,7 +190,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults);
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

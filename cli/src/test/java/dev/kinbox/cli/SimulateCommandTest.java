@@ -31,8 +31,14 @@ class SimulateCommandTest {
     private record Ran(int code, String out) {}
 
     private static Ran simulate(SimulateCommand cmd, Path dir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s",
-                "--seed", "11", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString()));
+        List<String> base = List.of("--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s",
+                "--seed", "11", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString());
+        // an option in extra replaces the base's: picocli refuses an option given twice, so a bad value repeated
+        // after a good one would fail for that reason and not for the value under test
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < base.size(); i += 2) {
+            if (!List.of(extra).contains(base.get(i))) args.addAll(base.subList(i, i + 2));
+        }
         args.addAll(List.of(extra));
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -64,6 +70,23 @@ class SimulateCommandTest {
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), "the trace goes next to the report");
         assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "empty trace");
         assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("<th>trace</th><td>" + dir.resolve("trace.kbt")), "the page names the trace");
+    }
+
+    @Test
+    void simulate_withWeightedDeviceCounts_startsAccountsOnlyWithTheCountsGiven(@TempDir Path dir) throws Exception {
+        Ran r = simulate(new SimulateCommand(), dir, "--accounts", "4", "--devices-per-account", "1:1,3:2", "--duration", "1s");
+        assertEquals(0, r.code(), r.out());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        var workload = dev.kinbox.simulator.trace.TraceFile.read(dir.resolve("trace.kbt")).workload();
+        assertEquals(List.of(1, 0, 2), workload.deviceWeights(), "the trace keeps the distribution, so replay regenerates the schedule");
+        var schedule = dev.kinbox.simulator.workload.Workload.generate(11, workload.options());
+        java.util.Map<Integer, Integer> initial = new java.util.HashMap<>();
+        for (var s : schedule.steps()) {
+            if (s instanceof dev.kinbox.simulator.workload.Step.Join join && join.at() == 0) initial.merge(join.device().account(), 1, Integer::sum);
+        }
+        assertEquals(4, initial.size());
+        assertTrue(initial.values().stream().allMatch(n -> n == 1 || n == 3), initial.toString());
+        assertTrue(j.get("devices_started").asInt() >= initial.values().stream().mapToInt(Integer::intValue).sum(), j.toPrettyString());
     }
 
     /** A broken fleet whose every device state comes back with the provider's forged setting applied (the same on all devices). */
@@ -141,6 +164,9 @@ class SimulateCommandTest {
     @Test
     void simulate_withBadOptions_isAUsageErrorAndWritesNothing(@TempDir Path dir) {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", "5-2").code());
+        for (String bad : List.of("2:40,2:10", "0:5", "65:1", "2:0", "2:x", "2:40,", "2-3:1", ":4")) {
+            assertEquals(2, simulate(new SimulateCommand(), dir, "--devices-per-account", bad).code(), bad);
+        }
         assertEquals(2, simulate(new SimulateCommand(), dir, "--duration", "forever").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--store", "imap://x@y:1").code()); // no {n} in the user
         assertEquals(2, simulate(new SimulateCommand(), dir, "--wipe-store").code()); // not an imap:// store

@@ -29,8 +29,12 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 4; // 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
-    /** The older format still read: version 3, whose faults have no gossip share (it read as 0, which regenerates its schedule). */
+    public static final int VERSION = 5; // 5: the workload records deviceWeights; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    /**
+     * The oldest format still read: version 3, whose faults have no gossip share (it reads as 0), and
+     * versions 3 and 4, whose workloads have no device weights (they read as none: uniform); both
+     * regenerate their schedules.
+     */
     static final int READ_FROM = 3;
     /** Largest decompressed trace read. */
     public static final long MAX_BYTES = 1L << 30;
@@ -100,7 +104,7 @@ public final class TraceFile {
         try {
             byte[] raw = new Bounded(new GZIPInputStream(data, 1 << 16), MAX_BYTES).readAllBytes();
             if (raw.length == 0) throw new TraceException("the trace is empty");
-            Trace t = version == VERSION ? CBOR.readValue(raw, Trace.class) : CBOR.treeToValue(fromVersion3(CBOR.readTree(raw)), Trace.class);
+            Trace t = version == VERSION ? CBOR.readValue(raw, Trace.class) : CBOR.treeToValue(fromOlder(CBOR.readTree(raw), version), Trace.class);
             if (t == null) throw new TraceException("the trace is empty");
             return checked(t);
         } catch (EOFException e) {
@@ -114,10 +118,19 @@ public final class TraceFile {
         }
     }
 
-    /** A version 3 trace as version 4: its faults get gossip share 0 (gossip mail did not exist). Anything else is left to the strict read. */
-    private static com.fasterxml.jackson.databind.JsonNode fromVersion3(com.fasterxml.jackson.databind.JsonNode root) {
-        if (root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f && !f.has("gossipShare")) {
+    /**
+     * An older trace as this version: a version 3 trace's faults get gossip share 0 (gossip mail did not
+     * exist), a version 3 or 4 trace's workload no device weights (uniform, the only kind then). Anything
+     * else is left to the strict read.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode fromOlder(com.fasterxml.jackson.databind.JsonNode root, int version) {
+        if (version <= 3 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
+                && !f.has("gossipShare")) {
             f.put("gossipShare", 0.0);
+        }
+        if (version <= 4 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
+                && !w.has("deviceWeights")) {
+            w.putArray("deviceWeights");
         }
         return root;
     }

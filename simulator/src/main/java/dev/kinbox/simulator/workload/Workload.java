@@ -88,7 +88,7 @@ public final class Workload {
         }
 
         void run() {
-            int initial = o.minDevices() + r.nextInt(o.maxDevices() - o.minDevices() + 1);
+            int initial = o.initialDevices(r);
             for (int s = 0; s < initial; s++) emit(new Step.Join(0, dev(s)));
             long t = 0;
             while (true) {

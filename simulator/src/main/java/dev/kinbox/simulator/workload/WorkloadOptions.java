@@ -1,6 +1,8 @@
 package dev.kinbox.simulator.workload;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * What a schedule is generated from (besides the seed). Rates are per simulated day: per device for
@@ -21,10 +23,14 @@ import java.time.Duration;
  * @param removalsPerDay    forced removals per account per simulated day ({@link Step.Remove}: a running, online
  *                          device removes another live one; while more than one device is live)
  * @param faults            network faults, incoming mail and clock skew ({@link Faults#NONE}: none)
+ * @param deviceWeights     how an account's devices at the start are drawn: empty for uniformly from
+ *                          {@code minDevices..maxDevices}; else one weight (>= 0, relative) per count from
+ *                          {@code minDevices} to {@code maxDevices}, those of both ends positive
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
-                              Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults) {
+                              Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults,
+                              List<Integer> deviceWeights) {
     /**
      * What the network, the server, the outside world and the devices' clocks add to a run. Rates
      * are per simulated day; 0 turns a kind off.
@@ -62,6 +68,14 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         }
     }
 
+    /** Devices at the start drawn uniformly from {@code minDevices..maxDevices}. */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay, Faults faults) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, faults, List.of());
+    }
+
     /** Without forced removals and without faults (as before either existed). */
     public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
                            double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
@@ -81,7 +95,23 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights);
+    }
+
+    /**
+     * An account's devices at the start, drawn with {@code r}: uniformly with one {@code nextInt}
+     * (as before weights existed, so older seeds give the same schedule), else by the weights.
+     */
+    public int initialDevices(RandomGenerator r) {
+        if (deviceWeights.isEmpty()) return minDevices + r.nextInt(maxDevices - minDevices + 1);
+        long total = 0;
+        for (int w : deviceWeights) total += w;
+        long pick = r.nextLong(total);
+        for (int i = 0; i < deviceWeights.size(); i++) {
+            pick -= deviceWeights.get(i);
+            if (pick < 0) return minDevices + i;
+        }
+        throw new IllegalStateException("weights sum to " + total); // unreachable: pick < total
     }
 
     /** Every device slot an account may ever use: its largest running set plus this many joiners. */
@@ -99,6 +129,18 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be positive");
         if (faults == null) throw new IllegalArgumentException("faults must be given (Faults.NONE for none)");
+        deviceWeights = deviceWeights == null ? List.of() : List.copyOf(deviceWeights);
+        if (!deviceWeights.isEmpty()) {
+            if (deviceWeights.size() != maxDevices - minDevices + 1) {
+                throw new IllegalArgumentException("device weights: one per count from " + minDevices + " to " + maxDevices);
+            }
+            for (int w : deviceWeights) {
+                if (w < 0 || w > 1_000_000) throw new IllegalArgumentException("device weights must be 0..1000000");
+            }
+            if (deviceWeights.get(0) == 0 || deviceWeights.get(deviceWeights.size() - 1) == 0) {
+                throw new IllegalArgumentException("device weights: the fewest and the most devices must have positive weights");
+            }
+        }
     }
 
     /** Device slots per account: {@code maxDevices + EXTRA_SLOTS}. */

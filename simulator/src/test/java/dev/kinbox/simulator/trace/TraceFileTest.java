@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 5}) {
+        for (int other : new int[] {1, 2, 6}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 4", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 5", refused(b).getMessage());
         }
     }
 
@@ -103,6 +103,41 @@ class TraceFileTest {
         assertEquals(Trace.Workload.of(o), back.workload());
         assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail), s.counts().toString());
         assertTrue(TraceCheck.verify(back).mismatches().stream().noneMatch(m -> m.startsWith("schedule:")), TraceCheck.verify(back).mismatches().toString());
+    }
+
+    @Test
+    void read_ofAVersion4Trace_givesItsWorkloadUniformDeviceCounts_andAVersion5OneKeepsItsWeights() throws Exception {
+        WorkloadOptions o = new WorkloadOptions(3, 2, 4, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000);
+        Trace t = TraceFixtures.trace();
+        Trace v4 = new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(), t.accounts(),
+                t.violations());
+        CBORMapper cbor = new CBORMapper();
+        ObjectNode tree = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v4));
+        ((ObjectNode) tree.path("workload")).remove("deviceWeights");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, 4});
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(cbor.writeValueAsBytes(tree));
+        }
+        Trace back = TraceFile.read(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(java.util.List.of(), back.workload().deviceWeights());
+        assertEquals(o, back.workload().options());
+
+        WorkloadOptions weighted = new WorkloadOptions(3, 2, 4, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000, 0,
+                WorkloadOptions.Faults.NONE, java.util.List.of(5, 0, 1));
+        Trace v5 = new Trace(9, Trace.Workload.of(weighted), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(weighted, TraceFile.read(new ByteArrayInputStream(bytes(v5))).workload().options());
+        ObjectNode missing = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v5));
+        ((ObjectNode) missing.path("workload")).remove("deviceWeights");
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        current.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
+        current.write(new byte[] {0, 0, 0, (byte) TraceFile.VERSION});
+        try (GZIPOutputStream gz = new GZIPOutputStream(current)) {
+            gz.write(cbor.writeValueAsBytes(missing));
+        }
+        assertTrue(refused(current.toByteArray()).getMessage().contains("corrupt"), "a version 5 trace must have them");
     }
 
     @Test

@@ -279,6 +279,44 @@ class WorkloadTest {
     }
 
     @Test
+    void generate_withDeviceWeights_startsAccountsWithCountsInProportionToTheirWeights() {
+        // counts 1..3 weighted 1 : 0 : 3, nothing else happening
+        WorkloadOptions o = new WorkloadOptions(4000, 1, 3, Duration.ofHours(1), 0, 0, 0, 0, 0, Duration.ZERO, 0, 100_000, 0,
+                WorkloadOptions.Faults.NONE, java.util.List.of(1, 0, 3));
+        Map<Integer, Integer> joins = new HashMap<>();
+        for (Step s : Workload.generate(7, o).steps()) if (s instanceof Step.Join j && j.at() == 0) joins.merge(j.device().account(), 1, Integer::sum);
+        Map<Integer, Integer> accountsWith = new HashMap<>();
+        for (int n : joins.values()) accountsWith.merge(n, 1, Integer::sum);
+        assertEquals(4000, joins.size(), "every account starts");
+        assertEquals(null, accountsWith.get(2), "a count of weight 0 is never drawn");
+        double ones = accountsWith.getOrDefault(1, 0) / 4000.0;
+        assertTrue(ones > 0.22 && ones < 0.28, "a quarter start with one device: " + accountsWith); // 0.25 +- 4.4 standard deviations
+        assertEquals(4000, accountsWith.getOrDefault(1, 0) + accountsWith.getOrDefault(3, 0));
+    }
+
+    @Test
+    void generate_withoutDeviceWeights_drawsAsBeforeTheyExisted() {
+        WorkloadOptions uniform = options(6, 2, 5);
+        WorkloadOptions explicit = new WorkloadOptions(6, 2, 5, uniform.period(), uniform.editsPerDay(), uniform.joinsPerDay(),
+                uniform.leavesPerDay(), uniform.crashesPerDay(), uniform.offlinePerDay(), uniform.maxOffline(), uniform.hostilePerDay(),
+                uniform.maxSteps(), uniform.removalsPerDay(), uniform.faults(), java.util.List.of());
+        assertEquals(Workload.generate(3, uniform), Workload.generate(3, explicit));
+        WorkloadOptions even = new WorkloadOptions(6, 2, 5, uniform.period(), uniform.editsPerDay(), uniform.joinsPerDay(),
+                uniform.leavesPerDay(), uniform.crashesPerDay(), uniform.offlinePerDay(), uniform.maxOffline(), uniform.hostilePerDay(),
+                uniform.maxSteps(), uniform.removalsPerDay(), uniform.faults(), java.util.List.of(1, 1, 1, 1));
+        assertEquals(even, even.withFaults(uniform.faults()), "weights survive withFaults");
+    }
+
+    @Test
+    void options_withBadDeviceWeights_areRefused() {
+        for (java.util.List<Integer> w : java.util.List.of(java.util.List.of(1, 1), java.util.List.of(0, 1, 1), java.util.List.of(1, 1, 0),
+                java.util.List.of(1, -1, 1), java.util.List.of(1, 2_000_000, 1))) {
+            assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions(1, 1, 3, Duration.ofDays(1), 1, 0, 0, 0, 0, Duration.ZERO, 0, 10,
+                    0, WorkloadOptions.Faults.NONE, w), w::toString);
+        }
+    }
+
+    @Test
     void options_withBadRange_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> options(1, 3, 2));
         assertThrows(IllegalArgumentException.class, () -> options(0, 1, 2));
