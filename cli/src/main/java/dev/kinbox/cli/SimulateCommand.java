@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
                 "injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "What is and is not built yet (scale, a trace or the hostile provider with --cluster, ...): docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, a trace with --cluster, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
     /** An existing server's accounts cannot be used (a login failed, or SMA folders are left and --wipe-store is off); as a bad option. */
@@ -169,9 +169,6 @@ final class SimulateCommand implements Callable<Integer> {
             clustered = cluster.settings(env);
             AccountStores.check(store, env);
             if (wipeStore && !ImapAccounts.isSpec(store)) throw new IllegalArgumentException("--wipe-store is for --store imap://... only");
-            if (clustered != null && hostilePerDay != 0) {
-                throw new IllegalArgumentException("--hostile-per-day is not available with --cluster (the hostile provider works in the driver's JVM)");
-            }
             Duration expiry = SimArgs.duration("--expire-after", expireAfter);
             WorkloadOptions.Faults faults = faultArgs.faults();
             // two skewed clocks (the silent device's and its sibling's) may stretch a silence by twice the largest skew

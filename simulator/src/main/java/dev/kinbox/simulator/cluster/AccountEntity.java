@@ -81,6 +81,10 @@ final class AccountEntity {
                     }), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.Hostile.class, m -> { // on the pool: the provider's act is store work
+                    reply(host.run(() -> new Protocol.Acted(host.fleet().hostile(new DeviceRef(account, m.slot()), m.act()))), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.ReadableByRetired.class, m -> { // on the pool: reads the writer's folder and tries the key
                     reply(host.run(() -> host.fleet().readableByRetired(new DeviceRef(account, m.writerSlot()), new DeviceRef(account, m.retiredSlot()))),
                             m.replyTo());

@@ -62,6 +62,7 @@ public final class ClusterFleet implements Fleet {
     private final Set<DeviceRef> running = ConcurrentHashMap.newKeySet();
     private final NodeReports<Protocol.NodeStats> stats;
     private final NodeReports<Protocol.FaultCounts> faultCounts;
+    private final NodeReports<Protocol.Withheld> withheld;
     private final NodeClocks clocks;
     private volatile boolean closed;
 
@@ -75,6 +76,7 @@ public final class ClusterFleet implements Fleet {
         this.faulty = faulty;
         this.stats = new NodeReports<>(node.system(), agents, Protocol.GetStats::new, Protocol.NodeStats::address);
         this.faultCounts = new NodeReports<>(node.system(), agents, Protocol.GetFaultCounts::new, Protocol.FaultCounts::address);
+        this.withheld = new NodeReports<>(node.system(), agents, Protocol.GetWithheld::new, Protocol.Withheld::address);
         this.clocks = new NodeClocks(node, agents, NodeClocks.ASK);
     }
 
@@ -273,13 +275,21 @@ public final class ClusterFleet implements Fleet {
         return new JournalRefusals(u, m, r, g);
     }
 
-    /** Not on a cluster: the hostile provider works in the driver's JVM only ({@code simulate} refuses the combination). */
+    /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
-        throw new FleetException("the hostile provider is not available on a cluster", null);
+        return await(account(victim.account()).<Protocol.Acted>askWithStatus(to -> new Protocol.Hostile(victim.slot(), act, to), DeviceSystems.ASK),
+                DeviceSystems.ASK, "the provider cannot " + act + " on the folder of " + victim).acted();
     }
 
-    /** Nothing is withheld on a cluster (no hostile provider). */
-    @Override public Set<Dot> withheldUnhealed() { return Set.of(); }
+    /**
+     * The union of every node's withheld, unhealed dots, asked of every node at each call (the runner asks at each check);
+     * a node that does not answer in time counts with its last answer.
+     */
+    @Override public Set<Dot> withheldUnhealed() {
+        Set<Dot> out = new java.util.HashSet<>();
+        (closed ? withheld.last() : withheld.read()).values().forEach(w -> out.addAll(w.dots()));
+        return out;
+    }
 
     /** Journals stay on their nodes: a cluster run records no trace ({@code simulate} writes none). */
     @Override public List<JournalEntry> journal(DeviceRef d) { return List.of(); }

@@ -56,7 +56,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // the nodes' clocks follow the driver's (added later; Open gained held then)
                     Protocol.StartClock.class, Protocol.FreezeClock.class,
                     // a device that learnt it was retired (added later)
-                    Protocol.GetRetirement.class)
+                    Protocol.GetRetirement.class,
+                    // the hostile provider on the account's node (added later)
+                    Protocol.Hostile.class, Protocol.Acted.class, Protocol.GetWithheld.class, Protocol.Withheld.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -13,7 +13,7 @@ import org.apache.pekko.pattern.StatusReply;
  * One per node, registered with the receptionist under {@link #KEY}: the driver finds every node
  * through it, sends it the roster, the run's faults ({@link Protocol.SetFaults}) and the fleet options
  * ({@link Protocol.Open}), starts and freezes its devices' clock ({@link Protocol.StartClock}, {@link Protocol.FreezeClock}),
- * reads its counters and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
+ * reads its counters and what its hostile provider withheld ({@link Protocol.GetWithheld}) and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
  */
 final class NodeAgent {
     static final ServiceKey<Protocol.ToNode> KEY = ServiceKey.create(Protocol.ToNode.class, "kinbox-sim-node");
@@ -64,6 +64,10 @@ final class NodeAgent {
                     })
                     .onMessage(Protocol.GetStats.class, m -> {
                         m.replyTo().tell(host.stats(address));
+                        return Behaviors.same();
+                    })
+                    .onMessage(Protocol.GetWithheld.class, m -> {
+                        m.replyTo().tell(host.withheld(address));
                         return Behaviors.same();
                     })
                     .onMessage(Protocol.Close.class, m -> {

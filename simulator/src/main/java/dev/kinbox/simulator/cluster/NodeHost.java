@@ -179,6 +179,12 @@ final class NodeHost implements AutoCloseable {
         return new Protocol.FaultCounts(address, drops.sum(), restarts.sum(), incomingAcked.sum(), f == null ? GossipCounts.NONE : f.gossipMail());
     }
 
+    /** What the hostile provider withheld on this node and is not healed yet; nothing before the fleet is open or after it closed. */
+    Protocol.Withheld withheld(String address) {
+        HostedFleet f = fleet;
+        return new Protocol.Withheld(address, f == null ? List.of() : List.copyOf(f.withheldUnhealed()));
+    }
+
     Protocol.NodeStats stats(String address) {
         HostedFleet f = fleet;
         return new Protocol.NodeStats(address, f == null ? 0 : f.storeOperations(), starts.get(), f == null ? 0 : f.running().size(),

@@ -8,6 +8,7 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.StoreMessages;
 import dev.kinbox.simulator.workload.Change;
+import dev.kinbox.simulator.workload.HostileAct;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -80,6 +81,14 @@ final class Protocol {
     /** What the node hosts and did. */
     record GetStats(ActorRef<NodeStats> replyTo) implements ToNode {}
 
+    /** The dots of the entries the hostile provider withheld on the node that are not healed yet ({@code Fleet.withheldUnhealed}). */
+    record GetWithheld(ActorRef<Withheld> replyTo) implements ToNode {}
+
+    /** A node's answer to {@link GetWithheld}. */
+    record Withheld(String address, List<Dot> dots) implements Message {
+        Withheld { dots = List.copyOf(dots); }
+    }
+
     /** Stop every device and release the stores; the run is over. */
     record Close(ActorRef<Done> replyTo) implements ToNode {}
 
@@ -119,6 +128,15 @@ final class Protocol {
     record GetRetirement(int slot, ActorRef<StatusReply<String>> replyTo) implements ToAccount {}
 
     record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
+
+    /**
+     * The mail provider does {@code act} to {@code slot}'s folder, on the account's node where its mailbox is
+     * ({@code Fleet.hostile}); answered with whether there was something to act on.
+     */
+    record Hostile(int slot, HostileAct act, ActorRef<StatusReply<Acted>> replyTo) implements ToAccount {}
+
+    /** {@link Hostile}'s answer. */
+    record Acted(boolean acted) implements Message {}
 
     /** The device's next store operation fails as a dropped connection. */
     record Drop(int slot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}

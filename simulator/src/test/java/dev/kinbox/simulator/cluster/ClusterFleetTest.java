@@ -135,6 +135,29 @@ class ClusterFleetTest {
     }
 
     @Test
+    void twoNodes_withAHostileProvider_actOnTheAccountsNodes_applyNoForgeryAndHoldEveryInvariant() throws Exception {
+        // RunnerTest's hostile schedule (2 accounts of 2-3 devices, 4 simulated hours, churn, 120 acts per account a day) on two
+        // nodes: each act is carried out on the node of the victim's account, and what it withheld there reaches the driver's checks
+        Schedule s = Workload.generate(11, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 120, 10_000));
+        Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.hostile.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults())) {
+            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+            System.out.println("hostile cluster run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals "
+                    + r.refusals() + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall "
+                    + r.wallSeconds() + " s, nodes " + fleet.nodeCounters());
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertEquals(0, r.check().forgedApplied());
+            for (String act : new String[] {"FORGE", "INJECT"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+            assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused on any node: " + r.refusals());
+            assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+            fleet.nodeCounters().forEach((address, c) -> assertTrue(c.starts() > 0, address + " hosted no device: " + c));
+        }
+    }
+
+    @Test
     void twoNodes_runningRemovalsAndTheShortestExpiry_removeOnTheHostingNodeAndHoldEveryInvariant() throws Exception {
         // 2 accounts (one per node) of 2-3 devices over 8 simulated hours with removals and an early leave, expiring after
         // 200 minutes - the shortest the CLI allows for its 30-minute offline spells: the leaver expires before the end

@@ -88,6 +88,15 @@ class ClusterSerializerTest {
     }
 
     @Test
+    void hostileProviderMessagesAndReplies_roundTripThroughTheBoundSerializer() throws Exception {
+        List<Object> all = new java.util.ArrayList<>(List.of(new Protocol.GetWithheld(ref()), new Protocol.Withheld("pekko://kinbox-sim@127.0.0.1:2552",
+                List.of(new dev.kinbox.persistence.crdt.Dot("0123456789abcdef", 7), new dev.kinbox.persistence.crdt.Dot("fedcba9876543210", 1))),
+                new Protocol.Withheld("pekko://kinbox-sim@127.0.0.1:2553", List.of()), new Protocol.Acted(true), new Protocol.Acted(false)));
+        for (dev.kinbox.simulator.workload.HostileAct act : dev.kinbox.simulator.workload.HostileAct.values()) all.add(new Protocol.Hostile(2, act, ref()));
+        for (Object o : all) assertEquals(o, roundTrip(o));
+    }
+
+    @Test
     void clockMessages_roundTrip_andAnOpenWithoutTheClockHeld_isNotSerializable() throws Exception {
         List<Object> all = List.of(new Protocol.StartClock(ref()), new Protocol.FreezeClock(1_900_000_123_456L, ref()),
                 new Protocol.Open(1, "greenmail", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 1800.0, false, ref()));
