@@ -133,6 +133,10 @@ final class SimulateCommand implements Callable<Integer> {
             "(with --cluster on the account's node) (default: ${DEFAULT-VALUE})."}, defaultValue = "0.3")
     double removalsPerDay;
 
+    @Option(names = "--rotate-key-on-removal", description = {"Every account turns on key rotation on removal (the account setting",
+            "kinbox.rotate-key-on-removal) with its first step: each removal or expiry then gives the remaining devices a new account key."})
+    boolean rotateKey;
+
     @Option(names = "--expire-after", description = {"Simulated silence after which a device's siblings retire it; at least (--max-offline + 2h + 2 x --max-clock-skew) x 4/3,",
             "so no device expires in an offline spell; with --cluster every node's devices (default: ${DEFAULT-VALUE})."}, defaultValue = "30d")
     String expireAfter;
@@ -187,7 +191,7 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights());
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights(), rotateKey);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -42,12 +42,6 @@ final class Liveness {
     static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
     /** Longest wait of a removal's reply for its {@code DeviceRetired} to reach the server. */
     static final java.time.Duration REPLY_UPLOAD_WAIT = java.time.Duration.ofSeconds(5);
-    /**
-     * The account setting that makes a removal or an expiry also rotate the account key: when its
-     * value is {@code true}, the retiring device creates a new account key and revokes the current one
-     * for new mail, after the retirement, so the retired device never receives the new key.
-     */
-    static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;
     private boolean checking;
@@ -259,9 +253,9 @@ final class Liveness {
         return rec.status() == DeviceStatus.PAIRED && (seen == PeerState.NEVER || now - seen > expireAfter.toMillis()); // NEVER: no overflow
     }
 
-    /** When the account asks for it ({@link #ROTATE_KEY_ON_REMOVAL}), makes a new account key (blocking) to replace the current one. */
+    /** When the account asks for it ({@link Muaa#ROTATE_KEY_ON_REMOVAL}), makes a new account key (blocking) to replace the current one. */
     private void rotateKey(AccountState state) {
-        var setting = state.settings().get(ROTATE_KEY_ON_REMOVAL);
+        var setting = state.settings().get(Muaa.ROTATE_KEY_ON_REMOVAL);
         if (setting == null || !"true".equals(setting.value())) return;
         String revoke = state.currentKeyFingerprint().orElse(null);
         m.runBlocking(() -> {

@@ -60,6 +60,13 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  * IMAP work runs on {@code kinbox.blocking-dispatcher}; pairing crypto runs on the actor's thread.
  */
 public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, AccountState> {
+    /**
+     * The account setting that makes a removal or an expiry also rotate the account key (value
+     * {@code true}; docs/PROTOCOL.md, "Removal and expiry"): the retiring device creates a new account
+     * key and revokes the current one for new mail, after the retirement, so the retired device never
+     * receives the new key.
+     */
+    public static final String ROTATE_KEY_ON_REMOVAL = "kinbox.rotate-key-on-removal";
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,

@@ -197,7 +197,7 @@ class RemovalTest {
         List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 3);
         try {
             Device a = all.get(0), b = all.get(1), x = all.get(2);
-            a.<AccountEvent>ask(r -> new Muaa.ChangeSetting(Liveness.ROTATE_KEY_ON_REMOVAL, "true", r));
+            a.<AccountEvent>ask(r -> new Muaa.ChangeSetting(Muaa.ROTATE_KEY_ON_REMOVAL, "true", r));
             Convergence.await(all);
             String old = a.state().currentKeyFingerprint().orElseThrow();
             a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r));

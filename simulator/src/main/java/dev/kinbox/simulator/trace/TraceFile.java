@@ -29,11 +29,11 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 5; // 5: the workload records deviceWeights; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    public static final int VERSION = 5; // 5: the workload records deviceWeights and rotateKeyOnRemoval; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
     /**
      * The oldest format still read: version 3, whose faults have no gossip share (it reads as 0), and
-     * versions 3 and 4, whose workloads have no device weights (they read as none: uniform); both
-     * regenerate their schedules.
+     * versions 3 and 4, whose workloads have no device weights and no key rotation (they read as none: uniform, and
+     * off); both regenerate their schedules.
      */
     static final int READ_FROM = 3;
     /** Largest decompressed trace read. */
@@ -120,7 +120,7 @@ public final class TraceFile {
 
     /**
      * An older trace as this version: a version 3 trace's faults get gossip share 0 (gossip mail did not
-     * exist), a version 3 or 4 trace's workload no device weights (uniform, the only kind then). Anything
+     * exist), a version 3 or 4 trace's workload no device weights (uniform, the only kind then) and no key rotation. Anything
      * else is left to the strict read.
      */
     private static com.fasterxml.jackson.databind.JsonNode fromOlder(com.fasterxml.jackson.databind.JsonNode root, int version) {
@@ -131,6 +131,10 @@ public final class TraceFile {
         if (version <= 4 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
                 && !w.has("deviceWeights")) {
             w.putArray("deviceWeights");
+        }
+        if (version <= 4 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
+                && !w.has("rotateKeyOnRemoval")) {
+            w.put("rotateKeyOnRemoval", false);
         }
         return root;
     }

@@ -90,6 +90,7 @@ public final class Workload {
         void run() {
             int initial = o.initialDevices(r);
             for (int s = 0; s < initial; s++) emit(new Step.Join(0, dev(s)));
+            if (o.rotateKeyOnRemoval()) emit(new Step.Edit(0, dev(0), new Change.SetSetting(dev.kinbox.actors.muaa.Muaa.ROTATE_KEY_ON_REMOVAL, "true")));
             long t = 0;
             while (true) {
                 double perDay = 0;

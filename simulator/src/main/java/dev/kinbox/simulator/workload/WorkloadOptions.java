@@ -26,11 +26,13 @@ import java.util.random.RandomGenerator;
  * @param deviceWeights     how an account's devices at the start are drawn: empty for uniformly from
  *                          {@code minDevices..maxDevices}; else one weight (>= 0, relative) per count from
  *                          {@code minDevices} to {@code maxDevices}, those of both ends positive
+ * @param rotateKeyOnRemoval every account turns on key rotation on removal ({@code Muaa.ROTATE_KEY_ON_REMOVAL}) with
+ *                          its first step, an edit of its first device at time zero
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
                               Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults,
-                              List<Integer> deviceWeights) {
+                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval) {
     /**
      * What the network, the server, the outside world and the devices' clocks add to a run. Rates
      * are per simulated day; 0 turns a kind off.
@@ -68,6 +70,14 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         }
     }
 
+    /** Without key rotation on removal. */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay, Faults faults, List<Integer> deviceWeights) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, false);
+    }
+
     /** Devices at the start drawn uniformly from {@code minDevices..maxDevices}. */
     public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
                            double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
@@ -95,7 +105,13 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval);
+    }
+
+    /** These options with key rotation on removal turned on in every account, or not. */
+    public WorkloadOptions withKeyRotation(boolean on) {
+        return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Forced removal and expiry through the runner: {@code silent_devices_retired} holds on the real MUAA and fails on a fleet that does not retire. */
@@ -52,6 +53,40 @@ public class RetirementRunTest { // public: ClusterFleetTest runs the same sched
         assertTrue(r.check().silentRetired());
         assertTrue(r.check().retiredDevices() > removals, "only " + r.check().retiredDevices() + " retired for " + removals
                 + " removals: the early leaver did not expire");
+    }
+
+    /**
+     * The same schedule with key rotation on removal turned on in both accounts (their first step): every
+     * removal and expiry gives the remaining devices a new account key, which the key trial of
+     * {@code silent_devices_retired} finds unreadable with the retired device's key, and the running devices
+     * converge on the same keys.
+     */
+    @Test
+    void run_withKeyRotationOnRemoval_rotatesTheAccountKey_andKeepsEveryInvariant() throws Exception {
+        Schedule plain = withRemovalAndEarlyLeave();
+        Schedule s = Workload.generate(plain.seed(), plain.options().withKeyRotation(true));
+        assertEquals(plain.steps().size() + 2, s.steps().size(), "one edit more per account, every other step the same");
+        Map<DeviceRef, List<Boolean>> keysAtEnd = new java.util.concurrent.ConcurrentHashMap<>();
+        RunResult r = RunnerTest.run(s, Duration.ofSeconds(30), f -> new dev.kinbox.simulator.fleet.ForwardingFleet(f) {
+            @Override public void close() {
+                try {
+                    for (DeviceRef d : running()) {
+                        var keys = state(d).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS).accountKeys();
+                        keysAtEnd.put(d, keys.values().stream().map(k -> k.revoked()).toList());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    super.close();
+                }
+            }
+        }, expiring());
+        System.out.println("rotation run: seed " + s.seed() + " " + s.counts() + ", retired " + r.check().retiredDevices() + ", account keys (revoked?) at the end "
+                + keysAtEnd);
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertTrue(r.check().silentRetired());
+        assertTrue(keysAtEnd.values().stream().anyMatch(k -> k.size() >= 2 && k.contains(true) && k.contains(false)),
+                "no account rotated its key: " + keysAtEnd);
     }
 
     /**

@@ -125,7 +125,7 @@ class TraceFileTest {
         assertEquals(o, back.workload().options());
 
         WorkloadOptions weighted = new WorkloadOptions(3, 2, 4, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000, 0,
-                WorkloadOptions.Faults.NONE, java.util.List.of(5, 0, 1));
+                WorkloadOptions.Faults.NONE, java.util.List.of(5, 0, 1)).withKeyRotation(true);
         Trace v5 = new Trace(9, Trace.Workload.of(weighted), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
         assertEquals(weighted, TraceFile.read(new ByteArrayInputStream(bytes(v5))).workload().options());

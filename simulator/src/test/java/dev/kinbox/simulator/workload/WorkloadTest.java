@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -305,6 +306,24 @@ class WorkloadTest {
                 uniform.leavesPerDay(), uniform.crashesPerDay(), uniform.offlinePerDay(), uniform.maxOffline(), uniform.hostilePerDay(),
                 uniform.maxSteps(), uniform.removalsPerDay(), uniform.faults(), java.util.List.of(1, 1, 1, 1));
         assertEquals(even, even.withFaults(uniform.faults()), "weights survive withFaults");
+    }
+
+    @Test
+    void generate_withKeyRotation_turnsItOnInEveryAccountWithItsFirstStep_andChangesNothingElse() {
+        WorkloadOptions o = options(3, 2, 4);
+        Schedule plain = Workload.generate(5, o), rotating = Workload.generate(5, o.withKeyRotation(true));
+        List<Step> settings = rotating.steps().stream()
+                .filter(s -> s instanceof Step.Edit e && e.change() instanceof Change.SetSetting set && set.key().equals(dev.kinbox.actors.muaa.Muaa.ROTATE_KEY_ON_REMOVAL))
+                .toList();
+        assertEquals(3, settings.size(), settings.toString());
+        for (Step s : settings) {
+            assertEquals(0, s.at());
+            assertEquals(0, s.device().slot(), "the account's first device, which runs from the start");
+        }
+        List<Step> rest = new java.util.ArrayList<>(rotating.steps());
+        rest.removeAll(settings);
+        assertEquals(plain.steps(), rest);
+        assertTrue(plain.steps().stream().noneMatch(settings::contains));
     }
 
     @Test
