@@ -88,17 +88,10 @@ class TraceFileTest {
         Trace t = TraceFixtures.trace();
         Trace v4 = new Trace(9, Trace.Workload.of(o), s.steps().size(), Trace.digestOf(s), t.store(), t.timeScale(), t.steps(), t.accounts(),
                 t.violations());
-        CBORMapper cbor = new CBORMapper();
-        ObjectNode tree = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v4));
+        ObjectNode tree = tree(v4);
         ((ObjectNode) tree.path("workload").path("faults")).remove("gossipShare");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[] {0, 0, 0, 3});
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(cbor.writeValueAsBytes(tree));
-        }
 
-        Trace back = TraceFile.read(new ByteArrayInputStream(out.toByteArray()));
+        Trace back = TraceFile.read(new ByteArrayInputStream(file(3, tree)));
         assertEquals(0, back.workload().faults().gossipShare());
         assertEquals(Trace.Workload.of(o), back.workload());
         assertTrue(s.steps().stream().anyMatch(x -> x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail), s.counts().toString());
@@ -106,21 +99,15 @@ class TraceFileTest {
     }
 
     @Test
-    void read_ofAVersion4Trace_givesItsWorkloadUniformDeviceCounts_andAVersion5OneKeepsItsWeights() throws Exception {
+    void read_ofAVersion4Trace_givesItsWorkloadUniformDeviceCountsAndNoKeyRotation_andAVersion5OneKeepsBoth() throws Exception {
         WorkloadOptions o = new WorkloadOptions(3, 2, 4, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000);
         Trace t = TraceFixtures.trace();
         Trace v4 = new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(), t.accounts(),
                 t.violations());
-        CBORMapper cbor = new CBORMapper();
-        ObjectNode tree = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v4));
+        ObjectNode tree = tree(v4);
         ((ObjectNode) tree.path("workload")).remove("deviceWeights");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[] {0, 0, 0, 4});
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(cbor.writeValueAsBytes(tree));
-        }
-        Trace back = TraceFile.read(new ByteArrayInputStream(out.toByteArray()));
+        ((ObjectNode) tree.path("workload")).remove("rotateKeyOnRemoval");
+        Trace back = TraceFile.read(new ByteArrayInputStream(file(4, tree)));
         assertEquals(java.util.List.of(), back.workload().deviceWeights());
         assertEquals(o, back.workload().options());
 
@@ -129,15 +116,27 @@ class TraceFileTest {
         Trace v5 = new Trace(9, Trace.Workload.of(weighted), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
         assertEquals(weighted, TraceFile.read(new ByteArrayInputStream(bytes(v5))).workload().options());
-        ObjectNode missing = (ObjectNode) cbor.readTree(cbor.writeValueAsBytes(v5));
+        ObjectNode missing = tree(v5);
         ((ObjectNode) missing.path("workload")).remove("deviceWeights");
-        ByteArrayOutputStream current = new ByteArrayOutputStream();
-        current.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
-        current.write(new byte[] {0, 0, 0, (byte) TraceFile.VERSION});
-        try (GZIPOutputStream gz = new GZIPOutputStream(current)) {
-            gz.write(cbor.writeValueAsBytes(missing));
+        assertTrue(refused(file(TraceFile.VERSION, missing)).getMessage().contains("corrupt"), "a version 5 trace must have them");
+    }
+
+    private static final CBORMapper CBOR = new CBORMapper();
+
+    /** {@code t} as a CBOR tree, to take fields out as an older version wrote it. */
+    private static ObjectNode tree(Trace t) throws Exception {
+        return (ObjectNode) CBOR.readTree(CBOR.writeValueAsBytes(t));
+    }
+
+    /** A trace file of format {@code version} around {@code tree}. */
+    private static byte[] file(int version, ObjectNode tree) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, (byte) version});
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(CBOR.writeValueAsBytes(tree));
         }
-        assertTrue(refused(current.toByteArray()).getMessage().contains("corrupt"), "a version 5 trace must have them");
+        return out.toByteArray();
     }
 
     @Test
@@ -165,7 +164,7 @@ class TraceFileTest {
         out.write("KBTRACE\n".getBytes(StandardCharsets.US_ASCII));
         out.write(java.nio.ByteBuffer.allocate(4).putInt(TraceFile.VERSION).array());
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
-            gz.write(new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(java.util.Map.of("seed", 1)));
+            gz.write(CBOR.writeValueAsBytes(java.util.Map.of("seed", 1)));
         }
         TraceException e = refused(out.toByteArray());
         assertTrue(e.getMessage().startsWith("the trace is corrupt"), e.getMessage());
