@@ -45,6 +45,12 @@ final class Liveness {
     /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
     private RetireNotice retiredBy;
     private boolean checking;
+    /**
+     * Held by each clean-up while it runs (on the blocking dispatcher): a check that read the folder
+     * before a removal's notice was appended also publishes one, and two clean-ups searching for the
+     * same Message-ID at once would both append it.
+     */
+    private final Object cleaning = new Object();
 
     Liveness(Muaa m) {
         this.m = m;
@@ -169,7 +175,9 @@ final class Liveness {
                 boolean folderDue = past && c.folders().contains(folder(id));
                 if (announced || folderDue) purge.add(id);
                 if (folderDue) folders.add(id);
-                switch (noticeUpkeep(now, past, announced, id, c.contents().notices(), env.timing().expireAfter())) {
+                // past its folder's time, a folder of it is a sign of life too: a device coming back creates its folder
+                // before it announces, and a check that read between the two would delete both unseen
+                switch (noticeUpkeep(now, past, announced || folderDue, id, c.contents().notices(), env.timing().expireAfter())) {
                     case PUBLISH -> publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
                     case RENEW -> renew.add(new RetireNotice(id, self, now, ownReason(id, c.contents().notices())));
                     case FORGET -> forget.addAll(c.contents().noticeUids().getOrDefault(id, List.of()));
@@ -202,7 +210,10 @@ final class Liveness {
     enum NoticeUpkeep {
         /** none trusted is there: append one (a clean-up that crashed; or a sibling whose notice this device does not trust) */
         PUBLISH,
-        /** the device wrote an announcement after its folder's time was up: it is running again, tell it again with a fresh notice */
+        /**
+         * an announcement or a folder of the device is there after its folder's time was up: it is running again (or a
+         * clean-up is pending), tell it again with a fresh notice
+         */
         RENEW,
         /** it has been silent past its folder's time and every trusted notice is older than {@code expireAfter}: delete them all */
         FORGET,
@@ -214,11 +225,11 @@ final class Liveness {
      * by the retired device, and by a sibling that was away when it was retired; a sibling that is not
      * expired itself comes back within {@code expireAfter} of the retirement, and the retired device,
      * silent past its folder's time ({@code past}, {@link #folderExpired}), counts as gone. So the
-     * notices go once both hold and the retired device has no announcement; should it come back
-     * later, its first check writes one, which the next sibling's check deletes as always and answers
-     * with a fresh notice.
+     * notices go once both hold and nothing of the retired device is there ({@code present}: an
+     * announcement or a folder of it); should it come back later, its start creates its folder and
+     * announces it, which the next sibling's check deletes as always and answers with a fresh notice.
      */
-    static NoticeUpkeep noticeUpkeep(long now, boolean past, boolean announced, String id, List<RetireNotice> trusted,
+    static NoticeUpkeep noticeUpkeep(long now, boolean past, boolean present, String id, List<RetireNotice> trusted,
                                      java.time.Duration expireAfter) {
         boolean any = false, fresh = false;
         for (RetireNotice n : trusted) {
@@ -226,7 +237,7 @@ final class Liveness {
             any = true;
             fresh |= now - n.at() <= expireAfter.toMillis();
         }
-        if (past && announced) return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.RENEW;
+        if (past && present) return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.RENEW;
         if (!past) return any ? NoticeUpkeep.KEEP : NoticeUpkeep.PUBLISH;
         return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.FORGET;
     }
@@ -322,17 +333,19 @@ final class Liveness {
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
                 : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), REPLY_UPLOAD_WAIT);
         m.runBlocking(() -> {
-            AnnouncementFolder f = m.announcements();
-            try {
-                for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), clock);
-                for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), clock);
-            } catch (dev.kinbox.crypto.CryptoException e) {
-                throw new java.util.concurrent.CompletionException(e);
+            synchronized (cleaning) {
+                AnnouncementFolder f = m.announcements();
+                try {
+                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), clock);
+                    for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), clock);
+                } catch (dev.kinbox.crypto.CryptoException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                for (String d : tidy.purge()) f.purge(d, tidy.folders().contains(d));
+                f.forgetNotices(tidy.forget());
+                if (leaving) f.remove(settings.deviceId(), null);
+                return Boolean.TRUE;
             }
-            for (String d : tidy.purge()) f.purge(d, tidy.folders().contains(d));
-            f.forgetNotices(tidy.forget());
-            if (leaving) f.remove(settings.deviceId(), null);
-            return Boolean.TRUE;
         }, (v, e) -> {
             if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", tidy.purge(), e.toString());
             if (replyTo != null) uploaded.whenComplete((ok, t) -> replyTo.tell(StatusReply.success(deviceId)));
