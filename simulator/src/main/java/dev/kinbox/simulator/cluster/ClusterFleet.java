@@ -63,6 +63,8 @@ public final class ClusterFleet implements Fleet {
     private final NodeReports<Protocol.NodeStats> stats;
     private final NodeReports<Protocol.FaultCounts> faultCounts;
     private final NodeReports<Protocol.Withheld> withheld;
+    /** Whether the driver asked for a hostile act yet. */
+    private volatile boolean attacked;
     private final NodeClocks clocks;
     private volatile boolean closed;
 
@@ -277,15 +279,17 @@ public final class ClusterFleet implements Fleet {
 
     /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
+        attacked = true;
         return await(account(victim.account()).<Protocol.Acted>askWithStatus(to -> new Protocol.Hostile(victim.slot(), act, to), DeviceSystems.ASK),
                 DeviceSystems.ASK, "the provider cannot " + act + " on the folder of " + victim).acted();
     }
 
     /**
-     * The union of every node's withheld, unhealed dots, asked of every node at each call (the runner asks at each check);
-     * a node that does not answer in time counts with its last answer.
+     * The union of every node's withheld, unhealed dots, asked of every node at each call (the runner asks at each check)
+     * once the provider has acted at all; a node that does not answer in time counts with its last answer.
      */
     @Override public Set<Dot> withheldUnhealed() {
+        if (!attacked) return Set.of(); // nothing can be withheld: spare the nodes an ask at every check
         Set<Dot> out = new java.util.HashSet<>();
         (closed ? withheld.last() : withheld.read()).values().forEach(w -> out.addAll(w.dots()));
         return out;
