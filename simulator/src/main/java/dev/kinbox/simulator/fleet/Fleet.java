@@ -70,7 +70,8 @@ public interface Fleet extends AutoCloseable {
 
     /**
      * The mail provider does {@code act} to {@code victim}'s folder ({@link HostileProvider}); false when
-     * there was nothing to act on. {@link FleetException} when the store cannot be attacked (not the memory store).
+     * there was nothing to act on. Works on every store (on a server through an IMAP session of the account's own) and, on a
+     * cluster, on the account's node. {@link FleetException} when the act failed (the store did not answer).
      */
     boolean hostile(DeviceRef victim, HostileAct act) throws FleetException;
 
