@@ -8,6 +8,7 @@ import dev.kinbox.journal.Keyring;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.Flag;
 import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
@@ -94,7 +95,8 @@ public final class HostileProvider {
     /**
      * Carries out {@code act} on {@code victimId}'s folder of {@code accountId}'s mailbox {@code store};
      * forged entries are sealed to {@code recipients} (the account's device certificates, public on
-     * the server). Nothing to act on: no folder yet, or no entry to alter, replay or delete. A withheld
+     * the server). Nothing to act on: no folder (yet or any more), a listing the server refused
+     * because the device expunged meanwhile, or no entry to alter, replay or delete. A withheld
      * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
      * provider - to learn which events it held.
      */
@@ -103,9 +105,17 @@ public final class HostileProvider {
         MailStore store = access.mailbox();
         String folder = SmaFolders.deviceFolder(victimId);
         if (!store.listFolders().contains(folder)) return Outcome.NOTHING;
+        List<StoredMessage> listing;
+        try {
+            listing = store.fetch(folder, UidRange.all(), Fetch.FULL);
+        } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused changedMeanwhile) {
+            // the device deleted its folder, or expunged messages during the listing (GreenMail answers
+            // NO "No such message" then): the provider has done nothing, and there is nothing to act on now
+            return Outcome.NOTHING;
+        }
         List<StoredMessage> entries = new ArrayList<>();
         long highest = 0;
-        for (StoredMessage m : store.fetch(folder, UidRange.all(), Fetch.FULL)) {
+        for (StoredMessage m : listing) {
             SmaHeader h;
             try {
                 h = SmaMessage.header(m);
@@ -137,7 +147,7 @@ public final class HostileProvider {
                 try {
                     if (act == HostileAct.ALTER) access.alter(folder, newest.uid(), HostileProvider::flipBodyByte);
                     else access.delete(folder, newest.uid());
-                } catch (dev.kinbox.journal.mail.MailStoreException.InvalidRequest compactedMeanwhile) {
+                } catch (MailStoreException.InvalidRequest compactedMeanwhile) {
                     return Outcome.NOTHING; // the device compacted its folder since the listing: the entry is gone, nothing to act on
                 }
                 return new Outcome(true, withheld, 0);

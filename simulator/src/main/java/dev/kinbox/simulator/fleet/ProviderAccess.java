@@ -65,7 +65,12 @@ public interface ProviderAccess {
             }
 
             private StoredMessage stored(String folder, long uid) {
-                List<StoredMessage> found = session.fetch(folder, UidRange.of(uid), Fetch.FULL);
+                List<StoredMessage> found;
+                try {
+                    found = session.fetch(folder, UidRange.of(uid), Fetch.FULL);
+                } catch (MailStoreException.CommandRefused | MailStoreException.FolderMissing expungedMeanwhile) {
+                    throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
+                }
                 if (found.isEmpty() || found.get(0).uid() != uid) throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
                 return found.get(0);
             }

@@ -1,0 +1,101 @@
+package dev.kinbox.simulator.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.Keyring;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.simulator.workload.HostileAct;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The provider's acts when the victim's folder changes under its listing: nothing done, counted as nothing to act on. */
+class HostileProviderTest {
+    private static final Crypto CRYPTO = Crypto.standard();
+    private static OpenPGPKey victimKey;
+    private static String victimId;
+    private static String folder;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        victimKey = CRYPTO.generateKey("<d0@kinbox.invalid>");
+        victimId = Keyring.deviceIdOf(victimKey.toCertificate());
+        folder = SmaFolders.deviceFolder(victimId);
+    }
+
+    @Test
+    void forgesIntoAnUndisturbedFolder() throws Exception {
+        MemoryMailStore store = storeWithFolder();
+        HostileProvider.Outcome o = provider().act(access(store, store), "a0", victimId, victimKey,
+                List.of(victimKey.toCertificate()), HostileAct.FORGE);
+        assertTrue(o.acted());
+        assertEquals(1, messages(store));
+    }
+
+    @Test
+    void aListingRefusedBecauseTheDeviceExpungedMeanwhileIsNothingToActOn() throws Exception {
+        MemoryMailStore store = storeWithFolder();
+        MailStore refusing = new GuardedStore(store) {
+            @Override void enter(String op) {
+                if (op.equals("FETCH")) throw new MailStoreException.CommandRefused("fetch: server said NO UID failed. No such message", null);
+            }
+        };
+        for (HostileAct act : HostileAct.values()) {
+            HostileProvider.Outcome o = provider().act(access(refusing, store), "a0", victimId, victimKey,
+                    List.of(victimKey.toCertificate()), act);
+            assertFalse(o.acted(), act + " acted on a listing it never got");
+        }
+        assertEquals(0, messages(store));
+    }
+
+    @Test
+    void aFolderDeletedDuringTheListingIsNothingToActOn() throws Exception {
+        MemoryMailStore store = storeWithFolder();
+        MailStore retiring = new GuardedStore(store) {
+            @Override void enter(String op) {
+                if (op.equals("FETCH") && store.listFolders().contains(folder)) store.deleteFolder(folder);
+            }
+        };
+        HostileProvider.Outcome o = provider().act(access(retiring, store), "a0", victimId, victimKey,
+                List.of(victimKey.toCertificate()), HostileAct.INJECT);
+        assertFalse(o.acted());
+        assertFalse(store.listFolders().contains(folder));
+    }
+
+    private static HostileProvider provider() throws Exception {
+        return new HostileProvider(CRYPTO, Clock.systemUTC());
+    }
+
+    private static MemoryMailStore storeWithFolder() {
+        MemoryMailStore store = new MemoryMailStore();
+        store.createFolder(folder);
+        return store;
+    }
+
+    private static int messages(MemoryMailStore store) {
+        return store.fetch(folder, UidRange.all(), Fetch.HEADERS).size();
+    }
+
+    /** Reads through {@code reading}; writes through the memory store's fault hooks. */
+    private static ProviderAccess access(MailStore reading, MemoryMailStore store) {
+        ProviderAccess hooks = ProviderAccess.of(store);
+        return new ProviderAccess() {
+            @Override public MailStore mailbox() { return reading; }
+            @Override public long inject(String f, NewMessage m) { return hooks.inject(f, m); }
+            @Override public void delete(String f, long uid) { hooks.delete(f, uid); }
+            @Override public void alter(String f, long uid, UnaryOperator<byte[]> change) { hooks.alter(f, uid, change); }
+        };
+    }
+}
