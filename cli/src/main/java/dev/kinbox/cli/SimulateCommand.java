@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
                 "injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
-                "What is and is not built yet (scale, a trace with --cluster, ...): docs/SIMULATOR.md."})
+                "What is and is not built yet (scale, recovery of a lost cluster node, ...): docs/SIMULATOR.md."})
 final class SimulateCommand implements Callable<Integer> {
     static final int INVARIANT_FAILED = 1;
     /** An existing server's accounts cannot be used (a login failed, or SMA folders are left and --wipe-store is off); as a bad option. */
@@ -227,7 +227,7 @@ final class SimulateCommand implements Callable<Integer> {
                     ? new HostedFleet(roster, AccountStores.open(store, new SecureRandom(), env), clock, fleetOptions, faults)
                     : ClusterFleet.open(ClusterNode.start(clustered), cluster.nodes, roster, store, clock, fleetOptions,
                             faults))) {
-                Runner runner = new Runner(fleet, ro, progress, clustered == null ? traceFile : null);
+                Runner runner = new Runner(fleet, ro, progress, traceFile);
                 // the devices' clock starts with the first step and stops after the last, so the settle finds every account
                 // quiet (daily activity refreshes every 24 real seconds at 3600x kept a sibling mid-replication at the final
                 // check now and then); a cluster's nodes start and freeze theirs with it

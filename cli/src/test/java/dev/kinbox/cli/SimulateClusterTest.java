@@ -56,6 +56,10 @@ class SimulateClusterTest {
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertEquals(0, j.get("step_errors").asInt(), j.toPrettyString());
         assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
+        // a cluster run records its trace too: the journals come from the nodes, and they replay to the live digests
+        assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), j.toPrettyString());
+        var check = dev.kinbox.simulator.trace.TraceCheck.verify(dev.kinbox.simulator.trace.TraceFile.read(dir.resolve("trace.kbt")));
+        assertTrue(check.ok() && check.liveDigests() > 0, check.toString());
     }
 
     @Test

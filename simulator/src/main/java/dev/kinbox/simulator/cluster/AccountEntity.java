@@ -3,6 +3,11 @@ package dev.kinbox.simulator.cluster;
 import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.fleet.DeviceSystems;
+import dev.kinbox.simulator.trace.JournalEntry;
+import dev.kinbox.simulator.trace.Journals;
+import dev.kinbox.simulator.trace.Trace;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -52,6 +57,10 @@ final class AccountEntity {
                     reply(attempt(() -> host.fleet().retirement(new DeviceRef(account, m.slot())).thenApply(why -> why.orElse(""))), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.GetJournal.class, m -> { // on the pool: replays the device's local log
+                    reply(host.run(() -> journalPage(host.fleet().journal(new DeviceRef(account, m.slot())), m.afterSeq())), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.CountMessages.class, m -> {
                     reply(host.run(() -> host.fleet().storeMessages(account)), m.replyTo());
                     return Behaviors.same();
@@ -91,6 +100,20 @@ final class AccountEntity {
                     return Behaviors.same();
                 })
                 .build();
+    }
+
+    /** The entries of {@code journal} after {@code afterSeq}, at least one and up to about {@link Protocol.JournalPage#MAX_BYTES}. */
+    static Protocol.JournalPage journalPage(List<JournalEntry> journal, long afterSeq) {
+        List<Trace.Entry> page = new ArrayList<>();
+        long bytes = 0;
+        for (JournalEntry e : journal) {
+            if (e.seq() <= afterSeq) continue;
+            if (!page.isEmpty() && bytes >= Protocol.JournalPage.MAX_BYTES) return new Protocol.JournalPage(page, true);
+            Trace.Entry t = Journals.encode(e);
+            page.add(t);
+            bytes += t.bytes().length;
+        }
+        return new Protocol.JournalPage(page, false);
     }
 
     private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> op) {

@@ -2,6 +2,9 @@ package dev.kinbox.simulator.cluster;
 
 import dev.kinbox.simulator.fleet.JournalRefusals;
 import dev.kinbox.simulator.trace.JournalEntry;
+import dev.kinbox.simulator.trace.Journals;
+import dev.kinbox.simulator.trace.Trace;
+import dev.kinbox.simulator.trace.TraceException;
 import dev.kinbox.simulator.workload.HostileAct;
 
 import dev.kinbox.crypto.CryptoException;
@@ -295,8 +298,36 @@ public final class ClusterFleet implements Fleet {
         return out;
     }
 
-    /** Journals stay on their nodes: a cluster run records no trace ({@code simulate} writes none). */
-    @Override public List<JournalEntry> journal(DeviceRef d) { return List.of(); }
+    /**
+     * Read page by page from the account's node, where the journal stays ({@link Protocol.GetJournal}): a trace's capture.
+     * A node that does not answer is an {@link IllegalStateException} (the runner then notes the trace as not written).
+     */
+    @Override public List<JournalEntry> journal(DeviceRef d) {
+        List<Trace.Entry> entries = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            long from = after;
+            Protocol.JournalPage p;
+            try {
+                p = await(account(d.account()).askWithStatus(to -> new Protocol.GetJournal(d.slot(), from, to), DeviceSystems.ASK),
+                        DeviceSystems.ASK, "cannot read the journal of " + d);
+            } catch (FleetException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            for (Trace.Entry e : p.entries()) {
+                if (e.seq() <= after) throw new IllegalStateException("the journal of " + d + " came out of order at " + e.seq());
+                after = e.seq();
+            }
+            entries.addAll(p.entries());
+            if (!p.more()) break;
+            if (p.entries().isEmpty()) throw new IllegalStateException("the journal of " + d + ": an empty page that says more follows");
+        }
+        try {
+            return Journals.decode(new Trace.Device(d.slot(), roster.device(d).deviceId(), false, new byte[0], entries));
+        } catch (TraceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
 
     /** Ends the run on every node (each stops its devices and releases its stores), then leaves the cluster. */
     @Override public void close() {

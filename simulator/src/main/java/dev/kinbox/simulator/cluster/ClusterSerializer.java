@@ -58,7 +58,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // a device that learnt it was retired (added later)
                     Protocol.GetRetirement.class,
                     // the hostile provider on the account's node (added later)
-                    Protocol.Hostile.class, Protocol.Acted.class, Protocol.GetWithheld.class, Protocol.Withheld.class)
+                    Protocol.Hostile.class, Protocol.Acted.class, Protocol.GetWithheld.class, Protocol.Withheld.class,
+                    // a cluster run's trace (added later)
+                    Protocol.GetJournal.class, Protocol.JournalPage.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -7,6 +7,7 @@ import dev.kinbox.simulator.fleet.RetiredReadable;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.StoreMessages;
+import dev.kinbox.simulator.trace.Trace;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.HostileAct;
 import dev.kinbox.simulator.workload.WorkloadOptions;
@@ -128,6 +129,24 @@ final class Protocol {
     record GetRetirement(int slot, ActorRef<StatusReply<String>> replyTo) implements ToAccount {}
 
     record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
+
+    /**
+     * The entries of {@code slot}'s journal after sequence number {@code afterSeq}, as a trace stores them, up to about
+     * {@link JournalPage#MAX_BYTES} ({@code Fleet.journal} for a trace's capture; the journal stays on the account's node).
+     */
+    record GetJournal(int slot, long afterSeq, ActorRef<StatusReply<JournalPage>> replyTo) implements ToAccount {
+        GetJournal {
+            if (slot < 0 || afterSeq < 0) throw new IllegalArgumentException("slot and sequence number must not be negative");
+        }
+    }
+
+    /** {@link GetJournal}'s answer: entries in sequence order; {@code more} when the journal goes on past them. */
+    record JournalPage(List<Trace.Entry> entries, boolean more) implements Message {
+        /** Entry bytes per page: well under the cluster's 4 MiB frame (ClusterNode) and the serializer's limit. */
+        static final int MAX_BYTES = 1 << 20;
+
+        JournalPage { entries = List.copyOf(entries); }
+    }
 
     /**
      * The mail provider does {@code act} to {@code slot}'s folder, on the account's node where its mailbox is

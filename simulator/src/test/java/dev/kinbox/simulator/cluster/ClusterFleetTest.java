@@ -35,6 +35,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+import dev.kinbox.simulator.trace.Trace;
+import dev.kinbox.simulator.trace.TraceCheck;
+import dev.kinbox.simulator.trace.TraceFile;
 
 /** Two cluster nodes (two ActorSystems in this JVM, on loopback, free ports) drive one population. */
 class ClusterFleetTest {
@@ -55,7 +60,8 @@ class ClusterFleetTest {
     }
 
     @Test
-    void twoNodes_runningAChurningScheduleOnTheMemoryStore_holdEveryInvariantWithDevicesOnBothNodes() throws Exception {
+    void twoNodes_runningAChurningScheduleOnTheMemoryStore_holdEveryInvariantWithDevicesOnBothNodesAndRecordATraceThatReplays(
+            @TempDir Path dir) throws Exception {
         // 4 accounts of 2-3 devices, 4 simulated hours at one simulated hour per real second, with churn
         Schedule s = Workload.generate(11, new WorkloadOptions(4, 2, 3, Duration.ofHours(4), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000));
         Roster roster = Roster.generate(4, s.options().slotsPerAccount(), "cluster.test.invalid", Crypto.standard());
@@ -70,7 +76,8 @@ class ClusterFleetTest {
             assertEquals(options, first.host().fleet().options(), "the driver's node runs the driver's options");
             assertEquals(options, second.host().fleet().options(), "the other node too");
             System.out.println("cluster of " + List.of(first.address(), second.address()) + " set up in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE).run(s, "memory");
+            Path file = dir.resolve("trace.kbt");
+            RunResult r = new Runner(fleet, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE, file).run(s, "memory");
             Map<String, ClusterFleet.NodeCounters> nodes = fleet.nodeCounters();
             System.out.println("cluster run: " + r.ackedEdits() + " edits, " + r.steps() + ", lag p50/p99 " + r.lagP50Ms() + "/" + r.lagP99Ms()
                     + " ms, wall " + r.wallSeconds() + " s, nodes " + nodes);
@@ -85,6 +92,15 @@ class ClusterFleetTest {
             long overNodes = nodes.values().stream().mapToLong(ClusterFleet.NodeCounters::storeOperations).sum();
             assertTrue(overNodes >= r.storeOps() && overNodes < r.storeOps() * 2, "store ops over the nodes " + overNodes + ", run " + r.storeOps());
             assertEquals(fleet.running().size(), nodes.values().stream().mapToInt(ClusterFleet.NodeCounters::running).sum(), nodes.toString());
+            // the trace: every device's journal, read from the node that hosts it, replays to the digest its live MUAA had
+            assertTrue(java.nio.file.Files.exists(file), "no trace written: " + r.notes());
+            Trace t = TraceFile.read(file);
+            assertEquals(r.devicesStarted(), t.accounts().stream().mapToInt(a -> a.devices().size()).sum());
+            TraceCheck.Result v = TraceCheck.verify(t);
+            assertTrue(v.ok(), v.mismatches().toString());
+            assertTrue(v.liveDigests() > 0, "no live device's digest was checked");
+            long entries = t.accounts().stream().flatMap(a -> a.devices().stream()).mapToLong(d -> d.journal().size()).sum();
+            assertTrue(entries >= r.ackedEdits(), entries + " journal entries for " + r.ackedEdits() + " acked edits");
             t0 = System.nanoTime();
         }
         System.out.println("cluster closed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");

@@ -1,11 +1,14 @@
 package dev.kinbox.simulator.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.StoreMessages;
+import dev.kinbox.simulator.trace.Trace;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.io.NotSerializableException;
@@ -151,5 +154,20 @@ class ClusterSerializerTest {
     void manifest_ofAValueThatIsNotAClusterMessage_isRefused() throws Exception {
         ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Start.class);
         assertThrows(IllegalArgumentException.class, () -> s.toBinary("a string"));
+    }
+
+    @Test
+    void journalPages_roundTripWithEveryEntrysBytes() throws Exception {
+        assertEquals(new Protocol.GetJournal(2, 40, ref()), roundTrip(new Protocol.GetJournal(2, 40, ref())));
+        Protocol.JournalPage page = new Protocol.JournalPage(List.of(new Trace.Entry(41, false, new byte[] {1, 2, 3}),
+                new Trace.Entry(43, true, new byte[] {(byte) 0xff})), true);
+        Protocol.JournalPage back = (Protocol.JournalPage) roundTrip(page);
+        assertTrue(back.more());
+        assertEquals(page.entries().size(), back.entries().size());
+        for (int i = 0; i < page.entries().size(); i++) {
+            assertEquals(page.entries().get(i).seq(), back.entries().get(i).seq());
+            assertEquals(page.entries().get(i).merged(), back.entries().get(i).merged());
+            assertArrayEquals(page.entries().get(i).bytes(), back.entries().get(i).bytes());
+        }
     }
 }
