@@ -6,6 +6,7 @@ import dev.kinbox.persistence.StateValues.MailingList;
 import dev.kinbox.persistence.StateValues.PeerFingerprint;
 import dev.kinbox.persistence.crdt.CausalContext;
 import dev.kinbox.persistence.crdt.GMap;
+import dev.kinbox.persistence.crdt.Hlc;
 import dev.kinbox.persistence.crdt.Lattice;
 import dev.kinbox.persistence.crdt.LwwRegister;
 import dev.kinbox.persistence.crdt.ORMap;
@@ -87,6 +88,33 @@ public record AccountState(CausalContext context,
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The greatest {@link Hlc} this state keeps (in every last-writer-wins register and account key),
+     * empty for a state without one. A device's hybrid clock observes it on recovery, so that what the
+     * device writes next outranks what it wrote before even when its wall clock has been set back
+     * (docs/ARCHITECTURE.md, the MUAA's recovery).
+     */
+    public Optional<Hlc> latestStamp() {
+        Hlc[] max = {null};
+        java.util.function.Consumer<LwwRegister<?>> see = r -> {
+            if (r != null && (max[0] == null || r.time().compareTo(max[0]) > 0)) max[0] = r.time();
+        };
+        settings.values().forEach(see);
+        mailingLists.values().forEach(see);
+        domainPolicies.values().forEach(see);
+        contacts.values().values().forEach(c -> c.fields().values().forEach(see));
+        for (DeviceRecord d : devices.values()) {
+            see.accept(d.certificate());
+            see.accept(d.name());
+            see.accept(d.pairedBy());
+        }
+        peers.values().forEach(p -> see.accept(p.blocked()));
+        for (AccountKey k : accountKeys.values()) {
+            if (max[0] == null || k.created().compareTo(max[0]) > 0) max[0] = k.created();
+        }
+        return Optional.ofNullable(max[0]);
     }
 
     // keyedOrSets: visit only the delta's OR-set elements (valid for add deltas, see ORSet#joinTouched).

@@ -394,6 +394,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     @Override public SignalHandler<AccountState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
+                    // what this device writes next must outrank what it wrote before, even with its wall clock set back
+                    // (a crash and a clock reset, NTP stepping back): replayed own events and a snapshot are not observed
+                    state.latestStamp().ifPresent(hlc::observe);
                     // a recovery that ends on a snapshot replays no event, so publish the state here
                     if (env != null) env.keyring().update(state);
                     reconcile(state);

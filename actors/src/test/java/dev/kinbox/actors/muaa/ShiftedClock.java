@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Real time plus an offset the test moves forward: time keeps running (HLCs, timeouts and signatures
+ * Real time plus an offset the test moves forward (or, for a restart, {@link #back}): time keeps running (HLCs, timeouts and signatures
  * stay ordinary) while a test jumps over days. Thread-safe; shared by the devices of one test.
  */
 final class ShiftedClock extends Clock {
@@ -17,6 +17,12 @@ final class ShiftedClock extends Clock {
     void advance(Duration d) {
         if (d.isNegative()) throw new IllegalArgumentException("a shifted clock only moves forward");
         offset.addAndGet(d.toMillis());
+    }
+
+    /** Sets the clock back by {@code d}, as a user or NTP stepping it back would (only while no device uses it, in tests of a restart). */
+    void back(Duration d) {
+        if (d.isNegative()) throw new IllegalArgumentException("back by a positive duration");
+        offset.addAndGet(-d.toMillis());
     }
 
     @Override public long millis() { return System.currentTimeMillis() + offset.get(); }
