@@ -158,6 +158,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--max-clock-skew", "-1h").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--restarts-per-day", "-2").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--gossip-share", "1.5").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "-1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "often").code());
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
     }
 

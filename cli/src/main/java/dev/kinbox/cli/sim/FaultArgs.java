@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The fault options of {@code kinbox simulate}: dropped connections, server restarts, latency,
- * incoming mail with Autocrypt headers (a share of it group mail with gossip) and device clock skew (docs/SIMULATOR.md, "Faults").
- * Dropped connections, incoming mail and clock skew are on by default (measured: the default run
+ * incoming mail with Autocrypt headers (a share of it group mail with gossip) and device clock skew, drifting and reset now and
+ * then (docs/SIMULATOR.md, "Faults"). Dropped connections, incoming mail, clock skew and clock resets are on by default (measured: the default run
  * holds every invariant in about the same time), with {@code --cluster} too: the nodes carry every
  * fault as one JVM does (docs/SIMULATOR.md, "Across machines").
  */
@@ -14,6 +14,7 @@ public final class FaultArgs {
     static final double DROPS_PER_DAY = 4;
     static final double INCOMING_PER_DAY = 4;
     static final String MAX_CLOCK_SKEW = "1h";
+    static final double CLOCK_RESETS_PER_DAY = 1;
     static final double GOSSIP_SHARE = 0.25;
 
     @Option(names = "--drops-per-day", description = "Dropped connections per device per simulated day (default: 4).")
@@ -37,6 +38,11 @@ public final class FaultArgs {
     @Option(names = "--max-clock-skew", description = "Largest clock offset of a device, either way, simulated (default: 1h).")
     public String maxClockSkew;
 
+    @Option(names = "--clock-resets-per-day", description = {"How often a device's clock is reset to a new offset within --max-clock-skew,",
+            "forward or back (NTP stepping it, a user setting it), per simulated day; it drifts up to 1000 ppm in between;",
+            "0: fixed offsets (default: " + CLOCK_RESETS_PER_DAY + ")."})
+    public Double clockResetsPerDay;
+
     /** The faults, the same in one JVM and with {@code --cluster}; {@link IllegalArgumentException} for bad values. */
     public WorkloadOptions.Faults faults() {
         long latencyMs = SimArgs.duration("--latency", latency == null ? "0ms" : latency).toMillis();
@@ -45,9 +51,11 @@ public final class FaultArgs {
         WorkloadOptions.Faults f;
         try {
             f = new WorkloadOptions.Faults(dropsPerDay == null ? DROPS_PER_DAY : dropsPerDay, restarts,
-                    incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs, gossipShare == null ? GOSSIP_SHARE : gossipShare);
+                    incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs, gossipShare == null ? GOSSIP_SHARE : gossipShare,
+                    clockResetsPerDay == null ? CLOCK_RESETS_PER_DAY : clockResetsPerDay);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew, --gossip-share: "
+            throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew, --gossip-share, "
+                    + "--clock-resets-per-day: "
                     + e.getMessage(), e);
         }
         return f;

@@ -14,6 +14,7 @@ import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.DeviceClocks;
 import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Clock;
@@ -31,7 +32,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 /**
  * What a run's {@link WorkloadOptions.Faults} need from a hosted fleet: each device's mailbox view
  * behind a {@link FaultyLink} (latency, dropped connections), each device's clock offset by its
- * skew ({@link Workload#clockSkew}), server restarts, and the incoming mails - plain and gossip - of {@link PeerMail}.
+ * skew ({@link DeviceClocks}: fixed, or drifting and reset), server restarts, and the incoming mails - plain and gossip - of {@link PeerMail}.
  * Kept apart from {@link HostedFleet}, which only calls these hooks.
  */
 public final class FleetFaults {
@@ -89,10 +90,11 @@ public final class FleetFaults {
         return link;
     }
 
-    /** {@code base} offset by {@code d}'s skew. */
+    /** {@code base} offset by {@code d}'s skew: fixed, or drifting and reset now and then ({@link DeviceClocks}). */
     Clock clock(DeviceRef d, Clock base) {
-        long skew = Workload.clockSkew(seed, d, faults.maxSkewMillis());
-        return skew == 0 ? base : Clock.offset(base, Duration.ofMillis(skew));
+        DeviceClocks.Plan plan = DeviceClocks.plan(seed, d, faults);
+        if (plan.moves()) return new DeviceClock(base, plan);
+        return plan.fixed() == 0 ? base : Clock.offset(base, Duration.ofMillis(plan.fixed()));
     }
 
     /** {@code d}'s next store operation fails as a dropped connection. */

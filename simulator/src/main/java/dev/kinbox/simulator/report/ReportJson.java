@@ -87,6 +87,7 @@ public final class ReportJson {
         ObjectNode inv = o.putObject("invariants");
         inv.put("converged", r.check().converged());
         inv.put("no_lost_edits", r.check().lostEdits() == 0);
+        inv.put("own_edits_ordered", r.check().ownEditsOrdered());
         inv.put("store_bounded", r.check().storeBounded());
         inv.put("no_forged_applied", r.check().forgedApplied() == 0);
         inv.put("silent_devices_retired", r.check().silentRetired());

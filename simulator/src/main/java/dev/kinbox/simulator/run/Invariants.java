@@ -20,6 +20,8 @@ import java.util.TreeSet;
  *   <li>{@code converged}: all running devices of an account hold equal state digests;</li>
  *   <li>{@code no_lost_edits}: every acknowledged edit's dot is in the state of every running device of its account,
  *       unless its author is retired there;</li>
+ *   <li>{@code own_edits_ordered}: no running device's state holds a device's earlier edit of a register over its later
+ *       acknowledged one ({@link OwnEditOrder});</li>
  *   <li>{@code store_bounded}: the most journal messages (entries, snapshots, deletion marks) an account's
  *       mailbox held at any count stays within {@link #storeBound}, which depends on device slots and
  *       the snapshot interval, not on the number of events;</li>
@@ -50,6 +52,9 @@ public final class Invariants {
                       List<Violation> violations) {
             this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, 0, violations);
         }
+
+        /** Whether no {@code own_edits_ordered} violation was found ({@link OwnEditOrder}). */
+        public boolean ownEditsOrdered() { return violations.stream().noneMatch(v -> v.invariant().equals(OwnEditOrder.NAME)); }
 
         /** Whether no {@code silent_devices_retired} violation was found. */
         public boolean silentRetired() { return violations.stream().noneMatch(v -> v.invariant().equals(RetirementCheck.NAME)); }
@@ -182,6 +187,8 @@ public final class Invariants {
                     lost.add(e.dot());
                     if (missing.size() < MAX_DOTS_LISTED) missing.add(e.dot().deviceId() + ":" + e.dot().seq());
                 }
+                lostHere.addAll(OwnEditOrder.check(accountId, roster.device(st.getKey()).deviceId(), st.getValue(),
+                        editsByAccount.getOrDefault(acc.getKey(), List.of())));
                 if (count > 0) {
                     lostHere.add(new Violation("no_lost_edits", accountId, List.of(roster.device(st.getKey()).deviceId()), missing,
                             count + " acknowledged edit(s) missing on this device" + (count > missing.size() ? " (first " + missing.size() + " listed)" : "")));

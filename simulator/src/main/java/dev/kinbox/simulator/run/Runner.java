@@ -333,7 +333,7 @@ public final class Runner {
         fleet.edit(e.device(), e.change()).whenComplete((dot, failure) -> {
             answered.complete(null);
             if (failure == null) {
-                AckedEdit a = new AckedEdit(e.device(), dot, System.nanoTime());
+                AckedEdit a = AckedEdit.of(e.device(), dot, System.nanoTime(), e.change());
                 acked.add(a);
                 if (sampler != null) sampler.acked(a);
                 traced(index, at, "acked " + dot);

@@ -44,11 +44,19 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
      * @param maxSkewMillis   largest clock offset of a device, either way ({@link Workload#clockSkew}; 0: none)
      * @param gossipShare     share (0..1) of the incoming mails that are encrypted group mails with gossip
      *                        ({@link Change.GossipMail}); drawn from a stream of its own, so it changes no other step
+     * @param clockResetsPerDay how often a device's clock is reset to a new offset within the skew, drifting in between
+     *                        ({@link DeviceClocks}; 0: fixed offsets); no schedule step, so it changes no step of a seed
      */
     public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
-                         double gossipShare) {
+                         double gossipShare, double clockResetsPerDay) {
         /** No faults, no incoming mail, exact clocks. */
-        public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0);
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0);
+
+        /** Clocks with fixed offsets (as before resets existed). */
+        public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
+                      double gossipShare) {
+            this(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, 0);
+        }
 
         /** Without gossip mail (as before it existed). */
         public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis) {
@@ -57,12 +65,17 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
 
         /** These faults with {@code share} of the incoming mails gossip mails. */
         public Faults withGossipShare(double share) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share, clockResetsPerDay);
+        }
+
+        /** These faults with every device's clock reset {@code perDay} times a simulated day ({@link DeviceClocks}). */
+        public Faults withClockResets(double perDay) {
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, perDay);
         }
 
         public Faults {
             if (!(gossipShare >= 0 && gossipShare <= 1)) throw new IllegalArgumentException("the gossip share must be 0..1");
-            for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay}) {
+            for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay, clockResetsPerDay}) {
                 if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
             }
             if (latencyMillis < 0 || latencyMillis > 60_000) throw new IllegalArgumentException("latency must be 0..60s");

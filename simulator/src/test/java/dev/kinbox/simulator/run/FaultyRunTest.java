@@ -29,10 +29,18 @@ class FaultyRunTest {
 
     /** {@code faults} on a small churning schedule (2 accounts of 2-3 devices, 3 simulated hours) on {@code store}. */
     static Outcome run(String store, long seed, WorkloadOptions.Faults faults, Duration settle) throws Exception {
-        Schedule s = Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 0, 10_000)
-                .withFaults(faults));
-        Roster roster = Roster.generate(2, s.options().slotsPerAccount(), store + ".faults.invalid", Crypto.standard());
-        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        return run(store, Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(3), 100, 2, 1, 4, 4, Duration.ofMinutes(30), 0,
+                10_000).withFaults(faults)), settle);
+    }
+
+    private static final Instant ORIGIN = Instant.parse("2030-01-01T00:00:00Z");
+
+    /** Schedule {@code s} (its faults included) on {@code store}. */
+    static Outcome run(String store, Schedule s, Duration settle) throws Exception {
+        long seed = s.seed();
+        WorkloadOptions.Faults faults = s.options().faults();
+        Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), store + ".faults.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(ORIGIN, 3600, System::nanoTime);
         FleetFaults ff = FleetFaults.of(seed, faults, Crypto.standard());
         try (Fleet f = new HostedFleet(roster, AccountStores.open(store, new SecureRandom()), clock, HostedFleet.Options.forStore(store), ff)) {
             RunResult r = new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, store);
@@ -67,6 +75,41 @@ class FaultyRunTest {
             assertTrue(!states.get(0).getValue().peers().isEmpty(), "account " + a + " learned no peer");
             for (var e : states) assertEquals(states.get(0).getValue().peers(), e.getValue().peers(), "peers of " + e.getKey());
         }
+    }
+
+    @Test
+    void run_withClocksResetBackAndForthAcrossCrashes_keepsEveryDevicesLaterEditOverItsEarlierOnes() throws Exception {
+        // 3 accounts of 2-3 devices, 12 simulated hours: many edits of few registers, a crash-restart every two simulated hours a
+        // device, clocks reset to within 6 h either way every 10 simulated minutes: restarts find the clock set back, and a device
+        // that then stamped its next edit from its wall clock alone would lose it to its own earlier edit (own_edits_ordered)
+        WorkloadOptions.Faults faults = new WorkloadOptions.Faults(0, 0, 0, 0, 6 * 3_600_000L, 0, 144);
+        Schedule s = Workload.generate(41, new WorkloadOptions(3, 2, 3, Duration.ofHours(12), 200, 0, 0, 12, 0, Duration.ofMinutes(30), 0, 10_000)
+                .withFaults(faults));
+        long setBack = setBackRestarts(s);
+        assertTrue(setBack >= 5, "only " + setBack + " restarts find their clock set back: " + s.counts());
+        RunResult r = run("memory", s, Duration.ofSeconds(45)).result();
+        System.out.println("clock reset run: " + r.steps() + ", " + setBack + " restarts with the clock set back, " + r.ackedEdits() + " edits, wall "
+                + r.wallSeconds() + " s");
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertTrue(r.check().ownEditsOrdered());
+        assertTrue(r.ackedEdits() > 200, "few edits acknowledged: " + r.ackedEdits());
+    }
+
+    /** The restarts in {@code s} whose device's clock (by its plan) reads earlier than at its crash before. */
+    private static long setBackRestarts(Schedule s) {
+        Map<DeviceRef, Long> crashedAt = new java.util.HashMap<>();
+        long n = 0;
+        for (Step x : s.steps()) {
+            long now = reading(s, x.device(), x.at());
+            if (x instanceof Step.Crash) crashedAt.put(x.device(), now);
+            else if (x instanceof Step.Restart && crashedAt.containsKey(x.device()) && now < crashedAt.remove(x.device())) n++;
+        }
+        return n;
+    }
+
+    private static long reading(Schedule s, DeviceRef d, long at) {
+        long t = ORIGIN.toEpochMilli() + at;
+        return t + dev.kinbox.simulator.workload.DeviceClocks.plan(s.seed(), d, s.options().faults()).offsetAt(t);
     }
 
     @Test

@@ -62,6 +62,40 @@ class InvariantsTest {
         assertEquals(List.of(roster.device(A).deviceId() + ":1"), lost.missingDots());
     }
 
+    /** {@code by}'s edit {@code seq} of setting k to {@code value}, stamped at {@code wall} (a clock that may have been set back). */
+    private static AccountState setAt(AccountState s, DeviceRef by, long seq, long wall, String value) {
+        String id = roster.device(by).deviceId();
+        return s.apply(new SettingsEvent.SettingChanged(new Dot(id, seq), new Hlc(wall, 0, id), "k", value));
+    }
+
+    private static AckedEdit acked(DeviceRef d, long seq, String value) {
+        return AckedEdit.of(d, dot(d, seq), 0, new dev.kinbox.simulator.workload.Change.SetSetting("k", value));
+    }
+
+    @Test
+    void check_withADevicesLaterEditStampedBelowItsEarlierOne_reportsOwnEditsOrdered() {
+        // A wrote v1 at 5000, then - its clock set back across a restart - v2 at 3000: v1 still wins
+        AccountState s = setAt(setAt(AccountState.EMPTY, A, 1, 5000, "v1"), A, 2, 3000, "v2");
+        Invariants.Result r = Invariants.check(roster, Map.of(A, s, B, s), List.of(acked(A, 1, "v1"), acked(A, 2, "v2")));
+        assertFalse(r.ownEditsOrdered());
+        assertTrue(r.converged() && r.lostEdits() == 0, "every other invariant holds: the devices agree on the wrong value");
+        Violation v = r.violations().get(0);
+        assertEquals(OwnEditOrder.NAME, v.invariant());
+        String a = roster.device(A).deviceId();
+        assertTrue(v.detail().contains("setting k holds " + a + ":1 over its later " + a + ":2"), v.detail());
+        assertEquals(2, r.violations().size(), "one per running device");
+    }
+
+    @Test
+    void check_withEditsInOrder_orAnotherDevicesEditWinning_orTheLaterEditNotAcknowledged_holdsOwnEditsOrdered() {
+        AccountState inOrder = setAt(setAt(AccountState.EMPTY, A, 1, 3000, "v1"), A, 2, 5000, "v2");
+        assertTrue(Invariants.check(roster, Map.of(A, inOrder), List.of(acked(A, 1, "v1"), acked(A, 2, "v2"))).ok());
+        AccountState otherWins = setAt(inOrder, B, 1, 9000, "v3");
+        assertTrue(Invariants.check(roster, Map.of(A, otherWins), List.of(acked(A, 1, "v1"), acked(A, 2, "v2"), acked(B, 1, "v3"))).ok());
+        AccountState setBack = setAt(setAt(AccountState.EMPTY, A, 1, 5000, "v1"), A, 2, 3000, "v2");
+        assertTrue(Invariants.check(roster, Map.of(A, setBack), List.of(acked(A, 1, "v1"))).ok(), "the later edit was never acknowledged");
+    }
+
     @Test
     void check_withAMailboxPastTheStoreBound_reportsStoreBoundedForThatAccount() {
         AccountState s = set(AccountState.EMPTY, A, 1, "x");

@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 6}) {
+        for (int other : new int[] {1, 2, 7}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 5", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 6", refused(b).getMessage());
         }
     }
 
@@ -119,6 +119,23 @@ class TraceFileTest {
         ObjectNode missing = tree(v5);
         ((ObjectNode) missing.path("workload")).remove("deviceWeights");
         assertTrue(refused(file(TraceFile.VERSION, missing)).getMessage().contains("corrupt"), "a version 5 trace must have them");
+    }
+
+    @Test
+    void read_ofAVersion5Trace_givesItsFaultsFixedClocks_andAVersion6OneKeepsItsClockResets() throws Exception {
+        WorkloadOptions.Faults fixed = new WorkloadOptions.Faults(4, 0, 4, 0, 3_600_000, 0.25);
+        WorkloadOptions o = new WorkloadOptions(2, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000).withFaults(fixed);
+        Trace t = TraceFixtures.trace();
+        ObjectNode v5 = tree(new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations()));
+        ((ObjectNode) v5.path("workload").path("faults")).remove("clockResetsPerDay");
+        assertEquals(o, TraceFile.read(new ByteArrayInputStream(file(5, v5))).workload().options());
+        assertTrue(refused(file(TraceFile.VERSION, v5)).getMessage().contains("corrupt"), "a version 6 trace must have them");
+
+        WorkloadOptions resetting = o.withFaults(fixed.withClockResets(24));
+        Trace v6 = new Trace(9, Trace.Workload.of(resetting), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(24, TraceFile.read(new ByteArrayInputStream(bytes(v6))).workload().faults().clockResetsPerDay());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();
