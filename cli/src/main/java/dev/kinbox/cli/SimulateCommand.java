@@ -109,6 +109,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--edits-per-day", description = "Edits per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "24")
     double editsPerDay;
 
+    @Option(names = "--edit-mix", paramLabel = "S:C:F", description = {"Relative weights of the edits: setting changes, new contacts,",
+            "contact field changes (a field change while the account has no contact creates one) (default: ${DEFAULT-VALUE})."},
+            defaultValue = "5:2:3")
+    String editMix;
+
     @Option(names = "--joins-per-day", description = "New devices per account per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
     double joinsPerDay;
 
@@ -191,7 +196,8 @@ final class SimulateCommand implements Callable<Integer> {
             Duration period = Duration.ofMillis(Math.max(1, (long) (real.toMillis() * timeScale)));
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
-                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights(), rotateKey);
+                    SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights(), rotateKey,
+                    SimArgs.editMix("--edit-mix", editMix));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

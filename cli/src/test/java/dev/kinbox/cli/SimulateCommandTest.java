@@ -160,6 +160,9 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--gossip-share", "1.5").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "often").code());
+        for (String mix : new String[] {"0:0:0", "5:2", "a:b:c", "2000:1:1", "1:-1:1"}) {
+            assertEquals(2, simulate(new SimulateCommand(), dir, "--edit-mix", mix).code(), mix);
+        }
         assertFalse(Files.exists(dir.resolve("report.json")), "a refused run wrote a report");
     }
 

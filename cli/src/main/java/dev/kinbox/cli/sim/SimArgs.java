@@ -1,5 +1,6 @@
 package dev.kinbox.cli.sim;
 
+import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -8,12 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * Parsing of {@code kinbox simulate}'s values: durations ({@code 90s}, {@code 2m}, {@code 12h}, {@code 30d}), ranges
- * ({@code 2-5}, {@code 3}) and device count distributions ({@code 2:40,3:30,4:20,5:10}).
+ * ({@code 2-5}, {@code 3}), device count distributions ({@code 2:40,3:30,4:20,5:10}) and edit mixes ({@code 5:2:3}).
  */
 public final class SimArgs {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern RANGE = Pattern.compile("(\\d{1,3})(?:-(\\d{1,3}))?");
     private static final Pattern WEIGHT = Pattern.compile("(\\d{1,3}):(\\d{1,7})");
+    private static final Pattern MIX = Pattern.compile("(\\d{1,4}):(\\d{1,4}):(\\d{1,4})");
 
     /** An inclusive range of device counts. */
     private record Range(int min, int max) {}
@@ -32,6 +34,19 @@ public final class SimArgs {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    /** Relative weights of setting changes, new contacts and contact field changes ({@code 5:2:3}), each 0..1000, not all 0. */
+    public static WorkloadOptions.EditMix editMix(String option, String text) {
+        Matcher m = MIX.matcher(text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " must be three weights SETTINGS:CONTACTS:FIELDS like 5:2:3, not '" + text + "'");
+        }
+        try {
+            return new WorkloadOptions.EditMix(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage() + ", not '" + text + "'", e);
+        }
     }
 
     private static Range range(String option, String text) {

@@ -204,9 +204,10 @@ public final class Workload {
 
         private Change change() {
             int n = edits++;
-            int roll = r.nextInt(10);
-            if (roll < 5) return new Change.SetSetting("s" + r.nextInt(SETTING_KEYS), "v" + n);
-            if (roll < 7 || contacts == 0) return new Change.CreateContact("c" + contacts++);
+            WorkloadOptions.EditMix mix = o.editMix();
+            int roll = r.nextInt(mix.total()); // 10 for the default mix: the draws of the fixed mix before it was an option
+            if (roll < mix.settings()) return new Change.SetSetting("s" + r.nextInt(SETTING_KEYS), "v" + n);
+            if (roll < mix.settings() + mix.contacts() || contacts == 0) return new Change.CreateContact("c" + contacts++);
             return new Change.EditContact("c" + r.nextInt(contacts), FIELDS[r.nextInt(FIELDS.length)], "v" + n);
         }
 

@@ -28,11 +28,42 @@ import java.util.random.RandomGenerator;
  *                          {@code minDevices} to {@code maxDevices}, those of both ends positive
  * @param rotateKeyOnRemoval every account turns on key rotation on removal ({@code Muaa.ROTATE_KEY_ON_REMOVAL}) with
  *                          its first step, an edit of its first device at time zero
+ * @param editMix           what the user's edits are ({@link EditMix#DEFAULT}: 5 setting changes, 2 new contacts and
+ *                          3 contact field changes in 10)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
                               Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults,
-                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval) {
+                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval, EditMix editMix) {
+    /**
+     * The relative weights of the user's edit kinds: a setting changed ({@link Change.SetSetting}), a
+     * contact created ({@link Change.CreateContact}) and a contact's field changed
+     * ({@link Change.EditContact}; while the account has no contact yet, one is created instead).
+     * Each 0..1,000; not all 0. The default draws exactly as the workload did before the mix was an
+     * option, so older seeds give the same schedules.
+     */
+    public record EditMix(int settings, int contacts, int fields) {
+        public static final EditMix DEFAULT = new EditMix(5, 2, 3);
+
+        public EditMix {
+            for (int w : new int[] {settings, contacts, fields}) {
+                if (w < 0 || w > 1_000) throw new IllegalArgumentException("edit mix weights must be 0..1000");
+            }
+            if (settings + contacts + fields == 0) throw new IllegalArgumentException("edit mix weights must not all be 0");
+        }
+
+        /** The sum of the weights. */
+        public int total() { return settings + contacts + fields; }
+    }
+
+    /** With the default edit mix. */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay, Faults faults, List<Integer> deviceWeights, boolean rotateKeyOnRemoval) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, EditMix.DEFAULT);
+    }
+
     /**
      * What the network, the server, the outside world and the devices' clocks add to a run. Rates
      * are per simulated day; 0 turns a kind off.
@@ -118,13 +149,19 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval, editMix);
     }
 
     /** These options with key rotation on removal turned on in every account, or not. */
     public WorkloadOptions withKeyRotation(boolean on) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on, editMix);
+    }
+
+    /** These options with the user's edits drawn by {@code mix}. */
+    public WorkloadOptions withEditMix(EditMix mix) {
+        return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, mix);
     }
 
     /**
@@ -158,6 +195,7 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be positive");
         if (faults == null) throw new IllegalArgumentException("faults must be given (Faults.NONE for none)");
+        if (editMix == null) throw new IllegalArgumentException("the edit mix must be given (EditMix.DEFAULT)");
         deviceWeights = deviceWeights == null ? List.of() : List.copyOf(deviceWeights);
         if (!deviceWeights.isEmpty()) {
             if (deviceWeights.size() != maxDevices - minDevices + 1) {

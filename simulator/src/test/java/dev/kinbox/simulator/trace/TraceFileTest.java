@@ -122,20 +122,21 @@ class TraceFileTest {
     }
 
     @Test
-    void read_ofAVersion5Trace_givesItsFaultsFixedClocks_andAVersion6OneKeepsItsClockResets() throws Exception {
+    void read_ofAVersion5Trace_givesFixedClocksAndTheDefaultEditMix_andAVersion6OneKeepsBoth() throws Exception {
         WorkloadOptions.Faults fixed = new WorkloadOptions.Faults(4, 0, 4, 0, 3_600_000, 0.25);
         WorkloadOptions o = new WorkloadOptions(2, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000).withFaults(fixed);
         Trace t = TraceFixtures.trace();
         ObjectNode v5 = tree(new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations()));
         ((ObjectNode) v5.path("workload").path("faults")).remove("clockResetsPerDay");
+        ((ObjectNode) v5.path("workload")).remove("editMix");
         assertEquals(o, TraceFile.read(new ByteArrayInputStream(file(5, v5))).workload().options());
         assertTrue(refused(file(TraceFile.VERSION, v5)).getMessage().contains("corrupt"), "a version 6 trace must have them");
 
-        WorkloadOptions resetting = o.withFaults(fixed.withClockResets(24));
+        WorkloadOptions resetting = o.withFaults(fixed.withClockResets(24)).withEditMix(new WorkloadOptions.EditMix(1, 0, 4));
         Trace v6 = new Trace(9, Trace.Workload.of(resetting), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
-        assertEquals(24, TraceFile.read(new ByteArrayInputStream(bytes(v6))).workload().faults().clockResetsPerDay());
+        assertEquals(resetting, TraceFile.read(new ByteArrayInputStream(bytes(v6))).workload().options());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();

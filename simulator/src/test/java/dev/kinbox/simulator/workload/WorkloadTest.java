@@ -106,6 +106,32 @@ class WorkloadTest {
         }
     }
 
+    @Test
+    void generate_withAnEditMix_drawsTheEditKindsInItsProportions_andTheDefaultMixDrawsAsBefore() {
+        WorkloadOptions o = options(5, 2, 5);
+        assertEquals(Workload.generate(42, o).steps(), Workload.generate(42, o.withEditMix(WorkloadOptions.EditMix.DEFAULT)).steps());
+        java.util.function.Function<WorkloadOptions.EditMix, Map<Class<?>, Long>> kinds = mix -> Workload.generate(42, o.withEditMix(mix))
+                .steps().stream().filter(x -> x instanceof Step.Edit e && !(e.change() instanceof Change.IncomingMail)
+                        && !(e.change() instanceof Change.GossipMail))
+                .collect(java.util.stream.Collectors.groupingBy(x -> ((Step.Edit) x).change().getClass(), java.util.stream.Collectors.counting()));
+        assertEquals(java.util.Set.of(Change.SetSetting.class), kinds.apply(new WorkloadOptions.EditMix(1, 0, 0)).keySet());
+        assertEquals(java.util.Set.of(Change.CreateContact.class), kinds.apply(new WorkloadOptions.EditMix(0, 1, 0)).keySet());
+        Map<Class<?>, Long> fields = kinds.apply(new WorkloadOptions.EditMix(0, 0, 1));
+        assertEquals(5, fields.get(Change.CreateContact.class), "one contact per account, created by its first edit: " + fields);
+        assertTrue(fields.get(Change.EditContact.class) > 100, fields.toString());
+        Map<Class<?>, Long> mixed = kinds.apply(new WorkloadOptions.EditMix(1, 0, 3));
+        double share = mixed.get(Change.SetSetting.class) / (double) (mixed.get(Change.SetSetting.class) + mixed.get(Change.EditContact.class));
+        assertTrue(share > 0.18 && share < 0.32, "settings are a quarter of the edits: " + mixed);
+    }
+
+    @Test
+    void editMix_outOfRange_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.EditMix(0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.EditMix(-1, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> new WorkloadOptions.EditMix(1, 1001, 3));
+        assertThrows(IllegalArgumentException.class, () -> options(1, 1, 2).withEditMix(null));
+    }
+
     @Property(tries = 30)
     void generate_withHostileRateZero_hasNoAttacks(@ForAll long seed) {
         Schedule calm = Workload.generate(seed, options(3, 2, 4, 0));
