@@ -38,40 +38,42 @@ class HostileProviderTest {
     @Test
     void forgesIntoAnUndisturbedFolder() throws Exception {
         MemoryMailStore store = storeWithFolder();
-        HostileProvider.Outcome o = provider().act(access(store, store), "a0", victimId, victimKey,
-                List.of(victimKey.toCertificate()), HostileAct.FORGE);
-        assertTrue(o.acted());
+        assertTrue(act(store, store, HostileAct.FORGE).acted());
         assertEquals(1, messages(store));
     }
 
     @Test
     void aListingRefusedBecauseTheDeviceExpungedMeanwhileIsNothingToActOn() throws Exception {
         MemoryMailStore store = storeWithFolder();
-        MailStore refusing = new GuardedStore(store) {
-            @Override void enter(String op) {
-                if (op.equals("FETCH")) throw new MailStoreException.CommandRefused("fetch: server said NO UID failed. No such message", null);
-            }
-        };
-        for (HostileAct act : HostileAct.values()) {
-            HostileProvider.Outcome o = provider().act(access(refusing, store), "a0", victimId, victimKey,
-                    List.of(victimKey.toCertificate()), act);
-            assertFalse(o.acted(), act + " acted on a listing it never got");
-        }
+        MailStore refusing = onFetch(store, () -> {
+            throw new MailStoreException.CommandRefused("fetch: server said NO UID failed. No such message", null);
+        });
+        for (HostileAct act : HostileAct.values()) assertFalse(act(refusing, store, act).acted(), act + " acted on a listing it never got");
         assertEquals(0, messages(store));
     }
 
     @Test
     void aFolderDeletedDuringTheListingIsNothingToActOn() throws Exception {
         MemoryMailStore store = storeWithFolder();
-        MailStore retiring = new GuardedStore(store) {
+        MailStore retiring = onFetch(store, () -> {
+            if (store.listFolders().contains(folder)) store.deleteFolder(folder);
+        });
+        assertFalse(act(retiring, store, HostileAct.INJECT).acted());
+        assertFalse(store.listFolders().contains(folder));
+    }
+
+    /** The provider does {@code act} to the victim's folder, reading through {@code reading}, writing to {@code store}. */
+    private static HostileProvider.Outcome act(MailStore reading, MemoryMailStore store, HostileAct act) throws Exception {
+        return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act);
+    }
+
+    /** {@code store}, doing {@code meanwhile} as each FETCH arrives. */
+    private static MailStore onFetch(MemoryMailStore store, Runnable meanwhile) {
+        return new GuardedStore(store) {
             @Override void enter(String op) {
-                if (op.equals("FETCH") && store.listFolders().contains(folder)) store.deleteFolder(folder);
+                if (op.equals("FETCH")) meanwhile.run();
             }
         };
-        HostileProvider.Outcome o = provider().act(access(retiring, store), "a0", victimId, victimKey,
-                List.of(victimKey.toCertificate()), HostileAct.INJECT);
-        assertFalse(o.acted());
-        assertFalse(store.listFolders().contains(folder));
     }
 
     private static HostileProvider provider() throws Exception {
