@@ -69,6 +69,7 @@ public final class ClusterFleet implements Fleet {
     /** Whether the driver asked for a hostile act yet. */
     private volatile boolean attacked;
     private final NodeClocks clocks;
+    private final LostNodes lostNodes;
     private volatile boolean closed;
 
     private ClusterFleet(ClusterNode node, Roster roster, HostedFleet.Options options, List<ActorRef<Protocol.ToNode>> agents, boolean faulty) {
@@ -83,6 +84,24 @@ public final class ClusterFleet implements Fleet {
         this.faultCounts = new NodeReports<>(node.system(), agents, Protocol.GetFaultCounts::new, Protocol.FaultCounts::address);
         this.withheld = new NodeReports<>(node.system(), agents, Protocol.GetWithheld::new, Protocol.Withheld::address);
         this.clocks = new NodeClocks(node, agents, NodeClocks.ASK);
+        this.lostNodes = new LostNodes(node.system());
+    }
+
+    /**
+     * Why the run cannot go on: a node became unreachable or left mid-run ({@link LostNodes}). From then on every call
+     * that would reach an account fails at once with that reason, rather than after its timeout - or, once sharding has
+     * moved the lost node's accounts, reaching fresh accounts with nothing behind them.
+     */
+    @Override public java.util.Optional<String> broken() { return lostNodes.lost(); }
+
+    private void whole() throws FleetException {
+        java.util.Optional<String> lost = lostNodes.lost();
+        if (lost.isPresent()) throw new FleetException(lost.get(), null);
+    }
+
+    private <T> CompletionStage<T> whole(java.util.function.Supplier<CompletionStage<T>> ask) {
+        java.util.Optional<String> lost = lostNodes.lost();
+        return lost.isPresent() ? CompletableFuture.failedFuture(new FleetException(lost.get(), null)) : lostNodes.guard(ask.get());
     }
 
     /**
@@ -122,6 +141,7 @@ public final class ClusterFleet implements Fleet {
 
     /** A device that found itself retired on its node (removed or expired meanwhile) is {@link RetiredDevice}, as in one JVM. */
     @Override public void start(DeviceRef d) throws FleetException {
+        whole();
         if (running.contains(d)) throw new FleetException(d + " is already running", null);
         Protocol.Started s = await(account(d.account()).askWithStatus(to -> new Protocol.Start(d.slot(), to), START_STOP), START_STOP,
                 "cannot start " + d);
@@ -131,33 +151,32 @@ public final class ClusterFleet implements Fleet {
 
     @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
         if (!running.remove(d)) throw new FleetException(d + " is not running", null);
-        try {
-            return account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), orderly, to), START_STOP)
-                    .toCompletableFuture().get(START_STOP.toSeconds() + 5, TimeUnit.SECONDS).uploaded();
-        } catch (Exception e) {
-            throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);
-        }
+        whole();
+        return await(account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), orderly, to), START_STOP), START_STOP,
+                "cannot stop " + d).uploaded();
     }
 
     /** Told, not asked: it reaches the account after every message sent to it before (one sender, one region). */
     @Override public void online(DeviceRef d, boolean online) {
-        account(d.account()).tell(new Protocol.Online(d.slot(), online));
+        if (lostNodes.lost().isEmpty()) account(d.account()).tell(new Protocol.Online(d.slot(), online));
     }
 
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) {
         if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        return DeviceSystems.onDispatcher(node.system(), account(d.account()).askWithStatus(to -> new Protocol.Edit(d.slot(), change, to), DeviceSystems.ASK));
+        return whole(() -> DeviceSystems.onDispatcher(node.system(),
+                account(d.account()).askWithStatus(to -> new Protocol.Edit(d.slot(), change, to), DeviceSystems.ASK)));
     }
 
     @Override public CompletionStage<AccountState> state(DeviceRef d) {
         if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        return DeviceSystems.onDispatcher(node.system(), account(d.account()).askWithStatus(to -> new Protocol.GetState(d.slot(), to), DeviceSystems.ASK));
+        return whole(() -> DeviceSystems.onDispatcher(node.system(),
+                account(d.account()).askWithStatus(to -> new Protocol.GetState(d.slot(), to), DeviceSystems.ASK)));
     }
 
     @Override public CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) {
         if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
-        return DeviceSystems.onDispatcher(node.system(), account(d.account()).<String>askWithStatus(to -> new Protocol.GetRetirement(d.slot(), to),
-                DeviceSystems.ASK)).thenApply(why -> why.isEmpty() ? java.util.Optional.<String>empty() : java.util.Optional.of(why));
+        return whole(() -> DeviceSystems.onDispatcher(node.system(), account(d.account()).<String>askWithStatus(to -> new Protocol.GetRetirement(d.slot(), to),
+                DeviceSystems.ASK))).thenApply(why -> why.isEmpty() ? java.util.Optional.<String>empty() : java.util.Optional.of(why));
     }
 
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running); }
@@ -184,7 +203,10 @@ public final class ClusterFleet implements Fleet {
     /** What one node did: store operations of its devices, device starts, devices running now, removals carried out. */
     public record NodeCounters(long storeOperations, int starts, int running, int removals) {}
 
-    private Map<String, Protocol.NodeStats> nodes() { return closed ? stats.last() : stats.read(); }
+    private Map<String, Protocol.NodeStats> nodes() { return asksNodes() ? stats.read() : stats.last(); }
+
+    /** Whether the nodes' counters are asked for (each ask waits for every node): not once closed, nor once a node is lost. */
+    private boolean asksNodes() { return !closed && lostNodes.lost().isEmpty(); }
 
     /**
      * Every node's fault counters by address (as {@link #nodeCounters}): connections dropped and server restarts
@@ -192,7 +214,7 @@ public final class ClusterFleet implements Fleet {
      */
     public Map<String, FaultCounters> faultCounters() {
         Map<String, FaultCounters> out = new TreeMap<>();
-        (closed ? faultCounts.last() : faultCounts.read())
+        (asksNodes() ? faultCounts.read() : faultCounts.last())
                 .forEach((k, v) -> out.put(k, new FaultCounters(v.drops(), v.restarts(), v.incomingAcked(), v.gossip())));
         return out;
     }
@@ -202,12 +224,14 @@ public final class ClusterFleet implements Fleet {
 
     /** Asks the account's node: the device's next store operation fails as a dropped connection. */
     @Override public void drop(DeviceRef d) throws FleetException {
+        whole();
         await(account(d.account()).<Done>askWithStatus(to -> new Protocol.Drop(d.slot(), to), DeviceSystems.ASK), DeviceSystems.ASK,
                 "cannot drop the connection of " + d);
     }
 
     /** Asks the account's node to restart the account's store there (docs/SIMULATOR.md, "Across machines"). */
     @Override public void restartServer(int account) throws FleetException {
+        whole();
         await(account(account).<Done>askWithStatus(Protocol.RestartServer::new, START_STOP), START_STOP, "cannot restart the server of account " + account);
     }
 
@@ -217,6 +241,7 @@ public final class ClusterFleet implements Fleet {
      */
     @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
         if (by.account() != target.account()) throw new FleetException(by + " cannot remove " + target + ": another account", null);
+        whole();
         await(account(by.account()).<Done>askWithStatus(to -> new Protocol.Remove(by.slot(), target.slot(), to), START_STOP), START_STOP,
                 "cannot remove " + target + " by " + by);
         running.remove(target);
@@ -234,13 +259,19 @@ public final class ClusterFleet implements Fleet {
     /** Asks the writer's node, which holds its journal and folder and every slot's key, to try the retired device's key. */
     @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
         if (writer.account() != retired.account()) throw new FleetException(writer + " and " + retired + " are of different accounts", null);
+        whole();
         return await(account(writer.account()).askWithStatus(to -> new Protocol.ReadableByRetired(writer.slot(), retired.slot(), to),
                 DeviceSystems.ASK), DeviceSystems.ASK, "cannot try " + retired + "'s key on the folder of " + writer);
     }
 
-    private static <T> T await(CompletionStage<T> asked, Duration timeout, String failure) throws FleetException {
+    /**
+     * The answer to {@code asked}, waited for at most {@code timeout} (and 5 s for the ask's own timeout to fire first), and
+     * no longer once a node is lost ({@link LostNodes#guard}): an ask to a lost node's account would otherwise hold its
+     * caller (a lane, the sampler) for the whole timeout.
+     */
+    private <T> T await(CompletionStage<T> asked, Duration timeout, String failure) throws FleetException {
         try {
-            return asked.toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
+            return lostNodes.guard(asked).toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException(failure + ": interrupted", e);
@@ -255,14 +286,14 @@ public final class ClusterFleet implements Fleet {
     }
 
     @Override public StoreMessages storeMessages(int account) {
+        lostNodes.lost().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
         try {
-            return account(account).<StoreMessages>askWithStatus(Protocol.CountMessages::new, DeviceSystems.ASK).toCompletableFuture()
-                    .get(DeviceSystems.ASK.toSeconds() + 1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while counting account " + account, e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot count account " + account + ": " + DeviceSystems.reason(e), e);
+            return await(account(account).<StoreMessages>askWithStatus(Protocol.CountMessages::new, DeviceSystems.ASK), DeviceSystems.ASK,
+                    "cannot count account " + account);
+        } catch (FleetException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -283,6 +314,7 @@ public final class ClusterFleet implements Fleet {
     /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
         attacked = true;
+        whole();
         return await(account(victim.account()).<Protocol.Acted>askWithStatus(to -> new Protocol.Hostile(victim.slot(), act, to), DeviceSystems.ASK),
                 DeviceSystems.ASK, "the provider cannot " + act + " on the folder of " + victim).acted();
     }
@@ -294,7 +326,7 @@ public final class ClusterFleet implements Fleet {
     @Override public Set<Dot> withheldUnhealed() {
         if (!attacked) return Set.of(); // nothing can be withheld: spare the nodes an ask at every check
         Set<Dot> out = new java.util.HashSet<>();
-        (closed ? withheld.last() : withheld.read()).values().forEach(w -> out.addAll(w.dots()));
+        (asksNodes() ? withheld.read() : withheld.last()).values().forEach(w -> out.addAll(w.dots()));
         return out;
     }
 
@@ -303,6 +335,9 @@ public final class ClusterFleet implements Fleet {
      * A node that does not answer is an {@link IllegalStateException} (the runner then notes the trace as not written).
      */
     @Override public List<JournalEntry> journal(DeviceRef d) {
+        lostNodes.lost().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
         List<Trace.Entry> entries = new ArrayList<>();
         long after = 0;
         while (true) {
@@ -331,6 +366,9 @@ public final class ClusterFleet implements Fleet {
 
     /** Ends the run on every node (each stops its devices and releases its stores), then leaves the cluster. */
     @Override public void close() {
+        lostNodes.ending();
+        // a lost node cannot answer: the others get a shorter wait than a whole close's
+        Duration wait = lostNodes.lost().isPresent() ? Duration.ofSeconds(15) : Duration.ofSeconds(120);
         try {
             // the counters as they are at the end, before the fleets are gone
             if (faulty) {
@@ -342,12 +380,12 @@ public final class ClusterFleet implements Fleet {
                     + c.removals() + " removals, " + c.storeOperations() + " store operations, " + c.running() + " running at the end"));
             List<CompletableFuture<Done>> closing = new ArrayList<>();
             for (ActorRef<Protocol.ToNode> a : agents) {
-                closing.add(AskPattern.<Protocol.ToNode, Done>ask(a, Protocol.Close::new, Duration.ofSeconds(120), node.system().scheduler())
+                closing.add(AskPattern.<Protocol.ToNode, Done>ask(a, Protocol.Close::new, wait, node.system().scheduler())
                         .toCompletableFuture());
             }
             for (CompletableFuture<Done> f : closing) {
                 try {
-                    f.get(121, TimeUnit.SECONDS);
+                    f.get(wait.toSeconds() + 1, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     System.err.println("simulator: a node did not close in time: " + DeviceSystems.reason(e));
                 }

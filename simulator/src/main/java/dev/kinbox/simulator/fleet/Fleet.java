@@ -134,6 +134,12 @@ public interface Fleet extends AutoCloseable {
      */
     default void clockFrozen(java.time.Instant at) throws FleetException {}
 
+    /**
+     * Why this fleet can no longer run its devices at all (a cluster node lost mid-run), or empty while it can: the
+     * runner then stops stepping, skips the settle and reports it as a step error. Empty for a fleet in one JVM.
+     */
+    default java.util.Optional<String> broken() { return java.util.Optional.empty(); }
+
     /** How the devices expire (the MUAA's timings); the protocol's defaults unless the fleet says otherwise. */
     default Expiry expiry() { return Expiry.DEFAULT; }
 

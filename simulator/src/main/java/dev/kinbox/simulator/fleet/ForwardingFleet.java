@@ -24,6 +24,7 @@ public abstract class ForwardingFleet implements Fleet {
         return delegate.readableByRetired(writer, retired);
     }
     @Override public Expiry expiry() { return delegate.expiry(); }
+    @Override public java.util.Optional<String> broken() { return delegate.broken(); }
     @Override public void clockStarted() throws FleetException { delegate.clockStarted(); }
     @Override public void clockFrozen(java.time.Instant at) throws FleetException { delegate.clockFrozen(at); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }

@@ -78,6 +78,8 @@ public final class Runner {
     /** Set once the run stopped stepping at a violation ({@link RunOptions#stopOnViolation()}). */
     private volatile boolean stopping;
     private volatile double stoppedAt = -1;
+    /** Why the fleet broke ({@link Fleet#broken}), once it did: the run stops stepping and does not settle. */
+    private volatile String broken;
     private final AtomicInteger notRun = new AtomicInteger();
     private volatile int stepErrors;
     private volatile int devicesPeak;
@@ -184,11 +186,11 @@ public final class Runner {
         if (clock != null) {
             frozenSim = simNow();
             clock.freeze();
-            clockTold(() -> fleet.clockFrozen(clock.instant())); // a cluster's nodes freeze theirs at the same instant
+            if (!fleetBroken()) clockTold(() -> fleet.clockFrozen(clock.instant())); // a cluster's nodes freeze theirs at the same instant
         }
         long settleStart = System.nanoTime();
         long drainDeadline = settleStart + TimeUnit.SECONDS.toNanos(EDIT_DRAIN_SECONDS);
-        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) Thread.sleep(10);
+        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline && !fleetBroken()) Thread.sleep(10); // a broken fleet answers none
         long deadline = settleStart + options.settle().toNanos();
         progress.phase("settle", options.settle().toSeconds());
         live.phase("settle");
@@ -198,7 +200,7 @@ public final class Runner {
         // settle's only look, found a device one event behind, equal again when the trace was taken)
         long settledFor = settledForNanos(fleet.expiry());
         long cleanSince = -1;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !fleetBroken()) {
             long now = System.nanoTime();
             if (!check(false).violations().stream().allMatch(live::seen)) cleanSince = -1;
             else if (cleanSince < 0) cleanSince = now;
@@ -220,7 +222,8 @@ public final class Runner {
         boolean anyLag = lag.getTotalCount() > 0;
         List<String> allNotes = new ArrayList<>(notes);
         if (inFlight.get() > 0) allNotes.add(inFlight.get() + " edit(s) still unanswered after " + EDIT_DRAIN_SECONDS + " s");
-        if (stopping) allNotes.add(0, String.format("stopped at a violation after %.1f s: %d step(s) not run", stoppedAt, notRun.get()));
+        if (stopping) allNotes.add(0, String.format("stopped %s after %.1f s: %d step(s) not run", broken == null ? "at a violation" : "as the fleet broke",
+                stoppedAt, notRun.get()));
         List<Sample> timeline = sampler.timeline();
         int pairedPeak = timeline.stream().mapToInt(Sample::paired).max().orElse(0);
         return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), pairedPeak, schedule.counts(),
@@ -230,8 +233,22 @@ public final class Runner {
                 sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), allNotes);
     }
 
-    /** Whether the run stops stepping now: set at the first violation seen during the run when asked to. */
+    /** Whether the fleet can no longer run its devices ({@link Fleet#broken}); the first time, noted as a step error. */
+    private synchronized boolean fleetBroken() {
+        if (broken == null && fleet.broken().isPresent()) {
+            broken = fleet.broken().get();
+            error(null, "the fleet broke: " + broken);
+            progress.violation(String.format("stopping at %.1f s: %s", sinceStart() / 1e3, broken));
+        }
+        return broken != null;
+    }
+
+    /** Whether the run stops stepping now: set when the fleet broke, or at the first violation seen during the run when asked to. */
     private synchronized boolean stopsNow() {
+        if (!stopping && fleetBroken()) {
+            stoppedAt = sinceStart() / 1e3;
+            stopping = true;
+        }
         if (!stopping && options.stopOnViolation() && live.any()) {
             stoppedAt = sinceStart() / 1e3;
             stopping = true;
@@ -259,6 +276,11 @@ public final class Runner {
 
     /** After a stop: runs {@code s} only if it ends a spell begun before (a crashed device restarts, an offline one comes back). */
     private void closeSpell(int index, Step s) {
+        if (broken != null) {
+            notRun.incrementAndGet();
+            traced(index, sinceStart(), "not run: the fleet broke");
+            return;
+        }
         if (s instanceof Step.Restart && crashed.contains(s.device()) || s instanceof Step.Online && offline.contains(s.device())) {
             execute(index, s);
         } else {
@@ -348,7 +370,7 @@ public final class Runner {
     /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
     private Invariants.Result check(boolean last) {
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 30_000, (d, e) -> {
-            if (last) error(d, "cannot read the state of " + d + ": " + DeviceSystems.reason(e));
+            if (last && broken == null) error(d, "cannot read the state of " + d + ": " + DeviceSystems.reason(e)); // a broken fleet is one error
         });
         List<AckedEdit> edits;
         synchronized (acked) {

@@ -210,6 +210,53 @@ class ClusterFleetTest {
     }
 
     @Test
+    void aNodeLostMidRun_stopsTheRunAtOnceNamingTheNode_insteadOfAskingItsAccountsUntilTheirTimeouts() throws Exception {
+        // 4 accounts of 2-3 devices over 30 simulated hours (30 s of steps); the second node goes 3 s into the steps
+        Schedule s = Workload.generate(17, new WorkloadOptions(4, 2, 3, Duration.ofHours(30), 150, 1, 1, 2, 2, Duration.ofMinutes(30), 0, 10_000));
+        Roster roster = Roster.generate(4, s.options().slotsPerAccount(), "cluster.lost.invalid", Crypto.standard());
+        VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        ClusterNode first = ClusterNode.start(driver(UP));
+        ClusterNode second = ClusterNode.start(joining(first));
+        String lostAddress = second.address().toString();
+        long[] lostAt = {0};
+        try (ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults())) {
+            Fleet losing = new ForwardingFleet(fleet) {
+                @Override public void clockStarted() throws FleetException {
+                    delegate.clockStarted();
+                    Thread t = new Thread(() -> {
+                        try {
+                            Thread.sleep(3_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        lostAt[0] = System.nanoTime();
+                        second.close();
+                    }, "lose-the-second-node");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            };
+            assertTrue(fleet.broken().isEmpty());
+            RunResult r = new Runner(losing, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE)
+                    .drivingClock(clock).run(s, "memory");
+            double afterLoss = (System.nanoTime() - lostAt[0]) / 1e9;
+            System.out.println("lost node run: ended " + afterLoss + " s after the node went, notes " + r.notes().subList(0, Math.min(3, r.notes().size())));
+            assertTrue(lostAt[0] > 0, "the node was never closed");
+            assertTrue(fleet.broken().orElse("").contains(lostAddress), fleet.broken().toString());
+            assertFalse(r.ok());
+            assertTrue(r.stepErrors() > 0);
+            assertTrue(r.notes().get(0).startsWith("stopped as the fleet broke"), r.notes().toString());
+            assertTrue(r.notes().stream().anyMatch(n -> n.contains("the fleet broke: node " + lostAddress)), r.notes().toString());
+            // 27 s of steps were left, then a 30 s settle: the run ends long before either
+            assertTrue(afterLoss < 20, "the run went on " + afterLoss + " s after losing a node");
+            Fleet.FleetException e = assertThrows(Fleet.FleetException.class, () -> fleet.start(new DeviceRef(0, 0)));
+            assertTrue(e.getMessage().contains(lostAddress) && e.getMessage().contains("does not recover from a lost node"), e.getMessage());
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void nodesClocks_standStillThroughTheSetup_startWithTheDriversAndFreezeWhereItFroze() throws Exception {
         // 2 accounts of 2-3 devices over 2 simulated hours; the driver's clock held, as kinbox simulate drives it
         Schedule s = Workload.generate(13, new WorkloadOptions(2, 2, 3, Duration.ofHours(2), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000));
