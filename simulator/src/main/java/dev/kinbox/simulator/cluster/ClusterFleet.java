@@ -99,6 +99,13 @@ public final class ClusterFleet implements Fleet {
         if (lost.isPresent()) throw new FleetException(lost.get(), null);
     }
 
+    /** As {@link #whole()}, for the calls that fail unchecked (a trace's capture, the sampler's counts). */
+    private void wholeOrIllegalState() {
+        lostNodes.lost().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
+    }
+
     private <T> CompletionStage<T> whole(java.util.function.Supplier<CompletionStage<T>> ask) {
         java.util.Optional<String> lost = lostNodes.lost();
         return lost.isPresent() ? CompletableFuture.failedFuture(new FleetException(lost.get(), null)) : lostNodes.guard(ask.get());
@@ -286,9 +293,7 @@ public final class ClusterFleet implements Fleet {
     }
 
     @Override public StoreMessages storeMessages(int account) {
-        lostNodes.lost().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
+        wholeOrIllegalState();
         try {
             return await(account(account).<StoreMessages>askWithStatus(Protocol.CountMessages::new, DeviceSystems.ASK), DeviceSystems.ASK,
                     "cannot count account " + account);
@@ -335,9 +340,7 @@ public final class ClusterFleet implements Fleet {
      * A node that does not answer is an {@link IllegalStateException} (the runner then notes the trace as not written).
      */
     @Override public List<JournalEntry> journal(DeviceRef d) {
-        lostNodes.lost().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
+        wholeOrIllegalState();
         List<Trace.Entry> entries = new ArrayList<>();
         long after = 0;
         while (true) {

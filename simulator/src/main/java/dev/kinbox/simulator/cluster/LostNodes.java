@@ -19,9 +19,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * The driver's watch on the other nodes while a run goes on: the first one removed from the cluster -
  * it left, or it was unreachable long enough for the split brain resolver to down it (a node that is
- * unreachable for a moment, under load, and comes back is not lost) - is lost for good. Its accounts' devices, mailboxes and local logs were on it; sharding
- * would start those accounts afresh elsewhere, with nothing behind them, so the run must not go on
- * asking for them (docs/SIMULATOR.md, "Across machines"). Thread-safe.
+ * unreachable for a moment, under load, and comes back is not lost) - is lost for good. Its
+ * accounts' devices, mailboxes and local logs were on it; sharding would start those accounts afresh
+ * elsewhere, with nothing behind them, so the run must not go on asking for them (docs/SIMULATOR.md, "Across machines"). Thread-safe.
  */
 final class LostNodes {
     private final AtomicReference<String> lost = new AtomicReference<>();
@@ -61,13 +61,12 @@ final class LostNodes {
         CompletableFuture<T> out = new CompletableFuture<>();
         open.add(out);
         ask.whenComplete((v, e) -> {
-            open.remove(out);
             if (e == null) out.complete(v);
             else out.completeExceptionally(e);
         });
         String why = lost.get();
         if (why != null) out.completeExceptionally(new Fleet.FleetException(why, null)); // lost before it was listed
-        out.whenComplete((v, e) -> open.remove(out));
+        out.whenComplete((v, e) -> open.remove(out)); // however it ends: answered, failed, or failed by a loss
         return out;
     }
 

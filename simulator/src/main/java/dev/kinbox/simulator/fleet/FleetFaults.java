@@ -15,7 +15,6 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.DeviceClocks;
-import dev.kinbox.simulator.workload.Workload;
 import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.time.Clock;
 import java.time.Duration;

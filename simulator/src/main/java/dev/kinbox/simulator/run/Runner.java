@@ -75,7 +75,7 @@ public final class Runner {
     /** Devices down after a crash, until they restart (what a stopped run still restarts). */
     private final Set<DeviceRef> crashed = ConcurrentHashMap.newKeySet();
     private LiveChecks live;
-    /** Set once the run stopped stepping at a violation ({@link RunOptions#stopOnViolation()}). */
+    /** Set once the run stopped stepping: at a violation ({@link RunOptions#stopOnViolation()}), or as the fleet broke. */
     private volatile boolean stopping;
     private volatile double stoppedAt = -1;
     /** Why the fleet broke ({@link Fleet#broken}), once it did: the run stops stepping and does not settle. */
