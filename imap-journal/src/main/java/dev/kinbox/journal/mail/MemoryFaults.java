@@ -49,6 +49,17 @@ public final class MemoryFaults {
         store.hostileResetUidValidity(Requests.folder(folder));
     }
 
+    /**
+     * Restores the folder as from a backup, in one step: a new UIDVALIDITY (from the store's clock),
+     * and all its messages - hidden ones too, a backup holds what was stored - with their flags stored
+     * again from UID 1 in a shuffled order (seeded by the store's Random). Watches report
+     * {@link FolderEvent.UidValidityChanged}, then {@link FolderEvent.Changed}.
+     * {@link MailStoreException.FolderMissing} when there is no such folder.
+     */
+    public void rebuild(String folder) {
+        store.hostileRebuild(Requests.folder(folder));
+    }
+
     /** Silently removes a message (a provider withholding an entry). */
     public void deleteMessage(String folder, long uid) {
         store.hostileDelete(Requests.folder(folder), uid);

@@ -321,6 +321,18 @@ public final class MemoryMailStore implements MailStore {
         for (MemoryWatch w : watchesOf(name)) w.found(fresh.uidValidity);
     }
 
+    synchronized void hostileRebuild(String name) {
+        Folder f = folder(name);
+        List<Stored> all = new ArrayList<>(f.messages.values());
+        all.addAll(f.hidden.values());
+        Collections.shuffle(all, random);
+        Folder fresh = new Folder(nextUidValidity());
+        for (Stored s : all) fresh.add(s.raw, s.flags);
+        folders.put(name, fresh);
+        for (MemoryWatch w : watchesOf(name)) w.found(fresh.uidValidity);
+        changed(name);
+    }
+
     synchronized void hostileDelete(String name, long uid) {
         if (folder(name).messages.remove(uid) != null) changed(name);
     }

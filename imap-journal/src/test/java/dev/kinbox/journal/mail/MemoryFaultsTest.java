@@ -3,6 +3,7 @@ package dev.kinbox.journal.mail;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +94,67 @@ class MemoryFaultsTest {
             assertEquals(List.of(1L, 2L), uids(f));
             assertEquals(new FolderEvent.UidValidityChanged(f, v1, v2), events.poll(5, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void rebuild_givesANewUidValidity_andRenumbersFromOne() {
+        String f = folderWith(4);
+        store.delete(f, List.of(2L));
+        long v1 = store.status(f).uidValidity();
+        store.faults().rebuild(f);
+        FolderStatus after = store.status(f);
+        assertNotEquals(v1, after.uidValidity());
+        assertEquals(List.of(1L, 2L, 3L), uids(f));
+        assertEquals(4L, after.uidNext());
+    }
+
+    @Test
+    void rebuild_keepsMessageBytesAndFlags_inAShuffledOrder() {
+        String f = folderWith(0);
+        for (int i = 0; i < 6; i++) store.append(f, i % 2 == 0 ? Msgs.of("m" + i, Flag.SEEN) : Msgs.of("m" + i));
+        Map<String, Set<Flag>> before = bytesToFlags(store.fetch(f, UidRange.all(), Fetch.FULL));
+        List<String> orderBefore = store.fetch(f, UidRange.all(), Fetch.FULL).stream().map(MemoryFaultsTest::text).toList();
+        store.faults().rebuild(f);
+        List<StoredMessage> after = store.fetch(f, UidRange.all(), Fetch.FULL);
+        assertEquals(before, bytesToFlags(after));
+        assertNotEquals(orderBefore, after.stream().map(MemoryFaultsTest::text).toList(), "seed 7 shuffles 6 messages");
+    }
+
+    @Test
+    void rebuild_restoresHiddenMessagesToo() {
+        String f = folderWith(3);
+        store.faults().hide(f, 3);
+        store.faults().rebuild(f);
+        assertEquals(List.of(1L, 2L, 3L), uids(f));
+    }
+
+    @Test
+    void rebuild_watchReportsUidValidityChanged_thenChanged() throws Exception {
+        String f = folderWith(2);
+        long v1 = store.status(f).uidValidity();
+        BlockingQueue<FolderEvent> events = new LinkedBlockingQueue<>();
+        try (Watch w = store.watch(f, events::add)) {
+            store.faults().rebuild(f);
+            long v2 = store.status(f).uidValidity();
+            assertEquals(new FolderEvent.UidValidityChanged(f, v1, v2), events.poll(5, TimeUnit.SECONDS));
+            assertEquals(new FolderEvent.Changed(f), events.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void rebuild_ofAMissingFolder_throwsFolderMissing() {
+        assertThrows(MailStoreException.FolderMissing.class, () -> store.faults().rebuild("Nowhere"));
+        assertThrows(MailStoreException.InvalidRequest.class, () -> store.faults().rebuild("../x"));
+    }
+
+    private static String text(StoredMessage m) {
+        return new String(m.raw(), StandardCharsets.US_ASCII);
+    }
+
+    private static Map<String, Set<Flag>> bytesToFlags(List<StoredMessage> ms) {
+        Map<String, Set<Flag>> out = new TreeMap<>();
+        for (StoredMessage m : ms) assertNull(out.put(text(m), m.flags()), "bodies are distinct");
+        return out;
     }
 
     @Test

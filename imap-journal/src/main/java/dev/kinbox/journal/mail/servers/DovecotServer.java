@@ -17,13 +17,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -172,6 +176,52 @@ public final class DovecotServer implements LocalImapServer {
      */
     @Override public synchronized void restart() {
         if (stopped) throw new IllegalStateException("this dovecot was closed");
+        stopEverything();
+        startAgain();
+    }
+
+    /**
+     * Stops the server as {@link #restart()} does, then restores the folder as from a backup of its
+     * maildir without Dovecot's own files: deletes its {@code dovecot-uidlist} and its index files
+     * ({@code dovecot.index*}, kept in the maildir itself by this config), and the user's mailbox-list
+     * index ({@code dovecot.list.index*}, a cache of every folder's STATUS), and renames the message
+     * files (flags, sizes and dates kept) so that their names sort in a new random order - Dovecot
+     * numbers the files of a folder without a uidlist from UID 1 in file-name order. Dovecot gives
+     * the folder a new UIDVALIDITY from the user's {@code dovecot-uidvalidity} counter (measured: one
+     * above the last value it handed out to any folder of the user, whatever the clock says). After
+     * the start, {@code doveadm mailbox status} makes Dovecot renumber the folder at once and checks
+     * that its UIDVALIDITY changed ({@link IllegalStateException} if not).
+     */
+    @Override public synchronized void rebuild(String user, String folder) {
+        if (stopped) throw new IllegalStateException("this dovecot was closed");
+        String name = FolderNames.checked(folder);
+        if (user == null || !accounts.containsKey(user)) throw new IllegalArgumentException("no user " + user + " on this dovecot");
+        Path root = dir.resolve("mail").resolve(user).resolve("Maildir");
+        Path maildir = name.equals("INBOX") ? root : root.resolve("." + name);
+        if (!Files.isDirectory(maildir.resolve("cur")) || !Files.isDirectory(maildir.resolve("new"))) {
+            throw new IllegalArgumentException("user " + user + " has no folder " + name + (Files.isDirectory(root) ? "" : " (never logged in)"));
+        }
+        long before = uidValidity(user, name);
+        stopEverything();
+        IllegalStateException failed = null;
+        try {
+            forgetUids(root, maildir);
+        } catch (IOException e) {
+            failed = new IllegalStateException("dovecot folder " + name + " of " + user + " not rebuilt: " + e.getMessage(), e);
+        }
+        try {
+            startAgain();
+        } catch (IllegalStateException e) {
+            if (failed != null) e.addSuppressed(failed);
+            throw e;
+        }
+        if (failed != null) throw failed;
+        long after = uidValidity(user, name);
+        if (after == before) throw new IllegalStateException("dovecot kept UIDVALIDITY " + before + " of folder " + name + " of " + user);
+    }
+
+    /** Every process of the server ends: the master by {@code doveadm stop}, its children (open connections) killed. */
+    private void stopEverything() {
         List<ProcessHandle> children = readPid().flatMap(ProcessHandle::of).map(h -> h.descendants().toList()).orElse(List.of());
         stopMaster();
         for (ProcessHandle c : children) c.destroy();
@@ -182,12 +232,96 @@ public final class DovecotServer implements LocalImapServer {
                 c.destroyForcibly();
             }
         }
+    }
+
+    /** Starts the stopped server on the same config and waits for its greeting. */
+    private void startAgain() {
         try {
             run(List.of(binary("dovecot").orElseThrow(), "-c", conf.toString()), START_TIMEOUT, dir.resolve("start.out"));
             awaitGreeting();
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("dovecot did not restart: " + e.getMessage() + "\n" + logTail(), e);
         }
+    }
+
+    /** Deletes the folder's UID and index files and the list index, and renames its messages into a new order (server stopped). */
+    private void forgetUids(Path root, Path maildir) throws IOException {
+        Map<String, Long> oldUids = uidsByFileName(maildir.resolve("dovecot-uidlist"));
+        try (Stream<Path> files = Stream.concat(Files.list(maildir), Files.list(root))) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                boolean uids = p.getParent().equals(maildir) && (n.equals("dovecot-uidlist") || n.startsWith("dovecot.index"));
+                if (uids || n.startsWith("dovecot.list.index")) Files.deleteIfExists(p);
+            }
+        }
+        List<Path> messages = new ArrayList<>();
+        for (String sub : List.of("cur", "new")) {
+            try (Stream<Path> files = Files.list(maildir.resolve(sub))) {
+                files.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(messages::add);
+            }
+        }
+        // in their old UID order (files the uidlist did not know last), so that "another order" is one
+        messages.sort(Comparator.comparing((Path p) -> oldUids.getOrDefault(baseName(p), Long.MAX_VALUE)).thenComparing(Path::getFileName));
+        List<Path> order = FolderNames.anotherOrder(messages, random);
+        long second = System.currentTimeMillis() / 1000;
+        String token = HexFormat.of().formatHex(randomBytes(4));
+        for (int i = 0; i < order.size(); i++) {
+            Path p = order.get(i);
+            // <seconds>.M<position>R<token>.<host><,S=..,W=..><:2,flags>: Dovecot sorts by seconds, then by the
+            // number after M (microseconds in its own names); sizes and flags stay as they were, the mtime
+            // (INTERNALDATE) too, as rename keeps it. Files.move refuses to overwrite.
+            String n = p.getFileName().toString();
+            int info = n.indexOf(':');
+            String base = baseName(p);
+            String sizes = base.indexOf(',') < 0 ? "" : base.substring(base.indexOf(','));
+            String renamed = second + ".M" + i + "R" + token + ".kinbox-rebuild" + sizes + (info < 0 ? "" : n.substring(info));
+            Files.move(p, p.resolveSibling(renamed));
+        }
+    }
+
+    /** UID by file base name from a {@code dovecot-uidlist} (v3 lines {@code <uid> [<key><value> ...] :<base name>}); empty if there is none. */
+    private static Map<String, Long> uidsByFileName(Path uidlist) throws IOException {
+        if (!Files.exists(uidlist)) return Map.of();
+        Map<String, Long> out = new HashMap<>();
+        List<String> lines = Files.readAllLines(uidlist, StandardCharsets.UTF_8);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            int name = line.indexOf(" :");
+            int space = line.indexOf(' ');
+            if (name < 0 || space < 1) continue;
+            try {
+                out.put(line.substring(name + 2), Long.parseLong(line.substring(0, space)));
+            } catch (NumberFormatException notAnEntry) {
+                // skip it: the order is only a preference
+            }
+        }
+        return out;
+    }
+
+    /** A maildir file name without its {@code :2,<flags>} info part. */
+    private static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        int info = n.indexOf(':');
+        return info < 0 ? n : n.substring(0, info);
+    }
+
+    /** The folder's UIDVALIDITY as {@code doveadm mailbox status} reports it (which also syncs the folder). */
+    private long uidValidity(String user, String folder) {
+        Path out = dir.resolve("status.out");
+        try {
+            run(List.of(binary("doveadm").orElseThrow(), "-c", conf.toString(), "mailbox", "status", "-u", user, "uidvalidity", folder),
+                    Duration.ofSeconds(10), out);
+            Matcher m = Pattern.compile("uidvalidity=(\\d+)").matcher(Files.readString(out));
+            if (m.find()) return Long.parseLong(m.group(1));
+            throw new IOException("no uidvalidity in: " + Files.readString(out).strip());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read UIDVALIDITY of " + folder + " of " + user + ": " + e.getMessage() + "\n" + logTail(), e);
+        }
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     @Override public synchronized void close() {

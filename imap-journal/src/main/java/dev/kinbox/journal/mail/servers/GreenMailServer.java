@@ -1,11 +1,18 @@
 package dev.kinbox.journal.mail.servers;
 
+import com.icegreen.greenmail.imap.AuthorizationException;
+import com.icegreen.greenmail.imap.ImapHostManager;
 import com.icegreen.greenmail.imap.ImapServer;
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.kinbox.journal.mail.Secret;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * LITERAL+, but no MULTIAPPEND or CONDSTORE, and slows down with folder size (keep folders small).
  */
 public final class GreenMailServer implements LocalImapServer {
+    /** How often {@link #rebuild} creates a folder to get a UIDVALIDITY other than its old one. */
+    private static final int NEW_UIDVALIDITY_ATTEMPTS = 3;
+
     private final GreenMail greenMail;
     private final SecureRandom random;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
@@ -24,7 +34,7 @@ public final class GreenMailServer implements LocalImapServer {
         this.random = random;
     }
 
-    /** Starts a server; {@code random} makes the passwords. */
+    /** Starts a server; {@code random} makes the passwords and the message order of {@link #rebuild}. */
     public static GreenMailServer start(SecureRandom random) {
         ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
         setup.setServerStartupTimeout(10_000);
@@ -60,7 +70,95 @@ public final class GreenMailServer implements LocalImapServer {
      */
     @Override public synchronized void restart() {
         int port = port();
+        stopImap();
+        startImap(port);
+    }
+
+    /**
+     * With the IMAP service stopped, deletes the folder and creates it again - GreenMail gives it a
+     * new UIDVALIDITY, the creation second - and appends its messages (flags, received date) in
+     * another order, from UID 1; then starts the service as {@link #restart()} does. A folder
+     * recreated within the second of its old UIDVALIDITY is recreated again in the next second
+     * (at most {@value #NEW_UIDVALIDITY_ATTEMPTS} tries). A folder with subfolders is refused
+     * (GreenMail deletes no folder with children). Where the UIDVALIDITY stays the same, the
+     * messages are still put back, the service started, and an {@link IllegalStateException} names
+     * the problem.
+     */
+    @Override public synchronized void rebuild(String user, String folder) {
+        String name = FolderNames.checked(folder);
+        ImapHostManager host = greenMail.getManagers().getImapHostManager();
+        GreenMailUser owner = user == null ? null : greenMail.getManagers().getUserManager().getUser(user);
+        if (owner == null) throw new IllegalArgumentException("no user " + user + " on this greenmail");
+        MailFolder old = host.getFolder(owner, name);
+        if (old == null || !old.isSelectable()) throw new IllegalArgumentException("user " + user + " has no folder " + name);
+        if (!host.getStore().getChildren(old).isEmpty()) {
+            throw new IllegalArgumentException("folder " + name + " of " + user + " has subfolders: greenmail cannot recreate it");
+        }
+        int port = port();
+        stopImap();
+        RuntimeException failed = null;
+        try {
+            recreate(host, owner, name, old);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        try {
+            startImap(port);
+        } catch (IllegalStateException e) {
+            if (failed != null) e.addSuppressed(failed);
+            throw e;
+        }
+        if (failed != null) throw failed;
+    }
+
+    /** Deletes and recreates the mailbox (until its UIDVALIDITY differs, bounded), then appends the messages shuffled. */
+    private void recreate(ImapHostManager host, GreenMailUser owner, String name, MailFolder old) {
+        long oldUidValidity = old.getUidValidity();
+        List<StoredMessage> messages = FolderNames.anotherOrder(old.getMessages(), random);
+        MailFolder fresh;
+        try {
+            fresh = replace(host, owner, name, old);
+            for (int attempt = 1; attempt < NEW_UIDVALIDITY_ATTEMPTS && fresh.getUidValidity() == oldUidValidity; attempt++) {
+                awaitNextSecond();
+                fresh = replace(host, owner, name, fresh);
+            }
+        } catch (FolderException | AuthorizationException e) {
+            throw new IllegalStateException("greenmail could not recreate folder " + name + " of " + owner.getLogin() + ": " + e.getMessage(), e);
+        }
+        for (StoredMessage m : messages) fresh.appendMessage(m.getMimeMessage(), m.getFlags(), m.getReceivedDate());
+        if (fresh.getUidValidity() == oldUidValidity) {
+            throw new IllegalStateException("greenmail kept UIDVALIDITY " + oldUidValidity + " of folder " + name
+                    + " after " + NEW_UIDVALIDITY_ATTEMPTS + " tries (messages renumbered anyway)");
+        }
+    }
+
+    /** Empties and deletes {@code folder} in the store (ImapHostManager's DELETE refuses INBOX) and creates it anew. */
+    private static MailFolder replace(ImapHostManager host, GreenMailUser owner, String name, MailFolder folder)
+            throws FolderException, AuthorizationException {
+        folder.deleteAllMessages();
+        host.getStore().deleteMailbox(folder);
+        return host.createMailbox(owner, name);
+    }
+
+    /** Sleeps into the next wall-clock second (GreenMail's UIDVALIDITY is the creation second); bounded by about a second. */
+    private static void awaitNextSecond() {
+        long second = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < 10 && System.currentTimeMillis() / 1000 == second; i++) {
+            try {
+                Thread.sleep(Math.max(1, 1000 - System.currentTimeMillis() % 1000 + 5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void stopImap() {
         (restarted != null ? restarted : greenMail.getImap()).stopService();
+    }
+
+    /** Starts a new IMAP service on {@code port} over the same managers; {@link IllegalStateException} when it does not run. */
+    private void startImap(int port) {
         ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         setup.setServerStartupTimeout(10_000);
         ImapServer next = new ImapServer(setup, greenMail.getManagers());

@@ -38,6 +38,16 @@ public interface LocalImapServer extends AutoCloseable {
      */
     void restart();
 
+    /**
+     * Stops the server, restores {@code user}'s {@code folder} as from a backup - a new UIDVALIDITY,
+     * the same messages with their flags under new UIDs (in another order where the server lets us
+     * choose one) - and starts it again on the same port with the same users and mail; every client
+     * connection drops, as with {@link #restart()}. {@link IllegalArgumentException} (server left as
+     * it was, still serving) when the user or the folder does not exist; {@link IllegalStateException}
+     * when the server does not come back.
+     */
+    void rebuild(String user, String folder);
+
     @Override void close();
 
     /** A login on the server. */
