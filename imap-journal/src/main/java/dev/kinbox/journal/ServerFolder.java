@@ -198,6 +198,31 @@ final class ServerFolder {
         return true;
     }
 
+    /**
+     * True when {@code m}, fetched by UID after a listing, is still the journal entry listed as {@code e}:
+     * a folder rebuilt in between (a server restored from a backup: a new UIDVALIDITY, its messages
+     * renumbered) gives that UID to another message. A copy of the same entry (a replay) counts as it.
+     */
+    static boolean stillListed(StoredMessage m, Entry e) {
+        try {
+            SmaHeader h = SmaMail.header(m);
+            return h.kind() == SmaHeader.Kind.JOURNAL && !isMark(h) && h.device().equals(e.device()) && SmaMail.number(h, "from") == e.from()
+                    && SmaMail.number(h, "to") == e.to();
+        } catch (JournalException.Malformed other) {
+            return false; // the listed message parsed: this is another one
+        }
+    }
+
+    /** As {@link #stillListed(StoredMessage, Entry)}, for a snapshot listed as {@code s}. */
+    static boolean stillListed(StoredMessage m, Snap s) {
+        try {
+            SmaHeader h = SmaMail.header(m);
+            return h.kind() == SmaHeader.Kind.SNAPSHOT && h.device().equals(s.device()) && SmaMail.number(h, "seq") == s.seq();
+        } catch (JournalException.Malformed other) {
+            return false;
+        }
+    }
+
     /** Full messages with the given UIDs (ascending), fetched in as few commands as the gaps allow. */
     List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch) {
         List<StoredMessage> out = new ArrayList<>();

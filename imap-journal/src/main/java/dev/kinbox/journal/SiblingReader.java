@@ -80,21 +80,45 @@ final class SiblingReader {
         return nextSeq > toSeq;
     }
 
+    /** How often one step reads a folder again that was rebuilt while it read it, before it gives up until the next step. */
+    static final int RENUMBERED_TRIES = 3;
+
+    /**
+     * The folder was rebuilt (a new UIDVALIDITY, its messages renumbered) between the step's listing
+     * and a fetch: the listed UIDs now name other messages. Thrown before anything of such a message is used.
+     */
+    private static final class Renumbered extends RuntimeException {
+        Renumbered() { super(null, null, false, false); }
+    }
+
     /** Reads what the folder has past the cursor; empty when nothing new. */
     List<EventEnvelope> step() {
         // all or nothing: a store failure part-way (say the second FETCH of a step) must not leave the
-        // position past events that were fetched but never emitted - they would be lost for good.
+        // position past events that were fetched but never emitted - they would be lost for good; nor
+        // may a message fetched under a UID the folder gave to another message since the listing be
+        // read as the one listed (it would look like a gap, or a replay, and move the position past
+        // events not read) - the step is read again from the same position, in the new UIDVALIDITY.
         // `bad` is kept: a message that did not open will not open on the retry either (and is counted once)
-        long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
-        try {
-            return stepOnce();
-        } catch (dev.kinbox.journal.mail.MailStoreException e) {
-            nextSeq = seq0;
-            lastUid = uid0;
-            uidValidity = validity0;
-            healUpTo = heal0;
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
+            try {
+                return stepOnce();
+            } catch (dev.kinbox.journal.mail.MailStoreException e) {
+                restore(seq0, uid0, validity0, heal0);
+                throw e;
+            } catch (Renumbered e) {
+                restore(seq0, uid0, validity0, heal0);
+                LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", pid, folder.name());
+                if (attempt == RENUMBERED_TRIES) return List.of();
+            }
         }
+    }
+
+    private void restore(long seq, long uid, long validity, long heal) {
+        nextSeq = seq;
+        lastUid = uid;
+        uidValidity = validity;
+        healUpTo = heal;
     }
 
     private List<EventEnvelope> stepOnce() {
@@ -135,9 +159,10 @@ final class SiblingReader {
             List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
             List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
             List<StoredMessage> msgs = new ArrayList<>(folder.fetchFull(uids, maxFetch));
-            java.util.Map<Long, Long> fromOf = new java.util.HashMap<>();
-            for (ServerFolder.Entry c : chunk) fromOf.put(c.uid(), c.from());
-            msgs.sort(Comparator.comparingLong(m -> fromOf.getOrDefault(m.uid(), 0L)));
+            java.util.Map<Long, ServerFolder.Entry> listed = new java.util.HashMap<>();
+            for (ServerFolder.Entry c : chunk) listed.put(c.uid(), c);
+            for (StoredMessage m : msgs) if (!ServerFolder.stillListed(m, listed.get(m.uid()))) throw new Renumbered();
+            msgs.sort(Comparator.comparingLong(m -> listed.get(m.uid()).from()));
             for (StoredMessage m : msgs) {
                 if (finished()) break;
                 Optional<Opened> opened = open(m);
@@ -247,6 +272,7 @@ final class SiblingReader {
     /** True when {@code s} opened and was emitted. */
     private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out) {
         for (StoredMessage m : folder.fetchFull(List.of(s.uid()), 1)) {
+            if (!ServerFolder.stillListed(m, s)) throw new Renumbered();
             try {
                 SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
                 SnapshotBody b = EntryCodec.decode(sealer.open(p.body(), p.header().device()), SnapshotBody.class);

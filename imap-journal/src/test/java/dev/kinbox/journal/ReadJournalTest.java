@@ -4,7 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kinbox.journal.mail.AppendResult;
+import dev.kinbox.journal.mail.Capability;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.Flag;
+import dev.kinbox.journal.mail.FolderEvent;
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.mail.Watch;
 import dev.kinbox.journal.query.KinboxEventMetadata;
 import dev.kinbox.journal.query.KinboxReadJournal;
 import dev.kinbox.journal.query.SiblingSnapshot;
@@ -13,6 +24,9 @@ import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -264,6 +278,48 @@ class ReadJournalTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (c.size() < n && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals(n, c.size(), "elements " + c);
+    }
+
+    @Test void current_folderRebuiltBetweenListingAndFetch_isReadAgainInTheNewUidValidity_withoutGapOrReplay() throws Exception {
+        for (long seq = 1; seq <= 6; seq++) writeAndUpload(seq, seq, 1); // six entries, UIDs 1..6
+        // B's store: the server is restored from a backup (a new UIDVALIDITY, the messages renumbered in another
+        // order) after B listed A's folder and before B fetched what it listed, so B's UIDs name other entries
+        java.util.concurrent.atomic.AtomicBoolean rebuilt = new java.util.concurrent.atomic.AtomicBoolean();
+        ActorSystem reader = JournalFixture.system(new RebuildBeforeFirstFetch(store, folderA, rebuilt), JournalFixture.keyring(B, A),
+                new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = PersistenceQuery.get(reader).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                    .currentEventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.seq(), reader).toCompletableFuture().get(15, TimeUnit.SECONDS);
+            assertTrue(rebuilt.get(), "the folder was not rebuilt during the read");
+            assertEquals(Journals.strings(1, 6), payloads(got), "every event once, in order");
+            JournalStats stats = KinboxJournalRuntime.get(reader).stats();
+            assertEquals(0, stats.gaps.sum(), "no gap: the renumbered entries are not read as the listed ones");
+            assertEquals(0, stats.replayed.sum() + stats.malformed.sum(), "nothing taken for a replay or a bad entry");
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
+    }
+
+    /** A view of {@code store} whose first full fetch from {@code folder} finds it rebuilt ({@code MemoryFaults.rebuild}) just before. */
+    private record RebuildBeforeFirstFetch(MemoryMailStore store, String folder, java.util.concurrent.atomic.AtomicBoolean rebuilt)
+            implements MailStore {
+        @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
+            if (f.equals(folder) && what == Fetch.FULL && rebuilt.compareAndSet(false, true)) store.faults().rebuild(folder);
+            return store.fetch(f, range, what);
+        }
+
+        @Override public Set<Capability> capabilities() { return store.capabilities(); }
+        @Override public List<String> listFolders() { return store.listFolders(); }
+        @Override public void createFolder(String f) { store.createFolder(f); }
+        @Override public void deleteFolder(String f) { store.deleteFolder(f); }
+        @Override public FolderStatus status(String f) { return store.status(f); }
+        @Override public AppendResult append(String f, List<NewMessage> messages) { return store.append(f, messages); }
+        @Override public List<Long> search(String f, String header, String value) { return store.search(f, header, value); }
+        @Override public void flag(String f, Collection<Long> uids, Set<Flag> flags, boolean set) { store.flag(f, uids, flags, set); }
+        @Override public void delete(String f, Collection<Long> uids) { store.delete(f, uids); }
+        @Override public Map<Long, Long> move(String f, Collection<Long> uids, String target) { return store.move(f, uids, target); }
+        @Override public Watch watch(String f, Consumer<FolderEvent> listener) { return store.watch(f, listener); }
+        @Override public void close() { } // the shared store stays open
     }
 
     @Test void live_uidValidityReset_resumesWithoutDuplicates() throws Exception {
