@@ -180,6 +180,10 @@ final class SimulateCommand implements Callable<Integer> {
             if (wipeStore && !ImapAccounts.isSpec(store)) throw new IllegalArgumentException("--wipe-store is for --store imap://... only");
             Duration expiry = SimArgs.duration("--expire-after", expireAfter);
             WorkloadOptions.Faults faults = faultArgs.faults();
+            if (faults.rebuildsPerDay() > 0 && ImapAccounts.isSpec(store)) {
+                throw new IllegalArgumentException("--rebuilds-per-day needs a server the simulator runs (--store memory, greenmail or dovecot): "
+                        + "an existing server is not its to restore");
+            }
             // two skewed clocks (the silent device's and its sibling's) may stretch a silence by twice the largest skew
             Duration minExpiry = SimArgs.duration("--max-offline", maxOffline).plusHours(2).plusMillis(2 * faults.maxSkewMillis())
                     .multipliedBy(4).dividedBy(3);

@@ -50,12 +50,13 @@ class SimulateClusterTest {
         int code = new CommandLine(new SimulateCommand()).execute("--store", "memory", "--report", dir.resolve("report.json").toString(),
                 "--plots", dir.resolve("plots").toString(), "--cluster", "--nodes", "1", "--port", "0", "--cluster-timeout", "60s",
                 "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--seed", "3", "--restarts-per-day", "24",
-                "--gossip-share", "0.5", "--latency", "1ms", "--max-clock-skew", "2h");
+                "--gossip-share", "0.5", "--latency", "1ms", "--max-clock-skew", "2h", "--rebuilds-per-day", "24");
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(0, code, j.toPrettyString());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertEquals(0, j.get("step_errors").asInt(), j.toPrettyString());
         assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
+        assertTrue(j.get("folder_rebuilds").asInt() > 0, "no folder rebuilt on the node: " + j.get("steps"));
         // a cluster run records its trace too: the journals come from the nodes, and they replay to the live digests
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), j.toPrettyString());
         var check = dev.kinbox.simulator.trace.TraceCheck.verify(dev.kinbox.simulator.trace.TraceFile.read(dir.resolve("trace.kbt")));

@@ -139,12 +139,13 @@ class SimulateCommandTest {
     @Test
     void simulate_withEveryFaultOnMemory_holdsTheInvariantsAndItsTraceVerifies(@TempDir Path dir) throws Exception {
         Ran r = simulate(new SimulateCommand(), dir, "--drops-per-day", "48", "--restarts-per-day", "48", "--latency", "2ms",
-                "--incoming-per-day", "48", "--max-clock-skew", "2h", "--gossip-share", "0.5");
+                "--incoming-per-day", "48", "--max-clock-skew", "2h", "--gossip-share", "0.5", "--rebuilds-per-day", "48");
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("gossip mail: "), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         j.get("invariants").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + " false: " + j.toPrettyString()));
         assertTrue(j.get("steps").path("Drop").asInt() > 0 && j.get("steps").path("ServerRestart").asInt() > 0, j.get("steps").toString());
+        assertTrue(j.get("folder_rebuilds").asInt() > 0, "no folder rebuilt: " + j.get("steps"));
         // what kinbox replay --verify checks: the seed and the recorded options (faults included) give the recorded schedule
         var check = dev.kinbox.simulator.trace.TraceCheck.verify(dev.kinbox.simulator.trace.TraceFile.read(dir.resolve("trace.kbt")));
         assertTrue(check.ok(), check.mismatches().toString());
@@ -160,6 +161,14 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--gossip-share", "1.5").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "often").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--rebuilds-per-day", "-1").code());
+        SimulateCommand existing = new SimulateCommand();
+        existing.env = java.util.Map.of(dev.kinbox.journal.mail.Secret.ENV_PASSWORD, "unused"); // the spec parses: refused for the rebuilds
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = new CommandLine(existing).setErr(new java.io.PrintWriter(err)).execute("--store", "imap://sim{n}@127.0.0.1:1",
+                "--rebuilds-per-day", "1", "--report", dir.resolve("report.json").toString());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--rebuilds-per-day needs a server the simulator runs"), err.toString());
         for (String mix : new String[] {"0:0:0", "5:2", "a:b:c", "2000:1:1", "1:-1:1"}) {
             assertEquals(2, simulate(new SimulateCommand(), dir, "--edit-mix", mix).code(), mix);
         }

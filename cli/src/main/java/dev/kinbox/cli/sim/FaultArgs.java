@@ -4,7 +4,7 @@ import dev.kinbox.simulator.workload.WorkloadOptions;
 import picocli.CommandLine.Option;
 
 /**
- * The fault options of {@code kinbox simulate}: dropped connections, server restarts, latency,
+ * The fault options of {@code kinbox simulate}: dropped connections, server restarts, folder rebuilds, latency,
  * incoming mail with Autocrypt headers (a share of it group mail with gossip) and device clock skew, drifting and reset now and
  * then (docs/SIMULATOR.md, "Faults"). Dropped connections, incoming mail, clock skew and clock resets are on by default (measured: the default run
  * holds every invariant in about the same time), with {@code --cluster} too: the nodes carry every
@@ -24,6 +24,11 @@ public final class FaultArgs {
             "reconnect; greenmail, dovecot - the whole server stops and starts on the same port and data; with --cluster the",
             "account's node restarts its own store (default: 0)."})
     public Double restartsPerDay;
+
+    @Option(names = "--rebuilds-per-day", description = {"Folder rebuilds per account per simulated day: the server comes back from a",
+            "restore with one device's folder under a new UIDVALIDITY, its messages renumbered in another order, and every",
+            "connection of the account drops; memory, greenmail, dovecot (not an existing imap:// server) (default: 0)."})
+    public Double rebuildsPerDay;
 
     @Option(names = "--latency", description = "Mean delay of every mail store operation, real time, exponentially distributed (default: 0ms).")
     public String latency;
@@ -52,10 +57,10 @@ public final class FaultArgs {
         try {
             f = new WorkloadOptions.Faults(dropsPerDay == null ? DROPS_PER_DAY : dropsPerDay, restarts,
                     incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs, gossipShare == null ? GOSSIP_SHARE : gossipShare,
-                    clockResetsPerDay == null ? CLOCK_RESETS_PER_DAY : clockResetsPerDay);
+                    clockResetsPerDay == null ? CLOCK_RESETS_PER_DAY : clockResetsPerDay, rebuildsPerDay == null ? 0 : rebuildsPerDay);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew, --gossip-share, "
-                    + "--clock-resets-per-day: "
+                    + "--clock-resets-per-day, --rebuilds-per-day: "
                     + e.getMessage(), e);
         }
         return f;

@@ -41,6 +41,7 @@ public final class Summary {
             row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "
                     + r.refusals().replayed() + ", gaps " + r.refusals().gaps());
         }
+        if (r.folderRebuilds() > 0) row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered)");
         row(b, "convergence lag ms", "p50 " + r.lagP50Ms() + ", p99 " + r.lagP99Ms() + ", max " + r.lagMaxMs() + " (unresolved " + r.lagUnresolved() + ")");
         row(b, "store messages/account max", r.storeMessagesPerAccountMax() + " (journal " + r.storeJournalMax() + ", bound " + r.storeBound()
                 + "; nudges " + r.storeDropsMax() + ")");

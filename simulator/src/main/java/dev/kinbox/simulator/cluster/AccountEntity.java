@@ -83,6 +83,10 @@ final class AccountEntity {
                     }), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.RebuildFolder.class, m -> { // on the pool: a rebuild waits for the server
+                    reply(host.run(() -> new Protocol.Acted(host.rebuildFolder(new DeviceRef(account, m.slot())))), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.Remove.class, m -> { // on the pool: waits for the remover's MUAA and the target's stop
                     reply(host.run(() -> {
                         host.remove(new DeviceRef(account, m.bySlot()), new DeviceRef(account, m.targetSlot()));

@@ -242,6 +242,13 @@ public final class ClusterFleet implements Fleet {
         await(account(account).<Done>askWithStatus(Protocol.RestartServer::new, START_STOP), START_STOP, "cannot restart the server of account " + account);
     }
 
+    /** Asks the account's node to rebuild {@code d}'s folder in the account's store there ({@link HostedFleet#rebuildFolder}). */
+    @Override public boolean rebuildFolder(DeviceRef d) throws FleetException {
+        whole();
+        return await(account(d.account()).<Protocol.Acted>askWithStatus(to -> new Protocol.RebuildFolder(d.slot(), to), START_STOP), START_STOP,
+                "cannot rebuild the folder of " + d).acted();
+    }
+
     /**
      * Asks the account's node: {@code by} removes {@code target} there ({@link HostedFleet#remove}: its siblings retire it,
      * a running target stops). Bounded as a start (the removal waits for the remover's MUAA, then for the target's stop).

@@ -60,7 +60,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // the hostile provider on the account's node (added later)
                     Protocol.Hostile.class, Protocol.Acted.class, Protocol.GetWithheld.class, Protocol.Withheld.class,
                     // a cluster run's trace (added later)
-                    Protocol.GetJournal.class, Protocol.JournalPage.class)
+                    Protocol.GetJournal.class, Protocol.JournalPage.class,
+                    // folder rebuilds (added later)
+                    Protocol.RebuildFolder.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

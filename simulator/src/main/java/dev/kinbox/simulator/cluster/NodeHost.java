@@ -165,6 +165,11 @@ final class NodeHost implements AutoCloseable {
         restarts.increment();
     }
 
+    /** The store of {@code d}'s account on this node comes back with {@code d}'s folder rebuilt ({@link HostedFleet#rebuildFolder}). */
+    boolean rebuildFolder(DeviceRef d) throws Fleet.FleetException {
+        return fleet().rebuildFolder(d);
+    }
+
     /** {@code change} on running {@code d}; an acknowledged incoming mail is counted. */
     CompletionStage<Dot> edit(DeviceRef d, Change change) {
         CompletionStage<Dot> edited = fleet().edit(d, change);

@@ -163,6 +163,12 @@ final class Protocol {
     /** The store of the account's node restarts for the account (what that means per store kind: docs/SIMULATOR.md, "Across machines"). */
     record RestartServer(ActorRef<StatusReply<Done>> replyTo) implements ToAccount {}
 
+    /**
+     * The store of the account's node comes back from a restore with {@code slot}'s folder rebuilt ({@code Fleet.rebuildFolder});
+     * answered with whether the folder existed.
+     */
+    record RebuildFolder(int slot, ActorRef<StatusReply<Acted>> replyTo) implements ToAccount {}
+
     /** Running {@code bySlot} removes {@code targetSlot} from the account ({@code Fleet.remove} on the account's node). */
     record Remove(int bySlot, int targetSlot, ActorRef<StatusReply<Done>> replyTo) implements ToAccount {
         Remove {

@@ -5,6 +5,7 @@ import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.ImapMailStore;
 import dev.kinbox.journal.mail.ImapSettings;
 import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
@@ -44,6 +45,17 @@ public sealed interface AccountStores extends AutoCloseable {
      * fleet's links drop the account's connections, which is what its devices see of a restart).
      */
     void restart(int account);
+
+    /**
+     * The server holding {@code account}'s mailbox comes back from a restore (from a backup, a migration) with
+     * {@code folder} rebuilt: a new UIDVALIDITY, the same messages and flags under new UIDs in another order.
+     * memory - in one step ({@code MemoryFaults.rebuild}), then as {@link #restart}; greenmail and dovecot - the
+     * whole server stops, the folder is rebuilt, and it starts again ({@link LocalImapServer#rebuild}); imap - not
+     * built: {@link UnsupportedOperationException} (an existing server is not the simulator's to restore).
+     *
+     * @return false when {@code folder} does not exist (nothing was done)
+     */
+    boolean rebuild(int account, String folder);
 
     @Override void close();
 
@@ -146,6 +158,17 @@ public sealed interface AccountStores extends AutoCloseable {
             of(account).faults().dropConnections(0, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY);
         }
 
+        @Override public boolean rebuild(int account, String folder) {
+            MemoryMailStore store = of(account);
+            try {
+                store.faults().rebuild(folder);
+            } catch (MailStoreException.FolderMissing gone) {
+                return false;
+            }
+            restart(account);
+            return true;
+        }
+
         @Override public void close() { stores.values().forEach(MemoryMailStore::close); }
     }
 
@@ -187,6 +210,20 @@ public sealed interface AccountStores extends AutoCloseable {
         /** Restarts the whole local server (every account's connections drop), keeping port, users and mail; nothing on an existing server. */
         @Override public void restart(int account) {
             if (server != null) server.restart();
+        }
+
+        /** Stops the local server, rebuilds the folder, starts it again; {@link UnsupportedOperationException} on an existing server. */
+        @Override public boolean rebuild(int account, String folder) {
+            if (server == null) {
+                throw new UnsupportedOperationException("folder rebuilds need a server the simulator runs (--store memory, greenmail or dovecot), "
+                        + "not an existing one");
+            }
+            try {
+                server.rebuild(login.apply(account).user(), folder);
+            } catch (IllegalArgumentException noSuchFolder) {
+                return false;
+            }
+            return true;
         }
 
         @Override public void close() {

@@ -91,6 +91,16 @@ public interface Fleet extends AutoCloseable {
         throw new FleetException("server restarts are not built for this fleet", null);
     }
 
+    /**
+     * The server of {@code d}'s account comes back from a restore with {@code d}'s folder rebuilt: a new
+     * UIDVALIDITY, its messages under new UIDs in another order, every connection of the account's devices
+     * dropped ({@link AccountStores#rebuild}); false when the folder does not exist (yet, or any more).
+     * {@link FleetException} where not built (an existing server is not the simulator's to restore) or when it failed.
+     */
+    default boolean rebuildFolder(DeviceRef d) throws FleetException {
+        throw new FleetException("folder rebuilds are not built for this fleet", null);
+    }
+
     /** What became of the gossip mails handed to the devices so far ({@link GossipCounts#NONE} where there are none). */
     default GossipCounts gossipMail() { return GossipCounts.NONE; }
 

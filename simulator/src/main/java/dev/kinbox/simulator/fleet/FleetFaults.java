@@ -82,7 +82,7 @@ public final class FleetFaults {
 
     /** {@code store} as {@code d} reaches it now (a new incarnation replaces the last one's link). */
     MailStore wrap(DeviceRef d, MailStore store) {
-        if (faults.latencyMillis() == 0 && faults.dropsPerDay() == 0 && faults.restartsPerDay() == 0) return store;
+        if (faults.latencyMillis() == 0 && faults.dropsPerDay() == 0 && faults.restartsPerDay() == 0 && faults.rebuildsPerDay() == 0) return store;
         FaultyLink link = new FaultyLink(store, faults.latencyMillis(),
                 new SplittableRandom(seed * 31 + d.account() * 1_000_003L + d.slot()).split());
         links.put(d, link);
@@ -105,14 +105,31 @@ public final class FleetFaults {
 
     /** The server of {@code account} restarts: every connection of its devices drops, and the store restarts as it can. */
     void restart(int account, AccountStores stores) throws Fleet.FleetException {
-        links.forEach((d, l) -> {
-            if (d.account() == account) l.drop();
-        });
+        dropAll(account);
         try {
             stores.restart(account);
         } catch (RuntimeException e) {
             throw new Fleet.FleetException("cannot restart the server of account " + account + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The server of {@code account} comes back from a restore with {@code folder} rebuilt ({@link AccountStores#rebuild}):
+     * every connection of its devices drops; false when there is no such folder.
+     */
+    boolean rebuild(int account, String folder, AccountStores stores) throws Fleet.FleetException {
+        dropAll(account);
+        try {
+            return stores.rebuild(account, folder);
+        } catch (RuntimeException e) {
+            throw new Fleet.FleetException("cannot rebuild folder " + folder + " of account " + account + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void dropAll(int account) {
+        links.forEach((d, l) -> {
+            if (d.account() == account) l.drop();
+        });
     }
 
     /**

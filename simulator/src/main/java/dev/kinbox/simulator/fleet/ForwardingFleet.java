@@ -42,6 +42,7 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public Set<Dot> withheldUnhealed() { return delegate.withheldUnhealed(); }
     @Override public void drop(DeviceRef d) throws FleetException { delegate.drop(d); }
     @Override public void restartServer(int account) throws FleetException { delegate.restartServer(account); }
+    @Override public boolean rebuildFolder(DeviceRef d) throws FleetException { return delegate.rebuildFolder(d); }
     @Override public GossipCounts gossipMail() { return delegate.gossipMail(); }
     @Override public JournalRefusals refusals() { return delegate.refusals(); }
     @Override public int snapshotEvery() { return delegate.snapshotEvery(); }

@@ -10,6 +10,7 @@ import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.KinboxJournalRuntime;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
@@ -423,6 +424,16 @@ public final class HostedFleet implements Fleet {
     @Override public GossipCounts gossipMail() { return faults.gossipCounts(); }
 
     @Override public void restartServer(int account) throws FleetException { faults.restart(account, stores); }
+
+    @Override public boolean rebuildFolder(DeviceRef d) throws FleetException {
+        String folder;
+        try {
+            folder = SmaFolders.deviceFolder(roster.device(d).deviceId());
+        } catch (SmaFormatException e) {
+            throw new FleetException("bad roster id for " + d, e);
+        }
+        return faults.rebuild(d.account(), folder, stores);
+    }
 
     @Override public CompletionStage<AccountState> state(DeviceRef d) {
         Running r = running.get(d);

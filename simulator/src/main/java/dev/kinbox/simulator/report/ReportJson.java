@@ -62,6 +62,7 @@ public final class ReportJson {
         o.put("store_bound", r.storeBound());
         o.put("imap_ops", r.storeOps());
         o.set("hostile_acts", JSON.valueToTree(new TreeMap<>(r.hostileActs())));
+        o.put("folder_rebuilds", r.folderRebuilds());
         ObjectNode ref = o.putObject("journal_refusals");
         ref.put("untrusted", r.refusals().untrusted());
         ref.put("malformed", r.refusals().malformed());

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param storeBound             the journal-message bound checked by {@code store_bounded} ({@link Invariants#storeBound})
  * @param storeOps               mail store operations issued by the devices
  * @param hostileActs            hostile provider acts carried out, by {@code HostileAct} name (steps that found nothing to act on are not counted)
+ * @param folderRebuilds         folder rebuilds carried out (steps that found no folder are not counted)
  * @param refusals               what the devices' journals refused (summed over all devices)
  * @param gossip                 what became of the gossip mails handed to the devices ({@code GossipCounts.NONE} without any)
  * @param wallSeconds            real seconds from the first step to the end of the checks
@@ -43,7 +44,7 @@ import java.util.Map;
 public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, int devicesPairedPeak, Map<String, Integer> steps,
                         int stepErrors, long ackedEdits, long unackedEdits, long eventsApplied, Invariants.Result check,
                         double lagP50Ms, double lagP99Ms, double lagMaxMs, int lagUnresolved, long storeMessagesPerAccountMax,
-                        long storeJournalMax, long storeDropsMax, long storeBound, long storeOps, Map<String, Integer> hostileActs, dev.kinbox.simulator.fleet.JournalRefusals refusals,
+                        long storeJournalMax, long storeDropsMax, long storeBound, long storeOps, Map<String, Integer> hostileActs, int folderRebuilds, dev.kinbox.simulator.fleet.JournalRefusals refusals,
                         dev.kinbox.simulator.fleet.GossipCounts gossip, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
                         long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<FirstViolation> firstViolations,
                         double stoppedAtSeconds, int stepsNotRun, List<String> notes) {

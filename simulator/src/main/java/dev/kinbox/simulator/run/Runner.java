@@ -71,6 +71,7 @@ public final class Runner {
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final Set<DeviceRef> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger folderRebuilds = new java.util.concurrent.atomic.AtomicInteger();
     private final Silences silences = new Silences();
     /** Devices down after a crash, until they restart (what a stopped run still restarts). */
     private final Set<DeviceRef> crashed = ConcurrentHashMap.newKeySet();
@@ -229,7 +230,7 @@ public final class Runner {
         return new RunResult(schedule.seed(), storeKind, schedule.options().accounts(), devicesPeak, started.size(), pairedPeak, schedule.counts(),
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
-                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
+                sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, folderRebuilds.get(), fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
                 sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), allNotes);
     }
 
@@ -335,6 +336,8 @@ public final class Runner {
                 fleet.restartServer(d.account());
             } else if (s instanceof Step.Hostile h) {
                 if (fleet.hostile(d, h.act())) hostileActs.merge(h.act().name(), 1, Integer::sum);
+            } else if (s instanceof Step.FolderRebuild) {
+                if (fleet.rebuildFolder(d)) folderRebuilds.incrementAndGet();
             }
         } catch (Fleet.RetiredDevice e) {
             traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure

@@ -49,4 +49,12 @@ public sealed interface Step {
 
     /** The mail provider attacks the device's folder (the device itself may be running, down or gone). */
     record Hostile(long at, DeviceRef device, HostileAct act) implements Step {}
+
+    /**
+     * The server that holds the account's mailbox comes back from a restore (from a backup, a migration)
+     * with the device's folder rebuilt: a new UIDVALIDITY, the same messages under new UIDs in another
+     * order. Like {@link ServerRestart}, every connection of the account's devices drops. The device
+     * itself may be running, down or gone; its siblings read the folder too.
+     */
+    record FolderRebuild(long at, DeviceRef device) implements Step {}
 }

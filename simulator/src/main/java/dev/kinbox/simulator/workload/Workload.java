@@ -116,7 +116,7 @@ public final class Workload {
          * New kinds go last: with their rates at 0 a seed gives the schedule it gave before they existed
          * (the faults came first, forced removals after them).
          */
-        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING, REMOVE }
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING, REMOVE, REBUILD }
 
         private double rate(Kind k) {
             return switch (k) {
@@ -131,6 +131,7 @@ public final class Workload {
                 case RESTART -> o.faults().restartsPerDay();
                 case INCOMING -> o.faults().incomingPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
                 case REMOVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.removalsPerDay() : 0;
+                case REBUILD -> o.faults().rebuildsPerDay();
             };
         }
 
@@ -166,6 +167,7 @@ public final class Workload {
                     int by = any(Life.RUNNING, Life.RUNNING);
                     emit(new Step.Remove(t, dev(anyLiveBut(by)), dev(by)));
                 }
+                case REBUILD -> emit(new Step.FolderRebuild(t, dev(joined())));
             }
         }
 

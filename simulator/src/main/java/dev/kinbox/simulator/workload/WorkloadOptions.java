@@ -77,11 +77,19 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
      *                        ({@link Change.GossipMail}); drawn from a stream of its own, so it changes no other step
      * @param clockResetsPerDay how often a device's clock is reset to a new offset within the skew, drifting in between
      *                        ({@link DeviceClocks}; 0: fixed offsets); no schedule step, so it changes no step of a seed
+     * @param rebuildsPerDay  folder rebuilds per account ({@link Step.FolderRebuild}: the server comes back from a restore
+     *                        with one device folder under a new UIDVALIDITY, its messages renumbered in another order)
      */
     public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
-                         double gossipShare, double clockResetsPerDay) {
+                         double gossipShare, double clockResetsPerDay, double rebuildsPerDay) {
         /** No faults, no incoming mail, exact clocks. */
-        public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0);
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** Without folder rebuilds (as before they existed). */
+        public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
+                      double gossipShare, double clockResetsPerDay) {
+            this(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay, 0);
+        }
 
         /** Clocks with fixed offsets (as before resets existed). */
         public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
@@ -96,17 +104,22 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
 
         /** These faults with {@code share} of the incoming mails gossip mails. */
         public Faults withGossipShare(double share) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share, clockResetsPerDay);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share, clockResetsPerDay, rebuildsPerDay);
         }
 
         /** These faults with every device's clock reset {@code perDay} times a simulated day ({@link DeviceClocks}). */
         public Faults withClockResets(double perDay) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, perDay);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, perDay, rebuildsPerDay);
+        }
+
+        /** These faults with {@code perDay} folder rebuilds per account a simulated day ({@link Step.FolderRebuild}). */
+        public Faults withRebuilds(double perDay) {
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay, perDay);
         }
 
         public Faults {
             if (!(gossipShare >= 0 && gossipShare <= 1)) throw new IllegalArgumentException("the gossip share must be 0..1");
-            for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay, clockResetsPerDay}) {
+            for (double r : new double[] {dropsPerDay, restartsPerDay, incomingPerDay, clockResetsPerDay, rebuildsPerDay}) {
                 if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
             }
             if (latencyMillis < 0 || latencyMillis > 60_000) throw new IllegalArgumentException("latency must be 0..60s");

@@ -75,7 +75,8 @@ class ClusterSerializerTest {
                 new Protocol.SetFaults(1L, new WorkloadOptions.Faults(1, 0, 0, 0, 0), List.of(), ref()),
                 new Protocol.GetFaultCounts(ref()),
                 new Protocol.FaultCounts("pekko://kinbox-sim@127.0.0.1:2552", 12, 3, 40, new GossipCounts(9, 6, 1, 1, 1)),
-                new Protocol.Drop(2, ref()), new Protocol.RestartServer(ref()),
+                new Protocol.SetFaults(2L, new WorkloadOptions.Faults(0, 1, 0, 0, 0, 0, 1, 6), List.of(), ref()),
+                new Protocol.Drop(2, ref()), new Protocol.RestartServer(ref()), new Protocol.RebuildFolder(3, ref()),
                 new Protocol.Edit(0, new Change.IncomingMail(3, 1, true), ref()),
                 new Protocol.Edit(1, new Change.GossipMail(2, 0, false, List.of(new Change.GossipMail.Recipient(0, 1),
                         new Change.GossipMail.Recipient(3, 0)), Change.GossipMail.Damage.MALFORMED), ref()));

@@ -62,6 +62,20 @@ class FaultyRunTest {
     }
 
     @Test
+    void run_withFoldersRebuiltUnderNewUidValidityOnMemory_convergesWithEveryAckedEdit() throws Exception {
+        // 2 accounts, 3 simulated hours, 96 rebuilds a day an account: about 24, each renumbering a device's folder in a shuffled
+        // order under a new UIDVALIDITY while its siblings read it and the device itself uploads to it
+        Outcome o = run("memory", 33, new WorkloadOptions.Faults(0, 0, 0, 0, 0, 0, 0, 96), Duration.ofSeconds(45));
+        RunResult r = o.result();
+        System.out.println("folder rebuild run: " + r.steps() + ", " + r.folderRebuilds() + " rebuilt, " + r.ackedEdits() + " edits, wall "
+                + r.wallSeconds() + " s");
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(0, r.check().lostEdits());
+        assertTrue(r.folderRebuilds() >= 10, r.folderRebuilds() + " folders rebuilt of " + scheduled(r, "FolderRebuild"));
+        assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
+    }
+
+    @Test
     void run_withIncomingMailAndSkewedClocks_replicatesPeerStateToEverySibling() throws Exception {
         Outcome o = run("memory", 32, new WorkloadOptions.Faults(0, 0, 60, 0, 6 * 3_600_000L), Duration.ofSeconds(45));
         RunResult r = o.result();

@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 7}) {
+        for (int other : new int[] {1, 2, 8}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 6", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 7", refused(b).getMessage());
         }
     }
 
@@ -137,6 +137,23 @@ class TraceFileTest {
         Trace v6 = new Trace(9, Trace.Workload.of(resetting), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
         assertEquals(resetting, TraceFile.read(new ByteArrayInputStream(bytes(v6))).workload().options());
+    }
+
+    @Test
+    void read_ofAVersion6Trace_givesNoFolderRebuilds_andAVersion7OneKeepsThem() throws Exception {
+        WorkloadOptions.Faults resetting = new WorkloadOptions.Faults(4, 0, 4, 0, 3_600_000, 0.25, 1);
+        WorkloadOptions o = new WorkloadOptions(2, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000).withFaults(resetting);
+        Trace t = TraceFixtures.trace();
+        ObjectNode v6 = tree(new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations()));
+        ((ObjectNode) v6.path("workload").path("faults")).remove("rebuildsPerDay");
+        assertEquals(o, TraceFile.read(new ByteArrayInputStream(file(6, v6))).workload().options());
+        assertTrue(refused(file(TraceFile.VERSION, v6)).getMessage().contains("corrupt"), "a version 7 trace must have them");
+
+        WorkloadOptions rebuilding = o.withFaults(resetting.withRebuilds(3));
+        Trace v7 = new Trace(9, Trace.Workload.of(rebuilding), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(rebuilding, TraceFile.read(new ByteArrayInputStream(bytes(v7))).workload().options());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -143,6 +145,29 @@ class WorkloadTest {
         Schedule calm = Workload.generate(seed, options(3, 2, 4, 0).withFaults(WorkloadOptions.Faults.NONE));
         assertTrue(calm.steps().stream().noneMatch(x -> x instanceof Step.Drop || x instanceof Step.ServerRestart
                 || x instanceof Step.Edit e && e.change() instanceof Change.IncomingMail), calm.counts().toString());
+    }
+
+    @Property(tries = 30)
+    void generate_withRebuilds_rebuildsOnlyFoldersOfJoinedSlotsAtAboutTheRate(@ForAll long seed) {
+        // 20 accounts x 3 days x 2 a day: 120 rebuilds expected
+        Schedule s = Workload.generate(seed, options(20, 2, 4).withFaults(FAULTS.withRebuilds(2)));
+        Set<DeviceRef> joined = new HashSet<>();
+        int rebuilds = 0;
+        for (Step st : s.steps()) {
+            if (st instanceof Step.Join) joined.add(st.device());
+            if (st instanceof Step.FolderRebuild) {
+                rebuilds++;
+                assertTrue(joined.contains(st.device()), "rebuilt the folder of " + st.device() + " before it joined: " + st);
+            }
+        }
+        assertTrue(rebuilds >= 70 && rebuilds <= 180, rebuilds + " rebuilds, expected about 120: " + s.counts());
+    }
+
+    @Test
+    void rebuildRate_outOfRange_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(-1));
+        assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(2_000_000));
     }
 
     @Property(tries = 50)
