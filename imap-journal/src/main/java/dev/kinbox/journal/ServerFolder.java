@@ -163,7 +163,7 @@ final class ServerFolder {
         List<Long> doomed = new ArrayList<>();
         for (Entry e : l.journal()) if (e.device().equals(device) && e.to() <= seq) doomed.add(e.uid());
         for (Snap s : l.snapshots()) if (s.device().equals(device) && s.seq() < seq) doomed.add(s.uid());
-        if (!doomed.isEmpty()) store.delete(name, doomed);
+        if (!doomed.isEmpty()) store.delete(name, doomed, l.uidValidity()); // not in a folder rebuilt since the listing
         return doomed.size();
     }
 
@@ -177,14 +177,10 @@ final class ServerFolder {
         List<Long> doomed = new ArrayList<>();
         for (Entry e : l.journal()) if (e.device().equals(device) && e.to() <= deleted) doomed.add(e.uid());
         for (Mark k : l.marks()) if (k.device().equals(device) && k.deleted() < deleted) doomed.add(k.uid());
-        if (!doomed.isEmpty()) store.delete(name, doomed);
+        if (!doomed.isEmpty()) store.delete(name, doomed, l.uidValidity());
         return doomed.size();
     }
 
-    /** Our snapshot messages. */
-    List<Snap> snapshots(String device) {
-        return list(-1, 0).snapshots().stream().filter(s -> s.device().equals(device)).toList();
-    }
 
     /** The header attribute of a deletion mark. */
     static final String DELETED = "deleted";
@@ -244,8 +240,12 @@ final class ServerFolder {
         store.createFolder(name);
     }
 
-    void delete(List<Long> uids) {
-        if (!uids.isEmpty()) store.delete(name, uids);
+    /**
+     * Deletes {@code uids}, listed in {@code uidValidity}: {@link MailStoreException.UidValidityChanged} and
+     * nothing deleted when the folder was rebuilt since (its UIDs name other messages then; list again).
+     */
+    void delete(List<Long> uids, long uidValidity) {
+        if (!uids.isEmpty()) store.delete(name, uids, uidValidity);
     }
 
     /**

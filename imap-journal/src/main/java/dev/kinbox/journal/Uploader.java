@@ -156,7 +156,10 @@ final class Uploader {
             rt.stats().uploadFailures.increment();
             Duration delay = backoff;
             backoff = min(backoff.multipliedBy(2).plusMillis(1), rt.settings().upload().backoffMax());
-            if (e instanceof MailStoreException.FolderMissing || e instanceof MailStoreException.ConnectionLost) reconciled = false;
+            if (e instanceof MailStoreException.FolderMissing || e instanceof MailStoreException.ConnectionLost
+                    || e instanceof MailStoreException.UidValidityChanged) {
+                reconciled = false; // a folder rebuilt under a compaction: reconcile with it as it is now
+            }
             LOG.debug("upload of {} failed ({}); retrying in {}", pid, e.toString(), delay);
             rt.schedule(delay, () -> {
                 running.set(false);
@@ -344,7 +347,9 @@ final class Uploader {
         String dev = rt.sealer().keyring().deviceId();
         List<Long> doomed = new ArrayList<>();
         long top = 0;
-        for (ServerFolder.Snap s : folder.snapshots(dev)) {
+        ServerFolder.Listing listing = folder.list(-1, 0);
+        for (ServerFolder.Snap s : listing.snapshots()) {
+            if (!s.device().equals(dev)) continue;
             boolean kept = log.latestSnapshot(pid, s.seq()).map(x -> x.sequenceNr() == s.seq()).orElse(false);
             if (!kept) {
                 doomed.add(s.uid());
@@ -352,7 +357,7 @@ final class Uploader {
             }
         }
         if (rt.settings().compact() && top > Cursors.seq(log, Cursors.serverDeleted(pid))) markDeleted(top);
-        folder.delete(doomed);
+        folder.delete(doomed, listing.uidValidity());
         rt.stats().compactedMessages.add(doomed.size());
         Cursors.saveSeq(log, Cursors.snapshotDeletionDone(pid), want);
     }

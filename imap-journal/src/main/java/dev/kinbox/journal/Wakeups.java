@@ -135,7 +135,7 @@ final class Wakeups implements AutoCloseable {
                 ownReadUpTo = Math.max(l.first() - 1, Math.min(l.maxUid(), hole - 1));
                 if (!l.nudges().isEmpty()) {
                     signal(l.nudges().stream().map(ServerFolder.Nudge::device).collect(Collectors.toSet()));
-                    own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList());
+                    own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList(), l.uidValidity());
                 }
             } catch (MailStoreException ex) {
                 stats.readFailures.increment();

@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kinbox.journal.mail.AppendResult;
-import dev.kinbox.journal.mail.Capability;
 import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.Flag;
-import dev.kinbox.journal.mail.FolderEvent;
-import dev.kinbox.journal.mail.FolderStatus;
-import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.ForwardingMailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
-import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
-import dev.kinbox.journal.mail.Watch;
 import dev.kinbox.journal.query.KinboxEventMetadata;
 import dev.kinbox.journal.query.KinboxReadJournal;
 import dev.kinbox.journal.query.SiblingSnapshot;
@@ -24,9 +17,6 @@ import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.InMemoryLocalLog;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Set;
-import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -301,24 +291,23 @@ class ReadJournalTest {
     }
 
     /** A view of {@code store} whose first full fetch from {@code folder} finds it rebuilt ({@code MemoryFaults.rebuild}) just before. */
-    private record RebuildBeforeFirstFetch(MemoryMailStore store, String folder, java.util.concurrent.atomic.AtomicBoolean rebuilt)
-            implements MailStore {
-        @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
-            if (f.equals(folder) && what == Fetch.FULL && rebuilt.compareAndSet(false, true)) store.faults().rebuild(folder);
-            return store.fetch(f, range, what);
+    private static final class RebuildBeforeFirstFetch extends ForwardingMailStore {
+        private final MemoryMailStore memory;
+        private final String folder;
+        private final java.util.concurrent.atomic.AtomicBoolean rebuilt;
+
+        RebuildBeforeFirstFetch(MemoryMailStore memory, String folder, java.util.concurrent.atomic.AtomicBoolean rebuilt) {
+            super(memory);
+            this.memory = memory;
+            this.folder = folder;
+            this.rebuilt = rebuilt;
         }
 
-        @Override public Set<Capability> capabilities() { return store.capabilities(); }
-        @Override public List<String> listFolders() { return store.listFolders(); }
-        @Override public void createFolder(String f) { store.createFolder(f); }
-        @Override public void deleteFolder(String f) { store.deleteFolder(f); }
-        @Override public FolderStatus status(String f) { return store.status(f); }
-        @Override public AppendResult append(String f, List<NewMessage> messages) { return store.append(f, messages); }
-        @Override public List<Long> search(String f, String header, String value) { return store.search(f, header, value); }
-        @Override public void flag(String f, Collection<Long> uids, Set<Flag> flags, boolean set) { store.flag(f, uids, flags, set); }
-        @Override public void delete(String f, Collection<Long> uids) { store.delete(f, uids); }
-        @Override public Map<Long, Long> move(String f, Collection<Long> uids, String target) { return store.move(f, uids, target); }
-        @Override public Watch watch(String f, Consumer<FolderEvent> listener) { return store.watch(f, listener); }
+        @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
+            if (f.equals(folder) && what == Fetch.FULL && rebuilt.compareAndSet(false, true)) memory.faults().rebuild(folder);
+            return super.fetch(f, range, what);
+        }
+
         @Override public void close() { } // the shared store stays open
     }
 

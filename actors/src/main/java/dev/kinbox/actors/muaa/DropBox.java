@@ -47,10 +47,13 @@ final class DropBox {
         }
         if (uids.isEmpty()) return List.of();
         uids = uids.subList(0, Math.min(uids.size(), MAX_PER_POLL));
+        // the UIDVALIDITY the fetch and the deletion must share: a folder rebuilt from a backup after the search
+        // gives its UIDs to other messages, so only what the fetch shows to be a pairing drop is taken
+        long uidValidity = store.status(ownFolder).uidValidity();
         List<PairDrop> out = new ArrayList<>();
         List<Long> taken = new ArrayList<>();
         for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
-            if (!uids.contains(m.uid())) continue;
+            if (!uids.contains(m.uid()) || !isPairingDrop(m)) continue;
             taken.add(m.uid());
             try {
                 out.add(PairDrop.parse(m));
@@ -59,8 +62,23 @@ final class DropBox {
                 LOG.warn("refusing pairing drop uid {} in {}: {}", m.uid(), ownFolder, e.getMessage());
             }
         }
-        if (!taken.isEmpty()) store.delete(ownFolder, taken);
+        if (taken.isEmpty()) return out;
+        try {
+            store.delete(ownFolder, taken, uidValidity);
+        } catch (MailStoreException.UidValidityChanged rebuilt) {
+            return List.of(); // rebuilt meanwhile: the next poll takes them in the new numbering
+        }
         return out;
+    }
+
+    /** Whether {@code m}'s header names a pairing drop (its body may still be malformed). */
+    private static boolean isPairingDrop(StoredMessage m) {
+        try {
+            SmaHeader h = SmaMessage.header(m);
+            return h.kind() == SmaHeader.Kind.DROP && "pair".equals(h.attributes().get("type"));
+        } catch (SmaFormatException e) {
+            return true; // searched as a pairing drop: a malformed one, refused and deleted below
+        }
     }
 
     /** Keeps a pairing note in our folder (appended, so a retry after an uncertain append may leave two equal ones). */
@@ -103,9 +121,58 @@ final class DropBox {
         store.delete(ownFolder, List.of(uid));
     }
 
-    /** Leaves {@code drop} in {@code deviceId}'s folder. */
+    /**
+     * Leaves {@code drop} in {@code deviceId}'s folder, once: after a lost connection or a timeout (a
+     * server restarting) it waits a little, looks for the drop - its Message-ID with our body - and only
+     * then appends again; at most {@value #LEAVE_ATTEMPTS} attempts, about 4 s in all, then the last
+     * failure. A pairing outlives a short server restart this way, as the journal's uploads do.
+     */
     void leave(String deviceId, PairDrop drop) {
-        store.append(folder(deviceId), drop.toMessage(clock));
+        String folder = folder(deviceId);
+        NewMessage message = drop.toMessage(clock);
+        MailStoreException last = null;
+        long pause = FIRST_PAUSE_MILLIS;
+        for (int attempt = 0; attempt < LEAVE_ATTEMPTS; attempt++) {
+            try {
+                if (last != null) {
+                    sleep(pause);
+                    pause *= 2;
+                    if (alreadyLeft(folder, drop)) return;
+                }
+                store.append(folder, message);
+                return;
+            } catch (MailStoreException.ConnectionLost | MailStoreException.Timeout e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static final int LEAVE_ATTEMPTS = 5;
+    private static final long FIRST_PAUSE_MILLIS = 250;
+
+    /** Whether our {@code drop} is in {@code folder} already (an APPEND whose answer was lost): its Message-ID and our very body. */
+    private boolean alreadyLeft(String folder, PairDrop drop) {
+        byte[] body = drop.body();
+        for (long uid : store.search(folder, "Message-ID", drop.header().messageId())) {
+            for (StoredMessage m : store.fetch(folder, UidRange.of(uid), Fetch.FULL)) {
+                try {
+                    if (m.uid() == uid && java.util.Arrays.equals(SmaMessage.body(m, body.length + 1), body)) return true;
+                } catch (SmaFormatException notOurs) {
+                    // planted under our Message-ID, or cut: not ours
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailStoreException.ConnectionLost("interrupted while waiting to leave a pairing drop again", e);
+        }
     }
 
     private static String folder(String deviceId) {

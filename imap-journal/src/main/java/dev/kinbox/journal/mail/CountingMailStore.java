@@ -50,6 +50,10 @@ public final class CountingMailStore implements MailStore {
     }
 
     @Override public void delete(String folder, Collection<Long> uids) { operations.increment(); delegate.delete(folder, uids); }
+    @Override public void delete(String folder, Collection<Long> uids, long uidValidity) {
+        operations.increment();
+        delegate.delete(folder, uids, uidValidity);
+    }
     @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) { return count(delegate.move(folder, uids, target)); }
     @Override public Watch watch(String folder, Consumer<FolderEvent> listener) { return delegate.watch(folder, listener); }
 

@@ -170,11 +170,17 @@ public final class ImapMailStore implements MailStore {
     }
 
     @Override public void delete(String folder, Collection<Long> uids) {
+        delete(folder, uids, 0);
+    }
+
+    /** Checks the UIDVALIDITY the SELECT reports, in the session that then flags and expunges; 0: any. */
+    @Override public void delete(String folder, Collection<Long> uids, long uidValidity) {
         String name = Requests.folder(folder);
         TreeSet<Long> us = Requests.uids(uids);
         if (us.isEmpty()) return;
         pool.run("EXPUNGE " + name, true, c -> {
-            selectFresh(c, name);
+            long now = selectFresh(c, name);
+            if (uidValidity != 0 && now != uidValidity) throw new MailStoreException.UidValidityChanged(name, uidValidity, now);
             store(c, us, EnumSet.of(Flag.DELETED), true);
             if (c.has(Capability.UIDPLUS)) {
                 for (String set : Requests.uidSets(us, 4000)) c.command("UID EXPUNGE " + set, null);
@@ -217,9 +223,10 @@ public final class ImapMailStore implements MailStore {
      * changes: a server ignores UIDs it has not announced to the connection (on Dovecot a UID STORE or
      * UID EXPUNGE over a stale selection answered OK and left another session's new message alone).
      */
-    private static void selectFresh(ImapConnection c, String name) throws Exception {
+    /** Selects {@code name} afresh; returns its UIDVALIDITY. */
+    private static long selectFresh(ImapConnection c, String name) throws Exception {
         try {
-            c.selectFresh(name);
+            return c.selectFresh(name);
         } catch (CommandFailedException e) {
             c.forgetSelection();
             throw missingOr(c, name, e);

@@ -79,6 +79,21 @@ public interface MailStore extends AutoCloseable {
     void delete(String folder, Collection<Long> uids);
 
     /**
+     * As {@link #delete(String, Collection)}, but only while the folder's UIDVALIDITY is
+     * {@code uidValidity}, the one the UIDs were listed under: a folder rebuilt since (a server
+     * restored from a backup) gives them to other messages. Otherwise
+     * {@link MailStoreException.UidValidityChanged} and nothing is deleted. The memory and IMAP stores
+     * check in the same step as the deletion (IMAP: on the SELECT the deletion runs in); this default,
+     * for wrappers that do not forward it, checks with a STATUS just before. {@code uidValidity} 0: not
+     * checked (as the two-argument form).
+     */
+    default void delete(String folder, Collection<Long> uids, long uidValidity) {
+        long now = uidValidity == 0 ? 0 : status(folder).uidValidity();
+        if (now != uidValidity) throw new MailStoreException.UidValidityChanged(folder, uidValidity, now);
+        delete(folder, uids);
+    }
+
+    /**
      * Moves messages from {@code folder} to {@code target}, each one atomically on the server (IMAP
      * {@code UID MOVE}, RFC 6851, one command per UID; the target UIDs come from {@code COPYUID}).
      * Returns source UID -> target UID for exactly the messages this call moved: a UID that is not, or

@@ -55,6 +55,17 @@ public abstract sealed class MailStoreException extends RuntimeException {
         public InvalidRequest(String message) { super(message, null); }
     }
 
+    /**
+     * The folder's UIDVALIDITY is not the one the caller's UIDs were read under (the folder was made
+     * anew, or rebuilt from a backup, since): those UIDs may name other messages, so nothing was done.
+     * List again before retrying.
+     */
+    public static final class UidValidityChanged extends MailStoreException {
+        public UidValidityChanged(String folder, long expected, long actual) {
+            super("UIDVALIDITY of " + folder + " is " + actual + ", not " + expected + ": nothing done", null);
+        }
+    }
+
     /** The store was closed; no further operations are possible. */
     public static final class Closed extends MailStoreException {
         public Closed(String message) { super(message, null); }

@@ -207,11 +207,17 @@ public final class MemoryMailStore implements MailStore {
     }
 
     @Override public void delete(String folder, Collection<Long> uids) {
+        delete(folder, uids, 0);
+    }
+
+    /** Checks the UIDVALIDITY under the same lock as the deletion; 0: any. */
+    @Override public void delete(String folder, Collection<Long> uids, long uidValidity) {
         String name = Requests.folder(folder);
         TreeSet<Long> us = Requests.uids(uids);
         enter();
         synchronized (this) {
             Folder f = folder(name);
+            if (uidValidity != 0 && f.uidValidity != uidValidity) throw new MailStoreException.UidValidityChanged(name, uidValidity, f.uidValidity);
             boolean any = false;
             for (long u : us) any |= f.messages.remove(u) != null;
             if (any) { f.modSeq++; changed(name); }

@@ -307,6 +307,19 @@ abstract class MailStoreContract {
         assertEquals(3, store().status(f).messages());
     }
 
+    @Test
+    void deleteUnderAUidValidity_deletesInThatOne_andRefusesAnotherDeletingNothing() {
+        String f = freshFolder();
+        List<Long> uids = store().append(f, List.of(Msgs.of("a"), Msgs.of("b"), Msgs.of("c"))).uids();
+        long v = store().status(f).uidValidity();
+        MailStoreException.UidValidityChanged e = assertThrows(MailStoreException.UidValidityChanged.class,
+                () -> store().delete(f, List.of(uids.get(0)), v + 1), "UIDs listed under another UIDVALIDITY");
+        assertTrue(e.getMessage().contains(f), e.getMessage());
+        assertEquals(3, store().status(f).messages(), "nothing deleted");
+        store().delete(f, List.of(uids.get(0)), v);
+        assertEquals(List.of(uids.get(1), uids.get(2)), store().fetch(f, UidRange.all(), Fetch.HEADERS).stream().map(StoredMessage::uid).toList());
+    }
+
     /**
      * Every connection of this session has the folder selected when another session appends; flagging and
      * deleting the new message must still reach it (a server ignores UIDs it has not announced to a

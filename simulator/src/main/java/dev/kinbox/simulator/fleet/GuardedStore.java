@@ -39,6 +39,7 @@ abstract class GuardedStore implements MailStore {
     @Override public List<Long> search(String folder, String header, String value) { enter("SEARCH"); return delegate.search(folder, header, value); }
     @Override public void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set) { enter("STORE"); delegate.flag(folder, uids, flags, set); }
     @Override public void delete(String folder, Collection<Long> uids) { enter("EXPUNGE"); delegate.delete(folder, uids); }
+    @Override public void delete(String folder, Collection<Long> uids, long uidValidity) { enter("EXPUNGE"); delegate.delete(folder, uids, uidValidity); }
     @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) { enter("MOVE"); return delegate.move(folder, uids, target); }
     @Override public Watch watch(String folder, Consumer<FolderEvent> listener) { return delegate.watch(folder, listener); }
     @Override public void close() { delegate.close(); }
