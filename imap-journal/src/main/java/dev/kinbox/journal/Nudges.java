@@ -67,7 +67,7 @@ final class Nudges {
                 String folder = SmaFolders.deviceFolder(d.deviceId());
                 AppendResult r = store.append(folder, List.of(SmaMail.build(h, new byte[] {'-'}, clock)));
                 List<Long> old = remember(d.deviceId(), r);
-                if (!old.isEmpty()) store.delete(folder, old);
+                if (!old.isEmpty()) store.delete(folder, old, r.uidValidity()); // not in a folder rebuilt since
             } catch (MailStoreException.FolderMissing e) {
                 missingUntil.put(d.deviceId(), nanos.getAsLong() + RETRY_MISSING_NANOS);
                 dropped.remove(d.deviceId());

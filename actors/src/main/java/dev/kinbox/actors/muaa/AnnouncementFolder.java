@@ -6,6 +6,7 @@ import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.Retries;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
@@ -185,28 +186,38 @@ final class AnnouncementFolder {
 
     /**
      * Creates both folders where missing, appends {@code a} unless it is there (same Message-ID),
-     * then deletes this device's older announcements. Four commands when the folders exist: LIST,
-     * FETCH of the headers, APPEND, and the deletion.
+     * then deletes this device's older announcements. Five commands when the folders exist: LIST,
+     * STATUS, FETCH of the headers, APPEND, and the deletion. All of it again after a lost connection
+     * or a timeout (a server restarting; {@link Retries#afterLostConnections}): it looks before it appends.
      */
     void publish(Announcement a, OpenPGPKey deviceKey, Clock clock) throws CryptoException {
+        String own;
         try {
-            createMissing(List.of(FOLDER, SmaFolders.deviceFolder(a.deviceId())));
+            own = SmaFolders.deviceFolder(a.deviceId());
         } catch (SmaFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         String messageId = a.header().messageId();
-        List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
-        if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, a.toMessage(deviceKey, crypto, clock));
-        deleteOlder(headers, a.deviceId(), messageId);
+        var message = a.toMessage(deviceKey, crypto, clock);
+        Retries.afterLostConnections(attempt -> {
+            createMissing(List.of(FOLDER, own));
+            long uidValidity = store.status(FOLDER).uidValidity();
+            List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
+            if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, message);
+            deleteOlder(headers, uidValidity, a.deviceId(), messageId);
+            return null;
+        });
     }
 
     /** Deletes every announcement of {@code deviceId} except the one with {@code keepMessageId} (may be null); true when it deleted any. */
     boolean remove(String deviceId, String keepMessageId) {
         if (!store.listFolders().contains(FOLDER)) return false;
-        return deleteOlder(store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS), deviceId, keepMessageId);
+        long uidValidity = store.status(FOLDER).uidValidity();
+        return deleteOlder(store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS), uidValidity, deviceId, keepMessageId);
     }
 
-    private boolean deleteOlder(List<StoredMessage> headers, String deviceId, String keepMessageId) {
+    /** Deletes {@code deviceId}'s announcements but {@code keepMessageId} among {@code headers}, listed in {@code uidValidity}. */
+    private boolean deleteOlder(List<StoredMessage> headers, long uidValidity, String deviceId, String keepMessageId) {
         List<Long> old = new ArrayList<>();
         for (StoredMessage m : headers) {
             try {
@@ -217,7 +228,12 @@ final class AnnouncementFolder {
                 // not ours to judge here; read() counts it
             }
         }
-        if (!old.isEmpty()) store.delete(FOLDER, old);
-        return !old.isEmpty();
+        if (old.isEmpty()) return false;
+        try {
+            store.delete(FOLDER, old, uidValidity);
+        } catch (MailStoreException.UidValidityChanged rebuilt) {
+            return false; // the folder was rebuilt since the listing: those UIDs are other messages now; the next clean-up lists again
+        }
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.Retries;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
@@ -123,33 +124,18 @@ final class DropBox {
 
     /**
      * Leaves {@code drop} in {@code deviceId}'s folder, once: after a lost connection or a timeout (a
-     * server restarting) it waits a little, looks for the drop - its Message-ID with our body - and only
-     * then appends again; at most {@value #LEAVE_ATTEMPTS} attempts, about 4 s in all, then the last
-     * failure. A pairing outlives a short server restart this way, as the journal's uploads do.
+     * server restarting) it looks for the drop - its Message-ID with our body - and only then appends
+     * again ({@link Retries#afterLostConnections}: about 4 s in all). A pairing outlives a short server
+     * restart this way, as the journal's uploads do.
      */
     void leave(String deviceId, PairDrop drop) {
         String folder = folder(deviceId);
         NewMessage message = drop.toMessage(clock);
-        MailStoreException last = null;
-        long pause = FIRST_PAUSE_MILLIS;
-        for (int attempt = 0; attempt < LEAVE_ATTEMPTS; attempt++) {
-            try {
-                if (last != null) {
-                    sleep(pause);
-                    pause *= 2;
-                    if (alreadyLeft(folder, drop)) return;
-                }
-                store.append(folder, message);
-                return;
-            } catch (MailStoreException.ConnectionLost | MailStoreException.Timeout e) {
-                last = e;
-            }
-        }
-        throw last;
+        Retries.afterLostConnections(attempt -> {
+            if (attempt == 0 || !alreadyLeft(folder, drop)) store.append(folder, message);
+            return null;
+        });
     }
-
-    private static final int LEAVE_ATTEMPTS = 5;
-    private static final long FIRST_PAUSE_MILLIS = 250;
 
     /** Whether our {@code drop} is in {@code folder} already (an APPEND whose answer was lost): its Message-ID and our very body. */
     private boolean alreadyLeft(String folder, PairDrop drop) {
@@ -164,15 +150,6 @@ final class DropBox {
             }
         }
         return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MailStoreException.ConnectionLost("interrupted while waiting to leave a pairing drop again", e);
-        }
     }
 
     private static String folder(String deviceId) {
