@@ -125,7 +125,7 @@ final class DropBox {
     /**
      * Leaves {@code drop} in {@code deviceId}'s folder, once: after a lost connection or a timeout (a
      * server restarting) it looks for the drop - its Message-ID with our body - and only then appends
-     * again ({@link Retries#afterLostConnections}: about 4 s in all). A pairing outlives a short server
+     * again ({@link Retries#afterLostConnections}: about 8 s in all). A pairing outlives a short server
      * restart this way, as the journal's uploads do.
      */
     void leave(String deviceId, PairDrop drop) {

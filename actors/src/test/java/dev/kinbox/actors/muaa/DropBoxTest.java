@@ -2,11 +2,9 @@ package dev.kinbox.actors.muaa;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.MemoryFaults;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.ForwardingMailStore;
@@ -73,15 +71,6 @@ class DropBoxTest {
         store.faults().dropConnections(1, MemoryFaults.DropPoint.BEFORE_APPLY);
         box.leave(OTHER, drop("n3", (byte) 1));
         assertEquals(2, in(otherFolder).size(), "ours appended beside the planted one");
-    }
-
-    @Test
-    void leave_whenTheServerStaysAway_failsWithTheLastLostConnection() {
-        store.createFolder(otherFolder);
-        store.faults().dropConnections(100, MemoryFaults.DropPoint.BEFORE_APPLY);
-        assertThrows(MailStoreException.ConnectionLost.class, () -> box.leave(OTHER, drop("n3", (byte) 1)));
-        store.faults().dropConnections(0, MemoryFaults.DropPoint.BEFORE_APPLY);
-        assertEquals(0, in(otherFolder).size());
     }
 
     @Test

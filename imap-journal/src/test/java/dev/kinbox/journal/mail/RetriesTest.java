@@ -22,6 +22,18 @@ class RetriesTest {
     }
 
     @Test
+    void afterLostConnections_whenTheServerStaysAway_givesUpWithTheLastFailureAfterItsAttempts() {
+        List<Integer> attempts = new ArrayList<>();
+        MailStoreException.ConnectionLost e = assertThrows(MailStoreException.ConnectionLost.class,
+                () -> Retries.afterLostConnections(3, 1, attempt -> {
+                    attempts.add(attempt);
+                    throw new MailStoreException.ConnectionLost("down " + attempt, null);
+                }));
+        assertEquals("down 2", e.getMessage());
+        assertEquals(List.of(0, 1, 2), attempts);
+    }
+
+    @Test
     void afterLostConnections_doesNotRepeatWorkThatFailedForAnotherReason() {
         List<Integer> attempts = new ArrayList<>();
         assertThrows(MailStoreException.CommandRefused.class, () -> Retries.afterLostConnections(attempt -> {
