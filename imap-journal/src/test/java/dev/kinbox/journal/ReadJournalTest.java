@@ -270,6 +270,13 @@ class ReadJournalTest {
         assertEquals(n, c.size(), "elements " + c);
     }
 
+    @Test void current_whenTheConnectionDropsTwice_ridesItOut_andReadsTheFolderToItsEnd() throws Exception {
+        writeAndUpload(1, 3, 3);
+        store.faults().dropConnections(2, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY); // a server restarting
+        assertEquals(Journals.strings(1, 3), payloads(current(1)), "not ended at the first lost connection with nothing read");
+        assertTrue(KinboxJournalRuntime.get(b).stats().readFailures.sum() == 0, "the query did not give up");
+    }
+
     @Test void current_folderRebuiltBetweenListingAndFetch_isReadAgainInTheNewUidValidity_withoutGapOrReplay() throws Exception {
         for (long seq = 1; seq <= 6; seq++) writeAndUpload(seq, seq, 1); // six entries, UIDs 1..6
         // B's store: the server is restored from a backup (a new UIDVALIDITY, the messages renumbered in another
