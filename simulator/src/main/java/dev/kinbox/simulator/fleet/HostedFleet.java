@@ -9,6 +9,8 @@ import dev.kinbox.actors.muaa.StartOutcome;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.KinboxJournalRuntime;
 import dev.kinbox.journal.mail.CountingMailStore;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.Retries;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.persistence.AccountEvent;
@@ -247,7 +249,13 @@ public final class HostedFleet implements Fleet {
 
     private void launch(DeviceRef d) throws FleetException {
         String id = roster.device(d).deviceId();
-        CountingMailStore counted = new CountingMailStore(stores.connect(d.account()), true);
+        MailStore store;
+        try {
+            store = Retries.afterLostConnections(attempt -> stores.connect(d.account())); // a server restarting refuses connections a moment
+        } catch (RuntimeException e) {
+            throw new FleetException("cannot start " + d + ": cannot reach its mailbox: " + DeviceSystems.reason(e), e);
+        }
+        CountingMailStore counted = new CountingMailStore(store, true);
         OfflineSwitch link = new OfflineSwitch(faults.wrap(d, counted));
         link.offline(offline.getOrDefault(d, false));
         MuaaKeyring keyring = keyrings.computeIfAbsent(d, k -> MuaaKeyring.of(roster.device(k).key(), certificates));

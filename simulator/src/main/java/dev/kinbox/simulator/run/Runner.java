@@ -344,6 +344,11 @@ public final class Runner {
         } catch (Fleet.FleetException e) {
             error(d, e.getMessage());
             traced(index, sinceStart(), "failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a fleet that let a store failure through: still a step error, said so, and the lane goes on
+            String why = "failed: " + s.getClass().getSimpleName() + " of " + d + ": " + DeviceSystems.reason(e);
+            error(d, why);
+            traced(index, sinceStart(), why);
         }
         synchronized (this) {
             devicesPeak = Math.max(devicesPeak, fleet.runningCount());

@@ -24,6 +24,20 @@ class LanesTest {
         assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "a7-" + i).toList(), seen);
     }
 
+    @Test void aStepThatThrows_doesNotTakeItsAccountsLaterStepsWithIt() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Lanes lanes = new Lanes(2)) {
+            lanes.submit(3, () -> seen.add("first"));
+            lanes.submit(3, () -> {
+                throw new IllegalStateException("a store failure the fleet let through");
+            });
+            lanes.submit(3, () -> seen.add("after the failure"));
+            lanes.submit(3, () -> seen.add("and the next"));
+            assertTrue(lanes.drain(10_000));
+        }
+        assertEquals(List.of("first", "after the failure", "and the next"), seen);
+    }
+
     @Test void cutOffLanes_interruptTheRunningStep_dropTheQueued_andReportWhenStopped() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         List<String> seen = new CopyOnWriteArrayList<>();
