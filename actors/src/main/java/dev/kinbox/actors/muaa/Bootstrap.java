@@ -62,7 +62,8 @@ final class Bootstrap {
             return m.Effect().none();
         }
         m.runBlocking(() -> {
-            Map<String, Announcement> others = new HashMap<>(m.announcements().read());
+            // a read, safe to repeat: a first start rides out a server restart instead of failing
+            Map<String, Announcement> others = new HashMap<>(dev.kinbox.journal.mail.Retries.afterLostConnections(attempt -> m.announcements().read()));
             others.remove(self);
             if (!others.isEmpty()) return new Muaa.Discovered(c, others, null, null);
             try {

@@ -49,6 +49,22 @@ class BootstrapTest {
         }
     }
 
+    @Test void firstDevice_whileTheServerRestarts_bootstrapsOnceItIsBack() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        // the first two LISTs (looking for the announcements) meet a server restarting: connections refused a moment
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        dev.kinbox.journal.mail.MailStore restarting = new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public List<String> listFolders() {
+                if (refusals.getAndDecrement() > 0) throw new dev.kinbox.journal.mail.MailStoreException.ConnectionLost("LIST: server restarting", null);
+                return super.listFolders();
+            }
+        };
+        try (Device a = new Device(restarting, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
+            assertInstanceOf(StartOutcome.Bootstrapped.class, a.start("laptop"), "not 'start failed: connection lost'");
+            assertEquals(1, store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.HEADERS).size(), "announced once");
+        }
+    }
+
     @Test void laterDevice_verifiesAnnouncements_refusesForgedOnes_andAwaitsPairing() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         try (Device a = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
