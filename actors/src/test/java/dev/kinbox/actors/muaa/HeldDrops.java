@@ -1,25 +1,16 @@
 package dev.kinbox.actors.muaa;
 
-import dev.kinbox.journal.mail.AppendResult;
-import dev.kinbox.journal.mail.Capability;
 import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.Flag;
-import dev.kinbox.journal.mail.FolderEvent;
-import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.ForwardingMailStore;
 import dev.kinbox.journal.mail.MailStore;
-import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
-import dev.kinbox.journal.mail.Watch;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * One device's view of a shared mail store in which the pairing drops of one step are held back:
@@ -28,12 +19,13 @@ import java.util.function.Consumer;
  * messages newer than when it was frozen (a server slow to show them to this device only).
  * Everything else passes through.
  */
-final class HeldDrops implements MailStore {
+final class HeldDrops extends ForwardingMailStore {
     private final MailStore store;
     private final Map<String, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String heldStep;
 
     HeldDrops(MailStore store) {
+        super(store);
         this.store = store;
     }
 
@@ -93,21 +85,10 @@ final class HeldDrops implements MailStore {
         return shown;
     }
 
-    @Override public Set<Capability> capabilities() { return store.capabilities(); }
-    @Override public List<String> listFolders() { return store.listFolders(); }
-    @Override public void createFolder(String folder) { store.createFolder(folder); }
-    @Override public boolean createFolderExclusive(String folder) { return store.createFolderExclusive(folder); }
-    @Override public void deleteFolder(String folder) { store.deleteFolder(folder); }
-    @Override public FolderStatus status(String folder) { return store.status(folder); }
-    @Override public AppendResult append(String folder, List<NewMessage> messages) { return store.append(folder, messages); }
     @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
         Long frozen = frozenAt.get(folder);
         List<StoredMessage> all = store.fetch(folder, range, what);
         return frozen == null ? all : all.stream().filter(m -> m.uid() <= frozen).toList();
     }
-    @Override public void flag(String folder, Collection<Long> uids, Set<Flag> flags, boolean set) { store.flag(folder, uids, flags, set); }
-    @Override public void delete(String folder, Collection<Long> uids) { store.delete(folder, uids); }
-    @Override public Map<Long, Long> move(String folder, Collection<Long> uids, String target) { return store.move(folder, uids, target); }
-    @Override public Watch watch(String folder, Consumer<FolderEvent> listener) { return store.watch(folder, listener); }
-    @Override public void close() { }
+    @Override public void close() { } // the shared store stays open
 }
