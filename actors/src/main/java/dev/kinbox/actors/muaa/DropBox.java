@@ -82,9 +82,12 @@ final class DropBox {
         }
     }
 
-    /** Keeps a pairing note in our folder (appended, so a retry after an uncertain append may leave two equal ones). */
+    /**
+     * Keeps a pairing note in our folder, through a server restart ({@link Retries#afterLostConnections});
+     * appended, so a retry after an uncertain append may leave two equal ones.
+     */
     void keep(NewMessage note) {
-        store.append(ownFolder, note);
+        Retries.afterLostConnections(attempt -> store.append(ownFolder, note));
     }
 
     /** The pairing notes in our folder (unopened), at most {@value #MAX_PER_POLL}. */

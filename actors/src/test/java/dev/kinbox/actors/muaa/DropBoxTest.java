@@ -74,6 +74,15 @@ class DropBoxTest {
     }
 
     @Test
+    void keep_whenTheServerRestarts_keepsTheNoteOnceItIsBack() {
+        String own = folder(ME);
+        store.createFolder(own);
+        store.faults().dropConnections(2, MemoryFaults.DropPoint.BEFORE_APPLY);
+        box.keep(drop("payload", (byte) 4).toMessage(Clock.systemUTC())); // any message: the note's bytes do not matter here
+        assertEquals(1, in(own).size(), "kept once, not 'cannot leave the payload drop: connection lost'");
+    }
+
+    @Test
     void take_afterTheFolderWasRebuilt_takesOnlyPairingDrops_andDeletesNothingElse() {
         String own = folder(ME);
         store.createFolder(own);
