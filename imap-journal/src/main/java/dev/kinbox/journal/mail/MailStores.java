@@ -42,6 +42,14 @@ public final class MailStores {
         }
     }
 
+    /**
+     * {@code name} as every {@link MailStore} takes a folder name ({@code INBOX} in any case as {@code INBOX}, or
+     * 1-200 of A-Z a-z 0-9 _ -, first level only); {@link MailStoreException.InvalidRequest} for anything else.
+     */
+    public static String folderName(String name) {
+        return Requests.folder(name);
+    }
+
     /** Opens the store a spec names; {@link MailStoreException.InvalidRequest} for a bad spec. */
     public static Running open(String spec, Map<String, String> env) {
         if (spec == null) throw new MailStoreException.InvalidRequest("no store spec");
