@@ -80,8 +80,12 @@ final class SiblingReader {
         return nextSeq > toSeq;
     }
 
-    /** How often one step reads a folder again that was rebuilt while it read it, before it gives up until the next step. */
-    static final int RENUMBERED_TRIES = 3;
+    /**
+     * How often one step reads a folder again whose listing went stale while it read it (rebuilt, or
+     * listed messages expunged), before it gives up until the next step (rebuilt) or reads on without
+     * what the server no longer serves (expunged).
+     */
+    static final int LISTING_TRIES = 3;
 
     /**
      * The folder was rebuilt (a new UIDVALIDITY, its messages renumbered) between the step's listing
@@ -89,6 +93,17 @@ final class SiblingReader {
      */
     private static final class Renumbered extends RuntimeException {
         Renumbered() { super(null, null, false, false); }
+    }
+
+    /**
+     * A message the step listed was gone by its fetch: most often the author compacted the entry away
+     * after uploading a snapshot that covers it. Reading on would take the entry's events for a gap
+     * and move the position past them, and past the snapshot that covers them if it was listed too -
+     * the gap would then wait for the author's next snapshot. The step is read again instead, and the
+     * new listing shows the snapshot in the entry's place.
+     */
+    private static final class Expunged extends RuntimeException {
+        Expunged() { super(null, null, false, false); }
     }
 
     /** Reads what the folder has past the cursor; empty when nothing new. */
@@ -102,14 +117,17 @@ final class SiblingReader {
         for (int attempt = 1; ; attempt++) {
             long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
             try {
-                return stepOnce();
+                return stepOnce(attempt == LISTING_TRIES);
             } catch (dev.kinbox.journal.mail.MailStoreException e) {
                 restore(seq0, uid0, validity0, heal0);
                 throw e;
             } catch (Renumbered e) {
                 restore(seq0, uid0, validity0, heal0);
                 LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", pid, folder.name());
-                if (attempt == RENUMBERED_TRIES) return List.of();
+                if (attempt == LISTING_TRIES) return List.of();
+            } catch (Expunged e) {
+                restore(seq0, uid0, validity0, heal0);
+                LOG.debug("{}: messages listed in {} were expunged before the fetch (compacted); reading it again", pid, folder.name());
             }
         }
     }
@@ -121,7 +139,8 @@ final class SiblingReader {
         healUpTo = heal;
     }
 
-    private List<EventEnvelope> stepOnce() {
+    /** One read of the step; {@code lastTry}: listed messages the fetch no longer finds are read on without (a gap if needed). */
+    private List<EventEnvelope> stepOnce(boolean lastTry) {
         ServerFolder.Listing l = folder.list(uidValidity, lastUid);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
@@ -152,7 +171,7 @@ final class SiblingReader {
         long firstFrom = entries.isEmpty() ? Long.MAX_VALUE : entries.get(0).from();
         for (ServerFolder.Snap snap : snaps) {
             if (!((firstFrom > nextSeq && snap.seq() >= nextSeq) || (healUpTo > 0 && snap.seq() >= healUpTo))) break;
-            if (emitSnapshot(snap, out)) break;
+            if (emitSnapshot(snap, out, lastTry)) break;
         }
         long loopStart = nextSeq; // events below were covered before this loop (earlier steps, or the snapshot just emitted)
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
@@ -162,6 +181,7 @@ final class SiblingReader {
             java.util.Map<Long, ServerFolder.Entry> listed = new java.util.HashMap<>();
             for (ServerFolder.Entry c : chunk) listed.put(c.uid(), c);
             for (StoredMessage m : msgs) if (!ServerFolder.stillListed(m, listed.get(m.uid()))) throw new Renumbered();
+            if (msgs.size() < uids.size() && !lastTry) throw new Expunged();
             msgs.sort(Comparator.comparingLong(m -> listed.get(m.uid()).from()));
             for (StoredMessage m : msgs) {
                 if (finished()) break;
@@ -194,6 +214,14 @@ final class SiblingReader {
                 // an entry covers from..to even where it holds no event (the author's local-only events, v2)
                 nextSeq = Math.max(nextSeq, Math.min(b.to(), toSeq) + 1);
                 lastEntryUid = Math.max(lastEntryUid, m.uid());
+            }
+        }
+        // a gap found above (entries the server no longer serves) heals from a snapshot of this listing now:
+        // the cursor's UID is about to pass it, and a later listing would show only the author's next one
+        if (healUpTo > 0) {
+            for (ServerFolder.Snap snap : snaps) {
+                if (snap.seq() < healUpTo) break;
+                if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
             }
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed
@@ -269,9 +297,11 @@ final class SiblingReader {
         }
     }
 
-    /** True when {@code s} opened and was emitted. */
-    private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out) {
-        for (StoredMessage m : folder.fetchFull(List.of(s.uid()), 1)) {
+    /** True when {@code s} opened and was emitted; {@link Expunged} when it is gone, unless {@code lastTry}. */
+    private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out, boolean lastTry) {
+        List<StoredMessage> fetched = folder.fetchFull(List.of(s.uid()), 1);
+        if (fetched.isEmpty() && !lastTry) throw new Expunged(); // replaced by a newer snapshot since the listing
+        for (StoredMessage m : fetched) {
             if (!ServerFolder.stillListed(m, s)) throw new Renumbered();
             try {
                 SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);

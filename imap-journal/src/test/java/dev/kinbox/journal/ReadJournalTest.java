@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.ForwardingMailStore;
+import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
@@ -177,22 +178,9 @@ class ReadJournalTest {
         // Dovecot, for a message another session expunged after this one listed it, answers the FETCH
         // with an empty header block; here the entry is still there when the reader lists again
         java.util.concurrent.atomic.AtomicBoolean blanked = new java.util.concurrent.atomic.AtomicBoolean();
-        dev.kinbox.journal.mail.MailStore blanking = (dev.kinbox.journal.mail.MailStore) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {dev.kinbox.journal.mail.MailStore.class}, (proxy, method, args) -> {
-                    Object r;
-                    try {
-                        r = method.invoke(store, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (!method.getName().equals("fetch") || args[2] != dev.kinbox.journal.mail.Fetch.FULL) return r;
-                    List<dev.kinbox.journal.mail.StoredMessage> out = new java.util.ArrayList<>();
-                    for (var m : (List<dev.kinbox.journal.mail.StoredMessage>) r) {
-                        boolean blank = m.uid() == uidOf3 && blanked.compareAndSet(false, true);
-                        out.add(blank ? new dev.kinbox.journal.mail.StoredMessage(m.uid(), m.flags(), 2, "\r\n".getBytes(), new byte[0]) : m);
-                    }
-                    return out;
-                });
+        MailStore blanking = new OnFullFetch(store, folderA, () -> { }, got -> got.stream()
+                .map(m -> m.uid() == uidOf3 && blanked.compareAndSet(false, true) ? new StoredMessage(m.uid(), m.flags(), 2, "\r\n".getBytes(), new byte[0]) : m)
+                .toList());
         ActorSystem reader = JournalFixture.system(blanking, JournalFixture.keyring(B, A), new InMemoryLocalLog());
         try {
             List<EventEnvelope> got = PersistenceQuery.get(reader).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
@@ -282,11 +270,12 @@ class ReadJournalTest {
         // B's store: the server is restored from a backup (a new UIDVALIDITY, the messages renumbered in another
         // order) after B listed A's folder and before B fetched what it listed, so B's UIDs name other entries
         java.util.concurrent.atomic.AtomicBoolean rebuilt = new java.util.concurrent.atomic.AtomicBoolean();
-        ActorSystem reader = JournalFixture.system(new RebuildBeforeFirstFetch(store, folderA, rebuilt), JournalFixture.keyring(B, A),
-                new InMemoryLocalLog());
+        MailStore rebuilding = new OnFullFetch(store, folderA, () -> {
+            if (rebuilt.compareAndSet(false, true)) store.faults().rebuild(folderA);
+        }, got -> got);
+        ActorSystem reader = JournalFixture.system(rebuilding, JournalFixture.keyring(B, A), new InMemoryLocalLog());
         try {
-            List<EventEnvelope> got = PersistenceQuery.get(reader).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
-                    .currentEventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.seq(), reader).toCompletableFuture().get(15, TimeUnit.SECONDS);
+            List<EventEnvelope> got = currentWith(reader);
             assertTrue(rebuilt.get(), "the folder was not rebuilt during the read");
             assertEquals(Journals.strings(1, 6), payloads(got), "every event once, in order");
             JournalStats stats = KinboxJournalRuntime.get(reader).stats();
@@ -297,22 +286,82 @@ class ReadJournalTest {
         }
     }
 
-    /** A view of {@code store} whose first full fetch from {@code folder} finds it rebuilt ({@code MemoryFaults.rebuild}) just before. */
-    private static final class RebuildBeforeFirstFetch extends ForwardingMailStore {
-        private final MemoryMailStore memory;
-        private final String folder;
-        private final java.util.concurrent.atomic.AtomicBoolean rebuilt;
+    /** A second author system for A, on the same store, that leaves the entries a snapshot covers on the server (no compaction). */
+    void authorWithoutCompaction() {
+        TestKit.shutdownActorSystem(a);
+        a = JournalFixture.system(store, JournalFixture.keyring(A, B), new InMemoryLocalLog(), "kinbox.snapshot-store.compact = off");
+    }
 
-        RebuildBeforeFirstFetch(MemoryMailStore memory, String folder, java.util.concurrent.atomic.AtomicBoolean rebuilt) {
-            super(memory);
-            this.memory = memory;
+    static List<EventEnvelope> currentWith(ActorSystem reader) throws Exception {
+        return PersistenceQuery.get(reader).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                .currentEventsByPersistenceId("sma|acct|" + A.id(), 1, Long.MAX_VALUE).runWith(Sink.seq(), reader).toCompletableFuture()
+                .get(15, TimeUnit.SECONDS);
+    }
+
+    @Test void current_entriesCompactedBetweenListingAndFetch_areReadFromTheSnapshot_withoutAGap() throws Exception {
+        authorWithoutCompaction();
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+        snapshotA(6); // listed by the reader together with the entries it covers
+        List<Long> covered = Journals.entries(store, pidA).stream().filter(e -> e.to() <= 6).map(ServerFolder.Entry::uid).toList();
+        // the author compacts them away (as after every snapshot) after the reader listed the folder and before it fetched
+        java.util.concurrent.atomic.AtomicBoolean compacted = new java.util.concurrent.atomic.AtomicBoolean();
+        MailStore compacting = new OnFullFetch(store, folderA, () -> {
+            if (compacted.compareAndSet(false, true)) covered.forEach(uid -> store.faults().deleteMessage(folderA, uid));
+        }, got -> got);
+        ActorSystem reader = JournalFixture.system(compacting, JournalFixture.keyring(B, A), new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = currentWith(reader);
+            assertTrue(compacted.get(), "the entries were not compacted during the read");
+            assertEquals(new SiblingSnapshot(pidA, 6, "state-6"), got.get(0).event(), "events 1..6 from the snapshot, not lost");
+            assertEquals(Journals.strings(7, 9), payloads(got.subList(1, got.size())));
+            assertEquals(0, KinboxJournalRuntime.get(reader).stats().gaps.sum(), "the compacted entries are not a gap");
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
+    }
+
+    @Test void current_entryTheServerListsButNeverServes_isAGap_healedByTheSnapshotListedWithIt() throws Exception {
+        authorWithoutCompaction();
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+        snapshotA(6);
+        long uidOf4 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid();
+        MailStore withholding = new OnFullFetch(store, folderA, () -> { }, got -> got.stream().filter(m -> m.uid() != uidOf4).toList());
+        ActorSystem reader = JournalFixture.system(withholding, JournalFixture.keyring(B, A), new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = currentWith(reader);
+            assertEquals(List.of("e-1", "e-2", "e-3", "e-7", "e-8", "e-9"), payloads(got.subList(0, 6)));
+            assertEquals(List.of(new SiblingSnapshot(pidA, 6, "state-6")), payloads(got.subList(6, got.size())),
+                    "healed from the snapshot in the same listing, not only by the author's next one");
+            assertEquals(1, KinboxJournalRuntime.get(reader).stats().gaps.sum());
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
+    }
+
+    /**
+     * A view of {@code store} that runs {@code before} ahead of every full fetch from {@code folder}
+     * and answers with what {@code answer} makes of the store's answer.
+     */
+    private static final class OnFullFetch extends ForwardingMailStore {
+        private final String folder;
+        private final Runnable before;
+        private final java.util.function.UnaryOperator<List<StoredMessage>> answer;
+
+        OnFullFetch(MailStore store, String folder, Runnable before, java.util.function.UnaryOperator<List<StoredMessage>> answer) {
+            super(store);
             this.folder = folder;
-            this.rebuilt = rebuilt;
+            this.before = before;
+            this.answer = answer;
         }
 
         @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
-            if (f.equals(folder) && what == Fetch.FULL && rebuilt.compareAndSet(false, true)) memory.faults().rebuild(folder);
-            return super.fetch(f, range, what);
+            if (!f.equals(folder) || what != Fetch.FULL) return super.fetch(f, range, what);
+            before.run();
+            return answer.apply(super.fetch(f, range, what));
         }
 
         @Override public void close() { } // the shared store stays open
