@@ -134,12 +134,18 @@ public final class RemailerService implements AutoCloseable {
         if (closed) return 0;
         int done = 0;
         try {
-            if (claimed != null) return claimed.pass(MAX_PER_PASS, this::handle, () -> closed);
+            // a claim folder holds the one post this instance moved into it, and goes whole: no UIDVALIDITY check
+            if (claimed != null) return claimed.pass(MAX_PER_PASS, (f, h) -> handle(f, 0, h), () -> closed);
+            long validity = store.status(folder).uidValidity(); // before the listing: a rebuild after it fails the deletions
             List<StoredMessage> heads = heads(folder);
             for (StoredMessage h : heads.subList(0, Math.min(heads.size(), MAX_PER_PASS))) {
-                if (closed || !handle(folder, h)) break;
+                if (closed || !handle(folder, validity, h)) break;
                 done++;
             }
+        } catch (MailStoreException.UidValidityChanged e) {
+            // the inbox was restored from a backup during the pass: the listed UIDs name other mails now.
+            // What was handled is journalled as done; the next pass lists again and deletes it then.
+            LOG.log(System.Logger.Level.INFO, "remailer: " + folder + " got a new UIDVALIDITY during the pass; listing it again");
         } catch (MailStoreException e) {
             LOG.log(System.Logger.Level.WARNING, "remailer: reading " + folder + " failed: " + e.getMessage());
         }
@@ -156,8 +162,9 @@ public final class RemailerService implements AutoCloseable {
         return store.fetch(f, UidRange.all(), Fetch.HEADERS);
     }
 
-    // One mail: skip if already handled, else decide, send, record, delete. False: stop the pass.
-    private boolean handle(String f, StoredMessage h) {
+    // One mail: skip if already handled, else decide, send, record, delete (only while the folder still has
+    // UIDVALIDITY `validity`, the one it was listed in; 0: unchecked). False: stop the pass.
+    private boolean handle(String f, long validity, StoredMessage h) {
         Roster roster = state.roster();
         byte[] raw = h.size() > roster.settings().maxPostBytes() ? h.headers() : full(f, h.uid());
         if (raw == null) return true;
@@ -194,7 +201,7 @@ public final class RemailerService implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "remailer: " + describe(o));
             }
         }
-        store.delete(f, List.of(h.uid()));
+        store.delete(f, List.of(h.uid()), validity);
         return true;
     }
 

@@ -9,12 +9,14 @@ import java.util.function.Consumer;
 
 /**
  * One instance's view of a shared store, with hooks at the two steps of a claim, so a test can put
- * another instance's pass (or a failure) exactly between an exclusive CREATE and the MOVE after it.
+ * another instance's pass (or a failure) exactly between an exclusive CREATE and the MOVE after it,
+ * and before a deletion (a server restored from a backup between a listing and the deletion).
  * Each hook runs once and is then cleared. Closing it leaves the shared store open.
  */
 final class ScriptedStore extends ForwardingMailStore {
     private Consumer<String> afterCreate;
     private BiConsumer<String, String> beforeMove;
+    private Consumer<String> beforeDelete;
 
     ScriptedStore(MailStore delegate) {
         super(delegate);
@@ -28,6 +30,29 @@ final class ScriptedStore extends ForwardingMailStore {
     /** Runs {@code hook} (source, target) right before the next move; a hook that throws fails the move. */
     void beforeNextMove(BiConsumer<String, String> hook) {
         beforeMove = hook;
+    }
+
+    /** Runs {@code hook} (with the folder's name) right before the next deletion of messages. */
+    void beforeNextDelete(Consumer<String> hook) {
+        beforeDelete = hook;
+    }
+
+    @Override public void delete(String folder, Collection<Long> uids) {
+        runBeforeDelete(folder);
+        delegate.delete(folder, uids);
+    }
+
+    @Override public void delete(String folder, Collection<Long> uids, long uidValidity) {
+        runBeforeDelete(folder);
+        delegate.delete(folder, uids, uidValidity);
+    }
+
+    private void runBeforeDelete(String folder) {
+        Consumer<String> h = beforeDelete;
+        if (h != null) {
+            beforeDelete = null;
+            h.accept(folder);
+        }
     }
 
     @Override public boolean createFolderExclusive(String folder) {
