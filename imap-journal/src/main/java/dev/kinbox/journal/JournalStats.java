@@ -35,4 +35,9 @@ public final class JournalStats {
     public final LongAdder gaps = new LongAdder();
     /** Events restored from the server into the local log. */
     public final LongAdder restoredEvents = new LongAdder();
+    /**
+     * Times an own folder came back under a new UIDVALIDITY without some of what this device had
+     * uploaded (a server restored from an older backup), and the uploader uploaded it again.
+     */
+    public final LongAdder foldersRepaired = new LongAdder();
 }

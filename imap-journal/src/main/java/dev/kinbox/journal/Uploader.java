@@ -176,6 +176,10 @@ final class Uploader {
             folder.create();
             l = folder.list(0, 0);
         }
+        if (c.uidValidity() != 0 && l.uidValidity() != c.uidValidity()) {
+            repairAfterRestore(c, l); // a listing in another UIDVALIDITY lists the whole folder
+            return;
+        }
         long seq = c.lastSequenceNr();
         long uid = c.lastUid();
         String dev = rt.sealer().keyring().deviceId();
@@ -272,12 +276,70 @@ final class Uploader {
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
         ServerFolder.Stored s = folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::sealedByUs);
-        log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), Math.max(s.uid(), c.lastUid()), to));
+        boolean restored = c.uidValidity() != 0 && s.uidValidity() != c.uidValidity();
+        log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), restored ? s.uid() : Math.max(s.uid(), c.lastUid()), to));
         rt.stats().uploadedMessages.increment();
         rt.stats().uploadedEvents.add(events.size());
         if (deleted > 0) log.deleteUpTo(pid, Math.min(deleted, to));
         rt.uploaded(pid, to);
+        if (restored) repairAfterRestore(c, folder.list(0, 0));
         return true;
+    }
+
+    /**
+     * Our folder came back under a new UIDVALIDITY - restored from a backup, renumbered, and maybe
+     * without its newest messages. {@code full} lists all of it. What the server still covers of our
+     * sequence - our newest snapshot or deletion mark there, then our entries that continue it - is
+     * compared with what the cursors say was uploaded; whatever was lost is uploaded again: the
+     * entries from the end of that cover on, or, where our newest local snapshot reaches past it,
+     * that snapshot (the lost entries up to it are covered by it, as after a compaction) and the
+     * entries after it; a lost snapshot or deletion mark too. Without this, siblings that had not
+     * read the lost entries would wait for our next snapshot (which may never come: a device that
+     * stops writing takes no more). Nothing is lost: the upload cursor only goes back.
+     */
+    private void repairAfterRestore(ReplicationCursor c, ServerFolder.Listing full) {
+        var log = rt.log();
+        String dev = rt.sealer().keyring().deviceId();
+        long serverSnap = 0, serverMark = 0, maxUid = 0;
+        for (ServerFolder.Snap s : full.snapshots()) {
+            if (s.device().equals(dev)) {
+                serverSnap = Math.max(serverSnap, s.seq());
+                maxUid = Math.max(maxUid, s.uid());
+            }
+        }
+        for (ServerFolder.Mark k : full.marks()) if (k.device().equals(dev)) serverMark = Math.max(serverMark, k.deleted());
+        long covered = Math.max(serverSnap, serverMark);
+        List<ServerFolder.Entry> ours = full.journal().stream().filter(e -> e.device().equals(dev))
+                .sorted(java.util.Comparator.comparingLong(ServerFolder.Entry::from)).toList();
+        for (ServerFolder.Entry e : ours) {
+            if (e.from() > covered + 1) break;
+            if (e.to() > covered) {
+                covered = e.to();
+                maxUid = Math.max(maxUid, e.uid());
+            }
+        }
+        ReplicationCursor now = Cursors.get(log, Cursors.upload(pid)).orElse(c);
+        long upload = now.lastSequenceNr();
+        long snapUploaded = Cursors.seq(log, Cursors.snapshot(pid));
+        long localSnap = log.latestSnapshot(pid, Long.MAX_VALUE).map(x -> x.sequenceNr()).orElse(0L);
+        long from = upload;
+        if (covered < upload) {
+            from = localSnap > covered ? Math.min(localSnap, upload) : covered;
+            // our entries past the cover (what we uploaded since the restore): uploaded again in order below.
+            // Kept, a reader would read them before the lost ones, take those for a gap and wait for a snapshot
+            List<Long> detached = new ArrayList<>();
+            for (ServerFolder.Entry e : ours) if (e.from() > covered + 1) detached.add(e.uid());
+            folder.delete(detached, full.uidValidity());
+        }
+        if (from < upload || serverSnap < snapUploaded || serverMark < Cursors.seq(log, Cursors.serverDeleted(pid))) {
+            LOG.warn("{}: {} was restored without some of our messages (it covers our events up to {} of {} uploaded, snapshot {} of {}); "
+                    + "uploading them again", pid, folder.name(), covered, upload, serverSnap, snapUploaded);
+            rt.stats().foldersRepaired.increment();
+        }
+        log.saveCursor(new ReplicationCursor(now.source(), full.uidValidity(), maxUid, from));
+        if (serverSnap < snapUploaded) Cursors.saveSeq(log, Cursors.snapshot(pid), serverSnap);
+        if (serverMark < Cursors.seq(log, Cursors.serverDeleted(pid))) Cursors.saveSeq(log, Cursors.serverDeleted(pid), serverMark);
+        dirty = true;
     }
 
     /** Uploads the newest local snapshot if the server lacks it, then compacts. */

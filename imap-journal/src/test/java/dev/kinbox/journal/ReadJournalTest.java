@@ -342,6 +342,33 @@ class ReadJournalTest {
         }
     }
 
+    @Test void folderRestoredWithoutItsNewestEntries_theAuthorUploadsThemAgain_andANewReaderReadsEverything() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+        store.faults().rebuild(folderA, 2); // from a backup taken before entries 4..6 and 7..9 were uploaded
+        writeAndUpload(10, 12, 3);
+        Journals.assertCoversExactly(Journals.entries(store, pidA), 12);
+        assertEquals(1, KinboxJournalRuntime.get(a).stats().foldersRepaired.sum());
+        assertEquals(Journals.strings(1, 12), payloads(current(1)));
+        assertEquals(0, KinboxJournalRuntime.get(b).stats().gaps.sum() + KinboxJournalRuntime.get(b).stats().replayed.sum(),
+                "no gap, and nothing read twice (the entry uploaded after the restore went, and came again in order)");
+    }
+
+    @Test void folderRestoredWithoutItsSnapshot_theAuthorUploadsTheSnapshotAndWhatFollowsAgain() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        snapshotA(6); // compacts 1..6 away: the folder holds the snapshot alone
+        writeAndUpload(7, 9, 3);
+        store.faults().rebuild(folderA, 2); // the snapshot and entry 7..9 are lost: the folder is empty
+        assertEquals(0, store.status(folderA).messages());
+        writeAndUpload(10, 12, 3);
+        List<EventEnvelope> got = current(1);
+        assertEquals(new SiblingSnapshot(pidA, 6, "state-6"), got.get(0).event(), "events 1..6 from the snapshot uploaded again");
+        assertEquals(Journals.strings(7, 12), payloads(got.subList(1, got.size())));
+        assertEquals(0, KinboxJournalRuntime.get(b).stats().gaps.sum());
+    }
+
     /**
      * A view of {@code store} that runs {@code before} ahead of every full fetch from {@code folder}
      * and answers with what {@code answer} makes of the store's answer.

@@ -57,7 +57,16 @@ public final class MemoryFaults {
      * {@link MailStoreException.FolderMissing} when there is no such folder.
      */
     public void rebuild(String folder) {
-        store.hostileRebuild(Requests.folder(folder));
+        rebuild(folder, 0);
+    }
+
+    /**
+     * As {@link #rebuild(String)}, from a backup older than the folder's {@code newestLost} newest
+     * messages (by UID): they are not restored.
+     */
+    public void rebuild(String folder, int newestLost) {
+        if (newestLost < 0) throw new IllegalArgumentException("newestLost must be at least 0: " + newestLost);
+        store.hostileRebuild(Requests.folder(folder), newestLost);
     }
 
     /** Silently removes a message (a provider withholding an entry). */

@@ -327,10 +327,12 @@ public final class MemoryMailStore implements MailStore {
         for (MemoryWatch w : watchesOf(name)) w.found(fresh.uidValidity);
     }
 
-    synchronized void hostileRebuild(String name) {
+    synchronized void hostileRebuild(String name, int newestLost) {
         Folder f = folder(name);
-        List<Stored> all = new ArrayList<>(f.messages.values());
-        all.addAll(f.hidden.values());
+        java.util.TreeMap<Long, Stored> byUid = new java.util.TreeMap<>(f.messages);
+        byUid.putAll(f.hidden);
+        for (int i = 0; i < newestLost && !byUid.isEmpty(); i++) byUid.pollLastEntry();
+        List<Stored> all = new ArrayList<>(byUid.values());
         Collections.shuffle(all, random);
         Folder fresh = new Folder(nextUidValidity());
         for (Stored s : all) fresh.add(s.raw, s.flags);
