@@ -42,8 +42,11 @@ final class DeviceHost {
         this.snapshots = new SnapshotTier(log, rt.serde(), keyring.deviceId(), rt.settings().keepSnapshots(), rt.settings().compact());
         this.restorer = new Restorer(log, sealer, this::folder, rt.stats(), rt.settings().maxFetch());
         this.nudges = new Nudges(store, keyring, rt.clock(), rt.stats());
-        this.wakeups = new Wakeups(store, new ServerFolder(store, KinboxJournalRuntime.deviceFolder(keyring.deviceId()), rt.stats()),
-                rt.blocking(), rt.stats());
+        String own = KinboxJournalRuntime.deviceFolder(keyring.deviceId());
+        // the watch on our own folder lost track of it (reconnected, recreated, a new UIDVALIDITY): the uploaders writing
+        // into it check it - a restore from an older backup may have lost what they uploaded last, with no upload to come
+        this.wakeups = new Wakeups(store, new ServerFolder(store, own, rt.stats()), rt.blocking(), rt.stats(),
+                () -> uploaders.forEach((pid, u) -> { if (KinboxJournalRuntime.folderOf(pid).equals(own)) u.recheck(); }));
         this.queries = new Queries(rt, this, wakeups);
         this.uploaderRuntime = new UploaderRuntime();
     }

@@ -45,6 +45,14 @@ final class SiblingReader {
     private long uidValidity;
     private long lastUid;
     private long healUpTo;
+    /**
+     * The ranges {from, to} of the author's sequence this reader passed over as gaps and has not read
+     * since, ascending, at most {@value #MAX_MISSING} (past that the oldest two are merged). An entry covering part of one that shows up later - the author uploaded it again after
+     * a restore of its folder lost it - fills it: its events there are emitted then, below
+     * {@code nextSeq} (the MUAA's causal context takes dots in any order). Replaced, never changed.
+     */
+    private List<long[]> missing = List.of();
+    static final int MAX_MISSING = 64;
     /** The highest UID listed in this UIDVALIDITY, and whether a listing was made in it: what is above it is new. */
     private long listedUpTo;
     private boolean listedOnce;
@@ -116,27 +124,29 @@ final class SiblingReader {
         // `bad` is kept: a message that did not open will not open on the retry either (and is counted once)
         for (int attempt = 1; ; attempt++) {
             long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
+            List<long[]> missing0 = missing;
             try {
                 return stepOnce(attempt == LISTING_TRIES);
             } catch (dev.kinbox.journal.mail.MailStoreException e) {
-                restore(seq0, uid0, validity0, heal0);
+                restore(seq0, uid0, validity0, heal0, missing0);
                 throw e;
             } catch (Renumbered e) {
-                restore(seq0, uid0, validity0, heal0);
+                restore(seq0, uid0, validity0, heal0, missing0);
                 LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", pid, folder.name());
                 if (attempt == LISTING_TRIES) return List.of();
             } catch (Expunged e) {
-                restore(seq0, uid0, validity0, heal0);
+                restore(seq0, uid0, validity0, heal0, missing0);
                 LOG.debug("{}: messages listed in {} were expunged before the fetch (compacted); reading it again", pid, folder.name());
             }
         }
     }
 
-    private void restore(long seq, long uid, long validity, long heal) {
+    private void restore(long seq, long uid, long validity, long heal, List<long[]> gaps) {
         nextSeq = seq;
         lastUid = uid;
         uidValidity = validity;
         healUpTo = heal;
+        missing = gaps;
     }
 
     /** One read of the step; {@code lastTry}: listed messages the fetch no longer finds are read on without (a gap if needed). */
@@ -163,12 +173,13 @@ final class SiblingReader {
         long lateFrom = late.lowestNewHole(l.first(), l.uids());
         countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
-        List<ServerFolder.Entry> entries = l.journal().stream().filter(e -> e.to() >= nextSeq && trustedAuthor(e.device()))
+        List<ServerFolder.Entry> entries = l.journal().stream()
+                .filter(e -> (e.to() >= nextSeq || overlapsMissing(e.from(), e.to())) && trustedAuthor(e.device()))
                 .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
         // the best snapshot that opens: one planted in the author's name (any number) is passed over in the same step
         List<ServerFolder.Snap> snaps = l.snapshots().stream().filter(s -> trustedAuthor(s.device()) && !badSnapshots.contains(s.uid()))
                 .sorted(Comparator.comparingLong(ServerFolder.Snap::seq).thenComparingLong(ServerFolder.Snap::uid).reversed()).toList();
-        long firstFrom = entries.isEmpty() ? Long.MAX_VALUE : entries.get(0).from();
+        long firstFrom = entries.stream().filter(e -> e.to() >= nextSeq).mapToLong(ServerFolder.Entry::from).min().orElse(Long.MAX_VALUE);
         for (ServerFolder.Snap snap : snaps) {
             if (!((firstFrom > nextSeq && snap.seq() >= nextSeq) || (healUpTo > 0 && snap.seq() >= healUpTo))) break;
             if (emitSnapshot(snap, out, lastTry)) break;
@@ -191,6 +202,7 @@ final class SiblingReader {
                     continue;
                 }
                 JournalBody b = opened.get().body();
+                if (fillMissing(b, opened.get().notSealedTo(), out) && b.to() < nextSeq) continue; // a gap filled late, no replay
                 if (b.to() < nextSeq) {
                     // a second copy of events another entry of this same step just delivered: the original and a
                     // replay both arrived unread (counted at listing only when the original was read earlier)
@@ -227,7 +239,7 @@ final class SiblingReader {
         // the cursor's UID passes every message up to the first journal entry not yet consumed
         long done = Math.min(l.maxUid(), lateFrom - 1); // a new hole may be a message shown late: list it again
         for (ServerFolder.Entry e : l.journal()) {
-            boolean consumed = e.to() < nextSeq || bad.contains(e.uid()) || !trustedAuthor(e.device());
+            boolean consumed = (e.to() < nextSeq && !overlapsMissing(e.from(), e.to())) || bad.contains(e.uid()) || !trustedAuthor(e.device());
             if (!consumed) done = Math.min(done, e.uid() - 1);
         }
         lastUid = Math.max(lastUid, done);
@@ -253,7 +265,7 @@ final class SiblingReader {
         }
         if (listedOnce) {
             for (ServerFolder.Entry e : l.journal()) {
-                if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq) {
+                if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq && !overlapsMissing(e.from(), e.to())) {
                     stats.replayed.increment();
                     LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, e.uid(), folder.name(), e.from(), e.to());
                 }
@@ -314,7 +326,7 @@ final class SiblingReader {
                         sealer.notSealedTo(p.body(), b.device()));
                 out.add(EventEnvelope.apply(Offset.sequence(b.seq()), pid, b.seq(), new SiblingSnapshot(pid, b.seq(), state),
                         b.timestamp(), scala.Option.apply(meta)));
-                if (b.seq() >= healUpTo) healUpTo = 0;
+                covered(1, b.seq());
                 nextSeq = Math.max(nextSeq, b.seq() + 1);
                 return true;
             } catch (JournalException e) {
@@ -335,6 +347,11 @@ final class SiblingReader {
 
     private void gap(long from, long to) {
         stats.gaps.increment();
+        List<long[]> more = new ArrayList<>(missing);
+        more.add(new long[] {from, to});
+        // ascending; past the bound the two oldest become one range (filling it may emit events read already: skipped as seen dots)
+        while (more.size() > MAX_MISSING) more.set(0, new long[] {more.get(0)[0], more.remove(1)[1]});
+        missing = List.copyOf(more);
         healUpTo = Math.max(healUpTo, to);
         if (from == 1) {
             // a reader that starts on a compacted folder whose snapshot it cannot open yet: a device paired
@@ -344,6 +361,44 @@ final class SiblingReader {
         } else {
             LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", pid, from, to, folder.name());
         }
+    }
+
+    /** Whether {@code from..to} overlaps a range passed over as a gap and not read since. */
+    private boolean overlapsMissing(long from, long to) {
+        for (long[] r : missing) if (r[0] <= to && from <= r[1]) return true;
+        return false;
+    }
+
+    /** Emits the events of {@code b} that lie in a missing range (true if any range overlapped), and marks its range read. */
+    private boolean fillMissing(JournalBody b, java.util.Set<String> notSealedTo, List<EventEnvelope> out) {
+        if (!overlapsMissing(b.from(), b.to())) return false;
+        List<StoredEvent> late = new ArrayList<>();
+        for (StoredEvent e : b.events()) {
+            if (e.seq() < nextSeq && e.seq() <= toSeq && overlapsMissing(e.seq(), e.seq())) late.add(e);
+        }
+        for (int i = 0; i < late.size(); i++) out.add(envelope(b.device(), late.get(i), i == late.size() - 1 ? notSealedTo : java.util.Set.of()));
+        if (!late.isEmpty()) {
+            LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again); read now", pid,
+                    late.get(0).seq(), late.get(late.size() - 1).seq(), folder.name());
+        }
+        covered(b.from(), Math.min(b.to(), nextSeq - 1));
+        return true;
+    }
+
+    /** Takes {@code from..to} out of the missing ranges (read, or covered by a snapshot); no gap left: nothing to heal. */
+    private void covered(long from, long to) {
+        List<long[]> left = new ArrayList<>();
+        for (long[] r : missing) {
+            if (r[1] < from || r[0] > to) {
+                left.add(r);
+                continue;
+            }
+            if (r[0] < from) left.add(new long[] {r[0], from - 1});
+            if (r[1] > to) left.add(new long[] {to + 1, r[1]});
+        }
+        missing = List.copyOf(left);
+        healUpTo = 0;
+        for (long[] r : missing) healUpTo = Math.max(healUpTo, r[1]);
     }
 
     private void skip(long uid, JournalException e) {

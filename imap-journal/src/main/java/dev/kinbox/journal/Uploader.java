@@ -71,6 +71,15 @@ final class Uploader {
     }
 
     /**
+     * Reconciles with the folder at the next run, and kicks one: the folder may have been restored
+     * (a new UIDVALIDITY) without what was uploaded last, when no upload is coming to notice it.
+     */
+    void recheck() {
+        reconciled = false;
+        kick();
+    }
+
+    /**
      * Completes when the server's deletion mark reaches {@code n}, or when an upload run fails (the
      * deletion stays pending locally and is carried out later), or after {@code wait}; never fails.
      */
@@ -325,10 +334,17 @@ final class Uploader {
         long from = upload;
         if (covered < upload) {
             from = localSnap > covered ? Math.min(localSnap, upload) : covered;
-            // our entries past the cover (what we uploaded since the restore): uploaded again in order below.
+            // entries there that continue from there stay (the snapshot uploaded again covers what lies below)
+            for (ServerFolder.Entry e : ours) {
+                if (e.from() <= from + 1 && e.to() > from && e.to() <= upload) {
+                    from = e.to();
+                    maxUid = Math.max(maxUid, e.uid());
+                }
+            }
+            // our entries past that (what we uploaded since the restore): uploaded again in order below.
             // Kept, a reader would read them before the lost ones, take those for a gap and wait for a snapshot
             List<Long> detached = new ArrayList<>();
-            for (ServerFolder.Entry e : ours) if (e.from() > covered + 1) detached.add(e.uid());
+            for (ServerFolder.Entry e : ours) if (e.from() > from + 1) detached.add(e.uid());
             folder.delete(detached, full.uidValidity());
         }
         if (from < upload || serverSnap < snapUploaded || serverMark < Cursors.seq(log, Cursors.serverDeleted(pid))) {

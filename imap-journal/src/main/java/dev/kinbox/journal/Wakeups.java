@@ -40,13 +40,19 @@ final class Wakeups implements AutoCloseable {
 
     /** Reading the own folder: one read at a time; a change during a read asks for one more (guarded by {@code this}). */
     private boolean reading;
+    private final Runnable ownFolderReset;
     private boolean readAgain;
     /** Where the last read of the own folder ended (only the reading thread touches these). */
     private long ownValidity = -1;
     private long ownReadUpTo;
     private final LateUids late = new LateUids();
 
-    Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats) {
+    /**
+     * {@code ownFolderReset}: runs when the watch reports anything but a plain change of the own folder
+     * (it reconnected, the folder was recreated or got a new UIDVALIDITY): its uploaders check it.
+     */
+    Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats, Runnable ownFolderReset) {
+        this.ownFolderReset = ownFolderReset;
         this.stats = stats;
         this.store = store;
         this.own = own;
@@ -113,7 +119,10 @@ final class Wakeups implements AutoCloseable {
     }
 
     private void onEvent(FolderEvent e) {
-        if (!(e instanceof FolderEvent.Changed)) signal(); // reconnected, recreated, missing: nudges may have been missed
+        if (!(e instanceof FolderEvent.Changed)) {
+            signal(); // reconnected, recreated, missing: nudges may have been missed
+            ownFolderReset.run();
+        }
         synchronized (this) {
             if (reading) {
                 readAgain = true;

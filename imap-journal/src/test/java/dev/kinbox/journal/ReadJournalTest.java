@@ -217,6 +217,27 @@ class ReadJournalTest {
         assertInstanceOf(SiblingSnapshot.class, more.get(10, TimeUnit.SECONDS).get(0).event(), "a new reader starts from the snapshot");
     }
 
+    @Test void live_entryPassedOverAsAGap_thatComesBackLater_isReadThen_notTakenForAReplay() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+        StoredMessage entry4 = Journals.all(store, folderA).stream()
+                .filter(m -> m.uid() == Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid())
+                .findFirst().orElseThrow();
+        store.faults().deleteMessage(folderA, entry4.uid()); // lost (a restore from an older backup) before B read it
+        java.util.concurrent.ConcurrentLinkedQueue<EventEnvelope> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.foreach(got::add), b);
+        awaitSize(got, 6);
+        assertEquals(1, KinboxJournalRuntime.get(b).stats().gaps.sum());
+        // the author uploads it again (as its uploader does after noticing the restore): a new UID, below B's position
+        store.faults().inject(folderA, dev.kinbox.journal.mail.NewMessage.of(entry4.raw()));
+        KinboxJournalRuntime.get(b).wakeQueries();
+        awaitSize(got, 9);
+        assertEquals(List.of("e-1", "e-2", "e-3", "e-7", "e-8", "e-9", "e-4", "e-5", "e-6"), payloads(List.copyOf(got)),
+                "the gap filled by the entry uploaded again, without waiting for a snapshot");
+        assertEquals(0, KinboxJournalRuntime.get(b).stats().replayed.sum(), "an entry that fills a gap is no replay");
+    }
+
     @Test void live_replayedEntryAndEntryInAnotherDevicesName_areSkippedAndCountedOnce() throws Exception {
         writeAndUpload(1, 4, 2);
         java.util.concurrent.ConcurrentLinkedQueue<EventEnvelope> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -353,6 +374,22 @@ class ReadJournalTest {
         assertEquals(Journals.strings(1, 12), payloads(current(1)));
         assertEquals(0, KinboxJournalRuntime.get(b).stats().gaps.sum() + KinboxJournalRuntime.get(b).stats().replayed.sum(),
                 "no gap, and nothing read twice (the entry uploaded after the restore went, and came again in order)");
+    }
+
+    @Test void folderRestoredWithoutTheLastEntry_withNoUploadToCome_theAuthorsWatchNotices_andItIsUploadedAgain() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        // A has a live query, as a MUAA always has: it watches A's own folder
+        PersistenceQuery.get(a).getReadJournalFor(KinboxReadJournal.class, KinboxReadJournal.IDENTIFIER)
+                .eventsByPersistenceId("sma|acct|" + B.id(), 1, Long.MAX_VALUE).runWith(Sink.ignore(), a);
+        DeviceHost host = KinboxJournalRuntime.get(a).hostFor(pidA);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!host.watchingNudges() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(host.watchingNudges(), "setup: A watches its folder");
+        store.faults().rebuild(folderA, 1); // entry 4..6 lost, and A writes nothing more
+        while (Journals.entries(store, pidA).stream().noneMatch(e -> e.to() == 6) && System.nanoTime() < deadline) Thread.sleep(20);
+        Journals.assertCoversExactly(Journals.entries(store, pidA), 6);
+        assertEquals(Journals.strings(1, 6), payloads(current(1)));
     }
 
     @Test void folderRestoredWithoutItsSnapshot_theAuthorUploadsTheSnapshotAndWhatFollowsAgain() throws Exception {

@@ -32,8 +32,9 @@ class WakeupsTest {
     static final String PID = "sma|a@example.org|" + B;
     static final String PID_C = "sma|a@example.org|" + C;
     static final String OTHER_PID = "app-settings";
+    final java.util.concurrent.atomic.AtomicInteger ownFolderResets = new java.util.concurrent.atomic.AtomicInteger();
     final Wakeups wakeups = new Wakeups(store, new ServerFolder(store, OWN, new JournalStats()), executor,
-            new JournalStats());
+            new JournalStats(), ownFolderResets::incrementAndGet);
 
     @AfterEach void close() {
         wakeups.close();
@@ -65,6 +66,15 @@ class WakeupsTest {
         other.get(5, TimeUnit.SECONDS); // a persistence id that is no device's: any sibling may have written it
         waitUntil(() -> store.status(OWN).messages() == 0, "the nudge is deleted");
         assertFalse(c.isDone(), "C did not nudge: its query sleeps until its sweep");
+    }
+
+    @Test void theOwnFolderRestoredUnderANewUidValidity_tellsItsUploaders_aPlainChangeDoesNot() throws Exception {
+        watching();
+        store.append(OWN, List.of(nudgeBy(B)));
+        waitUntil(() -> store.status(OWN).messages() == 0, "the nudge is taken");
+        assertEquals(0, ownFolderResets.get(), "a change is no reset");
+        store.faults().rebuild(OWN);
+        waitUntil(() -> ownFolderResets.get() > 0, "the uploaders are told of the new UIDVALIDITY");
     }
 
     @Test void aChangeWithoutANudge_wakesNobody() throws Exception {
