@@ -139,7 +139,8 @@ class SimulateCommandTest {
     @Test
     void simulate_withEveryFaultOnMemory_holdsTheInvariantsAndItsTraceVerifies(@TempDir Path dir) throws Exception {
         Ran r = simulate(new SimulateCommand(), dir, "--drops-per-day", "48", "--restarts-per-day", "48", "--latency", "2ms",
-                "--incoming-per-day", "48", "--max-clock-skew", "2h", "--gossip-share", "0.5", "--rebuilds-per-day", "48");
+                "--incoming-per-day", "48", "--max-clock-skew", "2h", "--gossip-share", "0.5", "--rebuilds-per-day", "48",
+                "--rebuild-loses", "2");
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("gossip mail: "), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
@@ -162,6 +163,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "-1").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--clock-resets-per-day", "often").code());
         assertEquals(2, simulate(new SimulateCommand(), dir, "--rebuilds-per-day", "-1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--rebuild-loses", "-1").code());
+        assertEquals(2, simulate(new SimulateCommand(), dir, "--rebuild-loses", "1001").code());
         SimulateCommand existing = new SimulateCommand();
         existing.env = java.util.Map.of(dev.kinbox.journal.mail.Secret.ENV_PASSWORD, "unused"); // the spec parses: refused for the rebuilds
         java.io.StringWriter err = new java.io.StringWriter();

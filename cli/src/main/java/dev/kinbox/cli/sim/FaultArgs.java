@@ -30,6 +30,10 @@ public final class FaultArgs {
             "connection of the account drops; memory, greenmail, dovecot (not an existing imap:// server) (default: 0)."})
     public Double rebuildsPerDay;
 
+    @Option(names = "--rebuild-loses", paramLabel = "N", description = {"How many of a rebuilt folder's newest messages the restore lacks",
+            "(a backup older than them): entries, snapshots or marks the device uploaded last (default: 0)."})
+    public Integer rebuildLoses;
+
     @Option(names = "--latency", description = "Mean delay of every mail store operation, real time, exponentially distributed (default: 0ms).")
     public String latency;
 
@@ -57,10 +61,11 @@ public final class FaultArgs {
         try {
             f = new WorkloadOptions.Faults(dropsPerDay == null ? DROPS_PER_DAY : dropsPerDay, restarts,
                     incomingPerDay == null ? INCOMING_PER_DAY : incomingPerDay, latencyMs, skewMs, gossipShare == null ? GOSSIP_SHARE : gossipShare,
-                    clockResetsPerDay == null ? CLOCK_RESETS_PER_DAY : clockResetsPerDay, rebuildsPerDay == null ? 0 : rebuildsPerDay);
+                    clockResetsPerDay == null ? CLOCK_RESETS_PER_DAY : clockResetsPerDay, rebuildsPerDay == null ? 0 : rebuildsPerDay,
+                    rebuildLoses == null ? 0 : rebuildLoses);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--drops-per-day, --restarts-per-day, --incoming-per-day, --latency, --max-clock-skew, --gossip-share, "
-                    + "--clock-resets-per-day, --rebuilds-per-day: "
+                    + "--clock-resets-per-day, --rebuilds-per-day, --rebuild-loses: "
                     + e.getMessage(), e);
         }
         return f;

@@ -82,6 +82,18 @@ class LocalImapServerRebuildIT {
         oldClientsReconnect(dovecot());
     }
 
+    @Test
+    void rebuild_ofGreenMail_fromAnOlderBackup_losesTheNewestMessages() throws Exception {
+        try (LocalImapServer server = GreenMailServer.start(new SecureRandom())) {
+            losesTheNewest(server);
+        }
+    }
+
+    @Test
+    void rebuild_ofDovecot_fromAnOlderBackup_losesTheNewestMessages() throws Exception {
+        losesTheNewest(dovecot());
+    }
+
     // INBOX is rebuilt on GreenMail only (its own code path there); the simulator rebuilds device folders
 
     @Test
@@ -123,6 +135,27 @@ class LocalImapServerRebuildIT {
             assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), after.stream().map(StoredMessage::uid).toList(), "UIDs from 1");
             assertEquals(before, textToFlags(after), "the same messages with the same flags");
             assertNotEquals(orderBefore, after.stream().map(LocalImapServerRebuildIT::text).toList(), "another order");
+        }
+    }
+
+    /** Four messages; a rebuild from a backup without the newest two keeps the first two, renumbered; a negative count is refused. */
+    private static void losesTheNewest(LocalImapServer server) {
+        LocalImapServer.Account a = server.addUser("olderbackup");
+        long v1;
+        try (ImapMailStore c = ImapMailStore.connect(server.settings(a))) {
+            c.createFolder("Log");
+            for (int i = 0; i < 4; i++) c.append("Log", List.of(NewMessage.of(Msgs.message(Msgs.newId(), "body " + i))));
+            v1 = c.status("Log").uidValidity();
+        }
+        assertThrows(IllegalArgumentException.class, () -> server.rebuild(a.user(), "Log", -1));
+
+        server.rebuild(a.user(), "Log", 2);
+
+        try (ImapMailStore c = ImapMailStore.connect(server.settings(a))) {
+            assertNotEquals(v1, c.status("Log").uidValidity(), "a new UIDVALIDITY");
+            List<String> kept = c.fetch("Log", UidRange.all(), Fetch.FULL).stream().map(LocalImapServerRebuildIT::text)
+                    .map(t -> t.replaceAll("(?s).*(body \\d).*", "$1")).sorted().toList();
+            assertEquals(List.of("body 0", "body 1"), kept, "the two oldest messages, without the two newest");
         }
     }
 

@@ -48,14 +48,15 @@ public sealed interface AccountStores extends AutoCloseable {
 
     /**
      * The server holding {@code account}'s mailbox comes back from a restore (from a backup, a migration) with
-     * {@code folder} rebuilt: a new UIDVALIDITY, the same messages and flags under new UIDs in another order.
+     * {@code folder} rebuilt: a new UIDVALIDITY, the same messages and flags under new UIDs in another order - but
+     * the {@code newestLost} newest, which the backup did not have yet.
      * memory - in one step ({@code MemoryFaults.rebuild}), then as {@link #restart}; greenmail and dovecot - the
      * whole server stops, the folder is rebuilt, and it starts again ({@link LocalImapServer#rebuild}); imap - not
      * built: {@link UnsupportedOperationException} (an existing server is not the simulator's to restore).
      *
      * @return false when {@code folder} does not exist (nothing was done)
      */
-    boolean rebuild(int account, String folder);
+    boolean rebuild(int account, String folder, int newestLost);
 
     @Override void close();
 
@@ -158,10 +159,10 @@ public sealed interface AccountStores extends AutoCloseable {
             of(account).faults().dropConnections(0, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY);
         }
 
-        @Override public boolean rebuild(int account, String folder) {
+        @Override public boolean rebuild(int account, String folder, int newestLost) {
             MemoryMailStore store = of(account);
             try {
-                store.faults().rebuild(folder);
+                store.faults().rebuild(folder, newestLost);
             } catch (MailStoreException.FolderMissing gone) {
                 return false;
             }
@@ -213,13 +214,13 @@ public sealed interface AccountStores extends AutoCloseable {
         }
 
         /** Stops the local server, rebuilds the folder, starts it again; {@link UnsupportedOperationException} on an existing server. */
-        @Override public boolean rebuild(int account, String folder) {
+        @Override public boolean rebuild(int account, String folder, int newestLost) {
             if (server == null) {
                 throw new UnsupportedOperationException("folder rebuilds need a server the simulator runs (--store memory, greenmail or dovecot), "
                         + "not an existing one");
             }
             try {
-                server.rebuild(login.apply(account).user(), folder);
+                server.rebuild(login.apply(account).user(), folder, newestLost);
             } catch (IllegalArgumentException noSuchFolder) {
                 return false;
             }

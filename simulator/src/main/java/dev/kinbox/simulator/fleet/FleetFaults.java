@@ -120,7 +120,7 @@ public final class FleetFaults {
     boolean rebuild(int account, String folder, AccountStores stores) throws Fleet.FleetException {
         dropAll(account);
         try {
-            return stores.rebuild(account, folder);
+            return stores.rebuild(account, folder, faults.rebuildNewestLost());
         } catch (RuntimeException e) {
             throw new Fleet.FleetException("cannot rebuild folder " + folder + " of account " + account + ": " + e.getMessage(), e);
         }

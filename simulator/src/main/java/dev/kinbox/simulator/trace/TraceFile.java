@@ -29,7 +29,7 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 7; // 7: the faults record rebuildsPerDay; 6: the faults record clockResetsPerDay and the workload editMix; 5: the workload records deviceWeights and rotateKeyOnRemoval; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    public static final int VERSION = 8; // 8: the faults record rebuildNewestLost; 7: the faults record rebuildsPerDay; 6: the faults record clockResetsPerDay and the workload editMix; 5: the workload records deviceWeights and rotateKeyOnRemoval; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
     /**
      * The oldest format still read: version 3, whose faults have no gossip share (it reads as 0), and
      * versions 3 and 4, whose workloads have no device weights and no key rotation (they read as none: uniform, and
@@ -122,7 +122,8 @@ public final class TraceFile {
      * An older trace as this version: a version 3 trace's faults get gossip share 0 (gossip mail did not
      * exist), a version 3 or 4 trace's workload no device weights (uniform, the only kind then) and no key rotation, a version 3
      * to 5 trace's faults no clock resets (fixed offsets, the only kind then) and its workload the default edit mix (the only
-     * one then), a version 3 to 6 trace's faults no folder rebuilds (there were none). Anything
+     * one then), a version 3 to 6 trace's faults no folder rebuilds (there were none), a version 3 to 7 trace's faults
+     * rebuilds that lose nothing (the only kind then). Anything
      * else is left to the strict read.
      */
     private static com.fasterxml.jackson.databind.JsonNode fromOlder(com.fasterxml.jackson.databind.JsonNode root, int version) {
@@ -137,6 +138,10 @@ public final class TraceFile {
         if (version <= 6 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
                 && !f.has("rebuildsPerDay")) {
             f.put("rebuildsPerDay", 0.0);
+        }
+        if (version <= 7 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
+                && !f.has("rebuildNewestLost")) {
+            f.put("rebuildNewestLost", 0);
         }
         if (version <= 5 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
                 && !w.has("editMix")) {

@@ -79,11 +79,21 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
      *                        ({@link DeviceClocks}; 0: fixed offsets); no schedule step, so it changes no step of a seed
      * @param rebuildsPerDay  folder rebuilds per account ({@link Step.FolderRebuild}: the server comes back from a restore
      *                        with one device folder under a new UIDVALIDITY, its messages renumbered in another order)
+     * @param rebuildNewestLost how many of the rebuilt folder's newest messages the restore lacks (a backup older than
+     *                        them; 0..{@value #MAX_NEWEST_LOST}); no schedule step, so it changes no step of a seed
      */
     public record Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
-                         double gossipShare, double clockResetsPerDay, double rebuildsPerDay) {
+                         double gossipShare, double clockResetsPerDay, double rebuildsPerDay, int rebuildNewestLost) {
         /** No faults, no incoming mail, exact clocks. */
         public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0, 0);
+        /** The most messages a rebuild may lose. */
+        public static final int MAX_NEWEST_LOST = 1000;
+
+        /** Rebuilds that lose nothing (as before losses existed). */
+        public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
+                      double gossipShare, double clockResetsPerDay, double rebuildsPerDay) {
+            this(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay, rebuildsPerDay, 0);
+        }
 
         /** Without folder rebuilds (as before they existed). */
         public Faults(double dropsPerDay, double restartsPerDay, double incomingPerDay, long latencyMillis, long maxSkewMillis,
@@ -104,17 +114,26 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
 
         /** These faults with {@code share} of the incoming mails gossip mails. */
         public Faults withGossipShare(double share) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share, clockResetsPerDay, rebuildsPerDay);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, share, clockResetsPerDay, rebuildsPerDay,
+                    rebuildNewestLost);
         }
 
         /** These faults with every device's clock reset {@code perDay} times a simulated day ({@link DeviceClocks}). */
         public Faults withClockResets(double perDay) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, perDay, rebuildsPerDay);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, perDay, rebuildsPerDay,
+                    rebuildNewestLost);
         }
 
         /** These faults with {@code perDay} folder rebuilds per account a simulated day ({@link Step.FolderRebuild}). */
         public Faults withRebuilds(double perDay) {
-            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay, perDay);
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay, perDay,
+                    rebuildNewestLost);
+        }
+
+        /** These faults with each folder rebuild restoring from a backup without the folder's {@code newestLost} newest messages. */
+        public Faults withRebuildNewestLost(int newestLost) {
+            return new Faults(dropsPerDay, restartsPerDay, incomingPerDay, latencyMillis, maxSkewMillis, gossipShare, clockResetsPerDay,
+                    rebuildsPerDay, newestLost);
         }
 
         public Faults {
@@ -124,6 +143,9 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             }
             if (latencyMillis < 0 || latencyMillis > 60_000) throw new IllegalArgumentException("latency must be 0..60s");
             if (maxSkewMillis < 0 || maxSkewMillis > 366L * 86_400_000L) throw new IllegalArgumentException("clock skew must be 0..366d");
+            if (rebuildNewestLost < 0 || rebuildNewestLost > MAX_NEWEST_LOST) {
+                throw new IllegalArgumentException("a rebuild loses 0.." + MAX_NEWEST_LOST + " messages");
+            }
         }
     }
 

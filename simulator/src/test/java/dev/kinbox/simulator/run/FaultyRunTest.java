@@ -62,10 +62,10 @@ class FaultyRunTest {
     }
 
     @Test
-    void run_withFoldersRebuiltUnderNewUidValidityOnMemory_convergesWithEveryAckedEdit() throws Exception {
+    void run_withFoldersRestoredFromOlderBackupsOnMemory_convergesWithEveryAckedEdit() throws Exception {
         // 2 accounts, 3 simulated hours, 96 rebuilds a day an account: about 24, each renumbering a device's folder in a shuffled
-        // order under a new UIDVALIDITY while its siblings read it and the device itself uploads to it
-        Outcome o = run("memory", 33, new WorkloadOptions.Faults(0, 0, 0, 0, 0, 0, 0, 96), Duration.ofSeconds(45));
+        // order under a new UIDVALIDITY, without its 2 newest messages, while its siblings read it and the device uploads to it
+        Outcome o = run("memory", 33, new WorkloadOptions.Faults(0, 0, 0, 0, 0, 0, 0, 96).withRebuildNewestLost(2), Duration.ofSeconds(45));
         RunResult r = o.result();
         System.out.println("folder rebuild run: " + r.steps() + ", " + r.folderRebuilds() + " rebuilt, " + r.ackedEdits() + " edits, wall "
                 + r.wallSeconds() + " s");

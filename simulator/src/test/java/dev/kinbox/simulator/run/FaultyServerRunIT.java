@@ -24,10 +24,10 @@ class FaultyServerRunIT {
     }
 
     @Test
-    void run_onDovecot_withServerRestartsDropsAndRebuilds_convergesWithEveryAckedEdit() throws Exception {
+    void run_onDovecot_withServerRestartsDropsAndRebuildsFromOlderBackups_convergesWithEveryAckedEdit() throws Exception {
         if (!DovecotServer.isInstalled()) System.out.println("skipped: dovecot is not installed");
         assumeTrue(DovecotServer.isInstalled(), "skipped: dovecot is not installed");
-        FaultyRunTest.Outcome o = FaultyRunTest.run("dovecot", 42, new WorkloadOptions.Faults(24, 4, 0, 0, 0).withRebuilds(6),
+        FaultyRunTest.Outcome o = FaultyRunTest.run("dovecot", 42, new WorkloadOptions.Faults(24, 4, 0, 0, 0).withRebuilds(6).withRebuildNewestLost(1),
                 Duration.ofSeconds(45));
         RunResult r = o.result();
         System.out.println("dovecot faults run: " + r.steps() + ", " + r.ackedEdits() + " edits, " + r.storeOps() + " store ops, wall " + r.wallSeconds() + " s");

@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 8}) {
+        for (int other : new int[] {1, 2, 9}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 7", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 8", refused(b).getMessage());
         }
     }
 
@@ -154,6 +154,23 @@ class TraceFileTest {
         Trace v7 = new Trace(9, Trace.Workload.of(rebuilding), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
         assertEquals(rebuilding, TraceFile.read(new ByteArrayInputStream(bytes(v7))).workload().options());
+    }
+
+    @Test
+    void read_ofAVersion7Trace_givesRebuildsThatLoseNothing_andAVersion8OneKeepsTheLoss() throws Exception {
+        WorkloadOptions.Faults rebuilding = new WorkloadOptions.Faults(4, 0, 4, 0, 3_600_000, 0.25, 1, 3);
+        WorkloadOptions o = new WorkloadOptions(2, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000).withFaults(rebuilding);
+        Trace t = TraceFixtures.trace();
+        ObjectNode v7 = tree(new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations()));
+        ((ObjectNode) v7.path("workload").path("faults")).remove("rebuildNewestLost");
+        assertEquals(o, TraceFile.read(new ByteArrayInputStream(file(7, v7))).workload().options());
+        assertTrue(refused(file(TraceFile.VERSION, v7)).getMessage().contains("corrupt"), "a version 8 trace must have it");
+
+        WorkloadOptions losing = o.withFaults(rebuilding.withRebuildNewestLost(2));
+        Trace v8 = new Trace(9, Trace.Workload.of(losing), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(losing, TraceFile.read(new ByteArrayInputStream(bytes(v8))).workload().options());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();

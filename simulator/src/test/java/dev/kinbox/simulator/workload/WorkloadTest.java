@@ -168,6 +168,16 @@ class WorkloadTest {
         assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(-1));
         assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuilds(2_000_000));
+        assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuildNewestLost(-1));
+        assertThrows(IllegalArgumentException.class, () -> FAULTS.withRebuildNewestLost(WorkloadOptions.Faults.MAX_NEWEST_LOST + 1));
+    }
+
+    @Property(tries = 10)
+    void generate_withRebuildLosses_givesTheSameScheduleAsWithout(@ForAll long seed) {
+        // the loss is part of each rebuild step's effect, not of the schedule: a seed's steps stay what they were
+        WorkloadOptions o = options(5, 2, 4).withFaults(FAULTS.withRebuilds(2));
+        assertEquals(Workload.generate(seed, o).steps(),
+                Workload.generate(seed, o.withFaults(o.faults().withRebuildNewestLost(3))).steps());
     }
 
     @Property(tries = 50)

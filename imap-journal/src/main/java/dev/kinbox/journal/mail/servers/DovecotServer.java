@@ -184,7 +184,8 @@ public final class DovecotServer implements LocalImapServer {
      * Stops the server as {@link #restart()} does, then restores the folder as from a backup of its
      * maildir without Dovecot's own files: deletes its {@code dovecot-uidlist} and its index files
      * ({@code dovecot.index*}, kept in the maildir itself by this config), and the user's mailbox-list
-     * index ({@code dovecot.list.index*}, a cache of every folder's STATUS), and renames the message
+     * index ({@code dovecot.list.index*}, a cache of every folder's STATUS), deletes the
+     * {@code newestLost} newest message files (by the old uidlist's UIDs), and renames the message
      * files (flags, sizes and dates kept) so that their names sort in a new random order - Dovecot
      * numbers the files of a folder without a uidlist from UID 1 in file-name order. Dovecot gives
      * the folder a new UIDVALIDITY from the user's {@code dovecot-uidvalidity} counter (measured: one
@@ -192,7 +193,8 @@ public final class DovecotServer implements LocalImapServer {
      * the start, {@code doveadm mailbox status} makes Dovecot renumber the folder at once and checks
      * that its UIDVALIDITY changed ({@link IllegalStateException} if not).
      */
-    @Override public synchronized void rebuild(String user, String folder) {
+    @Override public synchronized void rebuild(String user, String folder, int newestLost) {
+        if (newestLost < 0) throw new IllegalArgumentException("newestLost must be at least 0: " + newestLost);
         if (stopped) throw new IllegalStateException("this dovecot was closed");
         String name = FolderNames.checked(folder);
         if (user == null || !accounts.containsKey(user)) throw new IllegalArgumentException("no user " + user + " on this dovecot");
@@ -205,7 +207,7 @@ public final class DovecotServer implements LocalImapServer {
         stopEverything();
         IllegalStateException failed = null;
         try {
-            forgetUids(root, maildir);
+            forgetUids(root, maildir, newestLost);
         } catch (IOException e) {
             failed = new IllegalStateException("dovecot folder " + name + " of " + user + " not rebuilt: " + e.getMessage(), e);
         }
@@ -244,8 +246,11 @@ public final class DovecotServer implements LocalImapServer {
         }
     }
 
-    /** Deletes the folder's UID and index files and the list index, and renames its messages into a new order (server stopped). */
-    private void forgetUids(Path root, Path maildir) throws IOException {
+    /**
+     * Deletes the folder's UID and index files and the list index, deletes its {@code newestLost}
+     * newest messages (by old UID), and renames the rest into a new order (server stopped).
+     */
+    private void forgetUids(Path root, Path maildir, int newestLost) throws IOException {
         Map<String, Long> oldUids = uidsByFileName(maildir.resolve("dovecot-uidlist"));
         try (Stream<Path> files = Stream.concat(Files.list(maildir), Files.list(root))) {
             for (Path p : files.toList()) {
@@ -262,6 +267,7 @@ public final class DovecotServer implements LocalImapServer {
         }
         // in their old UID order (files the uidlist did not know last), so that "another order" is one
         messages.sort(Comparator.comparing((Path p) -> oldUids.getOrDefault(baseName(p), Long.MAX_VALUE)).thenComparing(Path::getFileName));
+        while (newestLost-- > 0 && !messages.isEmpty()) Files.delete(messages.remove(messages.size() - 1)); // not in the backup
         List<Path> order = FolderNames.anotherOrder(messages, random);
         long second = System.currentTimeMillis() / 1000;
         String token = HexFormat.of().formatHex(randomBytes(4));

@@ -77,14 +77,15 @@ public final class GreenMailServer implements LocalImapServer {
     /**
      * With the IMAP service stopped, deletes the folder and creates it again - GreenMail gives it a
      * new UIDVALIDITY, the creation second - and appends its messages (flags, received date) in
-     * another order, from UID 1; then starts the service as {@link #restart()} does. A folder
+     * another order, from UID 1, all but the {@code newestLost} newest by UID; then starts the service as {@link #restart()} does. A folder
      * recreated within the second of its old UIDVALIDITY is recreated again in the next second
      * (at most {@value #NEW_UIDVALIDITY_ATTEMPTS} tries). A folder with subfolders is refused
      * (GreenMail deletes no folder with children). Where the UIDVALIDITY stays the same, the
      * messages are still put back, the service started, and an {@link IllegalStateException} names
      * the problem.
      */
-    @Override public synchronized void rebuild(String user, String folder) {
+    @Override public synchronized void rebuild(String user, String folder, int newestLost) {
+        if (newestLost < 0) throw new IllegalArgumentException("newestLost must be at least 0: " + newestLost);
         String name = FolderNames.checked(folder);
         ImapHostManager host = greenMail.getManagers().getImapHostManager();
         GreenMailUser owner = user == null ? null : greenMail.getManagers().getUserManager().getUser(user);
@@ -98,7 +99,7 @@ public final class GreenMailServer implements LocalImapServer {
         stopImap();
         RuntimeException failed = null;
         try {
-            recreate(host, owner, name, old);
+            recreate(host, owner, name, old, newestLost);
         } catch (RuntimeException e) {
             failed = e;
         }
@@ -112,9 +113,10 @@ public final class GreenMailServer implements LocalImapServer {
     }
 
     /** Deletes and recreates the mailbox (until its UIDVALIDITY differs, bounded), then appends the messages shuffled. */
-    private void recreate(ImapHostManager host, GreenMailUser owner, String name, MailFolder old) {
+    private void recreate(ImapHostManager host, GreenMailUser owner, String name, MailFolder old, int newestLost) {
         long oldUidValidity = old.getUidValidity();
-        List<StoredMessage> messages = FolderNames.anotherOrder(old.getMessages(), random);
+        List<StoredMessage> byUid = old.getMessages().stream().sorted(java.util.Comparator.comparingLong(StoredMessage::getUid)).toList();
+        List<StoredMessage> messages = FolderNames.anotherOrder(byUid.subList(0, Math.max(0, byUid.size() - newestLost)), random);
         MailFolder fresh;
         try {
             fresh = replace(host, owner, name, old);

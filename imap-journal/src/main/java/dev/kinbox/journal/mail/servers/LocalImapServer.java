@@ -46,7 +46,16 @@ public interface LocalImapServer extends AutoCloseable {
      * it was, still serving) when the user or the folder does not exist; {@link IllegalStateException}
      * when the server does not come back.
      */
-    void rebuild(String user, String folder);
+    default void rebuild(String user, String folder) {
+        rebuild(user, folder, 0);
+    }
+
+    /**
+     * As {@link #rebuild(String, String)}, from a backup older than the folder's {@code newestLost}
+     * newest messages (by UID): they are not restored. {@link IllegalArgumentException} (nothing
+     * changed) when {@code newestLost} is negative.
+     */
+    void rebuild(String user, String folder, int newestLost);
 
     @Override void close();
 
