@@ -52,6 +52,11 @@ final class SiblingReader {
      * {@code nextSeq} (the MUAA's causal context takes dots in any order). Replaced, never changed.
      */
     private List<long[]> missing = List.of();
+    /**
+     * {@code nextSeq} when the folder last got a new UIDVALIDITY (0: never, in this reader): its
+     * author uploads again what a restore lost, so an entry ending below it is no replay.
+     */
+    private long restoredBelow;
     static final int MAX_MISSING = 64;
     /** The highest UID listed in this UIDVALIDITY, and whether a listing was made in it: what is above it is new. */
     private long listedUpTo;
@@ -154,7 +159,10 @@ final class SiblingReader {
         ServerFolder.Listing l = folder.list(uidValidity, lastUid);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
-            if (uidValidity != 0) LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
+            if (uidValidity != 0) {
+                LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
+                restoredBelow = nextSeq;
+            }
             lastUid = 0;
             lastEntryUid = 0;
             late.reset();
@@ -206,7 +214,7 @@ final class SiblingReader {
                 if (b.to() < nextSeq) {
                     // a second copy of events another entry of this same step just delivered: the original and a
                     // replay both arrived unread (counted at listing only when the original was read earlier)
-                    if (b.to() >= loopStart) {
+                    if (b.to() >= loopStart && b.to() >= restoredBelow) {
                         stats.replayed.increment();
                         LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, m.uid(), folder.name(),
                                 b.from(), b.to());
@@ -265,7 +273,8 @@ final class SiblingReader {
         }
         if (listedOnce) {
             for (ServerFolder.Entry e : l.journal()) {
-                if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq && !overlapsMissing(e.from(), e.to())) {
+                if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq && e.to() >= restoredBelow
+                        && !overlapsMissing(e.from(), e.to())) {
                     stats.replayed.increment();
                     LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, e.uid(), folder.name(), e.from(), e.to());
                 }

@@ -392,6 +392,25 @@ class ReadJournalTest {
         assertEquals(Journals.strings(1, 6), payloads(current(1)));
     }
 
+    @Test void live_readerThatReadTheLostEntries_getsTheirCopiesUploadedAgain_asNoReplayAndNoDuplicate() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        java.util.concurrent.ConcurrentLinkedQueue<EventEnvelope> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        readJournal().eventsByPersistenceId(pidA, 1, Long.MAX_VALUE).runWith(Sink.foreach(got::add), b);
+        awaitSize(got, 6);
+        store.faults().rebuild(folderA, 1); // 4..6 lost after B read it
+        KinboxJournalRuntime.get(b).wakeQueries();
+        Thread.sleep(300); // B lists the restored folder before A notices
+        KinboxJournalRuntime.get(a).hostFor(pidA).uploader(pidA).recheck(); // as A's folder watch makes it do
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Journals.entries(store, pidA).stream().noneMatch(e -> e.to() == 6) && System.nanoTime() < deadline) Thread.sleep(20);
+        Journals.assertCoversExactly(Journals.entries(store, pidA), 6);
+        KinboxJournalRuntime.get(b).wakeQueries();
+        Thread.sleep(500); // B reads the copy of 4..6
+        assertEquals(Journals.strings(1, 6), payloads(List.copyOf(got)), "each event once");
+        assertEquals(0, KinboxJournalRuntime.get(b).stats().replayed.sum(), "what the author uploads again after a restore is no replay");
+    }
+
     @Test void folderRestoredWithoutItsSnapshot_theAuthorUploadsTheSnapshotAndWhatFollowsAgain() throws Exception {
         writeAndUpload(1, 3, 3);
         writeAndUpload(4, 6, 3);
