@@ -77,6 +77,13 @@ class ReadJournalTest {
         assertTrue(KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT));
     }
 
+    /** A uploads events 1..9 as three entries: 1..3, 4..6 and 7..9. */
+    void uploadThreeEntries() throws Exception {
+        writeAndUpload(1, 3, 3);
+        writeAndUpload(4, 6, 3);
+        writeAndUpload(7, 9, 3);
+    }
+
     void snapshotA(long seq) throws Exception {
         TestKit p = new TestKit(a);
         org.apache.pekko.persistence.Persistence.get(a).snapshotStoreFor("kinbox.snapshot-store", com.typesafe.config.ConfigFactory.empty())
@@ -195,9 +202,7 @@ class ReadJournalTest {
     }
 
     @Test void live_withheldEntry_reportsGapAndHealsFromNextSnapshot() throws Exception {
-        writeAndUpload(1, 3, 3);
-        writeAndUpload(4, 6, 3);
-        writeAndUpload(7, 9, 3);
+        uploadThreeEntries();
         long uidOf4 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid();
         store.faults().deleteMessage(folderA, uidOf4);
         java.util.concurrent.ConcurrentLinkedQueue<EventEnvelope> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -218,9 +223,7 @@ class ReadJournalTest {
     }
 
     @Test void live_entryPassedOverAsAGap_thatComesBackLater_isReadThen_notTakenForAReplay() throws Exception {
-        writeAndUpload(1, 3, 3);
-        writeAndUpload(4, 6, 3);
-        writeAndUpload(7, 9, 3);
+        uploadThreeEntries();
         StoredMessage entry4 = Journals.all(store, folderA).stream()
                 .filter(m -> m.uid() == Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid())
                 .findFirst().orElseThrow();
@@ -321,9 +324,7 @@ class ReadJournalTest {
 
     @Test void current_entriesCompactedBetweenListingAndFetch_areReadFromTheSnapshot_withoutAGap() throws Exception {
         authorWithoutCompaction();
-        writeAndUpload(1, 3, 3);
-        writeAndUpload(4, 6, 3);
-        writeAndUpload(7, 9, 3);
+        uploadThreeEntries();
         snapshotA(6); // listed by the reader together with the entries it covers
         List<Long> covered = Journals.entries(store, pidA).stream().filter(e -> e.to() <= 6).map(ServerFolder.Entry::uid).toList();
         // the author compacts them away (as after every snapshot) after the reader listed the folder and before it fetched
@@ -345,9 +346,7 @@ class ReadJournalTest {
 
     @Test void current_entryTheServerListsButNeverServes_isAGap_healedByTheSnapshotListedWithIt() throws Exception {
         authorWithoutCompaction();
-        writeAndUpload(1, 3, 3);
-        writeAndUpload(4, 6, 3);
-        writeAndUpload(7, 9, 3);
+        uploadThreeEntries();
         snapshotA(6);
         long uidOf4 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid();
         MailStore withholding = new OnFullFetch(store, folderA, () -> { }, got -> got.stream().filter(m -> m.uid() != uidOf4).toList());
@@ -364,9 +363,7 @@ class ReadJournalTest {
     }
 
     @Test void folderRestoredWithoutItsNewestEntries_theAuthorUploadsThemAgain_andANewReaderReadsEverything() throws Exception {
-        writeAndUpload(1, 3, 3);
-        writeAndUpload(4, 6, 3);
-        writeAndUpload(7, 9, 3);
+        uploadThreeEntries();
         store.faults().rebuild(folderA, 2); // from a backup taken before entries 4..6 and 7..9 were uploaded
         writeAndUpload(10, 12, 3);
         Journals.assertCoversExactly(Journals.entries(store, pidA), 12);
