@@ -47,9 +47,10 @@ final class SiblingReader {
     private long healUpTo;
     /**
      * The ranges {from, to} of the author's sequence this reader passed over as gaps and has not read
-     * since, ascending, at most {@value #MAX_MISSING} (past that the oldest two are merged). An entry covering part of one that shows up later - the author uploaded it again after
-     * a restore of its folder lost it - fills it: its events there are emitted then, below
-     * {@code nextSeq} (the MUAA's causal context takes dots in any order). Replaced, never changed.
+     * since, ascending, at most {@value #MAX_MISSING} (past that the oldest two are merged). An entry
+     * covering part of one that shows up later - the author uploaded it again after a restore of its
+     * folder lost it - fills it: its events there are emitted then, below {@code nextSeq} (the MUAA's
+     * causal context takes dots in any order). Replaced, never changed.
      */
     private List<long[]> missing = List.of();
     /**
