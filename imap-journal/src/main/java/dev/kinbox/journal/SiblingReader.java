@@ -44,21 +44,17 @@ final class SiblingReader {
     private long nextSeq;
     private long uidValidity;
     private long lastUid;
-    private long healUpTo;
     /**
-     * The ranges {from, to} of the author's sequence this reader passed over as gaps and has not read
-     * since, ascending, at most {@value #MAX_MISSING} (past that the oldest two are merged). An entry
-     * covering part of one that shows up later - the author uploaded it again after a restore of its
-     * folder lost it - fills it: its events there are emitted then, below {@code nextSeq} (the MUAA's
-     * causal context takes dots in any order). Replaced, never changed.
+     * What this reader passed over as gaps and has not read since. An entry covering part of one that
+     * shows up later fills it: its events there are emitted then, below {@code nextSeq} (the MUAA's
+     * causal context takes dots in any order).
      */
-    private List<long[]> missing = List.of();
+    private Gaps missing = Gaps.NONE;
     /**
      * {@code nextSeq} when the folder last got a new UIDVALIDITY (0: never, in this reader): its
      * author uploads again what a restore lost, so an entry ending below it is no replay.
      */
     private long restoredBelow;
-    static final int MAX_MISSING = 64;
     /** The highest UID listed in this UIDVALIDITY, and whether a listing was made in it: what is above it is new. */
     private long listedUpTo;
     private boolean listedOnce;
@@ -129,29 +125,28 @@ final class SiblingReader {
         // events not read) - the step is read again from the same position, in the new UIDVALIDITY.
         // `bad` is kept: a message that did not open will not open on the retry either (and is counted once)
         for (int attempt = 1; ; attempt++) {
-            long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity, heal0 = healUpTo;
-            List<long[]> missing0 = missing;
+            long seq0 = nextSeq, uid0 = lastUid, validity0 = uidValidity;
+            Gaps missing0 = missing;
             try {
                 return stepOnce(attempt == LISTING_TRIES);
             } catch (dev.kinbox.journal.mail.MailStoreException e) {
-                restore(seq0, uid0, validity0, heal0, missing0);
+                restore(seq0, uid0, validity0, missing0);
                 throw e;
             } catch (Renumbered e) {
-                restore(seq0, uid0, validity0, heal0, missing0);
+                restore(seq0, uid0, validity0, missing0);
                 LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", pid, folder.name());
                 if (attempt == LISTING_TRIES) return List.of();
             } catch (Expunged e) {
-                restore(seq0, uid0, validity0, heal0, missing0);
+                restore(seq0, uid0, validity0, missing0);
                 LOG.debug("{}: messages listed in {} were expunged before the fetch (compacted); reading it again", pid, folder.name());
             }
         }
     }
 
-    private void restore(long seq, long uid, long validity, long heal, List<long[]> gaps) {
+    private void restore(long seq, long uid, long validity, Gaps gaps) {
         nextSeq = seq;
         lastUid = uid;
         uidValidity = validity;
-        healUpTo = heal;
         missing = gaps;
     }
 
@@ -183,13 +178,14 @@ final class SiblingReader {
         countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream()
-                .filter(e -> (e.to() >= nextSeq || overlapsMissing(e.from(), e.to())) && trustedAuthor(e.device()))
+                .filter(e -> (e.to() >= nextSeq || missing.overlaps(e.from(), e.to())) && trustedAuthor(e.device()))
                 .sorted(Comparator.comparingLong(ServerFolder.Entry::from)).toList();
         // the best snapshot that opens: one planted in the author's name (any number) is passed over in the same step
         List<ServerFolder.Snap> snaps = l.snapshots().stream().filter(s -> trustedAuthor(s.device()) && !badSnapshots.contains(s.uid()))
                 .sorted(Comparator.comparingLong(ServerFolder.Snap::seq).thenComparingLong(ServerFolder.Snap::uid).reversed()).toList();
         long firstFrom = entries.stream().filter(e -> e.to() >= nextSeq).mapToLong(ServerFolder.Entry::from).min().orElse(Long.MAX_VALUE);
         for (ServerFolder.Snap snap : snaps) {
+            long healUpTo = missing.healUpTo();
             if (!((firstFrom > nextSeq && snap.seq() >= nextSeq) || (healUpTo > 0 && snap.seq() >= healUpTo))) break;
             if (emitSnapshot(snap, out, lastTry)) break;
         }
@@ -239,7 +235,8 @@ final class SiblingReader {
         }
         // a gap found above (entries the server no longer serves) heals from a snapshot of this listing now:
         // the cursor's UID is about to pass it, and a later listing would show only the author's next one
-        if (healUpTo > 0) {
+        if (missing.healUpTo() > 0) {
+            long healUpTo = missing.healUpTo();
             for (ServerFolder.Snap snap : snaps) {
                 if (snap.seq() < healUpTo) break;
                 if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
@@ -248,7 +245,7 @@ final class SiblingReader {
         // the cursor's UID passes every message up to the first journal entry not yet consumed
         long done = Math.min(l.maxUid(), lateFrom - 1); // a new hole may be a message shown late: list it again
         for (ServerFolder.Entry e : l.journal()) {
-            boolean consumed = (e.to() < nextSeq && !overlapsMissing(e.from(), e.to())) || bad.contains(e.uid()) || !trustedAuthor(e.device());
+            boolean consumed = (e.to() < nextSeq && !missing.overlaps(e.from(), e.to())) || bad.contains(e.uid()) || !trustedAuthor(e.device());
             if (!consumed) done = Math.min(done, e.uid() - 1);
         }
         lastUid = Math.max(lastUid, done);
@@ -275,7 +272,7 @@ final class SiblingReader {
         if (listedOnce) {
             for (ServerFolder.Entry e : l.journal()) {
                 if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq && e.to() >= restoredBelow
-                        && !overlapsMissing(e.from(), e.to())) {
+                        && !missing.overlaps(e.from(), e.to())) {
                     stats.replayed.increment();
                     LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, e.uid(), folder.name(), e.from(), e.to());
                 }
@@ -336,7 +333,7 @@ final class SiblingReader {
                         sealer.notSealedTo(p.body(), b.device()));
                 out.add(EventEnvelope.apply(Offset.sequence(b.seq()), pid, b.seq(), new SiblingSnapshot(pid, b.seq(), state),
                         b.timestamp(), scala.Option.apply(meta)));
-                covered(1, b.seq());
+                missing = missing.without(1, b.seq());
                 nextSeq = Math.max(nextSeq, b.seq() + 1);
                 return true;
             } catch (JournalException e) {
@@ -357,12 +354,7 @@ final class SiblingReader {
 
     private void gap(long from, long to) {
         stats.gaps.increment();
-        List<long[]> more = new ArrayList<>(missing);
-        more.add(new long[] {from, to});
-        // ascending; past the bound the two oldest become one range (filling it may emit events read already: skipped as seen dots)
-        while (more.size() > MAX_MISSING) more.set(0, new long[] {more.get(0)[0], more.remove(1)[1]});
-        missing = List.copyOf(more);
-        healUpTo = Math.max(healUpTo, to);
+        missing = missing.add(from, to);
         if (from == 1) {
             // a reader that starts on a compacted folder whose snapshot it cannot open yet: a device paired
             // after that snapshot was sealed, which learned those events in the pairing (the author's next
@@ -373,42 +365,20 @@ final class SiblingReader {
         }
     }
 
-    /** Whether {@code from..to} overlaps a range passed over as a gap and not read since. */
-    private boolean overlapsMissing(long from, long to) {
-        for (long[] r : missing) if (r[0] <= to && from <= r[1]) return true;
-        return false;
-    }
-
     /** Emits the events of {@code b} that lie in a missing range (true if any range overlapped), and marks its range read. */
     private boolean fillMissing(JournalBody b, java.util.Set<String> notSealedTo, List<EventEnvelope> out) {
-        if (!overlapsMissing(b.from(), b.to())) return false;
+        if (!missing.overlaps(b.from(), b.to())) return false;
         List<StoredEvent> late = new ArrayList<>();
         for (StoredEvent e : b.events()) {
-            if (e.seq() < nextSeq && e.seq() <= toSeq && overlapsMissing(e.seq(), e.seq())) late.add(e);
+            if (e.seq() < nextSeq && e.seq() <= toSeq && missing.overlaps(e.seq(), e.seq())) late.add(e);
         }
         for (int i = 0; i < late.size(); i++) out.add(envelope(b.device(), late.get(i), i == late.size() - 1 ? notSealedTo : java.util.Set.of()));
         if (!late.isEmpty()) {
             LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again); read now", pid,
                     late.get(0).seq(), late.get(late.size() - 1).seq(), folder.name());
         }
-        covered(b.from(), Math.min(b.to(), nextSeq - 1));
+        missing = missing.without(b.from(), Math.min(b.to(), nextSeq - 1));
         return true;
-    }
-
-    /** Takes {@code from..to} out of the missing ranges (read, or covered by a snapshot); no gap left: nothing to heal. */
-    private void covered(long from, long to) {
-        List<long[]> left = new ArrayList<>();
-        for (long[] r : missing) {
-            if (r[1] < from || r[0] > to) {
-                left.add(r);
-                continue;
-            }
-            if (r[0] < from) left.add(new long[] {r[0], from - 1});
-            if (r[1] > to) left.add(new long[] {to + 1, r[1]});
-        }
-        missing = List.copyOf(left);
-        healUpTo = 0;
-        for (long[] r : missing) healUpTo = Math.max(healUpTo, r[1]);
     }
 
     private void skip(long uid, JournalException e) {
