@@ -297,64 +297,28 @@ final class Uploader {
 
     /**
      * Our folder came back under a new UIDVALIDITY - restored from a backup, renumbered, and maybe
-     * without its newest messages. {@code full} lists all of it. What the server still covers of our
-     * sequence - our newest snapshot or deletion mark there, then our entries that continue it - is
-     * compared with what the cursors say was uploaded; whatever was lost is uploaded again: the
-     * entries from the end of that cover on, or, where our newest local snapshot reaches past it,
-     * that snapshot (the lost entries up to it are covered by it, as after a compaction) and the
-     * entries after it; a lost snapshot or deletion mark too. Without this, siblings that had not
-     * read the lost entries would wait for our next snapshot (which may never come: a device that
-     * stops writing takes no more). Nothing is lost: the upload cursor only goes back.
+     * without its newest messages ({@code full} lists all of it): carries out the {@link RestoreRepair}
+     * - deletes our entries past what it keeps, moves the cursors back - so this run uploads again what
+     * the restore lost. Without it, siblings that had not read the lost entries would wait for our next
+     * snapshot, which may never come (a device that stops writing takes no more). What it deletes is
+     * ours and goes up again in the same run.
      */
     private void repairAfterRestore(ReplicationCursor c, ServerFolder.Listing full) {
         var log = rt.log();
-        String dev = rt.sealer().keyring().deviceId();
-        long serverSnap = 0, serverMark = 0, maxUid = 0;
-        for (ServerFolder.Snap s : full.snapshots()) {
-            if (s.device().equals(dev)) {
-                serverSnap = Math.max(serverSnap, s.seq());
-                maxUid = Math.max(maxUid, s.uid());
-            }
-        }
-        for (ServerFolder.Mark k : full.marks()) if (k.device().equals(dev)) serverMark = Math.max(serverMark, k.deleted());
-        long covered = Math.max(serverSnap, serverMark);
-        List<ServerFolder.Entry> ours = full.journal().stream().filter(e -> e.device().equals(dev))
-                .sorted(java.util.Comparator.comparingLong(ServerFolder.Entry::from)).toList();
-        for (ServerFolder.Entry e : ours) {
-            if (e.from() > covered + 1) break;
-            if (e.to() > covered) {
-                covered = e.to();
-                maxUid = Math.max(maxUid, e.uid());
-            }
-        }
         ReplicationCursor now = Cursors.get(log, Cursors.upload(pid)).orElse(c);
-        long upload = now.lastSequenceNr();
         long snapUploaded = Cursors.seq(log, Cursors.snapshot(pid));
-        long localSnap = log.latestSnapshot(pid, Long.MAX_VALUE).map(x -> x.sequenceNr()).orElse(0L);
-        long from = upload;
-        if (covered < upload) {
-            from = localSnap > covered ? Math.min(localSnap, upload) : covered;
-            // entries there that continue from there stay (the snapshot uploaded again covers what lies below)
-            for (ServerFolder.Entry e : ours) {
-                if (e.from() <= from + 1 && e.to() > from && e.to() <= upload) {
-                    from = e.to();
-                    maxUid = Math.max(maxUid, e.uid());
-                }
-            }
-            // our entries past that (what we uploaded since the restore): uploaded again in order below.
-            // Kept, a reader would read them before the lost ones, take those for a gap and wait for a snapshot
-            List<Long> detached = new ArrayList<>();
-            for (ServerFolder.Entry e : ours) if (e.from() > from + 1) detached.add(e.uid());
-            folder.delete(detached, full.uidValidity());
-        }
-        if (from < upload || serverSnap < snapUploaded || serverMark < Cursors.seq(log, Cursors.serverDeleted(pid))) {
+        long markUploaded = Cursors.seq(log, Cursors.serverDeleted(pid));
+        RestoreRepair r = RestoreRepair.of(full, rt.sealer().keyring().deviceId(), now.lastSequenceNr(), snapUploaded, markUploaded,
+                log.latestSnapshot(pid, Long.MAX_VALUE).map(x -> x.sequenceNr()).orElse(0L));
+        folder.delete(r.detached(), full.uidValidity());
+        if (r.lost()) {
             LOG.warn("{}: {} was restored without some of our messages (it covers our events up to {} of {} uploaded, snapshot {} of {}); "
-                    + "uploading them again", pid, folder.name(), covered, upload, serverSnap, snapUploaded);
+                    + "uploading them again", pid, folder.name(), r.covered(), now.lastSequenceNr(), r.serverSnapshot(), snapUploaded);
             rt.stats().foldersRepaired.increment();
         }
-        log.saveCursor(new ReplicationCursor(now.source(), full.uidValidity(), maxUid, from));
-        if (serverSnap < snapUploaded) Cursors.saveSeq(log, Cursors.snapshot(pid), serverSnap);
-        if (serverMark < Cursors.seq(log, Cursors.serverDeleted(pid))) Cursors.saveSeq(log, Cursors.serverDeleted(pid), serverMark);
+        log.saveCursor(new ReplicationCursor(now.source(), full.uidValidity(), r.lastUid(), r.uploadFrom()));
+        if (r.serverSnapshot() < snapUploaded) Cursors.saveSeq(log, Cursors.snapshot(pid), r.serverSnapshot());
+        if (r.serverMark() < markUploaded) Cursors.saveSeq(log, Cursors.serverDeleted(pid), r.serverMark());
         dirty = true;
     }
 
