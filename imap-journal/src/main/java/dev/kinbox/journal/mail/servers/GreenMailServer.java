@@ -77,7 +77,8 @@ public final class GreenMailServer implements LocalImapServer {
     /**
      * With the IMAP service stopped, deletes the folder and creates it again - GreenMail gives it a
      * new UIDVALIDITY, the creation second - and appends its messages (flags, received date) in
-     * another order, from UID 1, all but the {@code newestLost} newest by UID; then starts the service as {@link #restart()} does. A folder
+     * another order, from UID 1, all but the {@code newestLost} newest by UID; then starts the
+     * service as {@link #restart()} does. A folder
      * recreated within the second of its old UIDVALIDITY is recreated again in the next second
      * (at most {@value #NEW_UIDVALIDITY_ATTEMPTS} tries). A folder with subfolders is refused
      * (GreenMail deletes no folder with children). Where the UIDVALIDITY stays the same, the
