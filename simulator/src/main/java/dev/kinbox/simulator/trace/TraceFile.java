@@ -127,35 +127,23 @@ public final class TraceFile {
      * else is left to the strict read.
      */
     private static com.fasterxml.jackson.databind.JsonNode fromOlder(com.fasterxml.jackson.databind.JsonNode root, int version) {
-        if (version <= 3 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
-                && !f.has("gossipShare")) {
-            f.put("gossipShare", 0.0);
-        }
-        if (version <= 5 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
-                && !f.has("clockResetsPerDay")) {
-            f.put("clockResetsPerDay", 0.0);
-        }
-        if (version <= 6 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
-                && !f.has("rebuildsPerDay")) {
-            f.put("rebuildsPerDay", 0.0);
-        }
-        if (version <= 7 && root != null && root.path("workload").path("faults") instanceof com.fasterxml.jackson.databind.node.ObjectNode f
-                && !f.has("rebuildNewestLost")) {
-            f.put("rebuildNewestLost", 0);
-        }
-        if (version <= 5 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
-                && !w.has("editMix")) {
-            w.set("editMix", CBOR.valueToTree(dev.kinbox.simulator.workload.WorkloadOptions.EditMix.DEFAULT));
-        }
-        if (version <= 4 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
-                && !w.has("deviceWeights")) {
-            w.putArray("deviceWeights");
-        }
-        if (version <= 4 && root != null && root.path("workload") instanceof com.fasterxml.jackson.databind.node.ObjectNode w
-                && !w.has("rotateKeyOnRemoval")) {
-            w.put("rotateKeyOnRemoval", false);
-        }
+        if (root == null) return null;
+        com.fasterxml.jackson.databind.JsonNode workload = root.path("workload"), faults = workload.path("faults");
+        // each field, the first version that writes it, and what a trace from before it means
+        fillBefore(faults, version, 4, "gossipShare", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0));
+        fillBefore(faults, version, 6, "clockResetsPerDay", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0));
+        fillBefore(faults, version, 7, "rebuildsPerDay", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0));
+        fillBefore(faults, version, 8, "rebuildNewestLost", com.fasterxml.jackson.databind.node.IntNode.valueOf(0));
+        fillBefore(workload, version, 6, "editMix", CBOR.valueToTree(dev.kinbox.simulator.workload.WorkloadOptions.EditMix.DEFAULT));
+        fillBefore(workload, version, 5, "deviceWeights", CBOR.createArrayNode());
+        fillBefore(workload, version, 5, "rotateKeyOnRemoval", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
         return root;
+    }
+
+    /** Sets {@code field} of {@code node} to {@code value} when the trace is older than version {@code since} and lacks it. */
+    private static void fillBefore(com.fasterxml.jackson.databind.JsonNode node, int version, int since, String field,
+                                   com.fasterxml.jackson.databind.JsonNode value) {
+        if (version < since && node instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has(field)) o.set(field, value);
     }
 
     /** Every part present: a decoded trace the replay can walk without null checks. */
