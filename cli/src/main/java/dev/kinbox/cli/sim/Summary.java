@@ -36,12 +36,19 @@ public final class Summary {
             row(b, "left unconfirmed", r.check().leftMissing() + " edit(s) missing of devices that left before their uploads were confirmed"
                     + " (not counted as lost; see the notes)");
         }
+        if (r.check().restoredMissing() > 0) {
+            row(b, "restored away", r.check().restoredMissing() + " edit(s) no device holds whose entry a restore from an older backup lost"
+                    + " while their author was not running (not counted as lost: only their author can upload them again)");
+        }
         if (!r.hostileActs().isEmpty()) {
             row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
             row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "
                     + r.refusals().replayed() + ", gaps " + r.refusals().gaps());
         }
-        if (r.folderRebuilds() > 0) row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered)");
+        if (r.folderRebuilds() > 0) {
+            row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered; " + r.refusals().foldersRepaired()
+                    + " repaired by their authors after a restore lost messages)");
+        }
         row(b, "convergence lag ms", "p50 " + r.lagP50Ms() + ", p99 " + r.lagP99Ms() + ", max " + r.lagMaxMs() + " (unresolved " + r.lagUnresolved() + ")");
         row(b, "store messages/account max", r.storeMessagesPerAccountMax() + " (journal " + r.storeJournalMax() + ", bound " + r.storeBound()
                 + "; nudges " + r.storeDropsMax() + ")");

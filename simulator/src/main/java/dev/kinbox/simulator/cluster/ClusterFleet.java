@@ -66,7 +66,7 @@ public final class ClusterFleet implements Fleet {
     private final NodeReports<Protocol.NodeStats> stats;
     private final NodeReports<Protocol.FaultCounts> faultCounts;
     private final NodeReports<Protocol.Withheld> withheld;
-    /** Whether the driver asked for a hostile act yet. */
+    /** Whether the driver asked for a hostile act or a folder rebuild yet (before, no node has anything withheld or restored away). */
     private volatile boolean attacked;
     private final NodeClocks clocks;
     private final LostNodes lostNodes;
@@ -244,6 +244,7 @@ public final class ClusterFleet implements Fleet {
 
     /** Asks the account's node to rebuild {@code d}'s folder in the account's store there ({@link HostedFleet#rebuildFolder}). */
     @Override public boolean rebuildFolder(DeviceRef d) throws FleetException {
+        attacked = true; // a restore may lose entries (Fleet.restoredAway)
         whole();
         return await(account(d.account()).<Protocol.Acted>askWithStatus(to -> new Protocol.RebuildFolder(d.slot(), to), START_STOP), START_STOP,
                 "cannot rebuild the folder of " + d).acted();
@@ -313,14 +314,15 @@ public final class ClusterFleet implements Fleet {
 
     /** Summed over the nodes that answer, as {@link #storeOperations}. */
     @Override public JournalRefusals refusals() {
-        long u = 0, m = 0, r = 0, g = 0;
+        long u = 0, m = 0, r = 0, g = 0, f = 0;
         for (Protocol.NodeStats s : nodes().values()) {
             u += s.refusals().untrusted();
             m += s.refusals().malformed();
             r += s.refusals().replayed();
             g += s.refusals().gaps();
+            f += s.refusals().foldersRepaired();
         }
-        return new JournalRefusals(u, m, r, g);
+        return new JournalRefusals(u, m, r, g, f);
     }
 
     /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */
@@ -339,6 +341,14 @@ public final class ClusterFleet implements Fleet {
         if (!attacked) return Set.of(); // nothing can be withheld: spare the nodes an ask at every check
         Set<Dot> out = new java.util.HashSet<>();
         (asksNodes() ? withheld.read() : withheld.last()).values().forEach(w -> out.addAll(w.dots()));
+        return out;
+    }
+
+    /** The union of every node's {@link Fleet#restoredAway}, asked as {@link #withheldUnhealed}. */
+    @Override public Set<Dot> restoredAway() {
+        if (!attacked) return Set.of();
+        Set<Dot> out = new java.util.HashSet<>();
+        (asksNodes() ? withheld.read() : withheld.last()).values().forEach(w -> out.addAll(w.restored()));
         return out;
     }
 

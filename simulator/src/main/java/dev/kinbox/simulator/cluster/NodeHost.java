@@ -184,16 +184,20 @@ final class NodeHost implements AutoCloseable {
         return new Protocol.FaultCounts(address, drops.sum(), restarts.sum(), incomingAcked.sum(), f == null ? GossipCounts.NONE : f.gossipMail());
     }
 
-    /** What the hostile provider withheld on this node and is not healed yet; nothing before the fleet is open or after it closed. */
+    /**
+     * What the hostile provider withheld on this node and is not healed yet, and what restores lost there that only
+     * their authors could upload again; nothing before the fleet is open or after it closed.
+     */
     Protocol.Withheld withheld(String address) {
         HostedFleet f = fleet;
-        return new Protocol.Withheld(address, f == null ? List.of() : List.copyOf(f.withheldUnhealed()));
+        return f == null ? new Protocol.Withheld(address, List.of(), List.of())
+                : new Protocol.Withheld(address, List.copyOf(f.withheldUnhealed()), List.copyOf(f.restoredAway()));
     }
 
     Protocol.NodeStats stats(String address) {
         HostedFleet f = fleet;
         return new Protocol.NodeStats(address, f == null ? 0 : f.storeOperations(), starts.get(), f == null ? 0 : f.running().size(),
-                f == null ? new dev.kinbox.simulator.fleet.JournalRefusals(0, 0, 0, 0) : f.refusals(), removals.get());
+                f == null ? dev.kinbox.simulator.fleet.JournalRefusals.NONE : f.refusals(), removals.get());
     }
 
     /** Completes once {@link #close} ran (the driver ended the run). */

@@ -85,9 +85,12 @@ final class Protocol {
     /** The dots of the entries the hostile provider withheld on the node that are not healed yet ({@code Fleet.withheldUnhealed}). */
     record GetWithheld(ActorRef<Withheld> replyTo) implements ToNode {}
 
-    /** A node's answer to {@link GetWithheld}. */
-    record Withheld(String address, List<Dot> dots) implements Message {
-        Withheld { dots = List.copyOf(dots); }
+    /** A node's answer to {@link GetWithheld}; {@code restored}: the dots of {@code Fleet.restoredAway} there. */
+    record Withheld(String address, List<Dot> dots, List<Dot> restored) implements Message {
+        Withheld {
+            dots = List.copyOf(dots);
+            restored = List.copyOf(restored);
+        }
     }
 
     /** Stop every device and release the stores; the run is over. */

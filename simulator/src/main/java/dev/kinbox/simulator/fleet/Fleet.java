@@ -81,6 +81,14 @@ public interface Fleet extends AutoCloseable {
      */
     Set<Dot> withheldUnhealed();
 
+    /**
+     * The dots of entries a restore from an older backup ({@link #rebuildFolder} losing messages) took
+     * from the folder of a device that was not running then and has not run since, and that its folder
+     * does not hold again: only their author could upload them again, so they may rightly be missing on
+     * siblings that had not read them. Empty where folders are not restored.
+     */
+    default Set<Dot> restoredAway() { return Set.of(); }
+
     /** {@code d}'s connection to the server drops (its next operation fails); {@link FleetException} where not built. */
     default void drop(DeviceRef d) throws FleetException {
         throw new FleetException("dropped connections are not built for this fleet", null);

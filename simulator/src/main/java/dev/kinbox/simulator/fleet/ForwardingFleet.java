@@ -40,6 +40,8 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public StoreMessages storeMessages(int account) { return delegate.storeMessages(account); }
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return delegate.hostile(victim, act); }
     @Override public Set<Dot> withheldUnhealed() { return delegate.withheldUnhealed(); }
+
+    @Override public Set<Dot> restoredAway() { return delegate.restoredAway(); }
     @Override public void drop(DeviceRef d) throws FleetException { delegate.drop(d); }
     @Override public void restartServer(int account) throws FleetException { delegate.restartServer(account); }
     @Override public boolean rebuildFolder(DeviceRef d) throws FleetException { return delegate.rebuildFolder(d); }

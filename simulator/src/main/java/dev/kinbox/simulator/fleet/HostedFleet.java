@@ -271,6 +271,7 @@ public final class HostedFleet implements Fleet {
                     to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), env)), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
             running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
+            ledger.authorStarted(d); // from now on it repairs what a restore lost of its folder itself
             outcome = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<StartOutcome>>ask(m,
                     to -> new Muaa.Start(d.toString(), Optional.empty(), to), START_WAIT, system.scheduler())
                     .toCompletableFuture().get(START_WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -440,6 +441,8 @@ public final class HostedFleet implements Fleet {
         } catch (SmaFormatException e) {
             throw new FleetException("bad roster id for " + d, e);
         }
+        // what a lossy restore takes from a device that is not running, only that device can upload again: the ledger notes it
+        if (!running.containsKey(d)) ledger.beforeLossyRestore(d, faults.faults().rebuildNewestLost());
         return faults.rebuild(d.account(), folder, stores);
     }
 
@@ -505,6 +508,8 @@ public final class HostedFleet implements Fleet {
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException { return ledger.act(victim, act); }
 
     @Override public Set<Dot> withheldUnhealed() { return ledger.unhealed(logs::get); }
+
+    @Override public Set<Dot> restoredAway() { return ledger.restoredAway(); }
 
     @Override public JournalRefusals refusals() { return JournalRefusals.of(runtime.stats()); }
 

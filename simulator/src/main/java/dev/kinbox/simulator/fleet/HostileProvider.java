@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -71,11 +72,12 @@ public final class HostileProvider {
     }
 
     /**
-     * An entry the provider withheld (deleted, or altered so that it no longer opens): events up to
-     * {@code to} of {@code victimId}'s journal, holding {@code dots}. Its events reach the siblings that
-     * had not read it only with a snapshot of the victim at or past {@code to} (docs/PROTOCOL.md).
+     * An entry the provider withheld (deleted, or altered so that it no longer opens) or a restore lost:
+     * events {@code from}..{@code to} of {@code victimId}'s journal, holding {@code dots}. Its events
+     * reach the siblings that had not read it only with a snapshot of the victim at or past {@code to},
+     * or the victim's upload of them again after a restore (docs/PROTOCOL.md).
      */
-    public record Withheld(String victimId, long to, Set<Dot> dots) {
+    public record Withheld(String victimId, long from, long to, Set<Dot> dots) {
         public Withheld { dots = Set.copyOf(dots); }
     }
 
@@ -143,7 +145,7 @@ public final class HostileProvider {
             case ALTER, DELETE -> {
                 if (entries.isEmpty()) return Outcome.NOTHING;
                 StoredMessage newest = entries.get(entries.size() - 1);
-                Optional<Withheld> withheld = open(newest, victimId, victimKey);
+                Optional<Withheld> withheld = open(crypto, newest, victimId, victimKey);
                 try {
                     if (act == HostileAct.ALTER) access.alter(folder, newest.uid(), HostileProvider::flipBodyByte);
                     else access.delete(folder, newest.uid());
@@ -172,14 +174,43 @@ public final class HostileProvider {
         return seq;
     }
 
-    /** The events of a genuine entry of {@code victimId}, opened with its key; empty when it is not one (a forgery, an earlier alteration). */
-    private Optional<Withheld> open(StoredMessage entry, String victimId, OpenPGPKey victimKey) {
+    /**
+     * Whether {@code deviceId}'s folder in {@code store} now holds events {@code from}..{@code to} of
+     * its journal: a snapshot of it at or past {@code to}, or entries of it whose ranges cover each of
+     * them (by their headers). False when the folder is missing.
+     */
+    public static boolean covers(MailStore store, String deviceId, long from, long to) throws SmaFormatException {
+        String folder = SmaFolders.deviceFolder(deviceId);
+        if (!store.listFolders().contains(folder)) return false;
+        BitSet held = new BitSet();
+        for (StoredMessage m : store.fetch(folder, UidRange.all(), Fetch.HEADERS)) {
+            try {
+                SmaHeader h = SmaMessage.header(m);
+                if (!h.device().equals(deviceId)) continue;
+                Map<String, String> at = h.attributes();
+                if (h.kind() == SmaHeader.Kind.SNAPSHOT && number(at.get("seq")) >= to) return true;
+                long a = Math.max(from, number(at.get("from"))), b = Math.min(to, number(at.get("to")));
+                if (h.kind() == SmaHeader.Kind.JOURNAL && a <= b) held.set((int) (a - from), (int) (b - from) + 1);
+            } catch (SmaFormatException notOurs) {
+                // altered or foreign: holds nothing
+            }
+        }
+        return to >= from && held.nextClearBit(0) > to - from;
+    }
+
+    /**
+     * The events of a genuine entry of {@code victimId}, opened with its key by {@code crypto} (the
+     * simulator knows every key; the provider does not); empty when it is not one (a forgery, an
+     * earlier alteration, a snapshot).
+     */
+    static Optional<Withheld> open(Crypto crypto, StoredMessage entry, String victimId, OpenPGPKey victimKey) {
         try {
             SmaHeader h = SmaMessage.header(entry);
+            if (h.kind() != SmaHeader.Kind.JOURNAL || !h.device().equals(victimId)) return Optional.empty();
             byte[] plain = crypto.decryptAndVerify(SmaMessage.body(entry, MAX_BODY), List.of(victimKey), List.of()).plaintext();
             Set<Dot> dots = new HashSet<>();
             for (JsonNode e : CBOR.readTree(plain).path("events")) dotOf(e).ifPresent(dots::add);
-            return Optional.of(new Withheld(victimId, number(h.attributes().get("to")), dots));
+            return Optional.of(new Withheld(victimId, number(h.attributes().get("from")), number(h.attributes().get("to")), dots));
         } catch (CryptoException | SmaFormatException | IOException | RuntimeException notGenuine) {
             return Optional.empty();
         }

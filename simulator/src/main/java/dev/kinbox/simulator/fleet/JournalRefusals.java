@@ -6,10 +6,15 @@ import dev.kinbox.journal.JournalStats;
  * What the devices' journals refused while reading their siblings' folders (summed over every
  * device of a fleet; {@link JournalStats}): entries that did not open or were not signed by a paired
  * device or sat in another device's folder ({@code untrusted}), did not parse ({@code malformed}),
- * came again after their events were read ({@code replayed}), and sequence gaps (withheld entries).
+ * came again after their events were read ({@code replayed}), and sequence gaps (withheld entries);
+ * and how often an author found its own folder restored without some of its messages and uploaded
+ * them again ({@code foldersRepaired}).
  */
-public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps) {
+public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps, long foldersRepaired) {
+    /** Nothing refused, nothing repaired. */
+    public static final JournalRefusals NONE = new JournalRefusals(0, 0, 0, 0, 0);
+
     static JournalRefusals of(JournalStats s) {
-        return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum());
+        return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum(), s.foldersRepaired.sum());
     }
 }

@@ -51,6 +51,7 @@ public final class ReportJson {
         o.put("retired_missing", r.check().retiredMissing());
         o.put("devices_retired", r.check().retiredDevices());
         o.put("left_unconfirmed_missing", r.check().leftMissing());
+        o.put("restored_away_missing", r.check().restoredMissing());
         ObjectNode lag = o.putObject("convergence_lag_ms");
         lag.put("p50", r.lagP50Ms());
         lag.put("p99", r.lagP99Ms());
@@ -63,6 +64,7 @@ public final class ReportJson {
         o.put("imap_ops", r.storeOps());
         o.set("hostile_acts", JSON.valueToTree(new TreeMap<>(r.hostileActs())));
         o.put("folder_rebuilds", r.folderRebuilds());
+        o.put("folders_repaired", r.refusals().foldersRepaired());
         ObjectNode ref = o.putObject("journal_refusals");
         ref.put("untrusted", r.refusals().untrusted());
         ref.put("malformed", r.refusals().malformed());

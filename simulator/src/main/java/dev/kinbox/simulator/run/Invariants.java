@@ -42,15 +42,17 @@ public final class Invariants {
      * in its account: its siblings stop reading it, so what it had not uploaded, or they had not read, when they retired it is
      * gone by design, {@code retiredDevices} the distinct devices some running device's state has as retired,
      * {@code leftMissing} the distinct acknowledged edits missing somewhere whose author left for good before its
-     * uploads were confirmed ({@link Observed#unconfirmedLeavers}): the user took the device away with edits on it only. */
+     * uploads were confirmed ({@link Observed#unconfirmedLeavers}): the user took the device away with edits on it only,
+     * {@code restoredMissing} the distinct acknowledged edits no running device holds whose entry a restore from an older
+     * backup lost while its author was not running, and that its author has not uploaded again ({@link Observed#restoredAway}). */
     public record Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
-                         int retiredMissing, int retiredDevices, int leftMissing, List<Violation> violations) {
+                         int retiredMissing, int retiredDevices, int leftMissing, int restoredMissing, List<Violation> violations) {
         public Result { violations = List.copyOf(violations); }
 
         /** Without edits of retired devices or of devices that left unconfirmed. */
         public Result(boolean converged, int divergentDevices, int lostEdits, boolean storeBounded, int forgedApplied, int withheldMissing,
                       List<Violation> violations) {
-            this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, 0, violations);
+            this(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, 0, 0, 0, 0, violations);
         }
 
         /** Whether no {@code own_edits_ordered} violation was found ({@link OwnEditOrder}). */
@@ -64,7 +66,7 @@ public final class Invariants {
             List<Violation> all = new ArrayList<>(violations);
             all.addAll(more);
             return new Result(converged, divergentDevices, lostEdits, storeBounded, forgedApplied, withheldMissing, retiredMissing, retiredDevices,
-                    leftMissing, all);
+                    leftMissing, restoredMissing, all);
         }
 
         public boolean ok() { return violations.isEmpty(); }
@@ -100,15 +102,24 @@ public final class Invariants {
      * @param retiredByNotice    running devices that learnt from a sibling's notice that they were retired
      *                           ({@code Fleet.retirement}): their own state still has them paired, and the siblings
      *                           that retired them may have stopped since, so no running state says so
+     * @param restoredAway       dots of entries a restore from an older backup lost while their author was not running,
+     *                           that their author has not uploaded again ({@code Fleet.restoredAway})
      */
     public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
-                           Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice) {
+                           Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway) {
         public Observed {
             journalMax = Map.copyOf(journalMax);
             forgedOnSamples = Set.copyOf(forgedOnSamples);
             withheldUnhealed = Set.copyOf(withheldUnhealed);
             unconfirmedLeavers = Set.copyOf(unconfirmedLeavers);
             retiredByNotice = Set.copyOf(retiredByNotice);
+            restoredAway = Set.copyOf(restoredAway);
+        }
+
+        /** Nothing restored away. */
+        public Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
+                        Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice) {
+            this(journalMax, bound, forgedOnSamples, withheldUnhealed, unconfirmedLeavers, retiredByNotice, Set.of());
         }
 
         /** No device left unconfirmed or learnt it was retired. */
@@ -133,7 +144,9 @@ public final class Invariants {
      * entry only with its author's next snapshot). An edit whose author some running device's state has
      * as retired, or that learnt it was retired ({@link Observed#retiredByNotice}), is not required either (counted in
      * {@code retiredMissing}), nor is one whose author left for
-     * good before its uploads were confirmed (counted in {@code leftMissing}), and a running device that
+     * good before its uploads were confirmed (counted in {@code leftMissing}), nor one that no running device of its
+     * account holds and whose entry a restore lost while its author was not running ({@link Observed#restoredAway}:
+     * counted in {@code restoredMissing}; one that some device holds should still spread), and a running device that
      * is itself retired in a sibling's state, or learnt it was, is left out of {@code converged} and {@code no_lost_edits}
      * (it receives nothing more; {@code silent_devices_retired} judges whether it should have been retired).
      */
@@ -153,6 +166,7 @@ public final class Invariants {
         Set<Dot> withheldMissing = new HashSet<>();
         Set<Dot> retiredMissing = new HashSet<>();
         Set<Dot> leftMissing = new HashSet<>();
+        Set<Dot> restoredMissing = new HashSet<>();
         int retiredDevices = 0;
         for (var acc : byAccount.entrySet()) {
             String accountId = roster.accounts().get(acc.getKey()).accountId();
@@ -176,6 +190,10 @@ public final class Invariants {
                     }
                     if (observed.unconfirmedLeavers().contains(e.dot().deviceId())) {
                         leftMissing.add(e.dot());
+                        continue;
+                    }
+                    if (observed.restoredAway().contains(e.dot()) && acc.getValue().values().stream().noneMatch(s -> s.context().contains(e.dot()))) {
+                        restoredMissing.add(e.dot());
                         continue;
                     }
                     if (observed.withheldUnhealed().contains(e.dot())) {
@@ -222,7 +240,7 @@ public final class Invariants {
         }
         boolean converged = violations.stream().noneMatch(v -> v.invariant().equals("converged"));
         return new Result(converged, divergent, lost.size(), bounded, forged.size(), withheldMissing.size(), retiredMissing.size(), retiredDevices,
-                leftMissing.size(), violations);
+                leftMissing.size(), restoredMissing.size(), violations);
     }
 
     /** {@code store_bounded} broken: {@code journal} journal messages in {@code account}'s mailbox, more than {@code bound}. */

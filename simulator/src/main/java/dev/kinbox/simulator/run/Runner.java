@@ -388,7 +388,7 @@ public final class Runner {
         Set<DeviceRef> learnt = retiredByNotice(states.keySet(), last);
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
                 new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers),
-                        learnt), facts);
+                        learnt, fleet.restoredAway()), facts);
         return r.with(retirements(states, learnt, last));
     }
 

@@ -59,7 +59,7 @@ class ClusterSerializerTest {
         List<Object> all = List.of(
                 new Protocol.AddAccounts(List.of(new Protocol.AccountKeys(3, "sim3@x.invalid", List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----"))), ref()),
                 new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, true, ref()),
-                new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4), 5),
+                new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4, 6), 5),
                 new Protocol.Start(2, ref()), new Protocol.Stop(1, true, ref()), new Protocol.Stopped(false), new Protocol.Online(0, false),
                 new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
                 new Protocol.Edit(2, new Change.EditContact("c7", "name", "Ada"), ref()), new Protocol.GetState(3, ref()),
@@ -94,8 +94,9 @@ class ClusterSerializerTest {
     @Test
     void hostileProviderMessagesAndReplies_roundTripThroughTheBoundSerializer() throws Exception {
         List<Object> all = new java.util.ArrayList<>(List.of(new Protocol.GetWithheld(ref()), new Protocol.Withheld("pekko://kinbox-sim@127.0.0.1:2552",
-                List.of(new dev.kinbox.persistence.crdt.Dot("0123456789abcdef", 7), new dev.kinbox.persistence.crdt.Dot("fedcba9876543210", 1))),
-                new Protocol.Withheld("pekko://kinbox-sim@127.0.0.1:2553", List.of()), new Protocol.Acted(true), new Protocol.Acted(false)));
+                List.of(new dev.kinbox.persistence.crdt.Dot("0123456789abcdef", 7), new dev.kinbox.persistence.crdt.Dot("fedcba9876543210", 1)),
+                List.of(new dev.kinbox.persistence.crdt.Dot("0123456789abcdef", 9))),
+                new Protocol.Withheld("pekko://kinbox-sim@127.0.0.1:2553", List.of(), List.of()), new Protocol.Acted(true), new Protocol.Acted(false)));
         for (dev.kinbox.simulator.workload.HostileAct act : dev.kinbox.simulator.workload.HostileAct.values()) all.add(new Protocol.Hostile(2, act, ref()));
         for (Object o : all) assertEquals(o, roundTrip(o));
     }

@@ -1,6 +1,7 @@
 package dev.kinbox.simulator.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,12 @@ import dev.kinbox.persistence.crdt.DeviceStatus;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.workload.Change;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -118,6 +121,35 @@ class HostedFleetTest {
                 assertTrue(System.nanoTime() < deadline, "B, back online, waited for its sweep to read A's entry");
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /**
+     * A leaves in order with its edit uploaded, but B, offline, never read it; then the server comes back
+     * from a backup without A's newest message. Only A can upload that edit again: the fleet reports it
+     * restored away until A runs again, repairs its folder, and B reads it.
+     */
+    @Test
+    void aLossyRestoreOfTheFolderOfADeviceThatLeft_isRestoredAway_untilTheDeviceRunsAgainAndUploadsIt() throws Exception {
+        FleetFaults lossy = FleetFaults.of(1, new WorkloadOptions.Faults(0, 0, 0, 0, 0, 0, 0, 1).withRebuildNewestLost(1), Crypto.standard());
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults(), lossy)) {
+            f.start(A);
+            f.start(B);
+            awaitConverged(f, List.of(edit(f, A, new Change.SetSetting("k", "both"))), List.of(A, B));
+            f.online(B, false);
+            Dot unread = edit(f, A, new Change.SetSetting("k", "B never read this"));
+            assertTrue(f.stop(A, true), "A's orderly leave did not confirm its upload");
+            assertEquals(Set.of(), f.restoredAway(), "nothing restored yet");
+
+            assertTrue(f.rebuildFolder(A));
+            assertEquals(Set.of(unread), f.restoredAway(), "the restore lost A's newest entry, and A is not running to upload it again");
+            f.online(B, true);
+            Thread.sleep(1_000);
+            assertFalse(state(f, B).context().contains(unread), "B read an entry the restore lost");
+
+            f.start(A);
+            assertEquals(Set.of(), f.restoredAway(), "A runs again: it repairs its folder itself");
+            awaitConverged(f, List.of(unread), List.of(A, B));
         }
     }
 

@@ -135,6 +135,24 @@ class InvariantsTest {
     }
 
     @Test
+    void check_withAnEditNoDeviceHoldsWhoseEntryARestoreLostWhileItsAuthorWasDown_countsItApart_butNotOneSomeDeviceHolds() {
+        AccountState onB = set(AccountState.EMPTY, B, 1, "y"); // A is down; B never read A's edit before the restore lost it
+        List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
+        Invariants.Observed restored = new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(dot(A, 1)));
+        Invariants.Result gone = Invariants.check(roster, Map.of(B, onB), acked, restored);
+        assertTrue(gone.ok(), gone.violations().toString());
+        assertEquals(0, gone.lostEdits());
+        assertEquals(1, gone.restoredMissing());
+        assertEquals(1, Invariants.check(roster, Map.of(B, onB), acked, Invariants.Observed.NONE).lostEdits(), "without the restore it is lost");
+
+        AccountState onA = set(onB, A, 1, "x"); // A runs again and holds it: B must get it from A, the restore no longer excuses it
+        Invariants.Result held = Invariants.check(roster, Map.of(A, onA, B, onB), acked, restored);
+        assertFalse(held.ok(), "an edit one device holds and another lacks is lost, restored away or not");
+        assertEquals(1, held.lostEdits());
+        assertEquals(0, held.restoredMissing());
+    }
+
+    @Test
     void check_withADeviceThatLearntItWasRetired_leavesItOutAsAReader_andCountsItsMissingEditsApart() {
         AccountState onA = set(AccountState.EMPTY, A, 1, "x"); // A's edit, which B never read
         AccountState onB = set(AccountState.EMPTY, B, 1, "y"); // B's edit, which A (retired) reads no more
