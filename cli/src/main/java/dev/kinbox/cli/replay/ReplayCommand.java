@@ -30,10 +30,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rebuild devices' states from a trace written by 'kinbox simulate': without options, what the trace holds;",
                 "with --device, the device's timeline (one line per journal entry: sequence number, when, own or from which device,",
-                "what changed) and its state after it; --diff, where two devices' final states differ; --verify, that every journal",
-                "still gives its recorded digest and the seed still gives the schedule.",
-                "With --imap URL --state DIR instead of TRACE: the same for a real account's journal folders, read with the key of the",
-                "device in DIR (as 'kinbox device').",
+                "what changed), its state after it, and the run's steps that concerned it with their outcomes; --diff, where two",
+                "devices' final states differ; --verify, that every journal still gives its recorded digest and the seed still gives",
+                "the schedule.",
+                "With --imap URL --state DIR instead of TRACE: the same (without steps) for a real account's journal folders, read with the key",
+                "of the device in DIR (as 'kinbox device').",
                 "Exit status: 0 done, 1 --verify found a mismatch or the account could not be read, 2 bad arguments or an unusable trace file."})
 public final class ReplayCommand implements Callable<Integer> {
     static final int MISMATCH = 1;
@@ -64,7 +65,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "With --imap: trust the certificates in this PEM file instead of the JVM's trust store, as 'kinbox device'.")
     Path imapTrust;
 
-    @Option(names = "--device", paramLabel = "D", description = "Show this device's timeline and state: its id, a unique prefix of 4+ digits, or aN/dM.")
+    @Option(names = "--device", paramLabel = "D", description = "Show this device's timeline, state and (from a trace) steps: its id, a unique prefix of 4+ digits, or aN/dM.")
     String device;
 
     @Option(names = "--until", paramLabel = "SEQ|TIME",

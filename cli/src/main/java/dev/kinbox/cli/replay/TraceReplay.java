@@ -4,9 +4,12 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.simulator.trace.JournalEntry;
 import dev.kinbox.simulator.trace.Journals;
 import dev.kinbox.simulator.trace.StateView;
+import dev.kinbox.simulator.trace.StepLog;
 import dev.kinbox.simulator.trace.Trace;
 import dev.kinbox.simulator.trace.TraceCheck;
 import dev.kinbox.simulator.trace.TraceException;
+import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.Schedule;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,10 +66,27 @@ final class TraceReplay {
         }
     }
 
-    /** The timeline of {@code f} up to {@code until}, then its state there. */
+    /**
+     * The timeline of {@code f} up to {@code until}, its state there, then the steps of the run that
+     * concerned it with their outcomes (all of them, whatever {@code until}: the schedule's simulated
+     * times and the journal's clocks are not the same).
+     */
     void device(Found f, Until until) throws TraceException {
         DeviceReport.print(out, "device " + f.label() + " " + f.device().deviceId() + " of " + f.account().accountId(), f.device().deviceId(),
                 Journals.decode(f.device()), until, f.device().digest(), label());
+        Schedule s;
+        try {
+            s = TraceCheck.schedule(trace);
+        } catch (TraceException e) {
+            out.println("steps: not shown, " + e.getMessage());
+            return;
+        }
+        if (!TraceCheck.isTheRunsSchedule(trace, s)) {
+            out.println("steps: not shown, seed " + trace.seed() + " now generates another schedule than the run's (a trace of another build?)");
+            return;
+        }
+        out.println("steps of " + f.label() + " (the schedule of seed " + trace.seed() + "; real time after the steps began, and the outcome):");
+        StepLog.lines(s, trace.steps(), new DeviceRef(f.account().index(), f.device().slot())).forEach(out::println);
     }
 
     /** Where the final states of {@code a} and {@code b} differ. */

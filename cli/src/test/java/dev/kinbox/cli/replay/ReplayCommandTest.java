@@ -86,6 +86,21 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replay_ofADevice_listsItsStepsWithOutcomes_eachAckedEditBeingAnOwnEntryOfItsTimeline() {
+        Ran r = replay(trace.toString(), "--device", "a0/d0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("steps of a0/d0 (the schedule of seed 5;"), r.out());
+        List<String> steps = r.lines().stream().filter(l -> l.startsWith("step ")).toList();
+        assertTrue(steps.get(0).matches("step \\d+ +sim 0:00:00\\.000 +real \\S+ s +Join +done"), steps.get(0));
+        List<String> acked = steps.stream().filter(l -> l.contains(" Edit ") && l.contains(" acked ")).toList();
+        assertTrue(acked.size() >= 2, r.out());
+        for (String l : acked) {
+            String seq = l.replaceAll(".* acked [0-9a-f]{16}:(\\d+)$", "$1");
+            assertTrue(timeline(r).stream().anyMatch(t -> t.matches("#\\d+ +\\S+ +own +a0/d0:" + seq + " .*")), "no own entry for " + l + "\n" + r.out());
+        }
+    }
+
+    @Test
     void replay_untilASequenceNumber_stopsThereAndShowsTheStateThen() {
         Ran all = replay(trace.toString(), "--device", "a0/d1");
         Ran part = replay(trace.toString(), "--device", "a0/d1", "--until", "3");

@@ -25,13 +25,8 @@ public final class TraceCheck {
     /** A {@link TraceException} when a journal does not decode or the workload options are invalid. */
     public static Result verify(Trace t) throws TraceException {
         List<String> mismatches = new ArrayList<>();
-        Schedule again;
-        try {
-            again = Workload.generate(t.seed(), t.workload().options());
-        } catch (IllegalArgumentException e) {
-            throw new TraceException("the trace's workload cannot be generated again: " + e.getMessage(), e);
-        }
-        if (again.steps().size() != t.scheduleSteps() || !Arrays.equals(Trace.digestOf(again), t.scheduleDigest())) {
+        Schedule again = schedule(t);
+        if (!isTheRunsSchedule(t, again)) {
             mismatches.add("schedule: seed " + t.seed() + " now generates " + again.steps().size() + " steps, the trace recorded "
                     + t.scheduleSteps() + (again.steps().size() == t.scheduleSteps() ? " with other content" : ""));
         }
@@ -48,6 +43,20 @@ public final class TraceCheck {
             }
         }
         return new Result(devices, live, mismatches);
+    }
+
+    /** The schedule {@code t}'s seed and workload options generate now; a {@link TraceException} when the options are invalid. */
+    public static Schedule schedule(Trace t) throws TraceException {
+        try {
+            return Workload.generate(t.seed(), t.workload().options());
+        } catch (IllegalArgumentException e) {
+            throw new TraceException("the trace's workload cannot be generated again: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code s} is the schedule the run of {@code t} carried out (same length and digest). */
+    public static boolean isTheRunsSchedule(Trace t, Schedule s) {
+        return s.steps().size() == t.scheduleSteps() && Arrays.equals(Trace.digestOf(s), t.scheduleDigest());
     }
 
     /** The first 8 bytes of a digest in hex, as traces and replays print them. */
