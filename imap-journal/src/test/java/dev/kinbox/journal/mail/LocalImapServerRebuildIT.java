@@ -101,6 +101,34 @@ class LocalImapServerRebuildIT {
         unknownIsRefused(dovecot());
     }
 
+    /**
+     * A rebuild asked by a thread that is interrupted (a simulation ending at its time bound) fails in
+     * one line - the server's log says nothing about an interruption - and changes nothing.
+     */
+    @Test
+    void rebuild_ofDovecot_byAnInterruptedThread_failsInOneLine_withoutTheServerLog_andChangesNothing() throws Exception {
+        LocalImapServer server = dovecot();
+        LocalImapServer.Account a = server.addUser("interrupted");
+        long v1;
+        try (ImapMailStore c = ImapMailStore.connect(server.settings(a))) {
+            c.createFolder("Log");
+            c.append("Log", List.of(NewMessage.of(Msgs.message(Msgs.newId(), "kept"))));
+            v1 = c.status("Log").uidValidity();
+        }
+        Thread.currentThread().interrupt();
+        IllegalStateException e;
+        try {
+            e = assertThrows(IllegalStateException.class, () -> server.rebuild(a.user(), "Log", 1));
+        } finally {
+            Thread.interrupted(); // clears the flag for what follows
+        }
+        assertEquals("cannot read UIDVALIDITY of Log of interrupted: interrupted", e.getMessage());
+        try (ImapMailStore c = ImapMailStore.connect(server.settings(a))) {
+            assertEquals(v1, c.status("Log").uidValidity());
+            assertEquals(1, c.status("Log").messages());
+        }
+    }
+
     // --- scenarios ----------------------------------------------------------------------------
 
     /** Six messages, three \Seen at append, one \Flagged later: after the rebuild a fresh client sees them all, renumbered. */

@@ -3,6 +3,7 @@ package dev.kinbox.journal.mail.servers;
 import dev.kinbox.journal.mail.Secret;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -113,7 +114,7 @@ public final class DovecotServer implements LocalImapServer {
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
-            throw new IllegalStateException("dovecot did not start: " + e.getMessage() + "\n" + s.logTail(), e);
+            throw s.failed("dovecot did not start", e);
         }
     }
 
@@ -242,7 +243,7 @@ public final class DovecotServer implements LocalImapServer {
             run(List.of(binary("dovecot").orElseThrow(), "-c", conf.toString()), START_TIMEOUT, dir.resolve("start.out"));
             awaitGreeting();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("dovecot did not restart: " + e.getMessage() + "\n" + logTail(), e);
+            throw failed("dovecot did not restart", e);
         }
     }
 
@@ -320,7 +321,7 @@ public final class DovecotServer implements LocalImapServer {
             if (m.find()) return Long.parseLong(m.group(1));
             throw new IOException("no uidvalidity in: " + Files.readString(out).strip());
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot read UIDVALIDITY of " + folder + " of " + user + ": " + e.getMessage() + "\n" + logTail(), e);
+            throw failed("cannot read UIDVALIDITY of " + folder + " of " + user, e);
         }
     }
 
@@ -453,6 +454,15 @@ public final class DovecotServer implements LocalImapServer {
         }
     }
 
+    /**
+     * {@code what} failed because of {@code e}, with the server log's last lines to tell why - unless the
+     * caller was interrupted (a run ending, a test's timeout): then the log says nothing about it.
+     */
+    private IllegalStateException failed(String what, Exception e) {
+        String why = what + ": " + e.getMessage();
+        return new IllegalStateException(e instanceof InterruptedIOException ? why : why + "\n" + logTail(), e);
+    }
+
     private String logTail() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("dovecot.log"));
@@ -472,7 +482,7 @@ public final class DovecotServer implements LocalImapServer {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            throw new InterruptedIOException("interrupted");
         }
         if (p.exitValue() != 0) {
             String out = Files.exists(output) ? Files.readString(output) : "";
