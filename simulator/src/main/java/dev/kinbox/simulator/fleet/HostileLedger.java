@@ -1,16 +1,16 @@
 package dev.kinbox.simulator.fleet;
 
 import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.LocalLog;
 import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.HostileAct;
 import java.time.Clock;
-import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.MailStore;
-import dev.kinbox.journal.mail.StoredMessage;
-import dev.kinbox.journal.mail.UidRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
