@@ -32,7 +32,7 @@ final class Queries {
         // the reader is made at the first step, so each materialization gets its own (a lazySource did
         // the same with a nested stream interpreter per query: 300,000 queries in a large simulation)
         return Source.unfoldAsync(Optional.<SiblingReader>empty(), held -> {
-            SiblingReader reader = held.orElseGet(() -> new SiblingReader(pid, fromSeq, toSeq, host.folder(pid), host.sealer, rt.serde(),
+            SiblingReader reader = held.orElseGet(() -> new SiblingReader(pid, host.deviceId(), fromSeq, toSeq, host.folder(pid), host.sealer, rt.serde(),
                     host.log, rt.stats(), rt.settings().maxFetch()));
             return step(pid, reader, live, sweep).thenApply(next -> next.map(p -> Pair.create(Optional.of(reader), p.second())));
         }).mapConcat(l -> l);

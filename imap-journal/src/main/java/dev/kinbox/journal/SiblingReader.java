@@ -33,6 +33,8 @@ final class SiblingReader {
     private static final Logger LOG = LoggerFactory.getLogger(SiblingReader.class);
 
     private final String pid;
+    /** {@code pid} and the reading device, for the log (a simulation runs many readers of one folder in a JVM). */
+    private final String who;
     private final long toSeq;
     private final ServerFolder folder;
     private final Optional<String> folderDevice;
@@ -65,9 +67,10 @@ final class SiblingReader {
     /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
     private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
 
-    SiblingReader(String pid, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
+    SiblingReader(String pid, String readerId, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
                   JournalStats stats, int maxFetch) {
         this.pid = pid;
+        this.who = pid + " read by " + readerId;
         this.toSeq = toSeq;
         this.folder = folder;
         this.folderDevice = SmaFolders.deviceOf(pid);
@@ -134,11 +137,11 @@ final class SiblingReader {
                 throw e;
             } catch (Renumbered e) {
                 restore(seq0, uid0, validity0, missing0);
-                LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", pid, folder.name());
+                LOG.info("{}: {} was rebuilt (a new UIDVALIDITY) while being read; reading it again", who, folder.name());
                 if (attempt == LISTING_TRIES) return List.of();
             } catch (Expunged e) {
                 restore(seq0, uid0, validity0, missing0);
-                LOG.debug("{}: messages listed in {} were expunged before the fetch (compacted); reading it again", pid, folder.name());
+                LOG.debug("{}: messages listed in {} were expunged before the fetch (compacted); reading it again", who, folder.name());
             }
         }
     }
@@ -156,7 +159,7 @@ final class SiblingReader {
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
             if (uidValidity != 0) {
-                LOG.info("UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", folder.name());
+                LOG.info("{}: UIDVALIDITY of {} changed; rereading it (from its snapshot where compacted)", who, folder.name());
                 restoredBelow = nextSeq;
             }
             lastUid = 0;
@@ -213,7 +216,7 @@ final class SiblingReader {
                     // replay both arrived unread (counted at listing only when the original was read earlier)
                     if (b.to() >= loopStart && b.to() >= restoredBelow) {
                         stats.replayed.increment();
-                        LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, m.uid(), folder.name(),
+                        LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", who, m.uid(), folder.name(),
                                 b.from(), b.to());
                     }
                     continue;
@@ -267,14 +270,14 @@ final class SiblingReader {
         l.marks().forEach(k -> { if (k.uid() > listedUpTo && !trustedAuthor(k.device())) foreign.add(k.device()); });
         if (!foreign.isEmpty()) {
             stats.untrusted.add(foreign.size());
-            LOG.warn("{}: skipping {} message(s) in {} by other devices {}", pid, foreign.size(), folder.name(), foreign);
+            LOG.warn("{}: skipping {} message(s) in {} by other devices {}", who, foreign.size(), folder.name(), foreign);
         }
         if (listedOnce) {
             for (ServerFolder.Entry e : l.journal()) {
                 if (e.uid() > listedUpTo && trustedAuthor(e.device()) && e.to() < nextSeq && e.to() >= restoredBelow
                         && !missing.overlaps(e.from(), e.to())) {
                     stats.replayed.increment();
-                    LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", pid, e.uid(), folder.name(), e.from(), e.to());
+                    LOG.warn("{}: skipping uid {} in {}: events {}..{} were read already (replayed)", who, e.uid(), folder.name(), e.from(), e.to());
                 }
             }
         }
@@ -359,9 +362,9 @@ final class SiblingReader {
             // a reader that starts on a compacted folder whose snapshot it cannot open yet: a device paired
             // after that snapshot was sealed, which learned those events in the pairing (the author's next
             // snapshot is sealed to it too) - expected, so not a warning
-            LOG.info("{}: events {}..{} are compacted away in {}; waiting for a snapshot this device can open", pid, from, to, folder.name());
+            LOG.info("{}: events {}..{} are compacted away in {}; waiting for a snapshot this device can open", who, from, to, folder.name());
         } else {
-            LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", pid, from, to, folder.name());
+            LOG.warn("{}: events {}..{} are missing from {} (withheld or compacted); waiting for a snapshot to heal", who, from, to, folder.name());
         }
     }
 
@@ -374,7 +377,7 @@ final class SiblingReader {
         }
         for (int i = 0; i < late.size(); i++) out.add(envelope(b.device(), late.get(i), i == late.size() - 1 ? notSealedTo : java.util.Set.of()));
         if (!late.isEmpty()) {
-            LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again); read now", pid,
+            LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again); read now", who,
                     late.get(0).seq(), late.get(late.size() - 1).seq(), folder.name());
         }
         missing = missing.without(b.from(), Math.min(b.to(), nextSeq - 1));
@@ -386,10 +389,10 @@ final class SiblingReader {
         else stats.malformed.increment();
         if (e.getCause() instanceof dev.kinbox.crypto.CryptoException.NoMatchingKey) {
             // what every newly paired device meets in its siblings' folders: entries sealed before it was paired
-            LOG.info("{}: skipping uid {} in {}: not sealed for this device (written before it was paired?): {}", pid, uid, folder.name(),
+            LOG.info("{}: skipping uid {} in {}: not sealed for this device (written before it was paired?): {}", who, uid, folder.name(),
                     e.getMessage());
         } else {
-            LOG.warn("{}: skipping uid {} in {}: {}", pid, uid, folder.name(), e.getMessage());
+            LOG.warn("{}: skipping uid {} in {}: {}", who, uid, folder.name(), e.getMessage());
         }
     }
 }
