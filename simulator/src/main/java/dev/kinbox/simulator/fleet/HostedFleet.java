@@ -189,6 +189,7 @@ public final class HostedFleet implements Fleet {
     private final Map<Integer, Object> accountLocks = new ConcurrentHashMap<>();
     private final LongAdder closedOps = new LongAdder();
     private final HostileLedger ledger;
+    private final RestoreLosses restoreLosses;
     private final FleetFaults faults;
 
     /** Devices of {@code roster} on {@code stores}, their clocks {@code clock}; closes {@code stores} when closed. */
@@ -204,6 +205,7 @@ public final class HostedFleet implements Fleet {
         this.clock = clock;
         this.options = options;
         this.ledger = new HostileLedger(roster, stores, clock);
+        this.restoreLosses = new RestoreLosses(roster, stores);
         Config c = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
                 "kinbox.runtime.upload.backoff-max = 1s",
                 // Pekko gives each persistence plugin one circuit breaker: here every device of the fleet shares it, where
@@ -271,7 +273,7 @@ public final class HostedFleet implements Fleet {
                     to -> new Supervisor.Spawn(Supervisor.restarting(Muaa.create(settings, faults.clock(d, clock), env)), "muaa-" + id, to),
                     DeviceSystems.ASK, system.scheduler()).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
             running.put(d, new Running(m, link, counted, ConcurrentHashMap.newKeySet()));
-            ledger.authorStarted(d); // from now on it repairs what a restore lost of its folder itself
+            restoreLosses.authorStarted(d); // from now on it repairs what a restore lost of its folder itself
             outcome = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<StartOutcome>>ask(m,
                     to -> new Muaa.Start(d.toString(), Optional.empty(), to), START_WAIT, system.scheduler())
                     .toCompletableFuture().get(START_WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -441,8 +443,8 @@ public final class HostedFleet implements Fleet {
         } catch (SmaFormatException e) {
             throw new FleetException("bad roster id for " + d, e);
         }
-        // what a lossy restore takes from a device that is not running, only that device can upload again: the ledger notes it
-        if (!running.containsKey(d)) ledger.beforeLossyRestore(d, faults.faults().rebuildNewestLost());
+        // what a lossy restore takes from a device that is not running, only that device can upload again: noted apart
+        if (!running.containsKey(d)) restoreLosses.beforeRestore(d, faults.faults().rebuildNewestLost());
         return faults.rebuild(d.account(), folder, stores);
     }
 
@@ -509,7 +511,7 @@ public final class HostedFleet implements Fleet {
 
     @Override public Set<Dot> withheldUnhealed() { return ledger.unhealed(logs::get); }
 
-    @Override public Set<Dot> restoredAway() { return ledger.restoredAway(); }
+    @Override public Set<Dot> restoredAway() { return restoreLosses.unhealed(); }
 
     @Override public JournalRefusals refusals() { return JournalRefusals.of(runtime.stats()); }
 

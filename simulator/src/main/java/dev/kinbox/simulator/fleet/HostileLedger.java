@@ -1,10 +1,6 @@
 package dev.kinbox.simulator.fleet;
 
 import dev.kinbox.crypto.Crypto;
-import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.MailStore;
-import dev.kinbox.journal.mail.StoredMessage;
-import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.LocalLog;
@@ -12,7 +8,6 @@ import dev.kinbox.simulator.workload.DeviceRef;
 import dev.kinbox.simulator.workload.HostileAct;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,9 +18,7 @@ import java.util.function.Function;
 /**
  * The hostile provider of one fleet and what the simulator (which knows every key) learned from its
  * acts: the entries it withheld and the sequence numbers whose Message-ID a forgery planted, so the
- * invariants can tell an edit the protocol has not healed yet from a lost one; and the entries a
- * restore from an older backup lost while their author was not running, which only their author can
- * upload again. Thread-safe (synchronized).
+ * invariants can tell an edit the protocol has not healed yet from a lost one. Thread-safe (synchronized).
  */
 final class HostileLedger {
     /** A forged entry for {@code seq} of {@code victim}: the victim's own entry for {@code seq} may be skipped (same Message-ID). */
@@ -38,7 +31,6 @@ final class HostileLedger {
     private final Clock clock;
     private final List<Withheld> withheld = new ArrayList<>();
     private final List<Planted> planted = new ArrayList<>();
-    private final List<Withheld> restoredAway = new ArrayList<>();
     private HostileProvider provider; // made at the first act (it generates a key)
 
     HostileLedger(Roster roster, AccountStores stores, Clock clock) {
@@ -61,51 +53,6 @@ final class HostileLedger {
         } catch (Exception e) {
             throw new Fleet.FleetException("hostile " + act + " on " + victim + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * {@code author}'s folder is about to be restored without its {@code newestLost} newest messages
-     * (by UID) while {@code author} is not running: remembers the events of those that are its genuine
-     * entries. A listing that fails remembers nothing (their events then count as lost if missing).
-     */
-    synchronized void beforeLossyRestore(DeviceRef author, int newestLost) {
-        try {
-            String id = roster.device(author).deviceId();
-            MailStore store = stores.provider(author.account()).mailbox();
-            String folder = SmaFolders.deviceFolder(id);
-            if (newestLost <= 0 || !store.listFolders().contains(folder)) return;
-            List<StoredMessage> listing = new ArrayList<>(store.fetch(folder, UidRange.all(), Fetch.FULL));
-            listing.sort(Comparator.comparingLong(StoredMessage::uid));
-            Crypto crypto = Crypto.standard();
-            for (StoredMessage m : listing.subList(Math.max(0, listing.size() - newestLost), listing.size())) {
-                HostileProvider.open(crypto, m, id, roster.device(author).key()).ifPresent(w -> restoredAway.add(new Withheld(author, w)));
-            }
-        } catch (Exception unreadable) {
-            // the server did not answer (it may be restarting): nothing is excused
-        }
-    }
-
-    /** {@code author} runs again: it repairs its folder itself, so what a restore lost of it is no longer excused. */
-    synchronized void authorStarted(DeviceRef author) {
-        restoredAway.removeIf(w -> w.victim().equals(author));
-    }
-
-    /**
-     * See {@link Fleet#restoredAway}: the dots of entries a restore lost while their author was not
-     * running, whose author has not run since, and that its folder does not hold again.
-     */
-    synchronized Set<Dot> restoredAway() {
-        Set<Dot> out = new HashSet<>();
-        for (Withheld w : restoredAway) {
-            boolean held;
-            try {
-                held = HostileProvider.covers(stores.provider(w.victim().account()).mailbox(), w.entry().victimId(), w.entry().from(), w.entry().to());
-            } catch (Exception unreadable) {
-                held = false; // the server did not answer: as if not
-            }
-            if (!held) out.addAll(w.entry().dots());
-        }
-        return out;
     }
 
     /** See {@link Fleet#withheldUnhealed}; {@code logs}: a device's local log (null if it never ran). */
