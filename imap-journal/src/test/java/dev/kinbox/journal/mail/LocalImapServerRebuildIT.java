@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class LocalImapServerRebuildIT {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** One Dovecot for its three tests (each with users of its own): a start and a stop take seconds each. */
+    /** One Dovecot for all its Dovecot tests (each with users of its own): a start and a stop take seconds each. */
     private static DovecotServer dovecot;
 
     private static LocalImapServer dovecot() throws Exception {
