@@ -68,6 +68,16 @@ final class DeviceHost {
         return wakeups.watching();
     }
 
+    /** See {@link Wakeups#onPairingDrops}. */
+    void onPairingDrops(Runnable listener) {
+        wakeups.onPairingDrops(listener);
+    }
+
+    /** See {@link Wakeups#stopPairingDrops}. */
+    void stopPairingDrops(Runnable listener) {
+        wakeups.stopPairingDrops(listener);
+    }
+
     /** Wakes this device's live queries now. */
     void wake() {
         wakeups.signal();

@@ -199,6 +199,25 @@ public final class KinboxJournalRuntime implements Extension {
         new LocalJournal(log, serde).replay(persistenceId, 1, Long.MAX_VALUE, Long.MAX_VALUE, each);
     }
 
+    /**
+     * Has {@code listener} run (on a journal thread) whenever the watch on {@code deviceId}'s own folder
+     * sees pairing drops come in, or may have missed some (it reconnected, a read failed), so the device
+     * takes them at once rather than at its next poll; starts that watch if it is not running (blocking
+     * I/O: call it off actor threads). The watch is the one live queries use for nudges, so a device
+     * with siblings pays nothing more. Calling it again replaces the listener and retries a watch that
+     * could not start (offline). Refused ({@link JournalException.BadConfig}) for a device not hosted here.
+     */
+    public void watchPairingDrops(String deviceId, Runnable listener) {
+        hosted(deviceId).onPairingDrops(listener);
+    }
+
+    /** Forgets {@code listener} if it is still {@code deviceId}'s (a device no longer hosted has none). */
+    public void unwatchPairingDrops(String deviceId, Runnable listener) {
+        DeviceHost h = hosts.get(deviceId);
+        if (h == null && hasDefault() && defaultHost().deviceId().equals(deviceId)) h = defaultHost();
+        if (h != null) h.stopPairingDrops(listener);
+    }
+
     /** Wakes every hosted device's live queries now (as a nudge would); for applications that learn of changes otherwise. */
     public void wakeQueries() {
         hosts.values().forEach(DeviceHost::wake);

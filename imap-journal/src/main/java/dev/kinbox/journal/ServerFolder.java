@@ -50,31 +50,33 @@ final class ServerFolder {
     record Stored(long uidValidity, long uid) {}
 
     /**
+     * What {@link #list} found from UID {@code first} on: {@code uids} every message's UID (ascending),
+     * the highest {@code maxUid} (first - 1 when none); {@code pairingDrops} the UIDs of pairing drops
+     * (the MUAA takes and deletes those itself).
+     */
+    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Nudge> nudges,
+                   List<Mark> marks, List<Long> pairingDrops) {}
+
+    /**
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
      * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
      */
-    /**
-     * What {@link #list} found from UID {@code first} on: {@code uids} every message's UID (ascending),
-     * the highest {@code maxUid} (first - 1 when none).
-     */
-    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Nudge> nudges,
-                   List<Mark> marks) {}
-
     Listing list(long uidValidity, long afterUid) {
         FolderStatus st;
         try {
             st = store.status(name);
         } catch (MailStoreException.FolderMissing e) {
-            return new Listing(0, 1, 0, List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Listing(0, 1, 0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         if (st.messages() == 0 || first >= st.uidNext()) { // nothing at or past `first`: no FETCH (STATUS is synced, MailStore#status)
-            return new Listing(st.uidValidity(), first, first - 1, List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Listing(st.uidValidity(), first, first - 1, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
         List<Nudge> nudges = new ArrayList<>();
         List<Mark> marks = new ArrayList<>();
+        List<Long> pairingDrops = new ArrayList<>();
         long maxUid = first - 1;
         List<Long> uids = new ArrayList<>();
         for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
@@ -90,8 +92,11 @@ final class ServerFolder {
                         else journal.add(new Entry(m.uid(), h.device(), SmaMail.number(h, "from"), SmaMail.number(h, "to")));
                     }
                     case SNAPSHOT -> snaps.add(new Snap(m.uid(), h.device(), SmaMail.number(h, "seq")));
-                    // only nudges: other drops (pairing) belong to the MUAA, which deletes them itself
-                    case DROP -> { if ("nudge".equals(h.attributes().get("type"))) nudges.add(new Nudge(m.uid(), h.device())); }
+                    case DROP -> {
+                        String type = h.attributes().get("type");
+                        if ("nudge".equals(type)) nudges.add(new Nudge(m.uid(), h.device()));
+                        else if ("pair".equals(type)) pairingDrops.add(m.uid());
+                    }
                     default -> { }
                 }
             } catch (JournalException.Malformed e) {
@@ -100,7 +105,7 @@ final class ServerFolder {
             }
         }
         uids.sort(null);
-        return new Listing(st.uidValidity(), first, maxUid, List.copyOf(uids), journal, snaps, nudges, marks);
+        return new Listing(st.uidValidity(), first, maxUid, List.copyOf(uids), journal, snaps, nudges, marks, pairingDrops);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * queries of its author's folder, and the nudges are deleted. A change without a nudge (this
  * device's own upload, an expunge) wakes nobody. A reconnected or recreated watch wakes every query
  * (nudges may have come and gone unseen). Without a nudge a query wakes after the sweep interval
- * anyway. Started by the first live query.
+ * anyway. The same reads spot pairing drops and tell the MUAA's listener ({@link #onPairingDrops}),
+ * which takes them itself. Started by the first live query or the first listener.
  */
 final class Wakeups implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
@@ -46,6 +48,8 @@ final class Wakeups implements AutoCloseable {
     private long ownValidity = -1;
     private long ownReadUpTo;
     private final LateUids late = new LateUids();
+    /** Told when pairing drops came in, or may have come unseen; nothing until a MUAA sets one. */
+    private final AtomicReference<Runnable> pairingDrops = new AtomicReference<>(() -> { });
 
     /**
      * {@code ownFolderReset}: runs when the watch reports anything but a plain change of the own folder
@@ -61,7 +65,7 @@ final class Wakeups implements AutoCloseable {
 
     /**
      * Starts the watch on our own folder if not yet running. Called by every new live query and again
-     * after every sweep, so a watch that could not start (offline at the time) starts once the server
+     * after every sweep (and by every drop poll of a MUAA listening for pairing drops), so a watch that could not start (offline at the time) starts once the server
      * is back; the first failure is logged as a warning, the retries at debug level.
      */
     synchronized void start() {
@@ -72,9 +76,25 @@ final class Wakeups implements AutoCloseable {
             if (failedStarts > 0) LOG.info("watching {} for nudges after {} failed attempt(s)", own.name(), failedStarts);
             failedStarts = 0;
         } catch (MailStoreException e) {
-            if (failedStarts++ == 0) LOG.warn("cannot watch {} for nudges ({}); live queries rely on the sweep and retry", own.name(), e.toString());
-            else LOG.debug("cannot watch {} for nudges ({}), attempt {}", own.name(), e.toString(), failedStarts);
+            if (failedStarts++ == 0) LOG.warn("cannot watch {} for nudges and pairing drops ({}); live queries rely on the sweep, pairing on the drop poll, and both retry",
+                    own.name(), e.toString());
+            else LOG.debug("cannot watch {} ({}), attempt {}", own.name(), e.toString(), failedStarts);
         }
+    }
+
+    /**
+     * Has {@code listener} told (on a blocking thread) when pairing drops come into the own folder, or may
+     * have come unseen (the watch reconnected, a read failed), and starts the watch if it is not running:
+     * blocking I/O. Setting it again replaces the listener and retries a watch that could not start.
+     */
+    void onPairingDrops(Runnable listener) {
+        pairingDrops.set(listener);
+        start();
+    }
+
+    /** Forgets {@code listener} if it is still the one set (a newer MUAA of the device may have replaced it). */
+    void stopPairingDrops(Runnable listener) {
+        pairingDrops.compareAndSet(listener, () -> { });
     }
 
     /** True while the nudge watch runs (queries retry {@link #start} after a sweep until it does). */
@@ -122,6 +142,7 @@ final class Wakeups implements AutoCloseable {
         if (!(e instanceof FolderEvent.Changed)) {
             signal(); // reconnected, recreated, missing: nudges may have been missed
             ownFolderReset.run();
+            pairingDrops.get().run(); // and pairing drops
         }
         synchronized (this) {
             if (reading) {
@@ -146,10 +167,12 @@ final class Wakeups implements AutoCloseable {
                     signal(l.nudges().stream().map(ServerFolder.Nudge::device).collect(Collectors.toSet()));
                     own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList(), l.uidValidity());
                 }
+                if (!l.pairingDrops().isEmpty()) pairingDrops.get().run();
             } catch (MailStoreException ex) {
                 stats.readFailures.increment();
                 LOG.debug("cannot read nudges: {}", ex.toString());
                 signal(); // cannot tell whose: wake every query, which reads for itself
+                pairingDrops.get().run(); // nor whether a pairing drop came: the MUAA looks for itself
             }
             synchronized (this) {
                 if (!readAgain || closed) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * the wake-up and waiting on it is not lost, and waits that end by their timeout leave nothing
  * behind (a device whose siblings never nudge it sweeps for weeks). A nudge in the own folder wakes
  * only the queries of its author's folder (and of persistence ids that are no device's) and is
- * deleted; a change without a nudge wakes nobody; a reconnected watch wakes everyone.
+ * deleted; a change without a nudge wakes nobody; a reconnected watch wakes everyone. A pairing drop
+ * tells the MUAA's listener, and stays for it to take.
  */
 class WakeupsTest {
     final MemoryMailStore store = new MemoryMailStore();
@@ -102,6 +103,44 @@ class WakeupsTest {
         c.get(5, TimeUnit.SECONDS);
     }
 
+    @Test void aPairingDrop_tellsTheListener_startingTheWatch_andStaysForTheMuaaToTake() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        wakeups.onPairingDrops(told::incrementAndGet);
+        assertTrue(wakeups.watching(), "the listener starts the watch (a device without siblings has no live query)");
+        store.append(OWN, List.of(entry())); // this device's own upload
+        store.append(OWN, List.of(nudgeBy(B)));
+        waitUntil(() -> store.status(OWN).messages() == 1, "the nudge is taken");
+        assertEquals(0, told.get(), "neither an upload nor a nudge is a pairing drop");
+        store.append(OWN, List.of(pairingDropBy(B)));
+        waitUntil(() -> told.get() == 1, "the listener is told of the pairing drop");
+        Thread.sleep(200);
+        assertEquals(2, store.status(OWN).messages(), "the drop stays, with the upload: the MUAA takes it itself");
+    }
+
+    @Test void aListenerReplaced_orStopped_isNotToldAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger second = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable one = first::incrementAndGet;
+        Runnable two = second::incrementAndGet;
+        wakeups.onPairingDrops(one);
+        wakeups.onPairingDrops(two); // a new MUAA of the device
+        wakeups.stopPairingDrops(one); // the old one stops after: the new listener stays
+        store.append(OWN, List.of(pairingDropBy(B)));
+        waitUntil(() -> second.get() == 1, "the newer listener is told");
+        wakeups.stopPairingDrops(two);
+        store.append(OWN, List.of(pairingDropBy(C)));
+        Thread.sleep(300);
+        assertEquals(0, first.get(), "the replaced listener is never told");
+        assertEquals(1, second.get(), "a stopped listener is not told again");
+    }
+
+    @Test void aReconnectedWatch_tellsThePairingDropListener() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        wakeups.onPairingDrops(told::incrementAndGet);
+        store.faults().dropConnections(0, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY); // the watch reconnects
+        waitUntil(() -> told.get() > 0, "drops may have come unseen: the MUAA is told to look");
+    }
+
     @Test void aWaitWithoutSignal_endsAtItsTimeout() throws Exception {
         long start = System.nanoTime();
         wakeups.await(wakeups.current(PID), Duration.ofMillis(50)).get(5, TimeUnit.SECONDS);
@@ -125,6 +164,11 @@ class WakeupsTest {
     private static dev.kinbox.journal.mail.NewMessage nudgeBy(String device) throws Exception {
         return SmaMail.build(SmaHeader.of(SmaHeader.Kind.DROP, device, java.util.Map.of("type", "nudge", "seq", "1")), new byte[] {'-'},
                 java.time.Clock.systemUTC());
+    }
+
+    private static dev.kinbox.journal.mail.NewMessage pairingDropBy(String device) throws Exception {
+        return SmaMail.build(SmaHeader.of(SmaHeader.Kind.DROP, device, java.util.Map.of("type", "pair", "session", "s1", "step", "request")),
+                new byte[] {'p'}, java.time.Clock.systemUTC());
     }
 
     private static dev.kinbox.journal.mail.NewMessage entry() throws Exception {

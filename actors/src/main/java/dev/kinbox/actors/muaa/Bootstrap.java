@@ -134,6 +134,7 @@ final class Bootstrap {
         m.runBlocking(() -> {
             try {
                 m.announcements().publish(a, m.privateKey(), clock);
+                m.pairing.watchDrops(); // started: from now on drops for us come into our folder
                 return outcome;
             } catch (CryptoException e) {
                 throw new java.util.concurrent.CompletionException(e);

@@ -210,10 +210,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     /**
-     * Look for pairing drops now rather than at the next {@code Timing.dropPoll}: what an app sends
-     * while its pairing screen is open (or when the server says the device's folder changed), so a
-     * device can poll rarely when idle and still pair quickly. Answers nothing; a look already under
-     * way is not repeated.
+     * Look for pairing drops now rather than at the next {@code Timing.dropPoll}. A started device
+     * already does when the watch on its folder sees pairing drops come in
+     * ({@code KinboxJournalRuntime.watchPairingDrops}); an app sends this while its pairing screen is
+     * open as well, for a watch that could not start or a server slow to report. Answers nothing; a
+     * look already under way is not repeated.
      */
     public enum CheckDrops implements Command { INSTANCE }
 
@@ -284,7 +285,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     private final byte[] armoredKey;
     private final Edits edits;
     final Bootstrap bootstrap;
-    private final PairingSessions pairing;
+    final PairingSessions pairing;
     final Liveness liveness;
 
     /** Edits only, no life cycle and no replication (the journal keyring is the caller's). */
@@ -401,10 +402,13 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     if (env != null) env.keyring().update(state);
                     reconcile(state);
                     if (env != null) timers.startTimerWithFixedDelay(PollDrops.INSTANCE, env.timing().dropPoll());
-                    if (env != null && state.devices().containsKey(settings.deviceId())) pairing.resume();
+                    if (env != null && state.devices().containsKey(settings.deviceId())) pairing.resume(state);
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
                 })
-                .onSignal(PostStop.instance(), state -> streams.stopAll())
+                .onSignal(PostStop.instance(), state -> {
+                    streams.stopAll();
+                    pairing.stop();
+                })
                 // the next incarnation starts its own streams (from the start): this one's end here
                 .onSignal(PreRestart.instance(), state -> streams.stopAll())
                 .build();
@@ -444,8 +448,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
                 .onCommand(RequestPairing.class, pairing::requestPairing)
                 .onCommand(EnterPairingCode.class, pairing::enterCode)
-                .onCommand(PollDrops.class, (state, c) -> pairing.pollDrops())
-                .onCommand(CheckDrops.class, (state, c) -> pairing.pollDrops())
+                .onCommand(PollDrops.class, (state, c) -> pairing.pollDrops(state))
+                .onCommand(CheckDrops.class, (state, c) -> pairing.pollDrops(state))
                 .onCommand(Noop.class, (state, c) -> Effect().none())
                 .onCommand(SiblingStreamEnded.class, (state, c) -> {
                     streams.ended(c);
@@ -460,7 +464,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(ResendAck.class, (state, c) -> pairing.resendAck(c))
                 .onCommand(NotesRead.class, pairing::notesRead)
                 .onCommand(ResumePairing.class, (state, c) -> {
-                    pairing.resume();
+                    pairing.resume(state);
                     return Effect().none();
                 })
                 .onCommand(PairingFailed.class, (state, c) -> {

@@ -52,6 +52,8 @@ final class PairingSessions {
     private final Set<String> donePending = new java.util.HashSet<>();
     private final PendingAcks acks;
     private boolean polling;
+    /** Tells this MUAA to take its drops now: run by the journal's watch on our folder when pairing drops come. */
+    private final Runnable dropsCame;
     private int noteReads;
     /**
      * The drops (author, session, step) taken so far, most recent 4,096: a server may list a drop
@@ -73,6 +75,30 @@ final class PairingSessions {
         this.env = m.env;
         this.timers = m.timers;
         this.acks = new PendingAcks(m, this);
+        org.apache.pekko.actor.typed.ActorRef<Muaa.Command> self = ctx.getSelf();
+        this.dropsCame = () -> self.tell(Muaa.CheckDrops.INSTANCE);
+    }
+
+    /**
+     * Has the watch on our folder tell us of pairing drops as they come (blocking I/O), so a pairing
+     * does not wait for the next poll: once this device has started (its folder is its own then), and
+     * again at every poll.
+     */
+    void watchDrops() {
+        try {
+            m.journal().watchPairingDrops(settings.deviceId(), dropsCame);
+        } catch (RuntimeException e) { // a start or a poll goes on without it: the polls still find the drops
+            LOG.warn("cannot watch for pairing drops, polling every {} instead: {}", env.timing().dropPoll(), e.toString());
+        }
+    }
+
+    private void watchDrops(AccountState state) {
+        if (state.devices().containsKey(settings.deviceId())) watchDrops();
+    }
+
+    /** This MUAA stops: a later one of the device sets its own listener. */
+    void stop() {
+        if (env != null) m.journal().unwatchPairingDrops(settings.deviceId(), dropsCame);
     }
 
 
@@ -125,8 +151,9 @@ final class PairingSessions {
      * At start: reads our pairing notes and resumes what they hold (an existing side waiting for its
      * ack, a new side resending it); notes that do not open with our key are deleted.
      */
-    void resume() {
+    void resume(AccountState state) {
         m.runBlocking(() -> {
+            watchDrops(state);
             List<PairingNote> notes = new ArrayList<>();
             DropBox box = dropBox();
             for (var msg : box.notes()) {
@@ -228,10 +255,13 @@ final class PairingSessions {
         }
     }
 
-    Effect<Object, AccountState> pollDrops() {
+    Effect<Object, AccountState> pollDrops(AccountState state) {
         if (polling) return m.Effect().none();
         polling = true;
-        m.runBlocking(() -> dropBox().take(), Muaa.DropsTaken::new);
+        m.runBlocking(() -> {
+            watchDrops(state); // again at each poll: a watch that could not start (offline) starts once the server is back
+            return dropBox().take();
+        }, Muaa.DropsTaken::new);
         return m.Effect().none();
     }
 
