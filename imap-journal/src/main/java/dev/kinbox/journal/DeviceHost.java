@@ -69,8 +69,8 @@ final class DeviceHost {
     }
 
     /** See {@link Wakeups#onPairingDrops}. */
-    void onPairingDrops(Runnable listener) {
-        wakeups.onPairingDrops(listener);
+    boolean onPairingDrops(Runnable listener) {
+        return wakeups.onPairingDrops(listener);
     }
 
     /** See {@link Wakeups#stopPairingDrops}. */

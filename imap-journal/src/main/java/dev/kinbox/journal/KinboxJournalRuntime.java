@@ -205,10 +205,11 @@ public final class KinboxJournalRuntime implements Extension {
      * takes them at once rather than at its next poll; starts that watch if it is not running (blocking
      * I/O: call it off actor threads). The watch is the one live queries use for nudges, so a device
      * with siblings pays nothing more. Calling it again replaces the listener and retries a watch that
-     * could not start (offline). Refused ({@link JournalException.BadConfig}) for a device not hosted here.
+     * could not start (offline). Returns whether the watch runs. Refused ({@link JournalException.BadConfig})
+     * for a device not hosted here.
      */
-    public void watchPairingDrops(String deviceId, Runnable listener) {
-        hosted(deviceId).onPairingDrops(listener);
+    public boolean watchPairingDrops(String deviceId, Runnable listener) {
+        return hosted(deviceId).onPairingDrops(listener);
     }
 
     /** Forgets {@code listener} if it is still {@code deviceId}'s (a device no longer hosted has none). */

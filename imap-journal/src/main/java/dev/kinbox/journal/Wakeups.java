@@ -86,10 +86,12 @@ final class Wakeups implements AutoCloseable {
      * Has {@code listener} told (on a blocking thread) when pairing drops come into the own folder, or may
      * have come unseen (the watch reconnected, a read failed), and starts the watch if it is not running:
      * blocking I/O. Setting it again replaces the listener and retries a watch that could not start.
+     * Returns whether the watch runs.
      */
-    void onPairingDrops(Runnable listener) {
+    boolean onPairingDrops(Runnable listener) {
         pairingDrops.set(listener);
         start();
+        return watching();
     }
 
     /** Forgets {@code listener} if it is still the one set (a newer MUAA of the device may have replaced it). */

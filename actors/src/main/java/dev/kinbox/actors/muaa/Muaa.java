@@ -229,7 +229,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     enum Noop implements Internal { INSTANCE }
 
-    record DropsTaken(List<PairDrop> drops, Throwable failure) implements Internal {}
+    record DropsTaken(List<PairDrop> drops, boolean watched, Throwable failure) implements Internal {}
 
     record Approved(String session, Object answer, Throwable failure) implements Internal {}
 
@@ -401,7 +401,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     // a recovery that ends on a snapshot replays no event, so publish the state here
                     if (env != null) env.keyring().update(state);
                     reconcile(state);
-                    if (env != null) timers.startTimerWithFixedDelay(PollDrops.INSTANCE, env.timing().dropPoll());
+                    if (env != null) pairing.pollLater(false); // each look sets the next
                     if (env != null && state.devices().containsKey(settings.deviceId())) pairing.resume(state);
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
                 })

@@ -52,6 +52,8 @@ final class PairingSessions {
     private final Set<String> donePending = new java.util.HashSet<>();
     private final PendingAcks acks;
     private boolean polling;
+    /** While the watch on our folder runs, the periodic poll is this many {@code Timing.dropPoll}s apart. */
+    static final int WATCHED_POLLS_APART = 15;
     /** Tells this MUAA to take its drops now: run by the journal's watch on our folder when pairing drops come. */
     private final Runnable dropsCame;
     private int noteReads;
@@ -84,16 +86,28 @@ final class PairingSessions {
      * does not wait for the next poll: once this device has started (its folder is its own then), and
      * again at every poll.
      */
-    void watchDrops() {
+    boolean watchDrops() {
         try {
-            m.journal().watchPairingDrops(settings.deviceId(), dropsCame);
+            return m.journal().watchPairingDrops(settings.deviceId(), dropsCame);
         } catch (RuntimeException e) { // a start or a poll goes on without it: the polls still find the drops
             LOG.warn("cannot watch for pairing drops, polling every {} instead: {}", env.timing().dropPoll(), e.toString());
+            return false;
         }
     }
 
-    private void watchDrops(AccountState state) {
-        if (state.devices().containsKey(settings.deviceId())) watchDrops();
+    /** Whether the watch on our folder runs with our listener (see {@link #watchDrops()}). */
+    private boolean watchDrops(AccountState state) {
+        return state.devices().containsKey(settings.deviceId()) && watchDrops();
+    }
+
+    /**
+     * The next periodic look for drops: after {@code Timing.dropPoll}, or {@value #WATCHED_POLLS_APART}
+     * times that while the watch on our folder runs (it reports drops as they come; the poll only
+     * covers what it might miss).
+     */
+    void pollLater(boolean watched) {
+        java.time.Duration every = env.timing().dropPoll();
+        timers.startSingleTimer(Muaa.PollDrops.INSTANCE, watched ? every.multipliedBy(WATCHED_POLLS_APART) : every);
     }
 
     /** This MUAA stops: a later one of the device sets its own listener. */
@@ -259,9 +273,9 @@ final class PairingSessions {
         if (polling) return m.Effect().none();
         polling = true;
         m.runBlocking(() -> {
-            watchDrops(state); // again at each poll: a watch that could not start (offline) starts once the server is back
-            return dropBox().take();
-        }, Muaa.DropsTaken::new);
+            boolean watched = watchDrops(state); // again at each poll: a watch that could not start (offline) starts once the server is back
+            return new Muaa.DropsTaken(dropBox().take(), watched, null);
+        }, (v, e) -> e == null ? v : new Muaa.DropsTaken(List.of(), false, e));
         return m.Effect().none();
     }
 
@@ -270,6 +284,7 @@ final class PairingSessions {
 
     Effect<Object, AccountState> dropsTaken(AccountState state, Muaa.DropsTaken c) {
         polling = false;
+        pollLater(c.watched());
         if (c.failure() != null) {
             LOG.debug("cannot read pairing drops: {}", c.failure().toString());
             return m.Effect().none();

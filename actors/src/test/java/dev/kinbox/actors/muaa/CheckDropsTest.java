@@ -35,6 +35,39 @@ class CheckDropsTest {
         }
     }
 
+    @Test void aStartedDevice_watchingItsFolder_pollsForDropsFifteenTimesLessOften() throws Exception {
+        Environment.Timing fast = new Environment.Timing(Duration.ofMillis(100), Duration.ofSeconds(8), Duration.ofDays(30), Duration.ofDays(1));
+        PairSearches store = new PairSearches(new MemoryMailStore());
+        try (Device idle = new Device(store, "grace@example.org", Clock.systemUTC(), fast)) {
+            long notStarted = store.during(Duration.ofSeconds(2));
+            assertTrue(notStarted >= 10, () -> "before its start (no folder of its own to watch) it polls every 100 ms: " + notStarted + " in 2 s");
+            idle.start("laptop");
+            Thread.sleep(300);
+            long watched = store.during(Duration.ofSeconds(3));
+            assertTrue(watched <= 4, () -> "watching its folder it polls every 1.5 s: " + watched + " searches in 3 s");
+        }
+    }
+
+    /** Counts the searches for pairing drops. */
+    private static final class PairSearches extends dev.kinbox.journal.mail.ForwardingMailStore {
+        private final java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
+
+        PairSearches(dev.kinbox.journal.mail.MailStore delegate) {
+            super(delegate);
+        }
+
+        @Override public List<Long> search(String folder, String header, String value) {
+            if (value.equals("type=pair")) searches.incrementAndGet();
+            return super.search(folder, header, value);
+        }
+
+        long during(Duration d) throws InterruptedException {
+            long before = searches.get();
+            Thread.sleep(d.toMillis());
+            return searches.get() - before;
+        }
+    }
+
     @Test void devicesPollingHourly_pairByCode_whenNudgedToCheckDrops() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         ScheduledExecutorService screen = Executors.newSingleThreadScheduledExecutor();
