@@ -91,6 +91,7 @@ final class AnnouncementFolder {
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         for (StoredMessage m : msgs.subList(0, Math.min(msgs.size(), MAX_MESSAGES))) {
+            if (m.vanished()) continue; // an old announcement its author replaced while we fetched: nothing refused
             try {
                 SmaHeader h = SmaMessage.header(m);
                 if (RetireNotice.isNotice(h)) {

@@ -54,7 +54,7 @@ final class DropBox {
         List<PairDrop> out = new ArrayList<>();
         List<Long> taken = new ArrayList<>();
         for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
-            if (!uids.contains(m.uid()) || !isPairingDrop(m)) continue;
+            if (!uids.contains(m.uid()) || m.vanished() || !isPairingDrop(m)) continue;
             taken.add(m.uid());
             try {
                 out.add(PairDrop.parse(m));
@@ -102,7 +102,7 @@ final class DropBox {
         uids = uids.subList(0, Math.min(uids.size(), MAX_PER_POLL));
         List<StoredMessage> out = new ArrayList<>();
         for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
-            if (uids.contains(m.uid())) out.add(m);
+            if (uids.contains(m.uid()) && !m.vanished()) out.add(m);
         }
         return out;
     }

@@ -56,6 +56,21 @@ class AnnouncementCacheTest {
         assertEquals(1, shared.byDigest().size());
     }
 
+    @Test void anAnnouncementComingBackBlank_isPassedOver_notRefused() throws Exception {
+        Crypto crypto = Crypto.standard();
+        MemoryMailStore store = new MemoryMailStore();
+        OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
+        new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>())
+                .publish(Announcement.of(key, "laptop", 1_000L), key, Clock.systemUTC());
+        LongAdder refused = new LongAdder();
+        BlankOnce blanking = new BlankOnce(store, SmaFolders.ANNOUNCEMENTS); // replaced by its author while we fetched
+        AnnouncementFolder folder = new AnnouncementFolder(blanking, crypto, refused, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        assertTrue(folder.readAll(Map.of()).announcements().isEmpty());
+        assertTrue(blanking.blanked());
+        assertEquals(0, refused.sum(), "a message expunged during the fetch is not refused");
+        assertEquals(1, folder.readAll(Map.of()).announcements().size(), "read on the next look");
+    }
+
     /** The same message with one base64 character in the middle of its body changed (same UID: what a hostile provider can do). */
     private static byte[] flipMiddleOfBody(byte[] raw) {
         String s = new String(raw, StandardCharsets.US_ASCII);

@@ -109,6 +109,23 @@ class DropBoxTest {
         assertTrue(rebuilding.take().size() <= 1, "taken at most once in all");
     }
 
+    @Test
+    void take_aDropComingBackBlank_isNeitherRefusedNorDeleted_andIsTakenOnTheNextPoll() {
+        String own = folder(ME);
+        store.createFolder(own);
+        store.append(own, new PairDrop(OTHER, SESSION, "e1", new byte[] {7}).toMessage(Clock.systemUTC()));
+        LongAdder malformed = new LongAdder();
+        BlankOnce blanking = new BlankOnce(store, own);
+        DropBox box = new DropBox(blanking, ME, Clock.systemUTC(), malformed);
+        assertTrue(box.take().isEmpty(), "nothing to take from a blank answer");
+        assertTrue(blanking.blanked());
+        assertEquals(0, malformed.sum(), "a message expunged during the fetch is no malformed drop");
+        assertEquals(1, in(own).size(), "and is not deleted");
+        List<PairDrop> next = box.take();
+        assertEquals(1, next.size());
+        assertEquals("e1", next.get(0).step());
+    }
+
     /** {@code store}, rebuilt ({@code MemoryFaults.rebuild}) right after the first search in {@code folder}. */
     private static final class RebuildAfterSearch extends ForwardingMailStore {
         private final MemoryMailStore memory;

@@ -30,6 +30,17 @@ public record StoredMessage(long uid, Set<Flag> flags, long size, byte[] headers
         return out;
     }
 
+    /**
+     * True when the server answered with nothing but line ends: Dovecot does so for a message another
+     * session expunged while this one fetched it (it may not announce the expunge mid-command). There
+     * is nothing to read and nothing forged: readers pass over it, refuse nothing and count nothing.
+     */
+    public boolean vanished() {
+        for (byte b : headers) if (b != '\r' && b != '\n') return false;
+        for (byte b : body) if (b != '\r' && b != '\n') return false;
+        return true;
+    }
+
     /** The unfolded values of a header field, in order (case-insensitive name). */
     public List<String> header(String name) {
         return Headers.values(headers, name);
