@@ -54,4 +54,10 @@ class MainTest {
         assertEquals(2, Main.run("bench", "simulate", "--time-limit", "soon"));
         assertEquals(2, Main.run("bench", "simulate", "--time-limit", "0s"));
     }
+
+    @Test
+    void bench_optionsATargetRefuses_areUsageErrors() {
+        assertEquals(2, Main.run("bench", "replication", "--devices", "1", "--quick"));
+        assertEquals(2, Main.run("bench", "pairing", "--store", "imap://u@127.0.0.1:1", "--quick"));
+    }
 }

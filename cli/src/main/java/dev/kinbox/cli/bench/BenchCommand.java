@@ -66,7 +66,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (limit.isZero() || limit.isNegative()) throw new ParameterException(spec.commandLine(), "--time-limit must be positive");
         BenchContext ctx = new BenchContext(store, devices == null ? OptionalInt.empty() : OptionalInt.of(devices),
                 runs, quick, System.err, sizes == null ? List.of() : sizes, limit);
-        List<BenchResult> results = t.run(ctx);
+        List<BenchResult> results;
+        try {
+            results = t.run(ctx);
+        } catch (IllegalArgumentException e) { // a target's own check of the options (--devices 1 for replication)
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         BenchReport rep = new BenchReport(t.name(), results);
         rep.printTable(System.out);
         Path file = report != null ? report : Path.of("bench-" + t.name() + ".json");
