@@ -16,6 +16,7 @@ final class BenchTargets {
         targets.add(new RemailerBench());
         targets.add(new JournalBench());
         targets.add(new ReplicationBench());
+        targets.add(new PairingBench());
         targets.add(new SimulateBench());
         return targets;
     }
