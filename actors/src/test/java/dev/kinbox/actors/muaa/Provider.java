@@ -60,10 +60,14 @@ final class Provider {
         return store.append(folder, m);
     }
 
-    /** The journal entries of {@code deviceId}'s folder, ascending by UID. */
+    /**
+     * The journal entries of {@code deviceId}'s folder, ascending by UID; passing over a message the
+     * device expunged while we fetched (Dovecot answers it blank, {@link StoredMessage#vanished}).
+     */
     List<StoredMessage> entries(String deviceId) throws Exception {
         List<StoredMessage> out = new ArrayList<>();
         for (StoredMessage m : store.fetch(folder(deviceId), UidRange.all(), Fetch.FULL)) {
+            if (m.vanished()) continue;
             SmaHeader h = SmaMessage.header(m);
             if (h.kind() == SmaHeader.Kind.JOURNAL && h.attributes().containsKey("from")) out.add(m);
         }
@@ -180,6 +184,7 @@ final class Provider {
         String f = folder(malloryId);
         while (System.nanoTime() < deadline) {
             for (StoredMessage m : store.fetch(f, UidRange.all(), Fetch.FULL)) {
+                if (m.vanished()) continue;
                 SmaHeader h = SmaMessage.header(m);
                 if (h.kind() != SmaHeader.Kind.DROP || !"pair".equals(h.attributes().get("type"))) continue;
                 PairDrop d = PairDrop.parse(m);

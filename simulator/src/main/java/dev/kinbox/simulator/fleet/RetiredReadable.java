@@ -59,6 +59,7 @@ public record RetiredReadable(long retiredAt, int checked, int readable) {
             String folder = SmaFolders.deviceFolder(w.deviceId());
             if (!store.listFolders().contains(folder)) return new RetiredReadable(at, 0, 0);
             for (StoredMessage m : store.fetch(folder, UidRange.all(), Fetch.FULL)) {
+                if (m.vanished()) continue; // expunged by the writer while we fetched (Dovecot answers it blank)
                 SmaHeader h = SmaMessage.header(m);
                 String first = h.kind() == SmaHeader.Kind.JOURNAL ? h.attributes().get("from")
                         : h.kind() == SmaHeader.Kind.SNAPSHOT ? h.attributes().get("seq") : null;
