@@ -214,9 +214,7 @@ public final class KinboxJournalRuntime implements Extension {
 
     /** Forgets {@code listener} if it is still {@code deviceId}'s (a device no longer hosted has none). */
     public void unwatchPairingDrops(String deviceId, Runnable listener) {
-        DeviceHost h = hosts.get(deviceId);
-        if (h == null && hasDefault() && defaultHost().deviceId().equals(deviceId)) h = defaultHost();
-        if (h != null) h.stopPairingDrops(listener);
+        hostedIfAny(deviceId).ifPresent(h -> h.stopPairingDrops(listener));
     }
 
     /** Wakes every hosted device's live queries now (as a nudge would); for applications that learn of changes otherwise. */
@@ -262,11 +260,15 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     private DeviceHost hosted(String deviceId) {
+        return hostedIfAny(deviceId).orElseThrow(() -> new JournalException.BadConfig("device " + deviceId + " is not hosted in this ActorSystem"));
+    }
+
+    /** The host of {@code deviceId}: an added device, or the default device. */
+    private Optional<DeviceHost> hostedIfAny(String deviceId) {
         DeviceHost h = hosts.get(deviceId);
-        if (h != null) return h;
+        if (h != null) return Optional.of(h);
         DeviceHost d = hasDefault() ? defaultHost() : null;
-        if (d != null && d.deviceId().equals(deviceId)) return d;
-        throw new JournalException.BadConfig("device " + deviceId + " is not hosted in this ActorSystem");
+        return d != null && d.deviceId().equals(deviceId) ? Optional.of(d) : Optional.empty();
     }
 
     private DeviceHost requireDefault() {
