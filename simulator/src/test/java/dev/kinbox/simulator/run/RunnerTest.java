@@ -12,6 +12,7 @@ import dev.kinbox.simulator.fleet.LosingFleet;
 import dev.kinbox.simulator.fleet.Roster;
 import dev.kinbox.simulator.fleet.HostedFleet;
 import dev.kinbox.simulator.workload.DeviceRef;
+import dev.kinbox.simulator.workload.HostileAct;
 import dev.kinbox.simulator.workload.Schedule;
 import dev.kinbox.simulator.workload.Step;
 import dev.kinbox.simulator.workload.Workload;
@@ -19,6 +20,9 @@ import dev.kinbox.simulator.workload.WorkloadOptions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +36,20 @@ class RunnerTest {
     static Schedule tiny(long seed, double hostilePerDay) {
         return Workload.generate(seed, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), hostilePerDay,
                 10_000));
+    }
+
+    /**
+     * A {@link #tiny} schedule with 120 hostile acts per account per day, each kind of act scheduled at
+     * least six times. An act finds nothing to act on now and then (no entry yet, or the device just
+     * compacted), so a test that wants every kind carried out needs several chances for each: seed 11
+     * scheduled only two deletions, and once both found nothing.
+     */
+    static Schedule hostileSchedule() {
+        Schedule s = tiny(19, 120);
+        Map<HostileAct, Long> scheduled = s.steps().stream().filter(Step.Hostile.class::isInstance)
+                .collect(Collectors.groupingBy(h -> ((Step.Hostile) h).act(), () -> new EnumMap<>(HostileAct.class), Collectors.counting()));
+        for (HostileAct act : HostileAct.values()) assertTrue(scheduled.getOrDefault(act, 0L) >= 6, "too few " + act + " scheduled: " + scheduled);
+        return s;
     }
 
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate) throws Exception {
@@ -172,7 +190,7 @@ class RunnerTest {
 
     @Test
     void run_withAHostileProvider_appliesNoForgeryAndStillConvergesWithEveryAckedEdit() throws Exception {
-        Schedule s = tiny(11, 120);
+        Schedule s = hostileSchedule();
         RunResult r = run(s, Duration.ofSeconds(30), f -> f);
         System.out.println("hostile run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals " + r.refusals() + ", withheld unhealed " + r.check().withheldMissing()
                 + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
@@ -185,7 +203,7 @@ class RunnerTest {
 
     @Test
     void run_withAHostileProviderOnGreenMail_actsThroughAnImapSession_appliesNoForgeryAndStillConverges() throws Exception {
-        Schedule s = tiny(11, 120);
+        Schedule s = hostileSchedule();
         RunResult r = run(s, Duration.ofSeconds(30), f -> f, HostedFleet.Options.forStore("greenmail"), "greenmail");
         System.out.println("hostile GreenMail run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals " + r.refusals()
                 + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
