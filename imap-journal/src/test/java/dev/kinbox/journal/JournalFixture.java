@@ -53,7 +53,8 @@ final class JournalFixture {
     }
 
     static ActorSystem system(MailStore store, Keyring keyring, LocalLog log, String extraConfig) {
-        Config c = ConfigFactory.parseString(extraConfig + "\n" + BASE).withFallback(ConfigFactory.load());
+        // the test's own settings come last, so they win over BASE's (HOCON keeps the last of a duplicate key)
+        Config c = ConfigFactory.parseString(BASE + "\n" + extraConfig).withFallback(ConfigFactory.load());
         ActorSystemSetup setup = BootstrapSetup.create(c).and(KinboxJournalSetup.of(Optional.of(store), Optional.of(keyring), Optional.of(log)));
         return ActorSystem.create("kinbox-test-" + SYSTEMS.incrementAndGet(), setup);
     }

@@ -210,6 +210,9 @@ class ReadJournalTest {
         awaitSize(got, 6);
         assertEquals(1, KinboxJournalRuntime.get(b).stats().gaps.sum());
         writeAndUpload(10, 10, 1);
+        // A tried to nudge B before B's folder existed (B's watch creates it) and waits 30 s before it
+        // tries a missing folder again; B's sweep is 30 s too, so wake B here as for the snapshot below
+        KinboxJournalRuntime.get(b).wakeQueries();
         awaitSize(got, 7); // read before the snapshot below compacts entry 10 away
         snapshotA(10);
         KinboxJournalRuntime.get(b).wakeQueries();
