@@ -27,14 +27,17 @@ import java.util.Optional;
  * @param compact            delete covered server entries after a snapshot is on the server
  * @param keepSnapshots      newest snapshots kept per persistence id when one is saved (older ones are
  *                           deleted here and on the server); 0 keeps every one until Pekko deletes it
- * @param sweepInterval      live query STATUS sweep interval
+ * @param sweepInterval      how often a live query looks at its sibling's folder (a STATUS) without a
+ *                           nudge, while the watch on this device's own folder is not running
+ * @param watchedSweepInterval the same while that watch runs: nudges then wake the query as entries
+ *                           come, and the sweep only catches a nudge that was never written
  * @param watchNudges        watch our own folder for nudges
  * @param maxFetch           messages per FETCH in queries
  */
 public record JournalSettings(String store, Optional<Path> localDir, boolean localFsync, String accountId,
                               Optional<String> deviceId, Optional<Path> deviceKeyFile, List<SiblingFile> siblings,
                               Upload upload, String blockingDispatcher, String localDispatcher, boolean compact,
-                              int keepSnapshots, Duration sweepInterval, boolean watchNudges, int maxFetch) {
+                              int keepSnapshots, Duration sweepInterval, Duration watchedSweepInterval, boolean watchNudges, int maxFetch) {
 
     /** A sibling named in configuration. */
     public record SiblingFile(String deviceId, Path certificateFile) {}
@@ -72,6 +75,10 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
         if (store == null || store.isBlank()) throw new JournalException.BadConfig("kinbox.runtime.store is empty");
         siblings = List.copyOf(siblings);
         if (sweepInterval.isNegative() || sweepInterval.isZero()) throw new JournalException.BadConfig("kinbox.query.sweep-interval must be > 0");
+        if (watchedSweepInterval.compareTo(sweepInterval) < 0) {
+            throw new JournalException.BadConfig("kinbox.query.watched-sweep-interval (" + watchedSweepInterval + ") must be >= kinbox.query.sweep-interval ("
+                    + sweepInterval + ")");
+        }
         if (maxFetch < 1 || maxFetch > 10_000) throw new JournalException.BadConfig("kinbox.query.max-fetch must be 1..10000");
         if (keepSnapshots < 0) throw new JournalException.BadConfig("kinbox.snapshot-store.keep-newest must be >= 0");
     }
@@ -92,7 +99,8 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
                     r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
                     upload, r.getString("blocking-dispatcher"), r.getString("local-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),
                     root.getInt("kinbox.snapshot-store.keep-newest"),
-                    root.getDuration("kinbox.query.sweep-interval"), root.getBoolean("kinbox.query.watch-nudges"),
+                    root.getDuration("kinbox.query.sweep-interval"), root.getDuration("kinbox.query.watched-sweep-interval"),
+                    root.getBoolean("kinbox.query.watch-nudges"),
                     root.getInt("kinbox.query.max-fetch"));
         } catch (ConfigException e) {
             throw new JournalException.BadConfig("bad kinbox configuration: " + e.getMessage());

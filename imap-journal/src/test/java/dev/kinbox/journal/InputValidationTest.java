@@ -3,6 +3,7 @@ package dev.kinbox.journal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.kinbox.journal.EntryCodec.JournalBody;
@@ -29,6 +30,7 @@ class InputValidationTest {
         assertEquals("memory:default", s.store());
         assertEquals(500, s.upload().maxEventsPerMessage());
         assertEquals(java.time.Duration.ofSeconds(2), s.sweepInterval());
+        assertEquals(java.time.Duration.ofSeconds(30), s.watchedSweepInterval());
     }
 
     @Test void settings_outOfRangeValues_areBadConfigNamingTheKey() {
@@ -39,6 +41,8 @@ class InputValidationTest {
         assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.runtime.store = \"\""));
         assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.runtime.siblings = [ { device-id = x } ]"));
         assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.query.max-fetch = banana"));
+        var sweep = assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.query.sweep-interval = 60s"));
+        assertTrue(sweep.getMessage().contains("watched-sweep-interval") && sweep.getMessage().contains("sweep-interval"), sweep.getMessage());
     }
 
     @Test void codec_roundTripsAJournalBody() {

@@ -68,7 +68,10 @@ final class Device implements AutoCloseable {
         keyring = MuaaKeyring.of(key, crypto);
         id = keyring.deviceId();
         var config = ConfigFactory.parseString(String.join("\n", "pekko.loglevel = WARNING", "pekko.stdout-loglevel = WARNING",
-                "kinbox.query.sweep-interval = 300ms", "kinbox.runtime.upload.backoff-min = 10ms",
+                // what a provider stores behind the devices' backs (an injection, a replay, an entry delivered late)
+                // and entries for a removed device come with no nudge: a reader finds them at its sweep, within
+                // the tests' waits here (the embedding default sweeps every 30 s while the nudge watch runs)
+                "kinbox.query.sweep-interval = 300ms", "kinbox.query.watched-sweep-interval = 2s", "kinbox.runtime.upload.backoff-min = 10ms",
                 "kinbox.runtime.upload.backoff-max = 200ms")).withFallback(ConfigFactory.load());
         var setup = BootstrapSetup.create(config).and(KinboxJournalSetup.of(Optional.of(store), Optional.<Keyring>of(keyring), Optional.of(log)));
         kit = ActorTestKit.create(ActorSystem.create(Behaviors.empty(), "dev-" + id, setup));

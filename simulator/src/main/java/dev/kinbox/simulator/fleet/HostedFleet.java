@@ -216,7 +216,10 @@ public final class HostedFleet implements Fleet {
                 "kinbox.journal.circuit-breaker.max-failures = " + BREAKER_MAX_FAILURES,
                 "kinbox.snapshot-store.circuit-breaker.call-timeout = " + BREAKER_CALL_TIMEOUT.toSeconds() + "s",
                 "kinbox.snapshot-store.circuit-breaker.max-failures = " + BREAKER_MAX_FAILURES,
+                // the fleet sweeps at its own interval whether or not a device's nudge watch runs (Options.scaledTo
+                // stretches it with the fleet; the embedding default sweeps less often while watching)
                 "kinbox.query.sweep-interval = " + options.sweepInterval().toMillis() + "ms",
+                "kinbox.query.watched-sweep-interval = " + options.sweepInterval().toMillis() + "ms",
                 "kinbox.blocking-dispatcher.thread-pool-executor.fixed-pool-size = " + options.blockingThreads()))
                 .withFallback(ConfigFactory.load());
         this.system = ActorSystem.create(Supervisor.create(), "sim-hosted", c);
