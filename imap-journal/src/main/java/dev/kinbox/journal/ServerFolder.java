@@ -51,11 +51,21 @@ final class ServerFolder {
 
     /**
      * What {@link #list} found from UID {@code first} on: {@code uids} every message's UID (ascending),
-     * the highest {@code maxUid} (first - 1 when none); {@code pairingDrops} the UIDs of pairing drops
-     * (the MUAA takes and deletes those itself).
+     * the highest {@code maxUid} (first - 1 when none); {@code uidNext} the folder's UIDNEXT at the
+     * listing (1 for a missing folder); {@code pairingDrops} the UIDs of pairing drops (the MUAA takes
+     * and deletes those itself).
      */
-    record Listing(long uidValidity, long first, long maxUid, List<Long> uids, List<Entry> journal, List<Snap> snapshots, List<Nudge> nudges,
-                   List<Mark> marks, List<Long> pairingDrops) {}
+    record Listing(long uidValidity, long first, long maxUid, long uidNext, List<Long> uids, List<Entry> journal, List<Snap> snapshots,
+                   List<Nudge> nudges, List<Mark> marks, List<Long> pairingDrops) {
+        /**
+         * The highest UID this listing speaks for: past its last message up to UIDNEXT the folder's UIDs
+         * were given to messages since expunged (a nudge taken, an entry compacted) - or, on a server that
+         * shows messages late, to one not shown yet, so a reader passes them only as {@link LateUids} says.
+         */
+        long end() {
+            return Math.max(maxUid, uidNext - 1);
+        }
+    }
 
     /**
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
@@ -66,11 +76,11 @@ final class ServerFolder {
         try {
             st = store.status(name);
         } catch (MailStoreException.FolderMissing e) {
-            return new Listing(0, 1, 0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Listing(0, 1, 0, 1, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         long first = st.uidValidity() == uidValidity ? afterUid + 1 : 1;
         if (st.messages() == 0 || first >= st.uidNext()) { // nothing at or past `first`: no FETCH (STATUS is synced, MailStore#status)
-            return new Listing(st.uidValidity(), first, first - 1, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+            return new Listing(st.uidValidity(), first, first - 1, st.uidNext(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
         List<Entry> journal = new ArrayList<>();
         List<Snap> snaps = new ArrayList<>();
@@ -105,7 +115,7 @@ final class ServerFolder {
             }
         }
         uids.sort(null);
-        return new Listing(st.uidValidity(), first, maxUid, List.copyOf(uids), journal, snaps, nudges, marks, pairingDrops);
+        return new Listing(st.uidValidity(), first, maxUid, st.uidNext(), List.copyOf(uids), journal, snaps, nudges, marks, pairingDrops);
     }
 
     /**

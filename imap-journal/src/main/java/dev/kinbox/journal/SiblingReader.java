@@ -177,7 +177,7 @@ final class SiblingReader {
             ServerFolder.Listing again = folder.list(uidValidity, Math.min(lastEntryUid, lastUid));
             if (again.uidValidity() == uidValidity) l = again;
         }
-        long lateFrom = late.lowestNewHole(l.first(), l.uids());
+        long lateFrom = late.lowestNewHole(l.first(), l.uids(), l.end());
         countForeignAndReplayed(l);
         List<EventEnvelope> out = new ArrayList<>();
         List<ServerFolder.Entry> entries = l.journal().stream()
@@ -246,7 +246,7 @@ final class SiblingReader {
             }
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed
-        long done = Math.min(l.maxUid(), lateFrom - 1); // a new hole may be a message shown late: list it again
+        long done = Math.min(l.end(), lateFrom - 1); // a new hole may be a message shown late: list it again
         for (ServerFolder.Entry e : l.journal()) {
             boolean consumed = (e.to() < nextSeq && !missing.overlaps(e.from(), e.to())) || bad.contains(e.uid()) || !trustedAuthor(e.device());
             if (!consumed) done = Math.min(done, e.uid() - 1);

@@ -162,9 +162,9 @@ final class Wakeups implements AutoCloseable {
             try {
                 ServerFolder.Listing l = own.list(ownValidity, ownReadUpTo);
                 if (l.uidValidity() != ownValidity) late.reset();
-                long hole = late.lowestNewHole(l.first(), l.uids()); // a message shown late (GreenMail) is listed again next time
+                long hole = late.lowestNewHole(l.first(), l.uids(), l.end()); // a message shown late (GreenMail) is listed again next time
                 ownValidity = l.uidValidity();
-                ownReadUpTo = Math.max(l.first() - 1, Math.min(l.maxUid(), hole - 1));
+                ownReadUpTo = Math.max(l.first() - 1, Math.min(l.end(), hole - 1));
                 if (!l.nudges().isEmpty()) {
                     signal(l.nudges().stream().map(ServerFolder.Nudge::device).collect(Collectors.toSet()));
                     own.delete(l.nudges().stream().map(ServerFolder.Nudge::uid).toList(), l.uidValidity());

@@ -11,25 +11,32 @@ class LateUidsTest {
 
     @Test void aHoleSeenOnce_isNew_andSeenAgain_isPassedOver() {
         LateUids late = new LateUids();
-        assertEquals(NONE, late.lowestNewHole(1, List.of(1L, 2L, 3L)), "no hole");
-        assertEquals(5, late.lowestNewHole(4, List.of(4L, 6L, 7L)), "5 is missing below 7: maybe shown late");
-        assertEquals(NONE, late.lowestNewHole(5, List.of(6L, 7L, 8L)), "5 missing twice: expunged");
+        assertEquals(NONE, late.lowestNewHole(1, List.of(1L, 2L, 3L), 3), "no hole");
+        assertEquals(5, late.lowestNewHole(4, List.of(4L, 6L, 7L), 7), "5 is missing below 7: maybe shown late");
+        assertEquals(NONE, late.lowestNewHole(5, List.of(6L, 7L, 8L), 8), "5 missing twice: expunged");
     }
 
     @Test void aHoleThatFillsIn_isNoLongerAHole_andALaterNewHoleIsReported() {
         LateUids late = new LateUids();
-        assertEquals(10, late.lowestNewHole(10, List.of(11L)));
-        assertEquals(NONE, late.lowestNewHole(10, List.of(10L, 11L)), "shown now");
-        assertEquals(13, late.lowestNewHole(10, List.of(10L, 11L, 12L, 14L)));
+        assertEquals(10, late.lowestNewHole(10, List.of(11L), 11));
+        assertEquals(NONE, late.lowestNewHole(10, List.of(10L, 11L), 11), "shown now");
+        assertEquals(13, late.lowestNewHole(10, List.of(10L, 11L, 12L, 14L), 14));
     }
 
     @Test void holesAreRanges_soAFolderFarAheadInUidsCostsNothing_andOnlyTheNewPartOfAWiderHoleIsNew() {
         LateUids late = new LateUids();
-        assertEquals(1, late.lowestNewHole(1, List.of(1_000_000L)), "the first listing: every hole is new");
-        assertEquals(NONE, late.lowestNewHole(1, List.of(1_000_000L)));
-        assertEquals(1_000_000, late.lowestNewHole(1, List.of(1_000_002L)), "the message at 1,000,000 went: a new hole, looked at once more");
+        assertEquals(1, late.lowestNewHole(1, List.of(1_000_000L), 1_000_000), "the first listing: every hole is new");
+        assertEquals(NONE, late.lowestNewHole(1, List.of(1_000_000L), 1_000_000));
+        assertEquals(1_000_000, late.lowestNewHole(1, List.of(1_000_002L), 1_000_002), "the message at 1,000,000 went: a new hole, looked at once more");
         late.reset();
-        assertEquals(1, late.lowestNewHole(1, List.of(3L)), "after a reset every hole is new again");
-        assertEquals(NONE, late.lowestNewHole(1, List.of()), "an empty listing has no hole");
+        assertEquals(1, late.lowestNewHole(1, List.of(3L), 3), "after a reset every hole is new again");
+        assertEquals(NONE, late.lowestNewHole(1, List.of(), 0), "an empty listing has no hole");
+    }
+
+    @Test void uidsGivenOutPastTheLastMessageShown_areAHoleToo_passedOverWhenSeenTwice() {
+        LateUids late = new LateUids();
+        assertEquals(4, late.lowestNewHole(1, List.of(1L, 2L, 3L), 6), "UIDNEXT 7, 4..6 not shown: maybe late");
+        assertEquals(NONE, late.lowestNewHole(4, List.of(), 6), "still not shown: expunged (nudges taken), passed over");
+        assertEquals(NONE, late.lowestNewHole(7, List.of(), 6), "nothing past the end: no hole");
     }
 }

@@ -33,7 +33,7 @@ class RestoreRepairTest {
         }
         uids.sort(null);
         long max = uids.isEmpty() ? 0 : uids.get(uids.size() - 1);
-        return new ServerFolder.Listing(7, 1, max, List.copyOf(uids), es, ss, List.of(), ms, List.of());
+        return new ServerFolder.Listing(7, 1, max, max + 1, List.copyOf(uids), es, ss, List.of(), ms, List.of());
     }
 
     static final long[][] NONE = {};

@@ -77,6 +77,21 @@ class SweepTest {
         assertTrue(looks <= 1, "store operations of an idle reader in 2 s: " + looks);
     }
 
+    @Test void anIdleReader_whoseSiblingsFolderEndsInExpungedMessages_onlyLooksAtIt_afterListingItTwice() throws Exception {
+        reader("kinbox.query.watch-nudges = off\nkinbox.query.sweep-interval = 100ms\nkinbox.query.watched-sweep-interval = 30s");
+        String folderA = KinboxJournalRuntime.folderOf(pidA);
+        long uid = store.append(folderA, java.util.List.of(dev.kinbox.journal.mail.NewMessage.of(
+                "Subject: taken\r\n\r\n-\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))).uids().get(0);
+        store.delete(folderA, java.util.List.of(uid)); // as A does with the nudges it takes: the folder's newest UID is gone
+        Thread.sleep(500);
+        long before = readerStore.operationsByCommand().getOrDefault("FETCH", 0L);
+        Thread.sleep(2_000);
+        long fetches = readerStore.operationsByCommand().getOrDefault("FETCH", 0L) - before;
+        // sweeping every 100 ms: about 20 looks in these 2 s; each used to list the headers past the reader's UID again
+        assertTrue(fetches <= 1, "header listings of a quiet folder in 2 s: " + fetches);
+        assertTrue(readerStore.operationsByCommand().getOrDefault("STATUS", 0L) >= 10, "the reader still looks");
+    }
+
     @Test void anEntryWhoseNudgeWasNeverWritten_isReadAtTheWatchedSweep() throws Exception {
         reader("kinbox.query.sweep-interval = 200ms\nkinbox.query.watched-sweep-interval = 1s");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
