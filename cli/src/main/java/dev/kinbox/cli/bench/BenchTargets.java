@@ -17,6 +17,7 @@ final class BenchTargets {
         targets.add(new JournalBench());
         targets.add(new ReplicationBench());
         targets.add(new PairingBench());
+        targets.add(new IdleBench());
         targets.add(new SimulateBench());
         return targets;
     }

@@ -1,37 +1,19 @@
 package dev.kinbox.cli.bench;
 
-import dev.kinbox.actors.embed.Kinbox;
-import dev.kinbox.actors.embed.KinboxConfig;
 import dev.kinbox.actors.embed.KinboxDevice;
-import dev.kinbox.actors.muaa.PairingApprover;
 import dev.kinbox.actors.muaa.StartOutcome;
-import dev.kinbox.journal.mail.CountingMailStore;
-import dev.kinbox.journal.mail.ImapMailStore;
-import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStores;
-import dev.kinbox.journal.mail.MemoryMailStore;
-import dev.kinbox.journal.mail.servers.LocalImapServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kinbox bench pairing}: what a user waits for when adding a device. Each run is a fresh
- * account (a new user on the server, a new mailbox in memory) and two devices through the embedding
- * API with its default timings, on their own IMAP connections and LevelDB state directories: the
- * laptop starts (creating the account), the phone starts, and the phone pairs by short code, the
- * code going straight from the laptop's screen to the phone. Measures the first start, the second
- * start and the pairing, from asking until both devices recorded it, and the store operations the
- * pairing took.
+ * account ({@link BenchAccount}) of two devices through the embedding API with its default timings:
+ * the laptop starts (creating the account), the phone starts, and the phone pairs by short code.
+ * Measures the first start, the second start and the pairing, from asking until both devices
+ * recorded it, and the store operations the pairing took.
  */
 final class PairingBench implements BenchTarget {
-    private static final long WAIT_S = 120;
-
     @Override public String name() { return "pairing"; }
 
     @Override public String description() {
@@ -42,7 +24,7 @@ final class PairingBench implements BenchTarget {
         int runs = ctx.quick() ? 1 : ctx.runs();
         List<BenchResult> out = new ArrayList<>();
         for (String spec : ctx.storeSpecs("pairing")) {
-            if (spec.startsWith("imap")) throw new IllegalArgumentException("pairing needs a fresh account per run: --store memory, greenmail or dovecot");
+            BenchAccount.requireNewAccounts("pairing", spec);
             ctx.progress().println("pairing: " + runs + " run(s) on " + spec + ", each a new account of two devices");
             try (MailStores.Running r = MailStores.open(spec, System.getenv())) {
                 double[] first = new double[runs];
@@ -70,67 +52,20 @@ final class PairingBench implements BenchTarget {
 
     /** One account: {first start ms, second start ms, pairing ms, store operations of both devices during the pairing}. */
     private static double[] once(MailStores.Running r, int run) throws Exception {
-        Path home = Files.createTempDirectory("kinbox-bench-pairing-");
-        MemoryMailStore memory = r.server().isEmpty() ? new MemoryMailStore() : null;
-        LocalImapServer.Account user = r.server().map(s -> s.addUser("pair" + run)).orElse(null);
-        CompletableFuture<String> shown = new CompletableFuture<>();
-        try (CountingMailStore laptopStore = new CountingMailStore(mailbox(r, memory, user), true);
-             CountingMailStore phoneStore = new CountingMailStore(mailbox(r, memory, user), true)) {
+        try (BenchAccount account = BenchAccount.open(r, "pair" + run)) {
             long t0 = System.nanoTime();
-            try (KinboxDevice laptop = get(Kinbox.start(KinboxConfig.of("bench@kinbox.invalid", home.resolve("laptop"), laptopStore)
-                    .withDeviceName("Laptop").withApprover(showing(shown))))) {
-                long t1 = System.nanoTime();
-                try (KinboxDevice phone = get(Kinbox.start(KinboxConfig.of("bench@kinbox.invalid", home.resolve("phone"), phoneStore)
-                        .withDeviceName("Phone")))) {
-                    long t2 = System.nanoTime();
-                    return pair(laptop, phone, laptopStore, phoneStore, shown, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
-                }
+            KinboxDevice laptop = account.start("Laptop");
+            long t1 = System.nanoTime();
+            KinboxDevice phone = account.start("Phone");
+            long t2 = System.nanoTime();
+            if (!(laptop.startOutcome() instanceof StartOutcome.Bootstrapped) || !(phone.startOutcome() instanceof StartOutcome.AwaitingPairing)) {
+                throw new IllegalStateException("unexpected starts: " + laptop.startOutcome() + ", " + phone.startOutcome());
             }
-        } finally {
-            if (memory != null) memory.close();
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            long opsBefore = account.operations();
+            long p0 = System.nanoTime();
+            account.pair(laptop, phone);
+            long p1 = System.nanoTime();
+            return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (p1 - p0) / 1e6, account.operations() - opsBefore};
         }
-    }
-
-    /** The phone pairs with the laptop by code: {first start, second start, pairing ms, store operations during the pairing}. */
-    private static double[] pair(KinboxDevice laptop, KinboxDevice phone, CountingMailStore laptopStore, CountingMailStore phoneStore,
-                                 CompletableFuture<String> shown, double firstMs, double secondMs) throws Exception {
-        if (!(laptop.startOutcome() instanceof StartOutcome.Bootstrapped) || !(phone.startOutcome() instanceof StartOutcome.AwaitingPairing)) {
-            throw new IllegalStateException("unexpected starts: " + laptop.startOutcome() + ", " + phone.startOutcome());
-        }
-        long opsBefore = laptopStore.operations() + phoneStore.operations();
-        long p0 = System.nanoTime();
-        KinboxDevice.PairingSession session = get(phone.pair(laptop.deviceId(), PairingApprover.PairingMethod.CODE));
-        get(phone.enterPairingCode(session.started().sessionId(), shown.get(WAIT_S, TimeUnit.SECONDS)));
-        get(session.done());
-        long p1 = System.nanoTime();
-        long ops = laptopStore.operations() + phoneStore.operations() - opsBefore;
-        return new double[] {firstMs, secondMs, (p1 - p0) / 1e6, ops};
-    }
-
-    /** A device's own connection to the run's account (IMAP with the default settings: IDLE where the server has it). */
-    private static MailStore mailbox(MailStores.Running r, MemoryMailStore memory, LocalImapServer.Account user) {
-        if (memory != null) return new CountingMailStore(memory, false);
-        return ImapMailStore.connect(r.server().orElseThrow().settings(user));
-    }
-
-    /** The laptop's user: confirms every request and reads the code to the phone's user. */
-    private static PairingApprover showing(CompletableFuture<String> shown) {
-        return new PairingApprover() {
-            @Override public CompletionStage<Optional<String>> scanQr(PairingApprover.PairingRequest request) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-
-            @Override public CompletionStage<Boolean> showCode(PairingApprover.PairingRequest request, String code) {
-                shown.complete(code);
-                return CompletableFuture.completedFuture(true);
-            }
-        };
-    }
-
-    private static <T> T get(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
     }
 }
