@@ -3,7 +3,8 @@ package dev.kinbox.cli;
 /**
  * Quiet logs for the simulator's commands: Pekko's start-up lines and GreenMail's traces (closed
  * sockets of devices stopping, a CREATE of a folder that exists) would bury the progress; warnings
- * are kept. Used by {@code kinbox simulate} and {@code kinbox bench simulate}, before any logger exists.
+ * are kept. Used by {@code kinbox simulate} and {@code kinbox bench simulate|pairing|idle} (whose devices
+ * log their dead letters at shutdown), before any logger exists.
  */
 public final class QuietLogs {
     private QuietLogs() {}

@@ -1,6 +1,7 @@
 package dev.kinbox.cli.bench;
 
 import dev.kinbox.actors.embed.KinboxDevice;
+import dev.kinbox.cli.QuietLogs;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.mail.MailStores;
 import dev.kinbox.persistence.crdt.LwwRegister;
@@ -35,6 +36,7 @@ final class IdleBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
+        QuietLogs.apply();
         int runs = ctx.quick() ? 1 : ctx.runs();
         int devices = ctx.devices().orElse(3);
         if (devices < 2 || devices > 8) throw new IllegalArgumentException("idle: --devices must be 2..8, got " + devices);

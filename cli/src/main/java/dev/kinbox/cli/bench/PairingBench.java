@@ -2,6 +2,7 @@ package dev.kinbox.cli.bench;
 
 import dev.kinbox.actors.embed.KinboxDevice;
 import dev.kinbox.actors.muaa.StartOutcome;
+import dev.kinbox.cli.QuietLogs;
 import dev.kinbox.journal.mail.MailStores;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ final class PairingBench implements BenchTarget {
     }
 
     @Override public List<BenchResult> run(BenchContext ctx) throws Exception {
+        QuietLogs.apply();
         int runs = ctx.quick() ? 1 : ctx.runs();
         List<BenchResult> out = new ArrayList<>();
         for (String spec : ctx.storeSpecs("pairing")) {
