@@ -10,19 +10,33 @@ import java.util.List;
  * a message would never list it. So each listing's holes - UIDs from its first to its end (the
  * folder's UIDNEXT - 1, or its highest message if higher) that it did not show - are remembered, and a
  * hole not also seen in the previous listing is new: the cursor stays below it, so the next listing
- * looks at it again. A hole seen twice was expunged (a nudge taken, an entry compacted) and is passed
- * over - also at the end of the folder, so a reader whose folder's newest messages were expunged does
- * not list that folder again at every look. Holes are kept as ranges: a folder's UIDs run far ahead
+ * looks at it again. A hole absent from listings at least {@link #SETTLED} apart was expunged (a
+ * nudge taken, an entry compacted) and is passed over - also at the end of the folder, so a reader
+ * whose folder's newest messages were expunged does not list that folder again at every look. (Two
+ * listings a few milliseconds apart - a step right after a step - could both fall between GreenMail
+ * giving a message its UID and showing it.) Holes are kept as ranges: a folder's UIDs run far ahead
  * of its messages. One per reader; not thread-safe.
  */
 final class LateUids {
-    /** Absent UID ranges {from, to} of the last listing, ascending. */
+    /** How long a hole must have been absent from the listings before it counts as expunged. */
+    static final java.time.Duration SETTLED = java.time.Duration.ofSeconds(1);
+    /** Absent UID ranges {from, to, first seen absent (nanos)} of the last listing, ascending. */
     private List<long[]> absent = List.of();
+    private final java.util.function.LongSupplier nanos;
+
+    LateUids() {
+        this(System::nanoTime);
+    }
+
+    /** {@code nanos}: the monotonic time source ({@link System#nanoTime} outside tests). */
+    LateUids(java.util.function.LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     /**
      * Takes a listing of {@code uids} (ascending) from UID {@code first} to {@code end}; returns the
-     * lowest UID up to {@code end} absent from it that the previous listing did not also lack, or
-     * Long.MAX_VALUE.
+     * lowest UID up to {@code end} absent from it that has not been absent from the listings for at
+     * least {@link #SETTLED}, or Long.MAX_VALUE.
      */
     long lowestNewHole(long first, List<Long> uids, long end) {
         List<long[]> holes = new ArrayList<>();
@@ -32,18 +46,33 @@ final class LateUids {
             next = Math.max(next, u + 1);
         }
         if (end >= next) holes.add(new long[] {next, end});
+        long now = nanos.getAsLong();
+        List<long[]> settled = absent.stream().filter(r -> now - r[2] >= SETTLED.toNanos()).toList();
         long lowest = Long.MAX_VALUE;
+        List<long[]> seen = new ArrayList<>();
         for (long[] h : holes) {
-            long x = firstNotIn(h[0], h[1], absent);
+            long x = firstNotIn(h[0], h[1], settled);
             if (x < lowest) lowest = x;
+            seen.add(new long[] {h[0], h[1], absentSince(h[0], h[1], now)});
         }
-        absent = holes;
+        absent = seen;
         return lowest;
     }
 
     /** Forgets every hole (a new UIDVALIDITY). */
     void reset() {
         absent = List.of();
+    }
+
+    /**
+     * Since when {@code from..to} has been absent: the latest first sighting of the previous ranges
+     * that cover it whole, else (part of it is new) {@code now}.
+     */
+    private long absentSince(long from, long to, long now) {
+        if (firstNotIn(from, to, absent) != Long.MAX_VALUE) return now;
+        long since = Long.MIN_VALUE;
+        for (long[] r : absent) if (r[1] >= from && r[0] <= to) since = Math.max(since, r[2]);
+        return since;
     }
 
     /** The lowest UID of {@code from..to} not inside one of {@code ranges}, or Long.MAX_VALUE. */

@@ -83,7 +83,7 @@ class SweepTest {
         long uid = store.append(folderA, java.util.List.of(dev.kinbox.journal.mail.NewMessage.of(
                 "Subject: taken\r\n\r\n-\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))).uids().get(0);
         store.delete(folderA, java.util.List.of(uid)); // as A does with the nudges it takes: the folder's newest UID is gone
-        Thread.sleep(500);
+        Thread.sleep(LateUids.SETTLED.toMillis() + 500); // absent from its listings for a second: expunged
         long before = readerStore.operationsByCommand().getOrDefault("FETCH", 0L);
         Thread.sleep(2_000);
         long fetches = readerStore.operationsByCommand().getOrDefault("FETCH", 0L) - before;
