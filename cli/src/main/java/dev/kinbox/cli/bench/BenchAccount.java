@@ -6,7 +6,6 @@ import dev.kinbox.actors.embed.KinboxDevice;
 import dev.kinbox.actors.muaa.PairingApprover;
 import dev.kinbox.journal.mail.CountingMailStore;
 import dev.kinbox.journal.mail.ImapMailStore;
-import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStores;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.mail.servers.LocalImapServer;
@@ -61,7 +60,9 @@ final class BenchAccount implements AutoCloseable {
 
     /** Starts a device named {@code name} on a connection of its own; waits for its start. */
     KinboxDevice start(String name) throws Exception {
-        CountingMailStore store = new CountingMailStore(connection(), true);
+        // in memory every device shares the account's mailbox, which only close() closes
+        CountingMailStore store = memory != null ? new CountingMailStore(memory, false)
+                : new CountingMailStore(ImapMailStore.connect(running.server().orElseThrow().settings(user)), true);
         stores.add(store);
         KinboxDevice d = get(Kinbox.start(KinboxConfig.of(ACCOUNT, home.resolve(name), store).withDeviceName(name).withApprover(showing())));
         devices.add(d);
@@ -84,11 +85,6 @@ final class BenchAccount implements AutoCloseable {
     /** The counted connections, one per started device in the order started. */
     List<CountingMailStore> stores() {
         return List.copyOf(stores);
-    }
-
-    private MailStore connection() {
-        if (memory != null) return new CountingMailStore(memory, false);
-        return ImapMailStore.connect(running.server().orElseThrow().settings(user));
     }
 
     /** The user of every device: confirms each request and reads the code to the newcomer's user. */
