@@ -24,8 +24,9 @@ public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover ap
 
     /**
      * @param dropPoll       how often the device looks for pairing drops in its folder while the watch
-     *                       on it is down; 15 times that while it runs, as the watch has the device
-     *                       take drops as they come ({@code PairingSessions.WATCHED_POLLS_APART})
+     *                       on it is down or a pairing session of its own is open; 150 times that while
+     *                       the watch runs and no session is open, as the watch has the device take
+     *                       drops as they come ({@code PairingSessions.WATCHED_POLLS_APART})
      * @param pairingTimeout how long a pairing session may take end to end before it aborts
      * @param expireAfter    a paired device silent for longer is retired by a sibling
      * @param announceEvery  announcements (and {@code DeviceSeenActive}) are refreshed at most this often
@@ -45,7 +46,7 @@ public record Environment(MuaaKeyring keyring, Crypto crypto, PairingApprover ap
                     announceEvery != null && announceEvery.compareTo(Duration.ofHours(1)) < 0 ? announceEvery : Duration.ofHours(1));
         }
 
-        /** Defaults: poll every 2 s (30 s while watching), pairing within 10 min, expiry after 30 days, announce daily, check hourly. */
+        /** Defaults: poll every 2 s (5 min while watching with no pairing open), pairing within 10 min, expiry after 30 days, announce daily, check hourly. */
         public static Timing defaults() {
             return new Timing(Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofDays(30), Duration.ofDays(1));
         }

@@ -52,8 +52,12 @@ final class PairingSessions {
     private final Set<String> donePending = new java.util.HashSet<>();
     private final PendingAcks acks;
     private boolean polling;
-    /** While the watch on our folder runs, the periodic poll is this many {@code Timing.dropPoll}s apart. */
-    static final int WATCHED_POLLS_APART = 15;
+    /**
+     * While the watch on our folder runs and no pairing session of ours is open, the periodic poll is
+     * this many {@code Timing.dropPoll}s apart (5 minutes at the default 2 s): the watch has us take a
+     * request as it comes, and the poll only covers a notification the watch missed.
+     */
+    static final int WATCHED_POLLS_APART = 150;
     /** Tells this MUAA to take its drops now: run by the journal's watch on our folder when pairing drops come. */
     private final Runnable dropsCame;
     private int noteReads;
@@ -101,13 +105,24 @@ final class PairingSessions {
     }
 
     /**
-     * The next periodic look for drops: after {@code Timing.dropPoll}, or {@value #WATCHED_POLLS_APART}
-     * times that while the watch on our folder runs (it reports drops as they come; the poll only
-     * covers what it might miss).
+     * The next periodic look for drops: after {@code Timing.dropPoll} while the watch on our folder is
+     * down or a pairing session of ours is open (its next drop is due: a step the watch missed must
+     * not wait long), else {@value #WATCHED_POLLS_APART} times that (the watch reports drops as they
+     * come; the poll only covers what it might miss).
      */
     void pollLater(boolean watched) {
         java.time.Duration every = env.timing().dropPoll();
-        timers.startSingleTimer(Muaa.PollDrops.INSTANCE, watched ? every.multipliedBy(WATCHED_POLLS_APART) : every);
+        timers.startSingleTimer(Muaa.PollDrops.INSTANCE, watched && !sessionOpen() ? every.multipliedBy(WATCHED_POLLS_APART) : every);
+    }
+
+    /** Whether a session of ours waits for a drop: either side's, or an ack of ours waiting for its done. */
+    private boolean sessionOpen() {
+        return !asking.isEmpty() || !answering.isEmpty() || acks.waiting();
+    }
+
+    /** A session just opened: the next poll comes after {@code Timing.dropPoll}, not after an idle device's long wait. */
+    void sessionOpened() {
+        if (!polling) timers.startSingleTimer(Muaa.PollDrops.INSTANCE, env.timing().dropPoll());
     }
 
     /** This MUAA stops: a later one of the device sets its own listener. */
@@ -226,6 +241,7 @@ final class PairingSessions {
         }
         LOG.info("resuming pairing session {} of {}: waiting for its ack", x.session, x.newDevice);
         answering.put(x.session, x);
+        sessionOpened();
         timers.startSingleTimer(x.session, new Muaa.PairingFailed(x.session, "pairing timed out"),
                 java.time.Duration.ofMillis(Math.max(1, x.deadline - clock.millis())));
     }
@@ -249,6 +265,7 @@ final class PairingSessions {
             PairDrop request = n.request(self.name().value());
             asking.put(n.session, n);
             askingDone.put(n.session, c.done());
+            sessionOpened();
             timers.startSingleTimer(n.session, new Muaa.PairingFailed(n.session, "pairing timed out"), env.timing().pairingTimeout());
             leave(c.existingDeviceId(), request);
             return m.Effect().reply(c.started(), StatusReply.success(new PairingOutcome.Started(n.session, n.qrPayload())));
@@ -455,6 +472,7 @@ final class PairingSessions {
         }
         ExistingSide x = new ExistingSide(d, body, env.crypto(), m.privateKey(), clock.millis() + env.timing().pairingTimeout().toMillis());
         answering.put(x.session, x);
+        sessionOpened();
         timers.startSingleTimer(x.session, new Muaa.PairingFailed(x.session, "pairing timed out"), env.timing().pairingTimeout());
         if (body.method() == PairingMethod.QR) {
             ctx.pipeToSelf(env.approver().scanQr(x.asked()), (v, e) -> new Muaa.Approved(x.session, v == null ? null : v.orElse(null), e));

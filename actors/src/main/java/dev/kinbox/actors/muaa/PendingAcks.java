@@ -41,6 +41,11 @@ final class PendingAcks {
         this.sessions = sessions;
     }
 
+    /** True while an ack of ours waits for its done. */
+    boolean waiting() {
+        return !pending.isEmpty();
+    }
+
     /** True while an ack of ours to {@code existing} waits for its done. */
     boolean waitingFor(String existing) {
         return pending.values().stream().anyMatch(p -> p.existing().equals(existing));
@@ -140,6 +145,7 @@ final class PendingAcks {
      */
     private void track(String session, Pending p, Duration timeout) {
         pending.put(session, p);
+        sessions.sessionOpened();
         m.timers.startSingleTimer(session, new Muaa.PairingFailed(session, "no done from the existing device in time"),
                 timeout.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : timeout);
         m.timers.startSingleTimer(resendKey(session), new Muaa.ResendAck(session), p.nextDelay());
