@@ -143,8 +143,15 @@ final class Liveness {
         return m.Effect().none();
     }
 
-    /** What the check found: refresh, retirements (by expiry or notice) in one batch, then the clean-up. */
-    Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c) {
+    /**
+     * What the check found: refresh, retirements (by expiry or notice) in one batch, then the clean-up.
+     * {@code caughtUp}: the folders of the paired devices this check retires were read to their end
+     * first. As for a removal, from the retirement on their entries are refused, so what they uploaded
+     * and this device had not read yet - the last edits of a device that left while this one was away,
+     * which may be nowhere else - would be lost with them; so a check that would retire a paired device
+     * reads its folder first (at most {@link #CATCH_UP_WAIT}) and then runs again on what it read.
+     */
+    Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, boolean caughtUp) {
         checking = false;
         if (c.failure() != null) {
             LOG.info("liveness check failed (retried at the next one): {}", c.failure().toString());
@@ -159,6 +166,7 @@ final class Liveness {
         boolean refresh = now - me.lastActive() >= env.timing().announceEvery().toMillis();
         if (refresh) events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
         Map<String, RetireNotice> noticed = new HashMap<>();
+        Set<String> toRead = new LinkedHashSet<>();
         for (RetireNotice n : c.contents().notices()) noticed.putIfAbsent(n.deviceId(), n);
         List<RetireNotice> publish = new ArrayList<>();
         List<RetireNotice> renew = new ArrayList<>();
@@ -189,11 +197,21 @@ final class Liveness {
             long seen = lastSeen(rec, a);
             boolean expired = expired(now, rec, a, env.timing().expireAfter());
             if (!expired && !noticed.containsKey(id)) continue;
+            if (!caughtUp && rec.status() == DeviceStatus.PAIRED) {
+                toRead.add(id);
+                continue;
+            }
             LOG.info("retiring device {}: {}", id, expired ? "silent since " + java.time.Instant.ofEpochMilli(seen) : "a trusted notice says so");
             events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
             if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.EXPIRED));
             purge.add(id);
             if (folderExpired(now, rec)) folders.add(id);
+        }
+        if (!toRead.isEmpty()) {
+            LOG.info("reading the folders of {} to their end before retiring them", toRead);
+            checking = true; // until the check runs again on what it read
+            m.catchUpThen(toRead, CATCH_UP_WAIT, new Muaa.CheckCaughtUp(c));
+            return m.Effect().none();
         }
         CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget);
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();

@@ -245,6 +245,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     record Checked(AnnouncementFolder.Contents contents, Set<String> folders, Throwable failure) implements Internal {}
 
+    /** A check whose devices to retire had their folders read to their end (or the attempt gave up): retire them now. */
+    record CheckCaughtUp(Checked checked) implements Internal {}
+
     record StartChecked(Start start, AnnouncementFolder.Contents contents, Throwable failure) implements Internal {}
 
     record Rotated(String fingerprint, byte[] armoredKey, String revoke, Throwable failure) implements Internal {}
@@ -442,7 +445,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
-                .onCommand(Checked.class, liveness::checked)
+                .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, false))
+                .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), true))
                 .onCommand(Rotated.class, liveness::rotated)
                 .onCommand(Replied.class, (state, c) -> Effect().reply(c.replyTo(),
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
@@ -569,10 +573,20 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * must go on either way.
      */
     void catchUpThen(String sibling, java.time.Duration timeout, Command then) {
-        ctx.pipeToSelf(streams.catchUp(sibling, timeout), (done, e) -> {
-            if (e != null) ctx.getLog().info("could not read the folder of {} to its end: {}", sibling, unwrap(e).toString());
-            return then;
-        });
+        catchUpThen(Set.of(sibling), timeout, then);
+    }
+
+    /** As {@link #catchUpThen(String, java.time.Duration, Command)}, the folders of {@code siblings} read side by side. */
+    void catchUpThen(Set<String> siblings, java.time.Duration timeout, Command then) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> reads = new java.util.ArrayList<>();
+        for (String sibling : siblings) {
+            reads.add(streams.catchUp(sibling, timeout).toCompletableFuture().handle((done, e) -> {
+                if (e != null) ctx.getLog().info("could not read the folder of {} to its end: {}", sibling, unwrap(e).toString());
+                return null;
+            }));
+        }
+        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new)),
+                (done, e) -> then);
     }
 
     KinboxJournalRuntime journal() {
