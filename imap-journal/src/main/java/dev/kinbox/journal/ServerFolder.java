@@ -255,6 +255,31 @@ final class ServerFolder {
         return out;
     }
 
+    /**
+     * As {@link #fetchFull}, for a reader that must not stall on one message: a range the server
+     * refuses (NO or BAD) or answers with something that is not IMAP is fetched again one message
+     * at a time, and a message the server will not serve alone is left out (logged) - as one it lists
+     * but never serves, the reader lists again and finally reads on without it (a gap, which a
+     * snapshot heals, and which is read late should the server serve it later). Before 2026-12-05 one
+     * such message - a damaged file on the server, or a provider's - failed every step of the reader
+     * at its position, and the sibling's later entries never arrived. A lost connection or a timeout
+     * still fails the whole call (the step is retried from the same position).
+     */
+    List<StoredMessage> fetchServed(List<Long> uids, int maxPerFetch) {
+        try {
+            return fetchFull(uids, maxPerFetch);
+        } catch (MailStoreException.CommandRefused | MailStoreException.ProtocolViolation e) {
+            if (uids.size() == 1) {
+                LOG.warn("{}: the server will not serve uid {}, passing over it for now: {}", name, uids.get(0), e.getMessage());
+                return List.of();
+            }
+            LOG.info("{}: the server refused a fetch of {} messages ({}); fetching them one at a time", name, uids.size(), e.getMessage());
+            List<StoredMessage> out = new ArrayList<>();
+            for (long uid : uids.stream().sorted().toList()) out.addAll(fetchServed(List.of(uid), 1));
+            return out;
+        }
+    }
+
     /** Creates the folder (no error if it exists). */
     void create() {
         store.createFolder(name);

@@ -196,7 +196,7 @@ final class SiblingReader {
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
             List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
             List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
-            List<StoredMessage> msgs = new ArrayList<>(folder.fetchFull(uids, maxFetch));
+            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(uids, maxFetch));
             java.util.Map<Long, ServerFolder.Entry> listed = new java.util.HashMap<>();
             for (ServerFolder.Entry c : chunk) listed.put(c.uid(), c);
             for (StoredMessage m : msgs) if (!ServerFolder.stillListed(m, listed.get(m.uid()))) throw new Renumbered();
@@ -321,7 +321,7 @@ final class SiblingReader {
 
     /** True when {@code s} opened and was emitted; {@link Expunged} when it is gone, unless {@code lastTry}. */
     private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out, boolean lastTry) {
-        List<StoredMessage> fetched = folder.fetchFull(List.of(s.uid()), 1);
+        List<StoredMessage> fetched = folder.fetchServed(List.of(s.uid()), 1);
         if (fetched.isEmpty() && !lastTry) throw new Expunged(); // replaced by a newer snapshot since the listing
         for (StoredMessage m : fetched) {
             if (!ServerFolder.stillListed(m, s)) throw new Renumbered();

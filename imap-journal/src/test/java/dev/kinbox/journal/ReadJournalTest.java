@@ -365,6 +365,38 @@ class ReadJournalTest {
         }
     }
 
+    @Test void current_entryTheServerRefusesToServe_isAGap_healedByTheSnapshot_andTheEntriesAroundItAreRead() throws Exception {
+        authorWithoutCompaction();
+        uploadThreeEntries();
+        snapshotA(6);
+        long uidOf4 = Journals.entries(store, pidA).stream().filter(e -> e.from() == 4).findFirst().orElseThrow().uid();
+        // a damaged message on the server (or a provider's doing): every FETCH that includes it is answered NO
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        MailStore refusing = new ForwardingMailStore(store) {
+            @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
+                if (f.equals(folderA) && what == Fetch.FULL && range.first() <= uidOf4 && uidOf4 <= range.last()) {
+                    refusals.incrementAndGet();
+                    throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused("UID FETCH: server said NO [SERVERBUG] Internal error", null);
+                }
+                return super.fetch(f, range, what);
+            }
+
+            @Override public void close() { } // the shared store stays open
+        };
+        ActorSystem reader = JournalFixture.system(refusing, JournalFixture.keyring(B, A), new InMemoryLocalLog());
+        try {
+            List<EventEnvelope> got = currentWith(reader);
+            assertTrue(refusals.get() > 0, "the server refused");
+            assertTrue(got.size() >= 7, () -> "read past the refused entry: " + payloads(got));
+            assertEquals(List.of("e-1", "e-2", "e-3", "e-7", "e-8", "e-9"), payloads(got.subList(0, 6)), "the entries fetched with it are read");
+            assertEquals(List.of(new SiblingSnapshot(pidA, 6, "state-6")), payloads(got.subList(6, got.size())),
+                    "the refused entry's events are healed from the snapshot");
+            assertEquals(1, KinboxJournalRuntime.get(reader).stats().gaps.sum());
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
+    }
+
     @Test void folderRestoredWithoutItsNewestEntries_theAuthorUploadsThemAgain_andANewReaderReadsEverything() throws Exception {
         uploadThreeEntries();
         store.faults().rebuild(folderA, 2); // from a backup taken before entries 4..6 and 7..9 were uploaded
