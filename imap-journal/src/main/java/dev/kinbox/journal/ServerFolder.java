@@ -6,6 +6,7 @@ import dev.kinbox.journal.mail.FolderStatus;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.ServedFetch;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaHeader;
@@ -69,9 +70,24 @@ final class ServerFolder {
 
     /**
      * The folder's SMA messages past {@code afterUid} (all of them when {@code uidValidity} differs from
-     * the folder's); a missing folder lists as empty with UIDVALIDITY 0.
+     * the folder's); a missing folder lists as empty with UIDVALIDITY 0. For the author's own folder:
+     * a header the server refuses to serve fails the listing (its restore or repair must not take the
+     * folder for shorter than it is).
      */
     Listing list(long uidValidity, long afterUid) {
+        return list(uidValidity, afterUid, false);
+    }
+
+    /**
+     * As {@link #list}, for a reader: a message whose header the server refuses to serve is left out
+     * ({@link ServedFetch}), a hole in the listing like a message not shown yet ({@link LateUids}),
+     * so one message refused for good does not stop every listing at the reader's position.
+     */
+    Listing listServed(long uidValidity, long afterUid) {
+        return list(uidValidity, afterUid, true);
+    }
+
+    private Listing list(long uidValidity, long afterUid, boolean served) {
         FolderStatus st;
         try {
             st = store.status(name);
@@ -89,7 +105,8 @@ final class ServerFolder {
         List<Long> pairingDrops = new ArrayList<>();
         long maxUid = first - 1;
         List<Long> uids = new ArrayList<>();
-        for (StoredMessage m : store.fetch(name, UidRange.from(first), Fetch.HEADERS)) {
+        UidRange range = UidRange.from(first);
+        for (StoredMessage m : served ? ServedFetch.fetch(store, name, range, Fetch.HEADERS) : store.fetch(name, range, Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
             maxUid = Math.max(maxUid, m.uid());
             uids.add(m.uid());
@@ -242,6 +259,10 @@ final class ServerFolder {
      * malformed one and passed over it for good.
      */
     List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch) {
+        return fetchFull(uids, maxPerFetch, false);
+    }
+
+    private List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch, boolean served) {
         List<StoredMessage> out = new ArrayList<>();
         List<Long> sorted = uids.stream().sorted().toList();
         int i = 0;
@@ -249,35 +270,23 @@ final class ServerFolder {
             int j = Math.min(sorted.size(), i + maxPerFetch);
             long lo = sorted.get(i), hi = sorted.get(j - 1);
             java.util.Set<Long> want = new java.util.HashSet<>(sorted.subList(i, j));
-            for (StoredMessage m : store.fetch(name, new UidRange(lo, hi), Fetch.FULL)) if (want.contains(m.uid()) && !m.vanished()) out.add(m);
+            UidRange range = new UidRange(lo, hi);
+            List<StoredMessage> got = served ? ServedFetch.fetch(store, name, range, Fetch.FULL) : store.fetch(name, range, Fetch.FULL);
+            for (StoredMessage m : got) if (want.contains(m.uid()) && !m.vanished()) out.add(m);
             i = j;
         }
         return out;
     }
 
     /**
-     * As {@link #fetchFull}, for a reader that must not stall on one message: a range the server
-     * refuses (NO or BAD) or answers with something that is not IMAP is fetched again one message
-     * at a time, and a message the server will not serve alone is left out (logged) - as one it lists
-     * but never serves, the reader lists again and finally reads on without it (a gap, which a
-     * snapshot heals, and which is read late should the server serve it later). Before 2026-12-05 one
-     * such message - a damaged file on the server, or a provider's - failed every step of the reader
-     * at its position, and the sibling's later entries never arrived. A lost connection or a timeout
-     * still fails the whole call (the step is retried from the same position).
+     * As {@link #fetchFull}, for a reader that must not stall on one message: a message the server
+     * refuses to serve is left out ({@link ServedFetch}) - as one it lists but never serves, the
+     * reader lists again and finally reads on without it (a gap, which a snapshot heals, and which is
+     * read late should the server serve it later). A lost connection or a timeout still fails the
+     * whole call (the step is retried from the same position).
      */
     List<StoredMessage> fetchServed(List<Long> uids, int maxPerFetch) {
-        try {
-            return fetchFull(uids, maxPerFetch);
-        } catch (MailStoreException.CommandRefused | MailStoreException.ProtocolViolation e) {
-            if (uids.size() == 1) {
-                LOG.warn("{}: the server will not serve uid {}, passing over it for now: {}", name, uids.get(0), e.getMessage());
-                return List.of();
-            }
-            LOG.info("{}: the server refused a fetch of {} messages ({}); fetching them one at a time", name, uids.size(), e.getMessage());
-            List<StoredMessage> out = new ArrayList<>();
-            for (long uid : uids.stream().sorted().toList()) out.addAll(fetchServed(List.of(uid), 1));
-            return out;
-        }
+        return fetchFull(uids, maxPerFetch, true);
     }
 
     /** Creates the folder (no error if it exists). */

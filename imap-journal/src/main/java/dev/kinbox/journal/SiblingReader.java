@@ -155,7 +155,7 @@ final class SiblingReader {
 
     /** One read of the step; {@code lastTry}: listed messages the fetch no longer finds are read on without (a gap if needed). */
     private List<EventEnvelope> stepOnce(boolean lastTry) {
-        ServerFolder.Listing l = folder.list(uidValidity, lastUid);
+        ServerFolder.Listing l = folder.listServed(uidValidity, lastUid);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
             if (uidValidity != 0) {
@@ -174,7 +174,7 @@ final class SiblingReader {
         if (gapAhead(l)) {
             // before calling it a gap: list again from the last entry read - a server that showed a later
             // message first (LateUids) shows the missing entry a moment later, maybe below the UID cursor
-            ServerFolder.Listing again = folder.list(uidValidity, Math.min(lastEntryUid, lastUid));
+            ServerFolder.Listing again = folder.listServed(uidValidity, Math.min(lastEntryUid, lastUid));
             if (again.uidValidity() == uidValidity) l = again;
         }
         long lateFrom = late.lowestNewHole(l.first(), l.uids(), l.end());

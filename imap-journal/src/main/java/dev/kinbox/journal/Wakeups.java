@@ -160,7 +160,7 @@ final class Wakeups implements AutoCloseable {
     private void readOwnFolder() {
         while (true) {
             try {
-                ServerFolder.Listing l = own.list(ownValidity, ownReadUpTo);
+                ServerFolder.Listing l = own.listServed(ownValidity, ownReadUpTo);
                 if (l.uidValidity() != ownValidity) late.reset();
                 long hole = late.lowestNewHole(l.first(), l.uids(), l.end()); // a message shown late (GreenMail) is listed again next time
                 ownValidity = l.uidValidity();

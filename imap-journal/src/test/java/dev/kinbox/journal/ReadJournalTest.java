@@ -366,6 +366,14 @@ class ReadJournalTest {
     }
 
     @Test void current_entryTheServerRefusesToServe_isAGap_healedByTheSnapshot_andTheEntriesAroundItAreRead() throws Exception {
+        refusedEntryIsAGap(java.util.EnumSet.of(Fetch.FULL));
+    }
+
+    @Test void current_entryWhoseHeaderTooTheServerRefusesToServe_isAGap_healedByTheSnapshot_andTheEntriesAroundItAreRead() throws Exception {
+        refusedEntryIsAGap(java.util.EnumSet.allOf(Fetch.class));
+    }
+
+    private void refusedEntryIsAGap(java.util.Set<Fetch> refused) throws Exception {
         authorWithoutCompaction();
         uploadThreeEntries();
         snapshotA(6);
@@ -374,7 +382,7 @@ class ReadJournalTest {
         java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
         MailStore refusing = new ForwardingMailStore(store) {
             @Override public List<StoredMessage> fetch(String f, UidRange range, Fetch what) {
-                if (f.equals(folderA) && what == Fetch.FULL && range.first() <= uidOf4 && uidOf4 <= range.last()) {
+                if (f.equals(folderA) && refused.contains(what) && range.first() <= uidOf4 && uidOf4 <= range.last()) {
                     refusals.incrementAndGet();
                     throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused("UID FETCH: server said NO [SERVERBUG] Internal error", null);
                 }

@@ -5,6 +5,7 @@ import dev.kinbox.crypto.CryptoException;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.ServedFetch;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.Retries;
 import dev.kinbox.journal.mail.UidRange;
@@ -81,7 +82,7 @@ final class AnnouncementFolder {
         if (!store.listFolders().contains(FOLDER)) return new Contents(Map.of(), List.of(), Map.of());
         List<StoredMessage> msgs;
         try {
-            msgs = store.fetch(FOLDER, UidRange.all(), Fetch.FULL);
+            msgs = ServedFetch.fetch(store, FOLDER, UidRange.all(), Fetch.FULL); // one message refused for good does not stop every check
         } catch (MailStoreException.FolderMissing e) {
             return new Contents(Map.of(), List.of(), Map.of());
         }

@@ -5,6 +5,7 @@ import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.Retries;
+import dev.kinbox.journal.mail.ServedFetch;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
@@ -53,7 +54,7 @@ final class DropBox {
         long uidValidity = store.status(ownFolder).uidValidity();
         List<PairDrop> out = new ArrayList<>();
         List<Long> taken = new ArrayList<>();
-        for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
+        for (StoredMessage m : ServedFetch.fetch(store, ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
             if (!uids.contains(m.uid()) || m.vanished() || !isPairingDrop(m)) continue;
             taken.add(m.uid());
             try {
@@ -101,7 +102,7 @@ final class DropBox {
         if (uids.isEmpty()) return List.of();
         uids = uids.subList(0, Math.min(uids.size(), MAX_PER_POLL));
         List<StoredMessage> out = new ArrayList<>();
-        for (StoredMessage m : store.fetch(ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
+        for (StoredMessage m : ServedFetch.fetch(store, ownFolder, new UidRange(uids.get(0), uids.get(uids.size() - 1)), Fetch.FULL)) {
             if (uids.contains(m.uid()) && !m.vanished()) out.add(m);
         }
         return out;

@@ -71,6 +71,28 @@ class AnnouncementCacheTest {
         assertEquals(1, folder.readAll(Map.of()).announcements().size(), "read on the next look");
     }
 
+    @Test void aMessageTheServerRefusesToServe_doesNotHideTheOtherAnnouncements() throws Exception {
+        Crypto crypto = Crypto.standard();
+        MemoryMailStore store = new MemoryMailStore();
+        OpenPGPKey laptop = crypto.generateKey("<device@kinbox.invalid>");
+        OpenPGPKey phone = crypto.generateKey("<device@kinbox.invalid>");
+        AnnouncementFolder writer = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        writer.publish(Announcement.of(laptop, "laptop", 1_000L), laptop, Clock.systemUTC());
+        writer.publish(Announcement.of(phone, "phone", 2_000L), phone, Clock.systemUTC());
+        long laptopUid = store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.FULL).get(0).uid();
+        // a damaged message file on the server: every FETCH whose range holds it is answered NO
+        var refusing = new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public java.util.List<dev.kinbox.journal.mail.StoredMessage> fetch(String f, UidRange range, Fetch what) {
+                if (range.contains(laptopUid)) throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused("UID FETCH: server said NO", null);
+                return super.fetch(f, range, what);
+            }
+        };
+        AnnouncementFolder reader = new AnnouncementFolder(refusing, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        Map<String, Announcement> read = reader.readAll(Map.of()).announcements();
+        assertEquals(java.util.Set.of(Announcement.of(phone, "phone", 2_000L).deviceId()), read.keySet(),
+                "the phone's announcement is read; before, the refusal failed every check and every start");
+    }
+
     /** The same message with one base64 character in the middle of its body changed (same UID: what a hostile provider can do). */
     private static byte[] flipMiddleOfBody(byte[] raw) {
         String s = new String(raw, StandardCharsets.US_ASCII);
