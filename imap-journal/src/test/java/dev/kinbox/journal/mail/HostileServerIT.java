@@ -145,6 +145,42 @@ class HostileServerIT {
     }
 
     @Test
+    void fetchRefusedForOneMessage_isCommandRefused_andAServedFetchReadsTheOthers() throws Exception {
+        // a server with a damaged message, uid 2: every FETCH whose set holds it is answered NO
+        try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
+            if (cmd.startsWith("SELECT") || cmd.startsWith("EXAMINE")) {
+                c.send("* 3 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n* OK [UIDNEXT 4] ok\r\n" + tag + " OK [READ-WRITE] done\r\n");
+            } else if (cmd.startsWith("STATUS")) {
+                c.send("* STATUS Journal (MESSAGES 3 UIDNEXT 4 UIDVALIDITY 42)\r\n" + tag + " OK done\r\n");
+            } else if (cmd.startsWith("UID FETCH ")) {
+                String set = cmd.substring("UID FETCH ".length(), cmd.indexOf(' ', "UID FETCH ".length()));
+                String[] ends = set.split(":");
+                long lo = Long.parseLong(ends[0]);
+                long hi = ends.length == 1 ? lo : ends[1].equals("*") ? 3 : Long.parseLong(ends[1]);
+                if (lo <= 2 && 2 <= hi) {
+                    c.send(tag + " NO [SERVERBUG] Internal error occurred. Refer to server log for more information.\r\n");
+                } else {
+                    StringBuilder out = new StringBuilder();
+                    for (long u = Math.max(lo, 1); u <= Math.min(hi, 3); u++) {
+                        String msg = new String(Msgs.message("<m" + u + "@kinbox.test>", "body " + u), java.nio.charset.StandardCharsets.US_ASCII);
+                        out.append("* ").append(u).append(" FETCH (UID ").append(u).append(" FLAGS () RFC822.SIZE ").append(msg.length())
+                                .append(" BODY[] {").append(msg.length()).append("}\r\n").append(msg).append(")\r\n");
+                    }
+                    c.send(out + tag + " OK done\r\n");
+                }
+            } else {
+                c.send(tag + " OK done\r\n");
+            }
+            return true;
+        }); ImapMailStore store = ImapMailStore.connect(settings(s))) {
+            failsWithin(MailStoreException.CommandRefused.class, () -> store.fetch("Journal", UidRange.all(), Fetch.FULL));
+            java.util.List<StoredMessage> got = ServedFetch.fetch(store, "Journal", UidRange.all(), Fetch.FULL);
+            assertEquals(java.util.List.of(1L, 3L), got.stream().map(StoredMessage::uid).toList());
+            assertTrue(new String(got.get(1).raw(), java.nio.charset.StandardCharsets.US_ASCII).contains("body 3"));
+        }
+    }
+
+    @Test
     void byeDuringCommand_isConnectionLost() throws Exception {
         try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
             c.send("* BYE going away\r\n");
