@@ -93,6 +93,10 @@ final class PairingSessions {
     boolean watchDrops() {
         try {
             return m.journal().watchPairingDrops(settings.deviceId(), dropsCame);
+        } catch (dev.kinbox.journal.JournalException.BadConfig e) {
+            // the device is no longer hosted: this MUAA stopped, and this was work it left on the blocking dispatcher
+            LOG.debug("not watching for pairing drops: {}", e.getMessage());
+            return false;
         } catch (RuntimeException e) { // a start or a poll goes on without it: the polls still find the drops
             LOG.warn("cannot watch for pairing drops, polling every {} instead: {}", env.timing().dropPoll(), e.toString());
             return false;
