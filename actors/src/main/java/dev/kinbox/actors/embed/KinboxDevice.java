@@ -124,8 +124,9 @@ public final class KinboxDevice implements AutoCloseable {
     }
 
     /**
-     * Removes another device of the account at once: it is retired, its folder and announcement are
-     * deleted and nothing new is encrypted to it. Replies with its id. This device's own id is refused.
+     * Removes another device of the account at once: it is retired, its announcement deleted and
+     * nothing new is encrypted to it (its folder goes once it has been silent past the expiry, for
+     * siblings away meanwhile). Replies with its id. This device's own id is refused: see {@link #leave}.
      */
     public CompletionStage<String> remove(String otherDeviceId) {
         return ask(r -> new Muaa.RemoveDevice(otherDeviceId, r));
@@ -299,19 +300,39 @@ public final class KinboxDevice implements AutoCloseable {
      * first reads every paired sibling's folder to its end and applies it, so that what only this
      * device could still pass on is passed on - an entry a sibling sealed before it knew of a device
      * paired since is relayed ("Relay" in docs/PROTOCOL.md) -, then closes as {@link #close()} does.
-     * Completes, within about {@code timeout}, with true when every sibling's folder was read and
-     * everything this device holds is on the server; false when not (offline, or out of time): what
-     * was not uploaded stays in the state directory, and is lost if that is deleted. The device stays
-     * in the account until a sibling removes it or its siblings retire it as silent. A device already
-     * closed fails with {@link KinboxException.Closed}.
+     * Then, when it has a paired sibling, it leaves the account: it retires itself (docs/PROTOCOL.md,
+     * "Removal and expiry": {@code DeviceRetired} of itself in its journal, a notice {@code left} for
+     * siblings that read it later), so its siblings stop encrypting to it and retire it as soon as
+     * they read either - each reading its folder to its end first, so its last edits are not lost.
+     * Completes, within about {@code timeout} (plus up to 5 s for the retirement to reach the server),
+     * with true when every sibling's folder was read, the retirement is on the server and everything
+     * this device holds is too; false when not (offline, or out of time): what was not uploaded stays
+     * in the state directory, and is lost if that is deleted; a retirement not on the server goes
+     * with the next start, and without one the siblings retire the device once it has been silent
+     * past the expiry. Before 2026-12-05 a device that left stayed in the account until a sibling
+     * removed it or it expired. A device already closed fails with {@link KinboxException.Closed}.
      */
     public CompletionStage<Boolean> leave(Duration timeout) {
         if (closed.get()) return CompletableFuture.failedFuture(new KinboxException.Closed());
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletionStage<Boolean> read = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(muaa, to -> new Muaa.CatchUp(timeout, to),
                 timeout.plusSeconds(5), system.scheduler()).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
-        return read.thenCompose(all -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(1))
-                .thenApply(uploaded -> all && uploaded));
+        return read.thenCompose(all -> retireItself().thenCompose(retired -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
+                .plusSeconds(1)).thenApply(uploaded -> all && retired && uploaded)));
+    }
+
+    /**
+     * This device retires itself ({@code RemoveDevice} of its own id), answered once the retirement
+     * is on the server (at most 5 s); true then, or when it has no paired sibling to tell (a lone
+     * device is not retired: a later device would find no one to pair with).
+     */
+    private CompletionStage<Boolean> retireItself() {
+        return state().thenCompose(s -> {
+            boolean siblings = s.devices().entrySet().stream()
+                    .anyMatch(e -> !e.getKey().equals(deviceId) && e.getValue().status() == DeviceStatus.PAIRED);
+            if (!siblings) return CompletableFuture.completedFuture(true);
+            return this.<String>ask(r -> new Muaa.RemoveDevice(deviceId, true, r)).thenApply(id -> true);
+        }).exceptionally(e -> false);
     }
 
     /**

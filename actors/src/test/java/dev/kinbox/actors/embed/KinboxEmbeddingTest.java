@@ -15,6 +15,7 @@ import dev.kinbox.actors.muaa.StartOutcome;
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -173,7 +174,10 @@ class KinboxEmbeddingTest {
             store.faults().latency(Duration.ZERO);
             BlockingQueue<AccountState> seenOnTablet = new LinkedBlockingQueue<>();
             try (AutoCloseable listening = await(tablet.addListener(seenOnTablet::add))) {
-                AccountState s = awaitState(seenOnTablet, st -> st.settings().get("signature") != null);
+                // and it left the account: the tablet retires it (and so encrypts nothing more to it)
+                String phoneId = phoneAgain.deviceId();
+                AccountState s = awaitState(seenOnTablet, st -> st.settings().get("signature") != null
+                        && st.devices().get(phoneId) != null && st.devices().get(phoneId).status() == DeviceStatus.RETIRED);
                 assertEquals("-- written before the tablet", s.settings().get("signature").value(), "relayed by the phone before it left");
             }
             ExecutionException e = assertThrows(ExecutionException.class, () -> await(phoneAgain.leave(Duration.ofSeconds(1))));
