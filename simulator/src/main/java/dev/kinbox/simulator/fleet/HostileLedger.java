@@ -1,6 +1,7 @@
 package dev.kinbox.simulator.fleet;
 
 import dev.kinbox.crypto.Crypto;
+import dev.kinbox.journal.mail.Retries;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.persistence.store.LocalLog;
@@ -42,16 +43,27 @@ final class HostileLedger {
     /** See {@link Fleet#hostile}. */
     synchronized boolean act(DeviceRef victim, HostileAct act) throws Fleet.FleetException {
         try {
-            ProviderAccess access = stores.provider(victim.account());
             if (provider == null) provider = new HostileProvider(Crypto.standard(), clock);
             var recipients = roster.accounts().get(victim.account()).devices().stream().map(x -> x.key().toCertificate()).toList();
-            HostileProvider.Outcome o = provider.act(access, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
-                    recipients, act);
-            o.withheld().ifPresent(w -> withheld.add(new Withheld(victim, w)));
-            if (o.plantedSeq() > 0) planted.add(new Planted(victim, o.plantedSeq()));
-            return o.acted();
+            // recorded before the command that withholds or plants: a connection lost after the server carried it out
+            // (a restart) leaves only an error, and the act tried again acts on the next entry
+            HostileProvider.Intent intent = new HostileProvider.Intent() {
+                @Override public void withholding(HostileProvider.Withheld entry) { withheld.add(new Withheld(victim, entry)); }
+
+                @Override public void planting(long seq) { planted.add(new Planted(victim, seq)); }
+            };
+            return Retries.afterLostConnections(attempt -> {
+                try {
+                    ProviderAccess access = stores.provider(victim.account());
+                    return provider.act(access, roster.accountId(victim), roster.device(victim).deviceId(), roster.device(victim).key(),
+                            recipients, act, intent).acted();
+                } catch (dev.kinbox.crypto.CryptoException | dev.kinbox.journal.sma.SmaFormatException e) {
+                    throw new java.util.concurrent.CompletionException(e); // not retried: unwrapped below
+                }
+            });
         } catch (Exception e) {
-            throw new Fleet.FleetException("hostile " + act + " on " + victim + " failed: " + e.getMessage(), e);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new Fleet.FleetException("hostile " + act + " on " + victim + " failed: " + cause.getMessage(), cause);
         }
     }
 

@@ -95,6 +95,25 @@ public final class HostileProvider {
     }
 
     /**
+     * Told what an act is about to do, before the command that does it: a server that loses the
+     * connection after carrying the command out leaves the act's caller with an error only, and an
+     * act tried again then acts on another entry.
+     */
+    interface Intent {
+        Intent NONE = new Intent() {
+            @Override public void withholding(Withheld entry) { }
+
+            @Override public void planting(long seq) { }
+        };
+
+        /** {@code entry} is about to be deleted or altered. */
+        void withholding(Withheld entry);
+
+        /** A forged entry for {@code seq} is about to be stored. */
+        void planting(long seq);
+    }
+
+    /**
      * Carries out {@code act} on {@code victimId}'s folder of {@code accountId}'s mailbox {@code store};
      * forged entries are sealed to {@code recipients} (the account's device certificates, public on
      * the server). Nothing to act on: no folder (yet or any more), a listing the server refused
@@ -104,6 +123,12 @@ public final class HostileProvider {
      */
     Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
                 HostileAct act) throws CryptoException, SmaFormatException {
+        return act(access, accountId, victimId, victimKey, recipients, act, Intent.NONE);
+    }
+
+    /** As {@link #act(ProviderAccess, String, String, OpenPGPKey, List, HostileAct)}, telling {@code intent} first what it withholds or plants. */
+    Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
+                HostileAct act, Intent intent) throws CryptoException, SmaFormatException {
         MailStore store = access.mailbox();
         String folder = SmaFolders.deviceFolder(victimId);
         if (!store.listFolders().contains(folder)) return Outcome.NOTHING;
@@ -134,7 +159,9 @@ public final class HostileProvider {
         }
         switch (act) {
             case FORGE -> {
-                access.inject(folder, entry(accountId, victimId, highest + 1, recipients));
+                NewMessage forged = entry(accountId, victimId, highest + 1, recipients);
+                intent.planting(highest + 1);
+                access.inject(folder, forged);
                 return new Outcome(true, Optional.empty(), highest + 1);
             }
             case INJECT -> access.inject(folder, entry(accountId, keyId, serial.get() + 1, recipients));
@@ -146,6 +173,7 @@ public final class HostileProvider {
                 if (entries.isEmpty()) return Outcome.NOTHING;
                 StoredMessage newest = entries.get(entries.size() - 1);
                 Optional<Withheld> withheld = open(crypto, newest, victimId, victimKey);
+                withheld.ifPresent(intent::withholding);
                 try {
                     if (act == HostileAct.ALTER) access.alter(folder, newest.uid(), HostileProvider::flipBodyByte);
                     else access.delete(folder, newest.uid());

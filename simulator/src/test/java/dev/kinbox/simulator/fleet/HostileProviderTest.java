@@ -62,6 +62,30 @@ class HostileProviderTest {
         assertFalse(store.listFolders().contains(folder));
     }
 
+    @Test
+    void theIntentIsToldBeforeTheCommand_soAForgeryWhoseReplyIsLostIsStillRecorded() throws Exception {
+        MemoryMailStore store = storeWithFolder();
+        ProviderAccess hooks = access(store, store);
+        ProviderAccess replyLost = new ProviderAccess() {
+            @Override public MailStore mailbox() { return store; }
+            @Override public long inject(String f, NewMessage m) {
+                hooks.inject(f, m);
+                throw new MailStoreException.ConnectionLost("APPEND: connection lost (the server restarted)", null);
+            }
+            @Override public void delete(String f, long uid) { hooks.delete(f, uid); }
+            @Override public void alter(String f, long uid, UnaryOperator<byte[]> change) { hooks.alter(f, uid, change); }
+        };
+        java.util.List<Long> planted = new java.util.ArrayList<>();
+        HostileProvider.Intent intent = new HostileProvider.Intent() {
+            @Override public void withholding(HostileProvider.Withheld entry) { }
+            @Override public void planting(long seq) { planted.add(seq); }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(MailStoreException.ConnectionLost.class,
+                () -> provider().act(replyLost, "a0", victimId, victimKey, List.of(victimKey.toCertificate()), HostileAct.FORGE, intent));
+        assertEquals(List.of(1L), planted, "the planted sequence number was recorded before the APPEND");
+        assertEquals(1, messages(store), "the forgery is stored though the provider saw an error");
+    }
+
     /** The provider does {@code act} to the victim's folder, reading through {@code reading}, writing to {@code store}. */
     private static HostileProvider.Outcome act(MailStore reading, MemoryMailStore store, HostileAct act) throws Exception {
         return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act);
