@@ -281,9 +281,9 @@ final class ServerFolder {
     /**
      * As {@link #fetchFull}, for a reader that must not stall on one message: a message the server
      * refuses to serve is left out ({@link ServedFetch}) - as one it lists but never serves, the
-     * reader lists again and finally reads on without it (a gap, which a snapshot heals, and which is
-     * read late should the server serve it later). A lost connection or a timeout still fails the
-     * whole call (the step is retried from the same position).
+     * reader lists again and finally reads on without it: a gap, which the author's next snapshot
+     * heals. A lost connection or a timeout still fails the whole call (the step is retried from the
+     * same position).
      */
     List<StoredMessage> fetchServed(List<Long> uids, int maxPerFetch) {
         return fetchFull(uids, maxPerFetch, true);
