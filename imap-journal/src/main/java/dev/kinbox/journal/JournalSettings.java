@@ -33,11 +33,14 @@ import java.util.Optional;
  *                           come, and the sweep only catches a nudge that was never written
  * @param watchNudges        watch our own folder for nudges
  * @param maxFetch           messages per FETCH in queries
+ * @param refusedPassOver    how long a message the server refuses to serve fails a reader's steps
+ *                           before the reader passes over it as a gap
  */
 public record JournalSettings(String store, Optional<Path> localDir, boolean localFsync, String accountId,
                               Optional<String> deviceId, Optional<Path> deviceKeyFile, List<SiblingFile> siblings,
                               Upload upload, String blockingDispatcher, String localDispatcher, boolean compact,
-                              int keepSnapshots, Duration sweepInterval, Duration watchedSweepInterval, boolean watchNudges, int maxFetch) {
+                              int keepSnapshots, Duration sweepInterval, Duration watchedSweepInterval, boolean watchNudges, int maxFetch,
+                              Duration refusedPassOver) {
 
     /** A sibling named in configuration. */
     public record SiblingFile(String deviceId, Path certificateFile) {}
@@ -81,6 +84,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
         }
         if (maxFetch < 1 || maxFetch > 10_000) throw new JournalException.BadConfig("kinbox.query.max-fetch must be 1..10000");
         if (keepSnapshots < 0) throw new JournalException.BadConfig("kinbox.snapshot-store.keep-newest must be >= 0");
+        if (refusedPassOver.isNegative()) throw new JournalException.BadConfig("kinbox.query.refused-pass-over must be >= 0");
     }
 
     /** Parses the {@code kinbox} subtree of a system's configuration. */
@@ -101,7 +105,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
                     root.getInt("kinbox.snapshot-store.keep-newest"),
                     root.getDuration("kinbox.query.sweep-interval"), root.getDuration("kinbox.query.watched-sweep-interval"),
                     root.getBoolean("kinbox.query.watch-nudges"),
-                    root.getInt("kinbox.query.max-fetch"));
+                    root.getInt("kinbox.query.max-fetch"), root.getDuration("kinbox.query.refused-pass-over"));
         } catch (ConfigException e) {
             throw new JournalException.BadConfig("bad kinbox configuration: " + e.getMessage());
         }

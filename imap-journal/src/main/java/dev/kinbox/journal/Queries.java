@@ -33,7 +33,7 @@ final class Queries {
         // the same with a nested stream interpreter per query: 300,000 queries in a large simulation)
         return Source.unfoldAsync(Optional.<SiblingReader>empty(), held -> {
             SiblingReader reader = held.orElseGet(() -> new SiblingReader(pid, host.deviceId(), fromSeq, toSeq, host.folder(pid), host.sealer, rt.serde(),
-                    host.log, rt.stats(), rt.settings().maxFetch()));
+                    host.log, rt.stats(), rt.settings().maxFetch(), rt.settings().refusedPassOver()));
             return step(pid, reader, live).thenApply(next -> next.map(p -> Pair.create(Optional.of(reader), p.second())));
         }).mapConcat(l -> l);
     }

@@ -75,7 +75,7 @@ final class ServerFolder {
      * folder for shorter than it is).
      */
     Listing list(long uidValidity, long afterUid) {
-        return list(uidValidity, afterUid, false);
+        return list(uidValidity, afterUid, null);
     }
 
     /**
@@ -84,10 +84,16 @@ final class ServerFolder {
      * so one message refused for good does not stop every listing at the reader's position.
      */
     Listing listServed(long uidValidity, long afterUid) {
-        return list(uidValidity, afterUid, true);
+        return listServed(uidValidity, afterUid, uid -> { });
     }
 
-    private Listing list(long uidValidity, long afterUid, boolean served) {
+    /** As {@link #listServed(long, long)}, telling {@code refused} each UID left out. */
+    Listing listServed(long uidValidity, long afterUid, java.util.function.LongConsumer refused) {
+        return list(uidValidity, afterUid, refused);
+    }
+
+    /** {@code refused}: null for a strict listing, else told each UID a served listing leaves out. */
+    private Listing list(long uidValidity, long afterUid, java.util.function.LongConsumer refused) {
         FolderStatus st;
         try {
             st = store.status(name);
@@ -106,7 +112,7 @@ final class ServerFolder {
         long maxUid = first - 1;
         List<Long> uids = new ArrayList<>();
         UidRange range = UidRange.from(first);
-        for (StoredMessage m : served ? ServedFetch.fetch(store, name, range, Fetch.HEADERS) : store.fetch(name, range, Fetch.HEADERS)) {
+        for (StoredMessage m : refused != null ? ServedFetch.fetch(store, name, range, Fetch.HEADERS, refused) : store.fetch(name, range, Fetch.HEADERS)) {
             if (m.uid() < first) continue; // "n:*" also returns the newest message when n is past it
             maxUid = Math.max(maxUid, m.uid());
             uids.add(m.uid());
@@ -259,10 +265,11 @@ final class ServerFolder {
      * malformed one and passed over it for good.
      */
     List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch) {
-        return fetchFull(uids, maxPerFetch, false);
+        return fetchFull(uids, maxPerFetch, null);
     }
 
-    private List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch, boolean served) {
+    /** {@code refused}: null for a strict fetch, else told each UID a served fetch leaves out. */
+    private List<StoredMessage> fetchFull(List<Long> uids, int maxPerFetch, java.util.function.LongConsumer refused) {
         List<StoredMessage> out = new ArrayList<>();
         List<Long> sorted = uids.stream().sorted().toList();
         int i = 0;
@@ -271,7 +278,7 @@ final class ServerFolder {
             long lo = sorted.get(i), hi = sorted.get(j - 1);
             java.util.Set<Long> want = new java.util.HashSet<>(sorted.subList(i, j));
             UidRange range = new UidRange(lo, hi);
-            List<StoredMessage> got = served ? ServedFetch.fetch(store, name, range, Fetch.FULL) : store.fetch(name, range, Fetch.FULL);
+            List<StoredMessage> got = refused != null ? ServedFetch.fetch(store, name, range, Fetch.FULL, refused) : store.fetch(name, range, Fetch.FULL);
             for (StoredMessage m : got) if (want.contains(m.uid()) && !m.vanished()) out.add(m);
             i = j;
         }
@@ -285,8 +292,8 @@ final class ServerFolder {
      * heals. A lost connection or a timeout still fails the whole call (the step is retried from the
      * same position).
      */
-    List<StoredMessage> fetchServed(List<Long> uids, int maxPerFetch) {
-        return fetchFull(uids, maxPerFetch, true);
+    List<StoredMessage> fetchServed(List<Long> uids, int maxPerFetch, java.util.function.LongConsumer refused) {
+        return fetchFull(uids, maxPerFetch, refused);
     }
 
     /** Creates the folder (no error if it exists). */

@@ -63,12 +63,19 @@ final class SiblingReader {
     /** UID of the last entry whose events were emitted: an entry for later events can only be above it. */
     private long lastEntryUid;
     private final LateUids late = new LateUids();
+    /** How long a UID the server refuses to serve fails the steps before it is passed over ({@link #refused}). */
+    private final java.time.Duration refusedPassOver;
+    /**
+     * UID to when (System.nanoTime) the server first refused it, until it is served (at most 1,024: a
+     * step that fails restores the reader's position, UIDVALIDITY included, so this outlives it).
+     */
+    private final java.util.Map<Long, Long> refusedSince = new java.util.HashMap<>();
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
     /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
     private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
 
     SiblingReader(String pid, String readerId, long fromSeq, long toSeq, ServerFolder folder, Sealer sealer, PayloadSerde serde, LocalLog log,
-                  JournalStats stats, int maxFetch) {
+                  JournalStats stats, int maxFetch, java.time.Duration refusedPassOver) {
         this.pid = pid;
         this.who = pid + " read by " + readerId;
         this.toSeq = toSeq;
@@ -79,6 +86,7 @@ final class SiblingReader {
         this.log = log;
         this.stats = stats;
         this.maxFetch = maxFetch;
+        this.refusedPassOver = refusedPassOver;
         this.nextSeq = Math.max(1, fromSeq);
         Optional<ReplicationCursor> saved = log.cursor(Cursors.query(pid));
         if (saved.isPresent() && saved.get().lastSequenceNr() < nextSeq) {
@@ -146,6 +154,23 @@ final class SiblingReader {
         }
     }
 
+    /**
+     * The server refused to serve {@code uid} just now. Until it has refused it for
+     * {@code refusedPassOver} (kinbox.query.refused-pass-over) this fails the step as any refused
+     * command does (the step is tried again from the same position: a server busy, locked or restarting
+     * serves it then); from then on the message is passed over, as one listed but never served - a gap
+     * the author's next snapshot heals - so a message refused for good stops the reader only that long.
+     */
+    private void refused(long uid) {
+        long now = System.nanoTime();
+        if (refusedSince.size() >= 1024 && !refusedSince.containsKey(uid)) refusedSince.clear();
+        long held = now - refusedSince.computeIfAbsent(uid, u -> now);
+        if (held < refusedPassOver.toNanos()) {
+            throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused(folder.name() + ": the server refuses to serve uid " + uid
+                    + " (for " + held / 1_000_000 + " ms); it is passed over as a gap once refused for " + refusedPassOver, null);
+        }
+    }
+
     private void restore(long seq, long uid, long validity, Gaps gaps) {
         nextSeq = seq;
         lastUid = uid;
@@ -155,7 +180,7 @@ final class SiblingReader {
 
     /** One read of the step; {@code lastTry}: listed messages the fetch no longer finds are read on without (a gap if needed). */
     private List<EventEnvelope> stepOnce(boolean lastTry) {
-        ServerFolder.Listing l = folder.listServed(uidValidity, lastUid);
+        ServerFolder.Listing l = folder.listServed(uidValidity, lastUid, this::refused);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
             if (uidValidity != 0) {
@@ -174,7 +199,7 @@ final class SiblingReader {
         if (gapAhead(l)) {
             // before calling it a gap: list again from the last entry read - a server that showed a later
             // message first (LateUids) shows the missing entry a moment later, maybe below the UID cursor
-            ServerFolder.Listing again = folder.listServed(uidValidity, Math.min(lastEntryUid, lastUid));
+            ServerFolder.Listing again = folder.listServed(uidValidity, Math.min(lastEntryUid, lastUid), this::refused);
             if (again.uidValidity() == uidValidity) l = again;
         }
         long lateFrom = late.lowestNewHole(l.first(), l.uids(), l.end());
@@ -196,7 +221,8 @@ final class SiblingReader {
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
             List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
             List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
-            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(uids, maxFetch));
+            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(uids, maxFetch, this::refused));
+            for (StoredMessage m : msgs) refusedSince.remove(m.uid());
             java.util.Map<Long, ServerFolder.Entry> listed = new java.util.HashMap<>();
             for (ServerFolder.Entry c : chunk) listed.put(c.uid(), c);
             for (StoredMessage m : msgs) if (!ServerFolder.stillListed(m, listed.get(m.uid()))) throw new Renumbered();
@@ -321,7 +347,7 @@ final class SiblingReader {
 
     /** True when {@code s} opened and was emitted; {@link Expunged} when it is gone, unless {@code lastTry}. */
     private boolean emitSnapshot(ServerFolder.Snap s, List<EventEnvelope> out, boolean lastTry) {
-        List<StoredMessage> fetched = folder.fetchServed(List.of(s.uid()), 1);
+        List<StoredMessage> fetched = folder.fetchServed(List.of(s.uid()), 1, this::refused);
         if (fetched.isEmpty() && !lastTry) throw new Expunged(); // replaced by a newer snapshot since the listing
         for (StoredMessage m : fetched) {
             if (!ServerFolder.stillListed(m, s)) throw new Renumbered();

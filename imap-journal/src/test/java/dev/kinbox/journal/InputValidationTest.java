@@ -43,6 +43,9 @@ class InputValidationTest {
         assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.query.max-fetch = banana"));
         var sweep = assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.query.sweep-interval = 60s"));
         assertTrue(sweep.getMessage().contains("watched-sweep-interval") && sweep.getMessage().contains("sweep-interval"), sweep.getMessage());
+        var passOver = assertThrows(JournalException.BadConfig.class, () -> parse("kinbox.query.refused-pass-over = -1s"));
+        assertTrue(passOver.getMessage().contains("refused-pass-over"), passOver.getMessage());
+        assertEquals(java.time.Duration.ofSeconds(60), parse("").refusedPassOver(), "the default");
     }
 
     @Test void codec_roundTripsAJournalBody() {

@@ -26,19 +26,25 @@ public final class ServedFetch {
      * folder's newest UID by its STATUS.
      */
     public static List<StoredMessage> fetch(MailStore store, String folder, UidRange range, Fetch what) {
+        return fetch(store, folder, range, what, uid -> { });
+    }
+
+    /** As {@link #fetch(MailStore, String, UidRange, Fetch)}, telling {@code refused} each UID left out. */
+    public static List<StoredMessage> fetch(MailStore store, String folder, UidRange range, Fetch what, java.util.function.LongConsumer refused) {
         try {
             return store.fetch(folder, range, what);
         } catch (MailStoreException.CommandRefused | MailStoreException.ProtocolViolation e) {
             long last = range.last() != UidRange.NEWEST ? range.last() : store.status(folder).uidNext() - 1;
             if (last < range.first()) return List.of();
             if (last == range.first()) {
-                LOG.warn("{}: the server will not serve uid {}, passing over it: {}", folder, last, e.getMessage());
+                LOG.warn("{}: the server will not serve uid {}: {}", folder, last, e.getMessage());
+                refused.accept(last);
                 return List.of();
             }
             LOG.info("{}: the server refused a fetch of uids {}:{} ({}); fetching it in halves", folder, range.first(), last, e.getMessage());
             long mid = range.first() + (last - range.first()) / 2;
-            List<StoredMessage> out = new ArrayList<>(fetch(store, folder, new UidRange(range.first(), mid), what));
-            out.addAll(fetch(store, folder, new UidRange(mid + 1, last), what));
+            List<StoredMessage> out = new ArrayList<>(fetch(store, folder, new UidRange(range.first(), mid), what, refused));
+            out.addAll(fetch(store, folder, new UidRange(mid + 1, last), what, refused));
             return out;
         }
     }
