@@ -100,12 +100,6 @@ public final class HostileProvider {
      * act tried again then acts on another entry.
      */
     interface Intent {
-        Intent NONE = new Intent() {
-            @Override public void withholding(Withheld entry) { }
-
-            @Override public void planting(long seq) { }
-        };
-
         /** {@code entry} is about to be deleted or altered. */
         void withholding(Withheld entry);
 
@@ -119,14 +113,9 @@ public final class HostileProvider {
      * the server). Nothing to act on: no folder (yet or any more), a listing the server refused
      * because the device expunged meanwhile, or no entry to alter, replay or delete. A withheld
      * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
-     * provider - to learn which events it held.
+     * provider - to learn which events it held. {@code intent} is told what is withheld or planted
+     * before the command that does it.
      */
-    Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
-                HostileAct act) throws CryptoException, SmaFormatException {
-        return act(access, accountId, victimId, victimKey, recipients, act, Intent.NONE);
-    }
-
-    /** As {@link #act(ProviderAccess, String, String, OpenPGPKey, List, HostileAct)}, telling {@code intent} first what it withholds or plants. */
     Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
                 HostileAct act, Intent intent) throws CryptoException, SmaFormatException {
         MailStore store = access.mailbox();

@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
 /** The provider's acts when the victim's folder changes under its listing: nothing done, counted as nothing to act on. */
 class HostileProviderTest {
     private static final Crypto CRYPTO = Crypto.standard();
+    /** Nobody listening to what the provider is about to do. */
+    private static final HostileProvider.Intent NO_INTENT = new HostileProvider.Intent() {
+        @Override public void withholding(HostileProvider.Withheld entry) { }
+
+        @Override public void planting(long seq) { }
+    };
     private static OpenPGPKey victimKey;
     private static String victimId;
     private static String folder;
@@ -88,7 +94,7 @@ class HostileProviderTest {
 
     /** The provider does {@code act} to the victim's folder, reading through {@code reading}, writing to {@code store}. */
     private static HostileProvider.Outcome act(MailStore reading, MemoryMailStore store, HostileAct act) throws Exception {
-        return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act);
+        return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act, NO_INTENT);
     }
 
     /** {@code store}, doing {@code meanwhile} as each FETCH arrives. */
