@@ -71,7 +71,10 @@ public interface ProviderAccess {
                 } catch (MailStoreException.CommandRefused | MailStoreException.FolderMissing expungedMeanwhile) {
                     throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
                 }
-                if (found.isEmpty() || found.get(0).uid() != uid) throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
+                // Dovecot answers a message another session expunged meanwhile with an empty header block (vanished)
+                if (found.isEmpty() || found.get(0).uid() != uid || found.get(0).vanished()) {
+                    throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
+                }
                 return found.get(0);
             }
         };

@@ -92,6 +92,24 @@ class HostileProviderTest {
         assertEquals(1, messages(store), "the forgery is stored though the provider saw an error");
     }
 
+    @Test
+    void overImap_aMessageExpungedBeforeItsAlteration_comingBackBlank_isNoMessageToAlter() {
+        MemoryMailStore store = storeWithFolder();
+        long uid = store.append(folder, NewMessage.of(("Subject: x\r\nMessage-ID: <x@kinbox.invalid>\r\n\r\nbody\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        // Dovecot, for a message another session expunged after this one listed it: an empty header block
+        MailStore blanking = new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public List<dev.kinbox.journal.mail.StoredMessage> fetch(String f, UidRange range, dev.kinbox.journal.mail.Fetch what) {
+                return super.fetch(f, range, what).stream().map(m -> new dev.kinbox.journal.mail.StoredMessage(m.uid(), m.flags(), 2,
+                        "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[0])).toList();
+            }
+        };
+        ProviderAccess imap = ProviderAccess.overImap(blanking);
+        org.junit.jupiter.api.Assertions.assertThrows(MailStoreException.InvalidRequest.class,
+                () -> imap.alter(folder, uid, HostileProvider::flipBodyByte), "taken for gone, not altered (it failed inside the alteration before)");
+        assertEquals(1, messages(store), "nothing appended or expunged");
+    }
+
     /** The provider does {@code act} to the victim's folder, reading through {@code reading}, writing to {@code store}. */
     private static HostileProvider.Outcome act(MailStore reading, MemoryMailStore store, HostileAct act) throws Exception {
         return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act, NO_INTENT);
