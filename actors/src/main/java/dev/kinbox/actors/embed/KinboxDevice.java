@@ -6,6 +6,7 @@ import dev.kinbox.actors.mail.MailAutocrypt;
 import dev.kinbox.actors.mail.MailSettings;
 import dev.kinbox.actors.mail.OutgoingDecision;
 import dev.kinbox.actors.mail.OutgoingPolicy;
+import dev.kinbox.actors.muaa.Leave;
 import dev.kinbox.actors.muaa.Muaa;
 import dev.kinbox.actors.muaa.PairingApprover.PairingMethod;
 import dev.kinbox.actors.muaa.PairingOutcome;
@@ -315,24 +316,8 @@ public final class KinboxDevice implements AutoCloseable {
     public CompletionStage<Boolean> leave(Duration timeout) {
         if (closed.get()) return CompletableFuture.failedFuture(new KinboxException.Closed());
         long deadline = System.nanoTime() + timeout.toNanos();
-        CompletionStage<Boolean> read = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(muaa, to -> new Muaa.CatchUp(timeout, to),
-                timeout.plusSeconds(5), system.scheduler()).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
-        return read.thenCompose(all -> retireItself().thenCompose(retired -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
-                .plusSeconds(1)).thenApply(uploaded -> all && retired && uploaded)));
-    }
-
-    /**
-     * This device retires itself ({@code RemoveDevice} of its own id), answered once the retirement
-     * is on the server (at most 5 s); true then, or when it has no paired sibling to tell (a lone
-     * device is not retired: a later device would find no one to pair with).
-     */
-    private CompletionStage<Boolean> retireItself() {
-        return state().thenCompose(s -> {
-            boolean siblings = s.devices().entrySet().stream()
-                    .anyMatch(e -> !e.getKey().equals(deviceId) && e.getValue().status() == DeviceStatus.PAIRED);
-            if (!siblings) return CompletableFuture.completedFuture(true);
-            return this.<String>ask(r -> new Muaa.RemoveDevice(deviceId, true, r)).thenApply(id -> true);
-        }).exceptionally(e -> false);
+        return Leave.run(muaa, deviceId, timeout, system.scheduler()).thenCompose(left -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
+                .plusSeconds(1)).thenApply(uploaded -> left.confirmed() && uploaded));
     }
 
     /**

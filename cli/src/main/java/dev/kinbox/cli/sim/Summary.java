@@ -30,8 +30,8 @@ public final class Summary {
         row(b, "lost edits", r.check().lostEdits() + (r.check().withheldMissing() > 0
                 ? " (and " + r.check().withheldMissing() + " withheld by the provider, not healed yet: no snapshot of their author since)" : ""));
         row(b, "forged applied", r.check().forgedApplied());
-        row(b, "devices retired", r.check().retiredDevices() + " (removed or expired; " + r.check().retiredMissing()
-                + " of their edits missing, not counted as lost)");
+        row(b, "devices retired", r.check().retiredDevices() + " (removed, left or expired; " + r.check().retiredMissing()
+                + " edits of removed or expired ones missing, not counted as lost)");
         if (r.check().leftMissing() > 0) {
             row(b, "left unconfirmed", r.check().leftMissing() + " edit(s) missing of devices that left before their uploads were confirmed"
                     + " (not counted as lost; see the notes)");

@@ -34,7 +34,10 @@ final class AccountEntity {
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Stop.class, m -> {
-                    reply(host.run(() -> new Protocol.Stopped(host.fleet().stop(new DeviceRef(account, m.slot()), m.orderly()))), m.replyTo());
+                    reply(host.run(() -> {
+                        Fleet.Stopped s = host.fleet().stop(new DeviceRef(account, m.slot()), m.how());
+                        return new Protocol.Stopped(s.confirmed(), s.retired());
+                    }), m.replyTo());
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Online.class, m -> {

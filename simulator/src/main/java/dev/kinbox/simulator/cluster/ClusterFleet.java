@@ -53,8 +53,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * the runner starts and freezes the driver's ({@link NodeClocks}).
  */
 public final class ClusterFleet implements Fleet {
-    /** A start waits for the device's actor and its first state; an orderly stop for its uploads (as in {@link HostedFleet}). */
-    private static final Duration START_STOP = Duration.ofSeconds(90);
+    /** A start waits for the device's actor and its first state; a leave for its catch-up, retirement and uploads (as in {@link HostedFleet}). */
+    private static final Duration START_STOP = Duration.ofSeconds(120);
 
     private final ClusterNode node;
     private final Roster roster;
@@ -156,11 +156,12 @@ public final class ClusterFleet implements Fleet {
         running.add(d);
     }
 
-    @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
+    @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
         if (!running.remove(d)) throw new FleetException(d + " is not running", null);
         whole();
-        return await(account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), orderly, to), START_STOP), START_STOP,
-                "cannot stop " + d).uploaded();
+        Protocol.Stopped s = await(account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), how, to), START_STOP), START_STOP,
+                "cannot stop " + d);
+        return new Stopped(s.confirmed(), s.retired());
     }
 
     /** Told, not asked: it reaches the account after every message sent to it before (one sender, one region). */

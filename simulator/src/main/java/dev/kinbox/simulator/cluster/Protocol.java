@@ -1,5 +1,6 @@
 package dev.kinbox.simulator.cluster;
 
+import dev.kinbox.simulator.fleet.Fleet;
 import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.JournalRefusals;
 import dev.kinbox.simulator.fleet.RetiredReadable;
@@ -117,10 +118,10 @@ final class Protocol {
         }
     }
 
-    record Stop(int slot, boolean orderly, ActorRef<StatusReply<Stopped>> replyTo) implements ToAccount {}
+    record Stop(int slot, Fleet.Stop how, ActorRef<StatusReply<Stopped>> replyTo) implements ToAccount {}
 
-    /** {@code uploaded}: an orderly stop's uploads were confirmed (always true for a crash). */
-    record Stopped(boolean uploaded) implements Message {}
+    /** As {@link Fleet.Stopped} (a record of the protocol, so the serializer lists it). */
+    record Stopped(boolean confirmed, boolean retired) implements Message {}
 
     record Online(int slot, boolean online) implements ToAccount {}
 

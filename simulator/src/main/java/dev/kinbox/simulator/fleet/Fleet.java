@@ -23,13 +23,32 @@ public interface Fleet extends AutoCloseable {
     /** Starts {@code d}: the first time with an empty local store, later from the store it kept. */
     void start(DeviceRef d) throws FleetException;
 
+    /** How a device stops. */
+    enum Stop {
+        /** At once, with whatever it had not uploaded still in its local log (a crash, a killed process). */
+        CRASH,
+        /** The application closes: it stops, then waits (bounded) until its acknowledged edits are on the server. */
+        CLOSE,
+        /**
+         * For good (the application uninstalled, the device given away), as {@code KinboxDevice.leave}:
+         * {@code dev.kinbox.actors.muaa.Leave} - it reads its siblings' folders to their end (what only it
+         * could still relay is relayed) and, when it has a paired sibling, retires itself - then closes.
+         */
+        LEAVE
+    }
+
     /**
-     * Stops {@code d}. {@code orderly}: first has it read its siblings' folders to their end
-     * ({@code Muaa.CatchUp}: what only it could still relay is relayed), then waits (bounded) until its
-     * acknowledged edits and relays are on the server, and false if either was not done in time;
-     * otherwise it stops at once (a crash) and returns true.
+     * How a stop went: {@code confirmed} - for {@link Stop#CLOSE} its uploads, for {@link Stop#LEAVE} also its
+     * catch-up and its retirement (when it had a paired sibling to retire itself to) were done in time; always
+     * true for a crash - and {@code retired}: it retired itself, and the retirement is on the server.
      */
-    boolean stop(DeviceRef d, boolean orderly) throws FleetException;
+    record Stopped(boolean confirmed, boolean retired) {
+        /** What a crash reports: nothing to wait for, nothing retired. */
+        public static final Stopped CRASHED = new Stopped(true, false);
+    }
+
+    /** Stops {@code d} as {@code how} says. */
+    Stopped stop(DeviceRef d, Stop how) throws FleetException;
 
     /** Cuts {@code d} off from the server ({@code false}) or lets it reach the server again. */
     void online(DeviceRef d, boolean online);

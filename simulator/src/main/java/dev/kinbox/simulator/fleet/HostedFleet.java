@@ -3,6 +3,7 @@ package dev.kinbox.simulator.fleet;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.kinbox.actors.muaa.Environment;
+import dev.kinbox.actors.muaa.Leave;
 import dev.kinbox.actors.muaa.Muaa;
 import dev.kinbox.actors.muaa.MuaaKeyring;
 import dev.kinbox.actors.muaa.StartOutcome;
@@ -355,18 +356,21 @@ public final class HostedFleet implements Fleet {
         return rec != null && rec.status() == dev.kinbox.persistence.crdt.DeviceStatus.PAIRED;
     }
 
-    @Override public boolean stop(DeviceRef d, boolean orderly) throws FleetException {
+    @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
         Running r = running.remove(d);
         if (r == null) throw new FleetException(d + " is not running", null);
-        boolean uploaded = true;
+        Stopped out = Stopped.CRASHED;
         try {
-            if (orderly) {
-                // what only this device could still pass on (a relay to a device paired since) is read and uploaded first
-                int unread = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(r.muaa(), to -> new Muaa.CatchUp(CATCH_UP_WAIT, to),
-                        CATCH_UP_WAIT.plusSeconds(5), system.scheduler()).toCompletableFuture().get(CATCH_UP_WAIT.toSeconds() + 5, TimeUnit.SECONDS)
-                        .getValue();
-                uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()), UPLOAD_WAIT)
-                        && unread == 0;
+            Leave.Outcome left = null;
+            if (how == Stop.LEAVE) {
+                // what only this device could still pass on (a relay to a device paired since) is read, then it retires itself
+                left = Leave.run(r.muaa(), roster.device(d).deviceId(), CATCH_UP_WAIT, system.scheduler()).toCompletableFuture()
+                        .get(Leave.longest(CATCH_UP_WAIT).toSeconds() + 1, TimeUnit.SECONDS);
+            }
+            if (how != Stop.CRASH) {
+                boolean uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()), UPLOAD_WAIT);
+                out = left == null ? new Stopped(uploaded, false)
+                        : new Stopped(uploaded && left.confirmed(), left.retirement() == Leave.Retirement.RETIRED);
             }
             terminate(r);
         } catch (Exception e) {
@@ -378,7 +382,7 @@ public final class HostedFleet implements Fleet {
             closedOps.add(r.counted().operations());
             r.link().close();
         }
-        return uploaded;
+        return out;
     }
 
     private void terminate(Running r) throws Exception {
@@ -398,7 +402,7 @@ public final class HostedFleet implements Fleet {
         }
         paired.remove(target);
         removed.add(target);
-        if (running.containsKey(target)) stop(target, false);
+        if (running.containsKey(target)) stop(target, Stop.CRASH);
     }
 
     @Override public Expiry expiry() {
@@ -524,7 +528,7 @@ public final class HostedFleet implements Fleet {
         try {
             for (DeviceRef d : running()) {
                 try {
-                    stop(d, false);
+                    stop(d, Stop.CRASH);
                 } catch (FleetException e) {
                     System.err.println("simulator: " + e.getMessage());
                 }

@@ -38,7 +38,7 @@ public final class Invariants {
      * {@code forgedApplied} the devices whose state held the provider's marker at a sample or at the end,
      * {@code withheldMissing} the distinct acknowledged edits missing somewhere only because the provider withheld their entry
      * and their author wrote no snapshot past it yet (not lost: see {@link #check(Roster, Map, List, Observed)}),
-     * {@code retiredMissing} the distinct acknowledged edits missing somewhere whose author is retired (removed or expired)
+     * {@code retiredMissing} the distinct acknowledged edits missing somewhere whose author is retired (removed or expired; one that left in order must have its edits everywhere)
      * in its account: its siblings stop reading it, so what it had not uploaded, or they had not read, when they retired it is
      * gone by design, {@code retiredDevices} the distinct devices some running device's state has as retired,
      * {@code leftMissing} the distinct acknowledged edits missing somewhere whose author left for good before its
@@ -104,9 +104,14 @@ public final class Invariants {
      *                           that retired them may have stopped since, so no running state says so
      * @param restoredAway       dots of entries a restore from an older backup lost while their author was not running,
      *                           that their author has not uploaded again ({@code Fleet.restoredAway})
+     * @param leftInOrder        ids of devices that left for good with their catch-up, their retirement of themselves and
+     *                           their uploads confirmed ({@code Fleet.Stop.LEAVE}): though retired, their acknowledged
+     *                           edits are required everywhere - siblings read a device's journal in order, so its edits
+     *                           come before its retirement, and one that learns of the retirement otherwise (a notice, a
+     *                           sibling's state) reads its folder to its end first or merges the whole of it
      */
     public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
-                           Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway) {
+                           Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway, Set<String> leftInOrder) {
         public Observed {
             journalMax = Map.copyOf(journalMax);
             forgedOnSamples = Set.copyOf(forgedOnSamples);
@@ -114,6 +119,13 @@ public final class Invariants {
             unconfirmedLeavers = Set.copyOf(unconfirmedLeavers);
             retiredByNotice = Set.copyOf(retiredByNotice);
             restoredAway = Set.copyOf(restoredAway);
+            leftInOrder = Set.copyOf(leftInOrder);
+        }
+
+        /** No device left in order. */
+        public Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
+                        Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway) {
+            this(journalMax, bound, forgedOnSamples, withheldUnhealed, unconfirmedLeavers, retiredByNotice, restoredAway, Set.of());
         }
 
         /** Nothing restored away. */
@@ -143,7 +155,7 @@ public final class Invariants {
      * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
      * entry only with its author's next snapshot). An edit whose author some running device's state has
      * as retired, or that learnt it was retired ({@link Observed#retiredByNotice}), is not required either (counted in
-     * {@code retiredMissing}), nor is one whose author left for
+     * {@code retiredMissing}) unless its author retired itself on leaving in order ({@link Observed#leftInOrder}), nor is one whose author left for
      * good before its uploads were confirmed (counted in {@code leftMissing}), nor one that no running device of its
      * account holds and whose entry a restore lost while its author was not running ({@link Observed#restoredAway}:
      * counted in {@code restoredMissing}; one that some device holds should still spread), and a running device that
@@ -203,12 +215,12 @@ public final class Invariants {
                 int count = 0;
                 for (AckedEdit e : editsByAccount.getOrDefault(acc.getKey(), List.of())) {
                     if (st.getValue().context().contains(e.dot())) continue;
-                    if (retiredIds.contains(e.dot().deviceId())) {
-                        retiredMissing.add(e.dot());
+                    if (observed.unconfirmedLeavers().contains(e.dot().deviceId())) { // the more telling reason when it also retired itself
+                        leftMissing.add(e.dot());
                         continue;
                     }
-                    if (observed.unconfirmedLeavers().contains(e.dot().deviceId())) {
-                        leftMissing.add(e.dot());
+                    if (retiredIds.contains(e.dot().deviceId()) && !observed.leftInOrder().contains(e.dot().deviceId())) {
+                        retiredMissing.add(e.dot());
                         continue;
                     }
                     if (observed.restoredAway().contains(e.dot()) && acc.getValue().values().stream().noneMatch(s -> s.context().contains(e.dot()))) {

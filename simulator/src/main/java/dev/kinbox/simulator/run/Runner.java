@@ -89,6 +89,8 @@ public final class Runner {
     private final StateFacts facts = new StateFacts();
     /** Ids of devices whose orderly leave was cut off or not confirmed in time (see {@link Invariants.Observed#unconfirmedLeavers}). */
     private final Set<String> unconfirmedLeavers = ConcurrentHashMap.newKeySet();
+    /** Ids of devices that left with their catch-up, retirement and uploads confirmed (see {@link Invariants.Observed#leftInOrder}). */
+    private final Set<String> leftInOrder = ConcurrentHashMap.newKeySet();
     /** Twice the schedule's largest clock skew: how far two devices' clocks may disagree about a silence. */
     private long skewSlackMillis;
     private final Path traceFile;
@@ -302,18 +304,21 @@ public final class Runner {
             } else if (s instanceof Step.Leave) {
                 awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
                 silences.silent(d, simNow());
-                boolean confirmed = false;
+                silences.removing(d); // it retires itself: its siblings may retire it from now on
+                Fleet.Stopped left = new Fleet.Stopped(false, false);
                 try {
-                    confirmed = fleet.stop(d, true);
+                    left = fleet.stop(d, Fleet.Stop.LEAVE);
                 } finally {
                     // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
-                    if (!confirmed) unconfirmedLeavers.add(fleet.roster().device(d).deviceId());
+                    if (!left.confirmed()) unconfirmedLeavers.add(fleet.roster().device(d).deviceId());
                 }
-                if (!confirmed) notes("leave of " + d + ": its catch-up of its siblings or its uploads were not confirmed in time");
+                if (left.retired()) silences.removed(d, simNow()); // every sibling must have it retired by the end
+                if (left.retired() && left.confirmed()) leftInOrder.add(fleet.roster().device(d).deviceId());
+                if (!left.confirmed()) notes("leave of " + d + ": its catch-up of its siblings, its retirement or its uploads were not confirmed in time");
             } else if (s instanceof Step.Crash) {
                 silences.silent(d, simNow());
                 crashed.add(d);
-                fleet.stop(d, false);
+                fleet.stop(d, Fleet.Stop.CRASH);
             } else if (s instanceof Step.Offline) {
                 offline.add(d);
                 silences.silent(d, simNow());
@@ -388,7 +393,7 @@ public final class Runner {
         Set<DeviceRef> learnt = retiredByNotice(states.keySet(), last);
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
                 new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers),
-                        learnt, fleet.restoredAway()), facts);
+                        learnt, fleet.restoredAway(), Set.copyOf(leftInOrder)), facts);
         return r.with(retirements(states, learnt, last));
     }
 

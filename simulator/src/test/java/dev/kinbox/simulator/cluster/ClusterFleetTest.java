@@ -176,7 +176,7 @@ class ClusterFleetTest {
     @Test
     void twoNodes_runningRemovalsAndTheShortestExpiry_removeOnTheHostingNodeAndHoldEveryInvariant() throws Exception {
         // 2 accounts (one per node) of 2-3 devices over 8 simulated hours with removals and an early leave, expiring after
-        // 200 minutes - the shortest the CLI allows for its 30-minute offline spells: the leaver expires before the end
+        // 200 minutes - the shortest the CLI allows for its 30-minute offline spells: the leaver retires itself across the cluster
         Schedule s = RetirementRunTest.withRemovalAndEarlyLeave();
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.retire.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
@@ -196,7 +196,7 @@ class ClusterFleetTest {
             assertTrue(r.check().silentRetired());
             assertTrue(r.notes().stream().noneMatch(n -> n.contains("not tried")), "the key trial reached every node: " + r.notes());
             assertTrue(r.check().retiredDevices() > removals.size(), "only " + r.check().retiredDevices() + " retired for " + removals.size()
-                    + " removals: the early leaver did not expire");
+                    + " removals: the early leaver was not retired");
             assertEquals(removals.size(), nodes.values().stream().mapToInt(ClusterFleet.NodeCounters::removals).sum(), nodes.toString());
             for (Step.Remove x : removals) {
                 ClusterNode host = first.host().fleet().journal(x.by()).isEmpty() ? second : first;

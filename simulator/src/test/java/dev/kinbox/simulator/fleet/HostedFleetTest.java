@@ -79,7 +79,7 @@ class HostedFleetTest {
             acked.add(edit(f, B, new Change.CreateContact("c1")));
             awaitConverged(f, acked, List.of(A, B));
 
-            assertTrue(f.stop(B, false), "a crash reports nothing to wait for");
+            assertEquals(Fleet.Stopped.CRASHED, f.stop(B, Fleet.Stop.CRASH), "a crash reports nothing to wait for");
             acked.add(edit(f, A, new Change.EditContact("c1", "name", "Ann")));
             f.start(B); // from its kept local log
             acked.add(edit(f, B, new Change.SetSetting("k", "b")));
@@ -93,8 +93,16 @@ class HostedFleetTest {
             f.start(C);
             awaitConverged(f, acked, List.of(A, B, C));
 
-            assertTrue(f.stop(C, true), "orderly leave did not finish its upload");
+            assertEquals(new Fleet.Stopped(true, true), f.stop(C, Fleet.Stop.LEAVE), "C's leave: catch-up, retirement and uploads confirmed");
             assertEquals(java.util.Set.of(A, B), f.running());
+            String c = roster.device(C).deviceId();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (DeviceRef sibling : List.of(A, B)) {
+                while (state(f, sibling).devices().get(c).status() != dev.kinbox.persistence.crdt.DeviceStatus.RETIRED) {
+                    assertTrue(System.nanoTime() < deadline, sibling + " did not retire C, which left");
+                    Thread.sleep(50);
+                }
+            }
             assertTrue(f.storeOperations() > 0, "no store operations counted");
             assertTrue(f.storeMessages(0).journal() > 0, "the account's mailbox holds no journal entry");
         }
@@ -125,7 +133,7 @@ class HostedFleetTest {
     }
 
     /**
-     * A leaves in order with its edit uploaded, but B, offline, never read it; then the server comes back
+     * A closes with its edit uploaded, but B, offline, never read it; then the server comes back
      * from a backup without A's newest message. Only A can upload that edit again: the fleet reports it
      * restored away until A runs again, repairs its folder, and B reads it.
      */
@@ -138,7 +146,7 @@ class HostedFleetTest {
             awaitConverged(f, List.of(edit(f, A, new Change.SetSetting("k", "both"))), List.of(A, B));
             f.online(B, false);
             Dot unread = edit(f, A, new Change.SetSetting("k", "B never read this"));
-            assertTrue(f.stop(A, true), "A's orderly leave did not confirm its upload");
+            assertTrue(f.stop(A, Fleet.Stop.CLOSE).confirmed(), "A's close did not confirm its upload");
             assertEquals(Set.of(), f.restoredAway(), "nothing restored yet");
 
             assertTrue(f.rebuildFolder(A));
@@ -158,7 +166,7 @@ class HostedFleetTest {
         try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
             f.start(A);
             assertThrows(Fleet.FleetException.class, () -> f.start(A));
-            assertThrows(Fleet.FleetException.class, () -> f.stop(B, false));
+            assertThrows(Fleet.FleetException.class, () -> f.stop(B, Fleet.Stop.CRASH));
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.edit(B, new Change.CreateContact("x")).toCompletableFuture().get());
             assertTrue(e.getCause().getMessage().contains("not running"), e.getCause().getMessage());
         }

@@ -134,6 +134,29 @@ class InvariantsTest {
         assertEquals(0, confirmed.leftMissing());
     }
 
+    /**
+     * A retired itself on leaving (its retirement, by A, is in B's state) and B lacks A's edit. A device
+     * retired by a sibling or by expiry may take such an edit with it; one that left in order may not:
+     * its journal holds its edits before its retirement, and B reads it in order.
+     */
+    @Test
+    void check_withAnEditMissingWhoseAuthorRetiredItselfLeavingInOrder_countsItAsLost_notAsRetiredMissing() {
+        String a = roster.device(A).deviceId();
+        AccountState onB = set(AccountState.EMPTY, B, 1, "y")
+                .apply(new dev.kinbox.persistence.DeviceEvent.DeviceRetired(dot(A, 2), new Hlc(1002, 0, a), a));
+        List<AckedEdit> acked = List.of(new AckedEdit(A, dot(A, 1), 0), new AckedEdit(B, dot(B, 1), 0));
+        Invariants.Result retired = Invariants.check(roster, Map.of(B, onB), acked, Invariants.Observed.NONE);
+        assertTrue(retired.ok(), retired.violations().toString());
+        assertEquals(1, retired.retiredMissing(), "retired otherwise: A's edit may go with it");
+        Invariants.Result inOrder = Invariants.check(roster, Map.of(B, onB), acked,
+                new Invariants.Observed(Map.of(), 100, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(a)));
+        assertFalse(inOrder.ok(), "an edit of a device that left in order is lost when a sibling lacks it");
+        assertEquals(1, inOrder.lostEdits());
+        assertEquals(0, inOrder.retiredMissing());
+        assertEquals(List.of(a + ":1"), inOrder.violations().stream().filter(v -> v.invariant().equals("no_lost_edits"))
+                .findFirst().orElseThrow().missingDots());
+    }
+
     @Test
     void check_withAnEditNoDeviceHoldsWhoseEntryARestoreLostWhileItsAuthorWasDown_countsItApart_butNotOneSomeDeviceHolds() {
         AccountState onB = set(AccountState.EMPTY, B, 1, "y"); // A is down; B never read A's edit before the restore lost it

@@ -13,6 +13,6 @@ final class UnretiringFleet extends ForwardingFleet {
     UnretiringFleet(Fleet delegate) { super(delegate); }
 
     @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
-        if (running().contains(target)) delegate.stop(target, false);
+        if (running().contains(target)) delegate.stop(target, Stop.CRASH);
     }
 }

@@ -1,0 +1,77 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.persistence.AccountState;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * A device leaving its account for good (docs/PROTOCOL.md, "Removal and expiry"): the one sequence
+ * both the embedding API's leave and the simulator's orderly leave run before they stop the MUAA.
+ * <ol>
+ *   <li>{@code Muaa.CatchUp}: every paired sibling's folder read to its end and applied, so what only
+ *       this device could still relay is relayed;</li>
+ *   <li>when its state has a paired sibling, {@code RemoveDevice} of its own id with
+ *       {@code evenThisDevice}, answered once the retirement is on the server (at most 5 s after it is
+ *       persisted). A lone device is not retired: a later device would find no one to pair with.</li>
+ * </ol>
+ * The caller then stops the MUAA and waits for its uploads.
+ */
+public final class Leave {
+    /** How long each ask of the retirement may take: a busy MUAA answers late; the retirement itself waits at most 5 s for the server. */
+    static final Duration RETIRE_WAIT = Duration.ofSeconds(30);
+
+    private Leave() {}
+
+    /** Whether the device retired itself. */
+    public enum Retirement {
+        /** Its retirement is persisted and on the server. */
+        RETIRED,
+        /** It had no paired sibling to tell, so it did not retire itself. */
+        ALONE,
+        /** The retirement was refused, failed or timed out; its siblings retire it once it is silent past the expiry. */
+        FAILED
+    }
+
+    /**
+     * @param allRead    whether every paired sibling's folder was read to its end in time
+     * @param retirement what became of the retirement
+     */
+    public record Outcome(boolean allRead, Retirement retirement) {
+        /** Read everything, and either retired or alone: nothing is left for the expiry to clean up. */
+        public boolean confirmed() { return allRead && retirement != Retirement.FAILED; }
+    }
+
+    /** The longest {@link #run} takes with {@code catchUpWait}: the catch-up and its answer, then two asks of the retirement. */
+    public static Duration longest(Duration catchUpWait) {
+        return catchUpWait.plusSeconds(5).plus(RETIRE_WAIT.multipliedBy(2));
+    }
+
+    /**
+     * Runs the sequence on {@code muaa} (device {@code deviceId}); the catch-up may take {@code catchUpWait}.
+     * Never completes exceptionally: a failure shows in the outcome.
+     */
+    public static CompletionStage<Outcome> run(ActorRef<Muaa.Command> muaa, String deviceId, Duration catchUpWait, Scheduler scheduler) {
+        CompletionStage<Boolean> read = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(muaa, to -> new Muaa.CatchUp(catchUpWait, to),
+                catchUpWait.plusSeconds(5), scheduler).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
+        return read.thenCompose(all -> retire(muaa, deviceId, scheduler).thenApply(r -> new Outcome(all, r)));
+    }
+
+    private static CompletionStage<Retirement> retire(ActorRef<Muaa.Command> muaa, String deviceId, Scheduler scheduler) {
+        return AskPattern.<Muaa.Command, StatusReply<AccountState>>ask(muaa, Muaa.GetState::new, RETIRE_WAIT, scheduler)
+                .thenCompose(reply -> {
+                    if (!reply.isSuccess()) return CompletableFuture.completedFuture(Retirement.FAILED);
+                    boolean siblings = reply.getValue().devices().entrySet().stream()
+                            .anyMatch(e -> !e.getKey().equals(deviceId) && e.getValue().status() == DeviceStatus.PAIRED);
+                    if (!siblings) return CompletableFuture.completedFuture(Retirement.ALONE);
+                    return AskPattern.<Muaa.Command, StatusReply<String>>ask(muaa, to -> new Muaa.RemoveDevice(deviceId, true, to), RETIRE_WAIT, scheduler)
+                            .thenApply(r -> r.isSuccess() ? Retirement.RETIRED : Retirement.FAILED);
+                })
+                .exceptionally(e -> Retirement.FAILED);
+    }
+}
