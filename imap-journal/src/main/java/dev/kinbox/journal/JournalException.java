@@ -26,8 +26,23 @@ public abstract sealed class JournalException extends RuntimeException {
 
     /** A message does not decrypt for us, or is not signed by a paired device: never applied. */
     public static final class Untrusted extends JournalException {
-        public Untrusted(String message) { super(message, null); }
-        public Untrusted(String message, Throwable cause) { super(message, cause); }
+        private final boolean retiredAuthor;
+
+        public Untrusted(String message) { this(message, null); }
+        public Untrusted(String message, Throwable cause) { this(message, cause, false); }
+
+        private Untrusted(String message, Throwable cause, boolean retiredAuthor) {
+            super(message, cause);
+            this.retiredAuthor = retiredAuthor;
+        }
+
+        /** Written by {@code author}, which the reader's account has retired ({@link Keyring#retired}): refused by design. */
+        public static Untrusted byRetired(String author) {
+            return new Untrusted("author " + author + " is retired in this account", null, true);
+        }
+
+        /** Whether the author is a retired device of the account, rather than one never paired. */
+        public boolean retiredAuthor() { return retiredAuthor; }
     }
 
     /** Recovery needs the server (nothing local for the persistence id) and the server cannot be reached. */

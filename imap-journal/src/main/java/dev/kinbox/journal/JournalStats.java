@@ -33,6 +33,13 @@ public final class JournalStats {
     public final LongAdder replayed = new LongAdder();
     /** Sequence gaps (withheld entries) seen while reading a sibling. */
     public final LongAdder gaps = new LongAdder();
+    /**
+     * Messages of a sibling's folder the server refused to serve (a FETCH answered NO or BAD, or a reply
+     * that is not IMAP) for longer than {@code kinbox.query.refused-pass-over}, and that the reader then
+     * passed over: what they held is a gap until the author's next snapshot (counted in {@link #gaps}
+     * too when it leaves a sequence gap). Each message once per reader.
+     */
+    public final LongAdder passedOver = new LongAdder();
     /** Events restored from the server into the local log. */
     public final LongAdder restoredEvents = new LongAdder();
     /**

@@ -50,6 +50,15 @@ public interface Keyring {
         return siblings().stream().filter(d -> d.deviceId().equals(deviceId)).map(PairedDevice::certificate).findFirst();
     }
 
+    /**
+     * Whether {@code deviceId} was retired in this device's account (it left, was removed or expired):
+     * its entries are refused as any unpaired author's, but by design - what a sibling still reads of it
+     * after learning of its retirement - not as a sign of a forgery. False unless the implementation knows.
+     */
+    default boolean retired(String deviceId) {
+        return false;
+    }
+
     /** A keyring that never changes. */
     static Keyring fixed(String deviceId, OpenPGPKey key, List<PairedDevice> siblings) {
         List<PairedDevice> copy = List.copyOf(siblings);

@@ -37,8 +37,8 @@ final class Sealer {
      * {@code author}, which must be a paired device (or this one) now.
      */
     byte[] open(byte[] message, String author) {
-        OpenPGPCertificate cert = keyring.certificateOf(author)
-                .orElseThrow(() -> new JournalException.Untrusted("author " + author + " is not a paired device"));
+        OpenPGPCertificate cert = keyring.certificateOf(author).orElseThrow(() -> keyring.retired(author)
+                ? JournalException.Untrusted.byRetired(author) : new JournalException.Untrusted("author " + author + " is not a paired device"));
         try {
             Decrypted d = crypto.decryptAndVerify(message, List.of(keyring.deviceKey()), List.of(cert));
             Crypto.requireSigned(d, cert);

@@ -70,6 +70,8 @@ final class SiblingReader {
      * step that fails restores the reader's position, UIDVALIDITY included, so this outlives it).
      */
     private final java.util.Map<Long, Long> refusedSince = new java.util.HashMap<>();
+    /** The UIDs of {@link #refusedSince} counted in {@link JournalStats#passedOver}. */
+    private final java.util.Set<Long> passedOverUids = new java.util.HashSet<>();
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
     /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
     private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
@@ -163,12 +165,16 @@ final class SiblingReader {
      */
     private void refused(long uid) {
         long now = System.nanoTime();
-        if (refusedSince.size() >= 1024 && !refusedSince.containsKey(uid)) refusedSince.clear();
+        if (refusedSince.size() >= 1024 && !refusedSince.containsKey(uid)) {
+            refusedSince.clear();
+            passedOverUids.clear();
+        }
         long held = now - refusedSince.computeIfAbsent(uid, u -> now);
         if (held < refusedPassOver.toNanos()) {
             throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused(folder.name() + ": the server refuses to serve uid " + uid
                     + " (for " + held / 1_000_000 + " ms); it is passed over as a gap once refused for " + refusedPassOver, null);
         }
+        if (passedOverUids.add(uid)) stats.passedOver.increment(); // a step that fails later may meet it again
     }
 
     private void restore(long seq, long uid, long validity, Gaps gaps) {
@@ -413,7 +419,10 @@ final class SiblingReader {
     private void skip(long uid, JournalException e) {
         if (e instanceof JournalException.Untrusted) stats.untrusted.increment();
         else stats.malformed.increment();
-        if (e.getCause() instanceof dev.kinbox.crypto.CryptoException.NoMatchingKey) {
+        if (e instanceof JournalException.Untrusted u && u.retiredAuthor()) {
+            // what a sibling still reads of a device after it learnt of its retirement (docs/PROTOCOL.md, "Removal and expiry")
+            LOG.info("{}: skipping uid {} in {}: {}", who, uid, folder.name(), e.getMessage());
+        } else if (e.getCause() instanceof dev.kinbox.crypto.CryptoException.NoMatchingKey) {
             // what every newly paired device meets in its siblings' folders: entries sealed before it was paired
             LOG.info("{}: skipping uid {} in {}: not sealed for this device (written before it was paired?): {}", who, uid, folder.name(),
                     e.getMessage());

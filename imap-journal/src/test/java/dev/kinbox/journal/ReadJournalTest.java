@@ -416,6 +416,7 @@ class ReadJournalTest {
             assertEquals(List.of(new SiblingSnapshot(pidA, 6, "state-6")), payloads(got.subList(6, got.size())),
                     "the refused entry's events are healed from the snapshot");
             assertEquals(1, KinboxJournalRuntime.get(reader).stats().gaps.sum());
+            assertEquals(1, KinboxJournalRuntime.get(reader).stats().passedOver.sum(), "one message passed over, counted once");
         } finally {
             TestKit.shutdownActorSystem(reader);
         }
@@ -432,6 +433,7 @@ class ReadJournalTest {
             assertTrue(refusals.get() > 0, "the server refused");
             assertEquals(Journals.strings(1, 9), payloads(got), "every event in order: the refusal passed before the reader gave up on it");
             assertEquals(0, KinboxJournalRuntime.get(reader).stats().gaps.sum());
+            assertEquals(0, KinboxJournalRuntime.get(reader).stats().passedOver.sum());
         } finally {
             TestKit.shutdownActorSystem(reader);
         }

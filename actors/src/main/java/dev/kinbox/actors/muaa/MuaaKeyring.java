@@ -55,6 +55,11 @@ public final class MuaaKeyring implements Keyring {
 
     @Override public List<PairedDevice> siblings() { return siblings; }
 
+    @Override public boolean retired(String id) {
+        DeviceRecord rec = state.devices().get(id);
+        return rec != null && rec.status() == DeviceStatus.RETIRED;
+    }
+
     /** The state last published by the MUAA. */
     AccountState state() { return state; }
 

@@ -71,6 +71,16 @@ class MuaaKeyringTest {
         assertEquals(0, shared.size(), "a failed parse is not kept (and a keyring never parses its own device's)");
     }
 
+    @Test void aRetiredDevice_isNoSibling_andIsKnownAsRetired_unlikeOneNeverPaired() {
+        MuaaKeyring a = MuaaKeyring.of(A, CRYPTO);
+        a.update(paired(A, B).apply(new DeviceEvent.DeviceRetired(new Dot(id(A), 50), new Hlc(500, 0, id(A)), id(B))));
+        assertEquals(List.of(), a.siblings());
+        assertTrue(a.certificateOf(id(B)).isEmpty(), "a retired device's entries do not open");
+        assertTrue(a.retired(id(B)));
+        assertFalse(a.retired(id(C)), "never paired is not retired");
+        assertFalse(a.retired(id(A)));
+    }
+
     @Test void aSiblingIsAdded_onlyWhenAnotherDeviceBecomesPaired() {
         AccountState ab = paired(A, B);
         AccountState abc = paired(A, B, C);

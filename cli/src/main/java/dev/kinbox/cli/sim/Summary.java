@@ -40,10 +40,11 @@ public final class Summary {
             row(b, "restored away", r.check().restoredMissing() + " edit(s) no device holds whose entry a restore from an older backup lost"
                     + " while their author was not running (not counted as lost: only their author can upload them again)");
         }
-        if (!r.hostileActs().isEmpty()) {
-            row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
+        if (!r.hostileActs().isEmpty()) row(b, "hostile acts", new java.util.TreeMap<>(r.hostileActs()));
+        if (!r.hostileActs().isEmpty() || r.refusals().passedOver() > 0) {
             row(b, "journal refusals", "untrusted " + r.refusals().untrusted() + ", malformed " + r.refusals().malformed() + ", replayed "
-                    + r.refusals().replayed() + ", gaps " + r.refusals().gaps());
+                    + r.refusals().replayed() + ", gaps " + r.refusals().gaps() + ", passed over " + r.refusals().passedOver()
+                    + (r.refusals().passedOver() > 0 ? " (messages the server refused to serve past kinbox.query.refused-pass-over)" : ""));
         }
         if (r.folderRebuilds() > 0) {
             row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered; " + r.refusals().foldersRepaired()

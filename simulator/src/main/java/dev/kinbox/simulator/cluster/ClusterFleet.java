@@ -315,15 +315,9 @@ public final class ClusterFleet implements Fleet {
 
     /** Summed over the nodes that answer, as {@link #storeOperations}. */
     @Override public JournalRefusals refusals() {
-        long u = 0, m = 0, r = 0, g = 0, f = 0;
-        for (Protocol.NodeStats s : nodes().values()) {
-            u += s.refusals().untrusted();
-            m += s.refusals().malformed();
-            r += s.refusals().replayed();
-            g += s.refusals().gaps();
-            f += s.refusals().foldersRepaired();
-        }
-        return new JournalRefusals(u, m, r, g, f);
+        JournalRefusals sum = JournalRefusals.NONE;
+        for (Protocol.NodeStats s : nodes().values()) sum = sum.plus(s.refusals());
+        return sum;
     }
 
     /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */

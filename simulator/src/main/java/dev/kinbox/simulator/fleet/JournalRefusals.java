@@ -7,14 +7,22 @@ import dev.kinbox.journal.JournalStats;
  * device of a fleet; {@link JournalStats}): entries that did not open or were not signed by a paired
  * device or sat in another device's folder ({@code untrusted}), did not parse ({@code malformed}),
  * came again after their events were read ({@code replayed}), and sequence gaps (withheld entries);
- * and how often an author found its own folder restored without some of its messages and uploaded
- * them again ({@code foldersRepaired}).
+ * how often an author found its own folder restored without some of its messages and uploaded
+ * them again ({@code foldersRepaired}); and messages the server refused to serve for longer than
+ * {@code kinbox.query.refused-pass-over}, passed over ({@code passedOver}).
  */
-public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps, long foldersRepaired) {
+public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps, long foldersRepaired, long passedOver) {
     /** Nothing refused, nothing repaired. */
-    public static final JournalRefusals NONE = new JournalRefusals(0, 0, 0, 0, 0);
+    public static final JournalRefusals NONE = new JournalRefusals(0, 0, 0, 0, 0, 0);
 
     static JournalRefusals of(JournalStats s) {
-        return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum(), s.foldersRepaired.sum());
+        return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum(), s.foldersRepaired.sum(),
+                s.passedOver.sum());
+    }
+
+    /** The sum of this and {@code o}, field by field (a cluster's nodes). */
+    public JournalRefusals plus(JournalRefusals o) {
+        return new JournalRefusals(untrusted + o.untrusted, malformed + o.malformed, replayed + o.replayed, gaps + o.gaps,
+                foldersRepaired + o.foldersRepaired, passedOver + o.passedOver);
     }
 }

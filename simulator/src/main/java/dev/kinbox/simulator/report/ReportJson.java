@@ -70,6 +70,7 @@ public final class ReportJson {
         ref.put("malformed", r.refusals().malformed());
         ref.put("replayed", r.refusals().replayed());
         ref.put("gaps", r.refusals().gaps());
+        ref.put("passed_over", r.refusals().passedOver());
         ObjectNode gossip = o.putObject("gossip_mail");
         gossip.put("delivered", r.gossip().delivered());
         gossip.put("opened", r.gossip().opened());
