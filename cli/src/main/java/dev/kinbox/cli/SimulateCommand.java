@@ -117,8 +117,14 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--joins-per-day", description = "New devices per account per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
     double joinsPerDay;
 
-    @Option(names = "--leaves-per-day", description = "Orderly removals per account per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "0.3")
+    @Option(names = "--leaves-per-day", description = {"Devices leaving for good per account per simulated day: each reads its siblings'",
+            "folders, retires itself and stops once its edits are uploaded (default: ${DEFAULT-VALUE})."}, defaultValue = "0.3")
     double leavesPerDay;
+
+    @Option(names = "--abandons-per-day", description = {"Devices put away for good without leaving per account per simulated day: each",
+            "stops once its edits are uploaded and stays in the account until its siblings retire it, silent past",
+            "--expire-after (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
+    double abandonsPerDay;
 
     @Option(names = "--crashes-per-day", description = "Crash-restarts per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
     double crashesPerDay;
@@ -201,7 +207,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
                     SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights(), rotateKey,
-                    SimArgs.editMix("--edit-mix", editMix));
+                    SimArgs.editMix("--edit-mix", editMix), abandonsPerDay);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -179,11 +179,11 @@ class ReplayCommandTest {
         byte[] good = Files.readAllBytes(trace);
         Path garbage = Files.write(tmp.resolve("garbage.kbt"), "hello".getBytes(StandardCharsets.UTF_8));
         Path truncated = Files.write(tmp.resolve("truncated.kbt"), Arrays.copyOf(good, good.length / 2));
-        byte[] v9 = good.clone();
-        v9[11] = 9;
-        Path future = Files.write(tmp.resolve("v9.kbt"), v9);
+        byte[] future = good.clone();
+        future[11] = (byte) (dev.kinbox.simulator.trace.TraceFile.VERSION + 1);
+        Path futureFile = Files.write(tmp.resolve("future.kbt"), future);
         List<String[]> cases = new ArrayList<>(List.of(
-                new String[] {garbage.toString()}, new String[] {truncated.toString()}, new String[] {future.toString()},
+                new String[] {garbage.toString()}, new String[] {truncated.toString()}, new String[] {futureFile.toString()},
                 new String[] {tmp.resolve("missing.kbt").toString()}, new String[] {trace.toString(), "--device", "a7/d0"},
                 new String[] {trace.toString(), "--account", "nobody@example.invalid"}));
         for (String[] args : cases) {
@@ -191,7 +191,8 @@ class ReplayCommandTest {
             assertEquals(ReplayCommand.BAD_INPUT, r.code(), List.of(args) + ": " + r.out() + r.err());
             assertTrue(r.err().startsWith("replay: ") && r.err().lines().count() == 1, List.of(args) + ": " + r.err());
         }
-        assertTrue(replay(future.toString()).err().contains("trace format version 9; this kinbox reads versions 3 to " + dev.kinbox.simulator.trace.TraceFile.VERSION));
+        assertTrue(replay(futureFile.toString()).err().contains("trace format version " + (dev.kinbox.simulator.trace.TraceFile.VERSION + 1)
+                + "; this kinbox reads versions 3 to " + dev.kinbox.simulator.trace.TraceFile.VERSION));
         assertTrue(replay(truncated.toString()).err().contains("truncated"), replay(truncated.toString()).err());
         assertEquals(2, replay(trace.toString(), "--until", "3").code(), "--until without --device");
         assertEquals(2, replay(trace.toString(), "--device", "a0/d0", "--until", "-1").code());

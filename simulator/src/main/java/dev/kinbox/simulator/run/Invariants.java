@@ -104,11 +104,13 @@ public final class Invariants {
      *                           that retired them may have stopped since, so no running state says so
      * @param restoredAway       dots of entries a restore from an older backup lost while their author was not running,
      *                           that their author has not uploaded again ({@code Fleet.restoredAway})
-     * @param leftInOrder        ids of devices that left for good with their catch-up, their retirement of themselves and
-     *                           their uploads confirmed ({@code Fleet.Stop.LEAVE}): though retired, their acknowledged
-     *                           edits are required everywhere - siblings read a device's journal in order, so its edits
-     *                           come before its retirement, and one that learns of the retirement otherwise (a notice, a
-     *                           sibling's state) reads its folder to its end first or merges the whole of it
+     * @param leftInOrder        ids of devices that stopped for good with all of it confirmed: a leave ({@code Fleet.Stop.LEAVE})
+     *                           with its catch-up, its retirement of itself and its uploads, or an abandoned device
+     *                           ({@code Fleet.Stop.CLOSE}) with its uploads. Though retired, their acknowledged edits are
+     *                           required everywhere: siblings read a device's journal in order, so a leaver's edits come
+     *                           before its retirement; one that retires a device by expiry or learns of a retirement from a
+     *                           notice reads its folder to its end first; one that learns it from a sibling's state merges
+     *                           all that sibling read of it
      */
     public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
                            Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway, Set<String> leftInOrder) {
@@ -155,7 +157,7 @@ public final class Invariants {
      * account's differing digests are not a {@code converged} violation (the protocol heals a withheld
      * entry only with its author's next snapshot). An edit whose author some running device's state has
      * as retired, or that learnt it was retired ({@link Observed#retiredByNotice}), is not required either (counted in
-     * {@code retiredMissing}) unless its author retired itself on leaving in order ({@link Observed#leftInOrder}), nor is one whose author left for
+     * {@code retiredMissing}) unless its author stopped for good in order ({@link Observed#leftInOrder}), nor is one whose author left for
      * good before its uploads were confirmed (counted in {@code leftMissing}), nor one that no running device of its
      * account holds and whose entry a restore lost while its author was not running ({@link Observed#restoredAway}:
      * counted in {@code restoredMissing}; one that some device holds should still spread), and a running device that

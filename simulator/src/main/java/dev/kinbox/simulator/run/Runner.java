@@ -89,7 +89,7 @@ public final class Runner {
     private final StateFacts facts = new StateFacts();
     /** Ids of devices whose orderly leave was cut off or not confirmed in time (see {@link Invariants.Observed#unconfirmedLeavers}). */
     private final Set<String> unconfirmedLeavers = ConcurrentHashMap.newKeySet();
-    /** Ids of devices that left with their catch-up, retirement and uploads confirmed (see {@link Invariants.Observed#leftInOrder}). */
+    /** Ids of devices that left (retiring themselves) or were abandoned, all of it confirmed (see {@link Invariants.Observed#leftInOrder}). */
     private final Set<String> leftInOrder = ConcurrentHashMap.newKeySet();
     /** Twice the schedule's largest clock skew: how far two devices' clocks may disagree about a silence. */
     private long skewSlackMillis;
@@ -292,6 +292,31 @@ public final class Runner {
         }
     }
 
+    /**
+     * {@code d} stops for good: a {@code Leave} ({@link Fleet.Stop#LEAVE}: it retires itself) or an {@code Abandon}
+     * ({@link Fleet.Stop#CLOSE}: it closes and stays in the account until it expires).
+     */
+    private void stopForGood(DeviceRef d, Fleet.Stop how) throws Fleet.FleetException {
+        awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
+        silences.silent(d, simNow());
+        if (how == Fleet.Stop.LEAVE) silences.removing(d); // it retires itself: its siblings may retire it from now on
+        String id = fleet.roster().device(d).deviceId();
+        Fleet.Stopped stopped = new Fleet.Stopped(false, false);
+        try {
+            stopped = fleet.stop(d, how);
+        } finally {
+            // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
+            if (!stopped.confirmed()) unconfirmedLeavers.add(id);
+        }
+        if (stopped.retired()) silences.removed(d, simNow()); // every sibling must have it retired by the end
+        // in order: an abandoned device's siblings retire it by expiry only after reading its folder to its end
+        if (stopped.confirmed() && (stopped.retired() || how == Fleet.Stop.CLOSE)) leftInOrder.add(id);
+        if (!stopped.confirmed()) {
+            notes(how == Fleet.Stop.LEAVE ? "leave of " + d + ": its catch-up of its siblings, its retirement or its uploads were not confirmed in time"
+                    : "abandon of " + d + ": its uploads were not confirmed in time");
+        }
+    }
+
     private void execute(int index, Step s) {
         DeviceRef d = s.device();
         traced(index, sinceStart(), "done");
@@ -302,19 +327,9 @@ public final class Runner {
                 crashed.remove(d);
                 if (!offline.contains(d)) silences.back(d, simNow());
             } else if (s instanceof Step.Leave) {
-                awaitEdits(d); // a user leaves after the device answered the edits made on it; an edit still queued would be lost with it
-                silences.silent(d, simNow());
-                silences.removing(d); // it retires itself: its siblings may retire it from now on
-                Fleet.Stopped left = new Fleet.Stopped(false, false);
-                try {
-                    left = fleet.stop(d, Fleet.Stop.LEAVE);
-                } finally {
-                    // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
-                    if (!left.confirmed()) unconfirmedLeavers.add(fleet.roster().device(d).deviceId());
-                }
-                if (left.retired()) silences.removed(d, simNow()); // every sibling must have it retired by the end
-                if (left.retired() && left.confirmed()) leftInOrder.add(fleet.roster().device(d).deviceId());
-                if (!left.confirmed()) notes("leave of " + d + ": its catch-up of its siblings, its retirement or its uploads were not confirmed in time");
+                stopForGood(d, Fleet.Stop.LEAVE);
+            } else if (s instanceof Step.Abandon) {
+                stopForGood(d, Fleet.Stop.CLOSE);
             } else if (s instanceof Step.Crash) {
                 silences.silent(d, simNow());
                 crashed.add(d);

@@ -12,8 +12,18 @@ public sealed interface Step {
     /** The device starts for the first time (fresh local store): it bootstraps its account or pairs with a running sibling. */
     record Join(long at, DeviceRef device) implements Step {}
 
-    /** The device leaves for good, after its acknowledged edits are uploaded (an orderly removal). */
+    /**
+     * The device leaves the account for good (the application uninstalled, the device given away): it reads
+     * its siblings' folders to their end, retires itself and stops once its acknowledged edits are uploaded.
+     */
     record Leave(long at, DeviceRef device) implements Step {}
+
+    /**
+     * The device is put away for good without leaving the account (an old phone in a drawer): the
+     * application closes once its acknowledged edits are uploaded and never runs again. Its siblings keep
+     * it until it has been silent past the expiry, then retire it.
+     */
+    record Abandon(long at, DeviceRef device) implements Step {}
 
     /** The device stops without warning; its local store survives (like a phone's flash). */
     record Crash(long at, DeviceRef device) implements Step {}

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * Generates the schedule of a run as a pure function of a seed and {@link WorkloadOptions}: same
  * inputs, same steps, on any machine. Each account evolves on its own random stream (split from the
  * seed in account order) as competing exponential clocks - edits, crashes and offline spells per
- * device, joins, leaves and hostile provider acts per account - over simulated time; crashes and offline spells end after a
+ * device, joins, leaves, abandoned devices and hostile provider acts per account - over simulated time; crashes and offline spells end after a
  * random time (a restart within ten simulated minutes, back online within {@code maxOffline}), and
  * whatever is still open at the end of the period ends there. An account always keeps at least one
  * device running and never runs more than {@code maxDevices}.
@@ -116,7 +116,7 @@ public final class Workload {
          * New kinds go last: with their rates at 0 a seed gives the schedule it gave before they existed
          * (the faults came first, forced removals after them).
          */
-        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING, REMOVE, REBUILD }
+        private enum Kind { EDIT, CRASH, OFFLINE, JOIN, LEAVE, HOSTILE, DROP, RESTART, INCOMING, REMOVE, REBUILD, ABANDON }
 
         private double rate(Kind k) {
             return switch (k) {
@@ -132,6 +132,7 @@ public final class Workload {
                 case INCOMING -> o.faults().incomingPerDay() * (count(Life.RUNNING) + count(Life.OFFLINE));
                 case REMOVE -> live() > 1 && count(Life.RUNNING) > 0 ? o.removalsPerDay() : 0;
                 case REBUILD -> o.faults().rebuildsPerDay();
+                case ABANDON -> live() > 1 && count(Life.RUNNING) > 0 ? o.abandonsPerDay() : 0;
             };
         }
 
@@ -168,6 +169,7 @@ public final class Workload {
                     emit(new Step.Remove(t, dev(anyLiveBut(by)), dev(by)));
                 }
                 case REBUILD -> emit(new Step.FolderRebuild(t, dev(joined())));
+                case ABANDON -> emit(new Step.Abandon(t, dev(any(Life.RUNNING, Life.RUNNING))));
             }
         }
 
@@ -224,7 +226,7 @@ public final class Workload {
             }
             if (s instanceof Step.Remove) life[slot] = Life.REMOVED;
             else if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Online) life[slot] = Life.RUNNING;
-            else if (s instanceof Step.Leave) life[slot] = Life.LEFT;
+            else if (s instanceof Step.Leave || s instanceof Step.Abandon) life[slot] = Life.LEFT;
             else if (s instanceof Step.Crash) life[slot] = Life.DOWN;
             else if (s instanceof Step.Offline) life[slot] = Life.OFFLINE;
             out.add(s);

@@ -30,11 +30,13 @@ import java.util.random.RandomGenerator;
  *                          its first step, an edit of its first device at time zero
  * @param editMix           what the user's edits are ({@link EditMix#DEFAULT}: 5 setting changes, 2 new contacts and
  *                          3 contact field changes in 10)
+ * @param abandonsPerDay    devices put away for good without leaving per account per simulated day ({@link Step.Abandon};
+ *                          while above one device): their siblings retire them once they are silent past the expiry
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
                               Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults,
-                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval, EditMix editMix) {
+                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval, EditMix editMix, double abandonsPerDay) {
     /**
      * The relative weights of the user's edit kinds: a setting changed ({@link Change.SetSetting}), a
      * contact created ({@link Change.CreateContact}) and a contact's field changed
@@ -54,6 +56,15 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
 
         /** The sum of the weights. */
         public int total() { return settings + contacts + fields; }
+    }
+
+    /** No device abandoned (as before {@link Step.Abandon} existed: a seed gives the schedule it gave then). */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay, Faults faults, List<Integer> deviceWeights, boolean rotateKeyOnRemoval,
+                           EditMix editMix) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, 0);
     }
 
     /** With the default edit mix. */
@@ -184,19 +195,25 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval, editMix);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay);
     }
 
     /** These options with key rotation on removal turned on in every account, or not. */
     public WorkloadOptions withKeyRotation(boolean on) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on, editMix);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on, editMix, abandonsPerDay);
     }
 
     /** These options with the user's edits drawn by {@code mix}. */
     public WorkloadOptions withEditMix(EditMix mix) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, mix);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, mix, abandonsPerDay);
+    }
+
+    /** These options with {@code perDay} devices abandoned per account per simulated day ({@link Step.Abandon}). */
+    public WorkloadOptions withAbandons(double perDay) {
+        return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, perDay);
     }
 
     /**
@@ -224,7 +241,8 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             throw new IllegalArgumentException("devices per account must be a range 1 <= min <= max <= 64");
         }
         if (period == null || period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
-        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay, removalsPerDay}) {
+        for (double r : new double[] {editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, hostilePerDay, removalsPerDay,
+                abandonsPerDay}) {
             if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");

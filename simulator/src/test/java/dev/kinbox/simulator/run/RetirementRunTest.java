@@ -119,6 +119,26 @@ public class RetirementRunTest { // public: ClusterFleetTest runs the same sched
         assertEquals(1, r.check().retiredDevices(), "d2, by what it learnt");
     }
 
+    /**
+     * d1 edits and is abandoned (put away without leaving): it stays paired until it has been silent past
+     * the expiry - retiring it earlier fails {@code silent_devices_retired} at a sample - and then d0 retires
+     * it; d1's edit, uploaded before it closed, stays.
+     */
+    @Test
+    void run_whereADeviceIsAbandoned_hasItRetiredByExpiry_withItsLastEditKept() throws Exception {
+        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1);
+        long min = Duration.ofMinutes(1).toMillis();
+        Schedule s = new Schedule(3, withRemovalAndEarlyLeave().options(), List.of(new Step.Join(0, d0), new Step.Join(0, d1),
+                new Step.Edit(10 * min, d1, new Change.SetSetting("k", "by d1")), new Step.Abandon(20 * min, d1),
+                new Step.Edit(20 * min + EXPIRE_AFTER.toMillis() + 180 * min, d0, new Change.SetSetting("k2", "by d0"))));
+        RunResult r = RunnerTest.run(s, Duration.ofSeconds(15), f -> f, expiring());
+        System.out.println("abandon run: " + r.check() + " notes " + r.notes());
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertTrue(r.check().silentRetired());
+        assertEquals(1, r.check().retiredDevices(), "d0 retired d1 once it was silent past the expiry");
+        assertEquals(0, r.check().retiredMissing() + r.check().leftMissing(), "d1's edit reached d0 before it expired");
+    }
+
     @Test
     void run_onAFleetThatForgetsToRetireRemovedDevices_failsSilentDevicesRetired() throws Exception {
         Schedule s = withRemovalAndEarlyLeave();

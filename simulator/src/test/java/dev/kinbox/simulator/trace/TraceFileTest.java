@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 9}) {
+        for (int other : new int[] {1, 2, 10}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 8", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 9", refused(b).getMessage());
         }
     }
 
@@ -171,6 +171,22 @@ class TraceFileTest {
         Trace v8 = new Trace(9, Trace.Workload.of(losing), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
         assertEquals(losing, TraceFile.read(new ByteArrayInputStream(bytes(v8))).workload().options());
+    }
+
+    @Test
+    void read_ofAVersion8Trace_givesNoAbandonedDevices_andAVersion9OneKeepsThem() throws Exception {
+        WorkloadOptions o = new WorkloadOptions(2, 2, 3, Duration.ofHours(6), 100, 1, 1, 1, 1, Duration.ofHours(1), 0, 10_000);
+        Trace t = TraceFixtures.trace();
+        ObjectNode v8 = tree(new Trace(9, Trace.Workload.of(o), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations()));
+        ((ObjectNode) v8.path("workload")).remove("abandonsPerDay");
+        assertEquals(o, TraceFile.read(new ByteArrayInputStream(file(8, v8))).workload().options());
+        assertTrue(refused(file(TraceFile.VERSION, v8)).getMessage().contains("corrupt"), "a version 9 trace must have it");
+
+        WorkloadOptions abandoning = o.withAbandons(2);
+        Trace v9 = new Trace(9, Trace.Workload.of(abandoning), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(abandoning, TraceFile.read(new ByteArrayInputStream(bytes(v9))).workload().options());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();

@@ -334,6 +334,21 @@ class WorkloadTest {
     }
 
     @Test
+    void generate_withAbandonRate_abandonsDevicesThatNeverRunAgain_andAtRateZeroDrawsAsBeforeAbandonsExisted() {
+        WorkloadOptions plain = new WorkloadOptions(5, 2, 5, Duration.ofDays(3), 40, 1, 1, 2, 2, Duration.ofHours(12), 0, 100_000, 1);
+        Schedule with = Workload.generate(42, plain.withAbandons(1));
+        List<Step> abandons = with.steps().stream().filter(x -> x instanceof Step.Abandon).toList();
+        assertTrue(abandons.size() > 3, with.counts().toString());
+        for (Step a : abandons) {
+            assertTrue(with.steps().stream().noneMatch(x -> x.device().equals(a.device()) && x.at() > a.at()
+                    && !(x instanceof Step.Hostile || x instanceof Step.FolderRebuild || x instanceof Step.ServerRestart)),
+                    a + ": the device does something after it was abandoned");
+        }
+        assertEquals(Workload.generate(42, plain), Workload.generate(42, plain.withAbandons(0)), "rate 0: the schedule of before");
+        assertThrows(IllegalArgumentException.class, () -> plain.withAbandons(-1));
+    }
+
+    @Test
     void generate_beyondMaxSteps_isRefused() {
         WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 0, 500);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.generate(1, o));
