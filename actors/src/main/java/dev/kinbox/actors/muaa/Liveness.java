@@ -336,6 +336,14 @@ final class Liveness {
         boolean isEmpty() {
             return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty();
         }
+
+        /** The devices it is about, for a log line: those whose notices it writes and whose traces it purges. */
+        Set<String> named() {
+            Set<String> out = new java.util.TreeSet<>(purge);
+            for (RetireNotice n : publish) out.add(n.deviceId());
+            for (RetireNotice n : renew) out.add(n.deviceId());
+            return out;
+        }
     }
 
     /**
@@ -365,7 +373,7 @@ final class Liveness {
                 return Boolean.TRUE;
             }
         }, (v, e) -> {
-            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", tidy.purge(), e.toString());
+            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", tidy.named(), e.toString());
             if (replyTo != null) uploaded.whenComplete((ok, t) -> replyTo.tell(StatusReply.success(deviceId)));
             return Muaa.Noop.INSTANCE;
         });
