@@ -17,10 +17,11 @@ import org.apache.pekko.pattern.StatusReply;
  *   <li>{@code Muaa.CatchUp}: every paired sibling's folder read to its end and applied, so what only
  *       this device could still relay is relayed;</li>
  *   <li>when its state has a paired sibling, {@code RemoveDevice} of its own id with
- *       {@code evenThisDevice}, answered once the retirement is on the server (at most 5 s after it is
- *       persisted). A lone device is not retired: a later device would find no one to pair with.</li>
+ *       {@code evenThisDevice}, answered once the retirement is persisted and on the server, or 5 s after
+ *       it is persisted (an offline device leaves too). A lone device is not retired: a later device would
+ *       find no one to pair with.</li>
  * </ol>
- * The caller then stops the MUAA and waits for its uploads.
+ * The caller then stops the MUAA and waits for its uploads: only they tell that the retirement is on the server.
  */
 public final class Leave {
     /** How long each ask of the retirement may take: a busy MUAA answers late; the retirement itself waits at most 5 s for the server. */
@@ -30,7 +31,7 @@ public final class Leave {
 
     /** Whether the device retired itself. */
     public enum Retirement {
-        /** Its retirement is persisted and on the server. */
+        /** Its retirement is persisted (and on the server, or the uploads the caller awaits next carry it). */
         RETIRED,
         /** It had no paired sibling to tell, so it did not retire itself. */
         ALONE,

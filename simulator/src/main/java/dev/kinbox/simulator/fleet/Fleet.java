@@ -40,7 +40,7 @@ public interface Fleet extends AutoCloseable {
     /**
      * How a stop went: {@code confirmed} - for {@link Stop#CLOSE} its uploads, for {@link Stop#LEAVE} also its
      * catch-up and its retirement (when it had a paired sibling to retire itself to) were done in time; always
-     * true for a crash - and {@code retired}: it retired itself, and the retirement is on the server.
+     * true for a crash - and {@code retired}: it retired itself (persisted; on the server too when confirmed).
      */
     record Stopped(boolean confirmed, boolean retired) {
         /** What a crash reports: nothing to wait for, nothing retired. */

@@ -308,7 +308,8 @@ public final class Runner {
             // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
             if (!stopped.confirmed()) unconfirmedLeavers.add(id);
         }
-        if (stopped.retired()) silences.removed(d, simNow()); // every sibling must have it retired by the end
+        // every sibling must have it retired by the end - when its retirement reached the server
+        if (stopped.retired() && stopped.confirmed()) silences.removed(d, simNow());
         // in order: an abandoned device's siblings retire it by expiry only after reading its folder to its end
         if (stopped.confirmed() && (stopped.retired() || how == Fleet.Stop.CLOSE)) leftInOrder.add(id);
         if (!stopped.confirmed()) {

@@ -131,13 +131,19 @@ class RunnerTest {
         assertEquals(1, r.check().retiredDevices(), "the removal went through once the remover knew the device");
     }
 
+    private static final DeviceRef D0 = new DeviceRef(0, 0), D1 = new DeviceRef(0, 1);
+
+    /** D0 and D1 join; half an hour later D1 edits and leaves. */
+    private static Schedule editThenLeave() {
+        long t = Duration.ofMinutes(30).toMillis();
+        return new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(0, D1),
+                new Step.Edit(t, D1, new dev.kinbox.simulator.workload.Change.SetSetting("k", "v")), new Step.Leave(t + 1, D1)));
+    }
+
     /** d1 edits, then leaves: it retires itself, d0 retires it, and d1's edit is required on d0 (none of it excused as retired). */
     @Test
     void run_whereADeviceLeavesInOrder_hasItRetiredByItsSibling_withItsLastEditKept() throws Exception {
-        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1);
-        long t = Duration.ofMinutes(30).toMillis();
-        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, d0), new Step.Join(0, d1),
-                new Step.Edit(t, d1, new dev.kinbox.simulator.workload.Change.SetSetting("k", "v")), new Step.Leave(t + 1, d1)));
+        Schedule s = editThenLeave();
         RunResult r = run(s, Duration.ofSeconds(10), f -> f);
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertEquals(0, r.stepErrors(), r.notes().toString());
@@ -148,21 +154,18 @@ class RunnerTest {
 
     @Test
     void run_whereALeavingDevicesUploadsAreNotConfirmed_countsItsMissingEditApart_andNotesTheLeave() throws Exception {
-        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1);
-        long t = Duration.ofMinutes(30).toMillis();
-        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, d0), new Step.Join(0, d1),
-                new Step.Edit(t, d1, new dev.kinbox.simulator.workload.Change.SetSetting("k", "v")), new Step.Leave(t + 1, d1)));
+        Schedule s = editThenLeave();
         // d1 acknowledges the edit and is taken away before it uploads it: its edit is on no other device
         RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(new LosingFleet(f, 1)) {
             @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
                 Stopped s = delegate.stop(d, how);
-                return how == Stop.LEAVE && d.equals(d1) ? new Stopped(false, s.retired()) : s;
+                return how == Stop.LEAVE && d.equals(D1) ? new Stopped(false, s.retired()) : s;
             }
         });
         assertEquals(0, r.check().lostEdits(), r.check().violations().toString());
         assertEquals(1, r.check().leftMissing());
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("leave of " + d1) && n.contains("not confirmed")), r.notes().toString());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("leave of " + D1) && n.contains("not confirmed")), r.notes().toString());
     }
 
     /**
