@@ -34,10 +34,7 @@ final class AccountEntity {
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Stop.class, m -> {
-                    reply(host.run(() -> {
-                        Fleet.Stopped s = host.fleet().stop(new DeviceRef(account, m.slot()), m.how());
-                        return new Protocol.Stopped(s.confirmed(), s.retired());
-                    }), m.replyTo());
+                    reply(host.run(() -> host.fleet().stop(new DeviceRef(account, m.slot()), m.how())), m.replyTo());
                     return Behaviors.same();
                 })
                 .onMessage(Protocol.Online.class, m -> {

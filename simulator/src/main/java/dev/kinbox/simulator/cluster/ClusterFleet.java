@@ -159,9 +159,8 @@ public final class ClusterFleet implements Fleet {
     @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
         if (!running.remove(d)) throw new FleetException(d + " is not running", null);
         whole();
-        Protocol.Stopped s = await(account(d.account()).<Protocol.Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), how, to), START_STOP), START_STOP,
+        return await(account(d.account()).<Stopped>askWithStatus(to -> new Protocol.Stop(d.slot(), how, to), START_STOP), START_STOP,
                 "cannot stop " + d);
-        return new Stopped(s.confirmed(), s.retired());
     }
 
     /** Told, not asked: it reaches the account after every message sent to it before (one sender, one region). */

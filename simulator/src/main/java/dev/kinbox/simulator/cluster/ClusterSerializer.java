@@ -29,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * The Pekko serializer of a cluster fleet's messages ({@link Protocol}), plus the {@link Dot},
+ * The Pekko serializer of a cluster fleet's messages ({@link Protocol}), plus the {@link Dot}, {@code Fleet.Stopped},
  * {@link StoreMessages} and {@link RetiredReadable} values its replies carry: serializer {@code kinbox-sim-cluster}, identifier
  * {@value #IDENTIFIER}, bound in the simulator's {@code reference.conf}. The project's pattern
  * (as {@code RemailerSerializer}): Jackson CBOR of the records, the manifest is the record's simple
@@ -46,7 +46,8 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     private static final int MAX_BYTES = 4 << 20;
     private static final Map<String, Class<?>> TYPES = List.<Class<?>>of(Protocol.AccountKeys.class, Protocol.AddAccounts.class,
                     Protocol.Open.class, Protocol.GetStats.class, Protocol.Close.class, Protocol.NodeStats.class, Protocol.Start.class,
-                    Protocol.Stop.class, Protocol.Stopped.class, Protocol.Online.class, Protocol.Edit.class, Protocol.GetState.class,
+                    Protocol.Stop.class, dev.kinbox.simulator.fleet.Fleet.Stopped.class, // the manifest is "Stopped" as it was for the protocol's own record
+                    Protocol.Online.class, Protocol.Edit.class, Protocol.GetState.class,
                     Protocol.CountMessages.class, Dot.class, StoreMessages.class,
                     // faults (added later; the ones above are unchanged)
                     Protocol.SetFaults.class, Protocol.GetFaultCounts.class, Protocol.FaultCounts.class, Protocol.Drop.class,

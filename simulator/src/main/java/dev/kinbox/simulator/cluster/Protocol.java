@@ -118,10 +118,8 @@ final class Protocol {
         }
     }
 
-    record Stop(int slot, Fleet.Stop how, ActorRef<StatusReply<Stopped>> replyTo) implements ToAccount {}
-
-    /** As {@link Fleet.Stopped} (a record of the protocol, so the serializer lists it). */
-    record Stopped(boolean confirmed, boolean retired) implements Message {}
+    /** Answered with {@link Fleet.Stopped} (the serializer lists it). */
+    record Stop(int slot, Fleet.Stop how, ActorRef<StatusReply<Fleet.Stopped>> replyTo) implements ToAccount {}
 
     record Online(int slot, boolean online) implements ToAccount {}
 
