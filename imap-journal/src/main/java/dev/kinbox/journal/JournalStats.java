@@ -36,8 +36,9 @@ public final class JournalStats {
     /**
      * Messages of a sibling's folder the server refused to serve (a FETCH answered NO or BAD, or a reply
      * that is not IMAP) for longer than {@code kinbox.query.refused-pass-over}, and that the reader then
-     * passed over: what they held is a gap until the author's next snapshot (counted in {@link #gaps}
-     * too when it leaves a sequence gap). Each message once per reader.
+     * passed over: what they held is a gap (counted in {@link #gaps} too when it leaves a sequence gap)
+     * until the server serves them again - the reader tries them every {@code refused-pass-over} - or
+     * the author's next snapshot heals it. Each message once per reader.
      */
     public final LongAdder passedOver = new LongAdder();
     /** Events restored from the server into the local log. */

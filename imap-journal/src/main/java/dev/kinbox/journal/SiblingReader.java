@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the cursor's UID, take the entries that continue the sequence (a snapshot where entries were
  * compacted away or the UIDVALIDITY changed), fetch, verify and decrypt them, and return the
  * envelopes. Entries that do not verify are skipped and counted, never emitted; a sequence gap
- * (withheld or forged-away entries) is counted and logged, and healed by the author's next snapshot.
+ * (withheld or forged-away entries) is counted and logged, and healed by the author's next snapshot -
+ * or, where the server refused to serve the messages for a while, by them once it serves them again.
  * Not thread-safe: one step at a time per query.
  */
 final class SiblingReader {
@@ -72,6 +73,17 @@ final class SiblingReader {
     private final java.util.Map<Long, Long> refusedSince = new java.util.HashMap<>();
     /** The UIDs of {@link #refusedSince} counted in {@link JournalStats#passedOver}. */
     private final java.util.Set<Long> passedOverUids = new java.util.HashSet<>();
+    /** UIDs passed over in the current stepOnce (into {@link #retry} once it ends in the UIDVALIDITY it read). */
+    private final List<Long> passedNow = new ArrayList<>();
+    /**
+     * UIDs of this UIDVALIDITY passed over while the server refused them and not read since: tried again
+     * every {@code refusedPassOver} while a gap is open ({@link #retryPassedOver}). At most {@value #MAX_RETRY}.
+     */
+    private final java.util.TreeSet<Long> retry = new java.util.TreeSet<>();
+    private static final int MAX_RETRY = 64;
+    /** Passed-over messages are tried again at most once a second, even when {@code refusedPassOver} is shorter. */
+    private static final long RETRY_FLOOR_NANOS = 1_000_000_000L;
+    private long lastRetryNanos;
     private final java.util.Set<Long> bad = new java.util.HashSet<>();
     /** Snapshot UIDs that did not open (planted in the author's name): never chosen again, so the next best one heals. */
     private final java.util.Set<Long> badSnapshots = new java.util.HashSet<>();
@@ -161,9 +173,15 @@ final class SiblingReader {
      * {@code refusedPassOver} (kinbox.query.refused-pass-over) this fails the step as any refused
      * command does (the step is tried again from the same position: a server busy, locked or restarting
      * serves it then); from then on the message is passed over, as one listed but never served - a gap
-     * the author's next snapshot heals - so a message refused for good stops the reader only that long.
+     * the author's next snapshot heals, or the message itself once served ({@link #retryPassedOver}) - so a
+     * message refused for good stops the reader only that long.
      */
     private void refused(long uid) {
+        refused(uid, true);
+    }
+
+    /** As {@link #refused(long)}; {@code retryLater}: a message passed over is kept for {@link #retryPassedOver}. */
+    private void refused(long uid, boolean retryLater) {
         long now = System.nanoTime();
         if (refusedSince.size() >= 1024 && !refusedSince.containsKey(uid)) {
             refusedSince.clear();
@@ -175,6 +193,7 @@ final class SiblingReader {
                     + " (for " + held / 1_000_000 + " ms); it is passed over as a gap once refused for " + refusedPassOver, null);
         }
         if (passedOverUids.add(uid)) stats.passedOver.increment(); // a step that fails later may meet it again
+        if (retryLater) passedNow.add(uid);
     }
 
     private void restore(long seq, long uid, long validity, Gaps gaps) {
@@ -186,6 +205,7 @@ final class SiblingReader {
 
     /** One read of the step; {@code lastTry}: listed messages the fetch no longer finds are read on without (a gap if needed). */
     private List<EventEnvelope> stepOnce(boolean lastTry) {
+        passedNow.clear();
         ServerFolder.Listing l = folder.listServed(uidValidity, lastUid, this::refused);
         if (l.uidValidity() == 0) return List.of();
         if (l.uidValidity() != uidValidity) {
@@ -200,6 +220,7 @@ final class SiblingReader {
             badSnapshots.clear();
             listedUpTo = 0;
             listedOnce = false;
+            retry.clear(); // its UIDs name other messages now; the reader reads the folder afresh
         }
         uidValidity = l.uidValidity();
         if (gapAhead(l)) {
@@ -227,7 +248,9 @@ final class SiblingReader {
         for (int i = 0; i < entries.size() && !finished(); i += maxFetch) {
             List<ServerFolder.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + maxFetch));
             List<Long> uids = chunk.stream().map(ServerFolder.Entry::uid).filter(u -> !bad.contains(u)).toList();
-            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(uids, maxFetch, this::refused));
+            // a listed entry passed over keeps the position below it while its events are missing (see below), so
+            // every step fetches it again: it needs no retry of its own
+            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(uids, maxFetch, u -> refused(u, false)));
             for (StoredMessage m : msgs) refusedSince.remove(m.uid());
             java.util.Map<Long, ServerFolder.Entry> listed = new java.util.HashMap<>();
             for (ServerFolder.Entry c : chunk) listed.put(c.uid(), c);
@@ -285,8 +308,85 @@ final class SiblingReader {
         }
         lastUid = Math.max(lastUid, done);
         bad.removeIf(u -> u <= lastUid);
+        remember(passedNow);
+        retryPassedOver(out);
         log.saveCursor(new ReplicationCursor(Cursors.query(pid), uidValidity, lastUid, nextSeq - 1));
         return out;
+    }
+
+    /** Keeps {@code uids}, passed over in this step, to be tried again (the first one interval from now). */
+    private void remember(List<Long> uids) {
+        if (uids.isEmpty()) return;
+        if (retry.isEmpty()) lastRetryNanos = System.nanoTime();
+        retry.addAll(uids);
+        while (retry.size() > MAX_RETRY) retry.pollFirst(); // the oldest; a snapshot of the author still heals it
+    }
+
+    /**
+     * Tries the messages passed over while the server refused them once more, every {@code refusedPassOver}
+     * (at least a second) while a gap they may fill is open: an entry the server serves now fills its part of the gap (its
+     * events are emitted below {@code nextSeq}, as an entry uploaded again after a restore is), a snapshot
+     * heals every gap up to its {@code seq}. Until later on 2026-12-05 only the author's next snapshot healed
+     * such a gap, and an author gone for good never writes one. A UID the server no longer lists is dropped
+     * (expunged: compacted, so the author's snapshot covers it); one still refused is kept. Best effort and
+     * all or nothing: a store failure, or a folder rebuilt meanwhile, leaves the reader as it was. Tried:
+     * what the main read's listings passed - a message whose header the server refused (a hole in the
+     * listing, passed as {@link LateUids} says) and a snapshot it refused; a listed entry it refused is
+     * fetched again at every step anyway.
+     */
+    private void retryPassedOver(List<EventEnvelope> out) {
+        if (retry.isEmpty()) return;
+        if (missing.size() == 0) {
+            retry.clear(); // healed meanwhile (a snapshot)
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastRetryNanos < Math.max(refusedPassOver.toNanos(), RETRY_FLOOR_NANOS)) return;
+        lastRetryNanos = now;
+        int emitted = out.size();
+        Gaps missing0 = missing;
+        long seq0 = nextSeq;
+        java.util.Set<Long> stillRefused = new java.util.HashSet<>();
+        java.util.Set<Long> done = new java.util.HashSet<>();
+        try {
+            ServerFolder.Listing l = folder.listServed(uidValidity, retry.first() - 1, stillRefused::add);
+            if (l.uidValidity() != uidValidity) return; // rebuilt: the next step reads it afresh
+            java.util.Set<Long> listed = new java.util.HashSet<>(l.uids());
+            for (long uid : retry) if (!listed.contains(uid) && !stillRefused.contains(uid)) done.add(uid); // expunged
+            for (ServerFolder.Snap s : l.snapshots()) {
+                if (!retry.contains(s.uid())) continue;
+                if (!trustedAuthor(s.device()) || badSnapshots.contains(s.uid()) || !missing.overlaps(1, s.seq())) {
+                    done.add(s.uid()); // it would heal nothing
+                    continue;
+                }
+                if (emitSnapshot(s, out, true)) done.add(s.uid());
+                else if (badSnapshots.contains(s.uid())) done.add(s.uid());
+                else stillRefused.add(s.uid());
+            }
+            java.util.Map<Long, ServerFolder.Entry> wanted = new java.util.HashMap<>();
+            for (ServerFolder.Entry e : l.journal()) {
+                if (!retry.contains(e.uid())) continue;
+                if (trustedAuthor(e.device()) && missing.overlaps(e.from(), e.to())) wanted.put(e.uid(), e);
+                else done.add(e.uid()); // nothing of it is missing any more
+            }
+            List<StoredMessage> msgs = new ArrayList<>(folder.fetchServed(new ArrayList<>(wanted.keySet()), maxFetch, stillRefused::add));
+            msgs.sort(Comparator.comparingLong(m -> wanted.get(m.uid()).from()));
+            for (StoredMessage m : msgs) {
+                if (!ServerFolder.stillListed(m, wanted.get(m.uid()))) throw new Renumbered();
+                done.add(m.uid());
+                Optional<Opened> opened = open(m);
+                if (opened.isPresent()) fillMissing(opened.get().body(), opened.get().notSealedTo(), out);
+            }
+            for (long uid : wanted.keySet()) if (!stillRefused.contains(uid)) done.add(uid); // came back blank: expunged since the listing
+        } catch (dev.kinbox.journal.mail.MailStoreException | Renumbered e) {
+            out.subList(emitted, out.size()).clear();
+            missing = missing0;
+            nextSeq = seq0;
+            LOG.debug("{}: trying the messages of {} passed over again failed ({}); trying later", who, folder.name(), e.toString());
+            return;
+        }
+        retry.removeAll(done);
+        if (missing.size() == 0) retry.clear();
     }
 
     /**
@@ -409,7 +509,7 @@ final class SiblingReader {
         }
         for (int i = 0; i < late.size(); i++) out.add(envelope(b.device(), late.get(i), i == late.size() - 1 ? notSealedTo : java.util.Set.of()));
         if (!late.isEmpty()) {
-            LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again); read now", who,
+            LOG.info("{}: events {}..{} of {} arrived after they were passed over as a gap (uploaded again, or served at last); read now", who,
                     late.get(0).seq(), late.get(late.size() - 1).seq(), folder.name());
         }
         missing = missing.without(b.from(), Math.min(b.to(), nextSeq - 1));

@@ -9,7 +9,7 @@ import dev.kinbox.journal.JournalStats;
  * came again after their events were read ({@code replayed}), and sequence gaps (withheld entries);
  * how often an author found its own folder restored without some of its messages and uploaded
  * them again ({@code foldersRepaired}); and messages the server refused to serve for longer than
- * {@code kinbox.query.refused-pass-over}, passed over ({@code passedOver}).
+ * {@code kinbox.query.refused-pass-over}, passed over ({@code passedOver}; tried again while their gap is open).
  */
 public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps, long foldersRepaired, long passedOver) {
     /** Nothing refused, nothing repaired. */
