@@ -12,7 +12,9 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Builds one hosted device's read-journal sources: a {@link SiblingReader} stepped on the blocking executor.
- * Current queries end at the first step that finds nothing new; live ones then wait for a nudge from
+ * Current queries end at the first step that finds nothing new, and fail when the store fails a step
+ * (after riding out lost connections): ending there would pass off part of the folder as all of it.
+ * Live ones then wait for a nudge from
  * the folder's author ({@link Wakeups}) or the sweep interval and step again: the watched sweep
  * interval while the watch that brings nudges runs, the plain one while it does not.
  */
@@ -42,12 +44,13 @@ final class Queries {
         if (reader.finished()) return CompletableFuture.completedFuture(Optional.empty());
         CompletableFuture<Void> wake = wakeups.current(pid); // taken before reading, so a nudge during the read is not lost
         return CompletableFuture.supplyAsync(() -> read(reader, live), rt.blocking()).thenCompose(read -> {
+            if (!live && read.failure() != null) return CompletableFuture.<Optional<Pair<NotUsed, List<EventEnvelope>>>>failedFuture(read.failure());
             List<EventEnvelope> batch = read.events();
             if (!batch.isEmpty()) return CompletableFuture.completedFuture(Optional.of(Pair.create(NotUsed.getInstance(), batch)));
             if (!live) return CompletableFuture.completedFuture(Optional.<Pair<NotUsed, List<EventEnvelope>>>empty());
             // nothing new: wait for a nudge or the sweep, then emit an empty batch and step again (after
             // a sweep, start the nudge watch if it could not start before)
-            return wakeups.await(wake, sweep(read.failed())).thenApply(v -> {
+            return wakeups.await(wake, sweep(read.failure() != null)).thenApply(v -> {
                 if (rt.settings().watchNudges() && !wakeups.watching()) rt.blocking().execute(wakeups::start);
                 return Optional.of(Pair.create(NotUsed.getInstance(), List.<EventEnvelope>of()));
             });
@@ -63,19 +66,20 @@ final class Queries {
         return !failed && wakeups.watching() ? rt.settings().watchedSweepInterval() : rt.settings().sweepInterval();
     }
 
-    /** What one step read; {@code failed}: the store failed it (nothing was read). */
-    private record Read(List<EventEnvelope> events, boolean failed) {}
+    /** What one step read; {@code failure}: why the store failed it (nothing was read), or null. */
+    private record Read(List<EventEnvelope> events, dev.kinbox.journal.mail.MailStoreException failure) {}
 
     private Read read(SiblingReader reader, boolean live) {
         try {
             // a step is all or nothing, so it may run again: a current query first rides out a server restart
             // (a removal's catch-up that ended at the first lost connection retired a device whose last entries
             // it had not read - in a GreenMail run with server restarts, the newcomer that device had paired)
-            return new Read(live ? reader.step() : dev.kinbox.journal.mail.Retries.afterLostConnections(attempt -> reader.step()), false);
+            return new Read(live ? reader.step() : dev.kinbox.journal.mail.Retries.afterLostConnections(attempt -> reader.step()), null);
         } catch (dev.kinbox.journal.mail.MailStoreException e) {
-            // offline: a live query retries at the next wake-up or the plain sweep; a current query ends with what it had
+            // offline: a live query retries at the next wake-up or the plain sweep; a current query fails (before
+            // 2026-12-05 it ended with what it had, and a catch-up that could not read a folder passed for one that did)
             rt.stats().readFailures.increment();
-            return new Read(List.of(), true);
+            return new Read(List.of(), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.kinbox.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.Fetch;
@@ -290,6 +291,28 @@ class ReadJournalTest {
         store.faults().dropConnections(2, dev.kinbox.journal.mail.MemoryFaults.DropPoint.BEFORE_APPLY); // a server restarting
         assertEquals(Journals.strings(1, 3), payloads(current(1)), "not ended at the first lost connection with nothing read");
         assertTrue(KinboxJournalRuntime.get(b).stats().readFailures.sum() == 0, "the query did not give up");
+    }
+
+    @Test void current_whenTheServerFailsTheRead_fails_ratherThanEndAsIfTheFolderWereRead() throws Exception {
+        writeAndUpload(1, 3, 3);
+        // a server that answers NO to every STATUS of A's folder (not a lost connection: nothing to ride out)
+        MailStore refusing = new ForwardingMailStore(store) {
+            @Override public dev.kinbox.journal.mail.FolderStatus status(String f) {
+                if (f.equals(folderA)) throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused("STATUS: server said NO [UNAVAILABLE]", null);
+                return super.status(f);
+            }
+
+            @Override public void close() { } // the shared store stays open
+        };
+        ActorSystem reader = JournalFixture.system(refusing, JournalFixture.keyring(B, A), new InMemoryLocalLog());
+        try {
+            var failed = assertThrows(java.util.concurrent.ExecutionException.class, () -> currentWith(reader),
+                    "before 2026-12-05 the query ended with nothing, as if A's folder were empty");
+            assertInstanceOf(dev.kinbox.journal.mail.MailStoreException.CommandRefused.class, failed.getCause(), failed.toString());
+            assertEquals(1, KinboxJournalRuntime.get(reader).stats().readFailures.sum());
+        } finally {
+            TestKit.shutdownActorSystem(reader);
+        }
     }
 
     @Test void current_folderRebuiltBetweenListingAndFetch_isReadAgainInTheNewUidValidity_withoutGapOrReplay() throws Exception {

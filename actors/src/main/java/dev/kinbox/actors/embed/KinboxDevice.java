@@ -178,8 +178,9 @@ public final class KinboxDevice implements AutoCloseable {
     /**
      * Waits until this device holds everything its paired siblings have on the server right now
      * (their folders are read once; the device's own replication applies what it finds), or until
-     * {@code timeout}. True when caught up. For one-shot tools that report right after starting;
-     * a running device catches up by itself.
+     * {@code timeout}. True when caught up; false too when a sibling's folder could not be read (the
+     * server failed the read). For one-shot tools that report right after starting; a running device
+     * catches up by itself.
      */
     public CompletionStage<Boolean> catchUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -196,11 +197,12 @@ public final class KinboxDevice implements AutoCloseable {
                     continue;
                 }
                 CompletableFuture<CausalContext> one = query.currentEventsByPersistenceId(deviceId, pid, 0L, Long.MAX_VALUE)
-                        .runFold(CausalContext.EMPTY, KinboxDevice::covered, system).toCompletableFuture();
-                wanted = wanted.thenCombine(one, CausalContext::join);
+                        .runFold(CausalContext.EMPTY, KinboxDevice::covered, system).toCompletableFuture()
+                        .exceptionally(failed -> null); // the server failed the read: not caught up
+                wanted = wanted.thenCombine(one, (a, b) -> a == null || b == null ? null : a.join(b));
             }
             return wanted;
-        }).thenCompose(wanted -> holds(wanted, deadline));
+        }).thenCompose(wanted -> wanted == null ? CompletableFuture.completedFuture(false) : holds(wanted, deadline));
     }
 
     /**

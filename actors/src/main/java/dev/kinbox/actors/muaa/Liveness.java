@@ -145,13 +145,18 @@ final class Liveness {
 
     /**
      * What the check found: refresh, retirements (by expiry or notice) in one batch, then the clean-up.
-     * {@code caughtUp}: the folders of the paired devices this check retires were read to their end
-     * first. As for a removal, from the retirement on their entries are refused, so what they uploaded
-     * and this device had not read yet - the last edits of a device that left while this one was away,
-     * which may be nowhere else - would be lost with them; so a check that would retire a paired device
-     * reads its folder first (at most {@link #CATCH_UP_WAIT}) and then runs again on what it read.
+     * {@code unread}: null on the check's first pass; else the folders of the paired devices this check
+     * retires were read to their end first, but for those in {@code unread}. As for a removal, from the
+     * retirement on their entries are refused, so what they uploaded and this device had not read yet -
+     * the last edits of a device that left while this one was away, which may be nowhere else - would be
+     * lost with them; so a check that would retire a paired device reads its folder first (at most
+     * {@link #CATCH_UP_WAIT}) and then runs again on what it read. An expiry is no hurry: one whose folder
+     * could not be read to its end (the server failed the read, or it took too long) waits for the next
+     * check, until the device has been silent for {@code expireAfter} plus one {@code announceEvery} (when
+     * its folder is due for deletion anyway); a trusted notice retires at once (its author read the folder).
      */
-    Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, boolean caughtUp) {
+    Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, Set<String> unread) {
+        boolean caughtUp = unread != null;
         checking = false;
         if (c.failure() != null) {
             LOG.info("liveness check failed (retried at the next one): {}", c.failure().toString());
@@ -167,6 +172,7 @@ final class Liveness {
         if (refresh) events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
         Map<String, RetireNotice> noticed = new HashMap<>();
         Set<String> toRead = new LinkedHashSet<>();
+        Set<String> postponed = new LinkedHashSet<>();
         for (RetireNotice n : c.contents().notices()) noticed.putIfAbsent(n.deviceId(), n);
         List<RetireNotice> publish = new ArrayList<>();
         List<RetireNotice> renew = new ArrayList<>();
@@ -201,6 +207,11 @@ final class Liveness {
                 toRead.add(id);
                 continue;
             }
+            if (!noticed.containsKey(id) && unread.contains(id) && seen != PeerState.NEVER
+                    && now - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
+                postponed.add(id);
+                continue;
+            }
             LOG.info("retiring device {}: {}", id, expired ? "silent since " + java.time.Instant.ofEpochMilli(seen) : "a trusted notice says so");
             events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
             if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.EXPIRED));
@@ -210,8 +221,11 @@ final class Liveness {
         if (!toRead.isEmpty()) {
             LOG.info("reading the folders of {} to their end before retiring them", toRead);
             checking = true; // until the check runs again on what it read
-            m.catchUpThen(toRead, CATCH_UP_WAIT, new Muaa.CheckCaughtUp(c));
+            m.catchUpThen(toRead, CATCH_UP_WAIT, read -> new Muaa.CheckCaughtUp(c, read));
             return m.Effect().none();
+        }
+        if (!postponed.isEmpty()) {
+            LOG.info("not retiring {} yet: their folders could not be read to their end; the next check tries again", postponed);
         }
         CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget);
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();

@@ -245,8 +245,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     record Checked(AnnouncementFolder.Contents contents, Set<String> folders, Throwable failure) implements Internal {}
 
-    /** A check whose devices to retire had their folders read to their end (or the attempt gave up): retire them now. */
-    record CheckCaughtUp(Checked checked) implements Internal {}
+    /**
+     * A check whose devices to retire had their folders read to their end, but for {@code unread} (the
+     * attempt gave up): retire them now, those in {@code unread} only once their folders' time is up.
+     */
+    record CheckCaughtUp(Checked checked, Set<String> unread) implements Internal {}
 
     record StartChecked(Start start, AnnouncementFolder.Contents contents, Throwable failure) implements Internal {}
 
@@ -445,8 +448,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
-                .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, false))
-                .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), true))
+                .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, null))
+                .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), c.unread()))
                 .onCommand(Rotated.class, liveness::rotated)
                 .onCommand(Replied.class, (state, c) -> Effect().reply(c.replyTo(),
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
@@ -573,20 +576,27 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * must go on either way.
      */
     void catchUpThen(String sibling, java.time.Duration timeout, Command then) {
-        catchUpThen(Set.of(sibling), timeout, then);
+        catchUpThen(Set.of(sibling), timeout, unread -> then);
     }
 
-    /** As {@link #catchUpThen(String, java.time.Duration, Command)}, the folders of {@code siblings} read side by side. */
-    void catchUpThen(Set<String> siblings, java.time.Duration timeout, Command then) {
+    /**
+     * As {@link #catchUpThen(String, java.time.Duration, Command)}, the folders of {@code siblings} read
+     * side by side; {@code then} is told those that could not be read to their end.
+     */
+    void catchUpThen(Set<String> siblings, java.time.Duration timeout, java.util.function.Function<Set<String>, Command> then) {
+        java.util.Map<String, Throwable> unread = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.List<java.util.concurrent.CompletableFuture<Void>> reads = new java.util.ArrayList<>();
         for (String sibling : siblings) {
             reads.add(streams.catchUp(sibling, timeout).toCompletableFuture().handle((done, e) -> {
-                if (e != null) ctx.getLog().info("could not read the folder of {} to its end: {}", sibling, unwrap(e).toString());
+                if (e != null) unread.put(sibling, unwrap(e));
                 return null;
             }));
         }
-        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new)),
-                (done, e) -> then);
+        // logged here, on the actor's thread: the ActorContext's log refuses other threads (which hid this line until 2026-12-05)
+        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new)), (done, e) -> {
+            unread.forEach((sibling, why) -> ctx.getLog().info("could not read the folder of {} to its end: {}", sibling, why.toString()));
+            return then.apply(Set.copyOf(unread.keySet()));
+        });
     }
 
     KinboxJournalRuntime journal() {

@@ -1,6 +1,7 @@
 package dev.kinbox.actors.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,36 @@ class KinboxEmbeddingTest {
             assertEquals("-- sent from my laptop", await(again.state()).settings().get("signature").value());
         } finally {
             again.close();
+            laptop.close();
+        }
+    }
+
+    @Test void catchUp_isFalse_whenTheServerFailsToServeASiblingsFolder() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> unreadable = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.kinbox.journal.mail.MailStore refusing = new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public dev.kinbox.journal.mail.FolderStatus status(String folder) {
+                if (folder.equals(unreadable.get())) {
+                    throw new dev.kinbox.journal.mail.MailStoreException.CommandRefused("server said NO [UNAVAILABLE] (the test)", null);
+                }
+                return super.status(folder);
+            }
+
+            @Override public void close() { } // the test's store
+        };
+        ReadAloud laptopUser = new ReadAloud();
+        KinboxDevice laptop = await(Kinbox.start(KinboxConfig.of(ACCOUNT, tmp.resolve("laptop"), refusing).withDeviceName("Laptop")
+                .withApprover(laptopUser).withTiming(FAST), app));
+        KinboxDevice phone = await(Kinbox.start(KinboxConfig.of(ACCOUNT, tmp.resolve("phone"), refusing).withDeviceName("Phone")
+                .withApprover(PairingApprover.refuseAll()).withTiming(FAST), app));
+        try {
+            pairByCode(laptop, laptopUser, phone);
+            await(laptop.changeSetting("signature", "-- laptop"));
+            assertTrue(await(phone.catchUp(Duration.ofSeconds(10))), "caught up while the server serves the laptop's folder");
+            unreadable.set(dev.kinbox.journal.sma.SmaFolders.deviceFolder(laptop.deviceId()));
+            // before 2026-12-05 the failed read ended as if the folder were empty, and this said true
+            assertFalse(await(phone.catchUp(Duration.ofSeconds(10))), "not caught up: the laptop's folder could not be read");
+        } finally {
+            phone.close();
             laptop.close();
         }
     }

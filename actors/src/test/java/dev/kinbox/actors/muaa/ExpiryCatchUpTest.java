@@ -1,0 +1,104 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.ForwardingMailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.AccountEvent;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An expiry whose read of the silent device's folder fails waits for a later check (docs/PROTOCOL.md,
+ * "Removal and expiry"): retiring it would refuse whatever of it was still unread, for good.
+ */
+class ExpiryCatchUpTest {
+    private static final String ACCOUNT = "jo@example.org";
+
+    /** The store, answering NO to every STATUS and FETCH of the folder {@code unreadable} names (none while null). */
+    private static final class Unreadable extends ForwardingMailStore {
+        final AtomicReference<String> unreadable = new AtomicReference<>();
+
+        Unreadable(MemoryMailStore store) { super(store); }
+
+        private void check(String folder) {
+            if (folder.equals(unreadable.get())) throw new MailStoreException.CommandRefused("server said NO [UNAVAILABLE] (the test)", null);
+        }
+
+        @Override public FolderStatus status(String folder) {
+            check(folder);
+            return super.status(folder);
+        }
+
+        @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
+            check(folder);
+            return super.fetch(folder, range, what);
+        }
+
+        @Override public void close() { } // shared by the devices
+    }
+
+    /** Three paired devices; the third writes an edit, closes for good, and its folder becomes unreadable. */
+    private record Scene(ShiftedClock clock, Unreadable store, List<Device> all, Device a, Device b, String silent, AccountEvent lastEdit) {}
+
+    private static Scene scene() throws Exception {
+        ShiftedClock clock = new ShiftedClock();
+        Unreadable store = new Unreadable(new MemoryMailStore());
+        List<Device> all = Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 3);
+        Device c = all.get(2);
+        AccountEvent edit = c.ask(r -> new Muaa.ChangeSetting("last-words", "c", r));
+        c.awaitUploaded();
+        c.close();
+        store.unreadable.set(SmaFolders.deviceFolder(c.id));
+        return new Scene(clock, store, all, all.get(0), all.get(1), c.id, edit);
+    }
+
+    private static void advanceDays(Scene s, int days) throws InterruptedException {
+        for (int i = 0; i < days; i += 5) ExpiryTest.advance(s.clock(), Duration.ofDays(Math.min(5, days - i)), List.of(s.a(), s.b()));
+    }
+
+    @Test void expiredDevice_whoseFolderCannotBeRead_isNotRetired_untilItIsRead() throws Exception {
+        Scene s = scene();
+        try {
+            advanceDays(s, 30);
+            s.clock().advance(Duration.ofHours(12)); // silent 30.5 days: expired, within the grace
+            Thread.sleep(1500); // ten liveness checks, each trying to read the folder first
+            for (Device d : List.of(s.a(), s.b())) {
+                assertEquals(DeviceStatus.PAIRED, d.state().devices().get(s.silent()).status(),
+                        d.id + " retired the silent device though it could not read its folder");
+            }
+            s.store().unreadable.set(null); // the server serves it again
+            for (Device d : List.of(s.a(), s.b())) {
+                Eventually.until(d.id + " retires the silent device once it read its folder",
+                        () -> d.state().devices().get(s.silent()).status() == DeviceStatus.RETIRED);
+                assertTrue(d.state().context().contains(s.lastEdit().dot()), d.id + " holds the silent device's last edit");
+            }
+        } finally {
+            Accounts.closeAll(s.all());
+        }
+    }
+
+    @Test void expiredDevice_whoseFolderCannotBeRead_isRetiredAnyway_onceItsFolderIsDue() throws Exception {
+        Scene s = scene();
+        try {
+            advanceDays(s, 30);
+            s.clock().advance(Duration.ofHours(36)); // silent 31.5 days: past expireAfter + announceEvery
+            for (Device d : List.of(s.a(), s.b())) {
+                Eventually.until(d.id + " retires the silent device, read or not",
+                        () -> d.state().devices().get(s.silent()).status() == DeviceStatus.RETIRED);
+            }
+        } finally {
+            Accounts.closeAll(s.all());
+        }
+    }
+}
