@@ -110,7 +110,8 @@ public final class Invariants {
      *                           required everywhere: siblings read a device's journal in order, so a leaver's edits come
      *                           before its retirement; one that retires a device by expiry or learns of a retirement from a
      *                           notice reads its folder to its end first; one that learns it from a sibling's state merges
-     *                           all that sibling read of it
+     *                           all that sibling read of it. Not a device silent for about as long as the limit earlier in the
+     *                           run: a sibling may have retired it by expiry then ({@code Runner.inOrder})
      */
     public record Observed(Map<Integer, Long> journalMax, long bound, Set<DeviceRef> forgedOnSamples, Set<Dot> withheldUnhealed,
                            Set<String> unconfirmedLeavers, Set<DeviceRef> retiredByNotice, Set<Dot> restoredAway, Set<String> leftInOrder) {

@@ -152,6 +152,22 @@ class RunnerTest {
         assertEquals(0, r.check().leftMissing());
     }
 
+    /**
+     * Which stops for good make a device's edits required everywhere: a confirmed leave that retired it, or a
+     * confirmed abandon - unless the device was silent long enough earlier to be retired by expiry then (its
+     * edits after that are refused by design, even if it later left in order).
+     */
+    @Test
+    void stopForGood_isInOrder_onlyConfirmed_andOnlyForADeviceNoSiblingCouldHaveRetiredBefore() {
+        Fleet.Stopped retired = new Fleet.Stopped(true, true), alone = new Fleet.Stopped(true, false), unconfirmed = new Fleet.Stopped(false, true);
+        assertTrue(Runner.inOrder(retired, Fleet.Stop.LEAVE, false));
+        assertTrue(Runner.inOrder(alone, Fleet.Stop.CLOSE, false), "an abandon: its siblings read its folder before they expire it");
+        assertFalse(Runner.inOrder(alone, Fleet.Stop.LEAVE, false), "a lone leaver did not retire itself");
+        assertFalse(Runner.inOrder(unconfirmed, Fleet.Stop.LEAVE, false));
+        assertFalse(Runner.inOrder(retired, Fleet.Stop.LEAVE, true), "silent past the limit before: a sibling may have expired it then");
+        assertFalse(Runner.inOrder(alone, Fleet.Stop.CLOSE, true));
+    }
+
     @Test
     void run_whereALeavingDevicesUploadsAreNotConfirmed_countsItsMissingEditApart_andNotesTheLeave() throws Exception {
         Schedule s = editThenLeave();
