@@ -48,6 +48,13 @@ final class PairingSessions {
     private final Map<String, NewSide> asking = new HashMap<>();
     private final Map<String, ActorRef<StatusReply<PairingOutcome.Paired>>> askingDone = new HashMap<>();
     private final Map<String, ExistingSide> answering = new HashMap<>();
+    /**
+     * Pairing requests held while this device checks whether its siblings retired it while it was away
+     * ({@link #mayBeExpired}), with when each was held; answered once a check refreshed it, refused if it
+     * finds this device retired, dropped after the pairing timeout.
+     */
+    private final Map<PairDrop, Long> held = new java.util.LinkedHashMap<>();
+    private static final int MAX_HELD = 4;
     /** Sessions whose done waits for our upload ({@link #leaveDone}): a resent ack meanwhile adds nothing. */
     private final Set<String> donePending = new java.util.HashSet<>();
     private final PendingAcks acks;
@@ -121,7 +128,47 @@ final class PairingSessions {
 
     /** Whether a session of ours waits for a drop: either side's, or an ack of ours waiting for its done. */
     private boolean sessionOpen() {
-        return !asking.isEmpty() || !answering.isEmpty() || acks.waiting();
+        return !asking.isEmpty() || !answering.isEmpty() || acks.waiting() || !held.isEmpty();
+    }
+
+    /**
+     * Whether this device's siblings may have retired it by expiry: its own last activity in its state is
+     * more than {@code expireAfter} less one {@code announceEvery} ago - it was away (offline, suspended)
+     * and has not refreshed itself since. A running device refreshes every {@code announceEvery}, so this is
+     * never true of one that is not back from a long absence.
+     */
+    private boolean mayBeExpired(AccountState state) {
+        DeviceRecord me = state.devices().get(settings.deviceId());
+        return me != null && me.lastActive() != dev.kinbox.persistence.PeerState.NEVER
+                && clock.millis() - me.lastActive() > env.timing().expireAfter().toMillis() - env.timing().announceEvery().toMillis();
+    }
+
+    /**
+     * The held requests, at a poll: answered when this device is no longer possibly expired (a check refreshed
+     * it), refused when it learnt it is retired; a check is asked for while they wait.
+     */
+    private void resumeHeld(AccountState state) {
+        if (held.isEmpty()) return;
+        long now = clock.millis();
+        held.values().removeIf(at -> now - at > env.timing().pairingTimeout().toMillis()); // the newcomer gave up
+        if (m.liveness.retired(state).isPresent()) {
+            held.keySet().forEach(d -> LOG.warn("refusing pairing request {}: {}", d, m.liveness.retired(state).get()));
+            held.clear();
+            return;
+        }
+        if (mayBeExpired(state)) {
+            ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE); // no-op while a check runs
+            return;
+        }
+        List<PairDrop> ready = new ArrayList<>(held.keySet());
+        held.clear();
+        for (PairDrop d : ready) {
+            try {
+                request(state, d);
+            } catch (CryptoException e) {
+                LOG.warn("refusing pairing request {}: {}", d, e.getMessage());
+            }
+        }
     }
 
     /** A session just opened: the next poll comes after {@code Timing.dropPoll}, not after an idle device's long wait. */
@@ -310,6 +357,7 @@ final class PairingSessions {
             LOG.debug("cannot read pairing drops: {}", c.failure().toString());
             return m.Effect().none();
         }
+        resumeHeld(state);
         List<Object> events = new ArrayList<>();
         List<java.util.function.Consumer<AccountState>> after = new ArrayList<>();
         for (PairDrop d : c.drops()) {
@@ -472,6 +520,15 @@ final class PairingSessions {
         if (refusal != null) {
             m.refusedPairings.increment();
             LOG.warn("refusing pairing request {}: {}", d, refusal);
+            return;
+        }
+        if (mayBeExpired(state)) {
+            // paired by a device its siblings retired while it was away, the newcomer would be paired to nobody
+            // else: they refuse what a retired device writes, its DevicePaired too (docs/PROTOCOL.md, "Back from an absence")
+            if (held.size() < MAX_HELD) held.putIfAbsent(d, clock.millis());
+            LOG.info("holding pairing request {}: this device was away and first checks whether it is still in the account", d);
+            ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE);
+            sessionOpened();
             return;
         }
         ExistingSide x = new ExistingSide(d, body, env.crypto(), m.privateKey(), clock.millis() + env.timing().pairingTimeout().toMillis());

@@ -1,0 +1,143 @@
+package dev.kinbox.actors.muaa;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kinbox.actors.muaa.PairingApprover.PairingMethod;
+import dev.kinbox.journal.mail.AppendResult;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.ForwardingMailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.MemoryMailStore;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.crdt.DeviceStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A device back from an absence longer than the expiry, whose siblings retired it meanwhile, is asked to
+ * pair a newcomer before it learnt of its retirement: it must not, or the newcomer is paired to nobody
+ * else - the siblings refuse what a retired device writes, its {@code DevicePaired} too (seen while
+ * analysing a simulator run where such a newcomer stayed apart from its account for good).
+ */
+class BackFromAwayTest {
+    private static final String ACCOUNT = "kim@example.org";
+    /** The laptop checks its liveness only hourly (never within the test unless asked), so only the rule under test makes it look. */
+    private static final Environment.Timing RARE_CHECKS = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+            Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
+
+    /** The laptop's view of the server: all of it out of reach while {@code offline}, and the folder {@code unreadable} names refused. */
+    private static final class LaptopLink extends ForwardingMailStore {
+        final AtomicBoolean offline = new AtomicBoolean();
+        final AtomicReference<String> unreadable = new AtomicReference<>();
+
+        LaptopLink(MemoryMailStore store) { super(store); }
+
+        private void check(String folder) {
+            if (offline.get()) throw new MailStoreException.ConnectionLost("offline (the test)", null);
+            if (folder != null && folder.equals(unreadable.get())) throw new MailStoreException.CommandRefused("server said NO (the test)", null);
+        }
+
+        @Override public List<String> listFolders() {
+            check(null);
+            return super.listFolders();
+        }
+
+        @Override public FolderStatus status(String folder) {
+            check(folder);
+            return super.status(folder);
+        }
+
+        @Override public AppendResult append(String folder, List<NewMessage> messages) {
+            check(folder);
+            return super.append(folder, messages);
+        }
+
+        @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
+            check(folder);
+            return super.fetch(folder, range, what);
+        }
+
+        @Override public List<Long> search(String folder, String header, String value) {
+            check(folder);
+            return super.search(folder, header, value);
+        }
+
+        @Override public void close() { } // shared
+    }
+
+    @Test void deviceBackFromAway_thatNobodyRetired_answersAHeldRequest_onceItsCheckRefreshedIt() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        LaptopLink link = new LaptopLink(store);
+        ShiftedClock clock = new ShiftedClock();
+        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
+        Device tablet = null;
+        try {
+            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
+            link.offline.set(true);
+            clock.advance(Duration.ofDays(31)); // away, alone in its account: nobody to retire it
+            link.offline.set(false);
+            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            tablet.start("tablet");
+            var paired = PairingSteps.byCode(laptop, tablet);
+            assertTrue(paired.isSuccess(), () -> "the held request was answered after the check: " + paired);
+            assertTrue(laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isEmpty());
+        } finally {
+            laptop.close();
+            if (tablet != null) tablet.close();
+        }
+    }
+
+    @Test void deviceRetiredWhileAway_isAskedToPairANewcomer_checksFirst_andRefuses() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        LaptopLink link = new LaptopLink(store);
+        ShiftedClock clock = new ShiftedClock();
+        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
+        Device phone = null, tablet = null;
+        try {
+            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
+            phone = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.start("phone"));
+            var paired = PairingSteps.byCode(laptop, phone);
+            assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
+            Device p = phone;
+            Eventually.until("the laptop has the phone paired", () -> laptop.state().devices().get(p.id) != null
+                    && laptop.state().devices().get(p.id).status() == DeviceStatus.PAIRED);
+
+            // the laptop goes away (suspended) for 31 days; the phone retires it by expiry and says so in a notice
+            link.offline.set(true);
+            for (int day = 5; day <= 30; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(phone));
+            ExpiryTest.advance(clock, Duration.ofDays(1), List.of(phone));
+            Eventually.until("the phone retires the silent laptop", () -> p.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
+
+            // back online; its stream of the phone's journal lags (the phone's folder not served to it), so only a check tells it
+            link.unreadable.set(SmaFolders.deviceFolder(phone.id));
+            link.offline.set(false);
+            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            tablet.start("tablet");
+            TestProbe<StatusReply<PairingOutcome.Paired>> done = tablet.kit.createTestProbe();
+            Device t = tablet;
+            t.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(laptop.id, PairingMethod.CODE, r, done.getRef()));
+            assertNull(laptop.approver.shownCodes.poll(4, TimeUnit.SECONDS),
+                    "the laptop answered the tablet's request though its siblings had retired it");
+            Eventually.until("the laptop learns it was retired, from the check its held request asked for",
+                    () -> laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
+        } finally {
+            laptop.close();
+            if (phone != null) phone.close();
+            if (tablet != null) tablet.close();
+        }
+    }
+}
