@@ -207,7 +207,7 @@ final class Liveness {
                 toRead.add(id);
                 continue;
             }
-            if (!noticed.containsKey(id) && unread.contains(id) && seen != PeerState.NEVER
+            if (caughtUp && !noticed.containsKey(id) && unread.contains(id) && seen != PeerState.NEVER
                     && now - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
                 postponed.add(id);
                 continue;

@@ -50,8 +50,9 @@ final class PairingSessions {
     private final Map<String, ExistingSide> answering = new HashMap<>();
     /**
      * Pairing requests held while this device checks whether its siblings retired it while it was away
-     * ({@link #mayBeExpired}), with when each was held; answered once a check refreshed it, refused if it
-     * finds this device retired, dropped after the pairing timeout.
+     * ({@link #mayBeExpired}), with when each was held (System.nanoTime: like a live session, in real time -
+     * the device's clock may run thousands of times faster in the simulator); answered once a check refreshed
+     * it, refused if it finds this device retired, dropped after the pairing timeout.
      */
     private final Map<PairDrop, Long> held = new java.util.LinkedHashMap<>();
     private static final int MAX_HELD = 4;
@@ -149,8 +150,8 @@ final class PairingSessions {
      */
     private void resumeHeld(AccountState state) {
         if (held.isEmpty()) return;
-        long now = clock.millis();
-        held.values().removeIf(at -> now - at > env.timing().pairingTimeout().toMillis()); // the newcomer gave up
+        long now = System.nanoTime();
+        held.values().removeIf(at -> now - at > env.timing().pairingTimeout().toNanos()); // the newcomer gave up
         if (m.liveness.retired(state).isPresent()) {
             held.keySet().forEach(d -> LOG.warn("refusing pairing request {}: {}", d, m.liveness.retired(state).get()));
             held.clear();
@@ -525,7 +526,7 @@ final class PairingSessions {
         if (mayBeExpired(state)) {
             // paired by a device its siblings retired while it was away, the newcomer would be paired to nobody
             // else: they refuse what a retired device writes, its DevicePaired too (docs/PROTOCOL.md, "Back from an absence")
-            if (held.size() < MAX_HELD) held.putIfAbsent(d, clock.millis());
+            if (held.size() < MAX_HELD) held.putIfAbsent(d, System.nanoTime());
             LOG.info("holding pairing request {}: this device was away and first checks whether it is still in the account", d);
             ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE);
             sessionOpened();
