@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.actors.muaa.PairingApprover.PairingMethod;
-import dev.kinbox.journal.mail.AppendResult;
-import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.FolderStatus;
-import dev.kinbox.journal.mail.ForwardingMailStore;
-import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.MemoryMailStore;
-import dev.kinbox.journal.mail.NewMessage;
-import dev.kinbox.journal.mail.StoredMessage;
-import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
@@ -38,49 +28,9 @@ class BackFromAwayTest {
     private static final Environment.Timing RARE_CHECKS = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
             Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
 
-    /** The laptop's view of the server: all of it out of reach while {@code offline}, and the folder {@code unreadable} names refused. */
-    private static final class LaptopLink extends ForwardingMailStore {
-        final AtomicBoolean offline = new AtomicBoolean();
-        final AtomicReference<String> unreadable = new AtomicReference<>();
-
-        LaptopLink(MemoryMailStore store) { super(store); }
-
-        private void check(String folder) {
-            if (offline.get()) throw new MailStoreException.ConnectionLost("offline (the test)", null);
-            if (folder != null && folder.equals(unreadable.get())) throw new MailStoreException.CommandRefused("server said NO (the test)", null);
-        }
-
-        @Override public List<String> listFolders() {
-            check(null);
-            return super.listFolders();
-        }
-
-        @Override public FolderStatus status(String folder) {
-            check(folder);
-            return super.status(folder);
-        }
-
-        @Override public AppendResult append(String folder, List<NewMessage> messages) {
-            check(folder);
-            return super.append(folder, messages);
-        }
-
-        @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
-            check(folder);
-            return super.fetch(folder, range, what);
-        }
-
-        @Override public List<Long> search(String folder, String header, String value) {
-            check(folder);
-            return super.search(folder, header, value);
-        }
-
-        @Override public void close() { } // shared
-    }
-
     @Test void deviceBackFromAway_thatNobodyRetired_answersAHeldRequest_onceItsCheckRefreshedIt() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
-        LaptopLink link = new LaptopLink(store);
+        SwitchedServer link = new SwitchedServer(store);
         ShiftedClock clock = new ShiftedClock();
         Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
         Device tablet = null;
@@ -102,7 +52,7 @@ class BackFromAwayTest {
 
     @Test void deviceRetiredWhileAway_isAskedToPairANewcomer_checksFirst_andRefuses() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
-        LaptopLink link = new LaptopLink(store);
+        SwitchedServer link = new SwitchedServer(store);
         ShiftedClock clock = new ShiftedClock();
         Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
         Device phone = null, tablet = null;

@@ -3,19 +3,12 @@ package dev.kinbox.actors.muaa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kinbox.journal.mail.FolderStatus;
-import dev.kinbox.journal.mail.Fetch;
-import dev.kinbox.journal.mail.ForwardingMailStore;
-import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.mail.MemoryMailStore;
-import dev.kinbox.journal.mail.StoredMessage;
-import dev.kinbox.journal.mail.UidRange;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.persistence.AccountEvent;
 import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,35 +18,12 @@ import org.junit.jupiter.api.Test;
 class ExpiryCatchUpTest {
     private static final String ACCOUNT = "jo@example.org";
 
-    /** The store, answering NO to every STATUS and FETCH of the folder {@code unreadable} names (none while null). */
-    private static final class Unreadable extends ForwardingMailStore {
-        final AtomicReference<String> unreadable = new AtomicReference<>();
-
-        Unreadable(MemoryMailStore store) { super(store); }
-
-        private void check(String folder) {
-            if (folder.equals(unreadable.get())) throw new MailStoreException.CommandRefused("server said NO [UNAVAILABLE] (the test)", null);
-        }
-
-        @Override public FolderStatus status(String folder) {
-            check(folder);
-            return super.status(folder);
-        }
-
-        @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
-            check(folder);
-            return super.fetch(folder, range, what);
-        }
-
-        @Override public void close() { } // shared by the devices
-    }
-
     /** Three paired devices; the third writes an edit, closes for good, and its folder becomes unreadable. */
-    private record Scene(ShiftedClock clock, Unreadable store, List<Device> all, Device a, Device b, String silent, AccountEvent lastEdit) {}
+    private record Scene(ShiftedClock clock, SwitchedServer store, List<Device> all, Device a, Device b, String silent, AccountEvent lastEdit) {}
 
     private static Scene scene() throws Exception {
         ShiftedClock clock = new ShiftedClock();
-        Unreadable store = new Unreadable(new MemoryMailStore());
+        SwitchedServer store = new SwitchedServer(new MemoryMailStore());
         List<Device> all = Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 3);
         Device c = all.get(2);
         AccountEvent edit = c.ask(r -> new Muaa.ChangeSetting("last-words", "c", r));

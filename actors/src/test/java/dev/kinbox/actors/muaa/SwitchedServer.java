@@ -1,0 +1,62 @@
+package dev.kinbox.actors.muaa;
+
+import dev.kinbox.journal.mail.AppendResult;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.FolderStatus;
+import dev.kinbox.journal.mail.ForwardingMailStore;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A device's view of a shared test store that the test switches: all of it out of reach while
+ * {@code offline} (a lost connection), and the folder {@code unreadable} names not served (STATUS, FETCH
+ * and SEARCH answered NO). Closing it leaves the shared store open.
+ */
+final class SwitchedServer extends ForwardingMailStore {
+    final AtomicBoolean offline = new AtomicBoolean();
+    final AtomicReference<String> unreadable = new AtomicReference<>();
+
+    SwitchedServer(MailStore shared) { super(shared); }
+
+    private void reach() {
+        if (offline.get()) throw new MailStoreException.ConnectionLost("offline (the test)", null);
+    }
+
+    private void read(String folder) {
+        reach();
+        if (folder.equals(unreadable.get())) throw new MailStoreException.CommandRefused("server said NO [UNAVAILABLE] (the test)", null);
+    }
+
+    @Override public List<String> listFolders() {
+        reach();
+        return super.listFolders();
+    }
+
+    @Override public FolderStatus status(String folder) {
+        read(folder);
+        return super.status(folder);
+    }
+
+    @Override public AppendResult append(String folder, List<NewMessage> messages) {
+        reach();
+        return super.append(folder, messages);
+    }
+
+    @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
+        read(folder);
+        return super.fetch(folder, range, what);
+    }
+
+    @Override public List<Long> search(String folder, String header, String value) {
+        read(folder);
+        return super.search(folder, header, value);
+    }
+
+    @Override public void close() { }
+}
