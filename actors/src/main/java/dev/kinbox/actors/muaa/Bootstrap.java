@@ -93,8 +93,12 @@ final class Bootstrap {
             return m.Effect().reply(c.replyTo(), StatusReply.success(running));
         }
         long now = clock.millis();
+        long before = rec.lastActive();
         return m.Effect().persist((Object) new DeviceEvent.DeviceSeenActive(m.nextDot(state), hlc.now(), self, now))
-                .thenRun(s -> publish(c.name(), now, c.replyTo(), running));
+                .thenRun(s -> {
+                    m.liveness.refreshed(before, now);
+                    publish(c.name(), now, c.replyTo(), running);
+                });
     }
 
     Effect<Object, AccountState> discovered(AccountState state, Muaa.Discovered d) {

@@ -46,6 +46,17 @@ final class Liveness {
     private RetireNotice retiredBy;
     private boolean checking;
     /**
+     * Back from an absence: a refresh of this device came after a silence of more than {@code expireAfter}
+     * less one {@code announceEvery}, so a sibling may have retired it before that refresh reaches the
+     * server. True until a check that began once the refresh was on the server found no notice naming it
+     * ({@link #mayHaveBeenRetired}). Since when the refresh is on the server (System.nanoTime), 0 while not yet.
+     */
+    private boolean returning;
+    private long returnUploadedAt;
+    private boolean awaitingReturnUpload;
+    /** When the check now running began (System.nanoTime). */
+    private long checkStartedAt;
+    /**
      * Held by each clean-up while it runs (on the blocking dispatcher): a check that read the folder
      * before a removal's notice was appended also publishes one, and two clean-ups searching for the
      * same Message-ID at once would both append it.
@@ -137,6 +148,8 @@ final class Liveness {
         DeviceRecord me = state.devices().get(settings.deviceId());
         if (env == null || checking || retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
         checking = true;
+        checkStartedAt = System.nanoTime();
+        awaitReturnUpload();
         Map<String, byte[]> trusted = trusted(state);
         m.runBlocking(() -> new Muaa.Checked(m.announcements().readAll(trusted), Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
                 (v, e) -> e != null ? new Muaa.Checked(null, null, e) : v);
@@ -166,6 +179,7 @@ final class Liveness {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         if (retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
+        if (returning && returnUploadedAt != 0 && checkStartedAt - returnUploadedAt > 0) returning = false; // no notice names it
         long now = clock.millis();
         List<Object> events = new ArrayList<>();
         boolean refresh = now - me.lastActive() >= env.timing().announceEvery().toMillis();
@@ -232,10 +246,58 @@ final class Liveness {
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
             m.reconcile(s);
-            if (refresh) m.bootstrap.publish(name, now, null, null);
+            if (refresh) {
+                m.bootstrap.publish(name, now, null, null);
+                refreshed(me.lastActive(), now);
+            }
             if (!tidy.isEmpty()) cleanUp(tidy, false, null, null);
             if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
+    }
+
+    /**
+     * This device just persisted a refresh at {@code now}, its last activity before being {@code before}:
+     * after a silence of more than {@code expireAfter} less one {@code announceEvery} it is returning
+     * ({@link #mayHaveBeenRetired}) until a check that began once the refresh was on the server.
+     */
+    void refreshed(long before, long now) {
+        if (before != PeerState.NEVER && now - before <= env.timing().expireAfter().toMillis() - env.timing().announceEvery().toMillis()) return;
+        returning = true;
+        returnUploadedAt = 0;
+        awaitReturnUpload();
+    }
+
+    /** Waits (without blocking) until this device's journal is on the server through its latest event, then asks for a check. */
+    private void awaitReturnUpload() {
+        if (!returning || returnUploadedAt != 0 || awaitingReturnUpload || env == null) return;
+        awaitingReturnUpload = true;
+        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), java.time.Duration.ofSeconds(30)),
+                (ok, e) -> new Muaa.ReturnUploaded(ok != null && ok));
+    }
+
+    /** The refresh of a returning device is on the server ({@code ok}), or not yet (asked again at the next check). */
+    Effect<Object, AccountState> returnUploaded(AccountState state, Muaa.ReturnUploaded c) {
+        awaitingReturnUpload = false;
+        if (c.ok() && returning && returnUploadedAt == 0) {
+            returnUploadedAt = System.nanoTime();
+            if (returnUploadedAt == 0) returnUploadedAt = 1;
+            return tick(state); // the check that tells whether a sibling retired it meanwhile
+        }
+        return m.Effect().none();
+    }
+
+    /**
+     * Whether this device's siblings may have retired it by expiry without this device knowing: its own last
+     * activity is more than {@code expireAfter} less one {@code announceEvery} ago (it was away and has not
+     * refreshed itself since), or it refreshed itself after such an absence and no check since that refresh
+     * reached the server has told it (a sibling's check may have seen it silent before the refresh arrived).
+     * A device that keeps running never is: it refreshes every {@code announceEvery}.
+     */
+    boolean mayHaveBeenRetired(AccountState state) {
+        if (returning) return true;
+        DeviceRecord me = state.devices().get(settings.deviceId());
+        return me != null && me.lastActive() != PeerState.NEVER
+                && clock.millis() - me.lastActive() > env.timing().expireAfter().toMillis() - env.timing().announceEvery().toMillis();
     }
 
     /** What a check does about the retirement notices naming a device its state has as retired. */

@@ -257,6 +257,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /** A removal whose target's folder was read to its end (or the attempt gave up): retire it now. */
     record RemoveCaughtUp(RemoveDevice remove) implements Internal {}
 
+    /** A returning device's refresh is on the server ({@code ok}), or the wait for it timed out. */
+    record ReturnUploaded(boolean ok) implements Internal {}
+
     /** A sibling's stream ended ({@code failure} null when it completed or was stopped). */
     record SiblingStreamEnded(String sibling, long generation, Throwable failure) implements Internal {}
 
@@ -451,6 +454,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, null))
                 .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), c.unread()))
                 .onCommand(Rotated.class, liveness::rotated)
+                .onCommand(ReturnUploaded.class, liveness::returnUploaded)
                 .onCommand(Replied.class, (state, c) -> Effect().reply(c.replyTo(),
                         c.failure() == null ? StatusReply.success(c.outcome()) : StatusReply.error(c.failure().getMessage())))
                 .onCommand(RequestPairing.class, pairing::requestPairing)

@@ -50,7 +50,7 @@ final class PairingSessions {
     private final Map<String, ExistingSide> answering = new HashMap<>();
     /**
      * Pairing requests held while this device checks whether its siblings retired it while it was away
-     * ({@link #mayBeExpired}), with when each was held (System.nanoTime: like a live session, in real time -
+     * ({@code Liveness.mayHaveBeenRetired}), with when each was held (System.nanoTime: like a live session, in real time -
      * the device's clock may run thousands of times faster in the simulator); answered once a check refreshed
      * it, refused if it finds this device retired, dropped after the pairing timeout.
      */
@@ -133,18 +133,6 @@ final class PairingSessions {
     }
 
     /**
-     * Whether this device's siblings may have retired it by expiry: its own last activity in its state is
-     * more than {@code expireAfter} less one {@code announceEvery} ago - it was away (offline, suspended)
-     * and has not refreshed itself since. A running device refreshes every {@code announceEvery}, so this is
-     * never true of one that is not back from a long absence.
-     */
-    private boolean mayBeExpired(AccountState state) {
-        DeviceRecord me = state.devices().get(settings.deviceId());
-        return me != null && me.lastActive() != dev.kinbox.persistence.PeerState.NEVER
-                && clock.millis() - me.lastActive() > env.timing().expireAfter().toMillis() - env.timing().announceEvery().toMillis();
-    }
-
-    /**
      * The held requests, at a poll: answered when this device is no longer possibly expired (a check refreshed
      * it), refused when it learnt it is retired; a check is asked for while they wait.
      */
@@ -157,7 +145,7 @@ final class PairingSessions {
             held.clear();
             return;
         }
-        if (mayBeExpired(state)) {
+        if (m.liveness.mayHaveBeenRetired(state)) {
             ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE); // no-op while a check runs
             return;
         }
@@ -523,7 +511,7 @@ final class PairingSessions {
             LOG.warn("refusing pairing request {}: {}", d, refusal);
             return;
         }
-        if (mayBeExpired(state)) {
+        if (m.liveness.mayHaveBeenRetired(state)) {
             // paired by a device its siblings retired while it was away, the newcomer would be paired to nobody
             // else: they refuse what a retired device writes, its DevicePaired too (docs/PROTOCOL.md, "Back from an absence")
             if (held.size() < MAX_HELD) held.putIfAbsent(d, System.nanoTime());

@@ -28,6 +28,56 @@ class BackFromAwayTest {
     private static final Environment.Timing RARE_CHECKS = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
             Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
 
+    /**
+     * Back after 29.5 days, just short of the 30-day expiry: its check refreshes it, but the refresh does not
+     * reach the server, and the phone retires it when the 30 days are up. Its own state looks fresh all along,
+     * so only waiting for a check after the refresh is on the server tells it (the simulator's case: 14-hour
+     * expiry, server restarts).
+     */
+    @Test void deviceBackJustBeforeItsExpiry_whoseRefreshReachesTheServerLate_answersNoRequestUntilACheckAfterIt() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        SwitchedServer link = new SwitchedServer(store);
+        ShiftedClock clock = new ShiftedClock();
+        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
+        Device phone = null, tablet = null;
+        try {
+            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
+            phone = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.start("phone"));
+            var paired = PairingSteps.byCode(laptop, phone);
+            assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
+            Device p = phone;
+            Eventually.until("the laptop has the phone paired", () -> laptop.state().devices().get(p.id) != null
+                    && laptop.state().devices().get(p.id).status() == DeviceStatus.PAIRED);
+
+            link.offline.set(true);
+            for (int day = 5; day <= 25; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(phone));
+            ExpiryTest.advance(clock, Duration.ofDays(4), List.of(phone));
+            clock.advance(Duration.ofHours(12)); // 29.5 days away
+            link.unwritable.set(true); // back, but what it uploads does not arrive (a server restarting, say)
+            link.offline.set(false);
+            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            tablet.start("tablet");
+            TestProbe<StatusReply<PairingOutcome.Paired>> done = tablet.kit.createTestProbe();
+            Device t = tablet;
+            t.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(laptop.id, PairingMethod.CODE, r, done.getRef()));
+            Eventually.until("the laptop's check refreshed it in its own state", () -> clock.millis() - laptop.state().devices().get(laptop.id).lastActive()
+                    < Duration.ofDays(1).toMillis());
+            assertNull(laptop.approver.shownCodes.poll(2, TimeUnit.SECONDS), "answered while its refresh was not on the server");
+
+            ExpiryTest.advance(clock, Duration.ofDays(1), List.of(phone)); // 30.5 days since the phone last saw it
+            Eventually.until("the phone retires the laptop", () -> p.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
+            link.unwritable.set(false);
+            Eventually.until("the laptop learns it was retired, from a check after its refresh reached the server",
+                    () -> laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
+            assertNull(laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS), "a retired device answered the tablet");
+        } finally {
+            laptop.close();
+            if (phone != null) phone.close();
+            if (tablet != null) tablet.close();
+        }
+    }
+
     @Test void deviceBackFromAway_thatNobodyRetired_answersAHeldRequest_onceItsCheckRefreshedIt() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         SwitchedServer link = new SwitchedServer(store);

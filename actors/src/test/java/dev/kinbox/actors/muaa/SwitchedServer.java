@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A device's view of a shared test store that the test switches: all of it out of reach while
- * {@code offline} (a lost connection), and the folder {@code unreadable} names not served (STATUS, FETCH
- * and SEARCH answered NO). Closing it leaves the shared store open.
+ * {@code offline} (a lost connection), every APPEND lost while {@code unwritable}, and the folder
+ * {@code unreadable} names not served (STATUS, FETCH and SEARCH answered NO). Closing it leaves the
+ * shared store open.
  */
 final class SwitchedServer extends ForwardingMailStore {
     final AtomicBoolean offline = new AtomicBoolean();
+    final AtomicBoolean unwritable = new AtomicBoolean();
     final AtomicReference<String> unreadable = new AtomicReference<>();
 
     SwitchedServer(MailStore shared) { super(shared); }
@@ -45,6 +47,7 @@ final class SwitchedServer extends ForwardingMailStore {
 
     @Override public AppendResult append(String folder, List<NewMessage> messages) {
         reach();
+        if (unwritable.get()) throw new MailStoreException.ConnectionLost("APPEND: connection lost (the test)", null);
         return super.append(folder, messages);
     }
 
