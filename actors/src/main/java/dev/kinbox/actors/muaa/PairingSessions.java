@@ -141,7 +141,11 @@ final class PairingSessions {
         long now = System.nanoTime();
         held.values().removeIf(at -> now - at > env.timing().pairingTimeout().toNanos()); // the newcomer gave up
         if (m.liveness.retired(state).isPresent()) {
-            held.keySet().forEach(d -> LOG.warn("refusing pairing request {}: {}", d, m.liveness.retired(state).get()));
+            for (PairDrop d : held.keySet()) {
+                m.refusedPairings.increment();
+                LOG.warn("refusing pairing request {}: {}", d, m.liveness.retired(state).get());
+                leave(d.author(), new PairDrop(settings.deviceId(), d.session(), "abort", new byte[] {'-'})); // it may ask another device now
+            }
             held.clear();
             return;
         }

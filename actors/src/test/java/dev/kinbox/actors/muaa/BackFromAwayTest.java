@@ -134,6 +134,9 @@ class BackFromAwayTest {
                     "the laptop answered the tablet's request though its siblings had retired it");
             Eventually.until("the laptop learns it was retired, from the check its held request asked for",
                     () -> laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
+            StatusReply<PairingOutcome.Paired> told = done.receiveMessage(Duration.ofSeconds(5));
+            assertTrue(told.isError() && told.getError().getMessage().contains("aborted the pairing"),
+                    "the tablet is told at once, so it can ask another device: " + told);
         } finally {
             laptop.close();
             if (phone != null) phone.close();

@@ -314,17 +314,29 @@ public final class HostedFleet implements Fleet {
         if (half != null) closedOps.add(half.counted().operations());
     }
 
-    /** Pairs newcomer {@code d} by short code with the first running, online, paired device of its account. */
+    /**
+     * Pairs newcomer {@code d} by short code with the first running, online, paired device of its account;
+     * when that device turns out to have been retired (it was away, its siblings expired it, and it learnt so
+     * when asked to pair: docs/PROTOCOL.md, "Back from an absence"), with the next one, as a user would.
+     */
     private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
-            DeviceRef with = null;
-            for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
-                DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
-                if (running.containsKey(o) && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false)) {
-                    with = o;
-                    break;
-                }
+        Exception refused = null;
+        for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
+            DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
+            if (!running.containsKey(o) || o.equals(d) || !paired.contains(o) || offline.getOrDefault(o, false)) continue;
+            try {
+                pairWith(d, o, fresh);
+                return;
+            } catch (Exception e) {
+                if (retirement(o).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).isEmpty()) throw e;
+                refused = e;
             }
-            if (with == null) throw new IllegalStateException("no running, online, paired device of its account to pair with");
+        }
+        if (refused != null) throw refused;
+        throw new IllegalStateException("no running, online, paired device of its account to pair with");
+    }
+
+    private void pairWith(DeviceRef d, DeviceRef with, ActorRef<Muaa.Command> fresh) throws Exception {
             String freshId = roster.device(d).deviceId();
             // both screens are open: the devices look for drops now and then (an idle device may poll only every few minutes)
             Running w = running.get(with);
