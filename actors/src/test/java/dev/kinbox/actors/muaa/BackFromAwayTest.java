@@ -1,5 +1,6 @@
 package dev.kinbox.actors.muaa;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,49 +30,62 @@ class BackFromAwayTest {
             Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
 
     /**
-     * Back after 29.5 days, just short of the 30-day expiry: its check refreshes it, but the refresh does not
-     * reach the server, and the phone retires it when the 30 days are up. Its own state looks fresh all along,
-     * so only waiting for a check after the refresh is on the server tells it (the simulator's case: 14-hour
-     * expiry, server restarts).
+     * An account: a laptop on a link the test switches, checking its liveness only when something asks
+     * (hourly), and - with {@code phone} - a phone paired with it that checks every 150 ms; a tablet joins later.
      */
-    @Test void deviceBackJustBeforeItsExpiry_whoseRefreshReachesTheServerLate_answersNoRequestUntilACheckAfterIt() throws Exception {
-        MemoryMailStore store = new MemoryMailStore();
-        SwitchedServer link = new SwitchedServer(store);
-        ShiftedClock clock = new ShiftedClock();
-        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
-        Device phone = null, tablet = null;
-        try {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
-            phone = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
-            assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.start("phone"));
-            var paired = PairingSteps.byCode(laptop, phone);
+    private static final class Scene implements AutoCloseable {
+        final MemoryMailStore store = new MemoryMailStore();
+        final SwitchedServer link = new SwitchedServer(store);
+        final ShiftedClock clock = new ShiftedClock();
+        final Device laptop;
+        Device phone, tablet;
+
+        Scene(boolean phone) throws Exception {
+            laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
+            try {
+                assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
+                if (phone) pairPhone();
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        private void pairPhone() throws Exception {
+            Device p = phone = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, p.start("phone"));
+            var paired = PairingSteps.byCode(laptop, p);
             assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
-            Device p = phone;
             Eventually.until("the laptop has the phone paired", () -> laptop.state().devices().get(p.id) != null
                     && laptop.state().devices().get(p.id).status() == DeviceStatus.PAIRED);
+        }
 
+        /** The laptop away (offline) for {@code days}, the phone running meanwhile (if any). */
+        void away(double days) throws InterruptedException {
             link.offline.set(true);
-            for (int day = 5; day <= 25; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(phone));
-            ExpiryTest.advance(clock, Duration.ofDays(4), List.of(phone));
-            clock.advance(Duration.ofHours(12)); // 29.5 days away
-            link.unwritable.set(true); // back, but what it uploads does not arrive (a server restarting, say)
-            link.offline.set(false);
-            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
-            tablet.start("tablet");
-            TestProbe<StatusReply<PairingOutcome.Paired>> done = tablet.kit.createTestProbe();
-            Device t = tablet;
-            t.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(laptop.id, PairingMethod.CODE, r, done.getRef()));
-            Eventually.until("the laptop's check refreshed it in its own state", () -> clock.millis() - laptop.state().devices().get(laptop.id).lastActive()
-                    < Duration.ofDays(1).toMillis());
-            assertNull(laptop.approver.shownCodes.poll(2, TimeUnit.SECONDS), "answered while its refresh was not on the server");
+            Duration left = Duration.ofMinutes(Math.round(days * 24 * 60));
+            while (left.compareTo(Duration.ofDays(5)) > 0) { // the phone refreshes itself as it goes
+                if (phone != null) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(phone));
+                else clock.advance(Duration.ofDays(5));
+                left = left.minusDays(5);
+            }
+            clock.advance(left);
+        }
 
-            ExpiryTest.advance(clock, Duration.ofDays(1), List.of(phone)); // 30.5 days since the phone last saw it
-            Eventually.until("the phone retires the laptop", () -> p.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
-            link.unwritable.set(false);
-            Eventually.until("the laptop learns it was retired, from a check after its refresh reached the server",
-                    () -> laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
-            assertNull(laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS), "a retired device answered the tablet");
-        } finally {
+        /** A tablet starts and asks the laptop to pair by code; the probe gets the outcome. */
+        TestProbe<StatusReply<PairingOutcome.Paired>> tabletAsksTheLaptop() throws Exception {
+            Device t = tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            t.start("tablet");
+            TestProbe<StatusReply<PairingOutcome.Paired>> done = t.kit.createTestProbe();
+            t.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(laptop.id, PairingMethod.CODE, r, done.getRef()));
+            return done;
+        }
+
+        boolean laptopRetired() {
+            return laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent();
+        }
+
+        @Override public void close() {
             laptop.close();
             if (phone != null) phone.close();
             if (tablet != null) tablet.close();
@@ -79,68 +93,55 @@ class BackFromAwayTest {
     }
 
     @Test void deviceBackFromAway_thatNobodyRetired_answersAHeldRequest_onceItsCheckRefreshedIt() throws Exception {
-        MemoryMailStore store = new MemoryMailStore();
-        SwitchedServer link = new SwitchedServer(store);
-        ShiftedClock clock = new ShiftedClock();
-        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
-        Device tablet = null;
-        try {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
-            link.offline.set(true);
-            clock.advance(Duration.ofDays(31)); // away, alone in its account: nobody to retire it
-            link.offline.set(false);
-            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
-            tablet.start("tablet");
-            var paired = PairingSteps.byCode(laptop, tablet);
+        try (Scene s = new Scene(false)) {
+            s.away(31); // alone in its account: nobody to retire it
+            s.link.offline.set(false);
+            Device t = s.tablet = new Device(s.store, ACCOUNT, s.clock, ExpiryTest.TIMING);
+            t.start("tablet");
+            var paired = PairingSteps.byCode(s.laptop, t);
             assertTrue(paired.isSuccess(), () -> "the held request was answered after the check: " + paired);
-            assertTrue(laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isEmpty());
-        } finally {
-            laptop.close();
-            if (tablet != null) tablet.close();
+            assertFalse(s.laptopRetired());
         }
     }
 
     @Test void deviceRetiredWhileAway_isAskedToPairANewcomer_checksFirst_andRefuses() throws Exception {
-        MemoryMailStore store = new MemoryMailStore();
-        SwitchedServer link = new SwitchedServer(store);
-        ShiftedClock clock = new ShiftedClock();
-        Device laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
-        Device phone = null, tablet = null;
-        try {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
-            phone = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
-            assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.start("phone"));
-            var paired = PairingSteps.byCode(laptop, phone);
-            assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
-            Device p = phone;
-            Eventually.until("the laptop has the phone paired", () -> laptop.state().devices().get(p.id) != null
-                    && laptop.state().devices().get(p.id).status() == DeviceStatus.PAIRED);
-
-            // the laptop goes away (suspended) for 31 days; the phone retires it by expiry and says so in a notice
-            link.offline.set(true);
-            for (int day = 5; day <= 30; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(phone));
-            ExpiryTest.advance(clock, Duration.ofDays(1), List.of(phone));
-            Eventually.until("the phone retires the silent laptop", () -> p.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
-
+        try (Scene s = new Scene(true)) {
+            s.away(31); // the phone retires it by expiry and says so in a notice
+            Eventually.until("the phone retires the silent laptop", () -> s.phone.state().devices().get(s.laptop.id).status() == DeviceStatus.RETIRED);
             // back online; its stream of the phone's journal lags (the phone's folder not served to it), so only a check tells it
-            link.unreadable.set(SmaFolders.deviceFolder(phone.id));
-            link.offline.set(false);
-            tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
-            tablet.start("tablet");
-            TestProbe<StatusReply<PairingOutcome.Paired>> done = tablet.kit.createTestProbe();
-            Device t = tablet;
-            t.<PairingOutcome.Started>ask(r -> new Muaa.RequestPairing(laptop.id, PairingMethod.CODE, r, done.getRef()));
-            assertNull(laptop.approver.shownCodes.poll(4, TimeUnit.SECONDS),
+            s.link.unreadable.set(SmaFolders.deviceFolder(s.phone.id));
+            s.link.offline.set(false);
+            var done = s.tabletAsksTheLaptop();
+            assertNull(s.laptop.approver.shownCodes.poll(4, TimeUnit.SECONDS),
                     "the laptop answered the tablet's request though its siblings had retired it");
-            Eventually.until("the laptop learns it was retired, from the check its held request asked for",
-                    () -> laptop.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
+            Eventually.until("the laptop learns it was retired, from the check its held request asked for", s::laptopRetired);
             StatusReply<PairingOutcome.Paired> told = done.receiveMessage(Duration.ofSeconds(5));
             assertTrue(told.isError() && told.getError().getMessage().contains("aborted the pairing"),
                     "the tablet is told at once, so it can ask another device: " + told);
-        } finally {
-            laptop.close();
-            if (phone != null) phone.close();
-            if (tablet != null) tablet.close();
+        }
+    }
+
+    /**
+     * Back after 29.5 days, just short of the 30-day expiry: its check refreshes it, but the refresh does not
+     * reach the server, and the phone retires it when the 30 days are up. Its own state looks fresh all along,
+     * so only waiting for a check after the refresh is on the server tells it (the simulator's case: 14-hour
+     * expiry, server restarts).
+     */
+    @Test void deviceBackJustBeforeItsExpiry_whoseRefreshReachesTheServerLate_answersNoRequestUntilACheckAfterIt() throws Exception {
+        try (Scene s = new Scene(true)) {
+            s.away(29.5);
+            s.link.unwritable.set(true); // back, but what it uploads does not arrive (a server restarting, say)
+            s.link.offline.set(false);
+            s.tabletAsksTheLaptop();
+            Eventually.until("the laptop's check refreshed it in its own state",
+                    () -> s.clock.millis() - s.laptop.state().devices().get(s.laptop.id).lastActive() < Duration.ofDays(1).toMillis());
+            assertNull(s.laptop.approver.shownCodes.poll(2, TimeUnit.SECONDS), "answered while its refresh was not on the server");
+
+            ExpiryTest.advance(s.clock, Duration.ofDays(1), List.of(s.phone)); // 30.5 days since the phone last saw it
+            Eventually.until("the phone retires the laptop", () -> s.phone.state().devices().get(s.laptop.id).status() == DeviceStatus.RETIRED);
+            s.link.unwritable.set(false);
+            Eventually.until("the laptop learns it was retired, from a check after its refresh reached the server", s::laptopRetired);
+            assertNull(s.laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS), "a retired device answered the tablet");
         }
     }
 }
