@@ -411,7 +411,8 @@ final class PairingSessions {
     /**
      * Existing side: a drop of an open session. The drop carrying the account keys leaves only after
      * our note is kept; an ack that does not check out is ignored (the genuine one may follow); the
-     * authenticated ack's state and DevicePaired are persisted together, then done is answered.
+     * authenticated ack's state, DevicePaired and the new device's DeviceSeenActive are persisted together,
+     * then done is answered.
      */
     private Consumer answer(AccountState state, ExistingSide x, PairDrop d, List<Object> events) throws CryptoException {
         PairDrop next;
@@ -428,8 +429,11 @@ final class PairingSessions {
             return s -> { };
         }
         events.add(x.acked);
-        events.add(new DeviceEvent.DevicePaired(m.nextDot(state, (int) events.stream().filter(e -> e instanceof AccountEvent).count()),
-                hlc.now(), x.newDevice, settings.deviceId()));
+        int dots = (int) events.stream().filter(e -> e instanceof AccountEvent).count();
+        events.add(new DeviceEvent.DevicePaired(m.nextDot(state, dots), hlc.now(), x.newDevice, settings.deviceId()));
+        // the ack is a sign of life: a sibling that learns the pairing must not count the new device silent
+        // since its announcement, which may be older than expireAfter (docs/PROTOCOL.md, "Pairing drops")
+        events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, dots + 1), hlc.now(), x.newDevice, clock.millis()));
         answering.remove(x.session);
         timers.cancel(x.session);
         return s -> {

@@ -70,4 +70,45 @@ class ExpiryTest {
             if (back != null) back.close();
         }
     }
+
+    /**
+     * A new device that waited weeks for its pairing (its announcement that old) and is put away right
+     * after it: its silence counts from the pairing, not from its announcement.
+     */
+    @Test void newcomer_pairedWeeksAfterItAnnounced_isSilentOnlyFromItsPairing() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        ShiftedClock clock = new ShiftedClock();
+        List<Device> all = Accounts.paired(store, ACCOUNT, clock, TIMING, 2);
+        Device a = all.get(0), b = all.get(1);
+        // its first check would refresh it; here the phone is put away before it runs one
+        Environment.Timing noCheck = new Environment.Timing(TIMING.dropPoll(), TIMING.pairingTimeout(), TIMING.expireAfter(),
+                TIMING.announceEvery(), Duration.ofHours(1));
+        Device phone = new Device(store, ACCOUNT, clock, noCheck);
+        try {
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, phone.start("new phone"));
+            advance(clock, Duration.ofDays(28), List.of(a, b));
+            var paired = PairingSteps.byCode(a, phone);
+            assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
+            for (Device d : List.of(a, b)) {
+                Eventually.until(d.id + " has the phone as paired", () -> d.state().devices().get(phone.id) != null
+                        && d.state().devices().get(phone.id).status() == DeviceStatus.PAIRED);
+            }
+            phone.close();
+
+            advance(clock, Duration.ofDays(4), List.of(a, b)); // 32 days after its announcement, 4 after its pairing
+            Thread.sleep(1000); // several checks
+            for (Device d : List.of(a, b)) {
+                assertEquals(DeviceStatus.PAIRED, d.state().devices().get(phone.id).status(), d.id + " keeps the phone paired");
+            }
+
+            advance(clock, Duration.ofDays(27), List.of(a, b)); // 31 days after its pairing
+            for (Device d : List.of(a, b)) {
+                Eventually.until(d.id + " retires the phone 30 days after its pairing",
+                        () -> d.state().devices().get(phone.id).status() == DeviceStatus.RETIRED);
+            }
+        } finally {
+            phone.close();
+            Accounts.closeAll(all);
+        }
+    }
 }
