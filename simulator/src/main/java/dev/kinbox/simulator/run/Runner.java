@@ -73,6 +73,11 @@ public final class Runner {
     private final Map<String, Integer> hostileActs = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger folderRebuilds = new java.util.concurrent.atomic.AtomicInteger();
     private final Silences silences = new Silences();
+    /**
+     * Devices that found themselves retired when they started (expired or removed while away): they do not
+     * run, so a later step that would stop one, or remove a device through it, has nothing to act on.
+     */
+    private final Set<DeviceRef> retiredAtStart = ConcurrentHashMap.newKeySet();
     /** Devices down after a crash, until they restart (what a stopped run still restarts). */
     private final Set<DeviceRef> crashed = ConcurrentHashMap.newKeySet();
     private LiveChecks live;
@@ -334,10 +339,17 @@ public final class Runner {
 
     private void execute(int index, Step s) {
         DeviceRef d = s.device();
+        DeviceRef acting = s instanceof Step.Remove r ? r.by() : d;
+        if (retiredAtStart.contains(acting) && (s instanceof Step.Leave || s instanceof Step.Abandon || s instanceof Step.Crash
+                || s instanceof Step.Remove)) {
+            traced(index, sinceStart(), "not run: " + acting + " found itself retired at its start"); // an outcome, as that start was
+            return;
+        }
         traced(index, sinceStart(), "done");
         try {
             if (s instanceof Step.Join || s instanceof Step.Restart) {
                 fleet.start(d);
+                retiredAtStart.remove(d);
                 started.add(d);
                 crashed.remove(d);
                 if (!offline.contains(d)) silences.back(d, simNow());
@@ -375,6 +387,7 @@ public final class Runner {
                 if (fleet.rebuildFolder(d)) folderRebuilds.incrementAndGet();
             }
         } catch (Fleet.RetiredDevice e) {
+            retiredAtStart.add(d);
             traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure
         } catch (Fleet.FleetException e) {
             error(d, e.getMessage());

@@ -133,6 +133,28 @@ class RunnerTest {
 
     private static final DeviceRef D0 = new DeviceRef(0, 0), D1 = new DeviceRef(0, 1);
 
+    /**
+     * D1 crashes and, back, finds itself retired (expired while away, on a loaded machine whose steps lag
+     * the devices' clocks): the user's later steps on it - a removal through it, abandoning it - have no
+     * device to act on. They are outcomes, as its start was, not step errors.
+     */
+    @Test
+    void run_whereADeviceFindsItselfRetiredAtItsRestart_skipsItsLaterStops_withoutAStepError() throws Exception {
+        long t = Duration.ofMinutes(30).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(0, D1),
+                new Step.Crash(t, D1), new Step.Restart(t + 1, D1), new Step.Remove(t + 2, D0, D1), new Step.Abandon(t + 3, D1)));
+        RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(f) {
+            private boolean startedOnce;
+
+            @Override public void start(DeviceRef d) throws FleetException {
+                if (d.equals(D1) && startedOnce) throw new RetiredDevice(d + " found itself retired at its start: expired");
+                if (d.equals(D1)) startedOnce = true;
+                delegate.start(d);
+            }
+        });
+        assertEquals(0, r.stepErrors(), r.notes().toString());
+    }
+
     /** D0 and D1 join; half an hour later D1 edits and leaves. */
     private static Schedule editThenLeave() {
         long t = Duration.ofMinutes(30).toMillis();
