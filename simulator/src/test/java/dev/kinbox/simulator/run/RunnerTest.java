@@ -134,6 +134,31 @@ class RunnerTest {
     private static final DeviceRef D0 = new DeviceRef(0, 0), D1 = new DeviceRef(0, 1);
 
     /**
+     * D1 is offline long enough to be expired (by this fleet's limit), and a removal through it, back,
+     * is refused: it learnt it was retired. The user is told so; an outcome, not a step error.
+     */
+    @Test
+    void run_whereARemovalGoesThroughADeviceThatLearntItWasRetired_countsTheRefusalAsAnOutcome() throws Exception {
+        long m = Duration.ofMinutes(1).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(0, D1),
+                new Step.Offline(10 * m, D1), new Step.Online(70 * m, D1), new Step.Remove(80 * m, D0, D1)));
+        RunResult r = run(s, Duration.ofSeconds(2), f -> new ForwardingFleet(f) {
+            @Override public Expiry expiry() { return new Expiry(Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMillis(100)); }
+
+            @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException {
+                if (by.equals(D1)) throw new FleetException("cannot remove " + target + " by " + by + ": MUAA refused: retired", null);
+                delegate.remove(by, target);
+            }
+
+            @Override public java.util.concurrent.CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) {
+                return d.equals(D1) ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.of("silent too long"))
+                        : delegate.retirement(d);
+            }
+        });
+        assertEquals(0, r.stepErrors(), r.notes().toString());
+    }
+
+    /**
      * D1 crashes and, back, finds itself retired (expired while away, on a loaded machine whose steps lag
      * the devices' clocks): the user's later steps on it - a removal through it, abandoning it - have no
      * device to act on. They are outcomes, as its start was, not step errors.
