@@ -166,7 +166,9 @@ final class Liveness {
      * {@link #CATCH_UP_WAIT}) and then runs again on what it read. An expiry is no hurry: one whose folder
      * could not be read to its end (the server failed the read, or it took too long) waits for the next
      * check, until the device has been silent for {@code expireAfter} plus one {@code announceEvery} (when
-     * its folder is due for deletion anyway); a trusted notice retires at once (its author read the folder).
+     * its folder is due for deletion anyway); so does a device whose notice says it left (it read its
+     * siblings and uploaded what it wrote, but nobody read its folder for it: what it wrote last may be
+     * only there); a notice by another device retires at once (its author read the folder).
      */
     Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, Set<String> unread) {
         boolean caughtUp = unread != null;
@@ -221,8 +223,8 @@ final class Liveness {
                 toRead.add(id);
                 continue;
             }
-            if (caughtUp && !noticed.containsKey(id) && unread.contains(id) && seen != PeerState.NEVER
-                    && now - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
+            if (caughtUp && (!noticed.containsKey(id) || noticed.get(id).reason() == RetireNotice.Reason.LEFT) && unread.contains(id)
+                    && seen != PeerState.NEVER && now - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
                 postponed.add(id);
                 continue;
             }

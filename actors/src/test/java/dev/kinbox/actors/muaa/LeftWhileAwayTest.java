@@ -49,4 +49,36 @@ class LeftWhileAwayTest {
             Accounts.closeAll(all);
         }
     }
+
+    /**
+     * As above, but the server fails every read of the leaver's folder at first (a restart, an outage):
+     * the sibling does not retire the leaver on its notice alone - nobody read that folder for it - and
+     * retires it once the folder is served and read, with the leaver's last edit.
+     */
+    @Test void aSiblingBackAfterALeave_whoseReadsOfTheLeaversFolderFail_retiresItOnlyOnceItReadIt() throws Exception {
+        SwitchedServer store = new SwitchedServer(new MemoryMailStore());
+        Clock clock = Clock.systemUTC();
+        List<Device> all = new ArrayList<>(Accounts.paired(store, ACCOUNT, clock, RemovalTest.FAST_CHECK, 2));
+        try {
+            Device laptop = all.get(0), phone = all.get(1);
+            phone.close();
+            AccountEvent last = laptop.ask(r -> new Muaa.ChangeSetting("written-before-leaving", "l", r));
+            assertEquals(laptop.id, laptop.<String>ask(r -> new Muaa.RemoveDevice(laptop.id, true, r)));
+            laptop.close();
+
+            store.unreadable.set(dev.kinbox.journal.sma.SmaFolders.deviceFolder(laptop.id));
+            Device back = phone.restart();
+            all.add(back);
+            assertInstanceOf(StartOutcome.Running.class, back.start("device-1"));
+            Thread.sleep(1500); // ten liveness checks, each finding the notice and failing to read the folder
+            assertEquals(DeviceStatus.PAIRED, back.state().devices().get(laptop.id).status(),
+                    "the phone retired the laptop on its notice though it could not read the laptop's folder");
+            store.unreadable.set(null);
+            Eventually.until("the phone retires the laptop once it read its folder",
+                    () -> back.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
+            assertTrue(back.state().context().contains(last.dot()), "the laptop's last edit reached the phone");
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
 }
