@@ -86,7 +86,12 @@ final class ImapConnection {
                         p.login(s.user(), s.password().reveal());
                     }
                 } catch (CommandFailedException e) {
-                    throw new MailStoreException.AuthFailed("login refused for user " + s.user(), null);
+                    String said = ImapErrors.brief(e.getResponse());
+                    if (said.toUpperCase(java.util.Locale.ROOT).contains("[UNAVAILABLE]")) {
+                        // RFC 5530: a subsystem is down for now (an authentication service still starting): retried as a lost connection
+                        throw new MailStoreException.ConnectionLost("login of user " + s.user() + ": server unavailable for now: " + said, null);
+                    }
+                    throw new MailStoreException.AuthFailed("login refused for user " + s.user() + ": server said NO " + said, null);
                 }
             }
             p.capability();

@@ -53,6 +53,8 @@ final class FakeImapServer implements AutoCloseable {
     volatile String greeting = "* OK fake ready\r\n";
     volatile String capabilities = "IMAP4rev1 UIDPLUS IDLE";
     volatile boolean refuseLogin;
+    /** The tagged NO a refused LOGIN gets, after the tag and "NO ". */
+    volatile String loginRefusal = "[AUTHENTICATIONFAILED] bad";
 
     FakeImapServer(Scenario scenario) throws IOException {
         this(scenario, Security.PLAIN, null);
@@ -106,7 +108,7 @@ final class FakeImapServer implements AutoCloseable {
                 String verb = cmd.split(" ")[0].toUpperCase();
                 switch (verb) {
                     case "CAPABILITY" -> c.send("* CAPABILITY " + capabilities + "\r\n" + tag + " OK done\r\n");
-                    case "LOGIN" -> c.send(refuseLogin ? tag + " NO [AUTHENTICATIONFAILED] bad\r\n" : tag + " OK logged in\r\n");
+                    case "LOGIN" -> c.send(refuseLogin ? tag + " NO " + loginRefusal + "\r\n" : tag + " OK logged in\r\n");
                     case "NOOP" -> c.send(tag + " OK noop\r\n");
                     case "STARTTLS" -> {
                         if (security != Security.STARTTLS || s instanceof SSLSocket) {

@@ -62,6 +62,26 @@ class HostileServerIT {
     }
 
     @Test
+    void refusedLogin_saysWhatTheServerSaid() throws Exception {
+        try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> true)) {
+            s.refuseLogin = true;
+            MailStoreException e = failsWithin(MailStoreException.AuthFailed.class, () -> ImapMailStore.connect(settings(s)));
+            assertTrue(e.getMessage().contains("[AUTHENTICATIONFAILED] bad"), e.getMessage());
+        }
+    }
+
+    /** RFC 5530: NO [UNAVAILABLE] is a subsystem down for now, not wrong credentials: retried, as a lost connection is. */
+    @Test
+    void loginAnsweredUnavailable_isConnectionLost_notAuthFailed() throws Exception {
+        try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> true)) {
+            s.refuseLogin = true;
+            s.loginRefusal = "[UNAVAILABLE] Temporary authentication failure.";
+            MailStoreException e = failsWithin(MailStoreException.ConnectionLost.class, () -> ImapMailStore.connect(settings(s)));
+            assertTrue(e.getMessage().contains("unavailable for now"), e.getMessage());
+        }
+    }
+
+    @Test
     void stallOnCommand_isTimeout() throws Exception {
         try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> {
             Thread.sleep(10_000);
