@@ -337,30 +337,30 @@ public final class HostedFleet implements Fleet {
     }
 
     private void pairWith(DeviceRef d, DeviceRef with, ActorRef<Muaa.Command> fresh) throws Exception {
-            String freshId = roster.device(d).deviceId();
-            // both screens are open: the devices look for drops now and then (an idle device may poll only every few minutes)
-            Running w = running.get(with);
-            if (w == null) throw new IllegalStateException(with + " stopped before the pairing began");
-            ActorRef<Muaa.Command> existing = w.muaa();
-            org.apache.pekko.actor.Cancellable screens = system.scheduler().scheduleAtFixedRate(Duration.ZERO, PAIRING_SCREEN_POLL, () -> {
-                fresh.tell(Muaa.CheckDrops.INSTANCE);
-                existing.tell(Muaa.CheckDrops.INSTANCE);
-            }, system.executionContext());
-            try {
-                pairAndConfirm(d, with, fresh, freshId);
-            } finally {
-                screens.cancel();
-            }
+        String freshId = roster.device(d).deviceId();
+        // both screens are open: the devices look for drops now and then (an idle device may poll only every few minutes)
+        Running w = running.get(with);
+        if (w == null) throw new IllegalStateException(with + " stopped before the pairing began");
+        ActorRef<Muaa.Command> existing = w.muaa();
+        org.apache.pekko.actor.Cancellable screens = system.scheduler().scheduleAtFixedRate(Duration.ZERO, PAIRING_SCREEN_POLL, () -> {
+            fresh.tell(Muaa.CheckDrops.INSTANCE);
+            existing.tell(Muaa.CheckDrops.INSTANCE);
+        }, system.executionContext());
+        try {
+            pairAndConfirm(d, with, fresh, freshId);
+        } finally {
+            screens.cancel();
+        }
     }
 
     private void pairAndConfirm(DeviceRef d, DeviceRef with, ActorRef<Muaa.Command> fresh, String freshId) throws Exception {
-            pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
-            // The new side reports the pairing only after the existing side persisted it and answered done, and
-            // records it itself before reporting (docs/PROTOCOL.md, "Pairing drops"): both list it now, so stopping
-            // either device from here on cannot leave the account half paired. Checked, not awaited.
-            for (DeviceRef side : List.of(with, d)) {
-                if (!pairedIn(side, freshId)) throw new IllegalStateException(side + " does not list " + freshId + " as paired after pairing");
-            }
+        pairing.pair(system, fresh, freshId, roster.device(with).deviceId(), PAIRING_TIMEOUT);
+        // The new side reports the pairing only after the existing side persisted it and answered done, and
+        // records it itself before reporting (docs/PROTOCOL.md, "Pairing drops"): both list it now, so stopping
+        // either device from here on cannot leave the account half paired. Checked, not awaited.
+        for (DeviceRef side : List.of(with, d)) {
+            if (!pairedIn(side, freshId)) throw new IllegalStateException(side + " does not list " + freshId + " as paired after pairing");
+        }
     }
 
     private boolean pairedIn(DeviceRef d, String deviceId) throws Exception {
