@@ -40,7 +40,9 @@ public final class Workload {
         for (int a = 0; a < o.accounts(); a++) {
             new AccountGen(a, root.split(), gossipStream(seed, a), o, all).run();
         }
-        all.sort(Comparator.comparingLong(Step::at)); // stable: ties keep account order, then generation order
+        // stable: ties keep account order, then generation order; but every account's joins at the start come before
+        // any other step at the start (an account's first setting edit), since the runner sets up the leading joins
+        all.sort(Comparator.comparingLong(Step::at).thenComparingInt(s -> s.at() == 0 && s instanceof Step.Join ? 0 : 1));
         return new Schedule(seed, o, all);
     }
 

@@ -400,6 +400,12 @@ class WorkloadTest {
         rest.removeAll(settings);
         assertEquals(plain.steps(), rest);
         assertTrue(plain.steps().stream().noneMatch(settings::contains));
+        // the runner sets up the schedule's leading joins side by side: every account's, before the settings
+        long setupJoins = rotating.steps().stream().filter(s -> s instanceof Step.Join && s.at() == 0).count();
+        assertTrue(setupJoins > 3, "joins at the start: " + setupJoins);
+        for (int i = 0; i < setupJoins; i++) {
+            assertTrue(rotating.steps().get(i) instanceof Step.Join, "step " + i + " comes before a join of the start: " + rotating.steps().get(i));
+        }
     }
 
     @Test
