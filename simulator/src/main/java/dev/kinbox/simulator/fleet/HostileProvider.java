@@ -110,8 +110,9 @@ public final class HostileProvider {
     /**
      * Carries out {@code act} on {@code victimId}'s folder of {@code accountId}'s mailbox {@code store};
      * forged entries are sealed to {@code recipients} (the account's device certificates, public on
-     * the server). Nothing to act on: no folder (yet or any more), a listing the server refused
-     * because the device expunged meanwhile, or no entry to alter, replay or delete. A withheld
+     * the server). Nothing to act on: no folder (yet or any more, also when it went after the
+     * listing), a listing the server refused because the device expunged meanwhile, or no entry to
+     * alter, replay or delete. A withheld
      * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
      * provider - to learn which events it held. {@code intent} is told what is withheld or planted
      * before the command that does it.
@@ -146,6 +147,18 @@ public final class HostileProvider {
                 highest = Math.max(highest, number(at.get("seq")));
             }
         }
+        try {
+            return command(access, accountId, victimId, victimKey, recipients, act, intent, folder, entries, highest);
+        } catch (MailStoreException.FolderMissing retiredMeanwhile) {
+            // the device's siblings retired it and deleted its folder since the listing: nothing to act on now
+            return Outcome.NOTHING;
+        }
+    }
+
+    /** The command of {@code act} on {@code folder}, whose listing found the victim's {@code entries} and {@code highest} sequence number. */
+    private Outcome command(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
+                            HostileAct act, Intent intent, String folder, List<StoredMessage> entries, long highest)
+            throws CryptoException, SmaFormatException {
         switch (act) {
             case FORGE -> {
                 NewMessage forged = entry(accountId, victimId, highest + 1, recipients);

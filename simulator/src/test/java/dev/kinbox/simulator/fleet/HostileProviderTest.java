@@ -69,6 +69,34 @@ class HostileProviderTest {
     }
 
     @Test
+    void aFolderDeletedAfterTheListing_beforeTheActsCommand_isNothingToActOn() throws Exception {
+        for (HostileAct act : HostileAct.values()) {
+            MemoryMailStore store = storeWithFolder();
+            assertTrue(act(store, store, HostileAct.FORGE).acted(), "an entry of the victim's to alter, delete or replay");
+            ProviderAccess hooks = ProviderAccess.of(store);
+            Runnable retire = () -> store.deleteFolder(folder); // the device's siblings retired it and purged its folder
+            ProviderAccess late = new ProviderAccess() {
+                @Override public MailStore mailbox() { return store; }
+                @Override public long inject(String f, NewMessage m) {
+                    retire.run();
+                    return hooks.inject(f, m);
+                }
+                @Override public void delete(String f, long uid) {
+                    retire.run();
+                    hooks.delete(f, uid);
+                }
+                @Override public void alter(String f, long uid, UnaryOperator<byte[]> change) {
+                    retire.run();
+                    hooks.alter(f, uid, change);
+                }
+            };
+            HostileProvider.Outcome done = provider().act(late, "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act, NO_INTENT);
+            assertFalse(done.acted(), act + " acted on a folder that was gone");
+            assertFalse(store.listFolders().contains(folder), act + " brought the folder back");
+        }
+    }
+
+    @Test
     void theIntentIsToldBeforeTheCommand_soAForgeryWhoseReplyIsLostIsStillRecorded() throws Exception {
         MemoryMailStore store = storeWithFolder();
         ProviderAccess hooks = access(store, store);
