@@ -151,8 +151,10 @@ final class Liveness {
         checkStartedAt = System.nanoTime();
         awaitReturnUpload();
         Map<String, byte[]> trusted = trusted(state);
-        m.runBlocking(() -> new Muaa.Checked(m.announcements().readAll(trusted), Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
-                (v, e) -> e != null ? new Muaa.Checked(null, null, e) : v);
+        long readAt = clock.millis();
+        m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted),
+                        Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
+                (v, e) -> e != null ? new Muaa.Checked(readAt, null, null, e) : v);
         return m.Effect().none();
     }
 
@@ -168,7 +170,11 @@ final class Liveness {
      * check, until the device has been silent for {@code expireAfter} plus one {@code announceEvery} (when
      * its folder is due for deletion anyway); so does a device whose notice says it left (it read its
      * siblings and uploaded what it wrote, but nobody read its folder for it: what it wrote last may be
-     * only there); a notice by another device retires at once (its author read the folder).
+     * only there); a notice by another device retires at once (its author read the folder). Silence is
+     * judged at the time the check read ({@code c.readAt()}), on both passes: the catch-up between them
+     * may take long on this device's clock (a slow server, a device put to sleep in the middle of it), and
+     * a sibling not expired when the check read would otherwise be retired on what was read then, without
+     * its refreshes since and without its folder being read (seen in the simulator at 3600x).
      */
     Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, Set<String> unread) {
         boolean caughtUp = unread != null;
@@ -183,6 +189,7 @@ final class Liveness {
         if (retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
         if (returning && returnUploadedAt != 0 && checkStartedAt - returnUploadedAt > 0) returning = false; // no notice names it
         long now = clock.millis();
+        long at = Math.min(now, c.readAt()); // when the devices' silence is judged (min: a clock set back meanwhile)
         List<Object> events = new ArrayList<>();
         boolean refresh = now - me.lastActive() >= env.timing().announceEvery().toMillis();
         if (refresh) events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
@@ -200,14 +207,14 @@ final class Liveness {
             DeviceRecord rec = e.getValue();
             if (id.equals(self)) continue;
             if (rec.status() == DeviceStatus.RETIRED) {
-                boolean past = folderExpired(now, rec);
+                boolean past = folderExpired(at, rec);
                 boolean announced = c.contents().announcements().containsKey(id);
                 boolean folderDue = past && c.folders().contains(folder(id));
                 if (announced || folderDue) purge.add(id);
                 if (folderDue) folders.add(id);
                 // past its folder's time, a folder of it is a sign of life too: a device coming back creates its folder
                 // before it announces, and a check that read between the two would delete both unseen
-                switch (noticeUpkeep(now, past, announced || folderDue, id, c.contents().notices(), env.timing().expireAfter())) {
+                switch (noticeUpkeep(at, past, announced || folderDue, id, c.contents().notices(), env.timing().expireAfter())) {
                     case PUBLISH -> publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
                     case RENEW -> renew.add(new RetireNotice(id, self, now, ownReason(id, c.contents().notices())));
                     case FORGET -> forget.addAll(c.contents().noticeUids().getOrDefault(id, List.of()));
@@ -217,14 +224,14 @@ final class Liveness {
             }
             Announcement a = c.contents().announcements().get(id);
             long seen = lastSeen(rec, a);
-            boolean expired = expired(now, rec, a, env.timing().expireAfter());
+            boolean expired = expired(at, rec, a, env.timing().expireAfter());
             if (!expired && !noticed.containsKey(id)) continue;
             if (!caughtUp && rec.status() == DeviceStatus.PAIRED) {
                 toRead.add(id);
                 continue;
             }
             if (caughtUp && (!noticed.containsKey(id) || noticed.get(id).reason() == RetireNotice.Reason.LEFT) && unread.contains(id)
-                    && seen != PeerState.NEVER && now - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
+                    && seen != PeerState.NEVER && at - seen <= env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis()) {
                 postponed.add(id);
                 continue;
             }
@@ -232,7 +239,7 @@ final class Liveness {
             events.add(new DeviceEvent.DeviceRetired(m.nextDot(state, events.size()), hlc.now(), id));
             if (!noticed.containsKey(id)) publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.EXPIRED));
             purge.add(id);
-            if (folderExpired(now, rec)) folders.add(id);
+            if (folderExpired(at, rec)) folders.add(id);
         }
         if (!toRead.isEmpty()) {
             LOG.info("reading the folders of {} to their end before retiring them", toRead);

@@ -243,7 +243,11 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     enum LivenessTick implements Internal { INSTANCE }
 
-    record Checked(AnnouncementFolder.Contents contents, Set<String> folders, Throwable failure) implements Internal {}
+    /**
+     * What a liveness check read, beginning at {@code readAt} (this device's clock): the silence of the
+     * devices it is about is judged at that time, also when the check runs again after a catch-up.
+     */
+    record Checked(long readAt, AnnouncementFolder.Contents contents, Set<String> folders, Throwable failure) implements Internal {}
 
     /**
      * A check whose devices to retire had their folders read to their end, but for {@code unread} (the

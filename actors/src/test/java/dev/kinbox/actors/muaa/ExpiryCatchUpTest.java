@@ -71,4 +71,49 @@ class ExpiryCatchUpTest {
             Accounts.closeAll(s.all());
         }
     }
+
+    /**
+     * A check judges silence at the time it read the announcements, also when it runs again after reading
+     * an expired device's folder: that read may take long (a slow server; a laptop put to sleep in the
+     * middle of it), and a sibling then silent for less than {@code expireAfter}, whose refresh the
+     * checker has not read since, is not to be retired unread on what the check read before.
+     */
+    @Test void aSiblingNotExpiredWhenTheCheckRead_isNotRetired_whenTheCatchUpOfAnotherEndsDaysLater() throws Exception {
+        ShiftedClock clock = new ShiftedClock();
+        MemoryMailStore store = new MemoryMailStore();
+        HeldDrops view = new HeldDrops(store); // the checker's view of the server
+        List<Device> all = new java.util.ArrayList<>();
+        try {
+            Device a = new Device(view, ACCOUNT, clock, ExpiryTest.TIMING);
+            all.add(a);
+            assertEquals(StartOutcome.Bootstrapped.class, a.start("device-0").getClass());
+            Device b = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING), c = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            all.add(b);
+            all.add(c);
+            for (Device d : List.of(b, c)) {
+                assertEquals(StartOutcome.AwaitingPairing.class, d.start("device").getClass());
+                assertTrue(PairingSteps.byCode(a, d).isSuccess());
+                Eventually.until(a.id + " has " + d.id + " paired", () -> a.state().devices().get(d.id) != null
+                        && a.state().devices().get(d.id).status() == DeviceStatus.PAIRED);
+            }
+            c.close(); // silent from day 0
+            ExpiryTest.advance(clock, Duration.ofDays(1), List.of(a, b));
+            b.close(); // silent from day 1
+            for (int day = 1; day < 26; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(a));
+
+            view.freeze(HeldDrops.folder(b.id)); // from here on the checker reads nothing new of b
+            view.slow(HeldDrops.folder(c.id), Duration.ofSeconds(5)); // and its read of c's folder takes a while
+            clock.advance(Duration.ofDays(4).plusHours(12)); // day 30.5: c expired, b silent 29.5 days
+            Thread.sleep(500); // the check that reads c's folder before retiring it has begun (its own refresh waits for it)
+            Device back = b.restart(); // b is back and refreshes itself
+            all.add(back);
+            assertEquals(StartOutcome.Running.class, back.start("device-1").getClass());
+            clock.advance(Duration.ofDays(1)); // day 31.5, while the checker still reads c's folder
+            Eventually.until(a.id + " retires c once it read its folder", () -> a.state().devices().get(c.id).status() == DeviceStatus.RETIRED);
+            assertEquals(DeviceStatus.PAIRED, a.state().devices().get(b.id).status(),
+                    "b was retired on the check's read of day 30.5, unread, though it was not expired then");
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
 }
