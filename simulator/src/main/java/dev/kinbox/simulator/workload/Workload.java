@@ -219,7 +219,7 @@ public final class Workload {
 
         private void emit(Step s) {
             if (out.size() >= o.maxSteps()) {
-                throw new IllegalArgumentException("the schedule would exceed " + o.maxSteps() + " steps; lower the rates, accounts or duration");
+                throw new IllegalArgumentException("the schedule would exceed " + o.maxSteps() + " steps; lower the rates, accounts or duration, or raise the limit (--max-steps)");
             }
             int slot = s.device().slot();
             if (life[slot] == Life.REMOVED) {

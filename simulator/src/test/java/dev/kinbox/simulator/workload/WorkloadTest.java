@@ -349,10 +349,11 @@ class WorkloadTest {
     }
 
     @Test
-    void generate_beyondMaxSteps_isRefused() {
+    void generate_beyondMaxSteps_isRefused_sayingHowToGetPastIt() {
         WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 0, 500);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.generate(1, o));
         assertTrue(e.getMessage().contains("500"), e.getMessage());
+        assertTrue(e.getMessage().contains("--max-steps"), e.getMessage());
     }
 
     @Test
