@@ -1,6 +1,7 @@
 package dev.kinbox.actors.muaa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kinbox.journal.mail.MemoryMailStore;
@@ -86,12 +87,12 @@ class ExpiryCatchUpTest {
         try {
             Device a = new Device(view, ACCOUNT, clock, ExpiryTest.TIMING);
             all.add(a);
-            assertEquals(StartOutcome.Bootstrapped.class, a.start("device-0").getClass());
+            assertInstanceOf(StartOutcome.Bootstrapped.class, a.start("device-0"));
             Device b = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING), c = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
             all.add(b);
             all.add(c);
             for (Device d : List.of(b, c)) {
-                assertEquals(StartOutcome.AwaitingPairing.class, d.start("device").getClass());
+                assertInstanceOf(StartOutcome.AwaitingPairing.class, d.start("device"));
                 assertTrue(PairingSteps.byCode(a, d).isSuccess());
                 Eventually.until(a.id + " has " + d.id + " paired", () -> a.state().devices().get(d.id) != null
                         && a.state().devices().get(d.id).status() == DeviceStatus.PAIRED);
@@ -107,7 +108,7 @@ class ExpiryCatchUpTest {
             Thread.sleep(500); // the check that reads c's folder before retiring it has begun (its own refresh waits for it)
             Device back = b.restart(); // b is back and refreshes itself
             all.add(back);
-            assertEquals(StartOutcome.Running.class, back.start("device-1").getClass());
+            assertInstanceOf(StartOutcome.Running.class, back.start("device-1"));
             clock.advance(Duration.ofDays(1)); // day 31.5, while the checker still reads c's folder
             Eventually.until(a.id + " retires c once it read its folder", () -> a.state().devices().get(c.id).status() == DeviceStatus.RETIRED);
             assertEquals(DeviceStatus.PAIRED, a.state().devices().get(b.id).status(),

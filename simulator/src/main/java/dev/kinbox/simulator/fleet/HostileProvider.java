@@ -112,10 +112,9 @@ public final class HostileProvider {
      * forged entries are sealed to {@code recipients} (the account's device certificates, public on
      * the server). Nothing to act on: no folder (yet or any more, also when it went after the
      * listing), a listing the server refused because the device expunged meanwhile, or no entry to
-     * alter, replay or delete. A withheld
-     * entry is opened with {@code victimKey} - by the simulator, which knows every key, not by the
-     * provider - to learn which events it held. {@code intent} is told what is withheld or planted
-     * before the command that does it.
+     * alter, replay or delete. A withheld entry is opened with {@code victimKey} - by the simulator,
+     * which knows every key, not by the provider - to learn which events it held. {@code intent} is
+     * told what is withheld or planted before the command that does it.
      */
     Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
                 HostileAct act, Intent intent) throws CryptoException, SmaFormatException {
