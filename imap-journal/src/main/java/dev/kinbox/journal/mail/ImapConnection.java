@@ -33,8 +33,41 @@ final class ImapConnection {
         this.capabilities = capabilities;
     }
 
-    /** Connects, secures and logs in; throws a mapped {@link MailStoreException} on failure. */
+    /**
+     * Pause before the one retry of a login the server refused. A server shutting down refuses the
+     * logins in flight as failed: Dovecot's authentication process exits first, and its login process
+     * answers {@code NO [AUTHENTICATIONFAILED]} (seen on the test fixture's restart, which signals every
+     * process at once as systemd's restart does); a new connection a moment later meets the server
+     * restarted. Wrong credentials are told half a second later.
+     */
+    static final java.time.Duration LOGIN_RETRY_PAUSE = java.time.Duration.ofMillis(500);
+
+    /**
+     * Connects, secures and logs in; throws a mapped {@link MailStoreException} on failure. A login
+     * the server refuses is tried once more on a new connection after {@link #LOGIN_RETRY_PAUSE}.
+     */
     static ImapConnection open(ImapSettings s, ScheduledExecutorService timers) {
+        try {
+            return attempt(s, timers);
+        } catch (MailStoreException.AuthFailed refused) {
+            if (!(refused.getCause() instanceof CommandFailedException)) throw refused; // not the server's NO: nothing sent
+            try {
+                Thread.sleep(LOGIN_RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw refused;
+            }
+            try {
+                return attempt(s, timers);
+            } catch (MailStoreException.AuthFailed again) {
+                if (!(again.getCause() instanceof CommandFailedException)) throw again;
+                throw new MailStoreException.AuthFailed(again.getMessage() + " (refused twice, " + LOGIN_RETRY_PAUSE.toMillis() + " ms apart)",
+                        again.getCause());
+            }
+        }
+    }
+
+    private static ImapConnection attempt(ImapSettings s, ScheduledExecutorService timers) {
         // Literals above the message limit (plus room for headers-only fetches) are refused unread.
         Sockets sockets = new Sockets(Math.max(s.maxMessageBytes(), 1 << 20) + 65_536L);
         Properties props = new Properties();
@@ -91,7 +124,7 @@ final class ImapConnection {
                         // RFC 5530: a subsystem is down for now (an authentication service still starting): retried as a lost connection
                         throw new MailStoreException.ConnectionLost("login of user " + s.user() + ": server unavailable for now: " + said, null);
                     }
-                    throw new MailStoreException.AuthFailed("login refused for user " + s.user() + ": server said NO " + said, null);
+                    throw new MailStoreException.AuthFailed("login refused for user " + s.user() + ": server said NO " + said, e);
                 }
             }
             p.capability();

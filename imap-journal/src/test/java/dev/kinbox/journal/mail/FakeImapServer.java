@@ -53,6 +53,8 @@ final class FakeImapServer implements AutoCloseable {
     volatile String greeting = "* OK fake ready\r\n";
     volatile String capabilities = "IMAP4rev1 UIDPLUS IDLE";
     volatile boolean refuseLogin;
+    /** How many logins to refuse (as {@link #refuseLogin} does) before accepting them again. */
+    final AtomicInteger loginsToRefuse = new AtomicInteger();
     /** The tagged NO a refused LOGIN gets, after the tag and "NO ". */
     volatile String loginRefusal = "[AUTHENTICATIONFAILED] bad";
 
@@ -108,7 +110,8 @@ final class FakeImapServer implements AutoCloseable {
                 String verb = cmd.split(" ")[0].toUpperCase();
                 switch (verb) {
                     case "CAPABILITY" -> c.send("* CAPABILITY " + capabilities + "\r\n" + tag + " OK done\r\n");
-                    case "LOGIN" -> c.send(refuseLogin ? tag + " NO " + loginRefusal + "\r\n" : tag + " OK logged in\r\n");
+                    case "LOGIN" -> c.send(refuseLogin || loginsToRefuse.getAndUpdate(left -> Math.max(0, left - 1)) > 0
+                            ? tag + " NO " + loginRefusal + "\r\n" : tag + " OK logged in\r\n");
                     case "NOOP" -> c.send(tag + " OK noop\r\n");
                     case "STARTTLS" -> {
                         if (security != Security.STARTTLS || s instanceof SSLSocket) {

@@ -67,6 +67,22 @@ class HostileServerIT {
             s.refuseLogin = true;
             MailStoreException e = failsWithin(MailStoreException.AuthFailed.class, () -> ImapMailStore.connect(settings(s)));
             assertTrue(e.getMessage().contains("[AUTHENTICATIONFAILED] bad"), e.getMessage());
+            assertTrue(e.getMessage().contains("refused twice"), e.getMessage());
+        }
+    }
+
+    /**
+     * A server shutting down refuses the logins in flight as failed (Dovecot's authentication process
+     * exits before its login process answers): a refused login is tried once more, on a new connection.
+     */
+    @Test
+    void loginRefusedOnce_asInAServerRestart_isTriedOnceMore_andConnects() throws Exception {
+        try (FakeImapServer s = new FakeImapServer((n, tag, cmd, c) -> true)) {
+            s.loginsToRefuse.set(1);
+            s.loginRefusal = "[AUTHENTICATIONFAILED] Authentication failed.";
+            try (ImapMailStore store = ImapMailStore.connect(settings(s))) {
+                assertEquals(2, s.commands.stream().filter(l -> l.contains(" LOGIN ")).count(), s.commands.toString());
+            }
         }
     }
 
