@@ -59,10 +59,15 @@ final class AnnouncementFolder {
 
     /**
      * What the folder holds, verified: the newest announcement of every device and the trusted
-     * retirement notices; and the UIDs of every notice, trusted or not, by the device it names
-     * (by its header alone), for their garbage collection.
+     * retirement notices; the notices of authors the reader's state has as retired ({@code byRetired},
+     * verified with their certificates: never trusted as a retirement, but a device retired by such an
+     * author before it left still trusts them, so they count against their garbage collection); and the
+     * UIDs of every notice, trusted or not, by the device it names (by its header alone), for that collection.
      */
-    record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, Map<String, List<Long>> noticeUids) {
+    record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, List<RetireNotice> byRetired,
+                    Map<String, List<Long>> noticeUids) {
+        static final Contents EMPTY = new Contents(Map.of(), List.of(), List.of(), Map.of());
+
         Contents {
             noticeUids = Map.copyOf(noticeUids);
         }
@@ -73,21 +78,29 @@ final class AnnouncementFolder {
         return readAll(Map.of()).announcements();
     }
 
+    /** As {@link #readAll(Map, Map)} with no retired authors. */
+    Contents readAll(Map<String, byte[]> trusted) {
+        return readAll(trusted, Map.of());
+    }
+
     /**
      * Announcements and retirement notices. A notice counts only when its author is in
-     * {@code trusted} (device id to certificate bytes, from the reader's state) and signed it; a
-     * notice of another author is passed over, one that fails verification is counted in {@code refused}.
+     * {@code trusted} (device id to certificate bytes, from the reader's state) and signed it; one whose
+     * author is in {@code retiredAuthors} (the same, for the devices the reader's state has as retired) and signed
+     * it goes to {@link Contents#byRetired}; a notice of another author is passed over, one that fails
+     * verification is counted in {@code refused}.
      */
-    Contents readAll(Map<String, byte[]> trusted) {
-        if (!store.listFolders().contains(FOLDER)) return new Contents(Map.of(), List.of(), Map.of());
+    Contents readAll(Map<String, byte[]> trusted, Map<String, byte[]> retiredAuthors) {
+        if (!store.listFolders().contains(FOLDER)) return Contents.EMPTY;
         List<StoredMessage> msgs;
         try {
             msgs = ServedFetch.fetch(store, FOLDER, UidRange.all(), Fetch.FULL); // one message refused for good does not stop every check
         } catch (MailStoreException.FolderMissing e) {
-            return new Contents(Map.of(), List.of(), Map.of());
+            return Contents.EMPTY;
         }
         Map<String, Announcement> out = new HashMap<>();
         List<RetireNotice> notices = new ArrayList<>();
+        List<RetireNotice> byRetired = new ArrayList<>();
         Map<String, List<Long>> noticeUids = new HashMap<>();
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -98,11 +111,11 @@ final class AnnouncementFolder {
                 if (RetireNotice.isNotice(h)) {
                     String retired = h.attributes().get("retired");
                     if (SmaFolders.isDeviceId(retired)) noticeUids.computeIfAbsent(retired, k -> new ArrayList<>()).add(m.uid());
-                    byte[] cert = trusted.get(h.device());
+                    byte[] cert = trusted.getOrDefault(h.device(), retiredAuthors.get(h.device()));
                     if (cert == null) continue;
                     OpenPGPCertificate author = certs.get(h.device());
                     if (author == null) certs.put(h.device(), author = crypto.readCertificate(cert));
-                    notices.add(RetireNotice.verify(m, author, crypto));
+                    (trusted.containsKey(h.device()) ? notices : byRetired).add(RetireNotice.verify(m, author, crypto));
                     continue;
                 }
                 String digest = digest(m.raw());
@@ -118,7 +131,7 @@ final class AnnouncementFolder {
             }
         }
         verified.keySet().retainAll(seen);
-        return new Contents(out, notices, noticeUids);
+        return new Contents(out, notices, byRetired, noticeUids);
     }
 
     private static String digest(byte[] raw) {

@@ -83,9 +83,14 @@ final class Liveness {
 
     /** Device id to certificate bytes of the devices whose notices this device trusts: those its state has as paired. */
     Map<String, byte[]> trusted(AccountState state) {
+        return certificates(state, DeviceStatus.PAIRED);
+    }
+
+    /** Device id to certificate bytes of the devices {@code state} has with {@code status}. */
+    private static Map<String, byte[]> certificates(AccountState state, DeviceStatus status) {
         Map<String, byte[]> out = new HashMap<>();
         state.devices().forEach((id, rec) -> {
-            if (rec.status() == DeviceStatus.PAIRED && rec.certificate() != null) out.put(id, rec.certificate().value().toByteArray());
+            if (rec.status() == status && rec.certificate() != null) out.put(id, rec.certificate().value().toByteArray());
         });
         return out;
     }
@@ -151,8 +156,9 @@ final class Liveness {
         checkStartedAt = System.nanoTime();
         awaitReturnUpload();
         Map<String, byte[]> trusted = trusted(state);
+        Map<String, byte[]> retiredAuthors = certificates(state, DeviceStatus.RETIRED);
         long readAt = clock.millis();
-        m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted),
+        m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted, retiredAuthors),
                         Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
                 (v, e) -> e != null ? new Muaa.Checked(readAt, null, null, e) : v);
         return m.Effect().none();
@@ -214,7 +220,7 @@ final class Liveness {
                 if (folderDue) folders.add(id);
                 // past its folder's time, a folder of it is a sign of life too: a device coming back creates its folder
                 // before it announces, and a check that read between the two would delete both unseen
-                switch (noticeUpkeep(at, past, announced || folderDue, id, c.contents().notices(), env.timing().expireAfter())) {
+                switch (noticeUpkeep(at, past, announced || folderDue, id, c.contents().notices(), c.contents().byRetired(), env.timing().expireAfter())) {
                     case PUBLISH -> publish.add(new RetireNotice(id, self, now, RetireNotice.Reason.REMOVED));
                     case RENEW -> renew.add(new RetireNotice(id, self, now, ownReason(id, c.contents().notices())));
                     case FORGET -> forget.addAll(c.contents().noticeUids().getOrDefault(id, List.of()));
@@ -318,7 +324,10 @@ final class Liveness {
          * clean-up is pending), tell it again with a fresh notice
          */
         RENEW,
-        /** it has been silent past its folder's time and every trusted notice is older than {@code expireAfter}: delete them all */
+        /**
+         * it has been silent past its folder's time and every trusted notice, and every one of an author retired since,
+         * is older than {@code expireAfter}: delete them all
+         */
         FORGET,
         KEEP
     }
@@ -331,9 +340,13 @@ final class Liveness {
      * notices go once both hold and nothing of the retired device is there ({@code present}: an
      * announcement or a folder of it); should it come back later, its start creates its folder and
      * announces it, which the next sibling's check deletes as always and answers with a fresh notice.
+     * A fresh notice whose author this device has as retired ({@code byRetired}: it left or was retired
+     * since it wrote it) keeps them too: the retired device, whose state is older, may still trust that
+     * author, and with every sibling that would renew a notice gone since, it is the only thing that
+     * tells it (one dated after {@code now} counts not, so a stolen retired key cannot keep them for good).
      */
     static NoticeUpkeep noticeUpkeep(long now, boolean past, boolean present, String id, List<RetireNotice> trusted,
-                                     java.time.Duration expireAfter) {
+                                     List<RetireNotice> byRetired, java.time.Duration expireAfter) {
         boolean any = false, fresh = false;
         for (RetireNotice n : trusted) {
             if (!n.deviceId().equals(id)) continue;
@@ -342,6 +355,7 @@ final class Liveness {
         }
         if (past && present) return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.RENEW;
         if (!past) return any ? NoticeUpkeep.KEEP : NoticeUpkeep.PUBLISH;
+        for (RetireNotice n : byRetired) fresh |= n.deviceId().equals(id) && n.at() <= now && now - n.at() <= expireAfter.toMillis();
         return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.FORGET;
     }
 

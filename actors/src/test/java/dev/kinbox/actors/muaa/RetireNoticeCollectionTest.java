@@ -77,6 +77,48 @@ class RetireNoticeCollectionTest {
         }
     }
 
+    /**
+     * a removes x and then leaves the account; x's folder time is up, so when b's check no longer trusts a's notice
+     * (its author is retired in b's state) it is the only notice left naming x - and x, whose state still has a as
+     * paired, trusts it. b must not collect it before it is {@code expireAfter} old: with every sibling gone
+     * (b put away too), that notice is the only thing that tells x, coming back, that it was retired. Found by
+     * {@code RetirementRunTest} under load: the last running sibling collected the leaver's fresh notice and the
+     * retired device came back as if paired.
+     */
+    @Test void aFreshNotice_byADeviceThatLeftSince_isKeptForTheRetiredDevice_whichTrustsItsAuthor() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        ShiftedClock clock = new ShiftedClock();
+        List<Device> all = Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 3);
+        Device back = null;
+        try {
+            Device a = all.get(0), b = all.get(1), x = all.get(2);
+            x.close(); // silent from day 0
+            List<Device> running = List.of(a, b);
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            ExpiryTest.advance(clock, Duration.ofDays(10), running);
+            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r))); // day 20
+            Eventually.until("b has x retired", () -> b.state().devices().get(x.id).status() == dev.kinbox.persistence.crdt.DeviceStatus.RETIRED);
+            ExpiryTest.advance(clock, Duration.ofDays(6), running);
+            ExpiryTest.advance(clock, Duration.ofDays(6), running); // day 32: x's folder time is up
+            String folder = SmaFolders.deviceFolder(x.id);
+            Eventually.until("x's folder is deleted", () -> !store.listFolders().contains(folder));
+            assertEquals(List.of(x.id + " by " + a.id), RemovalTest.notices(store));
+
+            assertEquals(a.id, a.<String>ask(r -> new Muaa.RemoveDevice(a.id, true, r))); // a leaves the account
+            a.awaitUploaded();
+            Eventually.until("b has a retired", () -> b.state().devices().get(a.id).status() == dev.kinbox.persistence.crdt.DeviceStatus.RETIRED);
+            Thread.sleep(500); // several more checks of b
+            assertTrue(RemovalTest.notices(store).contains(x.id + " by " + a.id), "a's notice, 12 days old, stays: " + RemovalTest.notices(store));
+
+            b.close(); // put away: nobody is left to renew a notice
+            back = x.restart();
+            assertInstanceOf(StartOutcome.Retired.class, back.start("device-3"), "x learns from a's notice that it was retired");
+        } finally {
+            Accounts.closeAll(all);
+            if (back != null) back.close();
+        }
+    }
+
     private static List<String> notices(MemoryMailStore store) {
         try {
             return RemovalTest.notices(store);
@@ -92,16 +134,23 @@ class RetireNoticeCollectionTest {
         List<RetireNotice> old = List.of(new RetireNotice(X, A, now - 31 * DAY, RetireNotice.Reason.EXPIRED));
         List<RetireNotice> otherDevice = List.of(new RetireNotice(A, X, now, RetireNotice.Reason.LEFT));
         // before the retired device's folder time is up: a notice must be there
-        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, EXPIRE));
-        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, otherDevice, EXPIRE), "a notice naming another device counts not");
-        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, false, X, old, EXPIRE), "not collected before the folder's time");
-        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, true, X, old, EXPIRE));
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, none, EXPIRE));
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, otherDevice, none, EXPIRE), "a notice naming another device counts not");
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, false, X, old, none, EXPIRE), "not collected before the folder's time");
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, true, X, old, none, EXPIRE));
         // after it
-        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, false, X, fresh, EXPIRE), "a sibling away may still need it");
-        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, old, EXPIRE));
-        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, EXPIRE), "untrusted ones go too");
-        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, old, EXPIRE), "the device is back (an announcement or a folder of it)");
-        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, none, EXPIRE));
-        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, true, X, fresh, EXPIRE), "renewed already");
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, false, X, fresh, none, EXPIRE), "a sibling away may still need it");
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, old, none, EXPIRE));
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, none, EXPIRE), "untrusted ones go too");
+        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, old, none, EXPIRE), "the device is back (an announcement or a folder of it)");
+        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, none, none, EXPIRE));
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, true, X, fresh, none, EXPIRE), "renewed already");
+        // notices whose author this device has as retired since (it left, or was retired in turn)
+        List<RetireNotice> freshFuture = List.of(new RetireNotice(X, A, now + DAY, RetireNotice.Reason.REMOVED));
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, true, false, X, none, fresh, EXPIRE), "the retired device may trust its author still");
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, old, EXPIRE));
+        assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, freshFuture, EXPIRE), "dated ahead: kept for good else");
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, fresh, EXPIRE), "a sibling of this device's mind may not trust it");
+        assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, none, fresh, EXPIRE), "back: told with a notice this device trusts");
     }
 }
