@@ -317,7 +317,10 @@ final class Liveness {
 
     /** What a check does about the retirement notices naming a device its state has as retired. */
     enum NoticeUpkeep {
-        /** none trusted is there: append one (a clean-up that crashed; or a sibling whose notice this device does not trust) */
+        /**
+         * none trusted is there, nor the device's own that it left: append one (a clean-up that crashed; or a sibling whose
+         * notice this device does not trust)
+         */
         PUBLISH,
         /**
          * an announcement or a folder of the device is there after its folder's time was up: it is running again (or a
@@ -354,9 +357,19 @@ final class Liveness {
             fresh |= now - n.at() <= expireAfter.toMillis();
         }
         if (past && present) return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.RENEW;
-        if (!past) return any ? NoticeUpkeep.KEEP : NoticeUpkeep.PUBLISH;
+        if (!past) return any || leftByItself(id, byRetired) ? NoticeUpkeep.KEEP : NoticeUpkeep.PUBLISH;
         for (RetireNotice n : byRetired) fresh |= n.deviceId().equals(id) && n.at() <= now && now - n.at() <= expireAfter.toMillis();
         return fresh ? NoticeUpkeep.KEEP : NoticeUpkeep.FORGET;
+    }
+
+    /**
+     * Whether {@code id}'s own notice that it left is among {@code byRetired}: every device whose state has it
+     * as paired trusts that one, and one that has it retired needs none, so a second notice would only be
+     * one more message to collect (with the wrong reason, {@code removed}).
+     */
+    private static boolean leftByItself(String id, List<RetireNotice> byRetired) {
+        for (RetireNotice n : byRetired) if (n.deviceId().equals(id) && n.by().equals(id) && n.reason() == RetireNotice.Reason.LEFT) return true;
+        return false;
     }
 
     /** The reason of this device's own notice naming {@code id}, kept when it renews it; {@code removed} when it has none. */

@@ -99,6 +99,8 @@ class RemovalTest {
             assertInstanceOf(StartOutcome.Retired.class, b.start("device-1"));
             assertFalse(announcedDevices(store).contains(b.id), "a leaving device deletes its announcement");
             Eventually.until("the sibling retires the device that left", () -> a.state().devices().get(b.id).status() == DeviceStatus.RETIRED);
+            Thread.sleep(500); // several more checks of a
+            assertEquals(List.of(b.id + " by " + b.id), notices(store), "b's own notice that it left is the only one: a writes none of its own");
             String folder = SmaFolders.deviceFolder(b.id);
             assertTrue(store.listFolders().contains(folder), "the folder stays until the device has been silent past the expiry: a sibling away meanwhile may still need it (AbsentWhileRemovedTest)");
             assertTrue(a.keyring.siblings().isEmpty());

@@ -152,5 +152,10 @@ class RetireNoticeCollectionTest {
         assertEquals(NoticeUpkeep.FORGET, Liveness.noticeUpkeep(now, true, false, X, none, freshFuture, EXPIRE), "dated ahead: kept for good else");
         assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, fresh, EXPIRE), "a sibling of this device's mind may not trust it");
         assertEquals(NoticeUpkeep.RENEW, Liveness.noticeUpkeep(now, true, true, X, none, fresh, EXPIRE), "back: told with a notice this device trusts");
+        List<RetireNotice> leftByItself = List.of(new RetireNotice(X, X, now - DAY, RetireNotice.Reason.LEFT));
+        List<RetireNotice> removedByItself = List.of(new RetireNotice(X, X, now - DAY, RetireNotice.Reason.REMOVED));
+        assertEquals(NoticeUpkeep.KEEP, Liveness.noticeUpkeep(now, false, false, X, none, leftByItself, EXPIRE),
+                "a device's own notice that it left: trusted by every device that has it paired, no second one needed");
+        assertEquals(NoticeUpkeep.PUBLISH, Liveness.noticeUpkeep(now, false, false, X, none, removedByItself, EXPIRE));
     }
 }
