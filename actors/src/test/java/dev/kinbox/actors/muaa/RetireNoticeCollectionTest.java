@@ -33,11 +33,8 @@ class RetireNoticeCollectionTest {
         Device back = null;
         try {
             Device a = all.get(0), x = all.get(1);
-            x.close(); // silent from day 0
             List<Device> running = List.of(a);
-            ExpiryTest.advance(clock, Duration.ofDays(10), running);
-            ExpiryTest.advance(clock, Duration.ofDays(10), running);
-            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r))); // day 20
+            silentFromDay0_removedOnDay20(clock, x, running);
             assertEquals(List.of(x.id + " by " + a.id), RemovalTest.notices(store));
 
             // day 32: x silent for 32 days, past its folder's time (30 days + one announceEvery), so the folder goes;
@@ -92,11 +89,8 @@ class RetireNoticeCollectionTest {
         Device back = null;
         try {
             Device a = all.get(0), b = all.get(1), x = all.get(2);
-            x.close(); // silent from day 0
             List<Device> running = List.of(a, b);
-            ExpiryTest.advance(clock, Duration.ofDays(10), running);
-            ExpiryTest.advance(clock, Duration.ofDays(10), running);
-            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r))); // day 20
+            silentFromDay0_removedOnDay20(clock, x, running);
             Eventually.until("b has x retired", () -> b.state().devices().get(x.id).status() == dev.kinbox.persistence.crdt.DeviceStatus.RETIRED);
             ExpiryTest.advance(clock, Duration.ofDays(6), running);
             ExpiryTest.advance(clock, Duration.ofDays(6), running); // day 32: x's folder time is up
@@ -117,6 +111,14 @@ class RetireNoticeCollectionTest {
             Accounts.closeAll(all);
             if (back != null) back.close();
         }
+    }
+
+    /** {@code x} is put away on day 0; on day 20 the first of {@code running} removes it. */
+    private static void silentFromDay0_removedOnDay20(ShiftedClock clock, Device x, List<Device> running) throws InterruptedException {
+        x.close();
+        ExpiryTest.advance(clock, Duration.ofDays(10), running);
+        ExpiryTest.advance(clock, Duration.ofDays(10), running);
+        assertEquals(x.id, running.get(0).<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
     }
 
     private static List<String> notices(MemoryMailStore store) {
