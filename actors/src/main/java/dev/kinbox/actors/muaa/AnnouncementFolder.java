@@ -61,7 +61,8 @@ final class AnnouncementFolder {
      * What the folder holds, verified: the newest announcement of every device and the trusted
      * retirement notices; the notices of authors the reader's state has as retired ({@code byRetired},
      * verified with their certificates: never trusted as a retirement, but a device retired by such an
-     * author before it left still trusts them, so they count against their garbage collection); and the
+     * author before it left still trusts them, so they count in their upkeep - against their garbage
+     * collection, and a leaver's own notice as present); and the
      * UIDs of every notice, trusted or not, by the device it names (by its header alone), for that collection.
      */
     record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, List<RetireNotice> byRetired,

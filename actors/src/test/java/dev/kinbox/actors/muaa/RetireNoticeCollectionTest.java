@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kinbox.actors.muaa.Liveness.NoticeUpkeep;
 import dev.kinbox.journal.mail.MemoryMailStore;
 import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.persistence.crdt.DeviceStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +92,7 @@ class RetireNoticeCollectionTest {
             Device a = all.get(0), b = all.get(1), x = all.get(2);
             List<Device> running = List.of(a, b);
             silentFromDay0_removedOnDay20(clock, x, running);
-            Eventually.until("b has x retired", () -> b.state().devices().get(x.id).status() == dev.kinbox.persistence.crdt.DeviceStatus.RETIRED);
+            Eventually.until("b has x retired", () -> b.state().devices().get(x.id).status() == DeviceStatus.RETIRED);
             ExpiryTest.advance(clock, Duration.ofDays(6), running);
             ExpiryTest.advance(clock, Duration.ofDays(6), running); // day 32: x's folder time is up
             String folder = SmaFolders.deviceFolder(x.id);
@@ -100,7 +101,7 @@ class RetireNoticeCollectionTest {
 
             assertEquals(a.id, a.<String>ask(r -> new Muaa.RemoveDevice(a.id, true, r))); // a leaves the account
             a.awaitUploaded();
-            Eventually.until("b has a retired", () -> b.state().devices().get(a.id).status() == dev.kinbox.persistence.crdt.DeviceStatus.RETIRED);
+            Eventually.until("b has a retired", () -> b.state().devices().get(a.id).status() == DeviceStatus.RETIRED);
             Thread.sleep(500); // several more checks of b
             assertTrue(RemovalTest.notices(store).contains(x.id + " by " + a.id), "a's notice, 12 days old, stays: " + RemovalTest.notices(store));
 
