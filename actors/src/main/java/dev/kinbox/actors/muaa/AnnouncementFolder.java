@@ -143,10 +143,34 @@ final class AnnouncementFolder {
         }
     }
 
-    /** Appends {@code n} signed by {@code byKey} unless it is there already (same Message-ID). */
+    /**
+     * Appends {@code n} signed by {@code byKey} unless this device's notice naming the same device is
+     * there already (same Message-ID, and it verifies with {@code byKey}). The Message-ID alone is not
+     * proof: the provider can plant a notice in this device's name, signed by another key, which every
+     * reader refuses - and which, taken for this device's own, would keep its genuine notice out for
+     * good. Such an impostor is deleted once the genuine notice is in.
+     */
     void publishNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
         createMissing(List.of(FOLDER));
-        if (store.search(FOLDER, "Message-ID", n.header().messageId()).isEmpty()) store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+        List<Long> same = store.search(FOLDER, "Message-ID", n.header().messageId());
+        List<Long> impostors = new ArrayList<>();
+        OpenPGPCertificate own = byKey.toCertificate();
+        for (long uid : same) {
+            for (StoredMessage m : store.fetch(FOLDER, UidRange.of(uid), Fetch.FULL)) {
+                if (m.vanished() || m.uid() != uid) continue;
+                try {
+                    RetireNotice.verify(m, own, crypto);
+                    return; // this device's own notice: written before (a retry)
+                } catch (SmaFormatException notOurs) {
+                    impostors.add(uid);
+                }
+            }
+        }
+        store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+        if (!impostors.isEmpty()) {
+            LOG.warn("replacing {} message(s) in {} that carry this device's notice's Message-ID but are not its notice", impostors.size(), FOLDER);
+            store.delete(FOLDER, impostors);
+        }
     }
 
     /**

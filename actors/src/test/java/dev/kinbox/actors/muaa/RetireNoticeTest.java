@@ -58,4 +58,31 @@ class RetireNoticeTest {
             Accounts.closeAll(all);
         }
     }
+
+    /**
+     * A notice carries a Message-ID made of its author and the device it names, so the provider can plant
+     * one in a device's name before that device writes its own. Taken for the genuine one (the author looked
+     * for the Message-ID only), it kept the remover's notice out for good, and the removed device, which
+     * learns only from a notice, went on as if paired.
+     */
+    @Test void aNoticePlantedInTheRemoversName_doesNotKeepItsGenuineNoticeOut() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        // default timing: no liveness checks, so the only notice written is the removal's
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 2);
+        try {
+            Device a = all.get(0), x = all.get(1);
+            Crypto crypto = Crypto.standard();
+            OpenPGPKey mallory = crypto.generateKey("<mallory@kinbox.invalid>");
+            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(x.id, a.id, System.currentTimeMillis(), RetireNotice.Reason.REMOVED)
+                    .toMessage(mallory, crypto, Clock.systemUTC()));
+
+            assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
+
+            assertEquals(List.of(x.id + " by " + a.id), RemovalTest.notices(store), "the remover's notice in place of the planted one");
+            StartOutcome.Retired told = assertInstanceOf(StartOutcome.Retired.class, x.start("device-1"), "the removed device is told");
+            assertTrue(told.reason().contains("removed by device " + a.id), told.reason());
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
 }
