@@ -319,6 +319,11 @@ public final class ClusterFleet implements Fleet {
         return sum;
     }
 
+    /** Summed over the nodes that answer, as {@link #storeOperations}. */
+    @Override public long secondRoots() {
+        return nodes().values().stream().mapToLong(Protocol.NodeStats::secondRoots).sum();
+    }
+
     /** Asks the victim's node, where its account's mailbox is, to have the provider act there ({@link HostedFleet#hostile}). */
     @Override public boolean hostile(DeviceRef victim, HostileAct act) throws FleetException {
         attacked = true;

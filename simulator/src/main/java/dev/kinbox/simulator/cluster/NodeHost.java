@@ -197,7 +197,7 @@ final class NodeHost implements AutoCloseable {
     Protocol.NodeStats stats(String address) {
         HostedFleet f = fleet;
         return new Protocol.NodeStats(address, f == null ? 0 : f.storeOperations(), starts.get(), f == null ? 0 : f.running().size(),
-                f == null ? dev.kinbox.simulator.fleet.JournalRefusals.NONE : f.refusals(), removals.get());
+                f == null ? dev.kinbox.simulator.fleet.JournalRefusals.NONE : f.refusals(), removals.get(), f == null ? 0 : f.secondRoots());
     }
 
     /** Completes once {@link #close} ran (the driver ended the run). */

@@ -101,7 +101,8 @@ final class Protocol {
      * A node's counters: its address, store operations of its devices, starts carried out, devices running now, what their
      * journals refused, removals carried out.
      */
-    record NodeStats(String address, long storeOperations, int starts, int running, JournalRefusals refusals, int removals) implements Message {}
+    record NodeStats(String address, long storeOperations, int starts, int running, JournalRefusals refusals, int removals, long secondRoots)
+            implements Message {}
 
     /** To an account (sharded entity, id = account index). */
     sealed interface ToAccount extends Message {}

@@ -134,6 +134,12 @@ public interface Fleet extends AutoCloseable {
     /** What the devices' journals refused so far (all devices). */
     JournalRefusals refusals();
 
+    /**
+     * Newcomers that found no valid announcement of a sibling (the provider deleted or altered them),
+     * bootstrapped an account root of their own, and were then paired into their account as a user would.
+     */
+    default long secondRoots() { return 0; }
+
     /** Events between a device's snapshots (the store bound depends on it). */
     int snapshotEvery();
 

@@ -46,6 +46,8 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public void restartServer(int account) throws FleetException { delegate.restartServer(account); }
     @Override public boolean rebuildFolder(DeviceRef d) throws FleetException { return delegate.rebuildFolder(d); }
     @Override public GossipCounts gossipMail() { return delegate.gossipMail(); }
+
+    @Override public long secondRoots() { return delegate.secondRoots(); }
     @Override public JournalRefusals refusals() { return delegate.refusals(); }
     @Override public int snapshotEvery() { return delegate.snapshotEvery(); }
     @Override public void close() { delegate.close(); }

@@ -184,7 +184,8 @@ public final class HostedFleet implements Fleet {
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
     /** Devices that are paired in their account (bootstrapped it, paired, or restarted as such): who a joiner may pair with. */
     private final Set<DeviceRef> paired = ConcurrentHashMap.newKeySet();
-    private final Set<Integer> bootstrapped = ConcurrentHashMap.newKeySet();
+    /** Newcomers that found no announcement of a sibling, bootstrapped an account root of their own and were paired into the account. */
+    private final LongAdder secondRoots = new LongAdder();
     /** Devices a sibling removed ({@link #remove}): they never pair again. */
     private final Set<DeviceRef> removed = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Object> accountLocks = new ConcurrentHashMap<>();
@@ -286,6 +287,12 @@ public final class HostedFleet implements Fleet {
                 outcome = new StartOutcome.Retired(id, "it was removed; started again it asks to pair anew");
             } else if (outcome instanceof StartOutcome.AwaitingPairing) {
                 pairWithSibling(d, m);
+            } else if (outcome instanceof StartOutcome.Bootstrapped && pairingPartner(d) != null) {
+                // it found no valid announcement of a sibling (the provider deleted or altered them) and made an
+                // account of its own; its user, who knows the account has devices, pairs it with one: the two
+                // states merge, both account keys stay (docs/PROTOCOL.md, "Announcements and bootstrap")
+                secondRoots.increment();
+                pairWithSibling(d, m);
             }
         } catch (Exception e) {
             abort(d, added, link);
@@ -296,7 +303,6 @@ public final class HostedFleet implements Fleet {
             paired.remove(d);
             throw new RetiredDevice(d + " found itself retired at its start: " + r.reason());
         }
-        if (outcome instanceof StartOutcome.Bootstrapped) bootstrapped.add(d.account());
         paired.add(d);
     }
 
@@ -323,7 +329,7 @@ public final class HostedFleet implements Fleet {
         Exception refused = null;
         for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
             DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
-            if (!running.containsKey(o) || o.equals(d) || !paired.contains(o) || offline.getOrDefault(o, false)) continue;
+            if (!canPairWith(d, o)) continue;
             try {
                 pairWith(d, o, fresh);
                 return;
@@ -334,6 +340,19 @@ public final class HostedFleet implements Fleet {
         }
         if (refused != null) throw refused;
         throw new IllegalStateException("no running, online, paired device of its account to pair with");
+    }
+
+    /** The first running, online, paired sibling of {@code d}; null when there is none. */
+    private DeviceRef pairingPartner(DeviceRef d) {
+        for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
+            DeviceRef o = new DeviceRef(d.account(), slot);
+            if (canPairWith(d, o)) return o;
+        }
+        return null;
+    }
+
+    private boolean canPairWith(DeviceRef d, DeviceRef o) {
+        return running.containsKey(o) && !o.equals(d) && paired.contains(o) && !offline.getOrDefault(o, false);
     }
 
     private void pairWith(DeviceRef d, DeviceRef with, ActorRef<Muaa.Command> fresh) throws Exception {
@@ -452,6 +471,8 @@ public final class HostedFleet implements Fleet {
     @Override public void drop(DeviceRef d) throws FleetException { faults.drop(d); }
 
     @Override public GossipCounts gossipMail() { return faults.gossipCounts(); }
+
+    @Override public long secondRoots() { return secondRoots.sum(); }
 
     @Override public void restartServer(int account) throws FleetException { faults.restart(account, stores); }
 

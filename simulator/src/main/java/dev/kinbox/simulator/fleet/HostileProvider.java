@@ -40,8 +40,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 /**
  * The mail provider as attacker, through {@link ProviderAccess} (the memory store's fault hooks, or an
  * IMAP session of the account's own on a server): it reads, alters, replays, injects and silently
- * deletes messages in a device's folder, and it has a
- * key of its own; it never has a device key. Every entry it writes ({@link HostileAct#FORGE},
+ * deletes messages in a device's folder, and what {@code _Autocrypt_SMA} holds about the device
+ * ({@link AnnouncementAttacks}); it has a key of its own, never a device key. Every entry it writes ({@link HostileAct#FORGE},
  * {@link HostileAct#INJECT}) sets setting {@link #TARGET_KEY} to a value starting with {@link #MARKER},
  * with an unseen dot and a clock an hour ahead, so a device that applied one would hold the marker
  * (and it would win the setting). Same attacks as the actors tests' {@code Provider}; the body layout
@@ -62,6 +62,7 @@ public final class HostileProvider {
     private final OpenPGPKey key;
     private final String keyId;
     private final AtomicLong serial = new AtomicLong();
+    private final AnnouncementAttacks announcements;
 
     /** A provider with a fresh key of its own; {@code clock}: the devices' clock (forged stamps run an hour ahead of it). */
     public HostileProvider(Crypto crypto, Clock clock) throws CryptoException {
@@ -69,6 +70,7 @@ public final class HostileProvider {
         this.clock = clock;
         this.key = crypto.generateKey("<provider@kinbox.invalid>");
         this.keyId = Keyring.deviceIdOf(key.toCertificate());
+        this.announcements = new AnnouncementAttacks(crypto, clock, key);
     }
 
     /**
@@ -118,6 +120,10 @@ public final class HostileProvider {
      */
     Outcome act(ProviderAccess access, String accountId, String victimId, OpenPGPKey victimKey, List<OpenPGPCertificate> recipients,
                 HostileAct act, Intent intent) throws CryptoException, SmaFormatException {
+        if (act.onAnnouncements()) {
+            List<String> siblingIds = recipients.stream().map(Keyring::deviceIdOf).filter(id -> !id.equals(victimId)).toList();
+            return announcements.act(access, victimId, siblingIds, act) ? Outcome.DONE : Outcome.NOTHING;
+        }
         MailStore store = access.mailbox();
         String folder = SmaFolders.deviceFolder(victimId);
         if (!store.listFolders().contains(folder)) return Outcome.NOTHING;

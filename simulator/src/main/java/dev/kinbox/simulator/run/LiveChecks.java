@@ -92,7 +92,7 @@ final class LiveChecks {
 
     /** What the sampler found trying retired devices' keys on their siblings' folders. */
     void audits(List<RetirementCheck.Audit> audits) {
-        if (!audits.isEmpty()) RetirementCheck.check(roster, Map.of(), Map.of(), Set.of(), Set.of(), audits).forEach(this::record);
+        if (!audits.isEmpty()) RetirementCheck.check(roster, Map.of(), Map.of(), Set.of(), Set.of(), Map.of(), audits).forEach(this::record);
     }
 
     /** A count of {@code account}'s mailbox found {@code journal} journal messages. */
@@ -163,6 +163,6 @@ final class LiveChecks {
 
     /** Devices retired in some state though not in {@code mayRetire} (the second part of {@link RetirementCheck}). */
     static List<Violation> prematureRetirements(Roster roster, Map<DeviceRef, AccountState> states, Set<DeviceRef> mayRetire) {
-        return RetirementCheck.check(roster, Map.of(), states, Set.of(), mayRetire, List.of());
+        return RetirementCheck.check(roster, Map.of(), states, Set.of(), mayRetire, Map.of(), List.of());
     }
 }

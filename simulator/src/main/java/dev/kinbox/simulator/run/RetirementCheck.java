@@ -22,6 +22,8 @@ import java.util.TreeSet;
  *   <li>no device is retired in any running device's state unless it is in {@code mayRetire}
  *       (removed, or silent at some time for about as long as the limit): no device is retired
  *       while it was merely offline or crashed for a while;</li>
+ *   <li>no running device learnt from a notice that it was retired ({@code toldRetired}) unless it is
+ *       in {@code mayRetire}: no sibling wrote such a notice, so it trusted a forged one;</li>
  *   <li>for every running device and every device its state has retired, none of the entries it wrote
  *       after that opens with the retired device's key ({@code audits}, {@link RetiredReadable}).</li>
  * </ul>
@@ -45,8 +47,9 @@ final class RetirementCheck {
         return out;
     }
 
+    /** {@code toldRetired}: running devices that learnt from a notice that they were retired, with what they were told. */
     static List<Violation> check(Roster roster, Map<DeviceRef, AccountState> witnesses, Map<DeviceRef, AccountState> running,
-                                 Set<DeviceRef> mustRetire, Set<DeviceRef> mayRetire, List<Audit> audits) {
+                                 Set<DeviceRef> mustRetire, Set<DeviceRef> mayRetire, Map<DeviceRef, String> toldRetired, List<Audit> audits) {
         List<Violation> out = new ArrayList<>();
         for (DeviceRef r : new TreeSet<>(mustRetire)) {
             List<String> notYet = new ArrayList<>();
@@ -64,6 +67,13 @@ final class RetirementCheck {
             if (mayRetire.contains(r)) continue;
             out.add(new Violation(NAME, roster.accountId(r), List.of(roster.device(r).deviceId()), List.of(),
                     r + " is retired though it was neither removed nor silent for as long as the limit"));
+        }
+        for (var told : new TreeMap<>(toldRetired).entrySet()) {
+            DeviceRef r = told.getKey();
+            if (mayRetire.contains(r)) continue;
+            out.add(new Violation(NAME, roster.accountId(r), List.of(roster.device(r).deviceId()), List.of(),
+                    r + " learnt it was retired (" + told.getValue() + ") though it was neither removed nor silent for as long as the limit:"
+                    + " no sibling wrote that notice"));
         }
         for (Audit a : audits) {
             if (a.found().readable() == 0) continue;

@@ -230,6 +230,9 @@ public final class Runner {
         boolean anyLag = lag.getTotalCount() > 0;
         List<String> allNotes = new ArrayList<>(notes);
         if (inFlight.get() > 0) allNotes.add(inFlight.get() + " edit(s) still unanswered after " + EDIT_DRAIN_SECONDS + " s");
+        long roots = fleet.secondRoots();
+        if (roots > 0) allNotes.add(roots + " newcomer(s) found no valid announcement of a sibling (the provider deleted or altered them), "
+                + "made an account of their own, and were paired into their account then, as a user would");
         if (stopping) allNotes.add(0, String.format("stopped %s after %.1f s: %d step(s) not run", broken == null ? "at a violation" : "as the fleet broke",
                 stoppedAt, notRun.get()));
         List<Sample> timeline = sampler.timeline();
@@ -440,30 +443,41 @@ public final class Runner {
             edits = List.copyOf(acked);
         }
         facts.retainOnly(states.keySet());
-        Set<DeviceRef> learnt = retiredByNotice(states.keySet(), last);
+        Map<DeviceRef, String> learnt = retiredByNotice(states.keySet(), last);
         Invariants.Result r = Invariants.check(fleet.roster(), states, edits,
                 new Invariants.Observed(sampler.journalMax(), storeBound(), sampler.forged(), fleet.withheldUnhealed(), Set.copyOf(unconfirmedLeavers),
-                        learnt, fleet.restoredAway(), Set.copyOf(leftInOrder)), facts);
+                        learnt.keySet(), fleet.restoredAway(), Set.copyOf(leftInOrder)), facts);
         return r.with(retirements(states, learnt, last));
     }
 
     /**
-     * Which of {@code running} learnt from a sibling's notice that they were retired ({@link Fleet#retirement}):
-     * asked only of those silent long enough, or removed, to be retired by now - no other can have been.
-     * {@code last}: a device that does not answer is noted.
+     * Which of {@code running} learnt from a notice that they were retired ({@link Fleet#retirement}), with
+     * what they were told. During the run asked only of those silent long enough, or removed, to be retired
+     * by now - no other can have been; at the {@code last} check of every running device, so one that
+     * trusted a forged notice fails {@code silent_devices_retired}, and one that does not answer is noted.
+     * The asks go out together and share one 10 s deadline.
      */
-    private Set<DeviceRef> retiredByNotice(Set<DeviceRef> running, boolean last) {
-        Set<DeviceRef> candidates = new java.util.TreeSet<>(mayRetire(simNow()));
-        candidates.retainAll(running);
-        Set<DeviceRef> out = new java.util.TreeSet<>();
-        for (DeviceRef d : candidates) {
+    private Map<DeviceRef, String> retiredByNotice(Set<DeviceRef> running, boolean last) {
+        Set<DeviceRef> asked = new java.util.TreeSet<>(last ? running : mayRetire(simNow()));
+        asked.retainAll(running);
+        Map<DeviceRef, CompletableFuture<java.util.Optional<String>>> answers = new java.util.TreeMap<>();
+        for (DeviceRef d : asked) {
             try {
-                if (fleet.retirement(d).toCompletableFuture().get(10, TimeUnit.SECONDS).isPresent()) out.add(d);
+                answers.put(d, fleet.retirement(d).toCompletableFuture());
+            } catch (RuntimeException e) {
+                answers.put(d, CompletableFuture.failedFuture(e));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<DeviceRef, String> out = new java.util.TreeMap<>();
+        for (var a : answers.entrySet()) {
+            try {
+                a.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).ifPresent(why -> out.put(a.getKey(), why));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return out;
             } catch (Exception e) {
-                if (last) notes("cannot ask " + d + " whether it learnt it was retired: " + DeviceSystems.reason(e));
+                if (last) notes("cannot ask " + a.getKey() + " whether it learnt it was retired: " + DeviceSystems.reason(e));
             }
         }
         return out;
@@ -475,13 +489,13 @@ public final class Runner {
      * hour and twice the largest clock skew), and - at the last check - every entry the running devices wrote after retiring a device,
      * tried with that device's key.
      */
-    private List<Violation> retirements(Map<DeviceRef, AccountState> states, Set<DeviceRef> retiredByNotice, boolean last) {
+    private List<Violation> retirements(Map<DeviceRef, AccountState> states, Map<DeviceRef, String> retiredByNotice, boolean last) {
         Fleet.Expiry x = fleet.expiry();
         long slack = retireSlack();
         long now = simNow();
         Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
         witnesses.keySet().removeAll(offline);
-        witnesses.keySet().removeAll(retiredByNotice); // it checks liveness no more: no witness of what its siblings did
+        witnesses.keySet().removeAll(retiredByNotice.keySet()); // it checks liveness no more: no witness of what its siblings did
         List<RetirementCheck.Audit> audits = new ArrayList<>();
         if (last) {
             for (var w : witnesses.entrySet()) {
@@ -495,7 +509,7 @@ public final class Runner {
             }
         }
         return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
-                mayRetire(now), audits);
+                mayRetire(now), retiredByNotice, audits);
     }
 
     /** How far a retirement may stray from the expiry limit: two liveness checks at the time scale, an hour, twice the largest clock skew. */

@@ -1,8 +1,9 @@
 package dev.kinbox.simulator.workload;
 
 /**
- * What a hostile mail provider does to one device's folder (it holds the account password and a key
- * of its own, never a device key). docs/SIMULATOR.md, "Hostile provider".
+ * What a hostile mail provider does to one device's folder, or to what {@code _Autocrypt_SMA} holds
+ * about the device (it holds the account password and a key of its own, never a device key).
+ * docs/SIMULATOR.md, "Hostile provider". New acts go last: a seed's schedule draws them by position.
  */
 public enum HostileAct {
     /** A well-formed journal entry in the device's name, at its next sequence number, signed by the provider's key. */
@@ -14,5 +15,22 @@ public enum HostileAct {
     /** The device's oldest journal entry stored again under a new UID. */
     REPLAY,
     /** The device's newest journal entry silently removed (withheld). */
-    DELETE
+    DELETE,
+    /**
+     * A retirement notice naming the device, well formed, in the name of the device itself ({@code left})
+     * or of a sibling ({@code removed}) - with the Message-ID that author's genuine notice would have -
+     * signed by the provider's key.
+     */
+    FORGE_NOTICE,
+    /** One byte of the device's announcement changed (its signature no longer verifies). */
+    ALTER_ANNOUNCE,
+    /** The first announcement of the device the provider saw, stored again when it is no longer there (altered, deleted or replaced). */
+    REPLAY_ANNOUNCE,
+    /** The device's announcement silently removed. */
+    DELETE_ANNOUNCE;
+
+    /** True for the acts on {@code _Autocrypt_SMA} rather than on the device's own folder. */
+    public boolean onAnnouncements() {
+        return ordinal() >= FORGE_NOTICE.ordinal();
+    }
 }

@@ -152,9 +152,10 @@ class ClusterFleetTest {
 
     @Test
     void twoNodes_withAHostileProvider_actOnTheAccountsNodes_applyNoForgeryAndHoldEveryInvariant() throws Exception {
-        // RunnerTest's hostile schedule (2 accounts of 2-3 devices, 4 simulated hours, churn, 120 acts per account a day) on two
-        // nodes: each act is carried out on the node of the victim's account, and what it withheld there reaches the driver's checks
-        Schedule s = Workload.generate(11, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 120, 10_000));
+        // RunnerTest's hostile schedule (2 accounts of 2-3 devices, 4 simulated hours, churn, 240 acts per account a day, every
+        // kind at least 6 times) on two nodes: each act is carried out on the node of the victim's account, and what it withheld
+        // there reaches the driver's checks
+        Schedule s = Workload.generate(48, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 240, 10_000));
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.hostile.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         ClusterNode first = ClusterNode.start(driver(UP));
@@ -166,7 +167,9 @@ class ClusterFleetTest {
                     + r.wallSeconds() + " s, nodes " + fleet.nodeCounters());
             assertTrue(r.ok(), r.check().violations() + " " + r.notes());
             assertEquals(0, r.check().forgedApplied());
-            for (String act : new String[] {"FORGE", "INJECT"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+            for (String act : new String[] {"FORGE", "INJECT", "FORGE_NOTICE"}) {
+                assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+            }
             assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused on any node: " + r.refusals());
             assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
             fleet.nodeCounters().forEach((address, c) -> assertTrue(c.starts() > 0, address + " hosted no device: " + c));

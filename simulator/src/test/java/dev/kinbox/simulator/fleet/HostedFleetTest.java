@@ -219,6 +219,33 @@ class HostedFleetTest {
         }
     }
 
+    /**
+     * The provider deleted every announcement: a newcomer sees an empty account and bootstraps one of its
+     * own. Its user knows better and pairs it with a device of the account; the two states merge.
+     */
+    @Test
+    void aNewcomerThatFoundNoAnnouncement_bootstrapsAndIsPairedIntoTheAccount_withBothAccountKeys() throws Exception {
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
+            List<Dot> acked = new ArrayList<>();
+            f.start(A);
+            f.start(B);
+            acked.add(edit(f, A, new Change.SetSetting("k", "a")));
+            assertTrue(f.hostile(A, dev.kinbox.simulator.workload.HostileAct.DELETE_ANNOUNCE));
+            assertTrue(f.hostile(B, dev.kinbox.simulator.workload.HostileAct.DELETE_ANNOUNCE));
+            assertEquals(0, f.secondRoots());
+
+            f.start(C);
+
+            assertEquals(1, f.secondRoots(), "C bootstrapped, then was paired");
+            acked.add(edit(f, C, new Change.SetSetting("k2", "c")));
+            acked.add(edit(f, B, new Change.CreateContact("c1")));
+            awaitConverged(f, acked, List.of(A, B, C));
+            AccountState s = state(f, A);
+            assertEquals(dev.kinbox.persistence.crdt.DeviceStatus.PAIRED, s.devices().get(roster.device(C).deviceId()).status());
+            assertEquals(2, s.accountKeys().size(), "A's account key and the one C made stay for decryption");
+        }
+    }
+
     private static Dot edit(Fleet f, DeviceRef d, Change c) throws Exception {
         return f.edit(d, c).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

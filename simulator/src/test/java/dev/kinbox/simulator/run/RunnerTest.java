@@ -39,13 +39,14 @@ class RunnerTest {
     }
 
     /**
-     * A {@link #tiny} schedule with 120 hostile acts per account per day, each kind of act scheduled at
-     * least six times. An act finds nothing to act on now and then (no entry yet, or the device just
-     * compacted), so a test that wants every kind carried out needs several chances for each: seed 11
-     * scheduled only two deletions, and once both found nothing.
+     * A {@link #tiny} schedule with 240 hostile acts per account per day, each kind of act scheduled at
+     * least six times (seed 48: 8-19 each, and one join). An act finds nothing to act on now and then (no
+     * entry yet, or the device just compacted), so a test that wants every kind carried out needs several
+     * chances for each: seed 11 scheduled only two deletions, and once both found nothing. (Seed 19 at 120
+     * a day until the acts on announcements came, 2026-12-05.)
      */
     static Schedule hostileSchedule() {
-        Schedule s = tiny(19, 120);
+        Schedule s = tiny(48, 240);
         Map<HostileAct, Long> scheduled = s.steps().stream().filter(Step.Hostile.class::isInstance)
                 .collect(Collectors.groupingBy(h -> ((Step.Hostile) h).act(), () -> new EnumMap<>(HostileAct.class), Collectors.counting()));
         for (HostileAct act : HostileAct.values()) assertTrue(scheduled.getOrDefault(act, 0L) >= 6, "too few " + act + " scheduled: " + scheduled);
@@ -277,7 +278,9 @@ class RunnerTest {
                 + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertEquals(0, r.check().forgedApplied());
-        for (String act : new String[] {"FORGE", "INJECT"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        for (String act : new String[] {"FORGE", "INJECT", "FORGE_NOTICE", "ALTER_ANNOUNCE", "DELETE_ANNOUNCE"}) {
+            assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        }
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
@@ -290,7 +293,9 @@ class RunnerTest {
                 + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertEquals(0, r.check().forgedApplied());
-        for (String act : new String[] {"FORGE", "INJECT", "ALTER", "DELETE"}) assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        for (String act : new String[] {"FORGE", "INJECT", "ALTER", "DELETE", "FORGE_NOTICE", "ALTER_ANNOUNCE", "DELETE_ANNOUNCE"}) {
+            assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
+        }
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
@@ -304,6 +309,16 @@ class RunnerTest {
                 && v.accountId().equals("sim0@runner.test.invalid") && v.devices().size() == 1), r.check().violations().toString());
         FirstViolation first = r.firstViolations().stream().filter(f -> f.invariant().equals("no_forged_applied")).findFirst().orElseThrow();
         assertTrue(!first.phase().equals("end") && first.seconds() >= 0 && first.seconds() <= r.wallSeconds(), "seen by a sample: " + first);
+    }
+
+    @Test
+    void run_onAFleetWhoseDeviceTrustedAForgedNotice_failsSilentDevicesRetired_namingIt() throws Exception {
+        DeviceRef fooled = new DeviceRef(0, 0);
+        RunResult r = run(tiny(12), Duration.ofSeconds(2), f -> new FooledFleet(f, fooled));
+        assertFalse(r.ok());
+        assertTrue(r.check().violations().stream().anyMatch(v -> v.invariant().equals("silent_devices_retired")
+                && v.accountId().equals("sim0@runner.test.invalid") && v.detail().startsWith(fooled + " learnt it was retired")),
+                r.check().violations().toString());
     }
 
     @Test

@@ -1,0 +1,126 @@
+package dev.kinbox.simulator.fleet;
+
+import dev.kinbox.crypto.Crypto;
+import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.mail.Fetch;
+import dev.kinbox.journal.mail.Flag;
+import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.mail.NewMessage;
+import dev.kinbox.journal.mail.StoredMessage;
+import dev.kinbox.journal.mail.UidRange;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaFormatException;
+import dev.kinbox.journal.sma.SmaHeader;
+import dev.kinbox.journal.sma.SmaMessage;
+import dev.kinbox.simulator.workload.HostileAct;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
+
+/**
+ * The hostile provider's acts on {@code _Autocrypt_SMA} ({@link HostileAct#onAnnouncements()}): a
+ * forged retirement notice naming the victim, and its announcement altered, replayed or deleted. The
+ * notice is written from the wire format (docs/PROTOCOL.md, "Removal and expiry"), as an attacker
+ * would, and signed by the provider's key. What a device must do: refuse the forgery (no device
+ * retires, none stops), and live with announcements that vanish (a newcomer that finds none
+ * bootstraps on its own, docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe (one act at a time).
+ */
+final class AnnouncementAttacks {
+    private static final String FOLDER = SmaFolders.ANNOUNCEMENTS;
+
+    private final Crypto crypto;
+    private final Clock clock;
+    private final OpenPGPKey key;
+    /** The first announcement seen of each device, to replay once the device has replaced it. */
+    private final Map<String, byte[]> firstSeen = new HashMap<>();
+    private long forged;
+
+    AnnouncementAttacks(Crypto crypto, Clock clock, OpenPGPKey key) {
+        this.crypto = crypto;
+        this.clock = clock;
+        this.key = key;
+    }
+
+    /**
+     * Carries out {@code act} about {@code victimId}; {@code siblingIds}: the ids of the other devices of
+     * its account (a forged notice is in the name of one of them, or of the victim itself, in turn).
+     * False when there was nothing to act on (no folder, no announcement of the victim, nothing older to replay).
+     */
+    synchronized boolean act(ProviderAccess access, String victimId, List<String> siblingIds, HostileAct act) throws CryptoException {
+        if (act == HostileAct.FORGE_NOTICE) {
+            if (!access.mailbox().listFolders().contains(FOLDER)) return false; // no device has announced itself yet
+            try {
+                access.inject(FOLDER, notice(victimId, siblingIds));
+            } catch (MailStoreException.FolderMissing goneMeanwhile) {
+                return false;
+            }
+            return true;
+        }
+        List<StoredMessage> announcements = announcementsOf(access.mailbox(), victimId);
+        if (!announcements.isEmpty()) firstSeen.putIfAbsent(victimId, announcements.get(0).raw());
+        byte[] first = firstSeen.get(victimId);
+        try {
+            if (act == HostileAct.REPLAY_ANNOUNCE) {
+                if (first == null || stillThere(first, announcements)) return false; // nothing older than what is there
+                access.inject(FOLDER, NewMessage.of(first, Flag.SEEN));
+                return true;
+            }
+            if (announcements.isEmpty()) return false;
+            StoredMessage newest = announcements.get(announcements.size() - 1);
+            switch (act) {
+                case ALTER_ANNOUNCE -> access.alter(FOLDER, newest.uid(), HostileProvider::flipBodyByte);
+                case DELETE_ANNOUNCE -> access.delete(FOLDER, newest.uid());
+                default -> throw new IllegalArgumentException(act + " is not an act on " + FOLDER);
+            }
+        } catch (MailStoreException.InvalidRequest | MailStoreException.FolderMissing changedMeanwhile) {
+            return false; // the device replaced its announcement since the listing, or the folder went: nothing to act on now
+        }
+        return true;
+    }
+
+    /**
+     * A notice that {@code victimId} was retired, in turn by the victim itself ({@code left}) and by one of
+     * {@code siblingIds} ({@code removed}), {@code At} now, signed by the provider's key.
+     */
+    private NewMessage notice(String victimId, List<String> siblingIds) throws CryptoException {
+        long n = forged++;
+        boolean self = siblingIds.isEmpty() || n % 2 == 0;
+        String by = self ? victimId : siblingIds.get((int) (n / 2 % siblingIds.size()));
+        String text = "Kinbox-Retire: 1\nDevice: " + victimId + "\nBy: " + by + "\nAt: " + clock.millis() + "\nReason: "
+                + (self ? "left" : "removed") + "\n";
+        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
+        return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "retire", "retired", victimId)), signed, clock);
+    }
+
+    /** The victim's announcements in the folder, oldest UID first; none when the folder is missing or changed during the listing. */
+    private static List<StoredMessage> announcementsOf(MailStore store, String victimId) {
+        List<StoredMessage> listing;
+        try {
+            if (!store.listFolders().contains(FOLDER)) return List.of();
+            listing = store.fetch(FOLDER, UidRange.all(), Fetch.FULL);
+        } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused changedMeanwhile) {
+            return List.of();
+        }
+        List<StoredMessage> out = new ArrayList<>();
+        for (StoredMessage m : listing) {
+            if (m.vanished()) continue;
+            try {
+                SmaHeader h = SmaMessage.header(m);
+                if (h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(victimId)) out.add(m);
+            } catch (SmaFormatException notOurs) {
+                // an earlier alteration of a header, or a stranger's message
+            }
+        }
+        return out;
+    }
+
+    private static boolean stillThere(byte[] raw, List<StoredMessage> announcements) {
+        for (StoredMessage m : announcements) if (java.util.Arrays.equals(m.raw(), raw)) return true;
+        return false;
+    }
+}
