@@ -15,29 +15,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The provider as attacker against retirement notices: forged, altered or untrusted ones retire nobody. */
 class RetireNoticeTest {
     private static final String ACCOUNT = "kai@example.org";
+    private static final Crypto CRYPTO = Crypto.standard();
+    /** The provider's own key: it never has a device key. */
+    private static OpenPGPKey mallory;
+
+    @BeforeAll static void providerKey() throws Exception {
+        mallory = CRYPTO.generateKey("<mallory@kinbox.invalid>");
+    }
+
+    /** A notice that {@code retired} was removed, in {@code by}'s name, signed by the provider. */
+    private static NewMessage forged(String retired, String by) throws Exception {
+        return new RetireNotice(retired, by, System.currentTimeMillis(), RetireNotice.Reason.REMOVED).toMessage(mallory, CRYPTO, Clock.systemUTC());
+    }
 
     @Test void forgedAlteredAndUntrustedNotices_retireNobody_andForgedOnesAreCounted() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), RemovalTest.FAST_CHECK, 2);
         try {
             Device a = all.get(0), b = all.get(1);
-            Crypto crypto = Crypto.standard();
-            OpenPGPKey mallory = crypto.generateKey("<mallory@kinbox.invalid>");
             String malloryId = Keyring.deviceIdOf(mallory.toCertificate());
-            long now = System.currentTimeMillis();
             // 1. a well-formed notice by a device nobody paired: passed over
-            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(b.id, malloryId, now, RetireNotice.Reason.REMOVED)
-                    .toMessage(mallory, crypto, Clock.systemUTC()));
+            store.append(SmaFolders.ANNOUNCEMENTS, forged(b.id, malloryId));
             // 2. a notice in a's name, signed by mallory: refused and counted
-            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(b.id, a.id, now, RetireNotice.Reason.REMOVED)
-                    .toMessage(mallory, crypto, Clock.systemUTC()));
+            store.append(SmaFolders.ANNOUNCEMENTS, forged(b.id, a.id));
             // 3. a's genuine notice about another device, its header changed to name b: refused and counted
-            NewMessage genuine = new RetireNotice(malloryId, a.id, now, RetireNotice.Reason.REMOVED).toMessage(a.key, crypto, Clock.systemUTC());
+            NewMessage genuine = new RetireNotice(malloryId, a.id, System.currentTimeMillis(), RetireNotice.Reason.REMOVED)
+                    .toMessage(a.key, CRYPTO, Clock.systemUTC());
             String raw = new String(genuine.raw(), StandardCharsets.US_ASCII).replace("retired=" + malloryId, "retired=" + b.id);
             store.append(SmaFolders.ANNOUNCEMENTS, NewMessage.of(raw.getBytes(StandardCharsets.US_ASCII)));
             byte[] before = a.digest();
@@ -71,10 +80,7 @@ class RetireNoticeTest {
         List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 2);
         try {
             Device a = all.get(0), x = all.get(1);
-            Crypto crypto = Crypto.standard();
-            OpenPGPKey mallory = crypto.generateKey("<mallory@kinbox.invalid>");
-            store.append(SmaFolders.ANNOUNCEMENTS, new RetireNotice(x.id, a.id, System.currentTimeMillis(), RetireNotice.Reason.REMOVED)
-                    .toMessage(mallory, crypto, Clock.systemUTC()));
+            store.append(SmaFolders.ANNOUNCEMENTS, forged(x.id, a.id));
 
             assertEquals(x.id, a.<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
 
