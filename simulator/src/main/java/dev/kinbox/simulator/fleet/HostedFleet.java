@@ -291,8 +291,8 @@ public final class HostedFleet implements Fleet {
                 // it found no valid announcement of a sibling (the provider deleted or altered them) and made an
                 // account of its own; its user, who knows the account has devices, pairs it with one: the two
                 // states merge, both account keys stay (docs/PROTOCOL.md, "Announcements and bootstrap")
-                secondRoots.increment();
                 pairWithSibling(d, m);
+                secondRoots.increment();
             }
         } catch (Exception e) {
             abort(d, added, link);
