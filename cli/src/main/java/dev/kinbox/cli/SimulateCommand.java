@@ -136,8 +136,9 @@ final class SimulateCommand implements Callable<Integer> {
     String maxOffline;
 
     @Option(names = "--hostile-per-day", description = {"Hostile provider acts per account per simulated day: forge, inject, alter, replay or",
-            "delete an entry in a device's folder, forge a retirement notice naming a device, or alter, replay or delete",
-            "its announcement; on a server through an IMAP session of the account's own (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
+            "delete an entry in a device's folder, forge or delete a retirement notice naming a device, or alter, replay",
+            "or delete its announcement; on a server through an IMAP session of the account's own (default: ${DEFAULT-VALUE})."},
+            defaultValue = "0")
     double hostilePerDay;
 
     @Option(names = "--removals-per-day", description = {"Forced removals per account per simulated day: a running device removes another",

@@ -24,10 +24,11 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
  * The hostile provider's acts on {@code _Autocrypt_SMA} ({@link HostileAct#onAnnouncements()}): a
- * forged retirement notice naming the victim, and its announcement altered, replayed or deleted. The
+ * forged retirement notice naming the victim, its announcement altered, replayed or deleted, and a
+ * notice naming it deleted. The
  * notice is written from the wire format (docs/PROTOCOL.md, "Removal and expiry"), as an attacker
  * would, and signed by the provider's key. What a device must do: refuse the forgery (no device
- * retires, none stops), and live with announcements that vanish (a newcomer that finds none
+ * retires, none stops), write a deleted notice again while it is needed, and live with announcements that vanish (a newcomer that finds none
  * bootstraps on its own, docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe (one act at a time).
  */
 final class AnnouncementAttacks {
@@ -61,7 +62,17 @@ final class AnnouncementAttacks {
             }
             return true;
         }
-        List<StoredMessage> announcements = announcementsOf(access.mailbox(), victimId);
+        if (act == HostileAct.DELETE_NOTICE) {
+            List<StoredMessage> notices = ofTheVictim(access.mailbox(), victimId, true);
+            if (notices.isEmpty()) return false;
+            try {
+                access.delete(FOLDER, notices.get(notices.size() - 1).uid());
+            } catch (MailStoreException.InvalidRequest | MailStoreException.FolderMissing goneMeanwhile) {
+                return false;
+            }
+            return true;
+        }
+        List<StoredMessage> announcements = ofTheVictim(access.mailbox(), victimId, false);
         if (!announcements.isEmpty()) firstSeen.putIfAbsent(victimId, announcements.get(0).raw());
         byte[] first = firstSeen.get(victimId);
         try {
@@ -97,8 +108,11 @@ final class AnnouncementAttacks {
         return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "retire", "retired", victimId)), signed, clock);
     }
 
-    /** The victim's announcements in the folder, oldest UID first; none when the folder is missing or changed during the listing. */
-    private static List<StoredMessage> announcementsOf(MailStore store, String victimId) {
+    /**
+     * The victim's announcements in the folder, or with {@code notices} the retirement notices naming it (by any
+     * author), oldest UID first; none when the folder is missing or changed during the listing.
+     */
+    private static List<StoredMessage> ofTheVictim(MailStore store, String victimId, boolean notices) {
         List<StoredMessage> listing;
         try {
             if (!store.listFolders().contains(FOLDER)) return List.of();
@@ -111,7 +125,9 @@ final class AnnouncementAttacks {
             if (m.vanished()) continue;
             try {
                 SmaHeader h = SmaMessage.header(m);
-                if (h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(victimId)) out.add(m);
+                boolean notice = h.kind() == SmaHeader.Kind.DROP && "retire".equals(h.attributes().get("type"))
+                        && victimId.equals(h.attributes().get("retired"));
+                if (notices ? notice : h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(victimId)) out.add(m);
             } catch (SmaFormatException notOurs) {
                 // an earlier alteration of a header, or a stranger's message
             }

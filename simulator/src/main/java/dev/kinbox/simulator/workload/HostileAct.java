@@ -27,7 +27,9 @@ public enum HostileAct {
     /** The first announcement of the device the provider saw, stored again when it is no longer there (altered, deleted or replaced). */
     REPLAY_ANNOUNCE,
     /** The device's announcement silently removed. */
-    DELETE_ANNOUNCE;
+    DELETE_ANNOUNCE,
+    /** The newest retirement notice naming the device silently removed (genuine or forged). */
+    DELETE_NOTICE;
 
     /** True for the acts on {@code _Autocrypt_SMA} rather than on the device's own folder. */
     public boolean onAnnouncements() {

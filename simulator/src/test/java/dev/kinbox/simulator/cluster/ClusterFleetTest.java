@@ -155,7 +155,7 @@ class ClusterFleetTest {
         // RunnerTest's hostile schedule (2 accounts of 2-3 devices, 4 simulated hours, churn, 240 acts per account a day, every
         // kind at least 6 times) on two nodes: each act is carried out on the node of the victim's account, and what it withheld
         // there reaches the driver's checks
-        Schedule s = Workload.generate(48, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 240, 10_000));
+        Schedule s = Workload.generate(89, new WorkloadOptions(2, 2, 3, Duration.ofHours(4), 200, 3, 2, 6, 6, Duration.ofMinutes(30), 240, 10_000));
         Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.hostile.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         ClusterNode first = ClusterNode.start(driver(UP));

@@ -42,7 +42,7 @@ class AnnouncementAttacksTest {
     }
 
     @Test
-    void forgedNotices_nameTheVictim_inItsOwnNameAndThenASiblings_withASignatureNeitherMade() throws Exception {
+    void forgedNotices_nameTheVictim_inItsOwnNameAndThenASiblings_withASignatureNeitherMade_andAreDeletedNewestFirst() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         AnnouncementAttacks provider = attacks();
         assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_NOTICE), "no folder yet: nothing to act on");
@@ -62,6 +62,14 @@ class AnnouncementAttacksTest {
             assertTrue(text.startsWith("Kinbox-Retire: 1\nDevice: " + victimId + "\nBy: " + h.device() + "\n"), text);
         }
         assertEquals(List.of(victimId, siblingId), authors, "the victim's own name first (left), then a sibling's (removed)");
+
+        assertFalse(provider.act(ProviderAccess.of(store), siblingId, List.of(), HostileAct.DELETE_NOTICE), "no notice names the sibling");
+        long newest = all(store).get(1).uid();
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(), HostileAct.DELETE_NOTICE));
+        assertEquals(1, all(store).size());
+        assertTrue(all(store).stream().noneMatch(m -> m.uid() == newest), "the newest notice naming the victim went");
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(), HostileAct.DELETE_NOTICE));
+        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(), HostileAct.DELETE_NOTICE), "none left");
     }
 
     @Test
