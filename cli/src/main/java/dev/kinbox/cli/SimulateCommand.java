@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 all checked invariants hold, 1 an invariant failed or a step could not be carried out, 2 bad options.",
                 "All devices run in one ActorSystem (each hosted by the journal runtime, its MUAA a child of one supervisor), with snapshots",
                 "every 50 events, so each account's mailbox stays bounded (checked). With --hostile-per-day the provider forges,",
-                "injects, alters, replays and deletes entries, and no device may ever apply a forgery (checked).",
+                "injects, alters, replays and deletes entries, notices and announcements, and no device may ever apply a forgery",
+                "or believe a forged notice (checked).",
                 "Every run writes a trace (seed, schedule outcomes, each device's journal and final digest) for 'kinbox replay'.",
                 "With --cluster the accounts are sharded over the nodes of a Pekko cluster (other JVMs run --cluster --join).",
                 "What is and is not built yet (scale, recovery of a lost cluster node, ...): docs/SIMULATOR.md."})
