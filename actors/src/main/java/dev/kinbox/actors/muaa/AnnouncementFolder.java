@@ -143,6 +143,18 @@ final class AnnouncementFolder {
         }
     }
 
+    /** The ids of the devices whose folders ({@code _Autocrypt_SMA_<deviceId>}) the account holds, sorted. */
+    List<String> deviceFolders() {
+        List<String> out = new ArrayList<>();
+        for (String f : store.listFolders()) {
+            if (!f.startsWith(SmaFolders.PREFIX)) continue;
+            String id = f.substring(SmaFolders.PREFIX.length());
+            if (SmaFolders.isDeviceId(id)) out.add(id);
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /**
      * Appends {@code n} signed by {@code byKey} unless this device's notice naming the same device is
      * there already (same Message-ID, and it verifies with {@code byKey}). The Message-ID alone is not

@@ -65,17 +65,29 @@ final class Bootstrap {
             // a read, safe to repeat: a first start rides out a server restart instead of failing
             Map<String, Announcement> others = new HashMap<>(dev.kinbox.journal.mail.Retries.afterLostConnections(attempt -> m.announcements().read()));
             others.remove(self);
-            if (!others.isEmpty()) return new Muaa.Discovered(c, others, null, null);
+            if (!others.isEmpty()) return new Muaa.Discovered(c, others, null, List.of(), null);
+            List<String> unannounced = new ArrayList<>(unannouncedFolders());
+            unannounced.remove(self);
             try {
                 OpenPGPKey key = c.setupMessage().isPresent()
                         ? env.crypto().setupMessages().importMessage(c.setupMessage().get().mail(), c.setupMessage().get().setupCode()).key()
                         : env.crypto().generateKey("<" + settings.accountId() + ">");
-                return new Muaa.Discovered(c, Map.of(), key, null);
+                return new Muaa.Discovered(c, Map.of(), key, unannounced, null);
             } catch (CryptoException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        }, (d, e) -> e != null ? new Muaa.Discovered(c, Map.of(), null, e) : d);
+        }, (d, e) -> e != null ? new Muaa.Discovered(c, Map.of(), null, List.of(), e) : d);
         return m.Effect().none();
+    }
+
+    /** The device folders in the account, for the user's warning; none when the server does not list them (a hint, not a reason to fail). */
+    private List<String> unannouncedFolders() {
+        try {
+            return dev.kinbox.journal.mail.Retries.afterLostConnections(attempt -> m.announcements().deviceFolders());
+        } catch (RuntimeException e) {
+            LOG.info("cannot list the account's device folders: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** A paired device's start, after reading the notices: retired, or running (refreshed when due). */
@@ -121,7 +133,11 @@ final class Bootstrap {
                 return m.Effect().reply(c.replyTo(), StatusReply.error("account key cannot be stored: " + e.getMessage()));
             }
             events.add(new DeviceEvent.DevicePaired(m.nextDot(state, events.size()), hlc.now(), self, self));
-            outcome = new StartOutcome.Bootstrapped(self, fp);
+            outcome = new StartOutcome.Bootstrapped(self, fp, d.unannounced());
+            if (!d.unannounced().isEmpty()) {
+                LOG.warn("no other device has a valid announcement, yet the account holds the folders of {}: they left or were retired "
+                        + "recently, or the provider hides them; if the user has another device here, pair this one with it", d.unannounced());
+            }
         } else {
             outcome = new StartOutcome.AwaitingPairing(self, new ArrayList<>(d.others().values()));
         }

@@ -221,7 +221,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /** Messages the MUAA sends itself (results of blocking work, timers). */
     sealed interface Internal extends Command {}
 
-    record Discovered(Start start, Map<String, Announcement> others, OpenPGPKey newAccountKey, Throwable failure) implements Internal {}
+    /** {@code unannounced}: with a new account key, the other device folders found without a valid announcement. */
+    record Discovered(Start start, Map<String, Announcement> others, OpenPGPKey newAccountKey, List<String> unannounced, Throwable failure)
+            implements Internal {}
 
     record Replied(ActorRef<StatusReply<StartOutcome>> replyTo, StartOutcome outcome, Throwable failure) implements Internal {}
 

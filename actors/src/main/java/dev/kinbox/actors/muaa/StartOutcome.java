@@ -7,8 +7,23 @@ public sealed interface StartOutcome {
     /** This device's id. */
     String deviceId();
 
-    /** No other device had announced: this one created the folders and the account key. */
-    record Bootstrapped(String deviceId, String accountKeyFingerprint) implements StartOutcome {}
+    /**
+     * No other device had announced: this one created the folders and the account key. {@code unannounced}:
+     * the other devices whose folders the account holds though none of them has a valid announcement -
+     * devices that left or were retired not long ago, or devices the provider hides by deleting or altering
+     * their announcements. When it is not empty, tell the user: if they have another device in this
+     * account, pair this one with it (the two states merge, docs/PROTOCOL.md "Announcements and bootstrap").
+     */
+    record Bootstrapped(String deviceId, String accountKeyFingerprint, List<String> unannounced) implements StartOutcome {
+        public Bootstrapped {
+            unannounced = List.copyOf(unannounced);
+        }
+
+        /** An account with no trace of another device. */
+        public Bootstrapped(String deviceId, String accountKeyFingerprint) {
+            this(deviceId, accountKeyFingerprint, List.of());
+        }
+    }
 
     /** This device was already paired; replication runs with {@code siblings} paired devices. */
     record Running(String deviceId, int siblings) implements StartOutcome {}

@@ -30,6 +30,7 @@ class BootstrapTest {
         MemoryMailStore store = new MemoryMailStore();
         try (Device a = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
             StartOutcome.Bootstrapped b = assertInstanceOf(StartOutcome.Bootstrapped.class, a.start("laptop"));
+            assertEquals(List.of(), b.unannounced(), "an empty account: no other device's folder");
             assertTrue(store.listFolders().containsAll(List.of(SmaFolders.ANNOUNCEMENTS, SmaFolders.deviceFolder(a.id))));
             AccountState s = a.state();
             assertEquals(DeviceStatus.PAIRED, s.devices().get(a.id).status());
@@ -46,6 +47,24 @@ class BootstrapTest {
             assertInstanceOf(StartOutcome.Running.class, again, "a paired device just runs");
             assertEquals(1, a.state().accountKeys().size(), "no second key");
             assertEquals(1, store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.HEADERS).size(), "not re-announced within a day");
+        }
+    }
+
+    /**
+     * The provider deleted every announcement: the newcomer cannot tell the account from an empty one and
+     * bootstraps, but it names the devices whose folders it found, so its user can be told to pair it.
+     */
+    @Test void aNewcomerWhoFindsNoAnnouncement_butOtherDevicesFolders_bootstraps_andNamesThoseDevices() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        List<Device> paired = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), Device.FAST, 2);
+        try (Device fresh = new Device(store, ACCOUNT, Clock.systemUTC(), Device.FAST)) {
+            for (StoredMessage m : store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.HEADERS)) {
+                store.faults().deleteMessage(SmaFolders.ANNOUNCEMENTS, m.uid());
+            }
+            StartOutcome.Bootstrapped b = assertInstanceOf(StartOutcome.Bootstrapped.class, fresh.start("tablet"));
+            assertEquals(paired.stream().map(d -> d.id).sorted().toList(), b.unannounced());
+        } finally {
+            Accounts.closeAll(paired);
         }
     }
 

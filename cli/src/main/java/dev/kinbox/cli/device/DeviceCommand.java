@@ -82,7 +82,10 @@ public final class DeviceCommand implements Runnable {
     /** One line describing how the device started. */
     static String describe(StartOutcome o, String account) {
         if (o instanceof StartOutcome.Bootstrapped b) {
-            return "device " + b.deviceId() + " bootstrapped account " + account + " (account key " + b.accountKeyFingerprint() + ")";
+            String line = "device " + b.deviceId() + " bootstrapped account " + account + " (account key " + b.accountKeyFingerprint() + ")";
+            return b.unannounced().isEmpty() ? line : line + "; but the account holds the folders of " + b.unannounced()
+                    + ", which did not announce themselves (they left recently, or the provider hides them): if you have another device"
+                    + " in this account, pair this one with it";
         }
         if (o instanceof StartOutcome.Running r) {
             return "device " + r.deviceId() + " of " + account + " is paired with " + r.siblings() + " other device(s)";
