@@ -25,11 +25,11 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 /**
  * The hostile provider's acts on {@code _Autocrypt_SMA} ({@link HostileAct#onAnnouncements()}): a
  * forged retirement notice naming the victim, its announcement altered, replayed or deleted, and a
- * notice naming it deleted. The
- * notice is written from the wire format (docs/PROTOCOL.md, "Removal and expiry"), as an attacker
- * would, and signed by the provider's key. What a device must do: refuse the forgery (no device
- * retires, none stops), write a deleted notice again while it is needed, and live with announcements that vanish (a newcomer that finds none
- * bootstraps on its own, docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe (one act at a time).
+ * notice naming it deleted. The notice is written from the wire format (docs/PROTOCOL.md, "Removal
+ * and expiry"), as an attacker would, and signed by the provider's key. What the devices must do:
+ * refuse the forgery (no device retires, none stops), write a deleted notice again while it is
+ * needed, and live with announcements that vanish (a newcomer that finds none bootstraps on its own,
+ * docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe (one act at a time).
  */
 final class AnnouncementAttacks {
     private static final String FOLDER = SmaFolders.ANNOUNCEMENTS;
@@ -50,7 +50,8 @@ final class AnnouncementAttacks {
     /**
      * Carries out {@code act} about {@code victimId}; {@code siblingIds}: the ids of the other devices of
      * its account (a forged notice is in the name of one of them, or of the victim itself, in turn).
-     * False when there was nothing to act on (no folder, no announcement of the victim, nothing older to replay).
+     * False when there was nothing to act on (no folder, no announcement of the victim or notice naming it,
+     * nothing older to replay).
      */
     synchronized boolean act(ProviderAccess access, String victimId, List<String> siblingIds, HostileAct act) throws CryptoException {
         if (act == HostileAct.FORGE_NOTICE) {
