@@ -129,7 +129,7 @@ public final class HostileProvider {
         if (!store.listFolders().contains(folder)) return Outcome.NOTHING;
         List<StoredMessage> listing;
         try {
-            listing = store.fetch(folder, UidRange.all(), Fetch.HEADERS); // the whole of an entry only for the one acted on
+            listing = store.fetch(folder, UidRange.all(), Fetch.FULL);
         } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused changedMeanwhile) {
             // the device deleted its folder, or expunged messages during the listing (GreenMail answers
             // NO "No such message" then): the provider has done nothing, and there is nothing to act on now
@@ -173,13 +173,12 @@ public final class HostileProvider {
             }
             case INJECT -> access.inject(folder, entry(accountId, keyId, serial.get() + 1, recipients));
             case REPLAY -> {
-                StoredMessage oldest = entries.isEmpty() ? null : whole(access.mailbox(), folder, entries.get(0).uid());
-                if (oldest == null) return Outcome.NOTHING;
-                access.inject(folder, NewMessage.of(oldest.raw(), Flag.SEEN));
+                if (entries.isEmpty()) return Outcome.NOTHING;
+                access.inject(folder, NewMessage.of(entries.get(0).raw(), Flag.SEEN));
             }
             case ALTER, DELETE -> {
-                StoredMessage newest = entries.isEmpty() ? null : whole(access.mailbox(), folder, entries.get(entries.size() - 1).uid());
-                if (newest == null) return Outcome.NOTHING;
+                if (entries.isEmpty()) return Outcome.NOTHING;
+                StoredMessage newest = entries.get(entries.size() - 1);
                 Optional<Withheld> withheld = open(crypto, newest, victimId, victimKey);
                 withheld.ifPresent(intent::withholding);
                 try {
@@ -192,18 +191,6 @@ public final class HostileProvider {
             }
         }
         return Outcome.DONE;
-    }
-
-    /** Message {@code uid} of {@code folder}, whole; null when it went since the listing (expunged: the device compacted). */
-    private static StoredMessage whole(MailStore store, String folder, long uid) {
-        try {
-            for (StoredMessage m : store.fetch(folder, UidRange.of(uid), Fetch.FULL)) {
-                if (m.uid() == uid && !m.vanished()) return m;
-            }
-        } catch (MailStoreException.CommandRefused expungedMeanwhile) {
-            // GreenMail answers NO "No such message" for a UID expunged since the listing
-        }
-        return null;
     }
 
     /** The highest {@code seq} of a snapshot of {@code deviceId} in its folder, 0 if none. */
