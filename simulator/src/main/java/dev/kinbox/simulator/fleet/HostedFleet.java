@@ -287,7 +287,7 @@ public final class HostedFleet implements Fleet {
                 outcome = new StartOutcome.Retired(id, "it was removed; started again it asks to pair anew");
             } else if (outcome instanceof StartOutcome.AwaitingPairing) {
                 pairWithSibling(d, m);
-            } else if (outcome instanceof StartOutcome.Bootstrapped && pairingPartner(d) != null) {
+            } else if (outcome instanceof StartOutcome.Bootstrapped && hasPairingPartner(d)) {
                 // it found no valid announcement of a sibling (the provider deleted or altered them) and made an
                 // account of its own; its user, who knows the account has devices, pairs it with one: the two
                 // states merge, both account keys stay (docs/PROTOCOL.md, "Announcements and bootstrap")
@@ -342,13 +342,10 @@ public final class HostedFleet implements Fleet {
         throw new IllegalStateException("no running, online, paired device of its account to pair with");
     }
 
-    /** The first running, online, paired sibling of {@code d}; null when there is none. */
-    private DeviceRef pairingPartner(DeviceRef d) {
-        for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
-            DeviceRef o = new DeviceRef(d.account(), slot);
-            if (canPairWith(d, o)) return o;
-        }
-        return null;
+    /** Whether {@code d} has a running, online, paired sibling. */
+    private boolean hasPairingPartner(DeviceRef d) {
+        return java.util.stream.IntStream.range(0, roster.accounts().get(d.account()).devices().size())
+                .anyMatch(slot -> canPairWith(d, new DeviceRef(d.account(), slot)));
     }
 
     private boolean canPairWith(DeviceRef d, DeviceRef o) {

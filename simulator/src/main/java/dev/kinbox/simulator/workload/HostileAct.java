@@ -7,32 +7,38 @@ package dev.kinbox.simulator.workload;
  */
 public enum HostileAct {
     /** A well-formed journal entry in the device's name, at its next sequence number, signed by the provider's key. */
-    FORGE,
+    FORGE(false),
     /** A journal entry in the provider's own name, signed by its key, put into the device's folder. */
-    INJECT,
+    INJECT(false),
     /** One byte of the device's newest journal entry changed in place (the ciphertext no longer opens). */
-    ALTER,
+    ALTER(false),
     /** The device's oldest journal entry stored again under a new UID. */
-    REPLAY,
+    REPLAY(false),
     /** The device's newest journal entry silently removed (withheld). */
-    DELETE,
+    DELETE(false),
     /**
      * A retirement notice naming the device, well formed, in the name of the device itself ({@code left})
      * or of a sibling ({@code removed}) - with the Message-ID that author's genuine notice would have -
      * signed by the provider's key.
      */
-    FORGE_NOTICE,
+    FORGE_NOTICE(true),
     /** One byte of the device's announcement changed (its signature no longer verifies). */
-    ALTER_ANNOUNCE,
+    ALTER_ANNOUNCE(true),
     /** The first announcement of the device the provider saw, stored again when it is no longer there (altered, deleted or replaced). */
-    REPLAY_ANNOUNCE,
+    REPLAY_ANNOUNCE(true),
     /** The device's announcement silently removed. */
-    DELETE_ANNOUNCE,
+    DELETE_ANNOUNCE(true),
     /** The newest retirement notice naming the device silently removed (genuine or forged). */
-    DELETE_NOTICE;
+    DELETE_NOTICE(true);
+
+    private final boolean onAnnouncements;
+
+    HostileAct(boolean onAnnouncements) {
+        this.onAnnouncements = onAnnouncements;
+    }
 
     /** True for the acts on {@code _Autocrypt_SMA} rather than on the device's own folder. */
     public boolean onAnnouncements() {
-        return ordinal() >= FORGE_NOTICE.ordinal();
+        return onAnnouncements;
     }
 }
