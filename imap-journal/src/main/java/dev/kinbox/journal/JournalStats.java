@@ -48,4 +48,16 @@ public final class JournalStats {
      * uploaded (a server restored from an older backup), and the uploader uploaded it again.
      */
     public final LongAdder foldersRepaired = new LongAdder();
+    /**
+     * Messages of {@code _Autocrypt_SMA} (announcements, retirement notices) that did not parse or verify,
+     * summed over the devices of this runtime: each device counts each message once (by UID). Counted by
+     * the devices (module {@code actors}), which also count their own ({@code LifecycleStats}).
+     */
+    public final LongAdder announcementsRefused = new LongAdder();
+    /**
+     * Messages of {@code _Autocrypt_SMA} in a device's own name (its announcements and retirement
+     * notices) that it did not write - they do not verify with its own certificate - deleted by that
+     * device (forged or altered by the provider; docs/PROTOCOL.md, "Announcements and bootstrap").
+     */
+    public final LongAdder impostorsDeleted = new LongAdder();
 }

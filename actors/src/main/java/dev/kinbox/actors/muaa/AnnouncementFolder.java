@@ -2,6 +2,7 @@ package dev.kinbox.actors.muaa;
 
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.crypto.CryptoException;
+import dev.kinbox.journal.JournalStats;
 import dev.kinbox.journal.mail.Fetch;
 import dev.kinbox.journal.mail.MailStore;
 import dev.kinbox.journal.mail.MailStoreException;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * in {@code refused}, each once (by UID) however often the folder is read. An announcement verified
  * before is not verified again while its bytes are unchanged ({@code verified}, keyed by the
  * SHA-256 of the whole message): a device reads the folder at every liveness check, and verifying
- * each sibling's signature every time was a fifth of a 1,000-device simulation's CPU.
+ * each sibling's signature every time was a fifth of a 1,000-device simulation's CPU. Messages in
+ * this device's own name that it did not write (they do not verify with its certificate) are
+ * impostors: the provider's forgeries and alterations, which only this device can tell apart for
+ * sure; it deletes them ({@link #deleteImpostors}).
  */
 final class AnnouncementFolder {
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementFolder.class);
@@ -41,17 +45,24 @@ final class AnnouncementFolder {
 
     private final MailStore store;
     private final Crypto crypto;
+    private final String self;
+    private final JournalStats stats;
     private final LongAdder refused;
     private final Set<Long> refusedUids;
     private final Map<String, Announcement> verified;
 
     /**
+     * {@code self}: the reading device's id; {@code stats}: its runtime's, where refusals and deleted impostors
+     * are summed over its devices; {@code refused}: this device's own count of refusals;
      * {@code refusedUids}: the UIDs already counted, kept by the caller across reads so each bad message counts (and logs) once;
      * {@code verified}: announcements verified at earlier reads by message digest, kept by the caller (only those still in the folder stay).
      */
-    AnnouncementFolder(MailStore store, Crypto crypto, LongAdder refused, Set<Long> refusedUids, Map<String, Announcement> verified) {
+    AnnouncementFolder(MailStore store, Crypto crypto, String self, JournalStats stats, LongAdder refused, Set<Long> refusedUids,
+                       Map<String, Announcement> verified) {
         this.store = store;
         this.crypto = crypto;
+        this.self = self;
+        this.stats = stats;
         this.refused = refused;
         this.refusedUids = refusedUids;
         this.verified = verified;
@@ -63,14 +74,17 @@ final class AnnouncementFolder {
      * verified with their certificates: never trusted as a retirement, but a device retired by such an
      * author before it left still trusts them, so they count in their upkeep - against their garbage
      * collection, and a leaver's own notice as present); and the
-     * UIDs of every notice, trusted or not, by the device it names (by its header alone), for that collection.
+     * UIDs of every notice, trusted or not, by the device it names (by its header alone), for that collection;
+     * and the UIDs of the announcements and notices in the reader's own name that did not verify ({@code impostors},
+     * for {@link #deleteImpostors}).
      */
     record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, List<RetireNotice> byRetired,
-                    Map<String, List<Long>> noticeUids) {
-        static final Contents EMPTY = new Contents(Map.of(), List.of(), List.of(), Map.of());
+                    Map<String, List<Long>> noticeUids, List<Long> impostors) {
+        static final Contents EMPTY = new Contents(Map.of(), List.of(), List.of(), Map.of(), List.of());
 
         Contents {
             noticeUids = Map.copyOf(noticeUids);
+            impostors = List.copyOf(impostors);
         }
     }
 
@@ -105,10 +119,12 @@ final class AnnouncementFolder {
         Map<String, List<Long>> noticeUids = new HashMap<>();
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
+        List<Long> impostors = new ArrayList<>();
         for (StoredMessage m : msgs.subList(0, Math.min(msgs.size(), MAX_MESSAGES))) {
             if (m.vanished()) continue; // an old announcement its author replaced while we fetched: nothing refused
+            SmaHeader h = null;
             try {
-                SmaHeader h = SmaMessage.header(m);
+                h = SmaMessage.header(m);
                 if (RetireNotice.isNotice(h)) {
                     String retired = h.attributes().get("retired");
                     if (SmaFolders.isDeviceId(retired)) noticeUids.computeIfAbsent(retired, k -> new ArrayList<>()).add(m.uid());
@@ -125,14 +141,64 @@ final class AnnouncementFolder {
                 if (a == null) verified.put(digest, a = Announcement.verify(m, crypto));
                 out.merge(a.deviceId(), a, (x, y) -> x.activeAt() >= y.activeAt() ? x : y);
             } catch (SmaFormatException | CryptoException e) {
+                if (h != null && inOwnName(h)) impostors.add(m.uid());
                 if (refusedUids.add(m.uid())) {
                     refused.increment();
+                    stats.announcementsRefused.increment();
                     LOG.warn("refusing message uid {} in {}: {}", m.uid(), FOLDER, e.getMessage());
                 }
             }
         }
         verified.keySet().retainAll(seen);
-        return new Contents(out, notices, byRetired, noticeUids);
+        return new Contents(out, notices, byRetired, noticeUids, impostors);
+    }
+
+    /** An announcement or retirement notice whose header says this device wrote it. */
+    private boolean inOwnName(SmaHeader h) {
+        return self.equals(h.device()) && (h.kind() == SmaHeader.Kind.ANNOUNCE || RetireNotice.isNotice(h));
+    }
+
+    /**
+     * True when {@code m} is this device's own announcement or notice: it verifies with {@code own}, this
+     * device's certificate. A message in its name that does not was written by someone else.
+     */
+    private boolean writtenByThisDevice(StoredMessage m, SmaHeader h, OpenPGPCertificate own) {
+        try {
+            if (RetireNotice.isNotice(h)) RetireNotice.verify(m, own, crypto);
+            else if (!Announcement.verify(m, crypto).deviceId().equals(self)) return false;
+            return true;
+        } catch (SmaFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes those of the messages with {@code uids} that are still in this device's own name and
+     * still do not verify with {@code own}, its certificate; each is fetched and checked again first,
+     * as the folder may have been rebuilt since the read that listed it (its UIDs then name other
+     * messages). Only the device named can tell for sure that a message in its name is not its own, so
+     * it deletes what the provider forged or altered in its name, and nothing of anyone else. Returns
+     * how many it deleted.
+     */
+    int deleteImpostors(List<Long> uids, OpenPGPCertificate own) {
+        if (uids.isEmpty() || !store.listFolders().contains(FOLDER)) return 0;
+        List<Long> gone = new ArrayList<>();
+        for (long uid : uids) {
+            for (StoredMessage m : ServedFetch.fetch(store, FOLDER, UidRange.of(uid), Fetch.FULL)) {
+                if (m.vanished() || m.uid() != uid) continue;
+                try {
+                    SmaHeader h = SmaMessage.header(m);
+                    if (inOwnName(h) && !writtenByThisDevice(m, h, own)) gone.add(uid);
+                } catch (SmaFormatException changed) {
+                    // not in anyone's name now: another message under this UID
+                }
+            }
+        }
+        if (gone.isEmpty()) return 0;
+        LOG.warn("deleting {} message(s) in {} in this device's name that it did not write (forged or altered)", gone.size(), FOLDER);
+        store.delete(FOLDER, gone);
+        stats.impostorsDeleted.add(gone.size());
+        return gone.size();
     }
 
     private static String digest(byte[] raw) {
@@ -182,6 +248,7 @@ final class AnnouncementFolder {
         if (!impostors.isEmpty()) {
             LOG.warn("replacing {} message(s) in {} that carry this device's notice's Message-ID but are not its notice", impostors.size(), FOLDER);
             store.delete(FOLDER, impostors);
+            stats.impostorsDeleted.add(impostors.size());
         }
     }
 

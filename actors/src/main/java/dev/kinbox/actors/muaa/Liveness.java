@@ -137,7 +137,7 @@ final class Liveness {
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of()), leaving, c.replyTo(), c.deviceId());
+        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of()), leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -256,7 +256,7 @@ final class Liveness {
         if (!postponed.isEmpty()) {
             LOG.info("not retiring {} yet: their folders could not be read to their end; the next check tries again", postponed);
         }
-        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget);
+        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors());
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
@@ -442,11 +442,13 @@ final class Liveness {
      * What a clean-up does, in this order: appends {@code publish} and {@code renew} (in place of
      * this device's notice naming the same device) signed by this device; deletes each {@code purge}d
      * device's announcements and, for those in {@code folders}, its folder; deletes the notices
-     * with the UIDs {@code forget}. Every step is idempotent.
+     * with the UIDs {@code forget}, and the {@code impostors} (UIDs of messages in this device's name
+     * that it did not write; {@link AnnouncementFolder#deleteImpostors}). Every step is idempotent.
      */
-    private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget) {
+    private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget,
+                           List<Long> impostors) {
         boolean isEmpty() {
-            return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty();
+            return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty() && impostors.isEmpty();
         }
 
         /** The devices it is about, for a log line: those whose notices it writes and whose traces it purges. */
@@ -476,6 +478,7 @@ final class Liveness {
                 try {
                     for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), clock);
                     for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), clock);
+                    if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());
                 } catch (dev.kinbox.crypto.CryptoException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }

@@ -614,7 +614,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     AnnouncementFolder announcements() {
-        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), refusedAnnouncements, refusedAnnouncementUids,
+        return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), settings.deviceId(), journal().stats(),
+                refusedAnnouncements, refusedAnnouncementUids,
                 env.announcements().byDigest());
     }
 

@@ -18,13 +18,19 @@ import org.junit.jupiter.api.Test;
 
 /** Announcements verified once are reused while their bytes are unchanged; a message altered in place is verified again and refused. */
 class AnnouncementCacheTest {
+    /** A reader of {@code store}'s announcement folder, as a device that is none of the announcing ones. */
+    static AnnouncementFolder folder(dev.kinbox.journal.mail.MailStore store, LongAdder refused, Map<String, Announcement> verified) {
+        return new AnnouncementFolder(store, Crypto.standard(), "0000000000000000", new dev.kinbox.journal.JournalStats(), refused,
+                ConcurrentHashMap.newKeySet(), verified);
+    }
+
     @Test void unchangedAnnouncement_isReusedAcrossReads_butOneAlteredInPlaceIsRefused() throws Exception {
         Crypto crypto = Crypto.standard();
         MemoryMailStore store = new MemoryMailStore();
         OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
         LongAdder refused = new LongAdder();
         Map<String, Announcement> verified = new ConcurrentHashMap<>();
-        AnnouncementFolder folder = new AnnouncementFolder(store, crypto, refused, ConcurrentHashMap.newKeySet(), verified);
+        AnnouncementFolder folder = folder(store, refused, verified);
         Announcement a = Announcement.of(key, "laptop", 1_000L);
         folder.publish(a, key, Clock.systemUTC());
 
@@ -47,8 +53,8 @@ class AnnouncementCacheTest {
         MemoryMailStore store = new MemoryMailStore();
         OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
         VerifiedAnnouncements shared = VerifiedAnnouncements.forOneAccount();
-        AnnouncementFolder laptop = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), shared.byDigest());
-        AnnouncementFolder phone = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), shared.byDigest());
+        AnnouncementFolder laptop = folder(store, new LongAdder(), shared.byDigest());
+        AnnouncementFolder phone = folder(store, new LongAdder(), shared.byDigest());
         laptop.publish(Announcement.of(key, "laptop", 1_000L), key, Clock.systemUTC());
         Announcement byLaptop = laptop.readAll(Map.of()).announcements().values().iterator().next();
         assertTrue(byLaptop == phone.readAll(Map.of()).announcements().get(byLaptop.deviceId()),
@@ -60,11 +66,11 @@ class AnnouncementCacheTest {
         Crypto crypto = Crypto.standard();
         MemoryMailStore store = new MemoryMailStore();
         OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");
-        new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>())
+        folder(store, new LongAdder(), new ConcurrentHashMap<>())
                 .publish(Announcement.of(key, "laptop", 1_000L), key, Clock.systemUTC());
         LongAdder refused = new LongAdder();
         BlankOnce blanking = new BlankOnce(store, SmaFolders.ANNOUNCEMENTS); // replaced by its author while we fetched
-        AnnouncementFolder folder = new AnnouncementFolder(blanking, crypto, refused, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        AnnouncementFolder folder = folder(blanking, refused, new ConcurrentHashMap<>());
         assertTrue(folder.readAll(Map.of()).announcements().isEmpty());
         assertTrue(blanking.blanked());
         assertEquals(0, refused.sum(), "a message expunged during the fetch is not refused");
@@ -76,7 +82,7 @@ class AnnouncementCacheTest {
         MemoryMailStore store = new MemoryMailStore();
         OpenPGPKey laptop = crypto.generateKey("<device@kinbox.invalid>");
         OpenPGPKey phone = crypto.generateKey("<device@kinbox.invalid>");
-        AnnouncementFolder writer = new AnnouncementFolder(store, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        AnnouncementFolder writer = folder(store, new LongAdder(), new ConcurrentHashMap<>());
         writer.publish(Announcement.of(laptop, "laptop", 1_000L), laptop, Clock.systemUTC());
         writer.publish(Announcement.of(phone, "phone", 2_000L), phone, Clock.systemUTC());
         long laptopUid = store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.FULL).get(0).uid();
@@ -87,7 +93,7 @@ class AnnouncementCacheTest {
                 return super.fetch(f, range, what);
             }
         };
-        AnnouncementFolder reader = new AnnouncementFolder(refusing, crypto, new LongAdder(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+        AnnouncementFolder reader = folder(refusing, new LongAdder(), new ConcurrentHashMap<>());
         Map<String, Announcement> read = reader.readAll(Map.of()).announcements();
         assertEquals(java.util.Set.of(Announcement.of(phone, "phone", 2_000L).deviceId()), read.keySet(),
                 "the phone's announcement is read; before, the refusal failed every check and every start");

@@ -24,8 +24,7 @@ class AnnouncementPublishTest {
     private final Crypto crypto = Crypto.standard();
     private final MemoryMailStore store = new MemoryMailStore();
     private final List<String> calls = new ArrayList<>();
-    private final AnnouncementFolder folder = new AnnouncementFolder(recording(store, calls), crypto, new LongAdder(),
-            ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
+    private final AnnouncementFolder folder = AnnouncementCacheTest.folder(recording(store, calls), new LongAdder(), new ConcurrentHashMap<>());
 
     @Test void firstPublish_createsBothFolders_andARefreshCreatesNothing() throws Exception {
         OpenPGPKey key = crypto.generateKey("<device@kinbox.invalid>");

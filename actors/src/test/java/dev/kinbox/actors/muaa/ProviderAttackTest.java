@@ -177,21 +177,37 @@ class ProviderAttackTest {
         }
     }
 
+    /** How many announcements in {@code _Autocrypt_SMA} carry {@code deviceId} in their header. */
+    private static long announcementsOf(MailStore store, String deviceId) {
+        long n = 0;
+        for (StoredMessage m : store.fetch(SmaFolders.ANNOUNCEMENTS, dev.kinbox.journal.mail.UidRange.all(), dev.kinbox.journal.mail.Fetch.HEADERS)) {
+            try {
+                dev.kinbox.journal.sma.SmaHeader h = dev.kinbox.journal.sma.SmaMessage.header(m);
+                if (!m.vanished() && h.kind() == dev.kinbox.journal.sma.SmaHeader.Kind.ANNOUNCE && h.device().equals(deviceId)) n++;
+            } catch (dev.kinbox.journal.sma.SmaFormatException notAnSmaMessage) {
+                // counted for no device
+            }
+        }
+        return n;
+    }
+
     static void fakeAnnouncements(MailStore store, MailStore providerStore) throws Exception {
         try (ProviderAttacks acc = new ProviderAttacks(store, providerStore)) {
             Device a = acc.a();
             long[] before = acc.devices.stream().mapToLong(d -> d.stats().refusedAnnouncements()).toArray();
             for (var m : acc.provider.fakeAnnouncements(a.id, a.key.toCertificate())) acc.provider.inject(SmaFolders.ANNOUNCEMENTS, m);
             acc.provider.inject(SmaFolders.ANNOUNCEMENTS, acc.provider.ownAnnouncement());
-            for (int i = 0; i < acc.devices.size(); i++) {
-                Device d = acc.devices.get(i);
-                long base = before[i];
-                Eventually.until(d.id + " refuses the three fakes", () -> d.stats().refusedAnnouncements() - base >= 3);
-            }
+            // the three are in a's name: a refuses them and deletes them; a sibling that reads after a's clean-up finds them gone
+            Eventually.until(a.id + " refuses the three fakes", () -> a.stats().refusedAnnouncements() - before[0] >= 3);
+            Eventually.until(a.id + " deletes the fakes in its name", () -> announcementsOf(store, a.id) == 1);
             Thread.sleep(500); // a few more liveness checks: each fake is counted once
+            assertEquals(1, announcementsOf(store, acc.provider.malloryId), "mallory's own valid announcement stays: it is nobody's impostor");
+            assertEquals(3, a.journalStats().impostorsDeleted.sum());
             for (int i = 0; i < acc.devices.size(); i++) {
                 Device d = acc.devices.get(i);
-                assertEquals(3, d.stats().refusedAnnouncements() - before[i], d.id + ": mallory's own valid announcement is not refused");
+                long refused = d.stats().refusedAnnouncements() - before[i];
+                if (d == a) assertEquals(3, refused, "mallory's own valid announcement is not refused");
+                else assertTrue(refused <= 3, d.id + ": each fake counted once at most, mallory's own valid announcement not at all");
                 assertFalse(d.state().devices().containsKey(acc.provider.malloryId), "an announcement puts nobody into the state");
                 assertArrayEquals(a.key.toCertificate().getEncoded(), d.state().devices().get(a.id).certificate().value().toByteArray(),
                         "a keeps its own certificate");
