@@ -46,6 +46,10 @@ public final class Summary {
                     + r.refusals().replayed() + ", gaps " + r.refusals().gaps() + ", passed over " + r.refusals().passedOver()
                     + (r.refusals().passedOver() > 0 ? " (messages the server refused to serve past kinbox.query.refused-pass-over)" : ""));
         }
+        if (!r.hostileActs().isEmpty() || r.refusals().announcementsRefused() > 0) {
+            row(b, "_Autocrypt_SMA refusals", r.refusals().announcementsRefused() + " (announcements and notices, each counted by every device"
+                    + " that read it); " + r.refusals().impostorsDeleted() + " deleted by the device named in them");
+        }
         if (r.folderRebuilds() > 0) {
             row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered; " + r.refusals().foldersRepaired()
                     + " repaired by their authors after a restore lost messages)");

@@ -71,6 +71,9 @@ public final class ReportJson {
         ref.put("replayed", r.refusals().replayed());
         ref.put("gaps", r.refusals().gaps());
         ref.put("passed_over", r.refusals().passedOver());
+        ObjectNode sma = o.putObject("announcement_refusals");
+        sma.put("refused", r.refusals().announcementsRefused());
+        sma.put("impostors_deleted", r.refusals().impostorsDeleted());
         ObjectNode gossip = o.putObject("gossip_mail");
         gossip.put("delivered", r.gossip().delivered());
         gossip.put("opened", r.gossip().opened());

@@ -282,6 +282,8 @@ class RunnerTest {
             assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
         }
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
+        assertTrue(r.refusals().announcementsRefused() > 0, "no forged notice or altered announcement was refused: " + r.refusals());
+        assertTrue(r.refusals().impostorsDeleted() > 0, "no device deleted what was forged in its name: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
 
@@ -297,6 +299,8 @@ class RunnerTest {
             assertTrue(r.hostileActs().getOrDefault(act, 0) > 0, "no " + act + ": " + r.hostileActs());
         }
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
+        assertTrue(r.refusals().announcementsRefused() > 0, "no forged notice or altered announcement was refused: " + r.refusals());
+        assertTrue(r.refusals().impostorsDeleted() > 0, "no device deleted what was forged in its name: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
 
