@@ -17,9 +17,9 @@ import dev.kinbox.simulator.workload.HostileAct;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
@@ -29,7 +29,9 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
  * and expiry"), as an attacker would, and signed by the provider's key. What the devices must do:
  * refuse the forgery (no device retires, none stops), write a deleted notice again while it is
  * needed, and live with announcements that vanish (a newcomer that finds none bootstraps on its own,
- * docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe (one act at a time).
+ * docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe; acts about devices of different accounts
+ * run side by side (the caller, {@link HostileLedger}, runs one act per account at a time): one lock
+ * around every act made each wait for those of all 25 accounts of a run, about a second an act.
  */
 final class AnnouncementAttacks {
     private static final String FOLDER = SmaFolders.ANNOUNCEMENTS;
@@ -38,8 +40,9 @@ final class AnnouncementAttacks {
     private final Clock clock;
     private final OpenPGPKey key;
     /** The first announcement seen of each device, to replay once the device has replaced it. */
-    private final Map<String, byte[]> firstSeen = new HashMap<>();
-    private long forged;
+    private final Map<String, byte[]> firstSeen = new ConcurrentHashMap<>();
+    /** Notices forged so far naming each device: the next one's author alternates per device, whatever other accounts do. */
+    private final Map<String, Long> forged = new ConcurrentHashMap<>();
 
     AnnouncementAttacks(Crypto crypto, Clock clock, OpenPGPKey key) {
         this.crypto = crypto;
@@ -53,7 +56,7 @@ final class AnnouncementAttacks {
      * False when there was nothing to act on (no folder, no announcement of the victim or notice naming it,
      * nothing older to replay).
      */
-    synchronized boolean act(ProviderAccess access, String victimId, List<String> siblingIds, HostileAct act) throws CryptoException {
+    boolean act(ProviderAccess access, String victimId, List<String> siblingIds, HostileAct act) throws CryptoException {
         if (act == HostileAct.FORGE_NOTICE) {
             if (!access.mailbox().listFolders().contains(FOLDER)) return false; // no device has announced itself yet
             try {
@@ -100,7 +103,7 @@ final class AnnouncementAttacks {
      * {@code siblingIds} ({@code removed}), {@code At} now, signed by the provider's key.
      */
     private NewMessage notice(String victimId, List<String> siblingIds) throws CryptoException {
-        long n = forged++;
+        long n = forged.merge(victimId, 1L, Long::sum) - 1;
         boolean self = siblingIds.isEmpty() || n % 2 == 0;
         String by = self ? victimId : siblingIds.get((int) (n / 2 % siblingIds.size()));
         String text = "Kinbox-Retire: 1\nDevice: " + victimId + "\nBy: " + by + "\nAt: " + clock.millis() + "\nReason: "
