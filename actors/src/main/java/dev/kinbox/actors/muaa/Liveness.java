@@ -488,7 +488,8 @@ final class Liveness {
                 return Boolean.TRUE;
             }
         }, (v, e) -> {
-            if (e != null) LOG.warn("clean-up after retiring {} failed (the periodic check retries it): {}", tidy.named(), e.toString());
+            if (e != null) LOG.warn("clean-up about {} ({} impostor(s) in this device's name) failed (the periodic check retries it): {}",
+                    tidy.named(), tidy.impostors().size(), e.toString());
             if (replyTo != null) uploaded.whenComplete((ok, t) -> replyTo.tell(StatusReply.success(deviceId)));
             return Muaa.Noop.INSTANCE;
         });
