@@ -300,6 +300,14 @@ final class SiblingReader {
                 if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
             }
         }
+        // so does a snapshot of this listing past the position the entries left the reader at: an entry there that did not
+        // open (altered, or forged in the author's name) seemed to continue, so no gap was known yet, and the cursor's UID
+        // is about to pass the snapshot; a gap found later would find no snapshot above it (found 2026-12-06: a reader
+        // stayed apart until the author's next snapshot though one was on the server)
+        for (ServerFolder.Snap snap : snaps) {
+            if (finished() || snap.seq() < nextSeq) break;
+            if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
+        }
         // the cursor's UID passes every message up to the first journal entry not yet consumed
         long done = Math.min(l.end(), lateFrom - 1); // a new hole may be a message shown late: list it again
         for (ServerFolder.Entry e : l.journal()) {
