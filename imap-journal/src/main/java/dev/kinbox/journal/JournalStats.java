@@ -49,6 +49,14 @@ public final class JournalStats {
      */
     public final LongAdder foldersRepaired = new LongAdder();
     /**
+     * Times an audit of an own folder ({@code KinboxJournalRuntime.auditOwnFolder}) found some of what
+     * this device had uploaded gone or altered in the same UIDVALIDITY - deleted on the server behind
+     * its back - and the uploader uploaded it again.
+     */
+    public final LongAdder auditRepairs = new LongAdder();
+    /** Audits of an own folder that failed (the server busy or refusing a header); the next audit tries again. */
+    public final LongAdder auditFailures = new LongAdder();
+    /**
      * Messages of {@code _Autocrypt_SMA} (announcements, retirement notices) that did not parse or verify,
      * summed over the devices of this runtime: each device counts each message once (by UID). Counted by
      * the devices (module {@code actors}), which also count their own ({@code LifecycleStats}).

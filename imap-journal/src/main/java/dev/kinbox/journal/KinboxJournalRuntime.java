@@ -175,6 +175,17 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     /**
+     * Has the uploader of {@code persistenceId} check, at its next run, that its folder still holds
+     * what it uploaded, and upload again what is gone or altered (deleted on the server behind its
+     * back: siblings that had not read it would otherwise wait for its next snapshot). Returns at
+     * once. Cheap enough to ask at every liveness check: a listing of the folder's headers, and each
+     * message of ours new since the last audit opened once (docs/PROTOCOL.md, "The author's audit").
+     */
+    public void auditOwnFolder(String persistenceId) {
+        hostFor(persistenceId).uploader(persistenceId).audit();
+    }
+
+    /**
      * The events of {@code persistenceId} as read from its folder on the server by the default device,
      * or by the only hosted device when there is no default (the read journal's work; use
      * {@code KinboxReadJournal}). Live sources never complete.

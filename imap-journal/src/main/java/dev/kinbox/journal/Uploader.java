@@ -33,6 +33,20 @@ final class Uploader {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean dirty;
     private volatile boolean reconciled;
+    private volatile boolean auditDue;
+    /** The UIDVALIDITY and highest UID of our folder up to which an audit opened our messages ({@link #audit}). */
+    private long auditedValidity;
+    private long auditedUid;
+    /** Our folder's messages in our name that did not open as ours (UIDs in {@link #auditedValidity}): never part of the cover. */
+    private final java.util.Set<Long> notOurs = new java.util.HashSet<>();
+    /**
+     * UIDs the server gave our own APPENDs in {@link #appendedValidity} (or that opened as ours): an audit takes them as ours
+     * without opening them, so it opens only what someone else put there in our name.
+     */
+    private final java.util.Set<Long> appended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long appendedValidity;
+    /** Most UIDs kept in {@link #notOurs} and {@link #appended}; past it a set starts again (what it forgets is opened once more). */
+    private static final int MAX_UIDS = 1024;
     private Duration backoff;
     private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -76,6 +90,16 @@ final class Uploader {
      */
     void recheck() {
         reconciled = false;
+        kick();
+    }
+
+    /**
+     * Has the next run check that our folder still holds everything we uploaded ({@link #audit}), and
+     * kicks one. Cheap to ask often: a listing of the folder's headers, and each message of ours new
+     * since the last audit opened once.
+     */
+    void audit() {
+        auditDue = true;
         kick();
     }
 
@@ -126,7 +150,7 @@ final class Uploader {
         var log = rt.log();
         long uploaded = Cursors.seq(log, Cursors.upload(pid));
         long snap = log.latestSnapshot(pid, Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
-        return !dirty && !running.get() && uploaded >= Cursors.ownHighest(log, pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
+        return !dirty && !auditDue && !running.get() && uploaded >= Cursors.ownHighest(log, pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
                 && Cursors.seq(log, Cursors.serverDeleted(pid)) >= Cursors.seq(log, Cursors.deleted(pid))
                 && Cursors.seq(log, Cursors.snapshotDeletionDone(pid)) >= Cursors.seq(log, Cursors.snapshotDeletion(pid));
     }
@@ -150,6 +174,10 @@ final class Uploader {
                 if (!rt.closed()) uploadDeletion();
                 if (!rt.closed()) uploadSnapshot();
                 if (!rt.closed()) dropDeletedSnapshots();
+                if (!rt.closed() && auditDue) {
+                    auditDue = false;
+                    auditQuietly(); // after the uploads: an audit that fails never holds them up
+                }
             } while (dirty && !rt.closed());
             backoff = rt.settings().upload().backoffMin();
             release(false);
@@ -186,7 +214,7 @@ final class Uploader {
             l = folder.list(0, 0);
         }
         if (c.uidValidity() != 0 && l.uidValidity() != c.uidValidity()) {
-            repairAfterRestore(c, l); // a listing in another UIDVALIDITY lists the whole folder
+            repair(c, l, true); // a listing in another UIDVALIDITY lists the whole folder
             return;
         }
         long seq = c.lastSequenceNr();
@@ -212,18 +240,11 @@ final class Uploader {
      * readers to refuse, and we upload ours).
      */
     private boolean sealedByUs(long uid) {
-        String dev = rt.sealer().keyring().deviceId();
         for (var m : folder.fetchFull(List.of(uid), 1)) {
-            try {
-                SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
-                if (!p.header().device().equals(dev)) return false;
-                rt.sealer().open(p.body(), dev);
-                return true;
-            } catch (JournalException e) {
-                rt.stats().untrusted.increment();
-                LOG.warn("{}: uid {} in {} looks like ours but is not sealed by us; uploading our own", pid, uid, folder.name());
-                return false;
-            }
+            if (opensAsOurs(m, rt.sealer().keyring().deviceId())) return true;
+            rt.stats().untrusted.increment();
+            LOG.warn("{}: uid {} in {} looks like ours but is not sealed by us; uploading our own", pid, uid, folder.name());
+            return false;
         }
         return false;
     }
@@ -284,42 +305,135 @@ final class Uploader {
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, rt.sealer().keyring().deviceId(),
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
-        ServerFolder.Stored s = folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::sealedByUs);
+        ServerFolder.Stored s = appended(folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::sealedByUs));
         boolean restored = c.uidValidity() != 0 && s.uidValidity() != c.uidValidity();
         log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), restored ? s.uid() : Math.max(s.uid(), c.lastUid()), to));
         rt.stats().uploadedMessages.increment();
         rt.stats().uploadedEvents.add(events.size());
         if (deleted > 0) log.deleteUpTo(pid, Math.min(deleted, to));
         rt.uploaded(pid, to);
-        if (restored) repairAfterRestore(c, folder.list(0, 0));
+        if (restored) repair(c, folder.list(0, 0), true);
         return true;
     }
 
     /**
-     * Our folder came back under a new UIDVALIDITY - restored from a backup, renumbered, and maybe
-     * without its newest messages ({@code full} lists all of it): carries out the {@link RestoreRepair}
-     * - deletes our entries past what it keeps, moves the cursors back - so this run uploads again what
-     * the restore lost. Without it, siblings that had not read the lost entries would wait for our next
+     * Our folder as listed in full ({@code full}) lacks some of what we uploaded: carries out the
+     * {@link RestoreRepair} - deletes our entries past what it keeps, moves the cursors back - so this
+     * run uploads it again. {@code restored}: the folder came back under a new UIDVALIDITY (restored
+     * from a backup, renumbered, maybe without its newest messages), and the cursors take the new one
+     * whatever was lost; else an {@link #audit} found our messages gone or altered in the same
+     * UIDVALIDITY (deleted on the server behind our back), and nothing happens unless something is
+     * missing. Without it, siblings that had not read the lost entries would wait for our next
      * snapshot, which may never come (a device that stops writing takes no more). What it deletes is
      * ours and goes up again in the same run.
      */
-    private void repairAfterRestore(ReplicationCursor c, ServerFolder.Listing full) {
+    private void repair(ReplicationCursor c, ServerFolder.Listing full, boolean restored) {
         var log = rt.log();
         ReplicationCursor now = Cursors.get(log, Cursors.upload(pid)).orElse(c);
         long snapUploaded = Cursors.seq(log, Cursors.snapshot(pid));
         long markUploaded = Cursors.seq(log, Cursors.serverDeleted(pid));
-        RestoreRepair r = RestoreRepair.of(full, rt.sealer().keyring().deviceId(), now.lastSequenceNr(), snapUploaded, markUploaded,
-                log.latestSnapshot(pid, Long.MAX_VALUE).map(x -> x.sequenceNr()).orElse(0L));
+        long localSnapshot = log.latestSnapshot(pid, Long.MAX_VALUE).map(x -> x.sequenceNr()).orElse(0L);
+        // an audit misses only the snapshot we still have: one deleted here (Pekko's retention) went from the server too
+        RestoreRepair r = RestoreRepair.of(full, rt.sealer().keyring().deviceId(), now.lastSequenceNr(),
+                restored ? snapUploaded : Math.min(snapUploaded, localSnapshot), markUploaded, localSnapshot);
+        if (!restored && !r.lost()) return;
         folder.delete(r.detached(), full.uidValidity());
-        if (r.lost()) {
+        if (r.lost() && restored) {
             LOG.warn("{}: {} was restored without some of our messages (it covers our events up to {} of {} uploaded, snapshot {} of {}); "
                     + "uploading them again", pid, folder.name(), r.covered(), now.lastSequenceNr(), r.serverSnapshot(), snapUploaded);
             rt.stats().foldersRepaired.increment();
+        } else if (r.lost()) {
+            LOG.warn("{}: {} lacks some of our messages - deleted or altered on the server (it covers our events up to {} of {} uploaded, "
+                    + "snapshot {} of {}); uploading them again", pid, folder.name(), r.covered(), now.lastSequenceNr(), r.serverSnapshot(), snapUploaded);
+            rt.stats().auditRepairs.increment();
         }
         log.saveCursor(new ReplicationCursor(now.source(), full.uidValidity(), r.lastUid(), r.uploadFrom()));
         if (r.serverSnapshot() < snapUploaded) Cursors.saveSeq(log, Cursors.snapshot(pid), r.serverSnapshot());
         if (r.serverMark() < markUploaded) Cursors.saveSeq(log, Cursors.serverDeleted(pid), r.serverMark());
         dirty = true;
+    }
+
+    /** {@link #audit}; a failure (the server busy, a header it refuses) is left for the next audit, and holds up no upload. */
+    private void auditQuietly() {
+        try {
+            audit(Cursors.get(rt.log(), Cursors.upload(pid)).orElse(null));
+        } catch (MailStoreException | JournalException e) {
+            rt.stats().auditFailures.increment();
+            LOG.debug("{}: audit of {} failed ({}); the next one tries again", pid, folder.name(), e.toString());
+        }
+    }
+
+    /**
+     * Checks that our folder still holds what we uploaded, cursor {@code c}: a provider - or anyone
+     * with the account's password - may delete or alter our entries, snapshot or deletion mark, and
+     * siblings that had not read them would then wait for our next snapshot, which may be weeks away or
+     * never come. Lists the folder's headers; opens our messages that are new since the last audit
+     * once (an altered copy re-uploaded under a new UID does not open, and counts as missing); and
+     * where what is left no longer covers what we uploaded, uploads it again ({@link #repair}). A
+     * reader that passed the missing range as a gap fills it from the new entry (docs/PROTOCOL.md,
+     * "The author's audit"). A folder that is gone is left to the next upload (or was deleted by the
+     * siblings that retired this device); one under a new UIDVALIDITY is repaired as after a restore.
+     */
+    private void audit(ReplicationCursor c) {
+        if (c == null || c.uidValidity() == 0) return; // nothing uploaded yet
+        ServerFolder.Listing full = folder.list(0, 0); // strict: a header refused must not look like a lost message
+        if (full.uidValidity() == 0) return;
+        if (full.uidValidity() != c.uidValidity()) {
+            repair(c, full, true);
+            return;
+        }
+        if (full.uidValidity() != auditedValidity) {
+            auditedValidity = full.uidValidity();
+            auditedUid = 0;
+            notOurs.clear();
+        }
+        String dev = rt.sealer().keyring().deviceId();
+        // opened: what is in our name, new since the last audit, and not where one of our own APPENDs landed
+        java.util.function.LongPredicate unknown = uid -> uid > auditedUid && !(appendedValidity == full.uidValidity() && appended.contains(uid));
+        List<Long> fresh = new ArrayList<>();
+        for (ServerFolder.Entry e : full.journal()) if (e.device().equals(dev) && unknown.test(e.uid())) fresh.add(e.uid());
+        for (ServerFolder.Snap s : full.snapshots()) if (s.device().equals(dev) && unknown.test(s.uid())) fresh.add(s.uid());
+        for (ServerFolder.Mark k : full.marks()) if (k.device().equals(dev) && unknown.test(k.uid())) fresh.add(k.uid());
+        if (!fresh.isEmpty()) {
+            java.util.Set<Long> opened = new java.util.HashSet<>();
+            for (var m : folder.fetchFull(fresh, rt.settings().maxFetch())) {
+                if (opensAsOurs(m, dev)) opened.add(m.uid());
+            }
+            for (long uid : fresh) {
+                if (opened.contains(uid)) continue;
+                if (notOurs.size() >= MAX_UIDS) notOurs.clear();
+                notOurs.add(uid); // did not open, or expunged since the listing: in the cover neither way
+            }
+        }
+        ServerFolder.Listing ours = new ServerFolder.Listing(full.uidValidity(), full.first(), full.maxUid(), full.uidNext(), full.uids(),
+                full.journal().stream().filter(e -> !notOurs.contains(e.uid())).toList(),
+                full.snapshots().stream().filter(s -> !notOurs.contains(s.uid())).toList(), full.nudges(),
+                full.marks().stream().filter(k -> !notOurs.contains(k.uid())).toList(), full.pairingDrops());
+        repair(c, ours, false);
+        auditedUid = Math.max(auditedUid, full.maxUid());
+    }
+
+    /** Remembers where our own APPEND landed (see {@link #appended}); returns {@code s}. */
+    private ServerFolder.Stored appended(ServerFolder.Stored s) {
+        if (s == null) return null;
+        if (s.uidValidity() != appendedValidity || appended.size() >= MAX_UIDS) {
+            appended.clear();
+            appendedValidity = s.uidValidity();
+        }
+        appended.add(s.uid());
+        return s;
+    }
+
+    /** Whether {@code m}, a message of our folder in our name, opens with our key and carries our signature. */
+    private boolean opensAsOurs(dev.kinbox.journal.mail.StoredMessage m, String dev) {
+        try {
+            SmaMail.Parsed p = SmaMail.parse(m, EntryCodec.MAX_BODY);
+            if (!p.header().device().equals(dev)) return false;
+            rt.sealer().open(p.body(), dev);
+            return true;
+        } catch (JournalException e) {
+            return false;
+        }
     }
 
     /** Uploads the newest local snapshot if the server lacks it, then compacts. */
@@ -333,7 +447,7 @@ final class Uploader {
         if (uploaded < Math.min(seq, Cursors.ownHighest(log, pid))) return; // events to upload first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
-        folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs);
+        appended(folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs));
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
         if (uploaded < seq) {
@@ -369,8 +483,8 @@ final class Uploader {
         String dev = rt.sealer().keyring().deviceId();
         byte[] body = EntryCodec.encode(new EntryCodec.DeletionBody(EntryCodec.VERSION, pid, dev, n));
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, dev, Map.of(ServerFolder.DELETED, Long.toString(n)));
-        folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(), rt.settings().upload().maxRetriesPerAttempt(),
-                this::sealedByUs);
+        appended(folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(),
+                rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs));
         rt.stats().compactedMessages.add(folder.dropDeleted(n, dev));
         Cursors.saveSeq(log, Cursors.serverDeleted(pid), n);
         release(false);

@@ -148,13 +148,18 @@ final class Liveness {
         });
     }
 
-    /** The timer: reads {@code _Autocrypt_SMA} and the folder list (blocking) when this device works in the account. */
+    /**
+     * The timer: reads {@code _Autocrypt_SMA} and the folder list (blocking) when this device works in the
+     * account, and has the journal audit this device's own folder.
+     */
     Effect<Object, AccountState> tick(AccountState state) {
         DeviceRecord me = state.devices().get(settings.deviceId());
         if (env == null || checking || retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
         checking = true;
         checkStartedAt = System.nanoTime();
         awaitReturnUpload();
+        // and that its own folder still holds what it uploaded (docs/PROTOCOL.md, "The author's audit")
+        m.journal().auditOwnFolder(m.persistenceId().id());
         Map<String, byte[]> trusted = trusted(state);
         Map<String, byte[]> retiredAuthors = certificates(state, DeviceStatus.RETIRED);
         long readAt = clock.millis();

@@ -36,7 +36,7 @@ class ProviderAttackDovecotIT {
         onDovecot(ProviderAttackTest::forgedEntry);
     }
 
-    @Test void alteredEntries_replacedOnDovecot_areRefusedCounted_andTheSnapshotHealsTheLoss() throws Exception {
+    @Test void alteredEntries_replacedOnDovecot_areRefusedCounted_andTheLossHeals() throws Exception {
         onDovecot(ProviderAttackTest::alteredEntries);
     }
 
@@ -44,7 +44,7 @@ class ProviderAttackDovecotIT {
         onDovecot(ProviderAttackTest::replayedEntries);
     }
 
-    @Test void withheldEntries_expungedOnDovecot_areSeenAsAGap_andTheNextSnapshotHealsThem() throws Exception {
+    @Test void withheldEntries_expungedOnDovecot_goUpAgainAtTheirAuthorsAudit() throws Exception {
         onDovecot(ProviderAttackTest::withheldEntries);
     }
 

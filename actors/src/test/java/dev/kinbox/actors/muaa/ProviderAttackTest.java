@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * one account, each its own ActorSystem. One test per attack; the scenarios are shared with
  * {@link ProviderAttackDovecotIT}. Counters: forged and altered entries are
  * {@code JournalStats.untrusted}/{@code malformed}, replays {@code JournalStats.replayed}, withheld
- * entries {@code JournalStats.gaps}, fake announcements {@code LifecycleStats.refusedAnnouncements},
+ * entries the author's {@code JournalStats.auditRepairs}, fake announcements {@code LifecycleStats.refusedAnnouncements},
  * pairing drops without the secret {@code LifecycleStats.refusedPairings} (on both sides).
  */
 class ProviderAttackTest {
@@ -43,7 +43,7 @@ class ProviderAttackTest {
         onMemory(ProviderAttackTest::forgedEntry);
     }
 
-    @Test void alteredEntries_bodyOrHeaderChanged_areRefusedCounted_andTheSnapshotHealsTheLoss() throws Exception {
+    @Test void alteredEntries_bodyOrHeaderChanged_areRefusedCounted_andTheLossHeals() throws Exception {
         onMemory(ProviderAttackTest::alteredEntries);
     }
 
@@ -51,7 +51,7 @@ class ProviderAttackTest {
         onMemory(ProviderAttackTest::replayedEntries);
     }
 
-    @Test void withheldEntries_areSeenAsAGap_andTheNextSnapshotHealsThem() throws Exception {
+    @Test void withheldEntries_goUpAgainAtTheirAuthorsAudit_andTheSiblingsHaveThemWithoutASnapshot() throws Exception {
         onMemory(ProviderAttackTest::withheldEntries);
     }
 
@@ -88,6 +88,7 @@ class ProviderAttackTest {
             acc.setUploadedApart(a, "altered-2", "v2");
             List<StoredMessage> entries = acc.entriesOfA();
             assertEquals(2, entries.size(), "a's folder holds the two entries after its snapshot");
+            a.close(); // away while its siblings read the altered entries: no audit of its uploads them again before
             acc.provider.alter(acc.folderOfA(), entries.get(0), Provider::flipBodyByte);
             long to = Provider.attribute(entries.get(1), "to");
             acc.provider.alter(acc.folderOfA(), entries.get(1), raw -> Provider.rewriteHeader(raw, "; to=" + to, "; to=" + (to + 1)));
@@ -99,9 +100,13 @@ class ProviderAttackTest {
             awaitCounter(sib, "both alterations", s -> s.untrusted.sum() + s.malformed.sum(), zero, 2);
             awaitCounter(sib, "the altered header as malformed", s -> s.malformed.sum(), zero, 1);
             for (Device d : sib) assertNull(d.state().settings().get("altered-1"), "an altered entry is not applied");
-            acc.padToSnapshot(a); // the next snapshot carries what the altered entries held
+            // back, a audits its folder: what it finds altered it uploads again (an entry it had not opened since it
+            // started does not open now), which heals the loss; one altered in place after an audit opened it (the same
+            // UID: possible for a provider with the storage, not over IMAP) is healed by the next snapshot
+            a = acc.back(0);
+            acc.padToSnapshot(a);
             for (Device d : sib) {
-                Eventually.until(d.id + " healed from a's snapshot", () -> d.state().settings().get("altered-2") != null
+                Eventually.until(d.id + " healed", () -> d.state().settings().get("altered-2") != null
                         && "v1".equals(d.state().settings().get("altered-1").value()));
             }
             acc.honestEditsConverge("after-alteration");
@@ -153,6 +158,7 @@ class ProviderAttackTest {
         try (ProviderAttacks acc = new ProviderAttacks(store, providerStore)) {
             Device a = acc.a();
             acc.padToSnapshot(a);
+            long snapshotBefore = latestSnapshotSeq(a);
             acc.siblingsOffline();
             acc.setUploadedApart(a, "withheld-1", "w1");
             acc.setUploadedApart(a, "withheld-2", "w2");
@@ -161,20 +167,20 @@ class ProviderAttackTest {
             acc.provider.withhold(acc.folderOfA(), entries.stream().map(StoredMessage::uid).toList());
             acc.set(a, "after-withheld", "x");
             a.awaitUploaded();
+            // a's next liveness check audits its folder, finds the two entries gone and uploads them again
+            Eventually.until("a's audit finds its entries gone", () -> a.journalStats().auditRepairs.sum() >= 1);
             acc.siblingsBack();
-            List<Device> sib = acc.siblingsOfA();
-            awaitCounter(sib, "the gap", s -> s.gaps.sum(), new long[sib.size()], 1);
-            for (Device d : sib) {
-                Eventually.until(d.id + " applies what follows the gap", () -> d.state().settings().get("after-withheld") != null);
-                assertNull(d.state().settings().get("withheld-1"), "withheld until the snapshot");
+            for (Device d : acc.siblingsOfA()) {
+                Eventually.until(d.id + " has what the provider withheld, and what followed", () -> d.state().settings().get("after-withheld") != null
+                        && d.state().settings().get("withheld-2") != null && "w1".equals(d.state().settings().get("withheld-1").value()));
             }
-            acc.padToSnapshot(a);
-            for (Device d : sib) {
-                Eventually.until(d.id + " healed from a's snapshot", () -> d.state().settings().get("withheld-2") != null
-                        && "w1".equals(d.state().settings().get("withheld-1").value()));
-            }
+            assertEquals(snapshotBefore, latestSnapshotSeq(a), "no snapshot of a since: its audit healed the loss");
             acc.honestEditsConverge("after-withholding");
         }
+    }
+
+    private static long latestSnapshotSeq(Device a) {
+        return a.log.latestSnapshot(a.pid(), Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
     }
 
     /** How many announcements in {@code _Autocrypt_SMA} carry {@code deviceId} in their header. */

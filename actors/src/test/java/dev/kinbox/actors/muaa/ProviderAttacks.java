@@ -94,11 +94,15 @@ final class ProviderAttacks implements AutoCloseable {
 
     /** The siblings of a come back (same keys and local logs) and start. */
     void siblingsBack() {
-        for (int i = 1; i < devices.size(); i++) {
-            Device back = devices.get(i).restart();
-            devices.set(i, back);
-            assertTrue(back.start("device-" + i) instanceof StartOutcome.Running, "a sibling coming back runs");
-        }
+        for (int i = 1; i < devices.size(); i++) back(i);
+    }
+
+    /** Device {@code i}, closed before, comes back (same key and local log) and starts; returns it. */
+    Device back(int i) {
+        Device back = devices.get(i).restart();
+        devices.set(i, back);
+        assertTrue(back.start("device-" + i) instanceof StartOutcome.Running, "a device coming back runs");
+        return back;
     }
 
     /** a's persisted events so far (its journal's highest sequence number). */
