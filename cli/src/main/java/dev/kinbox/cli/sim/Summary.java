@@ -28,7 +28,7 @@ public final class Summary {
         row(b, "events applied", r.eventsApplied());
         row(b, "converged", r.check().converged() + " (divergent devices: " + r.check().divergentDevices() + ")");
         row(b, "lost edits", r.check().lostEdits() + (r.check().withheldMissing() > 0
-                ? " (and " + r.check().withheldMissing() + " withheld by the provider, not healed yet: no snapshot of their author since)" : ""));
+                ? " (and " + r.check().withheldMissing() + " withheld by the provider, not healed yet: their author wrote no snapshot since, nor uploaded them again)" : ""));
         row(b, "forged applied", r.check().forgedApplied());
         row(b, "devices retired", r.check().retiredDevices() + " (removed, left or expired; " + r.check().retiredMissing()
                 + " edits of removed or expired ones missing, not counted as lost)");
@@ -49,6 +49,10 @@ public final class Summary {
         if (!r.hostileActs().isEmpty() || r.refusals().announcementsRefused() > 0) {
             row(b, "_Autocrypt_SMA refusals", r.refusals().announcementsRefused() + " (announcements and notices, each counted by every device"
                     + " that read it); " + r.refusals().impostorsDeleted() + " deleted by the device named in them");
+        }
+        if (!r.hostileActs().isEmpty() || r.refusals().auditRepairs() > 0) {
+            row(b, "author audits", r.refusals().auditRepairs() + " repair(s): an author found entries, a snapshot or a mark of its own"
+                    + " deleted or altered on the server and uploaded them again");
         }
         if (r.folderRebuilds() > 0) {
             row(b, "folder rebuilds", r.folderRebuilds() + " (new UIDVALIDITY, messages renumbered; " + r.refusals().foldersRepaired()

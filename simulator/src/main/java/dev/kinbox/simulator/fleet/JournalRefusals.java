@@ -13,21 +13,23 @@ import dev.kinbox.journal.JournalStats;
  * And in {@code _Autocrypt_SMA}: announcements and retirement notices that did not parse or verify
  * ({@code announcementsRefused}, each device counting each message once), and those of them in a
  * device's own name that it deleted ({@code impostorsDeleted}: forged or altered in its name).
+ * And how often an author's audit found its own folder lacking entries, a snapshot or a mark it had
+ * uploaded - deleted or altered on the server - and uploaded them again ({@code auditRepairs}).
  */
 public record JournalRefusals(long untrusted, long malformed, long replayed, long gaps, long foldersRepaired, long passedOver,
-                              long announcementsRefused, long impostorsDeleted) {
+                              long announcementsRefused, long impostorsDeleted, long auditRepairs) {
     /** Nothing refused, nothing repaired. */
-    public static final JournalRefusals NONE = new JournalRefusals(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final JournalRefusals NONE = new JournalRefusals(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     static JournalRefusals of(JournalStats s) {
         return new JournalRefusals(s.untrusted.sum(), s.malformed.sum(), s.replayed.sum(), s.gaps.sum(), s.foldersRepaired.sum(),
-                s.passedOver.sum(), s.announcementsRefused.sum(), s.impostorsDeleted.sum());
+                s.passedOver.sum(), s.announcementsRefused.sum(), s.impostorsDeleted.sum(), s.auditRepairs.sum());
     }
 
     /** The sum of this and {@code o}, field by field (a cluster's nodes). */
     public JournalRefusals plus(JournalRefusals o) {
         return new JournalRefusals(untrusted + o.untrusted, malformed + o.malformed, replayed + o.replayed, gaps + o.gaps,
                 foldersRepaired + o.foldersRepaired, passedOver + o.passedOver, announcementsRefused + o.announcementsRefused,
-                impostorsDeleted + o.impostorsDeleted);
+                impostorsDeleted + o.impostorsDeleted, auditRepairs + o.auditRepairs);
     }
 }

@@ -65,6 +65,7 @@ public final class ReportJson {
         o.set("hostile_acts", JSON.valueToTree(new TreeMap<>(r.hostileActs())));
         o.put("folder_rebuilds", r.folderRebuilds());
         o.put("folders_repaired", r.refusals().foldersRepaired());
+        o.put("audit_repairs", r.refusals().auditRepairs());
         ObjectNode ref = o.putObject("journal_refusals");
         ref.put("untrusted", r.refusals().untrusted());
         ref.put("malformed", r.refusals().malformed());

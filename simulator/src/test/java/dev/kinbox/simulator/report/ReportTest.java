@@ -33,7 +33,7 @@ class ReportTest {
         List<Sample> t = List.of(new Sample(0.1, 2, 1, 0, -1, 3, 1000), new Sample(0.2, 3, 2, 10, 42.0, 5, 2000),
                 new Sample(0.3, 3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 3, 60, -1, 9, 1500));
         return new RunResult(99, "memory", 2, 3, 4, 3, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
-                Map.of("FORGE", 2, "DELETE", 1), 3, new JournalRefusals(5, 1, 2, 3, 4, 6, 7, 8), new GossipCounts(10, 7, 1, 1, 1), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, first, stoppedAt, notRun,
+                Map.of("FORGE", 2, "DELETE", 1), 3, new JournalRefusals(5, 1, 2, 3, 4, 6, 7, 8, 12), new GossipCounts(10, 7, 1, 1, 1), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, first, stoppedAt, notRun,
                 List.of("a note"));
     }
 
@@ -60,6 +60,7 @@ class ReportTest {
         assertEquals(7, j.get("announcement_refusals").get("refused").asLong());
         assertEquals(8, j.get("announcement_refusals").get("impostors_deleted").asLong());
         assertEquals(4, j.get("folders_repaired").asLong());
+        assertEquals(12, j.get("audit_repairs").asLong());
         assertEquals(10, j.get("gossip_mail").get("delivered").asLong());
         assertEquals(7, j.get("gossip_mail").get("opened").asLong());
         assertEquals(1, j.get("gossip_mail").get("unsent").asLong());

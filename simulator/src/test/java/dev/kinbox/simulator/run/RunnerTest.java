@@ -301,6 +301,7 @@ class RunnerTest {
         assertTrue(r.refusals().untrusted() > 0, "no forged entry was refused: " + r.refusals());
         assertTrue(r.refusals().announcementsRefused() > 0, "no forged notice or altered announcement was refused: " + r.refusals());
         assertTrue(r.refusals().impostorsDeleted() > 0, "no device deleted what was forged in its name: " + r.refusals());
+        assertTrue(r.refusals().auditRepairs() > 0, "no author uploaded again what the provider deleted or altered: " + r.refusals());
         assertTrue(r.ackedEdits() > 20, "few edits acknowledged: " + r.ackedEdits());
     }
 
