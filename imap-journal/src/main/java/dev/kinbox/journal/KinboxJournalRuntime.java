@@ -179,7 +179,8 @@ public final class KinboxJournalRuntime implements Extension {
      * what it uploaded, and upload again what is gone or altered (deleted on the server behind its
      * back: siblings that had not read it would otherwise wait for its next snapshot). Returns at
      * once. Cheap enough to ask at every liveness check: a listing of the folder's headers, and each
-     * message of ours new since the last audit opened once (docs/PROTOCOL.md, "The author's audit").
+     * message in its name new since the last audit that its own APPENDs did not put there opened once
+     * (docs/PROTOCOL.md, "The author's audit").
      */
     public void auditOwnFolder(String persistenceId) {
         hostFor(persistenceId).uploader(persistenceId).audit();

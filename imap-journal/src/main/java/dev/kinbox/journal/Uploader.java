@@ -34,6 +34,7 @@ final class Uploader {
     private volatile boolean dirty;
     private volatile boolean reconciled;
     private volatile boolean auditDue;
+    // the audit's own state below is used by the runs only, one at a time (the CAS on running orders them)
     /** The UIDVALIDITY and highest UID of our folder up to which an audit opened our messages ({@link #audit}). */
     private long auditedValidity;
     private long auditedUid;
@@ -43,8 +44,8 @@ final class Uploader {
      * UIDs the server gave our own APPENDs in {@link #appendedValidity} (or that opened as ours): an audit takes them as ours
      * without opening them, so it opens only what someone else put there in our name.
      */
-    private final java.util.Set<Long> appended = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile long appendedValidity;
+    private final java.util.Set<Long> appended = new java.util.HashSet<>();
+    private long appendedValidity;
     /** Most UIDs kept in {@link #notOurs} and {@link #appended}; past it a set starts again (what it forgets is opened once more). */
     private static final int MAX_UIDS = 1024;
     private Duration backoff;
@@ -95,8 +96,8 @@ final class Uploader {
 
     /**
      * Has the next run check that our folder still holds everything we uploaded ({@link #audit}), and
-     * kicks one. Cheap to ask often: a listing of the folder's headers, and each message of ours new
-     * since the last audit opened once.
+     * kicks one. Cheap to ask often: a listing of the folder's headers, and each message in our name
+     * new since the last audit that our own APPENDs did not put there opened once.
      */
     void audit() {
         auditDue = true;
@@ -367,8 +368,9 @@ final class Uploader {
      * Checks that our folder still holds what we uploaded, cursor {@code c}: a provider - or anyone
      * with the account's password - may delete or alter our entries, snapshot or deletion mark, and
      * siblings that had not read them would then wait for our next snapshot, which may be weeks away or
-     * never come. Lists the folder's headers; opens our messages that are new since the last audit
-     * once (an altered copy re-uploaded under a new UID does not open, and counts as missing); and
+     * never come. Lists the folder's headers; opens once what is in our name, new since the last audit
+     * and not where one of our APPENDs landed (an altered copy re-uploaded under a new UID does not
+     * open, and counts as missing); and
      * where what is left no longer covers what we uploaded, uploads it again ({@link #repair}). A
      * reader that passed the missing range as a gap fills it from the new entry (docs/PROTOCOL.md,
      * "The author's audit"). A folder that is gone is left to the next upload (or was deleted by the

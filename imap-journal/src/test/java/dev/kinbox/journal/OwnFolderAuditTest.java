@@ -124,7 +124,7 @@ class OwnFolderAuditTest {
                 "the altered copy is refused");
     }
 
-    @Test void folderThatHoldsEverything_afterSnapshotsCompactionAndNudges_isLeftAsItIs_byAuditAfterAudit() throws Exception {
+    @Test void folderThatHoldsEverything_afterSnapshotsAndCompaction_isLeftAsItIs_byAuditAfterAudit() throws Exception {
         writeAndUpload(1, 3, 3);
         audit();
         writeAndUpload(4, 6, 3);
