@@ -454,6 +454,16 @@ abstract class MailStoreContract {
             assertEquals(f, w.folder());
             store().append(f, Msgs.of("ping"));
             FolderEvent e = events.poll(10, TimeUnit.SECONDS);
+            for (int tries = 0; e instanceof FolderEvent.Reconnected && tries < 3; tries++) {
+                // the server dropped the watch's connection (seen once in CI, GreenMail on a loaded machine) and the watch
+                // says so, for its listener to read the folder again; an append while it is connected is reported as a change
+                FolderEvent next = events.poll(2, TimeUnit.SECONDS);
+                if (next == null) {
+                    store().append(f, Msgs.of("ping again"));
+                    next = events.poll(10, TimeUnit.SECONDS);
+                }
+                e = next;
+            }
             assertEquals(new FolderEvent.Changed(f), e);
         }
     }
