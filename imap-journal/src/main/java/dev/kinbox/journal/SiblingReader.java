@@ -291,21 +291,15 @@ final class SiblingReader {
                 lastEntryUid = Math.max(lastEntryUid, m.uid());
             }
         }
-        // a gap found above (entries the server no longer serves) heals from a snapshot of this listing now:
-        // the cursor's UID is about to pass it, and a later listing would show only the author's next one
-        if (missing.healUpTo() > 0) {
-            long healUpTo = missing.healUpTo();
-            for (ServerFolder.Snap snap : snaps) {
-                if (snap.seq() < healUpTo) break;
-                if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
-            }
-        }
-        // so does a snapshot of this listing past the position the entries left the reader at: an entry there that did not
-        // open (altered, or forged in the author's name) seemed to continue, so no gap was known yet, and the cursor's UID
-        // is about to pass the snapshot; a gap found later would find no snapshot above it (found 2026-12-06: a reader
-        // stayed apart until the author's next snapshot though one was on the server)
+        // the cursor's UID is about to pass this listing's snapshots, and a later listing shows only the author's next
+        // one: a gap found above (entries the server no longer serves) heals from one of them now; so does the position
+        // the entries left the reader at, when a snapshot lies past it - an entry there that did not open (altered, or
+        // forged in the author's name) seemed to continue, so no gap was known yet, and a gap found later would find no
+        // snapshot above the cursor (found 2026-12-06: a reader stayed apart until the author's next snapshot though one
+        // was on the server)
+        long healFrom = missing.healUpTo() > 0 ? missing.healUpTo() : finished() ? Long.MAX_VALUE : nextSeq;
         for (ServerFolder.Snap snap : snaps) {
-            if (finished() || snap.seq() < nextSeq) break;
+            if (snap.seq() < healFrom) break;
             if (!badSnapshots.contains(snap.uid()) && emitSnapshot(snap, out, true)) break;
         }
         // the cursor's UID passes every message up to the first journal entry not yet consumed

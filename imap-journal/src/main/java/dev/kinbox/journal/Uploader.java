@@ -46,7 +46,10 @@ final class Uploader {
      */
     private final java.util.Set<Long> appended = new java.util.HashSet<>();
     private long appendedValidity;
-    /** Most UIDs kept in {@link #notOurs} and {@link #appended}; past it a set starts again (what it forgets is opened once more). */
+    /**
+     * Most UIDs kept in {@link #notOurs} and {@link #appended}; past it a set starts again, and what it forgot is opened
+     * once more (a full {@link #notOurs} starts the next audit from UID 0).
+     */
     private static final int MAX_UIDS = 1024;
     private Duration backoff;
     private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -384,9 +387,9 @@ final class Uploader {
             repair(c, full, true);
             return;
         }
-        if (full.uidValidity() != auditedValidity) {
+        if (full.uidValidity() != auditedValidity || notOurs.size() >= MAX_UIDS) {
             auditedValidity = full.uidValidity();
-            auditedUid = 0;
+            auditedUid = 0; // everything opened again (but what our APPENDs put there): nothing forgotten is taken for ours
             notOurs.clear();
         }
         String dev = rt.sealer().keyring().deviceId();
@@ -403,7 +406,6 @@ final class Uploader {
             }
             for (long uid : fresh) {
                 if (opened.contains(uid)) continue;
-                if (notOurs.size() >= MAX_UIDS) notOurs.clear();
                 notOurs.add(uid); // did not open, or expunged since the listing: in the cover neither way
             }
         }
