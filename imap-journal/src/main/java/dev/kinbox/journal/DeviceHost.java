@@ -31,6 +31,7 @@ final class DeviceHost {
     private final Map<String, Uploader> uploaders = new ConcurrentHashMap<>();
     private final Uploader.Runtime uploaderRuntime;
     private volatile boolean closed;
+    private volatile boolean retired;
 
     DeviceHost(KinboxJournalRuntime rt, Crypto crypto, Keyring keyring, MailStore store, LocalLog log) {
         this.rt = rt;
@@ -60,7 +61,20 @@ final class DeviceHost {
     }
 
     Uploader uploader(String pid) {
-        return uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
+        Uploader u = uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
+        if (retired) u.retire(); // one made while retire() ran may have been missed by it
+        return u;
+    }
+
+    /**
+     * This device was retired from its account: its folder is its siblings' to delete, so nothing here
+     * creates it again - the uploaders halt once they find it gone ({@link Uploader#retire}) and the
+     * nudge watch stops ({@link Wakeups#retire}). For as long as this host lives.
+     */
+    void retire() {
+        retired = true;
+        uploaders.values().forEach(Uploader::retire);
+        wakeups.retire();
     }
 
     /** True while the nudge watch on this device's own folder runs. */

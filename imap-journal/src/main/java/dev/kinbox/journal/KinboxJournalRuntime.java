@@ -151,7 +151,8 @@ public final class KinboxJournalRuntime implements Extension {
 
     /**
      * Waits until every event and snapshot stored locally for {@code persistenceId} is confirmed on the
-     * server, or the timeout passes; true when it is (tests, benchmarks, orderly shutdown).
+     * server, or the timeout passes; true when it is (tests, benchmarks, orderly shutdown). A retired
+     * device's uploads that halted ({@link #deviceRetired}) answer at once.
      */
     public boolean awaitUploaded(String persistenceId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -159,6 +160,7 @@ public final class KinboxJournalRuntime implements Extension {
         u.kick();
         while (System.nanoTime() < deadline) {
             if (u.idle()) return true;
+            if (u.halted()) return false;
             Thread.sleep(2);
         }
         return u.idle();
@@ -184,6 +186,18 @@ public final class KinboxJournalRuntime implements Extension {
      */
     public void auditOwnFolder(String persistenceId) {
         hostFor(persistenceId).uploader(persistenceId).audit();
+    }
+
+    /**
+     * The device {@code deviceId} hosted here was retired from its account (a sibling retired it, or
+     * it left): its folder is its siblings' to delete, and from now on nothing here creates it again.
+     * Its uploads go on while the folder is there (a device that leaves gets its last events up) and
+     * halt for good once an upload finds it gone or replaced; what was not uploaded stays in the local
+     * log. The nudge watch on the folder stops. Lasts until the device is hosted again
+     * ({@link #removeDevice}, {@link #addDevice}). Idempotent; does nothing for a device not hosted here.
+     */
+    public void deviceRetired(String deviceId) {
+        hostedIfAny(deviceId).ifPresent(DeviceHost::retire);
     }
 
     /**

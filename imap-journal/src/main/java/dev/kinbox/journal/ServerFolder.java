@@ -143,9 +143,11 @@ final class ServerFolder {
 
     /**
      * Appends {@code m} so that it is on the server exactly once: after a timeout or lost connection
-     * it looks for {@code messageId} before trying again (at most {@code attempts} APPENDs).
+     * it looks for {@code messageId} before trying again (at most {@code attempts} APPENDs). A folder
+     * that is gone is created again when {@code create}; else the {@link MailStoreException.FolderMissing}
+     * is thrown (the folder of a retired device is its siblings' to delete).
      */
-    Stored appendOnce(NewMessage m, String messageId, int attempts, java.util.function.LongPredicate ours) {
+    Stored appendOnce(NewMessage m, String messageId, int attempts, boolean create, java.util.function.LongPredicate ours) {
         MailStoreException last = null;
         for (int i = 0; i < attempts; i++) {
             try {
@@ -163,6 +165,7 @@ final class ServerFolder {
             } catch (MailStoreException.Timeout | MailStoreException.ConnectionLost e) {
                 last = e;
             } catch (MailStoreException.FolderMissing e) {
+                if (!create) throw e;
                 store.createFolder(name);
                 last = null;
                 if (i == attempts - 1) throw e;
@@ -172,14 +175,14 @@ final class ServerFolder {
     }
 
     /** As {@link #appendOnce}, but looks for the Message-ID first (for messages a failed run may have stored). */
-    Stored appendIfAbsent(NewMessage m, String messageId, int attempts, java.util.function.LongPredicate ours) {
+    Stored appendIfAbsent(NewMessage m, String messageId, int attempts, boolean create, java.util.function.LongPredicate ours) {
         try {
             Stored found = find(messageId, ours);
             if (found != null) return found;
         } catch (MailStoreException.FolderMissing e) {
-            // appendOnce creates it
+            // appendOnce creates it, or throws
         }
-        return appendOnce(m, messageId, attempts, ours);
+        return appendOnce(m, messageId, attempts, create, ours);
     }
 
     /**

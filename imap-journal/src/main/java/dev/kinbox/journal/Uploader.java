@@ -34,6 +34,10 @@ final class Uploader {
     private volatile boolean dirty;
     private volatile boolean reconciled;
     private volatile boolean auditDue;
+    /** The device was retired from its account ({@link #retire}): its folder is never created again here. */
+    private volatile boolean retired;
+    /** Retired, and the folder was found gone or replaced: this uploader does nothing more. */
+    private volatile boolean halted;
     // the audit's own state below is used by the runs only, one at a time (the CAS on running orders them)
     /** The UIDVALIDITY and highest UID of our folder up to which an audit opened our messages ({@link #audit}). */
     private long auditedValidity;
@@ -108,6 +112,20 @@ final class Uploader {
     }
 
     /**
+     * The device was retired from its account (by a sibling, or it left): its folder is its siblings'
+     * to delete (docs/PROTOCOL.md, "Removal and expiry"). Runs go on uploading into the folder while it
+     * is there - a device that leaves gets its last events up, its own retirement among them - but no
+     * run creates it again, nor audits it; once a run finds it gone or under a new UIDVALIDITY (deleted,
+     * perhaps created again by someone else) this uploader halts for good, and what it had not uploaded
+     * stays in the local log. Before, each deletion by a sibling's clean-up had a device that kept
+     * running create its folder again and upload its whole journal into it, and the sibling delete it
+     * again at its next check, for as long as both ran.
+     */
+    void retire() {
+        retired = true;
+    }
+
+    /**
      * Completes when the server's deletion mark reaches {@code n}, or when an upload run fails (the
      * deletion stays pending locally and is carried out later), or after {@code wait}; never fails.
      */
@@ -119,7 +137,7 @@ final class Uploader {
      * Completes with true once every event up to sequence number {@code upTo} that is uploaded at all
      * (local-only events are not) is confirmed on the server - failed runs are retried with the
      * usual back-off meanwhile - and with false after {@code wait} or once the runtime closed.
-     * Never fails. Kicks a run.
+     * Never fails. Kicks a run. False at once from a halted uploader ({@link #retire}).
      */
     java.util.concurrent.CompletableFuture<Boolean> uploadedThrough(long upTo, Duration wait) {
         // local-only events past our last own one are never uploaded
@@ -141,11 +159,11 @@ final class Uploader {
         return f;
     }
 
-    /** Answers the waiters whose cursor got there; {@code failed}: a run failed (or the runtime closed). */
+    /** Answers the waiters whose cursor got there; {@code failed}: a run failed (or the runtime closed, or this uploader halted). */
     private void release(boolean failed) {
         for (Waiter w : waiters) {
             if (Cursors.seq(rt.log(), w.cursor()) >= w.n()) w.done().complete(true);
-            else if (rt.closed() || failed && w.failureEnds()) w.done().complete(false);
+            else if (rt.closed() || halted || failed && w.failureEnds()) w.done().complete(false);
         }
     }
 
@@ -154,13 +172,13 @@ final class Uploader {
         var log = rt.log();
         long uploaded = Cursors.seq(log, Cursors.upload(pid));
         long snap = log.latestSnapshot(pid, Long.MAX_VALUE).map(s -> s.sequenceNr()).orElse(0L);
-        return !dirty && !auditDue && !running.get() && uploaded >= Cursors.ownHighest(log, pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
+        return (halted || !dirty && !auditDue && !running.get()) && uploaded >= Cursors.ownHighest(log, pid) && Cursors.seq(log, Cursors.snapshot(pid)) >= snap
                 && Cursors.seq(log, Cursors.serverDeleted(pid)) >= Cursors.seq(log, Cursors.deleted(pid))
                 && Cursors.seq(log, Cursors.snapshotDeletionDone(pid)) >= Cursors.seq(log, Cursors.snapshotDeletion(pid));
     }
 
     private void run() {
-        if (rt.closed()) {
+        if (rt.closed() || halted) {
             release(true);
             running.set(false);
             return;
@@ -173,24 +191,27 @@ final class Uploader {
                     reconcile();
                     reconciled = true;
                 }
-                while (!rt.closed() && uploadOne()) nudge = true;
+                while (going() && uploadOne()) nudge = true;
                 release(false); // waiters for these events need not wait for the snapshot work below, nor for later kicks
-                if (!rt.closed()) uploadDeletion();
-                if (!rt.closed()) uploadSnapshot();
-                if (!rt.closed()) dropDeletedSnapshots();
-                if (!rt.closed() && auditDue) {
+                if (going()) uploadDeletion();
+                if (going()) uploadSnapshot();
+                if (going()) dropDeletedSnapshots();
+                if (going() && auditDue) {
                     auditDue = false;
-                    auditQuietly(); // after the uploads: an audit that fails never holds them up
+                    if (!retired) auditQuietly(); // after the uploads: an audit that fails never holds them up
                 }
-            } while (dirty && !rt.closed());
+            } while (dirty && going());
             backoff = rt.settings().upload().backoffMin();
             release(false);
             if (nudge) rt.nudgeSiblings(Cursors.seq(rt.log(), Cursors.upload(pid)));
             running.set(false);
             if (dirty) kick();
         } catch (RuntimeException e) {
+            if (retired && (e instanceof MailStoreException.FolderMissing || e instanceof MailStoreException.UidValidityChanged)) {
+                halt(); // an APPEND found the folder gone (a sibling's clean-up), or a deletion found it replaced
+            }
             release(true); // offline: deleteMessagesTo completes; the deletion is carried out later
-            if (rt.closed()) {
+            if (rt.closed() || halted) {
                 running.set(false);
                 return;
             }
@@ -213,6 +234,10 @@ final class Uploader {
     private void reconcile() {
         ReplicationCursor c = Cursors.get(rt.log(), Cursors.upload(pid)).orElse(new ReplicationCursor(Cursors.upload(pid), 0, 0, 0));
         ServerFolder.Listing l = folder.list(c.uidValidity() == 0 ? 0 : c.uidValidity(), c.lastUid());
+        if (retired && (l.uidValidity() == 0 || c.uidValidity() != 0 && l.uidValidity() != c.uidValidity())) {
+            halt(); // gone, or not the folder we uploaded into: neither is ours to rebuild
+            return;
+        }
         if (l.uidValidity() == 0) {
             folder.create();
             l = folder.list(0, 0);
@@ -235,6 +260,24 @@ final class Uploader {
         if (seq != c.lastSequenceNr() || l.uidValidity() != c.uidValidity()) {
             rt.log().saveCursor(new ReplicationCursor(Cursors.upload(pid), l.uidValidity(), uid, seq));
         }
+    }
+
+    /** True when this uploader halted ({@link #retire}): what {@link #idle} says now stays so. */
+    boolean halted() {
+        return halted;
+    }
+
+    /** Whether a run goes on to its next step. */
+    private boolean going() {
+        return !rt.closed() && !halted;
+    }
+
+    /** A retired device's folder is gone or replaced ({@link #retire}): nothing more is uploaded. */
+    private void halt() {
+        if (halted) return;
+        halted = true;
+        LOG.info("{}: this device was retired and {} is gone or replaced (its siblings' clean-up): uploading nothing more; "
+                + "{} of its events stay local", pid, folder.name(), Math.max(0, Cursors.ownHighest(rt.log(), pid) - Cursors.seq(rt.log(), Cursors.upload(pid))));
     }
 
     /**
@@ -309,14 +352,15 @@ final class Uploader {
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, rt.sealer().keyring().deviceId(),
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
-        ServerFolder.Stored s = appended(folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::sealedByUs));
+        ServerFolder.Stored s = appended(folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), !retired, this::sealedByUs));
         boolean restored = c.uidValidity() != 0 && s.uidValidity() != c.uidValidity();
         log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), restored ? s.uid() : Math.max(s.uid(), c.lastUid()), to));
         rt.stats().uploadedMessages.increment();
         rt.stats().uploadedEvents.add(events.size());
         if (deleted > 0) log.deleteUpTo(pid, Math.min(deleted, to));
         rt.uploaded(pid, to);
-        if (restored) repair(c, folder.list(0, 0), true);
+        if (restored && retired) halt(); // not the folder we uploaded into: not ours to rebuild
+        else if (restored) repair(c, folder.list(0, 0), true);
         return true;
     }
 
@@ -451,7 +495,7 @@ final class Uploader {
         if (uploaded < Math.min(seq, Cursors.ownHighest(log, pid))) return; // events to upload first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
-        appended(folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs));
+        appended(folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), !retired, this::sealedByUs));
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
         if (uploaded < seq) {
@@ -488,7 +532,7 @@ final class Uploader {
         byte[] body = EntryCodec.encode(new EntryCodec.DeletionBody(EntryCodec.VERSION, pid, dev, n));
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, dev, Map.of(ServerFolder.DELETED, Long.toString(n)));
         appended(folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(),
-                rt.settings().upload().maxRetriesPerAttempt(), this::sealedByUs));
+                rt.settings().upload().maxRetriesPerAttempt(), !retired, this::sealedByUs));
         rt.stats().compactedMessages.add(folder.dropDeleted(n, dev));
         Cursors.saveSeq(log, Cursors.serverDeleted(pid), n);
         release(false);

@@ -38,6 +38,8 @@ final class Wakeups implements AutoCloseable {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> byDevice = new ConcurrentHashMap<>();
     private volatile Watch watch;
     private boolean closed;
+    /** The device was retired ({@link #retire}): no watch, and its folder is not created again. */
+    private boolean retired;
     private int failedStarts;
 
     /** Reading the own folder: one read at a time; a change during a read asks for one more (guarded by {@code this}). */
@@ -69,7 +71,7 @@ final class Wakeups implements AutoCloseable {
      * is back; the first failure is logged as a warning, the retries at debug level.
      */
     synchronized void start() {
-        if (watch != null || closed) return;
+        if (watch != null || closed || retired) return;
         try {
             own.create();
             watch = store.watch(own.name(), this::onEvent);
@@ -184,6 +186,22 @@ final class Wakeups implements AutoCloseable {
                 readAgain = false;
             }
         }
+    }
+
+    /**
+     * The device was retired from its account: the watch stops and does not start again, as starting
+     * it creates the folder, which is the siblings' to delete. Its live queries were stopped by its MUAA
+     * (a retired device reads nothing); its pairing drops are still found by the MUAA's polls.
+     */
+    void retire() {
+        Watch w;
+        synchronized (this) {
+            if (retired) return;
+            retired = true;
+            w = watch;
+            watch = null;
+        }
+        if (w != null) executor.execute(w::close); // a close may wait for the watch's thread: not on the caller's (an actor's)
     }
 
     @Override public synchronized void close() {

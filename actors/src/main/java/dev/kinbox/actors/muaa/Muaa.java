@@ -562,8 +562,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         }
         Set<String> paired = new HashSet<>();
         for (var p : env.keyring().siblings()) paired.add(p.deviceId());
-        if (liveness.retired(state).isPresent()) paired.clear(); // a retired device reads nothing more
+        boolean retired = liveness.retired(state).isPresent();
+        if (retired) paired.clear(); // a retired device reads nothing more
         streams.reconcile(paired);
+        // and leaves its folder to its siblings' clean-up: what it uploads goes in while the folder is there (a leave's
+        // last events), but a folder they deleted is not created again (docs/PROTOCOL.md, "Removal and expiry")
+        if (retired) journal().deviceRetired(settings.deviceId());
     }
 
     Dot nextDot(AccountState state) {

@@ -1,5 +1,6 @@
 package dev.kinbox.actors.muaa;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -118,6 +119,33 @@ class BackFromAwayTest {
             StatusReply<PairingOutcome.Paired> told = done.receiveMessage(Duration.ofSeconds(5));
             assertTrue(told.isError() && told.getError().getMessage().contains("aborted the pairing"),
                     "the tablet is told at once, so it can ask another device: " + told);
+        }
+    }
+
+    /**
+     * Back after 32 days, past the day its siblings may delete its folder: the phone retired it and deleted the
+     * folder meanwhile. The laptop keeps running after it learnt so (an app that only shows "pair again"), and
+     * must leave its folder to its siblings: before, its uploader created the folder again at each deletion and
+     * uploaded its whole journal into it, and the phone deleted it again at its next check, for as long as both
+     * ran (seen in this test's logs, 25 rounds in a few seconds).
+     */
+    @Test void deviceRetiredWhileAway_keepsRunning_leavesTheFolderItsSiblingsDeleted() throws Exception {
+        try (Scene s = new Scene(true)) {
+            String folder = SmaFolders.deviceFolder(s.laptop.id);
+            s.away(32);
+            Eventually.until("the phone retires the silent laptop and deletes its folder",
+                    () -> s.phone.state().devices().get(s.laptop.id).status() == DeviceStatus.RETIRED && !s.store.listFolders().contains(folder));
+            s.link.offline.set(false);
+            s.laptop.muaa.tell(Muaa.LivenessTick.INSTANCE); // its hourly check, now
+            Eventually.until("the laptop learns it was retired", s::laptopRetired);
+            // what it did before it learnt (a watch back online, a start) may create the folder once; the phone deletes it again
+            Eventually.until("the phone deletes the laptop's folder again if it came back", () -> !s.store.listFolders().contains(folder));
+            long repairs = s.laptop.journalStats().foldersRepaired.sum();
+            for (int i = 0; i < 40; i++) { // 2 s: about 13 checks of the phone
+                Thread.sleep(50);
+                assertFalse(s.store.listFolders().contains(folder), "the retired laptop created its folder again, " + i * 50 + " ms after");
+            }
+            assertEquals(repairs, s.laptop.journalStats().foldersRepaired.sum(), "the retired laptop uploaded its journal again");
         }
     }
 
