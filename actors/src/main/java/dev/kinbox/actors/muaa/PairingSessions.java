@@ -345,7 +345,7 @@ final class PairingSessions {
 
     Effect<Object, AccountState> dropsTaken(AccountState state, Muaa.DropsTaken c) {
         polling = false;
-        pollLater(c.watched() || m.liveness.retired(state).isPresent()); // a retired device has no watch, nor a session to hurry
+        pollLater(c.watched());
         if (c.failure() != null) {
             LOG.debug("cannot read pairing drops: {}", c.failure().toString());
             return m.Effect().none();
