@@ -8,7 +8,8 @@ import java.util.Optional;
  * The journal's bookkeeping in the local log's cursor table, per persistence id: how far the server
  * copy is confirmed ({@code upload}), the last snapshot on the server ({@code snapshot}), Pekko
  * deletions ({@code deleted}) and how far they are carried out on the server ({@code serverDeleted},
- * {@code snapshotDeletion}), and how far a query read a sibling ({@code query}).
+ * {@code snapshotDeletion}), and how far a query read a sibling ({@code query}); and per device
+ * whether it was retired ({@code retired}).
  */
 final class Cursors {
     private Cursors() {}
@@ -23,6 +24,8 @@ final class Cursors {
     /** The last {@code snapshotDeletion} value the uploader carried out on the server. */
     static String snapshotDeletionDone(String pid) { return "kinbox.snapshot.deleted.server|" + pid; }
     static String query(String pid) { return "kinbox.query|" + pid; }
+    /** Set (to 1) once the device was retired from its account ({@link DeviceHost#retire}): per device, not per persistence id. */
+    static String retired(String deviceId) { return "kinbox.retired|" + deviceId; }
     /**
      * The highest sequence number that may hold an event to upload (not local-only), saved with every
      * write; absent for logs written before it existed, read then as the highest of all.

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
  * stay in the runtime.
  */
 final class DeviceHost {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceHost.class);
     final Keyring keyring;
     final MailStore store;
     final LocalLog log;
@@ -50,6 +51,9 @@ final class DeviceHost {
                 () -> uploaders.forEach((pid, u) -> { if (KinboxJournalRuntime.folderOf(pid).equals(own)) u.recheck(); }));
         this.queries = new Queries(rt, this, wakeups);
         this.uploaderRuntime = new UploaderRuntime();
+        // retired in an earlier run: known before the first upload run, which a recovery starts before its MUAA could say so
+        this.retired = Cursors.seq(log, Cursors.retired(keyring.deviceId())) > 0;
+        if (retired) wakeups.retire();
     }
 
     String deviceId() {
@@ -62,17 +66,25 @@ final class DeviceHost {
 
     Uploader uploader(String pid) {
         Uploader u = uploaders.computeIfAbsent(pid, p -> new Uploader(p, uploaderRuntime));
-        if (retired) u.retire(); // one made while retire() ran may have been missed by it
+        if (retired) u.retire(); // retired in an earlier run, or one made while retire() ran and missed by it
         return u;
     }
 
     /**
      * This device was retired from its account: its folder is its siblings' to delete, so nothing here
      * creates it again - the uploaders halt once they find it gone ({@link Uploader#retire}) and the
-     * nudge watch stops ({@link Wakeups#retire}). For as long as this host lives.
+     * nudge watch stops ({@link Wakeups#retire}). For good: kept in the local log, so a later host of the
+     * device (a restart) knows it before its first upload run.
      */
     void retire() {
-        retired = true;
+        if (!retired) {
+            retired = true;
+            try {
+                Cursors.saveSeq(log, Cursors.retired(keyring.deviceId()), 1);
+            } catch (RuntimeException e) { // this run knows it still; the next start learns it again from its MUAA
+                LOG.warn("cannot record in the local log that device {} was retired: {}", keyring.deviceId(), e.toString());
+            }
+        }
         uploaders.values().forEach(Uploader::retire);
         wakeups.retire();
     }

@@ -193,8 +193,9 @@ public final class KinboxJournalRuntime implements Extension {
      * it left): its folder is its siblings' to delete, and from now on nothing here creates it again.
      * Its uploads go on while the folder is there (a device that leaves gets its last events up) and
      * halt for good once an upload finds it gone or replaced; what was not uploaded stays in the local
-     * log. The nudge watch on the folder stops. Lasts until the device is hosted again
-     * ({@link #removeDevice}, {@link #addDevice}). Idempotent; does nothing for a device not hosted here.
+     * log. The nudge watch on the folder stops. For good: recorded in the device's local log, so when it
+     * is started again its uploads know it from their first run, before its MUAA has recovered and
+     * could say so. Idempotent; does nothing for a device not hosted here.
      */
     public void deviceRetired(String deviceId) {
         hostedIfAny(deviceId).ifPresent(DeviceHost::retire);

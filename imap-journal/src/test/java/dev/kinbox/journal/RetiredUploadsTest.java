@@ -82,6 +82,31 @@ class RetiredUploadsTest {
         assertFalse(store.listFolders().contains(folder), "the retired device created its folder again after a later write");
     }
 
+    @Test void retiredDevice_startedAgain_doesNotCreateItsDeletedFolder_beforeItsMuaaCouldSaySo() throws Exception {
+        InMemoryLocalLog log = new InMemoryLocalLog();
+        ActorSystem first = JournalFixture.system(store, JournalFixture.keyring(A, B), log);
+        try {
+            Journals.write(first, pidA, 1, 3, 3);
+            assertTrue(KinboxJournalRuntime.get(first).awaitUploaded(pidA, Journals.WAIT));
+            KinboxJournalRuntime.get(first).deviceRetired(A.id());
+        } finally {
+            TestKit.shutdownActorSystem(first);
+        }
+        store.deleteFolder(folderA); // its siblings' clean-up while it was not running
+
+        ActorSystem again = JournalFixture.system(store, JournalFixture.keyring(A, B), log);
+        try {
+            // a recovery: it reads the highest sequence number, which starts an upload run (here, nobody says "retired")
+            assertEquals(Journals.strings(1, 3), Journals.replay(again, pidA));
+            assertTrue(KinboxJournalRuntime.get(again).awaitUploaded(pidA, Journals.WAIT), "the run is over (nothing new was left to upload)");
+            assertFalse(store.listFolders().contains(folderA), "the device retired in its earlier run created its folder again");
+            assertEquals(0, KinboxJournalRuntime.get(again).stats().foldersRepaired.sum(), "nothing uploaded again");
+            assertFalse(KinboxJournalRuntime.get(again).watchPairingDrops(A.id(), () -> { }), "nor does its watch start");
+        } finally {
+            TestKit.shutdownActorSystem(again);
+        }
+    }
+
     @Test void retiredDevice_stopsWatchingItsFolder_whichWouldCreateIt() throws Exception {
         Journals.write(a, pidA, 1, 1, 1);
         assertTrue(runtime().awaitUploaded(pidA, Journals.WAIT));
