@@ -39,7 +39,7 @@ final class Wakeups implements AutoCloseable {
     private volatile Watch watch;
     private boolean closed;
     /** The device was retired ({@link #retire}): no watch, and its folder is not created again. */
-    private boolean retired;
+    private volatile boolean retired;
     private int failedStarts;
 
     /** Reading the own folder: one read at a time; a change during a read asks for one more (guarded by {@code this}). */
@@ -103,7 +103,7 @@ final class Wakeups implements AutoCloseable {
 
     /** True while the nudge watch runs (queries retry {@link #start} after a sweep until it does). */
     boolean watching() {
-        return watch != null;
+        return watch != null && !retired; // a retired device's watch is on its way out
     }
 
     /** The future the next wake-up of {@code persistenceId}'s query completes. */
@@ -194,14 +194,17 @@ final class Wakeups implements AutoCloseable {
      * (a retired device reads nothing); its pairing drops are still found by the MUAA's polls.
      */
     void retire() {
-        Watch w;
-        synchronized (this) {
-            if (retired) return;
-            retired = true;
-            w = watch;
-            watch = null;
-        }
-        if (w != null) executor.execute(w::close); // a close may wait for the watch's thread: not on the caller's (an actor's)
+        if (retired) return;
+        retired = true; // no new start from here on
+        // not on the caller's thread (an actor's): a start running now holds the lock through its I/O,
+        // and a close may wait for the watch's thread
+        executor.execute(this::stopRetired);
+    }
+
+    private synchronized void stopRetired() {
+        Watch w = watch;
+        watch = null;
+        if (w != null) w.close();
     }
 
     @Override public synchronized void close() {
