@@ -2,6 +2,9 @@ package dev.kinbox.journal;
 
 import dev.kinbox.crypto.Crypto;
 import dev.kinbox.journal.mail.MailStore;
+import dev.kinbox.journal.mail.MailStoreException;
+import dev.kinbox.journal.sma.SmaFolders;
+import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.persistence.store.LocalLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +36,9 @@ final class DeviceHost {
     private final Uploader.Runtime uploaderRuntime;
     private volatile boolean closed;
     private volatile boolean retired;
+    private final String own;
+    /** Whether this device's folder, found gone, may be created again (a retirement while it was not running?). */
+    private final FolderDoubt doubt;
 
     DeviceHost(KinboxJournalRuntime rt, Crypto crypto, Keyring keyring, MailStore store, LocalLog log) {
         this.rt = rt;
@@ -44,11 +50,14 @@ final class DeviceHost {
         this.snapshots = new SnapshotTier(log, rt.serde(), keyring.deviceId(), rt.settings().keepSnapshots(), rt.settings().compact());
         this.restorer = new Restorer(log, sealer, this::folder, rt.stats(), rt.settings().maxFetch());
         this.nudges = new Nudges(store, keyring, rt.clock(), rt.stats());
-        String own = KinboxJournalRuntime.deviceFolder(keyring.deviceId());
+        this.own = KinboxJournalRuntime.deviceFolder(keyring.deviceId());
+        this.doubt = new FolderDoubt(own, this::retirementNoticed, () -> uploaders.values().forEach(Uploader::resume),
+                rt.settings().upload().goneFolderWait(), System::nanoTime, rt::schedule);
         // the watch on our own folder lost track of it (reconnected, recreated, a new UIDVALIDITY): the uploaders writing
         // into it check it - a restore from an older backup may have lost what they uploaded last, with no upload to come
         this.wakeups = new Wakeups(store, new ServerFolder(store, own, rt.stats()), rt.blocking(), rt.stats(),
-                () -> uploaders.forEach((pid, u) -> { if (KinboxJournalRuntime.folderOf(pid).equals(own)) u.recheck(); }));
+                () -> uploaders.forEach((pid, u) -> { if (KinboxJournalRuntime.folderOf(pid).equals(own)) u.recheck(); }),
+                this::watchMayCreate);
         this.queries = new Queries(rt, this, wakeups);
         this.uploaderRuntime = new UploaderRuntime();
         // retired in an earlier run: known before the first upload run, which a recovery starts before its MUAA could say so
@@ -87,6 +96,53 @@ final class DeviceHost {
         }
         uploaders.values().forEach(Uploader::retire);
         wakeups.retire();
+    }
+
+    /**
+     * This device's MUAA read the account's retirement notices and none it trusts names the device: a
+     * folder of its found gone is created again ({@link FolderDoubt}).
+     */
+    void notRetired() {
+        doubt.notRetired();
+    }
+
+    /** See {@link FolderDoubt#onDoubt}. */
+    void onRetirementDoubt(Runnable listener) {
+        doubt.onDoubt(listener);
+    }
+
+    /** See {@link FolderDoubt#offDoubt}. */
+    void offRetirementDoubt(Runnable listener) {
+        doubt.offDoubt(listener);
+    }
+
+    /** Whether a retirement notice in {@code _Autocrypt_SMA} names this device (one SEARCH; none when that folder is missing). */
+    private boolean retirementNoticed() {
+        try {
+            return !store.search(SmaFolders.ANNOUNCEMENTS, SmaHeader.NAME, "retired=" + keyring.deviceId()).isEmpty();
+        } catch (MailStoreException.FolderMissing e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the nudge watch may start now, which creates the folder: not while its re-creation waits for the word, nor
+     * when it is gone where this device had uploaded and that is in doubt ({@link FolderDoubt}). One STATUS for a device
+     * that had the folder; nothing more for one that never uploaded (a new device creates its folder).
+     */
+    private boolean watchMayCreate() {
+        if (doubt.waiting()) return false;
+        boolean had = false;
+        for (String pid : uploaders.keySet()) {
+            if (KinboxJournalRuntime.folderOf(pid).equals(own) && Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity() != 0).orElse(false)) had = true;
+        }
+        if (!had) return true;
+        try {
+            store.status(own);
+            return true;
+        } catch (MailStoreException.FolderMissing e) {
+            return doubt.mayCreate();
+        }
     }
 
     /** True while the nudge watch on this device's own folder runs. */
@@ -131,5 +187,7 @@ final class DeviceHost {
         @Override public ServerFolder folder(String pid) { return DeviceHost.this.folder(pid); }
         @Override public void nudgeSiblings(long seq) { if (rt.settings().upload().nudgeSiblings()) nudges.nudgeAll(seq); }
         @Override public void uploaded(String pid, long seq) { }
+        @Override public boolean mayRecreate(String folder) { return !folder.equals(own) || doubt.mayCreate(); }
+        @Override public boolean recreationWaits(String folder) { return folder.equals(own) && doubt.waiting(); }
     }
 }

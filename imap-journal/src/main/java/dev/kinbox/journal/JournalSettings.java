@@ -56,9 +56,12 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
      * @param nudgeSiblings        drop nudges after each upload
      * @param deleteWait           longest time {@code deleteMessagesTo} waits for the server copy to be
      *                             deleted (it completes at once when an upload run fails: offline)
+     * @param goneFolderWait       longest time the uploads and the nudge watch of a device wait for its
+     *                             MUAA's word before they create its folder again, when they found it
+     *                             gone and a retirement notice names the device ({@link FolderDoubt})
      */
     public record Upload(int maxEventsPerMessage, int maxBytesPerMessage, Duration backoffMin, Duration backoffMax,
-                         int maxRetriesPerAttempt, boolean nudgeSiblings, Duration deleteWait) {
+                         int maxRetriesPerAttempt, boolean nudgeSiblings, Duration deleteWait, Duration goneFolderWait) {
         public Upload {
             if (maxEventsPerMessage < 1 || maxEventsPerMessage > 10_000) {
                 throw new JournalException.BadConfig("upload.max-events-per-message must be 1..10000");
@@ -71,6 +74,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
             }
             if (maxRetriesPerAttempt < 1) throw new JournalException.BadConfig("upload.max-retries-per-attempt must be >= 1");
             if (deleteWait.isNegative()) throw new JournalException.BadConfig("upload.delete-wait must be >= 0");
+            if (goneFolderWait.isNegative()) throw new JournalException.BadConfig("upload.gone-folder-wait must be >= 0");
         }
     }
 
@@ -98,7 +102,7 @@ public record JournalSettings(String store, Optional<Path> localDir, boolean loc
             }
             Upload upload = new Upload(u.getInt("max-events-per-message"), u.getInt("max-bytes-per-message"),
                     u.getDuration("backoff-min"), u.getDuration("backoff-max"), u.getInt("max-retries-per-attempt"),
-                    u.getBoolean("nudge-siblings"), u.getDuration("delete-wait"));
+                    u.getBoolean("nudge-siblings"), u.getDuration("delete-wait"), u.getDuration("gone-folder-wait"));
             return new JournalSettings(r.getString("store"), path(r.getString("local-dir")), r.getBoolean("local-fsync"),
                     r.getString("account-id"), nonEmpty(r.getString("device-id")), path(r.getString("device-key-file")), sibs,
                     upload, r.getString("blocking-dispatcher"), r.getString("local-dispatcher"), root.getBoolean("kinbox.snapshot-store.compact"),

@@ -202,6 +202,33 @@ public final class KinboxJournalRuntime implements Extension {
     }
 
     /**
+     * The device {@code deviceId} hosted here read the account's retirement notices (at its start, or a
+     * liveness check) and none it trusts names it. Its uploads and nudge watch, when they found its
+     * folder gone where it had uploaded while a notice naming it is there, wait for this word (or for
+     * {@code kinbox.runtime.upload.gone-folder-wait}) before they create the folder again; with
+     * {@link #deviceRetired} instead they never do (docs/PROTOCOL.md, "Removal and expiry"). Cheap;
+     * does nothing for a device not hosted here.
+     */
+    public void deviceNotRetired(String deviceId) {
+        hostedIfAny(deviceId).ifPresent(DeviceHost::notRetired);
+    }
+
+    /**
+     * Has {@code listener} run (on a journal thread, or at once when a wait is under way) when the uploads
+     * or the watch of device {@code deviceId} begin to wait for the word above: the device's MUAA should
+     * read the notices now and say {@link #deviceRetired} or {@link #deviceNotRetired}. Setting it again
+     * replaces the listener. Does nothing for a device not hosted here.
+     */
+    public void onRetirementDoubt(String deviceId, Runnable listener) {
+        hostedIfAny(deviceId).ifPresent(h -> h.onRetirementDoubt(listener));
+    }
+
+    /** Forgets {@code listener} if it is still {@code deviceId}'s. */
+    public void offRetirementDoubt(String deviceId, Runnable listener) {
+        hostedIfAny(deviceId).ifPresent(h -> h.offRetirementDoubt(listener));
+    }
+
+    /**
      * The events of {@code persistenceId} as read from its folder on the server by the default device,
      * or by the only hosted device when there is no default (the read journal's work; use
      * {@code KinboxReadJournal}). Live sources never complete.

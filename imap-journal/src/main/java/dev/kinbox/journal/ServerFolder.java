@@ -144,10 +144,11 @@ final class ServerFolder {
     /**
      * Appends {@code m} so that it is on the server exactly once: after a timeout or lost connection
      * it looks for {@code messageId} before trying again (at most {@code attempts} APPENDs). A folder
-     * that is gone is created again when {@code create}; else the {@link MailStoreException.FolderMissing}
-     * is thrown (the folder of a retired device is its siblings' to delete).
+     * that is gone is created again when {@code create} says so (asked only then); else the
+     * {@link MailStoreException.FolderMissing} is thrown (the folder of a retired device is its siblings'
+     * to delete, and one whose device may have been retired waits for the word: {@link FolderDoubt}).
      */
-    Stored appendOnce(NewMessage m, String messageId, int attempts, boolean create, java.util.function.LongPredicate ours) {
+    Stored appendOnce(NewMessage m, String messageId, int attempts, java.util.function.BooleanSupplier create, java.util.function.LongPredicate ours) {
         MailStoreException last = null;
         for (int i = 0; i < attempts; i++) {
             try {
@@ -165,7 +166,7 @@ final class ServerFolder {
             } catch (MailStoreException.Timeout | MailStoreException.ConnectionLost e) {
                 last = e;
             } catch (MailStoreException.FolderMissing e) {
-                if (!create) throw e;
+                if (!create.getAsBoolean()) throw e;
                 store.createFolder(name);
                 last = null;
                 if (i == attempts - 1) throw e;
@@ -175,7 +176,7 @@ final class ServerFolder {
     }
 
     /** As {@link #appendOnce}, but looks for the Message-ID first (for messages a failed run may have stored). */
-    Stored appendIfAbsent(NewMessage m, String messageId, int attempts, boolean create, java.util.function.LongPredicate ours) {
+    Stored appendIfAbsent(NewMessage m, String messageId, int attempts, java.util.function.BooleanSupplier create, java.util.function.LongPredicate ours) {
         try {
             Stored found = find(messageId, ours);
             if (found != null) return found;

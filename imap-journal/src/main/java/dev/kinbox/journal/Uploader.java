@@ -38,6 +38,8 @@ final class Uploader {
     private volatile boolean retired;
     /** Retired, and the folder was found gone or replaced: this uploader does nothing more. */
     private volatile boolean halted;
+    /** The folder is gone and its re-creation in doubt ({@link FolderDoubt}): runs wait for {@link #resume}. */
+    private volatile boolean held;
     // the audit's own state below is used by the runs only, one at a time (the CAS on running orders them)
     /** The UIDVALIDITY and highest UID of our folder up to which an audit opened our messages ({@link #audit}). */
     private long auditedValidity;
@@ -77,6 +79,10 @@ final class Uploader {
         void nudgeSiblings(long seq);
         void uploaded(String pid, long seq);
         boolean closed();
+        /** Whether {@code folder}, found gone where we had uploaded, may be created again now ({@link FolderDoubt#mayCreate}). */
+        boolean mayRecreate(String folder);
+        /** True while the re-creation of {@code folder} waits for its device's MUAA ({@link FolderDoubt#waiting}). */
+        boolean recreationWaits(String folder);
     }
 
     Uploader(String pid, Runtime rt) {
@@ -123,6 +129,12 @@ final class Uploader {
      */
     void retire() {
         retired = true;
+        if (held) kick(); // a run that waited for the word halts now
+    }
+
+    /** The doubt over our folder's re-creation ended (the word came, or the wait is up): a run that waited goes on. */
+    void resume() {
+        if (held) kick();
     }
 
     /**
@@ -188,7 +200,11 @@ final class Uploader {
             do {
                 dirty = false;
                 if (!reconciled) {
-                    reconcile();
+                    if (!retired && rt.recreationWaits(folder.name()) || !reconcile()) {
+                        holdOff(); // our folder is gone and may be our siblings' clean-up: until the word, nothing here recreates it
+                        return;
+                    }
+                    held = false;
                     reconciled = true;
                 }
                 while (going() && uploadOne()) nudge = true;
@@ -230,21 +246,38 @@ final class Uploader {
         }
     }
 
-    /** After a restart or reconnect: adopt entries of ours the server holds past the cursor (a crash after APPEND). */
-    private void reconcile() {
+    /**
+     * Ends a run that may not create our folder yet ({@link FolderDoubt}): the work stays pending, waiters that a failure
+     * ends are answered, and {@link #resume} (or {@link #retire}) starts the next run.
+     */
+    private void holdOff() {
+        held = true;
+        dirty = true;
+        release(true);
+        running.set(false);
+        // the word, a retirement or a shutdown may have come before held was set, unseen by resume() and retire()
+        if (retired || rt.closed() || !rt.recreationWaits(folder.name())) kick();
+    }
+
+    /**
+     * After a restart or reconnect: adopt entries of ours the server holds past the cursor (a crash after APPEND). False,
+     * and nothing done, when our folder is gone where we had uploaded and may not be created again yet ({@link FolderDoubt}).
+     */
+    private boolean reconcile() {
         ReplicationCursor c = Cursors.get(rt.log(), Cursors.upload(pid)).orElse(new ReplicationCursor(Cursors.upload(pid), 0, 0, 0));
         ServerFolder.Listing l = folder.list(c.uidValidity() == 0 ? 0 : c.uidValidity(), c.lastUid());
         if (retired && (l.uidValidity() == 0 || c.uidValidity() != 0 && l.uidValidity() != c.uidValidity())) {
             halt(); // gone, or not the folder we uploaded into: neither is ours to rebuild
-            return;
+            return true;
         }
         if (l.uidValidity() == 0) {
+            if (c.uidValidity() != 0 && !rt.mayRecreate(folder.name())) return false;
             folder.create();
             l = folder.list(0, 0);
         }
         if (c.uidValidity() != 0 && l.uidValidity() != c.uidValidity()) {
             repair(c, l, true); // a listing in another UIDVALIDITY lists the whole folder
-            return;
+            return true;
         }
         long seq = c.lastSequenceNr();
         long uid = c.lastUid();
@@ -260,6 +293,12 @@ final class Uploader {
         if (seq != c.lastSequenceNr() || l.uidValidity() != c.uidValidity()) {
             rt.log().saveCursor(new ReplicationCursor(Cursors.upload(pid), l.uidValidity(), uid, seq));
         }
+        return true;
+    }
+
+    /** Whether a run may create our folder, found gone by an APPEND: never once retired; else unless its re-creation is in doubt. */
+    private boolean mayCreate() {
+        return !retired && rt.mayRecreate(folder.name());
     }
 
     /** True when this uploader halted ({@link #retire}): what {@link #idle} says now stays so. */
@@ -352,7 +391,7 @@ final class Uploader {
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, rt.sealer().keyring().deviceId(),
                 Map.of("from", Long.toString(from), "to", Long.toString(to)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(body), rt.clock());
-        ServerFolder.Stored s = appended(folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), !retired, this::sealedByUs));
+        ServerFolder.Stored s = appended(folder.appendOnce(m, h.messageId(), limits.maxRetriesPerAttempt(), this::mayCreate, this::sealedByUs));
         boolean restored = c.uidValidity() != 0 && s.uidValidity() != c.uidValidity();
         log.saveCursor(new ReplicationCursor(c.source(), s.uidValidity(), restored ? s.uid() : Math.max(s.uid(), c.lastUid()), to));
         rt.stats().uploadedMessages.increment();
@@ -495,7 +534,7 @@ final class Uploader {
         if (uploaded < Math.min(seq, Cursors.ownHighest(log, pid))) return; // events to upload first
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.SNAPSHOT, rt.sealer().keyring().deviceId(), Map.of("seq", Long.toString(seq)));
         NewMessage m = SmaMail.build(h, rt.sealer().seal(snap.get().payload()), rt.clock());
-        appended(folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), !retired, this::sealedByUs));
+        appended(folder.appendIfAbsent(m, h.messageId(), rt.settings().upload().maxRetriesPerAttempt(), this::mayCreate, this::sealedByUs));
         if (rt.settings().compact()) rt.stats().compactedMessages.add(folder.compact(seq, rt.sealer().keyring().deviceId()));
         Cursors.saveSeq(log, Cursors.snapshot(pid), seq); // after compaction: a failed run redoes both
         if (uploaded < seq) {
@@ -532,7 +571,7 @@ final class Uploader {
         byte[] body = EntryCodec.encode(new EntryCodec.DeletionBody(EntryCodec.VERSION, pid, dev, n));
         SmaHeader h = SmaHeader.of(SmaHeader.Kind.JOURNAL, dev, Map.of(ServerFolder.DELETED, Long.toString(n)));
         appended(folder.appendIfAbsent(SmaMail.build(h, rt.sealer().seal(body), rt.clock()), h.messageId(),
-                rt.settings().upload().maxRetriesPerAttempt(), !retired, this::sealedByUs));
+                rt.settings().upload().maxRetriesPerAttempt(), this::mayCreate, this::sealedByUs));
         rt.stats().compactedMessages.add(folder.dropDeleted(n, dev));
         Cursors.saveSeq(log, Cursors.serverDeleted(pid), n);
         release(false);

@@ -38,6 +38,7 @@ final class Wakeups implements AutoCloseable {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> byDevice = new ConcurrentHashMap<>();
     private volatile Watch watch;
     private boolean closed;
+    private final java.util.function.BooleanSupplier mayCreate;
     /** The device was retired ({@link #retire}): no watch, and its folder is not created again. */
     private volatile boolean retired;
     private int failedStarts;
@@ -56,8 +57,12 @@ final class Wakeups implements AutoCloseable {
     /**
      * {@code ownFolderReset}: runs when the watch reports anything but a plain change of the own folder
      * (it reconnected, the folder was recreated or got a new UIDVALIDITY): its uploaders check it.
+     * {@code mayCreate}: asked before each start, which creates the folder (blocking; false: not now,
+     * a later start asks again) - a folder gone may be the siblings' clean-up ({@link FolderDoubt}).
      */
-    Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats, Runnable ownFolderReset) {
+    Wakeups(MailStore store, ServerFolder own, Executor executor, JournalStats stats, Runnable ownFolderReset,
+            java.util.function.BooleanSupplier mayCreate) {
+        this.mayCreate = mayCreate;
         this.ownFolderReset = ownFolderReset;
         this.stats = stats;
         this.store = store;
@@ -73,6 +78,7 @@ final class Wakeups implements AutoCloseable {
     synchronized void start() {
         if (watch != null || closed || retired) return;
         try {
+            if (!mayCreate.getAsBoolean()) return;
             own.create();
             watch = store.watch(own.name(), this::onEvent);
             if (failedStarts > 0) LOG.info("watching {} for nudges after {} failed attempt(s)", own.name(), failedStarts);

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link RetiredUploadsTest} on GreenMail and Dovecot: an APPEND into a folder that is gone fails as
  * {@code FolderMissing} there too, so a retired device's uploader halts rather than create the folder again.
+ * And {@link GoneFolderWaitTest}'s first case: the server's header SEARCH finds the notice naming the device.
  */
 class RetiredUploadsOnServersIT {
     @ParameterizedTest
@@ -22,6 +23,14 @@ class RetiredUploadsOnServersIT {
             } finally {
                 TestKit.shutdownActorSystem(sys);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"greenmail", "dovecot"})
+    void deviceRetiredWhileStopped_findsItsFolderGoneUnderANotice_andCreatesNothing(String kind) throws Exception {
+        try (Servers s = kind.equals("greenmail") ? Servers.greenMail() : Servers.dovecot()) {
+            GoneFolderWaitTest.staysGoneOnceRetired(s.store());
         }
     }
 }

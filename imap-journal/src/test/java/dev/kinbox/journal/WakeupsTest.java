@@ -35,7 +35,7 @@ class WakeupsTest {
     static final String OTHER_PID = "app-settings";
     final java.util.concurrent.atomic.AtomicInteger ownFolderResets = new java.util.concurrent.atomic.AtomicInteger();
     final Wakeups wakeups = new Wakeups(store, new ServerFolder(store, OWN, new JournalStats()), executor,
-            new JournalStats(), ownFolderResets::incrementAndGet);
+            new JournalStats(), ownFolderResets::incrementAndGet, () -> true);
 
     @AfterEach void close() {
         wakeups.close();

@@ -95,7 +95,10 @@ final class Bootstrap {
         Muaa.Start c = sc.start();
         String self = settings.deviceId();
         if (sc.failure() != null) LOG.info("starting without the announcements folder: {}", sc.failure().toString());
-        else m.liveness.learn(state, sc.contents().notices());
+        else {
+            m.liveness.learn(state, sc.contents().notices());
+            m.liveness.readNoNotice(state);
+        }
         Optional<String> gone = m.liveness.retired(state);
         if (gone.isPresent()) return m.Effect().reply(c.replyTo(), StatusReply.success(new StartOutcome.Retired(self, gone.get())));
         DeviceRecord rec = state.devices().get(self);

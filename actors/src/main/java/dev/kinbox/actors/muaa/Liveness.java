@@ -63,12 +63,38 @@ final class Liveness {
      */
     private final Object cleaning = new Object();
 
+    /**
+     * Told by the journal (on its thread) when this device's folder is gone and its uploads wait for word whether the
+     * device was retired (KinboxJournalRuntime#onRetirementDoubt): a check now reads the notices and answers.
+     */
+    private final Runnable doubtAsked;
+
     Liveness(Muaa m) {
         this.m = m;
         this.settings = m.settings;
         this.clock = m.clock;
         this.hlc = m.hlc;
         this.env = m.env;
+        org.apache.pekko.actor.typed.ActorRef<Muaa.Command> self = m.ctx.getSelf();
+        this.doubtAsked = () -> self.tell(Muaa.LivenessTick.INSTANCE);
+    }
+
+    /** Recovered: the journal may ask this device to read the notices now (its folder gone, perhaps by its retirement). */
+    void answerDoubts() {
+        if (env != null) m.journal().onRetirementDoubt(settings.deviceId(), doubtAsked);
+    }
+
+    /** Stopped: a later MUAA of the device answers. */
+    void stop() {
+        if (env != null) m.journal().offRetirementDoubt(settings.deviceId(), doubtAsked);
+    }
+
+    /**
+     * A read of the notices found none this device trusts naming it (it may still be retired in its state; the journal
+     * knows that from {@link Muaa#reconcile}): its uploads and watch may create its folder again if they found it gone.
+     */
+    void readNoNotice(AccountState state) {
+        if (retired(state).isEmpty()) m.journal().deviceNotRetired(settings.deviceId());
     }
 
     /** Why this device may no longer work in the account, or empty while it may. */
@@ -195,6 +221,7 @@ final class Liveness {
             return m.Effect().none();
         }
         learn(state, c.contents().notices());
+        readNoNotice(state);
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         if (retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();

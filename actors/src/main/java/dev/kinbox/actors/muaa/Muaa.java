@@ -419,10 +419,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                     if (env != null) pairing.pollLater(false); // each look sets the next
                     if (env != null && state.devices().containsKey(settings.deviceId())) pairing.resume(state);
                     if (env != null) timers.startTimerWithFixedDelay(LivenessTick.INSTANCE, env.timing().livenessCheck());
+                    liveness.answerDoubts();
                 })
                 .onSignal(PostStop.instance(), state -> {
                     streams.stopAll();
                     pairing.stop();
+                    liveness.stop();
                 })
                 // the next incarnation starts its own streams (from the start): this one's end here
                 .onSignal(PreRestart.instance(), state -> streams.stopAll())

@@ -1,0 +1,141 @@
+package dev.kinbox.journal;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a device may create its own folder again, having found it gone where it had uploaded
+ * (docs/PROTOCOL.md, "Removal and expiry"). Siblings delete the folder of a device they retired, and
+ * say so in a signed notice in {@code _Autocrypt_SMA}. A device retired while it was not running
+ * learns that only when its MUAA reads the notices (at its start, or at a liveness check), and by then
+ * its recovery has started uploading and watching, either of which would create the folder again and
+ * upload its whole journal into it, for the siblings to delete once more.
+ *
+ * <p>So while a notice naming the device is there, a missing folder is in doubt: its creators wait for
+ * the MUAA's word and ask for it ({@link #onDoubt}). The word is "retired" (the host retires: nothing
+ * creates the folder again) or "not retired" ({@link #notRetired}: a read of the notices found none it
+ * trusts naming the device - which authors to trust is in the MUAA's state, so the journal cannot judge
+ * a notice itself). They wait no longer than {@code maxWait}: a device with no lifecycle has nobody to
+ * answer. Without such a notice (the provider deleted the folder, or restored an old backup) the
+ * folder is created at once, as before. A settled doubt (the word, the wait, or no notice found) stays
+ * settled for {@code maxWait}, so the uploads and the watch, which ask one after the other, do not
+ * search or ask again.
+ */
+final class FolderDoubt {
+    private static final Logger LOG = LoggerFactory.getLogger(FolderDoubt.class);
+    private final String folder;
+    private final BooleanSupplier noticeNamesDevice;
+    private final Runnable over;
+    private final long maxWaitNanos;
+    private final Duration maxWait;
+    private final LongSupplier nanos;
+    private final BiConsumer<Duration, Runnable> schedule;
+    /** Words "not retired" so far. */
+    private final AtomicLong words = new AtomicLong();
+    private final AtomicReference<Runnable> ask = new AtomicReference<>(() -> { });
+    // guarded by this
+    private boolean doubting;
+    private long since;
+    private long wordsAt;
+    private boolean settled;
+    private long settledAt;
+
+    /**
+     * @param folder            the device's own folder (for the log)
+     * @param noticeNamesDevice whether a retirement notice naming the device is in the announcements
+     *                          folder (blocking: a SEARCH of its headers; may throw a store error)
+     * @param over              wakes those that waited, once the word came or the wait is up
+     * @param maxWait           the longest wait for the word
+     * @param nanos             a monotonic clock (System::nanoTime)
+     * @param schedule          runs a task after a delay (the end of the wait)
+     */
+    FolderDoubt(String folder, BooleanSupplier noticeNamesDevice, Runnable over, Duration maxWait, LongSupplier nanos,
+                BiConsumer<Duration, Runnable> schedule) {
+        this.folder = folder;
+        this.noticeNamesDevice = noticeNamesDevice;
+        this.over = over;
+        this.maxWait = maxWait;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.nanos = nanos;
+        this.schedule = schedule;
+    }
+
+    /**
+     * Asked by whoever would create the device's folder, having found it gone where the device had
+     * it. True: create it. False: wait; {@code over} runs when the word comes or the wait is up. May
+     * search the announcements folder (blocking I/O); a store error there is the caller's to handle
+     * (as a failure to create the folder).
+     */
+    boolean mayCreate() {
+        long w = words.get(); // before the search: a word during it counts
+        long now = nanos.getAsLong();
+        synchronized (this) {
+            if (doubting) {
+                if (words.get() == wordsAt && now - since < maxWaitNanos) return false;
+                doubting = false;
+                settle(now);
+                LOG.info("{} is gone and a retirement notice names its device; {}: creating it again", folder,
+                        words.get() == wordsAt ? "no word from its MUAA within " + maxWait : "its MUAA found no notice it trusts");
+                return true;
+            }
+            if (settled && now - settledAt < maxWaitNanos) return true;
+        }
+        boolean noticed = noticeNamesDevice.getAsBoolean();
+        synchronized (this) {
+            if (!noticed) {
+                settle(now);
+                return true;
+            }
+            if (doubting) return false; // another caller began the wait meanwhile
+            doubting = true;
+            since = now;
+            wordsAt = w;
+        }
+        LOG.info("{} is gone and a retirement notice names its device: its siblings may have retired it; "
+                + "not creating it again until its MUAA has read the notices (at most {})", folder, maxWait);
+        schedule.accept(maxWait.plusMillis(100), over); // a little after its end: a scheduler's tick may come early
+        ask.get().run();
+        return false;
+    }
+
+    /** True while creators wait for the word: no store operation needed to know they must not create. */
+    synchronized boolean waiting() {
+        return doubting && words.get() == wordsAt && nanos.getAsLong() - since < maxWaitNanos;
+    }
+
+    /** The device's MUAA read the notices and none it trusts names the device: those waiting create the folder. */
+    void notRetired() {
+        words.incrementAndGet();
+        boolean wake;
+        synchronized (this) {
+            wake = doubting;
+        }
+        if (wake) over.run();
+    }
+
+    /** Has {@code listener} told (on a journal thread) when a doubt begins, or at once if one is under way: the MUAA reads the notices. */
+    void onDoubt(Runnable listener) {
+        ask.set(listener);
+        boolean now;
+        synchronized (this) {
+            now = doubting;
+        }
+        if (now) listener.run();
+    }
+
+    /** Forgets {@code listener} if it is still the one set (a newer MUAA of the device may have replaced it). */
+    void offDoubt(Runnable listener) {
+        ask.compareAndSet(listener, () -> { });
+    }
+
+    private void settle(long now) {
+        settled = true;
+        settledAt = now;
+    }
+}
