@@ -127,6 +127,12 @@ final class SimulateCommand implements Callable<Integer> {
             "--expire-after (default: ${DEFAULT-VALUE})."}, defaultValue = "0")
     double abandonsPerDay;
 
+    @Option(names = "--abandoned-returns", description = {"Share (0..1) of abandoned devices switched on again: half of them within half of",
+            "--expire-after (they carry on), half late, after 1.25 to 1.75 times it: retired by then, each must learn so at its",
+            "start and change nothing in the account, not even its deleted folder (default: ${DEFAULT-VALUE})."},
+            defaultValue = "0")
+    double abandonedReturns;
+
     @Option(names = "--crashes-per-day", description = "Crash-restarts per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
     double crashesPerDay;
 
@@ -209,7 +215,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (trace != null && java.nio.file.Files.isDirectory(trace)) throw new IllegalArgumentException("--trace must name a file, not a directory");
             wo = new WorkloadOptions(accounts, r.min(), r.max(), period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay,
                     SimArgs.duration("--max-offline", maxOffline), hostilePerDay, maxSteps, removalsPerDay, faults, r.weights(), rotateKey,
-                    SimArgs.editMix("--edit-mix", editMix), abandonsPerDay);
+                    SimArgs.editMix("--edit-mix", editMix), abandonsPerDay, abandonedReturns, abandonedReturns > 0 ? expiry : Duration.ZERO);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -350,8 +350,15 @@ public final class Runner {
         }
         traced(index, sinceStart(), "done");
         try {
-            if (s instanceof Step.Join || s instanceof Step.Restart) {
+            if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Return) {
                 fleet.start(d);
+                if (s instanceof Step.Return) {
+                    // back in the account, not retired: it no longer counts as stopped for good, and what it had not
+                    // uploaded goes up now; were it retired later, what it writes from now on would be refused by design
+                    String id = fleet.roster().device(d).deviceId();
+                    leftInOrder.remove(id);
+                    unconfirmedLeavers.remove(id);
+                }
                 retiredAtStart.remove(d);
                 started.add(d);
                 crashed.remove(d);

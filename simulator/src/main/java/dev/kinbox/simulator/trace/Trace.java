@@ -38,18 +38,20 @@ public record Trace(long seed, Workload workload, int scheduleSteps, byte[] sche
     public record Workload(int accounts, int minDevices, int maxDevices, long periodMillis, double editsPerDay, double joinsPerDay,
                            double leavesPerDay, double crashesPerDay, double offlinePerDay, long maxOfflineMillis, double hostilePerDay,
                            int maxSteps, double removalsPerDay, WorkloadOptions.Faults faults, List<Integer> deviceWeights,
-                           boolean rotateKeyOnRemoval, WorkloadOptions.EditMix editMix, double abandonsPerDay) {
+                           boolean rotateKeyOnRemoval, WorkloadOptions.EditMix editMix, double abandonsPerDay, double abandonReturns,
+                           long expireAfterMillis) {
         public static Workload of(WorkloadOptions o) {
             return new Workload(o.accounts(), o.minDevices(), o.maxDevices(), o.period().toMillis(), o.editsPerDay(), o.joinsPerDay(),
                     o.leavesPerDay(), o.crashesPerDay(), o.offlinePerDay(), o.maxOffline().toMillis(), o.hostilePerDay(), o.maxSteps(),
-                    o.removalsPerDay(), o.faults(), o.deviceWeights(), o.rotateKeyOnRemoval(), o.editMix(), o.abandonsPerDay());
+                    o.removalsPerDay(), o.faults(), o.deviceWeights(), o.rotateKeyOnRemoval(), o.editMix(), o.abandonsPerDay(),
+                    o.abandonReturns(), o.expireAfter().toMillis());
         }
 
         /** The options again; {@link IllegalArgumentException} when they are out of range. */
         public WorkloadOptions options() {
             return new WorkloadOptions(accounts, minDevices, maxDevices, Duration.ofMillis(periodMillis), editsPerDay, joinsPerDay,
                     leavesPerDay, crashesPerDay, offlinePerDay, Duration.ofMillis(maxOfflineMillis), hostilePerDay, maxSteps, removalsPerDay,
-                    faults, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay);
+                    faults, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay, abandonReturns, Duration.ofMillis(expireAfterMillis));
         }
     }
 

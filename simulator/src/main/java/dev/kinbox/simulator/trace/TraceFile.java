@@ -29,7 +29,7 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     /** The format this build writes and reads. */
-    public static final int VERSION = 9; // 9: the workload records abandonsPerDay; 8: the faults record rebuildNewestLost; 7: the faults record rebuildsPerDay; 6: the faults record clockResetsPerDay and the workload editMix; 5: the workload records deviceWeights and rotateKeyOnRemoval; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
+    public static final int VERSION = 10; // 10: the workload records abandonReturns and expireAfterMillis; 9: the workload records abandonsPerDay; 8: the faults record rebuildNewestLost; 7: the faults record rebuildsPerDay; 6: the faults record clockResetsPerDay and the workload editMix; 5: the workload records deviceWeights and rotateKeyOnRemoval; 4: the faults record gossipShare; 3: the workload records both removalsPerDay and the faults (2 had one or the other)
     /**
      * The oldest format still read: version 3, whose faults have no gossip share (it reads as 0), and
      * versions 3 and 4, whose workloads have no device weights and no key rotation (they read as none: uniform, and
@@ -123,7 +123,8 @@ public final class TraceFile {
      * exist), a version 3 or 4 trace's workload no device weights (uniform, the only kind then) and no key rotation, a version 3
      * to 5 trace's faults no clock resets (fixed offsets, the only kind then) and its workload the default edit mix (the only
      * one then), a version 3 to 6 trace's faults no folder rebuilds (there were none), a version 3 to 7 trace's faults
-     * rebuilds that lose nothing (the only kind then), a version 3 to 8 trace's workload no abandoned devices (there were none). Anything
+     * rebuilds that lose nothing (the only kind then), a version 3 to 8 trace's workload no abandoned devices (there were none), a version 3 to 9 trace's no returning
+     * ones (there were none). Anything
      * else is left to the strict read.
      */
     private static com.fasterxml.jackson.databind.JsonNode fromOlder(com.fasterxml.jackson.databind.JsonNode root, int version) {
@@ -138,6 +139,8 @@ public final class TraceFile {
         fillBefore(workload, version, 5, "deviceWeights", CBOR.createArrayNode());
         fillBefore(workload, version, 5, "rotateKeyOnRemoval", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
         fillBefore(workload, version, 9, "abandonsPerDay", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0));
+        fillBefore(workload, version, 10, "abandonReturns", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0));
+        fillBefore(workload, version, 10, "expireAfterMillis", com.fasterxml.jackson.databind.node.LongNode.valueOf(0));
         return root;
     }
 

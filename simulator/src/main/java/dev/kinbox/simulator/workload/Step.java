@@ -25,6 +25,14 @@ public sealed interface Step {
      */
     record Abandon(long at, DeviceRef device) implements Step {}
 
+    /**
+     * An abandoned device is switched on again (the old phone out of the drawer), from its local store.
+     * {@code late}: back after more than its expiry, so its siblings have retired it (unless none of them
+     * ran): it must learn so at its start and change nothing in the account - the schedule has nothing more
+     * for it. Else it carries on.
+     */
+    record Return(long at, DeviceRef device, boolean late) implements Step {}
+
     /** The device stops without warning; its local store survives (like a phone's flash). */
     record Crash(long at, DeviceRef device) implements Step {}
 

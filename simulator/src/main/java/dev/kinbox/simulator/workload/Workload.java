@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * seed in account order) as competing exponential clocks - edits, crashes and offline spells per
  * device, joins, leaves, abandoned devices and hostile provider acts per account - over simulated time; crashes and offline spells end after a
  * random time (a restart within ten simulated minutes, back online within {@code maxOffline}), and
- * whatever is still open at the end of the period ends there. An account always keeps at least one
+ * whatever is still open at the end of the period ends there; an abandoned device that returns
+ * ({@code abandonReturns}) does so well before or well after its expiry, or not within the run. An account always keeps at least one
  * device running and never runs more than {@code maxDevices}.
  */
 public final class Workload {
@@ -101,7 +102,8 @@ public final class Workload {
                 Step due = pending.peek();
                 if (due != null && due.at() <= next && due.at() < periodMs) {
                     t = due.at();
-                    emit(pending.poll());
+                    pending.poll();
+                    if (!(due instanceof Step.Return) || live() < o.maxDevices()) emit(due); // a full account: it stays away
                     continue;
                 }
                 if (next >= periodMs) break;
@@ -110,6 +112,7 @@ public final class Workload {
             }
             while (!pending.isEmpty()) {
                 Step s = pending.poll();
+                if (s instanceof Step.Return) continue; // back after the period: not within the run
                 emit(s instanceof Step.Online ? new Step.Online(periodMs, s.device()) : new Step.Restart(periodMs, s.device()));
             }
         }
@@ -171,7 +174,17 @@ public final class Workload {
                     emit(new Step.Remove(t, dev(anyLiveBut(by)), dev(by)));
                 }
                 case REBUILD -> emit(new Step.FolderRebuild(t, dev(joined())));
-                case ABANDON -> emit(new Step.Abandon(t, dev(any(Life.RUNNING, Life.RUNNING))));
+                case ABANDON -> {
+                    int s = any(Life.RUNNING, Life.RUNNING);
+                    emit(new Step.Abandon(t, dev(s)));
+                    // drawn only when returns are on: without them a seed gives the schedule it gave before they existed
+                    if (o.abandonReturns() > 0 && r.nextDouble() < o.abandonReturns()) {
+                        long e = o.expireAfter().toMillis();
+                        boolean late = r.nextBoolean();
+                        long away = late ? e * 5 / 4 + r.nextLong(e / 2 + 1) : 1 + r.nextLong(e / 2);
+                        pending.add(new Step.Return(t + away, dev(s), late));
+                    }
+                }
             }
         }
 
@@ -227,6 +240,7 @@ public final class Workload {
                 return;
             }
             if (s instanceof Step.Remove) life[slot] = Life.REMOVED;
+            else if (s instanceof Step.Return back) life[slot] = back.late() ? Life.REMOVED : Life.RUNNING; // late: retired, nothing more for it
             else if (s instanceof Step.Join || s instanceof Step.Restart || s instanceof Step.Online) life[slot] = Life.RUNNING;
             else if (s instanceof Step.Leave || s instanceof Step.Abandon) life[slot] = Life.LEFT;
             else if (s instanceof Step.Crash) life[slot] = Life.DOWN;

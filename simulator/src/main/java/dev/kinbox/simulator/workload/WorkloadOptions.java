@@ -32,11 +32,19 @@ import java.util.random.RandomGenerator;
  *                          3 contact field changes in 10)
  * @param abandonsPerDay    devices put away for good without leaving per account per simulated day ({@link Step.Abandon};
  *                          while above one device): their siblings retire them once they are silent past the expiry
+ * @param abandonReturns    the share (0..1) of abandoned devices switched on again ({@link Step.Return}): half of them
+ *                          after an absence drawn uniformly up to half of {@code expireAfter} (never retired: silent less
+ *                          than its expiry even counted from its last refresh, a quarter of it before), the others
+ *                          late, from 1.25 to 1.75 times it (retired by then; their siblings' notice still there, which
+ *                          goes once it is {@code expireAfter} old); one due while its account runs {@code maxDevices},
+ *                          or after the period, stays away
+ * @param expireAfter       the devices' expiry (simulated; positive when {@code abandonReturns} is)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
                               double joinsPerDay, double leavesPerDay, double crashesPerDay, double offlinePerDay,
                               Duration maxOffline, double hostilePerDay, int maxSteps, double removalsPerDay, Faults faults,
-                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval, EditMix editMix, double abandonsPerDay) {
+                              List<Integer> deviceWeights, boolean rotateKeyOnRemoval, EditMix editMix, double abandonsPerDay,
+                              double abandonReturns, Duration expireAfter) {
     /**
      * The relative weights of the user's edit kinds: a setting changed ({@link Change.SetSetting}), a
      * contact created ({@link Change.CreateContact}) and a contact's field changed
@@ -177,6 +185,15 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     }
 
     /** Without forced removals and without faults (as before either existed). */
+    /** No abandoned device returns (as before {@link Step.Return} existed: a seed gives the schedule it gave then). */
+    public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
+                           double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
+                           int maxSteps, double removalsPerDay, Faults faults, List<Integer> deviceWeights, boolean rotateKeyOnRemoval,
+                           EditMix editMix, double abandonsPerDay) {
+        this(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay, offlinePerDay, maxOffline,
+                hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay, 0, Duration.ZERO);
+    }
+
     public WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay, double joinsPerDay,
                            double leavesPerDay, double crashesPerDay, double offlinePerDay, Duration maxOffline, double hostilePerDay,
                            int maxSteps) {
@@ -195,25 +212,33 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
     /** These options with {@code f} as faults. */
     public WorkloadOptions withFaults(Faults f) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, f, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay, abandonReturns, expireAfter);
     }
 
     /** These options with key rotation on removal turned on in every account, or not. */
     public WorkloadOptions withKeyRotation(boolean on) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on, editMix, abandonsPerDay);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, on, editMix, abandonsPerDay, abandonReturns, expireAfter);
     }
 
     /** These options with the user's edits drawn by {@code mix}. */
     public WorkloadOptions withEditMix(EditMix mix) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, mix, abandonsPerDay);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, mix, abandonsPerDay, abandonReturns, expireAfter);
     }
 
     /** These options with {@code perDay} devices abandoned per account per simulated day ({@link Step.Abandon}). */
     public WorkloadOptions withAbandons(double perDay) {
         return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
-                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, perDay);
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, perDay,
+                abandonReturns, expireAfter);
+    }
+
+    /** These options with the share {@code share} of abandoned devices back ({@link Step.Return}), around the expiry {@code expireAfter}. */
+    public WorkloadOptions withReturns(double share, Duration expireAfter) {
+        return new WorkloadOptions(accounts, minDevices, maxDevices, period, editsPerDay, joinsPerDay, leavesPerDay, crashesPerDay,
+                offlinePerDay, maxOffline, hostilePerDay, maxSteps, removalsPerDay, faults, deviceWeights, rotateKeyOnRemoval, editMix, abandonsPerDay,
+                share, expireAfter);
     }
 
     /**
@@ -246,6 +271,10 @@ public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Dura
             if (!(r >= 0 && r <= 1_000_000)) throw new IllegalArgumentException("rates must be 0..1000000 per day");
         }
         if (maxOffline == null || maxOffline.isNegative()) throw new IllegalArgumentException("maxOffline must be >= 0");
+        if (!(abandonReturns >= 0 && abandonReturns <= 1)) throw new IllegalArgumentException("the share of abandoned devices that return must be 0..1");
+        if (expireAfter == null || expireAfter.isNegative() || abandonReturns > 0 && expireAfter.toMillis() < 4) {
+            throw new IllegalArgumentException("the expiry returning devices come back around must be positive");
+        }
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be positive");
         if (faults == null) throw new IllegalArgumentException("faults must be given (Faults.NONE for none)");
         if (editMix == null) throw new IllegalArgumentException("the edit mix must be given (EditMix.DEFAULT)");

@@ -139,6 +139,44 @@ public class RetirementRunTest { // public: ClusterFleetTest runs the same sched
         assertEquals(0, r.check().retiredMissing() + r.check().leftMissing(), "d1's edit reached d0 before it expired");
     }
 
+    /**
+     * As above, and d1 is switched on again long after d0 retired it and deleted its folder: its start must
+     * answer "retired" (an outcome, not a step error), and its recovery must not rebuild the folder and upload
+     * its journal again ({@code folders_repaired} stays 0: before 2026-12-06 it was 1, the folder's deletion
+     * taken for a restore). Every invariant holds; d0's later edit is applied by d0 alone.
+     */
+    @Test
+    void run_whereAnAbandonedDeviceReturnsAfterItsSiblingRetiredIt_learnsSoAtItsStart_andRebuildsNothing() throws Exception {
+        DeviceRef d0 = new DeviceRef(0, 0), d1 = new DeviceRef(0, 1);
+        long min = Duration.ofMinutes(1).toMillis();
+        // d1 silent from minute 20: retired after EXPIRE_AFTER, its folder deleted after one announceEvery (a quarter of it)
+        // more, and d0's notice collected once it is EXPIRE_AFTER old (after which d1 could not know: by design it would
+        // rebuild its folder, and d0 renew the notice); back in between
+        long back = 20 * min + EXPIRE_AFTER.toMillis() * 8 / 5;
+        Schedule s = new Schedule(3, withRemovalAndEarlyLeave().options(), List.of(new Step.Join(0, d0), new Step.Join(0, d1),
+                new Step.Edit(10 * min, d1, new Change.SetSetting("k", "by d1")), new Step.Abandon(20 * min, d1),
+                new Step.Return(back, d1, true), new Step.Edit(back + 10 * min, d0, new Change.SetSetting("k2", "by d0"))));
+        java.util.List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunResult r = RunnerTest.run(s, Duration.ofSeconds(15), f -> new dev.kinbox.simulator.fleet.ForwardingFleet(f) {
+            @Override public void start(DeviceRef d) throws FleetException {
+                try {
+                    super.start(d);
+                    starts.add(d + " running");
+                } catch (RetiredDevice e) {
+                    starts.add(d + " retired");
+                    throw e;
+                }
+            }
+        }, expiring());
+        System.out.println("return run: " + r.check() + " notes " + r.notes() + " starts " + starts);
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(3, starts.size(), starts.toString());
+        assertEquals(d1 + " retired", starts.get(2), "d1's return found it retired: " + starts);
+        assertEquals(1, r.check().retiredDevices());
+        assertEquals(0, r.refusals().foldersRepaired(), "the returning retired device rebuilt its deleted folder");
+        assertEquals(0, r.stepErrors());
+    }
+
     @Test
     void run_onAFleetThatForgetsToRetireRemovedDevices_failsSilentDevicesRetired() throws Exception {
         Schedule s = withRemovalAndEarlyLeave();

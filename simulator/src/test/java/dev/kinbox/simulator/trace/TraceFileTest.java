@@ -71,9 +71,9 @@ class TraceFileTest {
     void read_refusesAnotherFormatVersionByNumber() throws Exception {
         byte[] b = bytes(TraceFixtures.trace());
         // 1: before the faults and removals; 2: either the faults (sim-faults) or removalsPerDay (sim-pairing), never both
-        for (int other : new int[] {1, 2, 10}) {
+        for (int other : new int[] {1, 2, TraceFile.VERSION + 1}) {
             b[11] = (byte) other;
-            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to 9", refused(b).getMessage());
+            assertEquals("trace format version " + other + "; this kinbox reads versions 3 to " + TraceFile.VERSION, refused(b).getMessage());
         }
     }
 
@@ -186,7 +186,16 @@ class TraceFileTest {
         WorkloadOptions abandoning = o.withAbandons(2);
         Trace v9 = new Trace(9, Trace.Workload.of(abandoning), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
                 t.accounts(), t.violations());
-        assertEquals(abandoning, TraceFile.read(new ByteArrayInputStream(bytes(v9))).workload().options());
+        ObjectNode v9tree = tree(v9);
+        ((ObjectNode) v9tree.path("workload")).remove("abandonReturns");
+        ((ObjectNode) v9tree.path("workload")).remove("expireAfterMillis");
+        assertEquals(abandoning, TraceFile.read(new ByteArrayInputStream(file(9, v9tree))).workload().options(), "a version 9 trace: no returns");
+        assertTrue(refused(file(TraceFile.VERSION, v9tree)).getMessage().contains("corrupt"), "a version 10 trace must have them");
+
+        WorkloadOptions returning = abandoning.withReturns(0.5, Duration.ofHours(20));
+        Trace v10 = new Trace(9, Trace.Workload.of(returning), t.scheduleSteps(), t.scheduleDigest(), t.store(), t.timeScale(), t.steps(),
+                t.accounts(), t.violations());
+        assertEquals(returning, TraceFile.read(new ByteArrayInputStream(bytes(v10))).workload().options());
     }
 
     private static final CBORMapper CBOR = new CBORMapper();

@@ -349,6 +349,33 @@ class WorkloadTest {
     }
 
     @Test
+    void generate_withAbandonedReturns_bringsDevicesBackWellBeforeOrWellAfterTheirExpiry_andWithoutThemDrawsAsBefore() {
+        WorkloadOptions abandoning = new WorkloadOptions(20, 2, 5, Duration.ofDays(6), 10, 1, 1, 2, 2, Duration.ofHours(12), 0, 100_000, 1)
+                .withAbandons(1);
+        Duration expiry = Duration.ofDays(2);
+        long e = expiry.toMillis();
+        Schedule with = Workload.generate(42, abandoning.withReturns(0.5, expiry));
+        List<Step.Return> returns = with.steps().stream().filter(x -> x instanceof Step.Return).map(x -> (Step.Return) x).toList();
+        long abandons = with.steps().stream().filter(x -> x instanceof Step.Abandon).count();
+        assertTrue(returns.size() > 5 && returns.size() < abandons, returns.size() + " of " + abandons + " abandoned devices returned");
+        assertTrue(returns.stream().anyMatch(Step.Return::late) && returns.stream().anyMatch(x -> !x.late()), "early and late ones");
+        for (Step.Return back : returns) {
+            java.util.function.Predicate<Step> own = x -> x.device().equals(back.device())
+                    && !(x instanceof Step.Hostile || x instanceof Step.FolderRebuild || x instanceof Step.ServerRestart);
+            Step before = with.steps().stream().filter(x -> own.test(x) && x.at() < back.at()).reduce((a, b) -> b).orElseThrow();
+            assertTrue(before instanceof Step.Abandon, back + " follows " + before + ", not its abandon");
+            long away = back.at() - before.at();
+            assertTrue(back.late() ? away >= e * 5 / 4 && away <= e * 7 / 4 : away > 0 && away <= e / 2, back + " away " + away + " ms");
+            if (back.late()) {
+                assertTrue(with.steps().stream().noneMatch(x -> own.test(x) && x.at() > back.at()), back + ": a retired device is given more to do");
+            }
+        }
+        assertEquals(Workload.generate(42, abandoning), Workload.generate(42, abandoning.withReturns(0, Duration.ZERO)), "share 0: the schedule of before");
+        assertThrows(IllegalArgumentException.class, () -> abandoning.withReturns(1.5, expiry));
+        assertThrows(IllegalArgumentException.class, () -> abandoning.withReturns(0.5, Duration.ZERO));
+    }
+
+    @Test
     void generate_beyondMaxSteps_isRefused_sayingHowToGetPastIt() {
         WorkloadOptions o = new WorkloadOptions(10, 2, 5, Duration.ofDays(30), 1000, 1, 1, 1, 1, Duration.ofHours(1), 0, 500);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.generate(1, o));
