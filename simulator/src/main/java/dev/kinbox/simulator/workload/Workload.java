@@ -103,7 +103,8 @@ public final class Workload {
                 if (due != null && due.at() <= next && due.at() < periodMs) {
                     t = due.at();
                     pending.poll();
-                    if (!(due instanceof Step.Return) || live() < o.maxDevices()) emit(due); // a full account: it stays away
+                    // one back to carry on in an account running its most devices stays away; a late one (retired) takes no place
+                    if (!(due instanceof Step.Return back && !back.late() && live() >= o.maxDevices())) emit(due);
                     continue;
                 }
                 if (next >= periodMs) break;

@@ -36,8 +36,8 @@ import java.util.random.RandomGenerator;
  *                          after an absence drawn uniformly up to half of {@code expireAfter} (never retired: silent less
  *                          than its expiry even counted from its last refresh, a quarter of it before), the others
  *                          late, from 1.25 to 1.75 times it (retired by then; their siblings' notice still there, which
- *                          goes once it is {@code expireAfter} old); one due while its account runs {@code maxDevices},
- *                          or after the period, stays away
+ *                          goes once it is {@code expireAfter} old); one due after the period, or early while its
+ *                          account runs {@code maxDevices}, stays away
  * @param expireAfter       the devices' expiry (simulated; positive when {@code abandonReturns} is)
  */
 public record WorkloadOptions(int accounts, int minDevices, int maxDevices, Duration period, double editsPerDay,
