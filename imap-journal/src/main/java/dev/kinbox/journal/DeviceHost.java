@@ -132,10 +132,8 @@ final class DeviceHost {
      */
     private boolean watchMayCreate() {
         if (doubt.waiting()) return false;
-        boolean had = false;
-        for (String pid : uploaders.keySet()) {
-            if (KinboxJournalRuntime.folderOf(pid).equals(own) && Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity() != 0).orElse(false)) had = true;
-        }
+        boolean had = uploaders.keySet().stream().anyMatch(pid -> KinboxJournalRuntime.folderOf(pid).equals(own)
+                && Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity() != 0).orElse(false));
         if (!had) return true;
         try {
             store.status(own);

@@ -32,7 +32,6 @@ final class FolderDoubt {
     private final String folder;
     private final BooleanSupplier noticeNamesDevice;
     private final Runnable over;
-    private final long maxWaitNanos;
     private final Duration maxWait;
     private final LongSupplier nanos;
     private final BiConsumer<Duration, Runnable> schedule;
@@ -61,7 +60,6 @@ final class FolderDoubt {
         this.noticeNamesDevice = noticeNamesDevice;
         this.over = over;
         this.maxWait = maxWait;
-        this.maxWaitNanos = maxWait.toNanos();
         this.nanos = nanos;
         this.schedule = schedule;
     }
@@ -77,14 +75,14 @@ final class FolderDoubt {
         long now = nanos.getAsLong();
         synchronized (this) {
             if (doubting) {
-                if (words.get() == wordsAt && now - since < maxWaitNanos) return false;
+                if (words.get() == wordsAt && !passed(since, now)) return false;
                 doubting = false;
                 settle(now);
                 LOG.info("{} is gone and a retirement notice names its device; {}: creating it again", folder,
                         words.get() == wordsAt ? "no word from its MUAA within " + maxWait : "its MUAA found no notice it trusts");
                 return true;
             }
-            if (settled && now - settledAt < maxWaitNanos) return true;
+            if (settled && !passed(settledAt, now)) return true;
         }
         boolean noticed = noticeNamesDevice.getAsBoolean();
         synchronized (this) {
@@ -106,7 +104,7 @@ final class FolderDoubt {
 
     /** True while creators wait for the word: no store operation needed to know they must not create. */
     synchronized boolean waiting() {
-        return doubting && words.get() == wordsAt && nanos.getAsLong() - since < maxWaitNanos;
+        return doubting && words.get() == wordsAt && !passed(since, nanos.getAsLong());
     }
 
     /** The device's MUAA read the notices and none it trusts names the device: those waiting create the folder. */
@@ -132,6 +130,11 @@ final class FolderDoubt {
     /** Forgets {@code listener} if it is still the one set (a newer MUAA of the device may have replaced it). */
     void offDoubt(Runnable listener) {
         ask.compareAndSet(listener, () -> { });
+    }
+
+    /** Whether {@code maxWait} has passed between {@code from} and {@code now}. */
+    private boolean passed(long from, long now) {
+        return now - from >= maxWait.toNanos();
     }
 
     private void settle(long now) {

@@ -200,7 +200,7 @@ final class Uploader {
             do {
                 dirty = false;
                 if (!reconciled) {
-                    if (!retired && rt.recreationWaits(folder.name()) || !reconcile()) {
+                    if ((!retired && rt.recreationWaits(folder.name())) || !reconcile()) {
                         holdOff(); // our folder is gone and may be our siblings' clean-up: until the word, nothing here recreates it
                         return;
                     }
