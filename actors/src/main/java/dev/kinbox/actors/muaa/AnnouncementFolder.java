@@ -93,9 +93,9 @@ final class AnnouncementFolder {
         return readAll(Map.of()).announcements();
     }
 
-    /** As {@link #readAll(Map, Map)} with no retired authors. */
+    /** As {@link #readAll(Map, Map, java.util.function.Supplier)} with no retired authors and no account keys. */
     Contents readAll(Map<String, byte[]> trusted) {
-        return readAll(trusted, Map.of());
+        return readAll(trusted, Map.of(), List::of);
     }
 
     /**
@@ -105,7 +105,8 @@ final class AnnouncementFolder {
      * it goes to {@link Contents#byRetired}; a notice of another author is passed over, one that fails
      * verification is counted in {@code refused}.
      */
-    Contents readAll(Map<String, byte[]> trusted, Map<String, byte[]> retiredAuthors) {
+    Contents readAll(Map<String, byte[]> trusted, Map<String, byte[]> retiredAuthors,
+                     java.util.function.Supplier<List<OpenPGPCertificate>> accountKeys) {
         if (!store.listFolders().contains(FOLDER)) return Contents.EMPTY;
         List<StoredMessage> msgs;
         try {
@@ -129,7 +130,14 @@ final class AnnouncementFolder {
                     String retired = h.attributes().get("retired");
                     if (SmaFolders.isDeviceId(retired)) noticeUids.computeIfAbsent(retired, k -> new ArrayList<>()).add(m.uid());
                     byte[] cert = trusted.getOrDefault(h.device(), retiredAuthors.get(h.device()));
-                    if (cert == null) continue;
+                    if (cert == null) {
+                        // by a device paired after this one went away, naming this one: trusted with an account key's signature
+                        if (self.equals(retired)) {
+                            List<OpenPGPCertificate> keys = accountKeys.get();
+                            if (!keys.isEmpty()) notices.add(RetireNotice.verifyByAccount(m, keys, crypto));
+                        }
+                        continue;
+                    }
                     OpenPGPCertificate author = certs.get(h.device());
                     if (author == null) certs.put(h.device(), author = crypto.readCertificate(cert));
                     (trusted.containsKey(h.device()) ? notices : byRetired).add(RetireNotice.verify(m, author, crypto));
@@ -228,7 +236,7 @@ final class AnnouncementFolder {
      * reader refuses - and which, taken for this device's own, would keep its genuine notice out for
      * good. Such an impostor is deleted once the genuine notice is in.
      */
-    void publishNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
+    void publishNotice(RetireNotice n, OpenPGPKey byKey, List<OpenPGPKey> accountKeys, Clock clock) throws CryptoException {
         createMissing(List.of(FOLDER));
         List<Long> same = store.search(FOLDER, "Message-ID", n.header().messageId());
         List<Long> impostors = new ArrayList<>();
@@ -244,7 +252,7 @@ final class AnnouncementFolder {
                 }
             }
         }
-        store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+        store.append(FOLDER, n.toMessage(byKey, accountKeys, crypto, clock));
         if (!impostors.isEmpty()) {
             LOG.warn("replacing {} message(s) in {} that carry this device's notice's Message-ID but are not its notice", impostors.size(), FOLDER);
             store.delete(FOLDER, impostors);
@@ -257,10 +265,10 @@ final class AnnouncementFolder {
      * device (same Message-ID), which then goes: a fresh {@code at} keeps it from garbage collection
      * for another {@code expireAfter} (docs/PROTOCOL.md, "Removal and expiry").
      */
-    void renewNotice(RetireNotice n, OpenPGPKey byKey, Clock clock) throws CryptoException {
+    void renewNotice(RetireNotice n, OpenPGPKey byKey, List<OpenPGPKey> accountKeys, Clock clock) throws CryptoException {
         createMissing(List.of(FOLDER));
         List<Long> older = store.search(FOLDER, "Message-ID", n.header().messageId());
-        store.append(FOLDER, n.toMessage(byKey, crypto, clock));
+        store.append(FOLDER, n.toMessage(byKey, accountKeys, crypto, clock));
         if (!older.isEmpty()) store.delete(FOLDER, older);
     }
 

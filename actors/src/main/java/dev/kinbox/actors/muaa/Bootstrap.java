@@ -57,7 +57,7 @@ final class Bootstrap {
         if (rec != null && rec.status() == DeviceStatus.PAIRED) {
             // first look for a notice that we were retired while away (we cannot read the journal that says so)
             Map<String, byte[]> trusted = m.liveness.trusted(state);
-            m.runBlocking(() -> new Muaa.StartChecked(c, m.announcements().readAll(trusted), null),
+            m.runBlocking(() -> new Muaa.StartChecked(c, m.announcements().readAll(trusted, Map.of(), m.liveness.accountCertificates(state)), null),
                     (v, e) -> e != null ? new Muaa.StartChecked(c, null, e) : v);
             return m.Effect().none();
         }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -107,6 +108,23 @@ final class Liveness {
         return Optional.empty();
     }
 
+    /**
+     * The account keys {@code state} holds, every one (older ones too: a device back after its retirement may know only
+     * those), to sign this device's notices with besides its own key (docs/PROTOCOL.md, "Removal and expiry").
+     */
+    List<OpenPGPKey> accountSigners(AccountState state) {
+        return env == null ? List.of() : dev.kinbox.actors.mail.AccountKeys.of(env.crypto(), state).all().stream()
+                .map(dev.kinbox.actors.mail.AccountKeys.HeldKey::key).toList();
+    }
+
+    /**
+     * The certificates of the account keys {@code state} holds, parsed only when asked: what a notice naming this device
+     * by a device it does not know must be signed with to be trusted ({@link RetireNotice#verifyByAccount}).
+     */
+    java.util.function.Supplier<List<org.bouncycastle.openpgp.api.OpenPGPCertificate>> accountCertificates(AccountState state) {
+        return () -> accountSigners(state).stream().map(OpenPGPKey::toCertificate).toList();
+    }
+
     /** Device id to certificate bytes of the devices whose notices this device trusts: those its state has as paired. */
     Map<String, byte[]> trusted(AccountState state) {
         return certificates(state, DeviceStatus.PAIRED);
@@ -163,7 +181,9 @@ final class Liveness {
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of()), leaving, c.replyTo(), c.deviceId());
+        List<OpenPGPKey> signers = accountSigners(state);
+        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of(), signers), leaving, c.replyTo(),
+                c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -189,7 +209,7 @@ final class Liveness {
         Map<String, byte[]> trusted = trusted(state);
         Map<String, byte[]> retiredAuthors = certificates(state, DeviceStatus.RETIRED);
         long readAt = clock.millis();
-        m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted, retiredAuthors),
+        m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted, retiredAuthors, accountCertificates(state)),
                         Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
                 (v, e) -> e != null ? new Muaa.Checked(readAt, null, null, e) : v);
         return m.Effect().none();
@@ -288,7 +308,8 @@ final class Liveness {
         if (!postponed.isEmpty()) {
             LOG.info("not retiring {} yet: their folders could not be read to their end; the next check tries again", postponed);
         }
-        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors());
+        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors(),
+                publish.isEmpty() && renew.isEmpty() ? List.of() : accountSigners(state));
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
@@ -478,7 +499,7 @@ final class Liveness {
      * that it did not write; {@link AnnouncementFolder#deleteImpostors}). Every step is idempotent.
      */
     private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget,
-                           List<Long> impostors) {
+                           List<Long> impostors, List<OpenPGPKey> signers) {
         boolean isEmpty() {
             return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty() && impostors.isEmpty();
         }
@@ -508,8 +529,8 @@ final class Liveness {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();
                 try {
-                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), clock);
-                    for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), clock);
+                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), tidy.signers(), clock);
+                    for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), tidy.signers(), clock);
                     if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());
                 } catch (dev.kinbox.crypto.CryptoException e) {
                     throw new java.util.concurrent.CompletionException(e);

@@ -68,10 +68,17 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
         return h.kind() == SmaHeader.Kind.DROP && "retire".equals(h.attributes().get("type"));
     }
 
-    /** The message signed by {@code byKey}, ready to append to {@code _Autocrypt_SMA}. */
-    NewMessage toMessage(OpenPGPKey byKey, Crypto crypto, Clock clock) throws CryptoException {
+    /**
+     * The message signed by {@code byKey} and by each of {@code accountKeys} (the account's secret keys
+     * the author holds: a device paired before the author, back after the author retired it, knows no
+     * author's certificate to trust but holds an account key - {@link #verifyByAccount}), ready to append
+     * to {@code _Autocrypt_SMA}.
+     */
+    NewMessage toMessage(OpenPGPKey byKey, List<OpenPGPKey> accountKeys, Crypto crypto, Clock clock) throws CryptoException {
         String text = MAGIC + "\n" + "Device: " + deviceId + "\n" + "By: " + by + "\n" + "At: " + at + "\n" + "Reason: " + reason.wire() + "\n";
-        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(byKey), false);
+        List<OpenPGPKey> signers = new java.util.ArrayList<>(List.of(byKey));
+        signers.addAll(accountKeys);
+        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), signers, false);
         return SmaMessage.build(header(), signed, clock);
     }
 
@@ -84,15 +91,41 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
         if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
         byte[] body = SmaMessage.body(m, MAX_BODY);
         try {
-            var verified = Crypto.requireSigned(crypto.decryptAndVerify(body, List.of(), List.of(author)), author);
-            RetireNotice n = parse(new String(verified.plaintext(), StandardCharsets.UTF_8));
-            if (!n.by.equals(h.device()) || !n.deviceId.equals(h.require("retired"))) {
-                throw new SmaFormatException("retirement notice body does not match its header");
-            }
-            return n;
+            return matching(h, Crypto.requireSigned(crypto.decryptAndVerify(body, List.of(), List.of(author)), author));
         } catch (CryptoException e) {
             throw new SmaFormatException("retirement notice does not verify: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads a fully fetched notice by an author the reader's state does not know, and checks it: body
+     * fields equal to the header's and a valid signature by one of the account keys the reader holds
+     * ({@code accountKeys}, their certificates). Only the account's devices hold those keys - the provider
+     * holds none - so such a notice was written by a device of the account: one paired after the reader
+     * went away. Trusted for a notice naming the reader itself only (docs/PROTOCOL.md, "Removal and expiry").
+     */
+    static RetireNotice verifyByAccount(StoredMessage m, List<OpenPGPCertificate> accountKeys, Crypto crypto) throws SmaFormatException {
+        SmaHeader h = SmaMessage.header(m);
+        if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
+        byte[] body = SmaMessage.body(m, MAX_BODY);
+        try {
+            var opened = crypto.decryptAndVerify(body, List.of(), accountKeys);
+            for (OpenPGPCertificate k : accountKeys) {
+                if (opened.verifiedSigners().contains(Crypto.fingerprint(k))) return matching(h, opened);
+            }
+            throw new SmaFormatException("retirement notice by an unknown device has no signature by an account key");
+        } catch (CryptoException e) {
+            throw new SmaFormatException("retirement notice does not verify: " + e.getMessage());
+        }
+    }
+
+    /** The notice in {@code opened}, when its fields are those of its header {@code h}. */
+    private static RetireNotice matching(SmaHeader h, dev.kinbox.crypto.Decrypted opened) throws SmaFormatException {
+        RetireNotice n = parse(new String(opened.plaintext(), StandardCharsets.UTF_8));
+        if (!n.by.equals(h.device()) || !n.deviceId.equals(h.require("retired"))) {
+            throw new SmaFormatException("retirement notice body does not match its header");
+        }
+        return n;
     }
 
     private static RetireNotice parse(String text) throws SmaFormatException {

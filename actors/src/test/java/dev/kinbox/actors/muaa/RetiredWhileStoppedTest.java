@@ -76,6 +76,47 @@ class RetiredWhileStoppedTest {
     }
 
     /**
+     * The laptop is switched off; a tablet pairs with the phone; the phone goes for good. The tablet, the
+     * only device left running, retires both when their silence passes the expiry. Back, the laptop does not
+     * know the tablet, so it cannot check the tablet's notice with a certificate from its state: the notice
+     * also carries a signature by the account key, which the laptop holds. Before (to 2026-12-06) the laptop
+     * started as if paired, rebuilt its folder at every deletion, and a newcomer that paired with it split the
+     * account (found with the simulator's --abandoned-returns).
+     */
+    @Test void deviceExpiredByASiblingPairedAfterItLeft_startedAgain_trustsTheNoticeByItsAccountKeySignature() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        ShiftedClock clock = new ShiftedClock();
+        List<Device> all = new ArrayList<>(Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 2));
+        try {
+            Device phone = all.get(0), laptop = all.get(1);
+            laptop.close();
+            Device tablet = new Device(store, ACCOUNT, clock, ExpiryTest.TIMING);
+            all.add(tablet);
+            assertInstanceOf(StartOutcome.AwaitingPairing.class, tablet.start("tablet"));
+            var paired = PairingSteps.byCode(phone, tablet);
+            assertTrue(paired.isSuccess(), () -> "pairing: " + paired);
+            Eventually.until("the tablet has the account", () -> tablet.state().devices().get(phone.id) != null
+                    && tablet.state().devices().get(phone.id).status() == DeviceStatus.PAIRED);
+            phone.close(); // gone too: the laptop knows no device that is still running
+            for (int day = 5; day <= 35; day += 5) ExpiryTest.advance(clock, Duration.ofDays(5), List.of(tablet));
+            String folder = SmaFolders.deviceFolder(laptop.id);
+            Eventually.until("the tablet retires the laptop and deletes its folder", () -> tablet.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED
+                    && !store.listFolders().contains(folder));
+
+            CountedCreates view = new CountedCreates(store, folder);
+            Device back = new Device(view, ACCOUNT, clock, ExpiryTest.TIMING, laptop.key, laptop.log);
+            all.add(back);
+            StartOutcome.Retired told = assertInstanceOf(StartOutcome.Retired.class, back.start("laptop"),
+                    "the laptop trusted no notice by the tablet, which it does not know");
+            assertTrue(told.reason().contains(tablet.id), told.reason());
+            Thread.sleep(1000);
+            assertEquals(0, view.creates.get(), "the retired laptop created its folder again");
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    /**
      * The provider deletes the folder of a stopped device and plants a notice that names it, by a device
      * nobody knows: the device reads the notices as soon as its recovery finds the folder gone (a liveness check
      * the journal asks for), refuses that one, and its folder and journal are rebuilt at once, not after the
