@@ -102,8 +102,10 @@ final class AnnouncementFolder {
      * Announcements and retirement notices. A notice counts only when its author is in
      * {@code trusted} (device id to certificate bytes, from the reader's state) and signed it; one whose
      * author is in {@code retiredAuthors} (the same, for the devices the reader's state has as retired) and signed
-     * it goes to {@link Contents#byRetired}; a notice of another author is passed over, one that fails
-     * verification is counted in {@code refused}.
+     * it goes to {@link Contents#byRetired}; a notice of another author is passed over - unless it names this
+     * device and carries a valid signature by one of {@code accountKeys} (the certificates of the account keys
+     * the reader's state holds, asked for only then): it counts then too ({@link RetireNotice#verifyByAccount}).
+     * One that fails verification is counted in {@code refused}.
      */
     Contents readAll(Map<String, byte[]> trusted, Map<String, byte[]> retiredAuthors,
                      java.util.function.Supplier<List<OpenPGPCertificate>> accountKeys) {
@@ -121,6 +123,7 @@ final class AnnouncementFolder {
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         List<Long> impostors = new ArrayList<>();
+        List<OpenPGPCertificate> accountCerts = null;
         for (StoredMessage m : msgs.subList(0, Math.min(msgs.size(), MAX_MESSAGES))) {
             if (m.vanished()) continue; // an old announcement its author replaced while we fetched: nothing refused
             SmaHeader h = null;
@@ -133,8 +136,8 @@ final class AnnouncementFolder {
                     if (cert == null) {
                         // by a device paired after this one went away, naming this one: trusted with an account key's signature
                         if (self.equals(retired)) {
-                            List<OpenPGPCertificate> keys = accountKeys.get();
-                            if (!keys.isEmpty()) notices.add(RetireNotice.verifyByAccount(m, keys, crypto));
+                            if (accountCerts == null) accountCerts = accountKeys.get(); // parsed once per read, and only here
+                            if (!accountCerts.isEmpty()) notices.add(RetireNotice.verifyByAccount(m, accountCerts, crypto));
                         }
                         continue;
                     }

@@ -16,12 +16,12 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.openpgp.api.OpenPGPKey;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +76,7 @@ final class Liveness {
         this.clock = m.clock;
         this.hlc = m.hlc;
         this.env = m.env;
-        org.apache.pekko.actor.typed.ActorRef<Muaa.Command> self = m.ctx.getSelf();
+        ActorRef<Muaa.Command> self = m.ctx.getSelf();
         this.doubtAsked = () -> self.tell(Muaa.LivenessTick.INSTANCE);
     }
 
@@ -181,9 +181,8 @@ final class Liveness {
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        List<OpenPGPKey> signers = accountSigners(state);
-        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of(), signers), leaving, c.replyTo(),
-                c.deviceId());
+        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of(), () -> accountSigners(state)),
+                leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -309,7 +308,7 @@ final class Liveness {
             LOG.info("not retiring {} yet: their folders could not be read to their end; the next check tries again", postponed);
         }
         CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors(),
-                publish.isEmpty() && renew.isEmpty() ? List.of() : accountSigners(state));
+                () -> accountSigners(state));
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
         return (events.isEmpty() ? m.Effect().none() : m.Effect().persist(Adoption.withAdoption(self, state, events))).thenRun(s -> {
@@ -493,13 +492,14 @@ final class Liveness {
 
     /**
      * What a clean-up does, in this order: appends {@code publish} and {@code renew} (in place of
-     * this device's notice naming the same device) signed by this device; deletes each {@code purge}d
+     * this device's notice naming the same device) signed by this device and by the account keys
+     * {@code signers} gives (asked on the blocking dispatcher, only when there is a notice); deletes each {@code purge}d
      * device's announcements and, for those in {@code folders}, its folder; deletes the notices
      * with the UIDs {@code forget}, and the {@code impostors} (UIDs of messages in this device's name
      * that it did not write; {@link AnnouncementFolder#deleteImpostors}). Every step is idempotent.
      */
     private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget,
-                           List<Long> impostors, List<OpenPGPKey> signers) {
+                           List<Long> impostors, java.util.function.Supplier<List<OpenPGPKey>> signers) {
         boolean isEmpty() {
             return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty() && impostors.isEmpty();
         }
@@ -529,8 +529,10 @@ final class Liveness {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();
                 try {
-                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), tidy.signers(), clock);
-                    for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), tidy.signers(), clock);
+                    // the account keys are parsed here, on the blocking dispatcher, and only when a notice is written
+                    List<OpenPGPKey> signers = tidy.publish().isEmpty() && tidy.renew().isEmpty() ? List.of() : tidy.signers().get();
+                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
+                    for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), signers, clock);
                     if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());
                 } catch (dev.kinbox.crypto.CryptoException e) {
                     throw new java.util.concurrent.CompletionException(e);
