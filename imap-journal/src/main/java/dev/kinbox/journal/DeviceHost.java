@@ -132,15 +132,23 @@ final class DeviceHost {
      */
     private boolean watchMayCreate() {
         if (doubt.waiting()) return false;
-        boolean had = uploaders.keySet().stream().anyMatch(pid -> KinboxJournalRuntime.folderOf(pid).equals(own)
-                && Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity() != 0).orElse(false));
-        if (!had) return true;
+        long had = uploadedUnder();
+        if (had == 0) return true;
         try {
             store.status(own);
             return true;
         } catch (MailStoreException.FolderMissing e) {
-            return doubt.mayCreate();
+            return doubt.mayCreate(had);
         }
+    }
+
+    /**
+     * The UIDVALIDITY of this device's own folder that its upload cursor has (the folder it uploaded into last), 0 when it
+     * never uploaded: which loss of the folder {@link FolderDoubt} is asked about.
+     */
+    private long uploadedUnder() {
+        return uploaders.keySet().stream().filter(pid -> KinboxJournalRuntime.folderOf(pid).equals(own))
+                .mapToLong(pid -> Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity()).orElse(0L)).max().orElse(0);
     }
 
     /** True while the nudge watch on this device's own folder runs. */
@@ -185,7 +193,7 @@ final class DeviceHost {
         @Override public ServerFolder folder(String pid) { return DeviceHost.this.folder(pid); }
         @Override public void nudgeSiblings(long seq) { if (rt.settings().upload().nudgeSiblings()) nudges.nudgeAll(seq); }
         @Override public void uploaded(String pid, long seq) { }
-        @Override public boolean mayRecreate(String folder) { return !folder.equals(own) || doubt.mayCreate(); }
+        @Override public boolean mayRecreate(String folder) { return !folder.equals(own) || doubt.mayCreate(uploadedUnder()); }
         @Override public boolean recreationWaits(String folder) { return folder.equals(own) && doubt.waiting(); }
     }
 }

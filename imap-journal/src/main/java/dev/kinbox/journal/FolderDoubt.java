@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * answer. Without such a notice (the provider deleted the folder, or restored an old backup) the
  * folder is created at once, as before. A settled doubt (the word, the wait, or no notice found) stays
  * settled for {@code maxWait}, so the uploads and the watch, which ask one after the other, do not
- * search or ask again.
+ * search or ask again - for the same loss only: the folder rebuilt (a new UIDVALIDITY) and gone again is
+ * a new loss, looked at afresh. A device back after its notice was collected finds none at its start
+ * and rebuilds; the sibling that deletes the folder again first renews the notice, and the next loss is
+ * in doubt (before 2026-12-06, thirty-first session, it was rebuilt at once at every deletion within
+ * {@code maxWait}, which in the simulator's compressed time spans many of the siblings' checks).
  */
 final class FolderDoubt {
     private static final Logger LOG = LoggerFactory.getLogger(FolderDoubt.class);
@@ -44,6 +48,8 @@ final class FolderDoubt {
     private long wordsAt;
     private boolean settled;
     private long settledAt;
+    /** The loss the settled doubt was about: the UIDVALIDITY the device had uploaded under. */
+    private long settledFor;
 
     /**
      * @param folder            the device's own folder (for the log)
@@ -66,28 +72,28 @@ final class FolderDoubt {
 
     /**
      * Asked by whoever would create the device's folder, having found it gone where the device had
-     * it. True: create it. False: wait; {@code over} runs when the word comes or the wait is up. May
-     * search the announcements folder (blocking I/O); a store error there is the caller's to handle
-     * (as a failure to create the folder).
+     * it - under UIDVALIDITY {@code gone}, the loss asked about. True: create it. False: wait; {@code over}
+     * runs when the word comes or the wait is up. May search the announcements folder (blocking I/O); a
+     * store error there is the caller's to handle (as a failure to create the folder).
      */
-    boolean mayCreate() {
+    boolean mayCreate(long gone) {
         long w = words.get(); // before the search: a word during it counts
         long now = nanos.getAsLong();
         synchronized (this) {
             if (doubting) {
                 if (words.get() == wordsAt && !passed(since, now)) return false;
                 doubting = false;
-                settle(now);
+                settle(now, gone);
                 LOG.info("{} is gone and a retirement notice names its device; {}: creating it again", folder,
                         words.get() == wordsAt ? "no word from its MUAA within " + maxWait : "its MUAA found no notice it trusts");
                 return true;
             }
-            if (settled && !passed(settledAt, now)) return true;
+            if (settled && settledFor == gone && !passed(settledAt, now)) return true;
         }
         boolean noticed = noticeNamesDevice.getAsBoolean();
         synchronized (this) {
             if (!noticed) {
-                settle(now);
+                settle(now, gone);
                 return true;
             }
             if (doubting) return false; // another caller began the wait meanwhile
@@ -137,8 +143,9 @@ final class FolderDoubt {
         return now - from >= maxWait.toNanos();
     }
 
-    private void settle(long now) {
+    private void settle(long now, long gone) {
         settled = true;
         settledAt = now;
+        settledFor = gone;
     }
 }
