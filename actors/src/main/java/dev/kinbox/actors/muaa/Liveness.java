@@ -54,6 +54,11 @@ final class Liveness {
      */
     private boolean returning;
     private long returnUploadedAt;
+    /**
+     * How long after the refresh reached the server the check that ends {@link #returning} must begin (nanos): 0, or one
+     * {@code livenessCheck} after a silence so long that the notice may have been collected ({@link #refreshed}).
+     */
+    private long returnHold;
     private boolean awaitingReturnUpload;
     /** When the check now running began (System.nanoTime). */
     private long checkStartedAt;
@@ -244,7 +249,7 @@ final class Liveness {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         if (retired(state).isPresent() || me == null || me.status() != DeviceStatus.PAIRED) return m.Effect().none();
-        if (returning && returnUploadedAt != 0 && checkStartedAt - returnUploadedAt > 0) returning = false; // no notice names it
+        if (returning && returnUploadedAt != 0 && checkStartedAt - returnUploadedAt > returnHold) returning = false; // no notice names it
         long now = clock.millis();
         long at = Math.min(now, c.readAt()); // when the devices' silence is judged (min: a clock set back meanwhile)
         List<Object> events = new ArrayList<>();
@@ -325,12 +330,20 @@ final class Liveness {
     /**
      * This device just persisted a refresh at {@code now}, its last activity before being {@code before}:
      * after a silence of more than {@code expireAfter} less one {@code announceEvery} it is returning
-     * ({@link #mayHaveBeenRetired}) until a check that began once the refresh was on the server.
+     * ({@link #mayHaveBeenRetired}) until a check that began once the refresh was on the server. After a
+     * silence past its folder's time ({@link #folderExpired}: more than {@code expireAfter} plus one
+     * {@code announceEvery}) the notice that retired it may have been collected, and only a sibling's check
+     * that sees it back renews it; so that check must begin at least one {@code livenessCheck} after the
+     * refresh was on the server (the account's devices check at the same pace), time for every running
+     * sibling to have checked once (docs/PROTOCOL.md, "Back from an absence"). Not for a device whose
+     * state has no paired sibling: nobody could have retired it.
      */
     void refreshed(long before, long now) {
         if (before != PeerState.NEVER && now - before <= env.timing().expireAfter().toMillis() - env.timing().announceEvery().toMillis()) return;
         returning = true;
         returnUploadedAt = 0;
+        // a device with no paired sibling has nobody who could have retired it
+        returnHold = pastFolderTime(now, before) && !env.keyring().siblings().isEmpty() ? env.timing().livenessCheck().toNanos() : 0;
         awaitReturnUpload();
     }
 
@@ -486,8 +499,12 @@ final class Liveness {
      * expiry"). {@code announceEvery}: the state's last activity may lag the device's last upload by one.
      */
     boolean folderExpired(long now, DeviceRecord rec) {
-        return rec.lastActive() == PeerState.NEVER
-                || now - rec.lastActive() > env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis();
+        return pastFolderTime(now, rec.lastActive());
+    }
+
+    /** Whether a device last active at {@code lastActive} has been silent for more than {@code expireAfter} plus one {@code announceEvery}. */
+    private boolean pastFolderTime(long now, long lastActive) {
+        return lastActive == PeerState.NEVER || now - lastActive > env.timing().expireAfter().toMillis() + env.timing().announceEvery().toMillis();
     }
 
     /**

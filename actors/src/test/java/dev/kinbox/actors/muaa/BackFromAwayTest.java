@@ -42,7 +42,12 @@ class BackFromAwayTest {
         Device phone, tablet;
 
         Scene(boolean phone) throws Exception {
-            laptop = new Device(link, ACCOUNT, clock, RARE_CHECKS);
+            this(phone, RARE_CHECKS);
+        }
+
+        /** With the laptop on {@code laptopTiming}. */
+        Scene(boolean phone, Environment.Timing laptopTiming) throws Exception {
+            laptop = new Device(link, ACCOUNT, clock, laptopTiming);
             try {
                 assertInstanceOf(StartOutcome.Bootstrapped.class, laptop.start("laptop"));
                 if (phone) pairPhone();
@@ -172,4 +177,42 @@ class BackFromAwayTest {
             assertNull(s.laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS), "a retired device answered the tablet");
         }
     }
+
+    /**
+     * Back after 70 days: the phone retired it at 30, deleted its folder at 31 and collected its notice at 61, so nothing
+     * on the server tells it. The phone is switched off when the laptop comes back, and the laptop's first check after its
+     * refresh finds no notice. A tablet asks it to pair: it holds the request for one check interval (a running sibling
+     * that retired it renews the notice at its next check, which sees it back), the phone is switched on meanwhile and
+     * renews it, and the laptop refuses. Before, that first check let it answer, and the tablet was paired by a retired
+     * device (the window seen in the simulator at seed 13, docs/PROTOCOL.md "Back from an absence").
+     */
+    @Test void deviceBackAfterItsNoticeWasCollected_holdsARequestForACheckInterval_inWhichASiblingRenewsIt_andRefuses() throws Exception {
+        try (Scene s = new Scene(true, CHECKS_EVERY_5S)) {
+            String folder = SmaFolders.deviceFolder(s.laptop.id);
+            s.away(70);
+            Eventually.until("the phone retired the laptop, deleted its folder and collected its notice",
+                    () -> s.phone.state().devices().get(s.laptop.id).status() == DeviceStatus.RETIRED
+                            && !s.store.listFolders().contains(folder) && RemovalTest.notices(s.store).isEmpty());
+            s.phone.close(); // switched off: nothing renews the notice until it runs again
+
+            s.link.offline.set(false);
+            s.laptop.muaa.tell(Muaa.LivenessTick.INSTANCE); // its check, now: no notice; it refreshes itself
+            Eventually.until("the laptop refreshed itself",
+                    () -> s.clock.millis() - s.laptop.state().devices().get(s.laptop.id).lastActive() < Duration.ofDays(1).toMillis());
+            var done = s.tabletAsksTheLaptop();
+            assertNull(s.laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS),
+                    "the laptop answered the tablet before a sibling could have renewed its notice");
+
+            s.phone = s.phone.restart();
+            assertInstanceOf(StartOutcome.Running.class, s.phone.start("phone"));
+            Eventually.until("the laptop learns it was retired, from the phone's renewed notice", s::laptopRetired);
+            StatusReply<PairingOutcome.Paired> told = done.receiveMessage(Duration.ofSeconds(5));
+            assertTrue(told.isError() && told.getError().getMessage().contains("aborted the pairing"), "the tablet is told: " + told);
+            assertNull(s.laptop.approver.shownCodes.poll(), "a retired device answered the tablet");
+        }
+    }
+
+    /** The laptop checks every 5 s: long enough for the test's steps within its hold, short enough for the test to end. */
+    private static final Environment.Timing CHECKS_EVERY_5S = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+            Duration.ofDays(30), Duration.ofDays(1), Duration.ofSeconds(5));
 }

@@ -229,8 +229,13 @@ class RemovalTest {
     }
 
     /** Retirement notices in {@code _Autocrypt_SMA} as "retired by author". */
-    static List<String> notices(MemoryMailStore store) throws Exception {
-        return headers(store).stream().filter(RetireNotice::isNotice).map(h -> h.attributes().get("retired") + " by " + h.device()).toList();
+    /** The notices in {@code _Autocrypt_SMA}, as "retired by author" (unchecked, for conditions waited on). */
+    static List<String> notices(MemoryMailStore store) {
+        try {
+            return headers(store).stream().filter(RetireNotice::isNotice).map(h -> h.attributes().get("retired") + " by " + h.device()).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<SmaHeader> headers(MemoryMailStore store) throws Exception {

@@ -50,7 +50,7 @@ class RetireNoticeCollectionTest {
             // day 52: the notice is 32 days old
             ExpiryTest.advance(clock, Duration.ofDays(10), running);
             ExpiryTest.advance(clock, Duration.ofDays(10), running);
-            Eventually.until("the notice is deleted", () -> notices(store).isEmpty());
+            Eventually.until("the notice is deleted", () -> RemovalTest.notices(store).isEmpty());
 
             // x comes back after all: nothing tells it at its start, which recreates its folder and announces it; a's
             // next check deletes both and writes a fresh notice, and x learns it was retired
@@ -120,14 +120,6 @@ class RetireNoticeCollectionTest {
         ExpiryTest.advance(clock, Duration.ofDays(10), running);
         ExpiryTest.advance(clock, Duration.ofDays(10), running);
         assertEquals(x.id, running.get(0).<String>ask(r -> new Muaa.RemoveDevice(x.id, r)));
-    }
-
-    private static List<String> notices(MemoryMailStore store) {
-        try {
-            return RemovalTest.notices(store);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test void upkeep_publishesAMissingNotice_keepsAFreshOne_renewsItForADeviceThatCameBack_andForgetsOldOnes() {
