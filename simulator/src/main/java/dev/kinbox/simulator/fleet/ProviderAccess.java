@@ -55,13 +55,32 @@ public interface ProviderAccess {
 
             @Override public void delete(String folder, long uid) {
                 stored(folder, uid);
-                session.delete(folder, List.of(uid));
+                if (!expunged(folder, uid)) throw new MailStoreException.InvalidRequest("no message " + uid + " in " + folder);
             }
 
             @Override public void alter(String folder, long uid, UnaryOperator<byte[]> change) {
                 StoredMessage m = stored(folder, uid);
                 session.append(folder, NewMessage.of(change.apply(m.raw()), m.flags().toArray(new Flag[0])));
-                session.delete(folder, List.of(uid));
+                expunged(folder, uid); // the altered copy is in; the original gone either way
+            }
+
+            /**
+             * UID EXPUNGE of one message: false when the server refused it because the message was gone - the device
+             * expunged it since this session fetched it (its compaction), and GreenMail answers NO "No such message"
+             * then (seen in a hostile GreenMail run at seed 21, where the act failed as a step error).
+             */
+            private boolean expunged(String folder, long uid) {
+                try {
+                    session.delete(folder, List.of(uid));
+                    return true;
+                } catch (MailStoreException.CommandRefused refused) {
+                    try {
+                        stored(folder, uid);
+                    } catch (MailStoreException.InvalidRequest gone) {
+                        return false;
+                    }
+                    throw refused; // still there: refused for another reason
+                }
             }
 
             private StoredMessage stored(String folder, long uid) {

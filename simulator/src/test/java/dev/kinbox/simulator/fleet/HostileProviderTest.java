@@ -140,6 +140,72 @@ class HostileProviderTest {
         assertEquals(1, messages(store), "nothing appended or expunged");
     }
 
+    /**
+     * The device compacts its folder between the provider's FETCH of its newest entry and the provider's UID EXPUNGE of
+     * it, and the server refuses to expunge what is gone, as GreenMail does (NO "No such message"). Seen as a step error
+     * of a hostile run (`--seed 21 --hostile-per-day 24`): the alteration failed though its altered copy was in.
+     */
+    @Test
+    void overImap_aMessageTheDeviceExpungesDuringTheAlteration_isAlteredAllTheSame() {
+        MemoryMailStore store = storeWithFolder();
+        long uid = store.append(folder, NewMessage.of(message()));
+        ProviderAccess imap = ProviderAccess.overImap(refusingToExpungeWhatIsGone(store));
+        imap.alter(folder, uid, raw -> {
+            store.delete(folder, List.of(uid)); // the device's compaction, while the provider alters
+            return HostileProvider.flipBodyByte(raw);
+        });
+        assertEquals(1, messages(store), "the altered copy is in, the original gone");
+    }
+
+    @Test
+    void overImap_aMessageTheDeviceExpungesBeforeItsDeletion_isNoMessageToDelete() {
+        MemoryMailStore store = storeWithFolder();
+        long uid = store.append(folder, NewMessage.of(message()));
+        MailStore session = new dev.kinbox.journal.mail.ForwardingMailStore(refusingToExpungeWhatIsGone(store)) {
+            @Override public List<dev.kinbox.journal.mail.StoredMessage> fetch(String f, UidRange range, Fetch what) {
+                List<dev.kinbox.journal.mail.StoredMessage> found = super.fetch(f, range, what);
+                store.delete(folder, List.of(uid)); // the device's compaction, right after the provider looked
+                return found;
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(MailStoreException.InvalidRequest.class,
+                () -> ProviderAccess.overImap(session).delete(folder, uid), "nothing to act on, not a failure");
+    }
+
+    @Test
+    void overImap_anExpungeRefusedForAnotherReason_isStillAFailure() {
+        MemoryMailStore store = storeWithFolder();
+        long uid = store.append(folder, NewMessage.of(message()));
+        MailStore readOnly = new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public void delete(String f, java.util.Collection<Long> uids) {
+                throw new MailStoreException.CommandRefused("EXPUNGE " + f + ": server said NO [READ-ONLY]", null);
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(MailStoreException.CommandRefused.class,
+                () -> ProviderAccess.overImap(readOnly).delete(folder, uid));
+        assertEquals(1, messages(store));
+    }
+
+    /** {@code store} answering a UID EXPUNGE of a message no longer there as GreenMail does: NO. */
+    private static MailStore refusingToExpungeWhatIsGone(MemoryMailStore store) {
+        return new dev.kinbox.journal.mail.ForwardingMailStore(store) {
+            @Override public void delete(String f, java.util.Collection<Long> uids) {
+                java.util.Set<Long> there = new java.util.HashSet<>();
+                for (var m : store.fetch(f, UidRange.all(), Fetch.HEADERS)) there.add(m.uid());
+                for (long u : uids) {
+                    if (!there.contains(u)) {
+                        throw new MailStoreException.CommandRefused("EXPUNGE " + f + ": server said NO UID failed. No such message with uid " + u, null);
+                    }
+                }
+                super.delete(f, uids);
+            }
+        };
+    }
+
+    private static byte[] message() {
+        return "Subject: x\r\nMessage-ID: <x@kinbox.invalid>\r\n\r\nbody\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** The provider does {@code act} to the victim's folder, reading through {@code reading}, writing to {@code store}. */
     private static HostileProvider.Outcome act(MailStore reading, MemoryMailStore store, HostileAct act) throws Exception {
         return provider().act(access(reading, store), "a0", victimId, victimKey, List.of(victimKey.toCertificate()), act, NO_INTENT);
