@@ -252,6 +252,10 @@ final class Liveness {
         if (returning && returnUploadedAt != 0 && checkStartedAt - returnUploadedAt > returnHold) returning = false; // no notice names it
         long now = clock.millis();
         long at = Math.min(now, c.readAt()); // when the devices' silence is judged (min: a clock set back meanwhile)
+        // back from an absence and not yet sure its siblings did not retire it: its view of them is as old as its absence
+        // (a retired device cannot read what they wrote since), so it judges nobody's silence until it knows
+        boolean unsure = mayHaveBeenRetired(state);
+        Set<String> notJudged = new LinkedHashSet<>();
         List<Object> events = new ArrayList<>();
         boolean refresh = now - me.lastActive() >= env.timing().announceEvery().toMillis();
         if (refresh) events.add(new DeviceEvent.DeviceSeenActive(m.nextDot(state, events.size()), hlc.now(), self, now));
@@ -287,6 +291,10 @@ final class Liveness {
             Announcement a = c.contents().announcements().get(id);
             long seen = lastSeen(rec, a);
             boolean expired = expired(at, rec, a, env.timing().expireAfter());
+            if (expired && unsure) {
+                notJudged.add(id);
+                expired = false;
+            }
             if (!expired && !noticed.containsKey(id)) continue;
             if (!caughtUp && rec.status() == DeviceStatus.PAIRED) {
                 toRead.add(id);
@@ -311,6 +319,9 @@ final class Liveness {
         }
         if (!postponed.isEmpty()) {
             LOG.info("not retiring {} yet: their folders could not be read to their end; the next check tries again", postponed);
+        }
+        if (!notJudged.isEmpty()) {
+            LOG.info("not retiring {} for silence yet: this device was away, and first learns whether its siblings retired it", notJudged);
         }
         CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors(),
                 () -> accountSigners(state));

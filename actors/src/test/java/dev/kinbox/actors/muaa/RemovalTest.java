@@ -228,7 +228,16 @@ class RemovalTest {
         return headers(store).stream().filter(h -> h.kind() == SmaHeader.Kind.ANNOUNCE).map(SmaHeader::device).toList();
     }
 
-    /** Retirement notices in {@code _Autocrypt_SMA} as "retired by author". */
+    /** Deletes {@code deviceId}'s announcements from {@code _Autocrypt_SMA}, as a provider withholding them would. */
+    static void deleteAnnouncements(MemoryMailStore store, String deviceId) throws Exception {
+        List<Long> uids = new java.util.ArrayList<>();
+        for (var m : store.fetch(SmaFolders.ANNOUNCEMENTS, UidRange.all(), Fetch.HEADERS)) {
+            SmaHeader h = SmaMessage.header(m);
+            if (h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(deviceId)) uids.add(m.uid());
+        }
+        store.delete(SmaFolders.ANNOUNCEMENTS, uids);
+    }
+
     /** The notices in {@code _Autocrypt_SMA}, as "retired by author" (unchecked, for conditions waited on). */
     static List<String> notices(MemoryMailStore store) {
         try {
