@@ -6,6 +6,7 @@ import dev.kinbox.journal.mail.MailStoreException;
 import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.persistence.store.LocalLog;
+import dev.kinbox.persistence.store.ReplicationCursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -148,7 +149,7 @@ final class DeviceHost {
      */
     private long uploadedUnder() {
         return uploaders.keySet().stream().filter(pid -> KinboxJournalRuntime.folderOf(pid).equals(own))
-                .mapToLong(pid -> Cursors.get(log, Cursors.upload(pid)).map(c -> c.uidValidity()).orElse(0L)).max().orElse(0);
+                .mapToLong(pid -> Cursors.get(log, Cursors.upload(pid)).map(ReplicationCursor::uidValidity).orElse(0L)).max().orElse(0);
     }
 
     /** True while the nudge watch on this device's own folder runs. */
