@@ -2,6 +2,7 @@ package dev.kinbox.cli.sim;
 
 import dev.kinbox.simulator.report.ReportJson;
 import dev.kinbox.simulator.run.FirstViolation;
+import dev.kinbox.simulator.run.Pacing;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Violation;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ public final class Summary {
                 + "; nudges " + r.storeDropsMax() + ")");
         row(b, "store operations", r.storeOps());
         row(b, "wall seconds (settle)", String.format("%.1f (%.1f)", r.wallSeconds(), r.settleSeconds()));
+        row(b, "steps behind max", pacing(r.pacing()));
         row(b, "peak heap MiB", r.peakHeapBytes() >> 20);
         row(b, "per device start ms / threads", String.format("%.0f / %.1f", r.startMsPerDevice(), r.threadsPerDevice()));
         if (r.stepErrors() > 0) row(b, "step errors", r.stepErrors());
@@ -75,6 +77,13 @@ public final class Summary {
         trace.ifPresent(t -> row(b, "trace", t));
         for (String n : r.notes()) b.append("note: ").append(n).append('\n');
         return b.toString();
+    }
+
+    /** How far the steps fell behind the devices' clock (simulated), and how long the pacer slowed it (real). */
+    static String pacing(Pacing p) {
+        String lag = String.format("%.2f simulated h", p.maxLagMillis() / 3.6e6);
+        if (p.boundMillis() < 0) return lag + " (not paced)";
+        return lag + String.format(" (bound %.2f h; clock slowed %d time(s), %.1f real s)", p.boundMillis() / 3.6e6, p.slowdowns(), p.slowedSeconds());
     }
 
     private static void row(StringBuilder b, String k, Object v) {

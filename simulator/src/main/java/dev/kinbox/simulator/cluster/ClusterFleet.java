@@ -265,6 +265,9 @@ public final class ClusterFleet implements Fleet {
     /** Every node lets its devices' held clock run from now ({@link NodeClocks}); a node that does not answer in time fails this. */
     @Override public void clockStarted() throws FleetException { clocks.start(); }
 
+    /** Every node's devices' clock runs at {@code pace} from {@code at}, as the driver's does; bounded as {@link #clockStarted}. */
+    @Override public void clockPaced(Instant at, double pace) throws FleetException { clocks.pace(at, pace); }
+
     /** Every node freezes its devices' clock at {@code at}, where the runner froze the driver's; bounded as {@link #clockStarted}. */
     @Override public void clockFrozen(Instant at) throws FleetException { clocks.freeze(at); }
 

@@ -63,7 +63,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // a cluster run's trace (added later)
                     Protocol.GetJournal.class, Protocol.JournalPage.class,
                     // folder rebuilds (added later)
-                    Protocol.RebuildFolder.class)
+                    Protocol.RebuildFolder.class,
+                    // pacing: the nodes' clocks slow with the driver's (added later)
+                    Protocol.PaceClock.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -12,7 +12,7 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * One per node, registered with the receptionist under {@link #KEY}: the driver finds every node
  * through it, sends it the roster, the run's faults ({@link Protocol.SetFaults}) and the fleet options
- * ({@link Protocol.Open}), starts and freezes its devices' clock ({@link Protocol.StartClock}, {@link Protocol.FreezeClock}),
+ * ({@link Protocol.Open}), starts, paces and freezes its devices' clock ({@link Protocol.StartClock}, {@link Protocol.PaceClock}, {@link Protocol.FreezeClock}),
  * reads its counters and what its hostile provider withheld ({@link Protocol.GetWithheld}) and ends the run ({@link Protocol.Close}). The work itself is the node's {@link NodeHost}.
  */
 final class NodeAgent {
@@ -60,6 +60,10 @@ final class NodeAgent {
                     })
                     .onMessage(Protocol.FreezeClock.class, m -> {
                         m.replyTo().tell(clock(address, "freeze", () -> host.clock().freezeAt(Instant.ofEpochMilli(m.atEpochMillis()))));
+                        return Behaviors.same();
+                    })
+                    .onMessage(Protocol.PaceClock.class, m -> {
+                        m.replyTo().tell(clock(address, "pace", () -> host.clock().paceFrom(Instant.ofEpochMilli(m.atEpochMillis()), m.pace())));
                         return Behaviors.same();
                     })
                     .onMessage(Protocol.GetStats.class, m -> {

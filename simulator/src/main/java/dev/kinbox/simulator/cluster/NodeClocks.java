@@ -19,8 +19,9 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The nodes' device clocks follow the driver's: every node is asked at once to start its held clock now
- * ({@link Protocol.StartClock}; "now" on each node, as every node's real time source is its own) or to freeze it at the
- * driver's frozen instant ({@link Protocol.FreezeClock}), then every answer is awaited. A node answers at once; one that
+ * ({@link Protocol.StartClock}; "now" on each node, as every node's real time source is its own), to run it at a new
+ * pace from the driver's instant ({@link Protocol.PaceClock}: the driver's steps fell behind, or caught up) or to freeze
+ * it at the driver's frozen instant ({@link Protocol.FreezeClock}), then every answer is awaited. A node answers at once; one that
  * did not within {@link #ASK} (10 s) is taken as lost and the step fails naming it, so a run never goes on silently
  * with a node whose devices stand at the setup's time or run on through the settle.
  */
@@ -46,6 +47,11 @@ final class NodeClocks {
     /** Every node stops at {@code at}, ahead of or behind its own time by that latency. */
     void freeze(Instant at) throws FleetException {
         ask(to -> new Protocol.FreezeClock(at.toEpochMilli(), to), "freeze", "their devices' time may run on through the settle");
+    }
+
+    /** Every node's clock runs at {@code pace} from {@code at}, as the driver's does ({@link dev.kinbox.simulator.run.VirtualClock#paceFrom}). */
+    void pace(Instant at, double pace) throws FleetException {
+        ask(to -> new Protocol.PaceClock(at.toEpochMilli(), pace, to), "change its pace", "their devices' time may run ahead of the steps or behind the driver's");
     }
 
     private void ask(Function<ActorRef<StatusReply<Done>>, Protocol.ToNode> make, String what, String consequence) throws FleetException {

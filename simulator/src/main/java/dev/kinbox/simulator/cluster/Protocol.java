@@ -61,6 +61,9 @@ final class Protocol {
     /** Stop the node's clock for good at {@code atEpochMillis}, where the driver's froze (the steps are over; the settle follows). */
     record FreezeClock(long atEpochMillis, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
 
+    /** From {@code atEpochMillis} the node's clock runs at {@code pace} of its scale, as the driver's does from there (its steps fell behind, or caught up). */
+    record PaceClock(long atEpochMillis, double pace, ActorRef<StatusReply<Done>> replyTo) implements ToNode {}
+
     /**
      * The run's faults, sent before {@link Open} when it has any: the seed and the options from which every device's
      * latency stream and clock skew derive (so a device gets on any node what it gets in one JVM), and the run's

@@ -178,6 +178,13 @@ public interface Fleet extends AutoCloseable {
     default void clockFrozen(java.time.Instant at) throws FleetException {}
 
     /**
+     * The runner set the devices' clock's pace to {@code pace} at {@code at} ({@code Runner}'s pacer: its steps fell
+     * behind, or caught up). Nothing for a fleet whose devices run on that clock; one whose devices run clocks of their
+     * own paces them from {@code at}, and fails when one did not follow in time.
+     */
+    default void clockPaced(java.time.Instant at, double pace) throws FleetException {}
+
+    /**
      * Why this fleet can no longer run its devices at all (a cluster node lost mid-run), or empty while it can: the
      * runner then stops stepping, skips the settle and reports it as a step error. Empty for a fleet in one JVM.
      */

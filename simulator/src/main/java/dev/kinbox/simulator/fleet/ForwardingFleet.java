@@ -27,6 +27,7 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public java.util.Optional<String> broken() { return delegate.broken(); }
     @Override public void clockStarted() throws FleetException { delegate.clockStarted(); }
     @Override public void clockFrozen(java.time.Instant at) throws FleetException { delegate.clockFrozen(at); }
+    @Override public void clockPaced(java.time.Instant at, double pace) throws FleetException { delegate.clockPaced(at, pace); }
     @Override public void online(DeviceRef d, boolean online) { delegate.online(d, online); }
     @Override public CompletionStage<Dot> edit(DeviceRef d, Change change) { return delegate.edit(d, change); }
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }

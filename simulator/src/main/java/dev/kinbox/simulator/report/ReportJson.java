@@ -83,6 +83,12 @@ public final class ReportJson {
         gossip.put("unsent", r.gossip().unsent());
         o.put("wall_seconds", round(r.wallSeconds()));
         o.put("settle_seconds", round(r.settleSeconds()));
+        ObjectNode pace = o.putObject("pacing");
+        if (r.pacing().boundMillis() < 0) pace.putNull("lag_bound_ms");
+        else pace.put("lag_bound_ms", r.pacing().boundMillis());
+        pace.put("max_lag_ms", r.pacing().maxLagMillis());
+        pace.put("slowdowns", r.pacing().slowdowns());
+        pace.put("slowed_seconds", round(r.pacing().slowedSeconds()));
         o.put("peak_heap_bytes", r.peakHeapBytes());
         o.put("acked_edits", r.ackedEdits());
         o.put("unacked_edits", r.unackedEdits());

@@ -39,6 +39,7 @@ import java.util.Map;
  * @param firstViolations        per invariant the first violation seen and when (during the run or at the end), in the order seen
  * @param stoppedAtSeconds       when the run stopped stepping at a violation ({@link RunOptions#stopOnViolation()}), -1 if it did not
  * @param stepsNotRun            steps left out because the run stopped
+ * @param pacing                 how far the steps fell behind the devices' clock, and how long it ran slowed ({@link Pacer})
  * @param notes                  what the numbers do not cover, and step errors
  */
 public record RunResult(long seed, String store, int accounts, int devicesPeak, int devicesStarted, int devicesPairedPeak, Map<String, Integer> steps,
@@ -47,7 +48,7 @@ public record RunResult(long seed, String store, int accounts, int devicesPeak, 
                         long storeJournalMax, long storeDropsMax, long storeBound, long storeOps, Map<String, Integer> hostileActs, int folderRebuilds, dev.kinbox.simulator.fleet.JournalRefusals refusals,
                         dev.kinbox.simulator.fleet.GossipCounts gossip, double wallSeconds, double settleSeconds, long peakHeapBytes, double startMsPerDevice,
                         long heapBytesPerDevice, double threadsPerDevice, List<Sample> timeline, List<FirstViolation> firstViolations,
-                        double stoppedAtSeconds, int stepsNotRun, List<String> notes) {
+                        double stoppedAtSeconds, int stepsNotRun, Pacing pacing, List<String> notes) {
     public RunResult {
         steps = Map.copyOf(steps);
         hostileActs = Map.copyOf(hostileActs);

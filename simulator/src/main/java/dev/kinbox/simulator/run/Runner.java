@@ -44,6 +44,10 @@ public final class Runner {
     private static final int SETUP_PARALLELISM = 32;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
+    /** How often the pacer looks at the steps' lag (real milliseconds). */
+    private static final long PACING_LOOK_MILLIS = 10;
+    /** The longest wait for the pacer to stop: a pace it is telling a cluster's nodes (at most 11 s). */
+    private static final long PACING_JOIN_SECONDS = 15;
     /** The least time every check of the settle must find the invariants holding before it ends ({@link #settledForNanos}). */
     private static final long SETTLED_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -108,6 +112,10 @@ public final class Runner {
     private VirtualClock clock;
     /** Simulated milliseconds where the run's time stopped, or -1. */
     private volatile long frozenSim = -1;
+    /** The steps handed to a lane and not yet done, by index: when each was due (simulated milliseconds). */
+    private final java.util.concurrent.ConcurrentSkipListMap<Integer, Long> pending = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Slows the devices' clock while the steps run behind it; set with the first paced step. */
+    private volatile Pacer pacer;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -166,10 +174,10 @@ public final class Runner {
         long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
         long overrun = paceStart + 2 * periodNanos + TimeUnit.MINUTES.toNanos(1);
         progress.phase("steps", steps.size() - setup);
+        Thread pacing = startPacing(schedule);
         for (int i = setup; i < steps.size(); i++) {
             Step s = steps.get(i);
-            long due = paceStart + (long) (s.at() / options.timeScale() * 1e6);
-            for (long wait; !stopsNow() && (wait = due - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(Math.min(wait, 100_000_000L));
+            for (long ahead; !stopsNow() && (ahead = s.at() - simNow()) > 0; ) TimeUnit.NANOSECONDS.sleep(realNanosFor(ahead));
             if (stopping) {
                 int index = i;
                 lanes.submit(s.device().account(), () -> closeSpell(index, s));
@@ -178,10 +186,15 @@ public final class Runner {
                 traced(i, sinceStart(), "skipped: the run was over its time bound");
             } else {
                 int index = i;
+                pending.put(index, s.at());
                 // a step still queued in its lane when the run stops is left out as those after it
                 lanes.submit(s.device().account(), () -> {
-                    if (stopsNow()) closeSpell(index, s);
-                    else execute(index, s);
+                    try {
+                        if (stopsNow()) closeSpell(index, s);
+                        else execute(index, s);
+                    } finally {
+                        pending.remove(index);
+                    }
                 });
             }
             progress.update(i + 1 - setup, counters());
@@ -189,6 +202,8 @@ public final class Runner {
         boolean drained = lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS));
         if (!drained) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
+        pacing.interrupt();
+        pacing.join(TimeUnit.SECONDS.toMillis(PACING_JOIN_SECONDS));
         if (!drained) backOnlineForTheSettle();
 
         if (clock != null) {
@@ -241,7 +256,7 @@ public final class Runner {
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
                 sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, folderRebuilds.get(), fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
-                sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), allNotes);
+                sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), pacing(), allNotes);
     }
 
     /** Whether the fleet can no longer run its devices ({@link Fleet#broken}); the first time, noted as a step error. */
@@ -587,12 +602,57 @@ public final class Runner {
 
     private static final int KNOWN_WAIT_SECONDS = 10;
 
-    /** Simulated milliseconds since the paced steps began (0 during the initial joins). */
+    /**
+     * Simulated milliseconds since the paced steps began (0 during the initial joins): the driven clock's
+     * time, which the {@link Pacer} slows; without one, real time since then times the scale.
+     */
     private long simNow() {
         long f = frozenSim;
         if (f >= 0) return f;
+        if (clock != null) return clock.virtualMillis();
         long p = paceStart;
         return p == 0 ? 0 : (long) ((System.nanoTime() - p) / 1e6 * options.timeScale());
+    }
+
+    /** About how long in real time {@code simMillis} of simulated time take at the clock's pace now, at most 100 ms. */
+    private long realNanosFor(long simMillis) {
+        double pace = clock == null ? 1 : clock.pace();
+        return Math.max(100_000L, Math.min(100_000_000L, (long) (simMillis / (options.timeScale() * pace) * 1e6)));
+    }
+
+    /**
+     * Starts the pacer's thread: every {@link #PACING_LOOK_MILLIS} it looks how long the oldest step not yet done
+     * has been due, and sets the driven clock's pace from that (telling a cluster's nodes). A run that does not drive
+     * its devices' clock is measured, not paced. Stopped once the steps drained.
+     */
+    private Thread startPacing(Schedule schedule) {
+        pacer = new Pacer(Pacer.boundFor(fleet.expiry().expireAfter().toMillis()));
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Map.Entry<Integer, Long> oldest = pending.firstEntry();
+                    double pace = pacer.look(simNow(), oldest == null ? -1 : oldest.getValue(), System.nanoTime());
+                    if (clock != null && pace != clock.pace()) {
+                        clock.pace(pace);
+                        if (!fleetBroken()) clockTold(() -> fleet.clockPaced(clock.instant(), pace));
+                    }
+                    Thread.sleep(PACING_LOOK_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                // the steps drained
+            }
+        }, "sim-pacer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** What pacing did: measured only ({@link Pacing#boundMillis} -1) when the run does not drive its devices' clock. */
+    private Pacing pacing() {
+        Pacer p = pacer;
+        if (p == null) return Pacing.NONE;
+        Pacing r = p.result(System.nanoTime());
+        return clock == null ? new Pacing(-1, r.maxLagMillis(), 0, 0) : r;
     }
 
     private long storeBound() {
@@ -677,7 +737,7 @@ public final class Runner {
 
     private String counters() {
         return fleet.runningCount() + " up, " + offline.size() + " off, " + acked.size() + " acked, "
-                + (sampler == null ? 0 : sampler.unresolved()) + " spreading";
+                + (sampler == null ? 0 : sampler.unresolved()) + " spreading" + (clock != null && clock.pace() < 1 ? ", clock slowed: steps behind" : "");
     }
 
     /**

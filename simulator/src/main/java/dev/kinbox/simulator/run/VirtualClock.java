@@ -8,17 +8,18 @@ import java.util.function.LongSupplier;
 
 /**
  * Simulated time: {@code origin} plus the real time elapsed since it started times {@code scale}
- * (3600 = one simulated hour per real second). Devices get it as their {@link Clock}, so their hybrid
- * logical clocks and timestamps run on simulated time. It starts at construction, or - a
- * {@link #held} clock - stands at its origin until {@link #start}.
+ * (3600 = one simulated hour per real second) times its pace, 1 unless {@link #pace slowed}. Devices
+ * get it as their {@link Clock}, so their hybrid logical clocks and timestamps run on simulated time.
+ * It starts at construction, or - a {@link #held} clock - stands at its origin until {@link #start}.
+ * It never runs backwards.
  */
 public final class VirtualClock extends Clock {
     private static final long HELD = Long.MIN_VALUE;
     private final Instant origin;
     private final double scale;
     private final LongSupplier nanoTime;
-    /** Real nanoseconds where simulated time began, or {@link #HELD} before {@link #start}. */
-    private volatile long startNanos;
+    /** Where the current pace began, or {@link #HELD} before {@link #start} (one field: read together). */
+    private volatile Segment segment;
     /** Simulated milliseconds where time stopped ({@link #freeze}), or -1 while it runs. */
     private volatile long frozenAt = -1;
 
@@ -28,8 +29,14 @@ public final class VirtualClock extends Clock {
         this.origin = origin;
         this.scale = scale;
         this.nanoTime = nanoTime;
-        this.startNanos = nanoTime.getAsLong();
+        this.segment = new Segment(nanoTime.getAsLong(), 0, 1);
     }
+
+    /**
+     * Simulated time since {@code startNanos} (real) runs at {@code pace} times the scale from {@code baseMillis}
+     * (simulated, since the origin); {@code startNanos} is {@link #HELD} while the clock stands at its origin.
+     */
+    private record Segment(long startNanos, double baseMillis, double pace) {}
 
     /**
      * A clock that stands at {@code origin} until {@link #start}: a run's setup joins are all at
@@ -38,24 +45,58 @@ public final class VirtualClock extends Clock {
      */
     public static VirtualClock held(Instant origin, double scale, LongSupplier nanoTime) {
         VirtualClock c = new VirtualClock(origin, scale, nanoTime);
-        c.startNanos = HELD;
+        c.segment = new Segment(HELD, 0, 1);
         return c;
     }
 
     /** Whether it stands at its origin, {@link #held} and not yet started (nor frozen). */
-    public boolean isHeld() { return startNanos == HELD && frozenAt < 0; }
+    public boolean isHeld() { return segment.startNanos() == HELD && frozenAt < 0; }
 
-    /** Lets a {@link #held} clock run from now on; nothing for a running or frozen one. */
+    /** Lets a {@link #held} clock run from now on (at the pace set meanwhile, 1 unless set); nothing for a running or frozen one. */
     public synchronized void start() {
-        if (startNanos == HELD && frozenAt < 0) startNanos = nanoTime.getAsLong();
+        Segment s = segment;
+        if (s.startNanos() == HELD && frozenAt < 0) segment = new Segment(nanoTime.getAsLong(), 0, s.pace());
     }
 
     /** Simulated milliseconds since the origin. */
     public long virtualMillis() {
         long f = frozenAt;
-        if (f >= 0) return f;
-        long s = startNanos;
-        return s == HELD ? 0 : (long) ((nanoTime.getAsLong() - s) / 1e6 * scale);
+        return f >= 0 ? f : (long) exactMillis(segment);
+    }
+
+    private double exactMillis(Segment s) {
+        return s.startNanos() == HELD ? 0 : s.baseMillis() + (nanoTime.getAsLong() - s.startNanos()) / 1e6 * scale * s.pace();
+    }
+
+    /**
+     * From now on simulated time runs at {@code pace} (in (0, 1]) times the scale, on from where it is: a run whose
+     * steps fall behind slows its devices' time until they catch up ({@code Pacer}), so what the schedule meant - a
+     * device back within its expiry, an offline spell shorter than it - is what the devices live. A held clock
+     * starts at that pace; nothing for a frozen one.
+     */
+    public synchronized void pace(double pace) {
+        checkPace(pace);
+        Segment s = segment;
+        segment = s.startNanos() == HELD ? new Segment(HELD, 0, pace) : new Segment(nanoTime.getAsLong(), exactMillis(s), pace);
+    }
+
+    /**
+     * As {@link #pace(double)} from {@code at} (simulated): a cluster node follows the driver's clock, which took
+     * that pace at {@code at}. The clock goes on from {@code at}, or from where it is when that is later (the
+     * message's latency times the scale: it never runs backwards). A held clock starts there at that pace.
+     */
+    public synchronized void paceFrom(Instant at, double pace) {
+        checkPace(pace);
+        long millis = at.toEpochMilli() - origin.toEpochMilli();
+        if (millis < 0) throw new IllegalArgumentException("cannot pace from " + at + ", before the origin " + origin);
+        segment = new Segment(nanoTime.getAsLong(), Math.max(millis, exactMillis(segment)), pace);
+    }
+
+    /** The current pace: 1 unless {@link #pace slowed}. */
+    public double pace() { return segment.pace(); }
+
+    private static void checkPace(double pace) {
+        if (!(pace > 0 && pace <= 1)) throw new IllegalArgumentException("pace must be in (0, 1]: " + pace);
     }
 
     /**

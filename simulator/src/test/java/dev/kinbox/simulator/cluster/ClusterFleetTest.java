@@ -307,6 +307,48 @@ class ClusterFleetTest {
         }
     }
 
+    @Test
+    void nodesClocks_slowWithTheDriversWhileItsStepsAreBehind_fromTheDriversInstant() throws Exception {
+        // as above, with an expiry of 8 simulated hours (steps may lag an hour) and a step that takes three real seconds
+        Schedule s = Workload.generate(13, new WorkloadOptions(2, 2, 3, Duration.ofHours(2), 150, 3, 2, 6, 6, Duration.ofMinutes(30), 0, 10_000));
+        Roster roster = Roster.generate(2, s.options().slotsPerAccount(), "cluster.pace.invalid", Crypto.standard());
+        VirtualClock clock = VirtualClock.held(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
+        ClusterNode first = ClusterNode.start(driver(UP));
+        try (ClusterNode second = ClusterNode.start(joining(first));
+             ClusterFleet fleet = ClusterFleet.open(first, 2, roster, "memory", clock, HostedFleet.Options.defaults().withExpireAfter(Duration.ofHours(8)))) {
+            List<VirtualClock> nodes = List.of(first.host().clock(), second.host().clock());
+            List<String> paced = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean slowed = new java.util.concurrent.atomic.AtomicBoolean();
+            Fleet watched = new ForwardingFleet(fleet) {
+                @Override public java.util.concurrent.CompletionStage<dev.kinbox.persistence.crdt.Dot> edit(DeviceRef d, dev.kinbox.simulator.workload.Change change) {
+                    if (slowed.compareAndSet(false, true)) sleep(3_000);
+                    return delegate.edit(d, change);
+                }
+
+                @Override public void clockPaced(Instant at, double pace) throws FleetException {
+                    delegate.clockPaced(at, pace);
+                    for (VirtualClock c : nodes) paced.add(pace + "=" + c.pace() + (c.instant().isBefore(at) ? " behind the driver" : ""));
+                }
+            };
+            RunResult r = new Runner(watched, new RunOptions(3600, Duration.ofSeconds(30), Duration.ofMillis(100)), Progress.NONE)
+                    .drivingClock(clock).run(s, "memory");
+            System.out.println("paced cluster run: " + r.pacing() + ", nodes told " + paced);
+            assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+            assertTrue(r.pacing().slowdowns() >= 1, r.pacing().toString());
+            String slow = Double.toString(1.0 / 16);
+            assertEquals(List.of(slow + "=" + slow, slow + "=" + slow, "1.0=1.0", "1.0=1.0"), paced.subList(0, 4),
+                    "both nodes slowed from the driver's instant, then ran at full pace again");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static List<Instant> instants(List<VirtualClock> clocks) {
         return clocks.stream().map(VirtualClock::instant).toList();
     }
@@ -321,8 +363,10 @@ class ClusterFleetTest {
             long t0 = System.nanoTime();
             Fleet.FleetException started = assertThrows(Fleet.FleetException.class, clocks::start);
             Fleet.FleetException frozen = assertThrows(Fleet.FleetException.class, () -> clocks.freeze(Instant.parse("2030-01-01T01:00:00Z")));
-            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "took too long to give up");
-            for (String m : List.of(started.getMessage(), frozen.getMessage())) {
+            Fleet.FleetException paced = assertThrows(Fleet.FleetException.class, () -> clocks.pace(Instant.parse("2030-01-01T01:00:00Z"), 0.5));
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(7).toNanos(), "took too long to give up");
+            assertTrue(paced.getMessage().contains("did not change its pace") && paced.getMessage().endsWith("behind the driver's"), paced.getMessage());
+            for (String m : List.of(started.getMessage(), frozen.getMessage(), paced.getMessage())) {
                 assertTrue(m.contains("on 2 of 2 nodes") && m.contains(alone.address().toString()), m);
                 assertTrue(m.contains("this node has no clock"), "the node's own answer: " + m);
             }

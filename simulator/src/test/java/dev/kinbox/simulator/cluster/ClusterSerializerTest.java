@@ -103,7 +103,7 @@ class ClusterSerializerTest {
 
     @Test
     void clockMessages_roundTrip_andAnOpenWithoutTheClockHeld_isNotSerializable() throws Exception {
-        List<Object> all = List.of(new Protocol.StartClock(ref()), new Protocol.FreezeClock(1_900_000_123_456L, ref()),
+        List<Object> all = List.of(new Protocol.StartClock(ref()), new Protocol.FreezeClock(1_900_000_123_456L, ref()), new Protocol.PaceClock(1_900_000_123_456L, 0.0625, ref()),
                 new Protocol.Open(1, "greenmail", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 1800.0, false, ref()));
         for (Object o : all) assertEquals(o, roundTrip(o));
         // an Open from a build before the nodes' clocks followed the driver's: refused, not read as a running clock

@@ -11,6 +11,7 @@ import dev.kinbox.simulator.fleet.GossipCounts;
 import dev.kinbox.simulator.fleet.JournalRefusals;
 import dev.kinbox.simulator.run.FirstViolation;
 import dev.kinbox.simulator.run.Invariants;
+import dev.kinbox.simulator.run.Pacing;
 import dev.kinbox.simulator.run.RunResult;
 import dev.kinbox.simulator.run.Sample;
 import dev.kinbox.simulator.run.Violation;
@@ -34,7 +35,7 @@ class ReportTest {
                 new Sample(0.3, 3, 3, 30, 17.0, 8, 1500), new Sample(1.4, 3, 3, 60, -1, 9, 1500));
         return new RunResult(99, "memory", 2, 3, 4, 3, Map.of("Edit", 12, "Join", 4), 0, 12, 1, 30, check, 20, 42, 42, 0, 8, 6, 2, 40, 321,
                 Map.of("FORGE", 2, "DELETE", 1), 3, new JournalRefusals(5, 1, 2, 3, 4, 6, 7, 8, 12), new GossipCounts(10, 7, 1, 1, 1), 1.5, 0.4, 2000, 120.5, -1, 9.0, t, first, stoppedAt, notRun,
-                List.of("a note"));
+                new Pacing(6_300_000, 9_000_000, 2, 3.5), List.of("a note"));
     }
 
     @Test
@@ -68,6 +69,10 @@ class ReportTest {
         assertEquals(0, j.get("not_checked").size(), "every invariant of the issue is checked");
         assertEquals(0, j.get("violations").size());
         assertEquals(3, j.get("devices_paired_peak").asInt());
+        assertEquals(6_300_000, j.get("pacing").get("lag_bound_ms").asLong());
+        assertEquals(9_000_000, j.get("pacing").get("max_lag_ms").asLong());
+        assertEquals(2, j.get("pacing").get("slowdowns").asInt());
+        assertEquals(3.5, j.get("pacing").get("slowed_seconds").asDouble());
         assertEquals(0, j.get("first_violations").size());
         assertTrue(j.get("stopped_early").isNull());
         assertTrue(j.get("checked_during_run").toString().contains("no_forged_applied"), j.get("checked_during_run").toString());

@@ -86,4 +86,50 @@ class VirtualClockTest {
         nanos.addAndGet(1_000_000_000L);
         assertEquals(5_000L, c.virtualMillis(), "an origin's fraction of a millisecond does not shift the frozen moment");
     }
+
+    @Test void pace_slowsTimeFromWhereItIs_andFullPaceRunsOnFromThere_neverBackwards() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock c = new VirtualClock(ORIGIN, 3600, nanos::get);
+        nanos.addAndGet(1_000_000_000L);
+        c.pace(1.0 / 16);
+        assertEquals(3_600_000L, c.virtualMillis(), "a change of pace does not move the clock");
+        nanos.addAndGet(16_000_000_000L);
+        assertEquals(7_200_000L, c.virtualMillis(), "sixteen real seconds at 1/16 are one simulated hour");
+        assertEquals(1.0 / 16, c.pace());
+        c.pace(1);
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(10_800_000L, c.virtualMillis());
+        assertThrows(IllegalArgumentException.class, () -> c.pace(0), "a stopped clock is freeze's work");
+        assertThrows(IllegalArgumentException.class, () -> c.pace(2), "never faster than its scale");
+        c.freeze();
+        c.pace(0.5);
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(10_800_000L, c.virtualMillis(), "frozen for good, whatever the pace");
+    }
+
+    @Test void heldClock_pacedBeforeItsStart_startsAtThatPace() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock c = VirtualClock.held(ORIGIN, 3600, nanos::get);
+        c.pace(0.5);
+        nanos.addAndGet(5_000_000_000L);
+        assertEquals(0, c.virtualMillis(), "still held");
+        c.start();
+        nanos.addAndGet(2_000_000_000L);
+        assertEquals(3_600_000L, c.virtualMillis());
+    }
+
+    @Test void paceFrom_goesOnFromTheDriversInstant_orFromItsOwnWhenThatIsLater() {
+        AtomicLong nanos = new AtomicLong(0);
+        VirtualClock behind = new VirtualClock(ORIGIN, 3600, nanos::get);
+        VirtualClock ahead = new VirtualClock(ORIGIN, 3600, nanos::get);
+        nanos.addAndGet(1_000_000_000L); // both at one simulated hour
+        behind.paceFrom(ORIGIN.plusSeconds(3603), 0.25); // the driver slowed 3 simulated seconds later
+        ahead.paceFrom(ORIGIN.plusSeconds(3597), 0.25);
+        assertEquals(3_603_000L, behind.virtualMillis(), "catches up with the driver");
+        assertEquals(3_600_000L, ahead.virtualMillis(), "never runs backwards");
+        nanos.addAndGet(4_000_000_000L);
+        assertEquals(7_203_000L, behind.virtualMillis());
+        assertEquals(0.25, ahead.pace());
+        assertThrows(IllegalArgumentException.class, () -> ahead.paceFrom(ORIGIN.minusSeconds(1), 1));
+    }
 }
