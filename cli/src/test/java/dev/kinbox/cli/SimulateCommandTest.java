@@ -67,6 +67,9 @@ class SimulateCommandTest {
         assertTrue(j.get("acked_edits").asLong() > 0, "nothing was edited");
         assertTrue(Files.exists(dir.resolve("plots/report.html")) && Files.exists(dir.resolve("plots/convergence-lag.png")));
         assertTrue(r.out().contains("all checked invariants hold"), r.out());
+        // the command drives the devices' clock, so it is paced: the bound is an eighth of the 30-day expiry
+        assertEquals(324_000_000L, j.get("pacing").get("lag_bound_ms").asLong(), j.toPrettyString());
+        assertTrue(r.out().contains("steps behind max") && r.out().contains("(bound 90.00 h;"), r.out());
         assertEquals(dir.resolve("trace.kbt").toString(), j.get("trace").asText(), "the trace goes next to the report");
         assertTrue(Files.size(dir.resolve("trace.kbt")) > 12, "empty trace");
         assertTrue(Files.readString(dir.resolve("plots/report.html")).contains("<th>trace</th><td>" + dir.resolve("trace.kbt")), "the page names the trace");
