@@ -116,6 +116,8 @@ public final class Runner {
     private final java.util.concurrent.ConcurrentSkipListMap<Integer, Long> pending = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Slows the devices' clock while the steps run behind it; set with the first paced step. */
     private volatile Pacer pacer;
+    /** Whether the pacer's thread goes on looking: until the steps drained. */
+    private volatile boolean pacingOn = true;
 
     public Runner(Fleet fleet, RunOptions options, Progress progress) {
         this(fleet, options, progress, null);
@@ -174,7 +176,7 @@ public final class Runner {
         long periodNanos = (long) (schedule.options().period().toMillis() / options.timeScale() * 1e6);
         long overrun = paceStart + 2 * periodNanos + TimeUnit.MINUTES.toNanos(1);
         progress.phase("steps", steps.size() - setup);
-        Thread pacing = startPacing(schedule);
+        Thread pacing = startPacing();
         for (int i = setup; i < steps.size(); i++) {
             Step s = steps.get(i);
             for (long ahead; !stopsNow() && (ahead = s.at() - simNow()) > 0; ) TimeUnit.NANOSECONDS.sleep(realNanosFor(ahead));
@@ -202,8 +204,9 @@ public final class Runner {
         boolean drained = lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS));
         if (!drained) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
-        pacing.interrupt();
+        pacingOn = false; // not an interrupt: it may be telling a cluster's nodes a pace, and an interrupted ask is a step error
         pacing.join(TimeUnit.SECONDS.toMillis(PACING_JOIN_SECONDS));
+        Pacing paced = pacing();
         if (!drained) backOnlineForTheSettle();
 
         if (clock != null) {
@@ -256,7 +259,7 @@ public final class Runner {
                 stepErrors, acked.size(), unacked.get(), sampler.eventsApplied(), result,
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
                 sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, folderRebuilds.get(), fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
-                sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), pacing(), allNotes);
+                sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), paced, allNotes);
     }
 
     /** Whether the fleet can no longer run its devices ({@link Fleet#broken}); the first time, noted as a step error. */
@@ -623,13 +626,13 @@ public final class Runner {
     /**
      * Starts the pacer's thread: every {@link #PACING_LOOK_MILLIS} it looks how long the oldest step not yet done
      * has been due, and sets the driven clock's pace from that (telling a cluster's nodes). A run that does not drive
-     * its devices' clock is measured, not paced. Stopped once the steps drained.
+     * its devices' clock is measured, not paced. Stopped once the steps drained ({@link #pacingOn}).
      */
-    private Thread startPacing(Schedule schedule) {
+    private Thread startPacing() {
         pacer = new Pacer(Pacer.boundFor(fleet.expiry().expireAfter().toMillis()));
         Thread t = new Thread(() -> {
             try {
-                while (!Thread.currentThread().isInterrupted()) {
+                while (pacingOn) {
                     Map.Entry<Integer, Long> oldest = pending.firstEntry();
                     double pace = pacer.look(simNow(), oldest == null ? -1 : oldest.getValue(), System.nanoTime());
                     if (clock != null && pace != clock.pace()) {
@@ -639,7 +642,7 @@ public final class Runner {
                     Thread.sleep(PACING_LOOK_MILLIS);
                 }
             } catch (InterruptedException e) {
-                // the steps drained
+                Thread.currentThread().interrupt(); // a daemon thread nobody interrupts: ends
             }
         }, "sim-pacer");
         t.setDaemon(true);
@@ -647,7 +650,7 @@ public final class Runner {
         return t;
     }
 
-    /** What pacing did: measured only ({@link Pacing#boundMillis} -1) when the run does not drive its devices' clock. */
+    /** What pacing did up to now: measured only ({@link Pacing#boundMillis} -1) when the run does not drive its devices' clock. */
     private Pacing pacing() {
         Pacer p = pacer;
         if (p == null) return Pacing.NONE;
