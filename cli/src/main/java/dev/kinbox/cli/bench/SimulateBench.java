@@ -190,6 +190,8 @@ final class SimulateBench implements BenchTarget {
         lag.put("p99", r.lagP99Ms());
         m.put("convergence_lag_ms", lag);
         m.put("store_ops", r.storeOps());
+        m.put("steps_behind_max_ms", r.pacing().maxLagMillis()); // how far the steps fell behind the devices' clock (simulated)
+        m.put("clock_slowed_seconds", round(r.pacing().slowedSeconds())); // real seconds the pacer slowed that clock
         m.put("invariants_hold", r.ok());
         m.put("step_errors", r.stepErrors());
         m.put("violations", r.check().violations().stream().limit(3)

@@ -29,6 +29,11 @@ class SimulateBenchIT {
                 assertTrue(s.get(k) instanceof Number n && n.doubleValue() > 0, k + " = " + s.get(k));
             }
             assertTrue(s.get("heap_bytes_per_device") instanceof Number, "heap_bytes_per_device = " + s.get("heap_bytes_per_device"));
+            // the steps are paced: they fell behind the devices' clock by less than the 30-day expiry's bound, 3.75 days
+            // (0 when every step was done within a look of the pacer, 10 ms: these are a few fast steps)
+            long behind = ((Number) s.get("steps_behind_max_ms")).longValue();
+            assertTrue(behind >= 0 && behind < 324_000_000L, "steps_behind_max_ms = " + behind);
+            assertEquals(0.0, ((Number) s.get("clock_slowed_seconds")).doubleValue(), s.toString());
             @SuppressWarnings("unchecked")
             Map<String, Object> lag = (Map<String, Object>) s.get("convergence_lag_ms");
             assertTrue(((Number) lag.get("p50")).doubleValue() >= 0, lag.toString());
