@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * (3600 = one simulated hour per real second) times its pace, 1 unless {@link #pace slowed}. Devices
  * get it as their {@link Clock}, so their hybrid logical clocks and timestamps run on simulated time.
  * It starts at construction, or - a {@link #held} clock - stands at its origin until {@link #start}.
- * It never runs backwards.
+ * A change of pace never moves it backwards ({@link #freezeAt} may, by a message's latency).
  */
 public final class VirtualClock extends Clock {
     private static final long HELD = Long.MIN_VALUE;
@@ -83,7 +83,8 @@ public final class VirtualClock extends Clock {
     /**
      * As {@link #pace(double)} from {@code at} (simulated): a cluster node follows the driver's clock, which took
      * that pace at {@code at}. The clock goes on from {@code at}, or from where it is when that is later (the
-     * message's latency times the scale: it never runs backwards). A held clock starts there at that pace.
+     * message's latency times the scale: it never runs backwards). A held clock starts there at that pace;
+     * a frozen one stays where it froze.
      */
     public synchronized void paceFrom(Instant at, double pace) {
         checkPace(pace);
