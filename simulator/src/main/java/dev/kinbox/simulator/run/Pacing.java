@@ -8,7 +8,4 @@ package dev.kinbox.simulator.run;
  * @param slowdowns     how often the clock slowed
  * @param slowedSeconds real seconds the clock ran slowed
  */
-public record Pacing(long boundMillis, long maxLagMillis, int slowdowns, double slowedSeconds) {
-    /** A run whose devices' clock the runner did not drive. */
-    public static final Pacing NONE = new Pacing(-1, 0, 0, 0);
-}
+public record Pacing(long boundMillis, long maxLagMillis, int slowdowns, double slowedSeconds) {}

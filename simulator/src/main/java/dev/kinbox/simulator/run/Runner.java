@@ -650,11 +650,12 @@ public final class Runner {
         return t;
     }
 
-    /** What pacing did up to now: measured only ({@link Pacing#boundMillis} -1) when the run does not drive its devices' clock. */
+    /**
+     * What pacing did up to now (the pacer starts with the first paced step): measured only ({@link Pacing#boundMillis} -1)
+     * when the run does not drive its devices' clock.
+     */
     private Pacing pacing() {
-        Pacer p = pacer;
-        if (p == null) return Pacing.NONE;
-        Pacing r = p.result(System.nanoTime());
+        Pacing r = pacer.result(System.nanoTime());
         return clock == null ? new Pacing(-1, r.maxLagMillis(), 0, 0) : r;
     }
 
