@@ -117,10 +117,15 @@ final class DeviceHost {
         doubt.offDoubt(listener);
     }
 
-    /** Whether a retirement notice in {@code _Autocrypt_SMA} names this device (one SEARCH; none when that folder is missing). */
+    /**
+     * Whether something in {@code _Autocrypt_SMA} may say this device was retired: a retirement notice naming it, or a
+     * retirement roll, whose list of ids is in its signed body (one SEARCH, two when there is no notice; none when that
+     * folder is missing). Only the MUAA can judge either.
+     */
     private boolean retirementNoticed() {
         try {
-            return !store.search(SmaFolders.ANNOUNCEMENTS, SmaHeader.NAME, "retired=" + keyring.deviceId()).isEmpty();
+            return !store.search(SmaFolders.ANNOUNCEMENTS, SmaHeader.NAME, "retired=" + keyring.deviceId()).isEmpty()
+                    || !store.search(SmaFolders.ANNOUNCEMENTS, SmaHeader.NAME, "type=roll").isEmpty();
         } catch (MailStoreException.FolderMissing e) {
             return false;
         }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * its recovery has started uploading and watching, either of which would create the folder again and
  * upload its whole journal into it, for the siblings to delete once more.
  *
- * <p>So while a notice naming the device is there, a missing folder is in doubt: its creators wait for
+ * <p>So while a notice naming the device is there, or any retirement roll (which lists the retired devices in its
+ * signed body, where a search cannot look; since 2026-12-06, thirty-third session), a missing folder is in doubt: its creators wait for
  * the MUAA's word and ask for it ({@link #onDoubt}). The word is "retired" (the host retires: nothing
  * creates the folder again) or "not retired" ({@link #notRetired}: a read of the notices found none it
  * trusts naming the device - which authors to trust is in the MUAA's state, so the journal cannot judge
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * settled for {@code maxWait}, so the uploads and the watch, which ask one after the other, do not
  * search or ask again - for the same loss only: the folder rebuilt (a new UIDVALIDITY) and gone again is
  * a new loss, looked at afresh. A device back after its notice was collected finds none at its start
- * and rebuilds; the sibling that deletes the folder again first renews the notice, and the next loss is
+ * (and no roll tells it: a sibling of a version before rolls) and rebuilds; the sibling that deletes the folder again first renews the notice, and the next loss is
  * in doubt (before 2026-12-06, thirty-first session, it was rebuilt at once at every deletion within
  * {@code maxWait}, which in the simulator's compressed time spans many of the siblings' checks).
  */
@@ -84,8 +85,8 @@ final class FolderDoubt {
                 if (words.get() == wordsAt && !passed(since, now)) return false;
                 doubting = false;
                 settle(now, gone);
-                LOG.info("{} is gone and a retirement notice names its device; {}: creating it again", folder,
-                        words.get() == wordsAt ? "no word from its MUAA within " + maxWait : "its MUAA found no notice it trusts");
+                LOG.info("{} is gone and a retirement notice or roll may name its device; {}: creating it again", folder,
+                        words.get() == wordsAt ? "no word from its MUAA within " + maxWait : "its MUAA found no notice or roll it trusts");
                 return true;
             }
             if (settled && settledFor == gone && !passed(settledAt, now)) return true;
@@ -101,7 +102,7 @@ final class FolderDoubt {
             since = now;
             wordsAt = w;
         }
-        LOG.info("{} is gone and a retirement notice names its device: its siblings may have retired it; "
+        LOG.info("{} is gone and a retirement notice or roll may name its device: its siblings may have retired it; "
                 + "not creating it again until its MUAA has read the notices (at most {})", folder, maxWait);
         schedule.accept(maxWait.plusMillis(100), over); // a little after its end: a scheduler's tick may come early
         ask.get().run();

@@ -66,6 +66,16 @@ class GoneFolderWaitTest {
             store.append(SmaFolders.ANNOUNCEMENTS, SmaMessage.build(notice, "signed notice".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()));
         }
 
+        /**
+         * B's retirement roll: its ids are in its signed body, so the journal cannot see whether it lists A; only that a
+         * roll is there (docs/PROTOCOL.md, "Retirement rolls").
+         */
+        void roll() throws Exception {
+            SmaHeader roll = SmaHeader.of(SmaHeader.Kind.DROP, B.id(), Map.of("type", "roll", "at", "1"));
+            if (!store.listFolders().contains(SmaFolders.ANNOUNCEMENTS)) store.createFolder(SmaFolders.ANNOUNCEMENTS);
+            store.append(SmaFolders.ANNOUNCEMENTS, SmaMessage.build(roll, "signed roll".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()));
+        }
+
         /** Started again (a recovery, which starts an upload run), its MUAA listening; it writes events 4..6 before the word. */
         KinboxJournalRuntime startAgain(String config) throws Exception {
             again = JournalFixture.system(store, JournalFixture.keyring(A, B), log, config);
@@ -99,6 +109,25 @@ class GoneFolderWaitTest {
             assertFalse(rt.awaitUploaded(PID_A, Journals.WAIT), "events 4..6 stay local");
             assertTrue(System.nanoTime() - asked < Journals.WAIT.toNanos() / 2, "the waiting uploader halts at once on the word");
             assertFalse(store.listFolders().contains(FOLDER_A), "the retired device created its folder");
+            assertEquals(0, rt.stats().foldersRepaired.sum(), "nothing uploaded again");
+        }
+    }
+
+    /**
+     * A device back after its notice was collected, and a sibling's roll there, which may list it: the loss is in doubt
+     * as under a notice. Before rolls put it in doubt, the folder was rebuilt at once and the device's whole journal
+     * uploaded into it, for its siblings to delete again.
+     */
+    @Test void folderGoneUnderNoNoticeButARoll_isNotCreated_andOnceTheMuaaSaysRetired_staysGone() throws Exception {
+        try (Scene s = new Scene(new MemoryMailStore(), false)) {
+            s.roll();
+            KinboxJournalRuntime rt = s.startAgain("");
+            assertFalse(rt.uploadedThrough(PID_A, 6, Duration.ofSeconds(2)).get(), "nothing goes up before the word");
+            assertFalse(s.store.listFolders().contains(FOLDER_A), "the folder was created before the word");
+            assertEquals(1, s.asks.get(), "the MUAA was asked to read the notices and rolls");
+            rt.deviceRetired(A.id());
+            assertFalse(rt.awaitUploaded(PID_A, Duration.ofSeconds(1)), "events 4..6 stay local");
+            assertFalse(s.store.listFolders().contains(FOLDER_A));
             assertEquals(0, rt.stats().foldersRepaired.sum(), "nothing uploaded again");
         }
     }

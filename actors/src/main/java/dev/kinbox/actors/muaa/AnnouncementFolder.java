@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blocking reads and writes of {@code _Autocrypt_SMA}: one current announcement per device and the
- * retirement notices ({@link RetireNotice}); and the purge of a retired device's folder. Runs on a
+ * retirement notices ({@link RetireNotice}) and rolls ({@link RetireRoll}); and the purge of a retired device's folder. Runs on a
  * blocking executor, never on an actor thread. Messages that do not verify are skipped and counted
  * in {@code refused}, each once (by UID) however often the folder is read. An announcement verified
  * before is not verified again while its bytes are unchanged ({@code verified}, keyed by the
@@ -50,15 +50,17 @@ final class AnnouncementFolder {
     private final LongAdder refused;
     private final Set<Long> refusedUids;
     private final Map<String, Announcement> verified;
+    private final Map<String, RetireRoll> verifiedRolls;
 
     /**
      * {@code self}: the reading device's id; {@code stats}: its runtime's, where refusals and deleted impostors
      * are summed over its devices; {@code refused}: this device's own count of refusals;
      * {@code refusedUids}: the UIDs already counted, kept by the caller across reads so each bad message counts (and logs) once;
-     * {@code verified}: announcements verified at earlier reads by message digest, kept by the caller (only those still in the folder stay).
+     * {@code verified}: announcements verified at earlier reads by message digest, kept by the caller (only those still in the folder stay);
+     * {@code verifiedRolls}: the same for rolls verified with their author's certificate.
      */
     AnnouncementFolder(MailStore store, Crypto crypto, String self, JournalStats stats, LongAdder refused, Set<Long> refusedUids,
-                       Map<String, Announcement> verified) {
+                       Map<String, Announcement> verified, Map<String, RetireRoll> verifiedRolls) {
         this.store = store;
         this.crypto = crypto;
         this.self = self;
@@ -66,6 +68,7 @@ final class AnnouncementFolder {
         this.refused = refused;
         this.refusedUids = refusedUids;
         this.verified = verified;
+        this.verifiedRolls = verifiedRolls;
     }
 
     /**
@@ -75,15 +78,20 @@ final class AnnouncementFolder {
      * author before it left still trusts them, so they count in their upkeep - against their garbage
      * collection, and a leaver's own notice as present); and the
      * UIDs of every notice, trusted or not, by the device it names (by its header alone), for that collection;
-     * and the UIDs of the announcements and notices in the reader's own name that did not verify ({@code impostors},
+     * the trusted rolls ({@code rolls}: by a device the reader's state has as paired, the reader's own among them, or
+     * listing the reader and signed by an account key it holds) and the UIDs of every roll by its author's id (by
+     * its header alone: the reader's own for their upkeep, a retired author's for the purge);
+     * and the UIDs of the announcements, notices and rolls in the reader's own name that did not verify ({@code impostors},
      * for {@link #deleteImpostors}).
      */
     record Contents(Map<String, Announcement> announcements, List<RetireNotice> notices, List<RetireNotice> byRetired,
-                    Map<String, List<Long>> noticeUids, List<Long> impostors) {
-        static final Contents EMPTY = new Contents(Map.of(), List.of(), List.of(), Map.of(), List.of());
+                    Map<String, List<Long>> noticeUids, List<RetireRoll> rolls, Map<String, List<Long>> rollUids, List<Long> impostors) {
+        static final Contents EMPTY = new Contents(Map.of(), List.of(), List.of(), Map.of(), List.of(), Map.of(), List.of());
 
         Contents {
             noticeUids = Map.copyOf(noticeUids);
+            rolls = List.copyOf(rolls);
+            rollUids = Map.copyOf(rollUids);
             impostors = List.copyOf(impostors);
         }
     }
@@ -99,13 +107,14 @@ final class AnnouncementFolder {
     }
 
     /**
-     * Announcements and retirement notices. A notice counts only when its author is in
+     * Announcements, retirement notices and rolls. A notice or roll counts only when its author is in
      * {@code trusted} (device id to certificate bytes, from the reader's state) and signed it; one whose
      * author is in {@code retiredAuthors} (the same, for the devices the reader's state has as retired) and signed
      * it goes to {@link Contents#byRetired}; a notice of another author is passed over - unless it names this
      * device and carries a valid signature by one of {@code accountKeys} (the certificates of the account keys
-     * the reader's state holds, asked for only then): it counts then too ({@link RetireNotice#verifyByAccount}).
-     * One that fails verification is counted in {@code refused}.
+     * the reader's state holds, asked for only then): it counts then too ({@link RetireNotice#verifyByAccount}). A roll
+     * by another author counts when it lists this device and carries such a signature; a retired author's roll is
+     * passed over (the purge deletes it). One that fails verification is counted in {@code refused}.
      */
     Contents readAll(Map<String, byte[]> trusted, Map<String, byte[]> retiredAuthors,
                      java.util.function.Supplier<List<OpenPGPCertificate>> accountKeys) {
@@ -120,6 +129,8 @@ final class AnnouncementFolder {
         List<RetireNotice> notices = new ArrayList<>();
         List<RetireNotice> byRetired = new ArrayList<>();
         Map<String, List<Long>> noticeUids = new HashMap<>();
+        List<RetireRoll> rolls = new ArrayList<>();
+        Map<String, List<Long>> rollUids = new HashMap<>();
         Map<String, OpenPGPCertificate> certs = new HashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         List<Long> impostors = new ArrayList<>();
@@ -129,6 +140,29 @@ final class AnnouncementFolder {
             SmaHeader h = null;
             try {
                 h = SmaMessage.header(m);
+                if (RetireRoll.isRoll(h)) {
+                    rollUids.computeIfAbsent(h.device(), k -> new ArrayList<>()).add(m.uid());
+                    byte[] cert = trusted.get(h.device());
+                    String digest = digest(m.raw());
+                    seen.add(digest); // kept for the readers of a shared cache that trust its author
+                    if (cert != null) {
+                        RetireRoll r = verifiedRolls.get(digest);
+                        if (r == null) {
+                            OpenPGPCertificate author = certs.get(h.device());
+                            if (author == null) certs.put(h.device(), author = crypto.readCertificate(cert));
+                            verifiedRolls.put(digest, r = RetireRoll.verify(m, author, crypto));
+                        }
+                        rolls.add(r);
+                    } else if (!retiredAuthors.containsKey(h.device())) {
+                        // by a device paired after this one went away: trusted with an account key's signature, when it lists this one
+                        if (accountCerts == null) accountCerts = accountKeys.get();
+                        if (!accountCerts.isEmpty()) {
+                            RetireRoll r = RetireRoll.verifyByAccount(m, accountCerts, crypto);
+                            if (r.retired().contains(self)) rolls.add(r);
+                        }
+                    }
+                    continue;
+                }
                 if (RetireNotice.isNotice(h)) {
                     String retired = h.attributes().get("retired");
                     if (SmaFolders.isDeviceId(retired)) noticeUids.computeIfAbsent(retired, k -> new ArrayList<>()).add(m.uid());
@@ -161,12 +195,13 @@ final class AnnouncementFolder {
             }
         }
         verified.keySet().retainAll(seen);
-        return new Contents(out, notices, byRetired, noticeUids, impostors);
+        verifiedRolls.keySet().retainAll(seen);
+        return new Contents(out, notices, byRetired, noticeUids, rolls, rollUids, impostors);
     }
 
-    /** An announcement or retirement notice whose header says this device wrote it. */
+    /** An announcement, retirement notice or roll whose header says this device wrote it. */
     private boolean inOwnName(SmaHeader h) {
-        return self.equals(h.device()) && (h.kind() == SmaHeader.Kind.ANNOUNCE || RetireNotice.isNotice(h));
+        return self.equals(h.device()) && (h.kind() == SmaHeader.Kind.ANNOUNCE || RetireNotice.isNotice(h) || RetireRoll.isRoll(h));
     }
 
     /**
@@ -176,6 +211,7 @@ final class AnnouncementFolder {
     private boolean writtenByThisDevice(StoredMessage m, SmaHeader h, OpenPGPCertificate own) {
         try {
             if (RetireNotice.isNotice(h)) RetireNotice.verify(m, own, crypto);
+            else if (RetireRoll.isRoll(h)) RetireRoll.verify(m, own, crypto);
             else if (!Announcement.verify(m, crypto).deviceId().equals(self)) return false;
             return true;
         } catch (SmaFormatException e) {
@@ -291,7 +327,7 @@ final class AnnouncementFolder {
     }
 
     /**
-     * Deletes what a retired device had in the account: its announcements and, with {@code folderToo},
+     * Deletes what a retired device had in the account: its announcements and roll and, with {@code folderToo},
      * its folder (journal, snapshot, drops). Idempotent: what is gone already is no error. True when
      * something was deleted.
      */
@@ -302,7 +338,7 @@ final class AnnouncementFolder {
         } catch (SmaFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        boolean deleted = remove(deviceId, null);
+        boolean deleted = removeAll(deviceId);
         if (folderToo && store.listFolders().contains(folder)) {
             try {
                 store.deleteFolder(folder);
@@ -334,26 +370,49 @@ final class AnnouncementFolder {
             long uidValidity = store.status(FOLDER).uidValidity();
             List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
             if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, message);
-            deleteOlder(headers, uidValidity, a.deviceId(), messageId);
+            deleteOlder(headers, uidValidity, a.deviceId(), messageId, false);
             return null;
         });
     }
 
-    /** Deletes every announcement of {@code deviceId} except the one with {@code keepMessageId} (may be null); true when it deleted any. */
-    boolean remove(String deviceId, String keepMessageId) {
+    /** Deletes every announcement and roll of {@code deviceId} (a device retired, or leaving); true when it deleted any. */
+    boolean removeAll(String deviceId) {
         if (!store.listFolders().contains(FOLDER)) return false;
         long uidValidity = store.status(FOLDER).uidValidity();
-        return deleteOlder(store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS), uidValidity, deviceId, keepMessageId);
+        List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
+        return deleteOlder(headers, uidValidity, deviceId, null, false) | deleteOlder(headers, uidValidity, deviceId, null, true);
     }
 
-    /** Deletes {@code deviceId}'s announcements but {@code keepMessageId} among {@code headers}, listed in {@code uidValidity}. */
-    private boolean deleteOlder(List<StoredMessage> headers, long uidValidity, String deviceId, String keepMessageId) {
+    /**
+     * Makes {@code roll} this device's only roll: appends it unless it is there (same Message-ID), then deletes every
+     * other message with a roll's header in this device's name - its older rolls, and what the provider put there in
+     * its name. As {@link #publish}, all of it again after a lost connection; it looks before it appends.
+     */
+    void replaceRoll(RetireRoll roll, OpenPGPKey byKey, List<OpenPGPKey> accountKeys, Clock clock) throws CryptoException {
+        String messageId = roll.header().messageId();
+        var message = roll.toMessage(byKey, accountKeys, crypto, clock);
+        Retries.afterLostConnections(attempt -> {
+            createMissing(List.of(FOLDER));
+            long uidValidity = store.status(FOLDER).uidValidity();
+            List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
+            if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, message);
+            deleteOlder(headers, uidValidity, roll.by(), messageId, true);
+            return null;
+        });
+    }
+
+    /**
+     * Deletes {@code deviceId}'s announcements (or with {@code rolls} its rolls) but {@code keepMessageId} (may be null)
+     * among {@code headers}, listed in {@code uidValidity}; true when it deleted any.
+     */
+    private boolean deleteOlder(List<StoredMessage> headers, long uidValidity, String deviceId, String keepMessageId, boolean rolls) {
         List<Long> old = new ArrayList<>();
         for (StoredMessage m : headers) {
             try {
                 SmaHeader h = SmaMessage.header(m);
                 boolean keep = keepMessageId != null && m.header("Message-ID").contains(keepMessageId);
-                if (h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(deviceId) && !keep) old.add(m.uid());
+                boolean kind = rolls ? RetireRoll.isRoll(h) : h.kind() == SmaHeader.Kind.ANNOUNCE;
+                if (kind && h.device().equals(deviceId) && !keep) old.add(m.uid());
             } catch (SmaFormatException e) {
                 // not ours to judge here; read() counts it
             }

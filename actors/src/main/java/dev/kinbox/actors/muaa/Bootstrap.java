@@ -96,7 +96,7 @@ final class Bootstrap {
         String self = settings.deviceId();
         if (sc.failure() != null) LOG.info("starting without the announcements folder: {}", sc.failure().toString());
         else {
-            m.liveness.learn(state, sc.contents().notices());
+            m.liveness.learn(state, sc.contents());
             m.liveness.readNoNotice(state);
         }
         Optional<String> gone = m.liveness.retired(state);

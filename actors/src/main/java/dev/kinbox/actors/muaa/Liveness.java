@@ -43,8 +43,11 @@ final class Liveness {
     static final java.time.Duration CATCH_UP_WAIT = java.time.Duration.ofSeconds(15);
     /** Longest wait of a removal's reply for its {@code DeviceRetired} to reach the server. */
     static final java.time.Duration REPLY_UPLOAD_WAIT = java.time.Duration.ofSeconds(5);
-    /** A trusted notice that this device was retired. Not persisted: a retired device writes nothing more; it is found again on the next start. */
-    private RetireNotice retiredBy;
+    /**
+     * Why this device was retired, from a trusted notice or roll naming it. Not persisted: a retired device writes nothing
+     * more; it is found again on the next start.
+     */
+    private String retiredBy;
     private boolean checking;
     /**
      * Back from an absence: a refresh of this device came after a silence of more than {@code expireAfter}
@@ -105,7 +108,7 @@ final class Liveness {
 
     /** Why this device may no longer work in the account, or empty while it may. */
     Optional<String> retired(AccountState state) {
-        if (retiredBy != null) return Optional.of(retiredBy.describe());
+        if (retiredBy != null) return Optional.of(retiredBy);
         DeviceRecord self = state.devices().get(settings.deviceId());
         if (self != null && self.status() == DeviceStatus.RETIRED) {
             return Optional.of("this device was retired (it left the account, or a sibling retired it); pair again as a new device (new device key)");
@@ -135,6 +138,15 @@ final class Liveness {
         return certificates(state, DeviceStatus.PAIRED);
     }
 
+    /** The ids of the devices {@code state} has with {@code status}. */
+    private static Set<String> withStatus(AccountState state, DeviceStatus status) {
+        Set<String> out = new java.util.HashSet<>();
+        state.devices().forEach((id, rec) -> {
+            if (rec.status() == status) out.add(id);
+        });
+        return out;
+    }
+
     /** Device id to certificate bytes of the devices {@code state} has with {@code status}. */
     private static Map<String, byte[]> certificates(AccountState state, DeviceStatus status) {
         Map<String, byte[]> out = new HashMap<>();
@@ -144,16 +156,26 @@ final class Liveness {
         return out;
     }
 
-    /** Takes note of a trusted notice naming this device: from now on it reads and writes nothing in the account. */
-    void learn(AccountState state, List<RetireNotice> notices) {
+    /**
+     * Takes note of a trusted notice or roll naming this device (from {@code read}): from now on it reads and writes
+     * nothing in the account. A roll tells it when the notice is gone: collected while it was away, and the sibling
+     * that retired it not running to renew it (docs/PROTOCOL.md, "Retirement rolls").
+     */
+    void learn(AccountState state, AnnouncementFolder.Contents read) {
         if (retiredBy != null) return;
-        for (RetireNotice n : notices) {
-            if (!n.deviceId().equals(settings.deviceId())) continue;
-            retiredBy = n;
-            LOG.warn("{}", n.describe());
-            m.reconcile(state);
-            return;
+        String self = settings.deviceId();
+        for (RetireNotice n : read.notices()) {
+            if (n.deviceId().equals(self)) {
+                retiredBy = n.describe();
+                break;
+            }
         }
+        for (RetireRoll r : read.rolls()) {
+            if (retiredBy == null && !r.by().equals(self) && r.retired().contains(self)) retiredBy = r.describe();
+        }
+        if (retiredBy == null) return;
+        LOG.warn("{}", retiredBy);
+        m.reconcile(state);
     }
 
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c) {
@@ -186,7 +208,8 @@ final class Liveness {
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), purge, folders, List.of(), List.of(), () -> accountSigners(state)),
+        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), Optional.empty(), purge, folders, List.of(), List.of(),
+                        () -> accountSigners(state)),
                 leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
@@ -244,7 +267,7 @@ final class Liveness {
             LOG.info("liveness check failed (retried at the next one): {}", c.failure().toString());
             return m.Effect().none();
         }
-        learn(state, c.contents().notices());
+        learn(state, c.contents());
         readNoNotice(state);
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
@@ -276,7 +299,7 @@ final class Liveness {
                 boolean past = folderExpired(at, rec);
                 boolean announced = c.contents().announcements().containsKey(id);
                 boolean folderDue = past && c.folders().contains(folder(id));
-                if (announced || folderDue) purge.add(id);
+                if (announced || folderDue || c.contents().rollUids().containsKey(id)) purge.add(id);
                 if (folderDue) folders.add(id);
                 // past its folder's time, a folder of it is a sign of life too: a device coming back creates its folder
                 // before it announces, and a check that read between the two would delete both unseen
@@ -323,7 +346,10 @@ final class Liveness {
         if (!notJudged.isEmpty()) {
             LOG.info("not retiring {} for silence yet: this device was away, and first learns whether its siblings retired it", notJudged);
         }
-        CleanUp tidy = new CleanUp(publish, renew, purge, folders, forget, c.contents().impostors(),
+        Set<String> retiredNow = new java.util.TreeSet<>(withStatus(state, DeviceStatus.RETIRED));
+        for (Object e : events) if (e instanceof DeviceEvent.DeviceRetired r) retiredNow.add(r.deviceId());
+        Optional<RetireRoll> roll = rollUpkeep(self, now, retiredNow, c.contents().rolls(), c.contents().rollUids().getOrDefault(self, List.of()));
+        CleanUp tidy = new CleanUp(publish, renew, roll, purge, folders, forget, c.contents().impostors(),
                 () -> accountSigners(state));
         if (events.isEmpty() && tidy.isEmpty()) return m.Effect().none();
         String name = me.name() == null ? "device" : me.name().value();
@@ -454,6 +480,21 @@ final class Liveness {
         return RetireNotice.Reason.REMOVED;
     }
 
+    /**
+     * The roll this device is to make its only one in the folder (docs/PROTOCOL.md, "Retirement rolls"), or empty when
+     * it is there already, alone, or when its state holds no device as retired ({@code retired}, this check's retirements
+     * included). {@code rolls}: the trusted rolls read, this device's own among them; {@code ownUids}: the UIDs of every
+     * message with a roll's header in this device's name. Its own roll listing the same devices is kept (the others go).
+     */
+    static Optional<RetireRoll> rollUpkeep(String self, long now, Set<String> retired, List<RetireRoll> rolls, List<Long> ownUids) {
+        Optional<RetireRoll> wanted = RetireRoll.of(self, now, retired);
+        if (wanted.isEmpty()) return Optional.empty();
+        for (RetireRoll r : rolls) {
+            if (r.by().equals(self) && r.retired().equals(wanted.get().retired())) return ownUids.size() == 1 ? Optional.empty() : Optional.of(r);
+        }
+        return wanted;
+    }
+
     /** A device's last activity as far as this device can tell: its state's, or its verified announcement's when later. */
     static long lastSeen(DeviceRecord rec, Announcement announcement) {
         return Math.max(rec.lastActive(), announcement == null ? PeerState.NEVER : announcement.activeAt());
@@ -520,16 +561,21 @@ final class Liveness {
 
     /**
      * What a clean-up does, in this order: appends {@code publish} and {@code renew} (in place of
-     * this device's notice naming the same device) signed by this device and by the account keys
-     * {@code signers} gives (asked on the blocking dispatcher, only when there is a notice); deletes each {@code purge}d
+     * this device's notice naming the same device), and makes {@code roll} (when present) this device's only roll, signed by
+     * this device and by the account keys {@code signers} gives (asked on the blocking dispatcher, only when there is a
+     * notice or roll to write); deletes each {@code purge}d
      * device's announcements and, for those in {@code folders}, its folder; deletes the notices
      * with the UIDs {@code forget}, and the {@code impostors} (UIDs of messages in this device's name
      * that it did not write; {@link AnnouncementFolder#deleteImpostors}). Every step is idempotent.
      */
-    private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Set<String> purge, Set<String> folders, List<Long> forget,
-                           List<Long> impostors, java.util.function.Supplier<List<OpenPGPKey>> signers) {
+    private record CleanUp(List<RetireNotice> publish, List<RetireNotice> renew, Optional<RetireRoll> roll, Set<String> purge,
+                           Set<String> folders, List<Long> forget, List<Long> impostors, java.util.function.Supplier<List<OpenPGPKey>> signers) {
         boolean isEmpty() {
-            return publish.isEmpty() && renew.isEmpty() && purge.isEmpty() && forget.isEmpty() && impostors.isEmpty();
+            return publish.isEmpty() && renew.isEmpty() && roll.isEmpty() && purge.isEmpty() && forget.isEmpty() && impostors.isEmpty();
+        }
+
+        boolean writes() {
+            return !publish.isEmpty() || !renew.isEmpty() || roll.isPresent();
         }
 
         /** The devices it is about, for a log line: those whose notices it writes and whose traces it purges. */
@@ -558,16 +604,17 @@ final class Liveness {
                 AnnouncementFolder f = m.announcements();
                 try {
                     // the account keys are parsed here, on the blocking dispatcher, and only when a notice is written
-                    List<OpenPGPKey> signers = tidy.publish().isEmpty() && tidy.renew().isEmpty() ? List.of() : tidy.signers().get();
+                    List<OpenPGPKey> signers = tidy.writes() ? tidy.signers().get() : List.of();
                     for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
                     for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), signers, clock);
+                    if (tidy.roll().isPresent()) f.replaceRoll(tidy.roll().get(), m.privateKey(), signers, clock);
                     if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());
                 } catch (dev.kinbox.crypto.CryptoException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
                 for (String d : tidy.purge()) f.purge(d, tidy.folders().contains(d));
                 f.forgetNotices(tidy.forget());
-                if (leaving) f.remove(settings.deviceId(), null);
+                if (leaving) f.removeAll(settings.deviceId());
                 return Boolean.TRUE;
             }
         }, (v, e) -> {

@@ -622,7 +622,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     AnnouncementFolder announcements() {
         return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), settings.deviceId(), journal().stats(),
                 refusedAnnouncements, refusedAnnouncementUids,
-                env.announcements().byDigest());
+                env.announcements().byDigest(), env.announcements().rollsByDigest());
     }
 
     /**

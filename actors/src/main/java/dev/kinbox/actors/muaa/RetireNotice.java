@@ -8,7 +8,6 @@ import dev.kinbox.journal.sma.SmaFolders;
 import dev.kinbox.journal.sma.SmaFormatException;
 import dev.kinbox.journal.sma.SmaHeader;
 import dev.kinbox.journal.sma.SmaMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +30,7 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 record RetireNotice(String deviceId, String by, long at, Reason reason) {
     static final String MAGIC = "Kinbox-Retire: 1";
     static final int MAX_BODY = 16 * 1024;
+    private static final String WHAT = "retirement notice";
 
     /** Why a device was retired. */
     enum Reason {
@@ -76,10 +76,7 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
      */
     NewMessage toMessage(OpenPGPKey byKey, List<OpenPGPKey> accountKeys, Crypto crypto, Clock clock) throws CryptoException {
         String text = MAGIC + "\n" + "Device: " + deviceId + "\n" + "By: " + by + "\n" + "At: " + at + "\n" + "Reason: " + reason.wire() + "\n";
-        List<OpenPGPKey> signers = new java.util.ArrayList<>(List.of(byKey));
-        signers.addAll(accountKeys);
-        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), signers, false);
-        return SmaMessage.build(header(), signed, clock);
+        return SmaMessage.build(header(), SignedNotes.sign(text, byKey, accountKeys, crypto), clock);
     }
 
     /**
@@ -89,12 +86,7 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
     static RetireNotice verify(StoredMessage m, OpenPGPCertificate author, Crypto crypto) throws SmaFormatException {
         SmaHeader h = SmaMessage.header(m);
         if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
-        byte[] body = SmaMessage.body(m, MAX_BODY);
-        try {
-            return matching(h, Crypto.requireSigned(crypto.decryptAndVerify(body, List.of(), List.of(author)), author));
-        } catch (CryptoException e) {
-            throw new SmaFormatException("retirement notice does not verify: " + e.getMessage());
-        }
+        return matching(h, SignedNotes.byAuthor(m, MAX_BODY, author, crypto, WHAT));
     }
 
     /**
@@ -107,21 +99,12 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
     static RetireNotice verifyByAccount(StoredMessage m, List<OpenPGPCertificate> accountKeys, Crypto crypto) throws SmaFormatException {
         SmaHeader h = SmaMessage.header(m);
         if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
-        byte[] body = SmaMessage.body(m, MAX_BODY);
-        try {
-            var opened = crypto.decryptAndVerify(body, List.of(), accountKeys);
-            for (OpenPGPCertificate k : accountKeys) {
-                if (opened.verifiedSigners().contains(Crypto.fingerprint(k))) return matching(h, opened);
-            }
-            throw new SmaFormatException("retirement notice by an unknown device has no signature by an account key");
-        } catch (CryptoException e) {
-            throw new SmaFormatException("retirement notice does not verify: " + e.getMessage());
-        }
+        return matching(h, SignedNotes.byAccount(m, MAX_BODY, accountKeys, crypto, WHAT));
     }
 
-    /** The notice in {@code opened}, when its fields are those of its header {@code h}. */
-    private static RetireNotice matching(SmaHeader h, dev.kinbox.crypto.Decrypted opened) throws SmaFormatException {
-        RetireNotice n = parse(new String(opened.plaintext(), StandardCharsets.UTF_8));
+    /** The notice in {@code text}, when its fields are those of its header {@code h}. */
+    private static RetireNotice matching(SmaHeader h, String text) throws SmaFormatException {
+        RetireNotice n = parse(text);
         if (!n.by.equals(h.device()) || !n.deviceId.equals(h.require("retired"))) {
             throw new SmaFormatException("retirement notice body does not match its header");
         }
@@ -140,7 +123,6 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
     }
 
     private static String field(String line, String name) throws SmaFormatException {
-        if (!line.startsWith(name + ": ")) throw new SmaFormatException("retirement notice lacks " + name);
-        return line.substring(name.length() + 2);
+        return SignedNotes.field(line, name, WHAT);
     }
 }

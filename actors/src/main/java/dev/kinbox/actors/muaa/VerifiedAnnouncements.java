@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Announcements verified at earlier reads of an account's announcement folder, by the SHA-256 of
+ * Announcements (and retirement rolls) verified at earlier reads of an account's announcement folder, by the SHA-256 of
  * the whole message: a device reads the folder at every liveness check and verifies only what
  * changed. One per device by default; the devices of one account hosted in one JVM (a simulator's
  * fleet) may share one, so each announcement is verified once per account instead of once per
@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerifiedAnnouncements {
     private final Map<String, Announcement> byDigest = new ConcurrentHashMap<>();
+    private final Map<String, RetireRoll> rollsByDigest = new ConcurrentHashMap<>();
 
     private VerifiedAnnouncements() {}
 
@@ -24,5 +25,10 @@ public final class VerifiedAnnouncements {
 
     Map<String, Announcement> byDigest() {
         return byDigest;
+    }
+
+    /** The retirement rolls verified with their author's certificate, the same way (a reader uses one only when it trusts the author). */
+    Map<String, RetireRoll> rollsByDigest() {
+        return rollsByDigest;
     }
 }

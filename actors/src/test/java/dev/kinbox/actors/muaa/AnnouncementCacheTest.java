@@ -21,7 +21,7 @@ class AnnouncementCacheTest {
     /** A reader of {@code store}'s announcement folder, as a device that is none of the announcing ones. */
     static AnnouncementFolder folder(dev.kinbox.journal.mail.MailStore store, LongAdder refused, Map<String, Announcement> verified) {
         return new AnnouncementFolder(store, Crypto.standard(), "0000000000000000", new dev.kinbox.journal.JournalStats(), refused,
-                ConcurrentHashMap.newKeySet(), verified);
+                ConcurrentHashMap.newKeySet(), verified, new ConcurrentHashMap<>());
     }
 
     @Test void unchangedAnnouncement_isReusedAcrossReads_butOneAlteredInPlaceIsRefused() throws Exception {

@@ -88,17 +88,27 @@ class BackFromAwayTest {
         }
 
         /**
-         * The laptop away for 70 days: the phone retires it at 30, deletes its folder at 31 and collects its notice at 61.
-         * The phone is switched off (nothing renews the notice until it runs again), {@code meanwhile} runs, and the laptop
-         * comes back online and checks: no notice; it refreshes itself.
+         * The laptop away for 70 days: the phone retires it at 30 (and puts it on its roll), deletes its folder at 31 and
+         * collects its notice at 61. Then the phone is switched off: nothing renews the notice until it runs again.
          */
-        void backAfterItsNoticeWasCollected(Runnable meanwhile) throws Exception {
+        void awayTillItsNoticeWasCollected() throws Exception {
             String folder = SmaFolders.deviceFolder(laptop.id);
             away(70);
             Eventually.until("the phone retired the laptop, deleted its folder and collected its notice",
                     () -> phone.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED
                             && !store.listFolders().contains(folder) && RemovalTest.notices(store).isEmpty());
+            Eventually.until("the phone's roll lists the laptop", () -> RetireRollTest.rolls(store, phone).contains(laptop.id));
             phone.close();
+        }
+
+        /**
+         * As {@link #awayTillItsNoticeWasCollected}, and nothing on the server tells the laptop: the phone's roll is gone too
+         * (a phone of the version before rolls writes none; a provider may delete it). {@code meanwhile} runs, and the laptop
+         * comes back online and checks: no notice, no roll; it refreshes itself.
+         */
+        void backWithNothingToTellIt(Runnable meanwhile) throws Exception {
+            awayTillItsNoticeWasCollected();
+            RetireRollTest.deleteRolls(store, phone.id);
             meanwhile.run();
             link.offline.set(false);
             laptop.muaa.tell(Muaa.LivenessTick.INSTANCE); // its check, now
@@ -106,11 +116,11 @@ class BackFromAwayTest {
                     () -> clock.millis() - laptop.state().devices().get(laptop.id).lastActive() < Duration.ofDays(1).toMillis());
         }
 
-        void backAfterItsNoticeWasCollected() throws Exception {
-            backAfterItsNoticeWasCollected(() -> { });
+        void backWithNothingToTellIt() throws Exception {
+            backWithNothingToTellIt(() -> { });
         }
 
-        /** The phone switched on again: its first check sees the laptop back and renews the notice. */
+        /** The phone switched on again: its first check sees the laptop back, renews the notice and writes its roll again. */
         void phoneOnAgain() throws Exception {
             phone = phone.restart();
             assertInstanceOf(StartOutcome.Running.class, phone.start("phone"));
@@ -208,22 +218,46 @@ class BackFromAwayTest {
     }
 
     /**
-     * Back after 70 days: the phone retired it at 30, deleted its folder at 31 and collected its notice at 61, so nothing
-     * on the server tells it. The phone is switched off when the laptop comes back, and the laptop's first check after its
-     * refresh finds no notice. A tablet asks it to pair: it holds the request for one check interval (a running sibling
-     * that retired it renews the notice at its next check, which sees it back), the phone is switched on meanwhile and
-     * renews it, and the laptop refuses. Before, that first check let it answer, and the tablet was paired by a retired
-     * device (the window seen in the simulator at seed 13, docs/PROTOCOL.md "Back from an absence").
+     * Back after 70 days: the phone retired it at 30, deleted its folder at 31 and collected its notice at 61, and the
+     * phone is switched off when the laptop comes back, for good. The phone's roll still lists the laptop: its first check
+     * back tells it it was retired, before it refreshes itself, and a tablet cannot pair with it. Before rolls, nothing on
+     * the server told it: it refreshed itself, held a request for one check interval and then answered it, and the tablet
+     * was paired by a retired device.
      */
-    @Test void deviceBackAfterItsNoticeWasCollected_holdsARequestForACheckInterval_inWhichASiblingRenewsIt_andRefuses() throws Exception {
+    @Test void deviceBackAfterItsNoticeWasCollected_withTheSiblingThatRetiredItSwitchedOff_learnsFromItsRoll_andRefuses() throws Exception {
         try (Scene s = new Scene(true, CHECKS_EVERY_5S)) {
-            s.backAfterItsNoticeWasCollected();
+            long away = s.laptop.state().devices().get(s.laptop.id).lastActive();
+            s.awayTillItsNoticeWasCollected();
+            s.link.offline.set(false);
+            s.laptop.muaa.tell(Muaa.LivenessTick.INSTANCE); // its check, now
+            Eventually.until("the laptop learns it was retired, from the phone's roll", s::laptopRetired);
+            assertTrue(s.laptop.<Optional<String>>ask(Muaa.GetRetirement::new).orElseThrow().contains(s.phone.id), "the user is told who");
+            assertEquals(away, s.laptop.state().devices().get(s.laptop.id).lastActive(), "a retired device refreshed itself");
+            // a tablet asks it: its folder is gone (the phone deleted it) and stays gone, or the laptop refuses
+            var done = s.tabletAsksTheLaptop();
+            assertTrue(done.receiveMessage(Duration.ofSeconds(10)).isError(), "the tablet is told it is not paired");
+            assertNull(s.laptop.approver.shownCodes.poll(), "a retired device answered the tablet");
+            assertFalse(s.store.listFolders().contains(SmaFolders.deviceFolder(s.laptop.id)), "the retired laptop created its folder again");
+        }
+    }
+
+    /**
+     * Back after 70 days, as above, and nothing on the server tells it (no roll either: a phone of the version before rolls,
+     * or a provider that deleted it). The laptop's first check after its refresh finds nothing. A tablet asks it to pair:
+     * it holds the request for one check interval (a running sibling that retired it renews the notice at its next check,
+     * which sees it back), the phone is switched on meanwhile and renews it, and the laptop refuses. Before, that first
+     * check let it answer, and the tablet was paired by a retired device (the window seen in the simulator at seed 13,
+     * docs/PROTOCOL.md "Back from an absence").
+     */
+    @Test void deviceBackWithNothingToTellIt_holdsARequestForACheckInterval_inWhichASiblingRenewsItsNotice_andRefuses() throws Exception {
+        try (Scene s = new Scene(true, CHECKS_EVERY_5S)) {
+            s.backWithNothingToTellIt();
             var done = s.tabletAsksTheLaptop();
             assertNull(s.laptop.approver.shownCodes.poll(1, TimeUnit.SECONDS),
                     "the laptop answered the tablet before a sibling could have renewed its notice");
 
             s.phoneOnAgain();
-            Eventually.until("the laptop learns it was retired, from the phone's renewed notice", s::laptopRetired);
+            Eventually.until("the laptop learns it was retired, from the phone's renewed notice or roll", s::laptopRetired);
             StatusReply<PairingOutcome.Paired> told = done.receiveMessage(Duration.ofSeconds(5));
             assertTrue(told.isError() && told.getError().getMessage().contains("aborted the pairing"), "the tablet is told: " + told);
             assertNull(s.laptop.approver.shownCodes.poll(), "a retired device answered the tablet");
@@ -231,14 +265,14 @@ class BackFromAwayTest {
     }
 
     /**
-     * As above, and the provider withholds the phone's announcement too (deleted; seen with the simulator's hostile
+     * As above (no roll), and the provider withholds the phone's announcement too (deleted; seen with the simulator's hostile
      * provider at `--seed 14 --hostile-per-day 12`, which had deleted the notice). The laptop's state has the phone silent
      * since it went away, and what the phone wrote since is not sealed to it: it must not retire the phone before it
      * knows whether it is itself still in the account. Before, its first check back retired the phone in its own state.
      */
-    @Test void deviceBackAfterItsNoticeWasCollected_judgesNoSiblingSilent_untilItKnowsItIsStillInTheAccount() throws Exception {
+    @Test void deviceBackWithNothingToTellIt_judgesNoSiblingSilent_untilItKnowsItIsStillInTheAccount() throws Exception {
         try (Scene s = new Scene(true, CHECKS_EVERY_5S)) {
-            s.backAfterItsNoticeWasCollected(() -> {
+            s.backWithNothingToTellIt(() -> {
                 try {
                     RemovalTest.deleteAnnouncements(s.store, s.phone.id);
                 } catch (Exception e) {
@@ -249,7 +283,7 @@ class BackFromAwayTest {
             assertEquals(DeviceStatus.PAIRED, s.laptop.state().devices().get(s.phone.id).status(),
                     "the laptop retired the phone on a view as old as its absence");
             s.phoneOnAgain();
-            Eventually.until("the laptop learns it was retired, from the phone's renewed notice", s::laptopRetired);
+            Eventually.until("the laptop learns it was retired, from the phone's renewed notice or roll", s::laptopRetired);
             assertEquals(DeviceStatus.PAIRED, s.laptop.state().devices().get(s.phone.id).status());
         }
     }

@@ -31,7 +31,7 @@ class RetireNoticeCollectionTest {
         // two devices: with a third, that sibling may relay the remover's state, which has x retired, to x - another
         // way for x to learn it, and both siblings may renew the notice at once
         List<Device> all = Accounts.paired(store, ACCOUNT, clock, ExpiryTest.TIMING, 2);
-        Device back = null;
+        Device back = null, aAgain = null;
         try {
             Device a = all.get(0), x = all.get(1);
             List<Device> running = List.of(a);
@@ -52,11 +52,24 @@ class RetireNoticeCollectionTest {
             ExpiryTest.advance(clock, Duration.ofDays(10), running);
             Eventually.until("the notice is deleted", () -> RemovalTest.notices(store).isEmpty());
 
-            // x comes back after all: nothing tells it at its start, which recreates its folder and announces it; a's
-            // next check deletes both and writes a fresh notice, and x learns it was retired
+            // x comes back after all: the notice is gone, but a's retirement roll lists x and tells it at its start
             back = x.restart();
+            StartOutcome first = back.start("device-2");
+            assertInstanceOf(StartOutcome.Retired.class, first, "x learns from a's roll");
+            assertTrue(((StartOutcome.Retired) first).reason().contains(a.id), "naming who: " + first);
+            assertFalse(store.listFolders().contains(folder), "a device that knows it is retired creates nothing");
+            back.close();
+
+            // with no roll either (a sibling of the version before rolls writes none), switched off meanwhile: nothing
+            // tells x at its start, which recreates its folder and announces it; a, on again, deletes both in its next
+            // check and writes a fresh notice, and x learns it was retired
+            a.close();
+            RetireRollTest.deleteRolls(store, a.id);
+            back = back.restart();
             Device returned = back;
             assertInstanceOf(StartOutcome.Running.class, returned.start("device-2"));
+            aAgain = a.restart();
+            assertInstanceOf(StartOutcome.Running.class, aAgain.start("device-0"));
             Eventually.until("the returned device learns it was retired", () -> returned.<Optional<String>>ask(Muaa.GetRetirement::new).isPresent());
             List<String> notices = RemovalTest.notices(store);
             assertEquals(List.of(x.id + " by " + a.id), notices, "one fresh notice");
@@ -72,6 +85,7 @@ class RetireNoticeCollectionTest {
         } finally {
             Accounts.closeAll(all);
             if (back != null) back.close();
+            if (aAgain != null) aAgain.close();
         }
     }
 
@@ -106,6 +120,7 @@ class RetireNoticeCollectionTest {
             assertTrue(RemovalTest.notices(store).contains(x.id + " by " + a.id), "a's notice, 12 days old, stays: " + RemovalTest.notices(store));
 
             b.close(); // put away: nobody is left to renew a notice
+            RetireRollTest.deleteRolls(store, b.id); // and b's roll, which would tell x too (b of the version before rolls)
             back = x.restart();
             assertInstanceOf(StartOutcome.Retired.class, back.start("device-3"), "x learns from a's notice that it was retired");
         } finally {
