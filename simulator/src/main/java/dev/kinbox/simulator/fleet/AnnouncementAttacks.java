@@ -24,9 +24,10 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 
 /**
  * The hostile provider's acts on {@code _Autocrypt_SMA} ({@link HostileAct#onAnnouncements()}): a
- * forged retirement notice naming the victim, its announcement altered, replayed or deleted, and a
- * notice naming it deleted. The notice is written from the wire format (docs/PROTOCOL.md, "Removal
- * and expiry"), as an attacker would, and signed by the provider's key. What the devices must do:
+ * forged retirement notice naming the victim, its announcement altered, replayed or deleted, a
+ * notice naming it deleted, a forged retirement roll, and its own roll deleted. Notices and rolls are
+ * written from the wire format (docs/PROTOCOL.md, "Removal and expiry", "Retirement rolls"), as an
+ * attacker would, and signed by the provider's key. What the devices must do:
  * refuse the forgery (no device retires, none stops), write a deleted notice again while it is
  * needed, and live with announcements that vanish (a newcomer that finds none bootstraps on its own,
  * docs/PROTOCOL.md "Announcements and bootstrap"). Thread-safe; acts about devices of different accounts
@@ -43,6 +44,8 @@ final class AnnouncementAttacks {
     private final Map<String, byte[]> firstSeen = new ConcurrentHashMap<>();
     /** Notices forged so far naming each device: the next one's author alternates per device, whatever other accounts do. */
     private final Map<String, Long> forged = new ConcurrentHashMap<>();
+    /** Rolls forged so far about each device, alternating in the same way. */
+    private final Map<String, Long> forgedRolls = new ConcurrentHashMap<>();
 
     AnnouncementAttacks(Crypto crypto, Clock clock, OpenPGPKey key) {
         this.crypto = crypto;
@@ -66,8 +69,17 @@ final class AnnouncementAttacks {
             }
             return true;
         }
-        if (act == HostileAct.DELETE_NOTICE) {
-            List<StoredMessage> notices = ofTheVictim(access.mailbox(), victimId, true);
+        if (act == HostileAct.FORGE_ROLL) {
+            if (!access.mailbox().listFolders().contains(FOLDER)) return false;
+            try {
+                access.inject(FOLDER, roll(victimId, siblingIds));
+            } catch (MailStoreException.FolderMissing goneMeanwhile) {
+                return false;
+            }
+            return true;
+        }
+        if (act == HostileAct.DELETE_NOTICE || act == HostileAct.DELETE_ROLL) {
+            List<StoredMessage> notices = act == HostileAct.DELETE_ROLL ? rollsOf(access.mailbox(), victimId) : ofTheVictim(access.mailbox(), victimId, true);
             if (notices.isEmpty()) return false;
             try {
                 access.delete(FOLDER, notices.get(notices.size() - 1).uid());
@@ -110,6 +122,44 @@ final class AnnouncementAttacks {
                 + (self ? "left" : "removed") + "\n";
         byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
         return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "retire", "retired", victimId)), signed, clock);
+    }
+
+    /**
+     * A retirement roll, in turn in {@code victimId}'s own name listing {@code siblingIds} (the victim, which alone can
+     * tell, deletes it) and in one of theirs listing the victim, {@code At} now, signed by the provider's key; always in
+     * a sibling's name when the victim has none to list.
+     */
+    private NewMessage roll(String victimId, List<String> siblingIds) throws CryptoException {
+        long n = forgedRolls.merge(victimId, 1L, Long::sum) - 1;
+        boolean self = !siblingIds.isEmpty() && n % 2 == 0;
+        String by = self ? victimId : siblingIds.isEmpty() ? dev.kinbox.journal.Keyring.deviceIdOf(key.toCertificate())
+                : siblingIds.get((int) (n / 2 % siblingIds.size()));
+        String listed = self ? String.join(",", new java.util.TreeSet<>(siblingIds)) : victimId;
+        long at = clock.millis();
+        String text = "Kinbox-Roll: 1\nBy: " + by + "\nAt: " + at + "\nRetired: " + listed + "\n";
+        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
+        return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "roll", "at", Long.toString(at))), signed, clock);
+    }
+
+    /** The messages with a roll's header in {@code victimId}'s name, oldest UID first; none when the folder is missing. */
+    private static List<StoredMessage> rollsOf(MailStore store, String victimId) {
+        List<StoredMessage> out = new ArrayList<>();
+        try {
+            if (!store.listFolders().contains(FOLDER)) return List.of();
+            for (StoredMessage m : store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS)) {
+                try {
+                    SmaHeader h = SmaMessage.header(m);
+                    if (!m.vanished() && h.kind() == SmaHeader.Kind.DROP && "roll".equals(h.attributes().get("type")) && h.device().equals(victimId)) {
+                        out.add(m);
+                    }
+                } catch (SmaFormatException notOurs) {
+                    // an earlier alteration of a header, or a stranger's message
+                }
+            }
+        } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused changedMeanwhile) {
+            return List.of();
+        }
+        return out;
     }
 
     /**

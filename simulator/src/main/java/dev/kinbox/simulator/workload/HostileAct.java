@@ -29,7 +29,14 @@ public enum HostileAct {
     /** The device's announcement silently removed. */
     DELETE_ANNOUNCE(true),
     /** The newest retirement notice naming the device silently removed (genuine or forged). */
-    DELETE_NOTICE(true);
+    DELETE_NOTICE(true),
+    /**
+     * A retirement roll, well formed, in turn in the device's own name listing its siblings and in a sibling's name
+     * listing the device, signed by the provider's key.
+     */
+    FORGE_ROLL(true),
+    /** The device's own retirement roll silently removed (genuine or forged). */
+    DELETE_ROLL(true);
 
     private final boolean onAnnouncements;
 

@@ -73,6 +73,33 @@ class AnnouncementAttacksTest {
     }
 
     @Test
+    void forgedRolls_inTheVictimsNameListItsSiblings_thenInASiblingsListTheVictim_andTheVictimsOwnRollIsDeleted() throws Exception {
+        MemoryMailStore store = new MemoryMailStore();
+        AnnouncementAttacks provider = attacks();
+        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL), "no folder yet: nothing to act on");
+        store.createFolder(FOLDER);
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL));
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL));
+        List<String> listed = new ArrayList<>();
+        for (StoredMessage m : all(store)) {
+            SmaHeader h = SmaMessage.header(m);
+            assertEquals("roll", h.attributes().get("type"));
+            byte[] body = SmaMessage.body(m, 1 << 16);
+            assertThrows(CryptoException.class, () -> Crypto.requireSigned(CRYPTO.decryptAndVerify(body, List.of(), List.of(victimKey.toCertificate())),
+                    victimKey.toCertificate()), "not signed by the victim");
+            String text = new String(CRYPTO.decryptAndVerify(body, List.of(), List.of()).plaintext(), StandardCharsets.UTF_8);
+            assertEquals("Kinbox-Roll: 1\nBy: " + h.device() + "\nAt: " + h.attributes().get("at") + "\nRetired: ", text.substring(0, text.lastIndexOf(' ') + 1));
+            listed.add(h.device() + " lists " + text.substring(text.lastIndexOf(' ') + 1).strip());
+        }
+        assertEquals(List.of(victimId + " lists " + siblingId, siblingId + " lists " + victimId), listed);
+
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(), HostileAct.DELETE_ROLL), "the roll in the victim's name");
+        assertEquals(1, all(store).size());
+        assertEquals(siblingId, SmaMessage.header(all(store).get(0)).device(), "the sibling's stays");
+        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(), HostileAct.DELETE_ROLL), "none left");
+    }
+
+    @Test
     void theVictimsAnnouncement_isAltered_thenTheOriginalReplayed_thenDeleted_andReplayedOnceNoneIsLeft() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
         store.createFolder(FOLDER);
