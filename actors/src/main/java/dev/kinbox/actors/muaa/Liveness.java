@@ -484,15 +484,15 @@ final class Liveness {
      * The roll this device is to make its only one in the folder (docs/PROTOCOL.md, "Retirement rolls"), or empty when
      * it is there already, alone, or when its state holds no device as retired ({@code retired}, this check's retirements
      * included). {@code rolls}: the trusted rolls read, this device's own among them; {@code ownUids}: the UIDs of every
-     * message with a roll's header in this device's name. Its own roll listing the same devices is kept (the others go).
+     * message with a roll's header in this device's name. Its own roll listing the same devices is kept, and the other
+     * messages go; copies of that roll (a provider's replay) may stay, as they say the same.
      */
     static Optional<RetireRoll> rollUpkeep(String self, long now, Set<String> retired, List<RetireRoll> rolls, List<Long> ownUids) {
         Optional<RetireRoll> wanted = RetireRoll.of(self, now, retired);
         if (wanted.isEmpty()) return Optional.empty();
-        for (RetireRoll r : rolls) {
-            if (r.by().equals(self) && r.retired().equals(wanted.get().retired())) return ownUids.size() == 1 ? Optional.empty() : Optional.of(r);
-        }
-        return wanted;
+        List<RetireRoll> current = rolls.stream().filter(r -> r.by().equals(self) && r.retired().equals(wanted.get().retired())).toList();
+        if (current.isEmpty()) return wanted;
+        return current.size() >= ownUids.size() ? Optional.empty() : Optional.of(current.get(0));
     }
 
     /** A device's last activity as far as this device can tell: its state's, or its verified announcement's when later. */

@@ -131,6 +131,8 @@ class RetireRollTest {
         assertEquals(Optional.empty(), Liveness.rollUpkeep(authorId, 9, Set.of(X), List.of(kept), List.of(4L)), "current and alone");
         assertEquals(Optional.of(kept), Liveness.rollUpkeep(authorId, 9, Set.of(X), List.of(kept), List.of(4L, 7L)),
                 "current, beside an older one or an impostor: kept, the rest deleted");
+        assertEquals(Optional.empty(), Liveness.rollUpkeep(authorId, 9, Set.of(X), List.of(kept, kept), List.of(4L, 7L)),
+                "current, and a copy of it (a replay, same Message-ID): nothing to do, the copy says the same");
         assertEquals(Optional.of(RetireRoll.of(authorId, 9, List.of(X, Y)).orElseThrow()),
                 Liveness.rollUpkeep(authorId, 9, Set.of(X, Y), List.of(kept), List.of(4L)), "the set grew");
         RetireRoll bySibling = RetireRoll.of(Z, 3, List.of(X, Y)).orElseThrow();
