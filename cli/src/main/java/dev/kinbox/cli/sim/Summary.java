@@ -48,7 +48,7 @@ public final class Summary {
                     + (r.refusals().passedOver() > 0 ? " (messages the server refused to serve past kinbox.query.refused-pass-over)" : ""));
         }
         if (!r.hostileActs().isEmpty() || r.refusals().announcementsRefused() > 0) {
-            row(b, "_Autocrypt_SMA refusals", r.refusals().announcementsRefused() + " (announcements and notices, each counted by every device"
+            row(b, "_Autocrypt_SMA refusals", r.refusals().announcementsRefused() + " (announcements, notices and rolls, each counted by every device"
                     + " that read it); " + r.refusals().impostorsDeleted() + " deleted by the device named in them");
         }
         if (!r.hostileActs().isEmpty() || r.refusals().auditRepairs() > 0) {
