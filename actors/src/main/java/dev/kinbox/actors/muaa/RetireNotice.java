@@ -84,9 +84,7 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
      * signature by the author's certificate {@code author} (which the caller took from its state).
      */
     static RetireNotice verify(StoredMessage m, OpenPGPCertificate author, Crypto crypto) throws SmaFormatException {
-        SmaHeader h = SmaMessage.header(m);
-        if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
-        return matching(h, SignedNotes.byAuthor(m, MAX_BODY, author, crypto, WHAT));
+        return matching(SignedNotes.byAuthor(m, RetireNotice::isNotice, MAX_BODY, author, crypto, WHAT));
     }
 
     /**
@@ -97,15 +95,13 @@ record RetireNotice(String deviceId, String by, long at, Reason reason) {
      * went away. Trusted for a notice naming the reader itself only (docs/PROTOCOL.md, "Removal and expiry").
      */
     static RetireNotice verifyByAccount(StoredMessage m, List<OpenPGPCertificate> accountKeys, Crypto crypto) throws SmaFormatException {
-        SmaHeader h = SmaMessage.header(m);
-        if (!isNotice(h)) throw new SmaFormatException("not a retirement notice");
-        return matching(h, SignedNotes.byAccount(m, MAX_BODY, accountKeys, crypto, WHAT));
+        return matching(SignedNotes.byAccount(m, RetireNotice::isNotice, MAX_BODY, accountKeys, crypto, WHAT));
     }
 
-    /** The notice in {@code text}, when its fields are those of its header {@code h}. */
-    private static RetireNotice matching(SmaHeader h, String text) throws SmaFormatException {
-        RetireNotice n = parse(text);
-        if (!n.by.equals(h.device()) || !n.deviceId.equals(h.require("retired"))) {
+    /** The notice in {@code o}, when its fields are those of its header. */
+    private static RetireNotice matching(SignedNotes.Opened o) throws SmaFormatException {
+        RetireNotice n = parse(o.text());
+        if (!n.by.equals(o.header().device()) || !n.deviceId.equals(o.header().require("retired"))) {
             throw new SmaFormatException("retirement notice body does not match its header");
         }
         return n;

@@ -79,21 +79,18 @@ record RetireRoll(String by, long at, SortedSet<String> retired) {
 
     /** Reads a fully fetched roll and checks it: fields equal to the header's, a valid signature by {@code author}. */
     static RetireRoll verify(StoredMessage m, OpenPGPCertificate author, Crypto crypto) throws SmaFormatException {
-        SmaHeader h = SmaMessage.header(m);
-        if (!isRoll(h)) throw new SmaFormatException("not a retirement roll");
-        return matching(h, SignedNotes.byAuthor(m, MAX_BODY, author, crypto, WHAT));
+        return matching(SignedNotes.byAuthor(m, RetireRoll::isRoll, MAX_BODY, author, crypto, WHAT));
     }
 
     /** Reads a fully fetched roll by an author the reader does not know: as {@link #verify}, signed by one of {@code accountKeys}. */
     static RetireRoll verifyByAccount(StoredMessage m, List<OpenPGPCertificate> accountKeys, Crypto crypto) throws SmaFormatException {
-        SmaHeader h = SmaMessage.header(m);
-        if (!isRoll(h)) throw new SmaFormatException("not a retirement roll");
-        return matching(h, SignedNotes.byAccount(m, MAX_BODY, accountKeys, crypto, WHAT));
+        return matching(SignedNotes.byAccount(m, RetireRoll::isRoll, MAX_BODY, accountKeys, crypto, WHAT));
     }
 
-    private static RetireRoll matching(SmaHeader h, String text) throws SmaFormatException {
-        RetireRoll r = parse(text);
-        if (!r.by.equals(h.device()) || !Long.toString(r.at).equals(h.require("at"))) {
+    /** The roll in {@code o}, when its fields are those of its header. */
+    private static RetireRoll matching(SignedNotes.Opened o) throws SmaFormatException {
+        RetireRoll r = parse(o.text());
+        if (!r.by.equals(o.header().device()) || !Long.toString(r.at).equals(o.header().require("at"))) {
             throw new SmaFormatException("retirement roll body does not match its header");
         }
         return r;
