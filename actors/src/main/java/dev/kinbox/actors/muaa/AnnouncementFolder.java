@@ -370,7 +370,7 @@ final class AnnouncementFolder {
             long uidValidity = store.status(FOLDER).uidValidity();
             List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
             if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, message);
-            deleteOlder(headers, uidValidity, a.deviceId(), messageId, false);
+            deleteOlder(headers, uidValidity, a.deviceId(), messageId, h -> h.kind() == SmaHeader.Kind.ANNOUNCE);
             return null;
         });
     }
@@ -379,8 +379,8 @@ final class AnnouncementFolder {
     boolean removeAll(String deviceId) {
         if (!store.listFolders().contains(FOLDER)) return false;
         long uidValidity = store.status(FOLDER).uidValidity();
-        List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
-        return deleteOlder(headers, uidValidity, deviceId, null, false) | deleteOlder(headers, uidValidity, deviceId, null, true);
+        return deleteOlder(store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS), uidValidity, deviceId, null,
+                h -> h.kind() == SmaHeader.Kind.ANNOUNCE || RetireRoll.isRoll(h));
     }
 
     /**
@@ -396,23 +396,23 @@ final class AnnouncementFolder {
             long uidValidity = store.status(FOLDER).uidValidity();
             List<StoredMessage> headers = store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS);
             if (headers.stream().noneMatch(m -> m.header("Message-ID").contains(messageId))) store.append(FOLDER, message);
-            deleteOlder(headers, uidValidity, roll.by(), messageId, true);
+            deleteOlder(headers, uidValidity, roll.by(), messageId, RetireRoll::isRoll);
             return null;
         });
     }
 
     /**
-     * Deletes {@code deviceId}'s announcements (or with {@code rolls} its rolls) but {@code keepMessageId} (may be null)
+     * Deletes {@code deviceId}'s messages of the kinds {@code which} accepts but {@code keepMessageId} (may be null)
      * among {@code headers}, listed in {@code uidValidity}; true when it deleted any.
      */
-    private boolean deleteOlder(List<StoredMessage> headers, long uidValidity, String deviceId, String keepMessageId, boolean rolls) {
+    private boolean deleteOlder(List<StoredMessage> headers, long uidValidity, String deviceId, String keepMessageId,
+                                java.util.function.Predicate<SmaHeader> which) {
         List<Long> old = new ArrayList<>();
         for (StoredMessage m : headers) {
             try {
                 SmaHeader h = SmaMessage.header(m);
                 boolean keep = keepMessageId != null && m.header("Message-ID").contains(keepMessageId);
-                boolean kind = rolls ? RetireRoll.isRoll(h) : h.kind() == SmaHeader.Kind.ANNOUNCE;
-                if (kind && h.device().equals(deviceId) && !keep) old.add(m.uid());
+                if (which.test(h) && h.device().equals(deviceId) && !keep) old.add(m.uid());
             } catch (SmaFormatException e) {
                 // not ours to judge here; read() counts it
             }
