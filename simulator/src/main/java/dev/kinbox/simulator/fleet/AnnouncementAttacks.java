@@ -79,7 +79,7 @@ final class AnnouncementAttacks {
             return true;
         }
         if (act == HostileAct.DELETE_NOTICE || act == HostileAct.DELETE_ROLL) {
-            List<StoredMessage> notices = act == HostileAct.DELETE_ROLL ? rollsOf(access.mailbox(), victimId) : ofTheVictim(access.mailbox(), victimId, true);
+            List<StoredMessage> notices = ofTheVictim(access.mailbox(), victimId, act == HostileAct.DELETE_ROLL ? About.ROLLS : About.NOTICES);
             if (notices.isEmpty()) return false;
             try {
                 access.delete(FOLDER, notices.get(notices.size() - 1).uid());
@@ -88,7 +88,7 @@ final class AnnouncementAttacks {
             }
             return true;
         }
-        List<StoredMessage> announcements = ofTheVictim(access.mailbox(), victimId, false);
+        List<StoredMessage> announcements = ofTheVictim(access.mailbox(), victimId, About.ANNOUNCEMENTS);
         if (!announcements.isEmpty()) firstSeen.putIfAbsent(victimId, announcements.get(0).raw());
         byte[] first = firstSeen.get(victimId);
         try {
@@ -120,7 +120,7 @@ final class AnnouncementAttacks {
         String by = self ? victimId : siblingIds.get((int) (n / 2 % siblingIds.size()));
         String text = "Kinbox-Retire: 1\nDevice: " + victimId + "\nBy: " + by + "\nAt: " + clock.millis() + "\nReason: "
                 + (self ? "left" : "removed") + "\n";
-        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
+        byte[] signed = signedByTheProvider(text);
         return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "retire", "retired", victimId)), signed, clock);
     }
 
@@ -137,36 +137,36 @@ final class AnnouncementAttacks {
         String listed = self ? String.join(",", new java.util.TreeSet<>(siblingIds)) : victimId;
         long at = clock.millis();
         String text = "Kinbox-Roll: 1\nBy: " + by + "\nAt: " + at + "\nRetired: " + listed + "\n";
-        byte[] signed = crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
+        byte[] signed = signedByTheProvider(text);
         return SmaMessage.build(SmaHeader.of(SmaHeader.Kind.DROP, by, Map.of("type", "roll", "at", Long.toString(at))), signed, clock);
     }
 
-    /** The messages with a roll's header in {@code victimId}'s name, oldest UID first; none when the folder is missing. */
-    private static List<StoredMessage> rollsOf(MailStore store, String victimId) {
-        List<StoredMessage> out = new ArrayList<>();
-        try {
-            if (!store.listFolders().contains(FOLDER)) return List.of();
-            for (StoredMessage m : store.fetch(FOLDER, UidRange.all(), Fetch.HEADERS)) {
-                try {
-                    SmaHeader h = SmaMessage.header(m);
-                    if (!m.vanished() && h.kind() == SmaHeader.Kind.DROP && "roll".equals(h.attributes().get("type")) && h.device().equals(victimId)) {
-                        out.add(m);
-                    }
-                } catch (SmaFormatException notOurs) {
-                    // an earlier alteration of a header, or a stranger's message
-                }
-            }
-        } catch (MailStoreException.FolderMissing | MailStoreException.CommandRefused changedMeanwhile) {
-            return List.of();
-        }
-        return out;
+    /** {@code text} signed by the provider's key, not encrypted: how a forged notice or roll looks on the wire. */
+    private byte[] signedByTheProvider(String text) throws CryptoException {
+        return crypto.encryptAndSign(text.getBytes(StandardCharsets.UTF_8), List.of(), List.of(key), false);
     }
 
-    /**
-     * The victim's announcements in the folder, or with {@code notices} the retirement notices naming it (by any
-     * author), oldest UID first; none when the folder is missing or changed during the listing.
-     */
-    private static List<StoredMessage> ofTheVictim(MailStore store, String victimId, boolean notices) {
+    /** What of the victim's {@link #ofTheVictim} lists. */
+    private enum About {
+        /** its announcements */
+        ANNOUNCEMENTS,
+        /** the retirement notices naming it, by any author */
+        NOTICES,
+        /** the rolls in its name */
+        ROLLS;
+
+        boolean matches(SmaHeader h, String victimId) {
+            boolean drop = h.kind() == SmaHeader.Kind.DROP;
+            return switch (this) {
+                case ANNOUNCEMENTS -> h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(victimId);
+                case NOTICES -> drop && "retire".equals(h.attributes().get("type")) && victimId.equals(h.attributes().get("retired"));
+                case ROLLS -> drop && "roll".equals(h.attributes().get("type")) && h.device().equals(victimId);
+            };
+        }
+    }
+
+    /** The victim's messages {@code about} says, oldest UID first; none when the folder is missing or changed during the listing. */
+    private static List<StoredMessage> ofTheVictim(MailStore store, String victimId, About about) {
         List<StoredMessage> listing;
         try {
             if (!store.listFolders().contains(FOLDER)) return List.of();
@@ -178,10 +178,7 @@ final class AnnouncementAttacks {
         for (StoredMessage m : listing) {
             if (m.vanished()) continue;
             try {
-                SmaHeader h = SmaMessage.header(m);
-                boolean notice = h.kind() == SmaHeader.Kind.DROP && "retire".equals(h.attributes().get("type"))
-                        && victimId.equals(h.attributes().get("retired"));
-                if (notices ? notice : h.kind() == SmaHeader.Kind.ANNOUNCE && h.device().equals(victimId)) out.add(m);
+                if (about.matches(SmaMessage.header(m), victimId)) out.add(m);
             } catch (SmaFormatException notOurs) {
                 // an earlier alteration of a header, or a stranger's message
             }

@@ -41,24 +41,35 @@ class AnnouncementAttacksTest {
         siblingId = Keyring.deviceIdOf(CRYPTO.generateKey("<d1@kinbox.invalid>").toCertificate());
     }
 
+    /** A provider that did {@code forge} about the victim twice in {@code store}, after finding no folder to act on the first time. */
+    private static AnnouncementAttacks forgedTwice(MemoryMailStore store, HostileAct forge) throws Exception {
+        AnnouncementAttacks provider = attacks();
+        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), forge), "no folder yet: nothing to act on");
+        store.createFolder(FOLDER);
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), forge));
+        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), forge));
+        return provider;
+    }
+
+    /** The signed text of {@code m}, which the victim's key did not sign. */
+    private static String notSignedByTheVictim(StoredMessage m) throws Exception {
+        byte[] body = SmaMessage.body(m, 1 << 16);
+        assertThrows(CryptoException.class, () -> Crypto.requireSigned(CRYPTO.decryptAndVerify(body, List.of(), List.of(victimKey.toCertificate())),
+                victimKey.toCertificate()), "signed by the victim");
+        return new String(CRYPTO.decryptAndVerify(body, List.of(), List.of()).plaintext(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void forgedNotices_nameTheVictim_inItsOwnNameAndThenASiblings_withASignatureNeitherMade_andAreDeletedNewestFirst() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
-        AnnouncementAttacks provider = attacks();
-        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_NOTICE), "no folder yet: nothing to act on");
-        store.createFolder(FOLDER);
-        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_NOTICE));
-        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_NOTICE));
+        AnnouncementAttacks provider = forgedTwice(store, HostileAct.FORGE_NOTICE);
         List<String> authors = new ArrayList<>();
         for (StoredMessage m : all(store)) {
             SmaHeader h = SmaMessage.header(m);
             assertEquals(SmaHeader.Kind.DROP, h.kind());
             assertEquals(Map.of("type", "retire", "retired", victimId), h.attributes());
             authors.add(h.device());
-            byte[] body = SmaMessage.body(m, 1 << 16);
-            assertThrows(CryptoException.class, () -> Crypto.requireSigned(CRYPTO.decryptAndVerify(body, List.of(), List.of(victimKey.toCertificate())),
-                    victimKey.toCertificate()), "not signed by the device it names");
-            String text = new String(CRYPTO.decryptAndVerify(body, List.of(), List.of()).plaintext(), StandardCharsets.UTF_8);
+            String text = notSignedByTheVictim(m);
             assertTrue(text.startsWith("Kinbox-Retire: 1\nDevice: " + victimId + "\nBy: " + h.device() + "\n"), text);
         }
         assertEquals(List.of(victimId, siblingId), authors, "the victim's own name first (left), then a sibling's (removed)");
@@ -75,19 +86,12 @@ class AnnouncementAttacksTest {
     @Test
     void forgedRolls_inTheVictimsNameListItsSiblings_thenInASiblingsListTheVictim_andTheVictimsOwnRollIsDeleted() throws Exception {
         MemoryMailStore store = new MemoryMailStore();
-        AnnouncementAttacks provider = attacks();
-        assertFalse(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL), "no folder yet: nothing to act on");
-        store.createFolder(FOLDER);
-        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL));
-        assertTrue(provider.act(ProviderAccess.of(store), victimId, List.of(siblingId), HostileAct.FORGE_ROLL));
+        AnnouncementAttacks provider = forgedTwice(store, HostileAct.FORGE_ROLL);
         List<String> listed = new ArrayList<>();
         for (StoredMessage m : all(store)) {
             SmaHeader h = SmaMessage.header(m);
             assertEquals("roll", h.attributes().get("type"));
-            byte[] body = SmaMessage.body(m, 1 << 16);
-            assertThrows(CryptoException.class, () -> Crypto.requireSigned(CRYPTO.decryptAndVerify(body, List.of(), List.of(victimKey.toCertificate())),
-                    victimKey.toCertificate()), "not signed by the victim");
-            String text = new String(CRYPTO.decryptAndVerify(body, List.of(), List.of()).plaintext(), StandardCharsets.UTF_8);
+            String text = notSignedByTheVictim(m);
             assertEquals("Kinbox-Roll: 1\nBy: " + h.device() + "\nAt: " + h.attributes().get("at") + "\nRetired: ", text.substring(0, text.lastIndexOf(' ') + 1));
             listed.add(h.device() + " lists " + text.substring(text.lastIndexOf(' ') + 1).strip());
         }
