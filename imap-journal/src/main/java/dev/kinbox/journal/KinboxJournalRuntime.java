@@ -182,7 +182,9 @@ public final class KinboxJournalRuntime implements Extension {
      * back: siblings that had not read it would otherwise wait for its next snapshot). Returns at
      * once. Cheap enough to ask at every liveness check: a listing of the folder's headers, and each
      * message in its name new since the last audit that its own APPENDs did not put there opened once
-     * (docs/PROTOCOL.md, "The author's audit").
+     * (docs/PROTOCOL.md, "The author's audit"). Also for a device retired here ({@link #deviceRetired}),
+     * as long as its folder is the one it uploaded into: a device that left repairs what the server lost
+     * of its last entries while it waits for a sibling to read them; a folder gone or replaced stays so.
      */
     public void auditOwnFolder(String persistenceId) {
         hostFor(persistenceId).uploader(persistenceId).audit();

@@ -121,7 +121,8 @@ final class Uploader {
      * The device was retired from its account (by a sibling, or it left): its folder is its siblings'
      * to delete (docs/PROTOCOL.md, "Removal and expiry"). Runs go on uploading into the folder while it
      * is there - a device that leaves gets its last events up, its own retirement among them - but no
-     * run creates it again, nor audits it; once a run finds it gone or under a new UIDVALIDITY (deleted,
+     * run creates it again; an audit asked for (a device that left, waiting for a sibling to read its leave) repairs
+     * it only while it is the folder this device uploaded into; once a run finds it gone or under a new UIDVALIDITY (deleted,
      * perhaps created again by someone else) this uploader halts for good, and what it had not uploaded
      * stays in the local log. Before, each deletion by a sibling's clean-up had a device that kept
      * running create its folder again and upload its whole journal into it, and the sibling delete it
@@ -214,7 +215,7 @@ final class Uploader {
                 if (going()) dropDeletedSnapshots();
                 if (going() && auditDue) {
                     auditDue = false;
-                    if (!retired) auditQuietly(); // after the uploads: an audit that fails never holds them up
+                    auditQuietly(); // after the uploads: an audit that fails never holds them up
                 }
             } while (dirty && going());
             backoff = rt.settings().upload().backoffMin();
@@ -460,14 +461,16 @@ final class Uploader {
      * where what is left no longer covers what we uploaded, uploads it again ({@link #repair}). A
      * reader that passed the missing range as a gap fills it from the new entry (docs/PROTOCOL.md,
      * "The author's audit"). A folder that is gone is left to the next upload (or was deleted by the
-     * siblings that retired this device); one under a new UIDVALIDITY is repaired as after a restore.
+     * siblings that retired this device); one under a new UIDVALIDITY is repaired as after a restore,
+     * or, once this device is retired, halts the uploader as an upload that finds it replaced does.
      */
     private void audit(ReplicationCursor c) {
         if (c == null || c.uidValidity() == 0) return; // nothing uploaded yet
         ServerFolder.Listing full = folder.list(0, 0); // strict: a header refused must not look like a lost message
         if (full.uidValidity() == 0) return;
         if (full.uidValidity() != c.uidValidity()) {
-            repair(c, full, true);
+            if (retired) halt(); // not the folder we uploaded into: not ours to rebuild
+            else repair(c, full, true);
             return;
         }
         if (full.uidValidity() != auditedValidity || notOurs.size() >= MAX_UIDS) {

@@ -159,6 +159,22 @@ class OwnFolderAuditTest {
         assertEquals(0, KinboxJournalRuntime.get(b).stats().gaps.sum());
     }
 
+    @Test void retiredAuthor_auditAskedFor_uploadsAgainWhatTheProviderDeletedIntoItsFolder_butLeavesAReplacedFolderAlone() throws Exception {
+        uploadThreeEntries();
+        KinboxJournalRuntime.get(a).deviceRetired(A.id()); // it left: its siblings delete its folder once they read its leave
+        store.faults().deleteMessage(folderA, entryFrom(7).uid()); // its newest entry (a leave's retirement), withheld
+        audit();
+        assertEquals(1, KinboxJournalRuntime.get(a).stats().auditRepairs.sum(), "asked for, a retired device's audit runs");
+        Journals.assertCoversExactly(Journals.entries(store, pidA), 9);
+
+        store.deleteFolder(folderA); // the siblings' clean-up, and someone creates the name again
+        store.createFolder(folderA);
+        KinboxJournalRuntime.get(a).auditOwnFolder(pidA);
+        KinboxJournalRuntime.get(a).awaitUploaded(pidA, Journals.WAIT); // the run with the audit is over either way
+        assertEquals(List.of(), Journals.all(store, folderA), "not its folder: nothing uploaded into it again");
+        assertEquals(1, KinboxJournalRuntime.get(a).stats().auditRepairs.sum());
+    }
+
     private void saveSnapshot(long seq) throws Exception {
         TestKit p = new TestKit(a);
         org.apache.pekko.persistence.Persistence.get(a).snapshotStoreFor("kinbox.snapshot-store", com.typesafe.config.ConfigFactory.empty())
