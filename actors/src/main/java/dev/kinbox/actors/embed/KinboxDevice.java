@@ -307,7 +307,11 @@ public final class KinboxDevice implements AutoCloseable {
      * "Removal and expiry": {@code DeviceRetired} of itself in its journal, a notice {@code left} for
      * siblings that read it later), so its siblings stop encrypting to it and retire it as soon as
      * they read either - each reading its folder to its end first, so its last edits are not lost.
-     * Completes, within about {@code timeout} (plus up to 5 s for the retirement to reach the server),
+     * Once retired it waits, up to {@code timeout} again, until a sibling shows it read the retirement
+     * (its signed roll lists this device), meanwhile uploading again what the server lost of it: a
+     * provider that withheld it from every sibling would otherwise keep them from learning it until the
+     * expiry (a sibling offline all that time learns it when it reads the journal or the notice).
+     * Completes, within about twice {@code timeout} (plus up to 5 s for the retirement to reach the server),
      * with true when every sibling's folder was read, the retirement is on the server and everything
      * this device holds is too; false when not (offline, or out of time): what was not uploaded stays
      * in the state directory, and is lost if that is deleted; a retirement not on the server goes
@@ -317,8 +321,8 @@ public final class KinboxDevice implements AutoCloseable {
      */
     public CompletionStage<Boolean> leave(Duration timeout) {
         if (closed.get()) return CompletableFuture.failedFuture(new KinboxException.Closed());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        return Leave.run(muaa, deviceId, timeout, system.scheduler()).thenCompose(left -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
+        long deadline = System.nanoTime() + timeout.toNanos() * 2; // the catch-up, then the wait for a sibling to read the leave
+        return Leave.run(muaa, deviceId, timeout, timeout, system.scheduler()).thenCompose(left -> shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
                 .plusSeconds(1)).thenApply(uploaded -> left.confirmed() && uploaded));
     }
 

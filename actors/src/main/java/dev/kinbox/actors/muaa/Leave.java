@@ -20,6 +20,9 @@ import org.apache.pekko.pattern.StatusReply;
  *       {@code evenThisDevice}, answered once the retirement is persisted and on the server, or 5 s after
  *       it is persisted (an offline device leaves too). A lone device is not retired: a later device would
  *       find no one to pair with.</li>
+ *   <li>once retired, {@code AwaitLeaveRead}: at most {@code readWait} until a paired sibling's roll lists
+ *       this device, meanwhile uploading again what the server lost of its leave (a provider could
+ *       otherwise withhold it from every sibling until this device's expiry).</li>
  * </ol>
  * The caller then stops the MUAA and waits for its uploads: only they tell that the retirement is on the server.
  */
@@ -42,25 +45,42 @@ public final class Leave {
     /**
      * @param allRead    whether every paired sibling's folder was read to its end in time
      * @param retirement what became of the retirement
+     * @param readBack   whether a paired sibling showed, within the wait, that it read the retirement (its
+     *                   roll lists this device): from then on the account keeps it whatever the provider
+     *                   withholds; false for a device that did not retire itself
      */
-    public record Outcome(boolean allRead, Retirement retirement) {
+    public record Outcome(boolean allRead, Retirement retirement, boolean readBack) {
         /** Read everything, and either retired or alone: nothing is left for the expiry to clean up. */
         public boolean confirmed() { return allRead && retirement != Retirement.FAILED; }
     }
 
-    /** The longest {@link #run} takes with {@code catchUpWait}: the catch-up and its answer, then two asks of the retirement. */
-    public static Duration longest(Duration catchUpWait) {
-        return catchUpWait.plusSeconds(5).plus(RETIRE_WAIT.multipliedBy(2));
+    /**
+     * The longest {@link #run} takes with {@code catchUpWait} and {@code readWait}: the catch-up and its answer, two asks
+     * of the retirement, then the wait for a sibling to read it and its last look.
+     */
+    public static Duration longest(Duration catchUpWait, Duration readWait) {
+        return catchUpWait.plusSeconds(5).plus(RETIRE_WAIT.multipliedBy(3)).plus(readWait);
     }
 
     /**
-     * Runs the sequence on {@code muaa} (device {@code deviceId}); the catch-up may take {@code catchUpWait}.
-     * Never completes exceptionally: a failure shows in the outcome.
+     * Runs the sequence on {@code muaa} (device {@code deviceId}); the catch-up may take {@code catchUpWait}, the wait
+     * for a sibling to read the retirement {@code readWait} (zero: none). Never completes exceptionally: a failure
+     * shows in the outcome.
      */
-    public static CompletionStage<Outcome> run(ActorRef<Muaa.Command> muaa, String deviceId, Duration catchUpWait, Scheduler scheduler) {
+    public static CompletionStage<Outcome> run(ActorRef<Muaa.Command> muaa, String deviceId, Duration catchUpWait, Duration readWait,
+                                               Scheduler scheduler) {
         CompletionStage<Boolean> read = AskPattern.<Muaa.Command, StatusReply<Integer>>ask(muaa, to -> new Muaa.CatchUp(catchUpWait, to),
                 catchUpWait.plusSeconds(5), scheduler).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
-        return read.thenCompose(all -> retire(muaa, deviceId, scheduler).thenApply(r -> new Outcome(all, r)));
+        return read.thenCompose(all -> retire(muaa, deviceId, scheduler).thenCompose(r -> r != Retirement.RETIRED || readWait.isZero()
+                ? CompletableFuture.completedFuture(new Outcome(all, r, false))
+                : readBack(muaa, readWait, scheduler).thenApply(back -> new Outcome(all, r, back))));
+    }
+
+    /** Whether a sibling read the retirement within {@code readWait}; false on any failure. */
+    private static CompletionStage<Boolean> readBack(ActorRef<Muaa.Command> muaa, Duration readWait, Scheduler scheduler) {
+        // the reply comes after the look running at the deadline: a slow server may hold that one up
+        return AskPattern.<Muaa.Command, StatusReply<Boolean>>ask(muaa, to -> new Muaa.AwaitLeaveRead(readWait, to), readWait.plus(RETIRE_WAIT), scheduler)
+                .handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue());
     }
 
     private static CompletionStage<Retirement> retire(ActorRef<Muaa.Command> muaa, String deviceId, Scheduler scheduler) {

@@ -138,6 +138,23 @@ final class Liveness {
         return certificates(state, DeviceStatus.PAIRED);
     }
 
+    /** Device id to certificate bytes of the devices {@code state} has as retired: their notices go to {@code byRetired}. */
+    Map<String, byte[]> retiredAuthors(AccountState state) {
+        return certificates(state, DeviceStatus.RETIRED);
+    }
+
+    /**
+     * A sibling's event or state just applied ({@code before} to {@code after}) retired a device this device had not
+     * retired: a check now, so that this device's roll lists it within moments rather than at the next
+     * {@code livenessCheck} - the device that left waits for a roll that lists it (docs/PROTOCOL.md, "Removal and
+     * expiry"), and the check also cleans up after it. A no-op while a check runs: that one writes the roll.
+     */
+    void retirementsLearnt(AccountState before, AccountState after) {
+        if (env == null || retired(after).isPresent()) return;
+        Set<String> now = withStatus(after, DeviceStatus.RETIRED);
+        if (!withStatus(before, DeviceStatus.RETIRED).containsAll(now)) m.ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE);
+    }
+
     /** The ids of the devices {@code state} has with {@code status}. */
     private static Set<String> withStatus(AccountState state, DeviceStatus status) {
         Set<String> out = new java.util.HashSet<>();
@@ -234,7 +251,7 @@ final class Liveness {
         // and that its own folder still holds what it uploaded (docs/PROTOCOL.md, "The author's audit")
         m.journal().auditOwnFolder(m.persistenceId().id());
         Map<String, byte[]> trusted = trusted(state);
-        Map<String, byte[]> retiredAuthors = certificates(state, DeviceStatus.RETIRED);
+        Map<String, byte[]> retiredAuthors = retiredAuthors(state);
         long readAt = clock.millis();
         m.runBlocking(() -> new Muaa.Checked(readAt, m.announcements().readAll(trusted, retiredAuthors, accountCertificates(state)),
                         Set.copyOf(m.journal().mailStore(settings.deviceId()).listFolders()), null),
@@ -469,7 +486,7 @@ final class Liveness {
      * as paired trusts that one, and one that has it retired needs none, so a second notice would only be
      * one more message to collect (with the wrong reason, {@code removed}).
      */
-    private static boolean leftByItself(String id, List<RetireNotice> byRetired) {
+    static boolean leftByItself(String id, List<RetireNotice> byRetired) {
         for (RetireNotice n : byRetired) if (n.deviceId().equals(id) && n.by().equals(id) && n.reason() == RetireNotice.Reason.LEFT) return true;
         return false;
     }

@@ -70,8 +70,8 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, GetStats, GetRetirement, Watch, CheckDrops, CatchUp,
-            Internal {}
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, AwaitLeaveRead, GetStats, GetRetirement, Watch, CheckDrops,
+            CatchUp, Internal {}
 
     /**
      * Before this device goes away for good (an orderly leave, an uninstall): reads every paired
@@ -210,6 +210,17 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     }
 
     /**
+     * After this device left ({@link RemoveDevice} of its own id): waits, at most {@code timeout}, until a paired
+     * sibling shows it read the leave - a trusted roll of that sibling lists this device (docs/PROTOCOL.md,
+     * "Removal and expiry"). Meanwhile it uploads again what the server lost of its journal and appends its
+     * notice again when it is gone, so a provider that withholds the leave has to keep doing so while the
+     * device waits. Replies true once a sibling did, false when the wait ran out (its siblings then learn it
+     * from its journal or notice when they read them, or once it has been silent past the expiry); an error
+     * when this device has not left.
+     */
+    public record AwaitLeaveRead(java.time.Duration timeout, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
+    /**
      * Look for pairing drops now rather than at the next {@code Timing.dropPoll}. A started device
      * already does when the watch on its folder sees pairing drops come in
      * ({@code KinboxJournalRuntime.watchPairingDrops}); an app sends this while its pairing screen is
@@ -263,6 +274,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /** A removal whose target's folder was read to its end (or the attempt gave up): retire it now. */
     record RemoveCaughtUp(RemoveDevice remove) implements Internal {}
 
+    /** Time for a leaver waiting for a sibling to read its leave to look again. */
+    enum LeaveLook implements Internal { INSTANCE }
+
+    /** What a waiting leaver's look found: the sibling whose roll lists it, or null. */
+    record LeaveLooked(String readBy, Throwable failure) implements Internal {}
+
     /** A returning device's refresh is on the server ({@code ok}), or the wait for it timed out. */
     record ReturnUploaded(boolean ok) implements Internal {}
 
@@ -302,6 +319,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     final Bootstrap bootstrap;
     final PairingSessions pairing;
     final Liveness liveness;
+    private final LeaveConfirmation leaveConfirmation;
 
     /** Edits only, no life cycle and no replication (the journal keyring is the caller's). */
     public static Behavior<Command> create(Settings settings, Clock clock) {
@@ -349,6 +367,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         this.bootstrap = new Bootstrap(this);
         this.pairing = new PairingSessions(this);
         this.liveness = new Liveness(this);
+        this.leaveConfirmation = new LeaveConfirmation(this, liveness);
     }
 
     private static String pid(Settings s) {
@@ -458,6 +477,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(StartChecked.class, bootstrap::startChecked)
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
+                .onCommand(AwaitLeaveRead.class, leaveConfirmation::await)
+                .onCommand(LeaveLook.class, leaveConfirmation::look)
+                .onCommand(LeaveLooked.class, leaveConfirmation::looked)
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
                 .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, null))
                 .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), c.unread()))
@@ -509,7 +531,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         }
         List<Object> events = Adoption.withAdoption(settings.deviceId(), state, List.of(c.event()));
         if (!c.notSealedTo().isEmpty() && !(events.get(events.size() - 1) instanceof AccountState)) events = relayed(state, events, c);
-        return Effect().persist(events).thenRun(s -> applied(s, c.applied()));
+        return Effect().persist(events).thenRun(s -> applied(state, s, c.applied()));
     }
 
     /**
@@ -536,11 +558,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         if (c.notSealedTo().isEmpty()) mergedSnapshots.add(c.state()); // else uploaded: relayed to those it was not sealed to
         else ctx.getLog().info("relaying a merged state to {}: its author's message was not sealed to them", c.notSealedTo());
         if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) noSnapshotAfter.add(c.state());
-        return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(s, c.applied()));
+        return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(state, s, c.applied()));
     }
 
-    private void applied(AccountState state, ActorRef<Done> replyTo) {
-        reconcile(state);
+    private void applied(AccountState before, AccountState after, ActorRef<Done> replyTo) {
+        reconcile(after);
+        liveness.retirementsLearnt(before, after);
         replyTo.tell(Done.getInstance());
     }
 

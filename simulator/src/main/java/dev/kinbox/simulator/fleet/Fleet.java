@@ -40,11 +40,13 @@ public interface Fleet extends AutoCloseable {
     /**
      * How a stop went: {@code confirmed} - for {@link Stop#CLOSE} its uploads, for {@link Stop#LEAVE} also its
      * catch-up and its retirement (when it had a paired sibling to retire itself to) were done in time; always
-     * true for a crash - and {@code retired}: it retired itself (persisted; on the server too when confirmed).
+     * true for a crash -, {@code retired}: it retired itself (persisted; on the server too when confirmed), and
+     * {@code readBack}: a sibling showed, before the device stopped, that it read that retirement (its roll lists
+     * the device; {@code Leave.Outcome#readBack}), so the account keeps it whatever the provider withholds after.
      */
-    record Stopped(boolean confirmed, boolean retired) {
+    record Stopped(boolean confirmed, boolean retired, boolean readBack) {
         /** What a crash reports: nothing to wait for, nothing retired. */
-        public static final Stopped CRASHED = new Stopped(true, false);
+        public static final Stopped CRASHED = new Stopped(true, false, false);
     }
 
     /** Stops {@code d} as {@code how} says. */

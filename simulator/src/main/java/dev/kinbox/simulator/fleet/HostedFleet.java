@@ -59,6 +59,11 @@ public final class HostedFleet implements Fleet {
     private static final Duration UPLOAD_WAIT = Duration.ofSeconds(20);
     /** How long a leaving device may read its siblings' folders to their end before it goes. */
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(15);
+    /**
+     * How long a leaver waits for a sibling to show it read the leave (real time; {@code Leave}): a running sibling
+     * does within about a second, and a leaver whose siblings are all away holds its lane no longer than this.
+     */
+    private static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
@@ -392,13 +397,13 @@ public final class HostedFleet implements Fleet {
             Leave.Outcome left = null;
             if (how == Stop.LEAVE) {
                 // what only this device could still pass on (a relay to a device paired since) is read, then it retires itself
-                left = Leave.run(r.muaa(), roster.device(d).deviceId(), CATCH_UP_WAIT, system.scheduler()).toCompletableFuture()
-                        .get(Leave.longest(CATCH_UP_WAIT).toSeconds() + 1, TimeUnit.SECONDS);
+                left = Leave.run(r.muaa(), roster.device(d).deviceId(), CATCH_UP_WAIT, READ_WAIT, system.scheduler()).toCompletableFuture()
+                        .get(Leave.longest(CATCH_UP_WAIT, READ_WAIT).toSeconds() + 1, TimeUnit.SECONDS);
             }
             if (how != Stop.CRASH) {
                 boolean uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()), UPLOAD_WAIT);
-                out = left == null ? new Stopped(uploaded, false)
-                        : new Stopped(uploaded && left.confirmed(), left.retirement() == Leave.Retirement.RETIRED);
+                out = left == null ? new Stopped(uploaded, false, false)
+                        : new Stopped(uploaded && left.confirmed(), left.retirement() == Leave.Retirement.RETIRED, left.readBack());
             }
             terminate(r);
         } catch (Exception e) {

@@ -328,15 +328,17 @@ public final class Runner {
         silences.silent(d, simNow());
         if (how == Fleet.Stop.LEAVE) silences.removing(d); // it retires itself: its siblings may retire it from now on
         String id = fleet.roster().device(d).deviceId();
-        Fleet.Stopped stopped = new Fleet.Stopped(false, false);
+        Fleet.Stopped stopped = new Fleet.Stopped(false, false, false);
         try {
             stopped = fleet.stop(d, how);
         } finally {
             // what it had not uploaded left with it: its missing edits are counted apart (left_unconfirmed_missing)
             if (!stopped.confirmed()) unconfirmedLeavers.add(id);
         }
-        // every sibling must have it retired by the end - when its retirement reached the server
-        if (stopped.retired() && stopped.confirmed()) silences.removed(d, simNow());
+        // every sibling must have it retired by the end - when its retirement reached the server and a sibling read it
+        // there (until then the provider can withhold it from all of them, and they retire it by expiry)
+        if (stopped.retired() && stopped.confirmed() && stopped.readBack()) silences.removed(d, simNow());
+        else if (stopped.retired() && stopped.confirmed()) notes("leave of " + d + ": no sibling showed it read the retirement before the device stopped");
         if (inOrder(stopped, how, retirableBefore)) leftInOrder.add(id);
         if (!stopped.confirmed()) {
             notes(how == Fleet.Stop.LEAVE ? "leave of " + d + ": its catch-up of its siblings, its retirement or its uploads were not confirmed in time"

@@ -103,7 +103,7 @@ class HostedFleetTest {
             f.start(C);
             awaitConverged(f, acked, List.of(A, B, C));
 
-            assertEquals(new Fleet.Stopped(true, true), f.stop(C, Fleet.Stop.LEAVE), "C's leave: catch-up, retirement and uploads confirmed");
+            assertEquals(new Fleet.Stopped(true, true, true), f.stop(C, Fleet.Stop.LEAVE), "C's leave: catch-up, retirement and uploads confirmed, and a sibling read it");
             assertEquals(java.util.Set.of(A, B), f.running());
             String c = roster.device(C).deviceId();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

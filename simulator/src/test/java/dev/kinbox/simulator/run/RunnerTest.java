@@ -209,7 +209,8 @@ class RunnerTest {
      */
     @Test
     void stopForGood_isInOrder_onlyConfirmed_andOnlyForADeviceNoSiblingCouldHaveRetiredBefore() {
-        Fleet.Stopped retired = new Fleet.Stopped(true, true), alone = new Fleet.Stopped(true, false), unconfirmed = new Fleet.Stopped(false, true);
+        Fleet.Stopped retired = new Fleet.Stopped(true, true, true), alone = new Fleet.Stopped(true, false, false),
+                unconfirmed = new Fleet.Stopped(false, true, false);
         assertTrue(Runner.inOrder(retired, Fleet.Stop.LEAVE, false));
         assertTrue(Runner.inOrder(alone, Fleet.Stop.CLOSE, false), "an abandon: its siblings read its folder before they expire it");
         assertFalse(Runner.inOrder(alone, Fleet.Stop.LEAVE, false), "a lone leaver did not retire itself");
@@ -225,7 +226,7 @@ class RunnerTest {
         RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(new LosingFleet(f, 1)) {
             @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
                 Stopped s = delegate.stop(d, how);
-                return how == Stop.LEAVE && d.equals(D1) ? new Stopped(false, s.retired()) : s;
+                return how == Stop.LEAVE && d.equals(D1) ? new Stopped(false, s.retired(), s.readBack()) : s;
             }
         });
         assertEquals(0, r.check().lostEdits(), r.check().violations().toString());
