@@ -42,8 +42,7 @@ class LeaveReadBackTest {
         List<Device> all = new ArrayList<>(Accounts.paired(store, ACCOUNT, Clock.systemUTC(), HOURLY, 2));
         try {
             Device laptop = all.get(0), phone = all.get(1);
-            Leave.Outcome left = Leave.run(laptop.muaa, laptop.id, Duration.ofSeconds(10), Duration.ofSeconds(20), laptop.kit.scheduler())
-                    .toCompletableFuture().get(Leave.longest(Duration.ofSeconds(10), Duration.ofSeconds(20)).toSeconds(), TimeUnit.SECONDS);
+            Leave.Outcome left = leave(laptop, Duration.ofSeconds(20));
             assertEquals(new Leave.Outcome(true, Leave.Retirement.RETIRED, true), left, "the phone read the leave within the wait");
             assertEquals(DeviceStatus.RETIRED, phone.state().devices().get(laptop.id).status());
             assertEquals(Set.of(laptop.id), RetireRollTest.rolls(store, phone), "the phone's roll lists the laptop");
@@ -86,8 +85,7 @@ class LeaveReadBackTest {
         try {
             Device laptop = all.get(0), phone = all.get(1);
             phone.close();
-            Leave.Outcome left = Leave.run(laptop.muaa, laptop.id, Duration.ofSeconds(2), Duration.ofSeconds(2), laptop.kit.scheduler())
-                    .toCompletableFuture().get(Leave.longest(Duration.ofSeconds(2), Duration.ofSeconds(2)).toSeconds(), TimeUnit.SECONDS);
+            Leave.Outcome left = leave(laptop, Duration.ofSeconds(2));
             assertEquals(Leave.Retirement.RETIRED, left.retirement());
             assertFalse(left.readBack(), "nobody could read the leave");
             laptop.close();
@@ -111,6 +109,13 @@ class LeaveReadBackTest {
         } finally {
             Accounts.closeAll(all);
         }
+    }
+
+    /** {@code d} leaves as {@code KinboxDevice.leave} has it do, waiting at most {@code readWait} for a sibling to read it. */
+    private static Leave.Outcome leave(Device d, Duration readWait) throws Exception {
+        Duration catchUp = Duration.ofSeconds(10);
+        return Leave.run(d.muaa, d.id, catchUp, readWait, d.kit.scheduler()).toCompletableFuture()
+                .get(Leave.longest(catchUp, readWait).toSeconds(), TimeUnit.SECONDS);
     }
 
     /** The UIDs of the notices in {@code _Autocrypt_SMA} naming {@code deviceId}. */
