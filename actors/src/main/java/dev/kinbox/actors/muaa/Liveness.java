@@ -144,10 +144,11 @@ final class Liveness {
     }
 
     /**
-     * A sibling's event or state just applied ({@code before} to {@code after}) retired a device this device had not
-     * retired: a check now, so that this device's roll lists it within moments rather than at the next
-     * {@code livenessCheck} - the device that left waits for a roll that lists it (docs/PROTOCOL.md, "Removal and
-     * expiry"), and the check also cleans up after it. A no-op while a check runs: that one writes the roll.
+     * A leave read from the leaver's folder, or a merged state, just applied ({@code before} to {@code after}) retired a
+     * device this device had not retired: a check now, so that this device's roll lists it within moments rather than at
+     * the next {@code livenessCheck} - the device that left waits for a roll that lists it (docs/PROTOCOL.md, "Removal
+     * and expiry"), and the check also cleans up after it. Not asked for a removal or an expiry read from the sibling
+     * that made it: nobody waits for those. A no-op while a check runs: that one writes the roll.
      */
     void retirementsLearnt(AccountState before, AccountState after) {
         if (env == null || retired(after).isPresent()) return;

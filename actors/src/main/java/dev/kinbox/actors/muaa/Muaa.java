@@ -531,7 +531,12 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         }
         List<Object> events = Adoption.withAdoption(settings.deviceId(), state, List.of(c.event()));
         if (!c.notSealedTo().isEmpty() && !(events.get(events.size() - 1) instanceof AccountState)) events = relayed(state, events, c);
-        return Effect().persist(events).thenRun(s -> applied(state, s, c.applied()));
+        // a device's own retirement, read from its folder: a leave, whose device waits for a roll that lists it
+        boolean leave = c.event() instanceof dev.kinbox.persistence.DeviceEvent.DeviceRetired r && r.deviceId().equals(r.origin());
+        return Effect().persist(events).thenRun(s -> {
+            applied(s, c.applied());
+            if (leave) liveness.retirementsLearnt(state, s);
+        });
     }
 
     /**
@@ -558,12 +563,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         if (c.notSealedTo().isEmpty()) mergedSnapshots.add(c.state()); // else uploaded: relayed to those it was not sealed to
         else ctx.getLog().info("relaying a merged state to {}: its author's message was not sealed to them", c.notSealedTo());
         if (!MuaaKeyring.addsSibling(settings.deviceId(), state, joined)) noSnapshotAfter.add(c.state());
-        return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> applied(state, s, c.applied()));
+        return Effect().persist(Adoption.withAdoption(settings.deviceId(), state, List.of(c.state()))).thenRun(s -> {
+            applied(s, c.applied());
+            liveness.retirementsLearnt(state, s);
+        });
     }
 
-    private void applied(AccountState before, AccountState after, ActorRef<Done> replyTo) {
-        reconcile(after);
-        liveness.retirementsLearnt(before, after);
+    private void applied(AccountState state, ActorRef<Done> replyTo) {
+        reconcile(state);
         replyTo.tell(Done.getInstance());
     }
 
