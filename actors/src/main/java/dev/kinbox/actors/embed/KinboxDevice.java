@@ -305,7 +305,7 @@ public final class KinboxDevice implements AutoCloseable {
      * paired since is relayed ("Relay" in docs/PROTOCOL.md) -, then closes as {@link #close()} does.
      * Then, when it has a paired sibling, it leaves the account: it retires itself (docs/PROTOCOL.md,
      * "Removal and expiry": {@code DeviceRetired} of itself in its journal, a notice {@code left} for
-     * siblings that read it later), so its siblings stop encrypting to it and retire it as soon as
+     * siblings that read it later, appended once that retirement and all before it are on the server), so its siblings stop encrypting to it and retire it as soon as
      * they read either - each reading its folder to its end first, so its last edits are not lost.
      * Once retired it waits, up to {@code timeout} again, until a sibling shows it read the retirement
      * (its signed roll lists this device), meanwhile uploading again what the server lost of it: a

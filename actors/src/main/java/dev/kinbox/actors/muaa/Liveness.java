@@ -617,13 +617,21 @@ final class Liveness {
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
                 : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), REPLY_UPLOAD_WAIT);
-        m.runBlocking(() -> {
+        // A leaver's notice tells its siblings that all it wrote is on the server: one that reads it reads the leaver's
+        // folder to its end and retires it, refusing its entries from then on. So the notice goes up only once the
+        // retirement is on the server, and with it everything before (uploads go in order). Before, a leaver back online
+        // with edits still uploading had its notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and
+        // expiry"). Not on the server in time: LeaveConfirmation appends the notice once it is.
+        var ready = leaving ? uploaded : java.util.concurrent.CompletableFuture.completedFuture(true);
+        m.runBlockingAfter(ready, () -> {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();
+                boolean noticesNow = ready.getNow(false);
+                if (!noticesNow) LOG.info("this device's retirement is not on the server yet: its notice that it left waits until it is");
                 try {
                     // the account keys are parsed here, on the blocking dispatcher, and only when a notice is written
                     List<OpenPGPKey> signers = tidy.writes() ? tidy.signers().get() : List.of();
-                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
+                    if (noticesNow) for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
                     for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), signers, clock);
                     if (tidy.roll().isPresent()) f.replaceRoll(tidy.roll().get(), m.privateKey(), signers, clock);
                     if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());

@@ -661,7 +661,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * a stopped actor makes its dead-letter logging fail with a NullPointerException.
      */
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
-        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()).thenApply(java.util.Optional::ofNullable),
+        runBlockingAfter(CompletableFuture.completedFuture(null), work, then);
+    }
+
+    /** As {@link #runBlocking}, once {@code after} completed (however): the work holds no thread while it waits. */
+    <T> void runBlockingAfter(java.util.concurrent.CompletionStage<?> after, Supplier<T> work,
+                              java.util.function.BiFunction<T, Throwable, Command> then) {
+        Executor pool = blocking();
+        ctx.pipeToSelf(after.handle((v, e) -> null).thenApplyAsync(ignored -> java.util.Optional.ofNullable(work.get()), pool),
                 (v, e) -> then.apply(v == null ? null : v.orElse(null), e == null ? null : unwrap(e)));
     }
 

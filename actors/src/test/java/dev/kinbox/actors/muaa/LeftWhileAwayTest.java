@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +79,65 @@ class LeftWhileAwayTest {
             Eventually.until("the phone retires the laptop once it read its folder",
                     () -> back.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
             assertTrue(back.state().context().contains(last.dot()), "the laptop's last edit reached the phone");
+        } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    /**
+     * The leaver is online but its last edit is still uploading (its APPENDs fail for a while: it just came back, the
+     * connection is flaky) when it leaves, and its sibling checks every 150 ms. The sibling must not read the leaver's
+     * notice before the leaver's folder holds that edit: it would read the folder to its end without it, retire the
+     * leaver and refuse the edit when it arrived. The notice goes up once the retirement is on the server.
+     */
+    @Test void aLeaverWhoseLastEditIsStillUploading_hasItsNoticeReadOnlyOnceItsFolderHoldsTheEdit() throws Exception {
+        leaveWithTheLastEditUploading(Duration.ofMillis(1500), laptop -> {
+            TestProbe<StatusReply<String>> left = laptop.kit.createTestProbe();
+            laptop.muaa.tell(new Muaa.RemoveDevice(laptop.id, true, left.getRef()));
+            return () -> assertEquals(StatusReply.success(laptop.id), left.receiveMessage(Duration.ofSeconds(15)));
+        });
+    }
+
+    /**
+     * As above, the uploads failing past the 5 s the retirement's answer waits for them, as {@code KinboxDevice.leave}
+     * leaves: its notice is held back then, and the leaver's wait for a reader appends it only once the retirement is
+     * on the server.
+     */
+    @Test void aLeaverWhoseUploadsFailPastItsRetirement_appendsItsNoticeWhileItWaits_onlyOnceItsFolderHoldsTheEdit() throws Exception {
+        leaveWithTheLastEditUploading(Duration.ofMillis(7500), laptop -> {
+            Duration catchUp = Duration.ofSeconds(10), readWait = Duration.ofSeconds(30);
+            var left = Leave.run(laptop.muaa, laptop.id, catchUp, readWait, laptop.kit.scheduler()).toCompletableFuture();
+            return () -> assertEquals(new Leave.Outcome(true, Leave.Retirement.RETIRED, true),
+                    left.get(Leave.longest(catchUp, readWait).toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        });
+    }
+
+    /** What the test does once the uploads go through again: checks how the leave went. */
+    private interface LeaveCheck {
+        void check() throws Exception;
+    }
+
+    /**
+     * The laptop of two devices edits while its uploads fail, starts to {@code leave}, and its uploads go through
+     * {@code failFor} after the edit; the phone must end with the laptop retired, its last edit, and a notice of it.
+     */
+    private static void leaveWithTheLastEditUploading(Duration failFor, java.util.function.Function<Device, LeaveCheck> leave) throws Exception {
+        MemoryMailStore shared = new MemoryMailStore();
+        SwitchedServer store = new SwitchedServer(shared);
+        List<Device> all = new ArrayList<>(Accounts.paired(store, ACCOUNT, Clock.systemUTC(), RemovalTest.FAST_CHECK, 2));
+        try {
+            Device laptop = all.get(0), phone = all.get(1);
+            store.unwritableFolder.set(dev.kinbox.journal.sma.SmaFolders.deviceFolder(laptop.id)); // its uploads fail for now
+            AccountEvent last = laptop.ask(r -> new Muaa.ChangeSetting("written-before-leaving", "l", r));
+            LeaveCheck left = leave.apply(laptop);
+            Thread.sleep(failFor.toMillis()); // the phone checks every 150 ms meanwhile
+            store.unwritableFolder.set(null);
+            left.check();
+
+            Eventually.until("the phone retires the laptop that left", () -> phone.state().devices().get(laptop.id).status() == DeviceStatus.RETIRED);
+            assertTrue(phone.state().context().contains(last.dot()), "the laptop's last edit, uploaded after its leave, reached the phone");
+            // the laptop's own, or the phone's: a sibling that has a device retired writes a notice when none is there
+            Eventually.until("a notice of the laptop's retirement is there", () -> RemovalTest.notices(shared).stream().anyMatch(n -> n.startsWith(laptop.id + " by ")));
         } finally {
             Accounts.closeAll(all);
         }

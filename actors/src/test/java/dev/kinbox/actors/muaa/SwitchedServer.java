@@ -23,6 +23,8 @@ final class SwitchedServer extends ForwardingMailStore {
     final AtomicBoolean offline = new AtomicBoolean();
     final AtomicBoolean unwritable = new AtomicBoolean();
     final AtomicReference<String> unreadable = new AtomicReference<>();
+    /** A folder every APPEND into is lost (as {@code unwritable}, for that folder only). */
+    final AtomicReference<String> unwritableFolder = new AtomicReference<>();
 
     SwitchedServer(MailStore shared) { super(shared); }
 
@@ -47,7 +49,7 @@ final class SwitchedServer extends ForwardingMailStore {
 
     @Override public AppendResult append(String folder, List<NewMessage> messages) {
         reach();
-        if (unwritable.get()) throw new MailStoreException.ConnectionLost("APPEND: connection lost (the test)", null);
+        if (unwritable.get() || folder.equals(unwritableFolder.get())) throw new MailStoreException.ConnectionLost("APPEND: connection lost (the test)", null);
         return super.append(folder, messages);
     }
 
