@@ -73,11 +73,15 @@ public final class Leave {
                 catchUpWait.plusSeconds(5), scheduler).handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue() == 0);
         return read.thenCompose(all -> retire(muaa, deviceId, scheduler).thenCompose(r -> r != Retirement.RETIRED || readWait.isZero()
                 ? CompletableFuture.completedFuture(new Outcome(all, r, false))
-                : readBack(muaa, readWait, scheduler).thenApply(back -> new Outcome(all, r, back))));
+                : awaitRead(muaa, readWait, scheduler).thenApply(back -> new Outcome(all, r, back))));
     }
 
-    /** Whether a sibling read the retirement within {@code readWait}; false on any failure. */
-    private static CompletionStage<Boolean> readBack(ActorRef<Muaa.Command> muaa, Duration readWait, Scheduler scheduler) {
+    /**
+     * The sequence's third step alone, for a caller that ran {@link #run} with no read wait and waits apart (the
+     * simulator, so that its account's later steps go on meanwhile): whether a paired sibling showed within
+     * {@code readWait} that it read the retirement. Never completes exceptionally: false on any failure.
+     */
+    public static CompletionStage<Boolean> awaitRead(ActorRef<Muaa.Command> muaa, Duration readWait, Scheduler scheduler) {
         // the reply comes after the look running at the deadline: a slow server may hold that one up
         return AskPattern.<Muaa.Command, StatusReply<Boolean>>ask(muaa, to -> new Muaa.AwaitLeaveRead(readWait, to), readWait.plus(RETIRE_WAIT), scheduler)
                 .handle((reply, failure) -> failure == null && reply.isSuccess() && reply.getValue());

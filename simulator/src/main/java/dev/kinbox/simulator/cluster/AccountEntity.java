@@ -37,6 +37,10 @@ final class AccountEntity {
                     reply(host.run(() -> host.fleet().stop(new DeviceRef(account, m.slot()), m.how())), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.ReadBack.class, m -> { // answers when the leaver's wait ends, on the node's fleet
+                    reply(attempt(() -> host.fleet().readBack(new DeviceRef(account, m.slot()))), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.Online.class, m -> {
                     try {
                         host.fleet().online(new DeviceRef(account, m.slot()), m.online());

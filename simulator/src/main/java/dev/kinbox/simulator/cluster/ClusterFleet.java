@@ -163,6 +163,13 @@ public final class ClusterFleet implements Fleet {
                 "cannot stop " + d);
     }
 
+    /** Asked, not awaited: the leaver's wait runs on its node while the account's later steps go on. */
+    @Override public CompletionStage<Boolean> readBack(DeviceRef d) {
+        return whole(() -> DeviceSystems.onDispatcher(node.system(),
+                account(d.account()).<Boolean>askWithStatus(to -> new Protocol.ReadBack(d.slot(), to), START_STOP)))
+                .exceptionally(e -> false);
+    }
+
     /** Told, not asked: it reaches the account after every message sent to it before (one sender, one region). */
     @Override public void online(DeviceRef d, boolean online) {
         if (lostNodes.lost().isEmpty()) account(d.account()).tell(new Protocol.Online(d.slot(), online));

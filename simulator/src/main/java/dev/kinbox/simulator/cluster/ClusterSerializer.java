@@ -65,7 +65,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // folder rebuilds (added later)
                     Protocol.RebuildFolder.class,
                     // pacing: the nodes' clocks slow with the driver's (added later)
-                    Protocol.PaceClock.class)
+                    Protocol.PaceClock.class,
+                    // a leaver's wait for a sibling to read its leave runs after its stop (added later; Stopped lost readBack then)
+                    Protocol.ReadBack.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

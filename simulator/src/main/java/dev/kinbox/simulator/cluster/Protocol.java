@@ -125,6 +125,9 @@ final class Protocol {
     /** Answered with {@link Fleet.Stopped} (the serializer lists it). */
     record Stop(int slot, Fleet.Stop how, ActorRef<StatusReply<Fleet.Stopped>> replyTo) implements ToAccount {}
 
+    /** Answered once the device stopped for good after its leave's wait: whether a sibling read its leave ({@code Fleet.readBack}). */
+    record ReadBack(int slot, ActorRef<StatusReply<Boolean>> replyTo) implements ToAccount {}
+
     record Online(int slot, boolean online) implements ToAccount {}
 
     record Edit(int slot, Change change, ActorRef<StatusReply<Dot>> replyTo) implements ToAccount {}

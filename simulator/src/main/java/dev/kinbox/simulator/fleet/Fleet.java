@@ -40,17 +40,29 @@ public interface Fleet extends AutoCloseable {
     /**
      * How a stop went: {@code confirmed} - for {@link Stop#CLOSE} its uploads, for {@link Stop#LEAVE} also its
      * catch-up and its retirement (when it had a paired sibling to retire itself to) were done in time; always
-     * true for a crash -, {@code retired}: it retired itself (persisted; on the server too when confirmed), and
-     * {@code readBack}: a sibling showed, before the device stopped, that it read that retirement (its roll lists
-     * the device; {@code Leave.Outcome#readBack}), so the account keeps it whatever the provider withholds after.
+     * true for a crash -, and {@code retired}: it retired itself (persisted; on the server too when confirmed).
+     * Whether a sibling read that retirement comes later, from {@link #readBack}.
      */
-    record Stopped(boolean confirmed, boolean retired, boolean readBack) {
+    record Stopped(boolean confirmed, boolean retired) {
         /** What a crash reports: nothing to wait for, nothing retired. */
-        public static final Stopped CRASHED = new Stopped(true, false, false);
+        public static final Stopped CRASHED = new Stopped(true, false);
     }
 
-    /** Stops {@code d} as {@code how} says. */
+    /**
+     * Stops {@code d} as {@code how} says. A {@link Stop#LEAVE} that retired the device returns once the retirement and
+     * the uploads are done; the device then waits, no longer {@link #isRunning running}, for a sibling to read its leave
+     * ({@link #readBack}), so the account's later steps need not wait with it.
+     */
     Stopped stop(DeviceRef d, Stop how) throws FleetException;
+
+    /**
+     * For a device whose {@link Stop#LEAVE} retired it: completes once it stopped for good, with whether a paired
+     * sibling showed within the wait that it read the retirement (its roll lists the device; {@code Leave#awaitRead}),
+     * so the account keeps it whatever the provider withholds after. Until then the device still runs its part of the
+     * leave: it uploads again what the provider deleted of it and appends its notice again if gone. False at once for a
+     * device with no such wait; never completes exceptionally.
+     */
+    CompletionStage<Boolean> readBack(DeviceRef d);
 
     /** Cuts {@code d} off from the server ({@code false}) or lets it reach the server again. */
     void online(DeviceRef d, boolean online);

@@ -19,6 +19,7 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public Roster roster() { return delegate.roster(); }
     @Override public void start(DeviceRef d) throws FleetException { delegate.start(d); }
     @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException { return delegate.stop(d, how); }
+    @Override public CompletionStage<Boolean> readBack(DeviceRef d) { return delegate.readBack(d); }
     @Override public void remove(DeviceRef by, DeviceRef target) throws FleetException { delegate.remove(by, target); }
     @Override public RetiredReadable readableByRetired(DeviceRef writer, DeviceRef retired) throws FleetException {
         return delegate.readableByRetired(writer, retired);

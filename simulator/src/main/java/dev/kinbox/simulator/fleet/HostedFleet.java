@@ -62,10 +62,12 @@ public final class HostedFleet implements Fleet {
     /**
      * How long a leaver waits for a sibling to show it read the leave (real time; {@code Leave}): a running sibling
      * does within moments (the 103 leaves read back in a 100-account memory run took 1.2-2.4 s in all, catch-up and retirement
-     * included), and a leaver whose siblings are all away holds its account's lane no longer than this (each such second
-     * is an hour at 3600x).
+     * included). The wait runs after {@link #stop} returned, beside the account's later steps ({@link #readBack}); a leaver
+     * whose siblings are all away runs this long before it stops.
      */
     private static final Duration READ_WAIT = Duration.ofSeconds(5);
+    /** Beyond {@link #READ_WAIT}: the wait's last look on a slow server ({@code Leave#awaitRead} allows 30 s) and the stop after it. */
+    private static final Duration LEAVE_STOP_MARGIN = Duration.ofSeconds(30).plus(DeviceSystems.ASK);
 
     /**
      * @param snapshotEvery  events between a MUAA's snapshots (and folder compactions)
@@ -179,6 +181,8 @@ public final class HostedFleet implements Fleet {
     private final Options options;
     private final ActorSystem<Supervisor.Command> system;
     private final KinboxJournalRuntime runtime;
+    /** Where a leaver stops after its wait (a stop blocks on its MUAA's answer). */
+    private final java.util.concurrent.Executor blocking;
     private final Crypto crypto = Crypto.standard();
     /** Every device's keyring parses into this one: an account's devices all hold the same certificates. */
     private final dev.kinbox.actors.muaa.ParsedCertificates certificates = dev.kinbox.actors.muaa.ParsedCertificates.using(crypto);
@@ -188,6 +192,8 @@ public final class HostedFleet implements Fleet {
     private final Map<DeviceRef, LocalLog> logs = new ConcurrentHashMap<>();
     private final Map<DeviceRef, MuaaKeyring> keyrings = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Running> running = new ConcurrentHashMap<>();
+    /** Leavers that retired themselves: done once each stopped after its wait for a sibling to read its leave ({@link #readBack}). */
+    private final Map<DeviceRef, CompletableFuture<Boolean>> leaving = new ConcurrentHashMap<>();
     private final Map<DeviceRef, Boolean> offline = new ConcurrentHashMap<>();
     /** Devices that are paired in their account (bootstrapped it, paired, or restarted as such): who a joiner may pair with. */
     private final Set<DeviceRef> paired = ConcurrentHashMap.newKeySet();
@@ -233,6 +239,7 @@ public final class HostedFleet implements Fleet {
                 .withFallback(ConfigFactory.load());
         this.system = ActorSystem.create(Supervisor.create(), "sim-hosted", c);
         this.runtime = KinboxJournalRuntime.get(system.classicSystem());
+        this.blocking = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("kinbox.blocking-dispatcher"));
     }
 
     public Options options() { return options; }
@@ -398,26 +405,57 @@ public final class HostedFleet implements Fleet {
         try {
             Leave.Outcome left = null;
             if (how == Stop.LEAVE) {
-                // what only this device could still pass on (a relay to a device paired since) is read, then it retires itself
-                left = Leave.run(r.muaa(), roster.device(d).deviceId(), CATCH_UP_WAIT, READ_WAIT, system.scheduler()).toCompletableFuture()
-                        .get(Leave.longest(CATCH_UP_WAIT, READ_WAIT).toSeconds() + 1, TimeUnit.SECONDS);
+                // what only this device could still pass on (a relay to a device paired since) is read, then it retires
+                // itself; its wait for a sibling to read that runs after this stop returns (readBack)
+                left = Leave.run(r.muaa(), roster.device(d).deviceId(), CATCH_UP_WAIT, Duration.ZERO, system.scheduler()).toCompletableFuture()
+                        .get(Leave.longest(CATCH_UP_WAIT, Duration.ZERO).toSeconds() + 1, TimeUnit.SECONDS);
             }
             if (how != Stop.CRASH) {
                 boolean uploaded = runtime.awaitUploaded(SmaFolders.devicePersistenceId(roster.accountId(d), roster.device(d).deviceId()), UPLOAD_WAIT);
-                out = left == null ? new Stopped(uploaded, false, false)
-                        : new Stopped(uploaded && left.confirmed(), left.retirement() == Leave.Retirement.RETIRED, left.readBack());
+                out = left == null ? new Stopped(uploaded, false)
+                        : new Stopped(uploaded && left.confirmed(), left.retirement() == Leave.Retirement.RETIRED);
             }
+        } catch (Exception e) {
+            stopNow(d, r);
+            throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);
+        }
+        if (out.retired()) {
+            leaving.put(d, awaitReadThenStop(d, r));
+        } else {
+            stopNow(d, r);
+        }
+        return out;
+    }
+
+    @Override public CompletionStage<Boolean> readBack(DeviceRef d) {
+        return leaving.getOrDefault(d, CompletableFuture.completedFuture(false));
+    }
+
+    /** A retired leaver waits for a sibling to read its leave ({@link Leave#awaitRead}), then stops; never completes exceptionally. */
+    private CompletableFuture<Boolean> awaitReadThenStop(DeviceRef d, Running r) {
+        return Leave.awaitRead(r.muaa(), READ_WAIT, system.scheduler()).toCompletableFuture().thenApplyAsync(back -> {
+            stopNow(d, r);
+            return back;
+        }, blocking);
+    }
+
+    /**
+     * {@code r}'s MUAA stops, and what it leaves behind is let go: its open asks fail, it leaves the runtime, and its view
+     * of the store is cut off (this incarnation's leftover journal work fails from now on). A MUAA that does not
+     * answer its stop in time is said so on stderr.
+     */
+    private void stopNow(DeviceRef d, Running r) {
+        try {
             terminate(r);
         } catch (Exception e) {
-            throw new FleetException("cannot stop " + d + ": " + DeviceSystems.reason(e), e);
+            System.err.println("simulator: " + d + "'s MUAA did not stop in time: " + DeviceSystems.reason(e));
         } finally {
             for (CompletableFuture<?> f : r.asks()) f.completeExceptionally(new IllegalStateException(d + " stopped before answering"));
             runtime.removeDevice(roster.device(d).deviceId());
-            r.link().offline(true); // this incarnation's leftover journal work fails from now on
+            r.link().offline(true);
             closedOps.add(r.counted().operations());
             r.link().close();
         }
-        return out;
     }
 
     private void terminate(Running r) throws Exception {
@@ -563,6 +601,14 @@ public final class HostedFleet implements Fleet {
 
     @Override public void close() {
         try {
+            for (CompletableFuture<Boolean> waiting : leaving.values()) { // each wait is bounded (Leave#awaitRead), its stop too
+                try {
+                    waiting.get(READ_WAIT.plus(LEAVE_STOP_MARGIN).toSeconds(), TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    System.err.println("simulator: a leaver's wait for a sibling to read its leave did not end as the fleet closed: "
+                            + DeviceSystems.reason(e));
+                }
+            }
             for (DeviceRef d : running()) {
                 try {
                     stop(d, Stop.CRASH);

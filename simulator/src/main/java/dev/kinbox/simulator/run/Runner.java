@@ -44,6 +44,8 @@ public final class Runner {
     private static final int SETUP_PARALLELISM = 32;
     private static final int LANE_THREADS = 16;
     private static final long STEP_DRAIN_SECONDS = 120;
+    /** The longest the steps' end waits for the leavers' waits: each is bounded by its fleet (a wait's last look, then a stop). */
+    private static final long LEAVE_WAIT_SECONDS = 90;
     /** How often the pacer looks at the steps' lag (real milliseconds). */
     private static final long PACING_LOOK_MILLIS = 10;
     /** The longest wait for the pacer to stop: a pace it is telling a cluster's nodes (at most 11 s). */
@@ -106,6 +108,8 @@ public final class Runner {
     private final TraceRecorder trace; // null: no trace
     private volatile long paceStart;
     private final Lanes lanes = new Lanes(LANE_THREADS);
+    /** Per leave that retired its device in order: done once the leaver stopped after its wait for a sibling to read it ({@link Fleet#readBack}). */
+    private final List<CompletableFuture<Void>> leaves = Collections.synchronizedList(new ArrayList<>());
     /** Per device the answer to its latest edit (edits of one device are answered in order). */
     private final Map<DeviceRef, CompletableFuture<?>> lastEdit = new ConcurrentHashMap<>();
     /** The devices' clock, started with the first step and stopped after the last when set ({@link #drivingClock}). */
@@ -204,6 +208,7 @@ public final class Runner {
         boolean drained = lanes.drain(TimeUnit.SECONDS.toMillis(STEP_DRAIN_SECONDS));
         if (!drained) error(null, "steps still running " + STEP_DRAIN_SECONDS + " s after the last was due");
         lanes.close();
+        awaitLeaves();
         pacingOn = false; // not an interrupt: it may be telling a cluster's nodes a pace, and an interrupted ask is a step error
         pacing.join(TimeUnit.SECONDS.toMillis(PACING_JOIN_SECONDS));
         Pacing paced = pacing();
@@ -260,6 +265,23 @@ public final class Runner {
                 anyLag ? lag.getValueAtPercentile(50) : -1, anyLag ? lag.getValueAtPercentile(99) : -1, anyLag ? lag.getMaxValue() : -1,
                 sampler.unresolved(), sampler.storeMessagesMax(), sampler.storeJournalMax(), sampler.storeDropsMax(), storeBound(), fleet.storeOperations(), hostileActs, folderRebuilds.get(), fleet.refusals(), fleet.gossipMail(), (System.nanoTime() - t0) / 1e9, settleSeconds,
                 sampler.peakHeap(), startMs, heapPer, threadsPer, timeline, live.firsts(), stoppedAt, notRun.get(), paced, allNotes);
+    }
+
+    /**
+     * Waits (bounded) for every leaver still waiting for a sibling to read its leave, so the clock freezes and the settle
+     * begins with each leave read or noted unread.
+     */
+    private void awaitLeaves() throws InterruptedException {
+        CompletableFuture<Void> all;
+        synchronized (leaves) {
+            all = CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new));
+        }
+        try {
+            all.get(LEAVE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            notes("leavers still waiting for a sibling to read their leave " + LEAVE_WAIT_SECONDS + " s after the steps' end: "
+                    + leaves.stream().filter(f -> !f.isDone()).count());
+        }
     }
 
     /** Whether the fleet can no longer run its devices ({@link Fleet#broken}); the first time, noted as a step error. */
@@ -328,7 +350,7 @@ public final class Runner {
         silences.silent(d, simNow());
         if (how == Fleet.Stop.LEAVE) silences.removing(d); // it retires itself: its siblings may retire it from now on
         String id = fleet.roster().device(d).deviceId();
-        Fleet.Stopped stopped = new Fleet.Stopped(false, false, false);
+        Fleet.Stopped stopped = new Fleet.Stopped(false, false);
         try {
             stopped = fleet.stop(d, how);
         } finally {
@@ -336,9 +358,14 @@ public final class Runner {
             if (!stopped.confirmed()) unconfirmedLeavers.add(id);
         }
         // every sibling must have it retired by the end - when its retirement reached the server and a sibling read it
-        // there (until then the provider can withhold it from all of them, and they retire it by expiry)
-        if (stopped.retired() && stopped.confirmed() && stopped.readBack()) silences.removed(d, simNow());
-        else if (stopped.retired() && stopped.confirmed()) notes("leave of " + d + ": no sibling showed it read the retirement before the device stopped");
+        // there (until then the provider can withhold it from all of them, and they retire it by expiry); the leaver
+        // waits for that beside the account's later steps, and the steps' end waits for it (awaitLeaves)
+        if (stopped.retired() && stopped.confirmed()) {
+            leaves.add(fleet.readBack(d).toCompletableFuture().thenAccept(back -> {
+                if (back) silences.removed(d, simNow());
+                else notes("leave of " + d + ": no sibling showed it read the retirement before the device stopped");
+            }));
+        }
         if (inOrder(stopped, how, retirableBefore)) leftInOrder.add(id);
         if (!stopped.confirmed()) {
             notes(how == Fleet.Stop.LEAVE ? "leave of " + d + ": its catch-up of its siblings, its retirement or its uploads were not confirmed in time"

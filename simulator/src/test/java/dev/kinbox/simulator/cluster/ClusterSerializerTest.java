@@ -60,7 +60,7 @@ class ClusterSerializerTest {
                 new Protocol.AddAccounts(List.of(new Protocol.AccountKeys(3, "sim3@x.invalid", List.of("-----BEGIN PGP PRIVATE KEY BLOCK-----"))), ref()),
                 new Protocol.Open(4, "memory", 50, 2000, 8, 5000, 700, 12_000_000, 1_900_000_000_000L, 3600.0, true, ref()),
                 new Protocol.GetStats(ref()), new Protocol.Close(ref()), new Protocol.NodeStats("pekko://kinbox-sim@127.0.0.1:2552", 7, 3, 2, new dev.kinbox.simulator.fleet.JournalRefusals(1, 2, 3, 4, 6, 8, 10, 11, 12), 5, 9),
-                new Protocol.Start(2, ref()), new Protocol.Stop(1, dev.kinbox.simulator.fleet.Fleet.Stop.LEAVE, ref()), new dev.kinbox.simulator.fleet.Fleet.Stopped(false, true, true), new Protocol.Online(0, false),
+                new Protocol.Start(2, ref()), new Protocol.Stop(1, dev.kinbox.simulator.fleet.Fleet.Stop.LEAVE, ref()), new dev.kinbox.simulator.fleet.Fleet.Stopped(false, true), new Protocol.ReadBack(1, ref()), new Protocol.Online(0, false),
                 new Protocol.Edit(1, new Change.SetSetting("theme", "dark"), ref()), new Protocol.Edit(1, new Change.CreateContact("c7"), ref()),
                 new Protocol.Edit(2, new Change.EditContact("c7", "name", "Ada"), ref()), new Protocol.GetState(3, ref()),
                 new Protocol.CountMessages(ref()), new Dot("0123456789abcdef", 42), new StoreMessages(10, 2, 1));
@@ -146,8 +146,8 @@ class ClusterSerializerTest {
     void fromBinary_ofGarbageAnUnknownManifestOrAnInvalidValue_isNotSerializable() throws Exception {
         ClusterSerializer s = (ClusterSerializer) serialization.serializerFor(Protocol.Start.class);
         assertThrows(NotSerializableException.class, () -> s.fromBinary("not cbor".getBytes(StandardCharsets.UTF_8), "Start"));
-        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new dev.kinbox.simulator.fleet.Fleet.Stopped(true, false, false)), "Runtime"));
-        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new dev.kinbox.simulator.fleet.Fleet.Stopped(true, false, false)), (String) null));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new dev.kinbox.simulator.fleet.Fleet.Stopped(true, false)), "Runtime"));
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(s.toBinary(new dev.kinbox.simulator.fleet.Fleet.Stopped(true, false)), (String) null));
         byte[] badDot = s.toBinary(new StoreMessages(1, 2, 3)); // a map without deviceId/seq: not a Dot
         assertThrows(NotSerializableException.class, () -> s.fromBinary(badDot, "Dot"));
     }

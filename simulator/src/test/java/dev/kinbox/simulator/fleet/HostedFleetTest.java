@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -103,8 +104,9 @@ class HostedFleetTest {
             f.start(C);
             awaitConverged(f, acked, List.of(A, B, C));
 
-            assertEquals(new Fleet.Stopped(true, true, true), f.stop(C, Fleet.Stop.LEAVE), "C's leave: catch-up, retirement and uploads confirmed, and a sibling read it");
+            assertEquals(new Fleet.Stopped(true, true), f.stop(C, Fleet.Stop.LEAVE), "C's leave: catch-up, retirement and uploads confirmed");
             assertEquals(java.util.Set.of(A, B), f.running());
+            assertTrue(f.readBack(C).toCompletableFuture().get(60, TimeUnit.SECONDS), "a running sibling read C's leave");
             String c = roster.device(C).deviceId();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             for (DeviceRef sibling : List.of(A, B)) {
@@ -168,6 +170,35 @@ class HostedFleetTest {
             f.start(A);
             assertEquals(Set.of(), f.restoredAway(), "A runs again: it repairs its folder itself");
             awaitConverged(f, List.of(unread), List.of(A, B));
+        }
+    }
+
+    /**
+     * A leaver whose only sibling is away: its stop returns once it is retired and its uploads are on the server, and its
+     * wait for a sibling to read the leave runs after, so the sibling can start meanwhile, as its account's next step
+     * would; the wait ends by itself (bounded), and the sibling retires the leaver.
+     */
+    @Test
+    void leave_withItsSiblingAway_returnsOnceRetired_andWaitsForAReaderAfter() throws Exception {
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {
+            f.start(A);
+            f.start(B);
+            awaitConverged(f, List.of(edit(f, A, new Change.SetSetting("k", "a"))), List.of(A, B));
+            f.stop(B, Fleet.Stop.CRASH);
+
+            assertEquals(new Fleet.Stopped(true, true), f.stop(A, Fleet.Stop.LEAVE), "A's leave: catch-up, retirement and uploads confirmed");
+            CompletableFuture<Boolean> read = f.readBack(A).toCompletableFuture();
+            assertFalse(read.isDone(), "A's wait for a reader runs after its stop returned");
+            assertFalse(f.isRunning(A));
+            f.start(B);
+            read.get(60, TimeUnit.SECONDS); // read back or not, depending on how fast B came back: bounded either way
+            String a = roster.device(A).deviceId();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (state(f, B).devices().get(a).status() != DeviceStatus.RETIRED) {
+                assertTrue(System.nanoTime() < deadline, "B did not retire A, which left");
+                Thread.sleep(50);
+            }
+            assertFalse(f.readBack(B).toCompletableFuture().get(), "a device that did not leave has no wait");
         }
     }
 

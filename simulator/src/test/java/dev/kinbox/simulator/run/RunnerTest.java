@@ -203,14 +203,44 @@ class RunnerTest {
     }
 
     /**
+     * A leaver waits for a sibling to read its leave after its stop returned ({@link Fleet#readBack}), so its account's
+     * next step runs meanwhile: here the wait ends only once d0's edit, due a simulated minute after the leave, was asked.
+     * A runner holding the account's lane through the wait would ask it only after the wait gave up (20 s), with the leave
+     * noted unread.
+     */
+    @Test
+    void run_whereALeaverWaitsForASiblingToReadIt_goesOnWithTheAccountsNextStepMeanwhile() throws Exception {
+        long t = Duration.ofMinutes(30).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(0, D1), new Step.Leave(t, D1),
+                new Step.Edit(t + Duration.ofMinutes(1).toMillis(), D0, new dev.kinbox.simulator.workload.Change.SetSetting("k", "after"))));
+        java.util.concurrent.CompletableFuture<Void> editAsked = new java.util.concurrent.CompletableFuture<>();
+        RunResult r = run(s, Duration.ofSeconds(10), f -> new ForwardingFleet(f) {
+            @Override public java.util.concurrent.CompletionStage<dev.kinbox.persistence.crdt.Dot> edit(DeviceRef d,
+                                                                                                     dev.kinbox.simulator.workload.Change c) {
+                editAsked.complete(null);
+                return delegate.edit(d, c);
+            }
+
+            @Override public java.util.concurrent.CompletionStage<Boolean> readBack(DeviceRef d) {
+                return editAsked.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).thenCompose(asked -> delegate.readBack(d))
+                        .exceptionally(gaveUp -> false);
+            }
+        });
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
+        assertEquals(0, r.stepErrors(), r.notes().toString());
+        assertTrue(r.notes().stream().noneMatch(n -> n.contains("no sibling showed it read")), "d1's leave was read: " + r.notes());
+        assertEquals(1, r.check().retiredDevices(), "d0 retired d1, which left");
+    }
+
+    /**
      * Which stops for good make a device's edits required everywhere: a confirmed leave that retired it, or a
      * confirmed abandon - unless the device was silent long enough earlier to be retired by expiry then (its
      * edits after that are refused by design, even if it later left in order).
      */
     @Test
     void stopForGood_isInOrder_onlyConfirmed_andOnlyForADeviceNoSiblingCouldHaveRetiredBefore() {
-        Fleet.Stopped retired = new Fleet.Stopped(true, true, true), alone = new Fleet.Stopped(true, false, false),
-                unconfirmed = new Fleet.Stopped(false, true, false);
+        Fleet.Stopped retired = new Fleet.Stopped(true, true), alone = new Fleet.Stopped(true, false),
+                unconfirmed = new Fleet.Stopped(false, true);
         assertTrue(Runner.inOrder(retired, Fleet.Stop.LEAVE, false));
         assertTrue(Runner.inOrder(alone, Fleet.Stop.CLOSE, false), "an abandon: its siblings read its folder before they expire it");
         assertFalse(Runner.inOrder(alone, Fleet.Stop.LEAVE, false), "a lone leaver did not retire itself");
@@ -226,7 +256,7 @@ class RunnerTest {
         RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(new LosingFleet(f, 1)) {
             @Override public Stopped stop(DeviceRef d, Stop how) throws FleetException {
                 Stopped s = delegate.stop(d, how);
-                return how == Stop.LEAVE && d.equals(D1) ? new Stopped(false, s.retired(), s.readBack()) : s;
+                return how == Stop.LEAVE && d.equals(D1) ? new Stopped(false, s.retired()) : s;
             }
         });
         assertEquals(0, r.check().lostEdits(), r.check().violations().toString());
