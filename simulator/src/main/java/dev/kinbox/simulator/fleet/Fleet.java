@@ -59,7 +59,7 @@ public interface Fleet extends AutoCloseable {
      * For a device whose {@link Stop#LEAVE} retired it: completes once it stopped for good, with whether a paired
      * sibling showed within the wait that it read the retirement (its roll lists the device; {@code Leave#awaitRead}),
      * so the account keeps it whatever the provider withholds after. Until then the device still runs its part of the
-     * leave: it uploads again what the provider deleted of it and appends its notice again if gone. False at once for a
+     * leave: it uploads again what the provider deleted of it and appends its notice when it is not there. False at once for a
      * device with no such wait; never completes exceptionally.
      */
     CompletionStage<Boolean> readBack(DeviceRef d);
