@@ -305,13 +305,13 @@ public final class KinboxDevice implements AutoCloseable {
      * paired since is relayed ("Relay" in docs/PROTOCOL.md) -, then closes as {@link #close()} does.
      * Then, when it has a paired sibling, it leaves the account: it retires itself (docs/PROTOCOL.md,
      * "Removal and expiry": {@code DeviceRetired} of itself in its journal, a notice {@code left} for
-     * siblings that read it later, appended once that retirement and all before it are on the server), so its siblings stop encrypting to it and retire it as soon as
+     * siblings that read it later - both once all it wrote before is on the server), so its siblings stop encrypting to it and retire it as soon as
      * they read either - each reading its folder to its end first, so its last edits are not lost.
      * Once retired it waits, up to {@code timeout} again, until a sibling shows it read the retirement
      * (its signed roll lists this device), meanwhile uploading again what the server lost of it: a
      * provider that withheld it from every sibling would otherwise keep them from learning it until the
      * expiry (a sibling offline all that time learns it when it reads the journal or the notice).
-     * Completes, within about twice {@code timeout} (plus up to 5 s for the retirement to reach the server),
+     * Completes, within about twice {@code timeout} (plus up to 10 s: 5 s for what it wrote before, then 5 s for the retirement, to reach the server),
      * with true when every sibling's folder was read, the retirement is on the server and everything
      * this device holds is too; false when not (offline, or out of time): what was not uploaded stays
      * in the state directory, and is lost if that is deleted; a retirement not on the server goes

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * docs/PROTOCOL.md, "Removal and expiry", the leave's wait): a trusted roll of that sibling lists this
  * device. Until then it looks every {@link #LOOK_EVERY}: its journal's audit uploads again what the
  * server lost of its folder (its {@code DeviceRetired} among it), and its notice {@code left} goes in
- * when it is not there - gone, or held back until the retirement was on the server ({@code Liveness.cleanUp}). Without the wait a provider that withheld both right after the leave kept every
+ * when it is not there - gone, or held back as the uploads were not through in time ({@code Liveness.remove}). Without the wait a provider that withheld both right after the leave kept every
  * sibling from learning it before the leaver's expiry. Once one sibling has it, that sibling's checks
  * write the notice again whenever it is gone, so the rest learn it too. Used on the actor's thread only.
  */
@@ -65,13 +65,13 @@ final class LeaveConfirmation {
         Map<String, byte[]> trusted = liveness.trusted(state);
         Map<String, byte[]> retired = liveness.retiredAuthors(state); // this device among them: its own notice is read there
         var accountCertificates = liveness.accountCertificates(state);
-        // the notice only once the retirement is on the server, and so all this device wrote (see Liveness.cleanUp)
-        var retirementUp = m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), Duration.ZERO);
+        // the notice only once the retirement is on the server, and so all this device wrote (see Liveness.remove)
+        boolean retirementUp = liveness.uploadedNow();
         m.runBlocking(() -> {
             AnnouncementFolder f = m.announcements();
             AnnouncementFolder.Contents read = f.readAll(trusted, retired, accountCertificates);
             String by = readBy(self, read.rolls());
-            if (by == null && !Liveness.leftByItself(self, read.byRetired()) && retirementUp.join()) {
+            if (by == null && !Liveness.leftByItself(self, read.byRetired()) && retirementUp) {
                 try {
                     List<OpenPGPKey> signers = liveness.accountSigners(state);
                     f.publishNotice(new RetireNotice(self, self, m.clock.millis(), RetireNotice.Reason.LEFT), m.privateKey(), signers, m.clock);

@@ -207,6 +207,44 @@ final class Liveness {
      * lost with it.
      */
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp) {
+        return remove(state, c, caughtUp, null);
+    }
+
+    /**
+     * A leave, once it has looked ({@link #leaveUploaded}) whether all this device wrote is on the server: it retires
+     * this device then, with its notice when it is.
+     */
+    Effect<Object, AccountState> leaveUploaded(AccountState state, Muaa.LeaveUploaded u) {
+        boolean up = uploadedNow();
+        if (!up && System.nanoTime() - u.deadlineNanos() < 0) {
+            awaitUploads(u);
+            return m.Effect().none();
+        }
+        if (!up) LOG.info("this device's uploads did not reach the server in time: it leaves without its notice for now, which goes up once its retirement is on the server");
+        return remove(state, u.remove(), false, up);
+    }
+
+    /** Whether everything this device persisted is on the server now (its own events; uploads go in order). */
+    boolean uploadedNow() {
+        return m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), java.time.Duration.ZERO).getNow(false);
+    }
+
+    private void awaitUploads(Muaa.LeaveUploaded u) {
+        java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, u.deadlineNanos() - System.nanoTime()));
+        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), left), (ok, e) -> u);
+    }
+
+    /**
+     * {@code uploadedBefore}, for a leave: whether all this device wrote was on the server before it retired itself (null:
+     * not looked yet). A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the
+     * leaver's folder to its end and retires it, refusing its entries from then on. So the leave first waits (at most
+     * {@link #REPLY_UPLOAD_WAIT}) for its uploads, then persists its retirement and appends its notice at once, ahead of
+     * the retirement's own upload, so a sibling that reads the retirement finds the notice there; a leaver whose uploads
+     * did not go through in time retires without it, and {@link LeaveConfirmation} appends it once the retirement is on
+     * the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
+     * notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and expiry").
+     */
+    private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore) {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
@@ -222,11 +260,19 @@ final class Liveness {
             m.catchUpThen(c.deviceId(), CATCH_UP_WAIT, new Muaa.RemoveCaughtUp(c));
             return m.Effect().none();
         }
+        if (leaving && uploadedBefore == null) {
+            if (target.status() != DeviceStatus.RETIRED) {
+                awaitUploads(new Muaa.LeaveUploaded(c, System.nanoTime() + REPLY_UPLOAD_WAIT.toNanos()));
+                return m.Effect().none();
+            }
+            uploadedBefore = uploadedNow(); // asked again after it left: its notice goes up when its retirement is on the server
+        }
         RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
+        List<RetireNotice> publish = leaving && !Boolean.TRUE.equals(uploadedBefore) ? List.of() : List.of(notice);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
-        Runnable cleanUp = () -> cleanUp(new CleanUp(List.of(notice), List.of(), Optional.empty(), purge, folders, List.of(), List.of(),
+        Runnable cleanUp = () -> cleanUp(new CleanUp(publish, List.of(), Optional.empty(), purge, folders, List.of(), List.of(),
                         () -> accountSigners(state)),
                 leaving, c.replyTo(), c.deviceId());
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
@@ -617,21 +663,13 @@ final class Liveness {
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
                 : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), REPLY_UPLOAD_WAIT);
-        // A leaver's notice tells its siblings that all it wrote is on the server: one that reads it reads the leaver's
-        // folder to its end and retires it, refusing its entries from then on. So the notice goes up only once the
-        // retirement is on the server, and with it everything before (uploads go in order). Before, a leaver back online
-        // with edits still uploading had its notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and
-        // expiry"). Not on the server in time: LeaveConfirmation appends the notice once it is.
-        var ready = leaving ? uploaded : java.util.concurrent.CompletableFuture.completedFuture(true);
-        m.runBlockingAfter(ready, () -> {
+        m.runBlocking(() -> {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();
-                boolean noticesNow = ready.getNow(false);
-                if (!noticesNow) LOG.info("this device's retirement is not on the server yet: its notice that it left waits until it is");
                 try {
                     // the account keys are parsed here, on the blocking dispatcher, and only when a notice is written
                     List<OpenPGPKey> signers = tidy.writes() ? tidy.signers().get() : List.of();
-                    if (noticesNow) for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
+                    for (RetireNotice n : tidy.publish()) f.publishNotice(n, m.privateKey(), signers, clock);
                     for (RetireNotice n : tidy.renew()) f.renewNotice(n, m.privateKey(), signers, clock);
                     if (tidy.roll().isPresent()) f.replaceRoll(tidy.roll().get(), m.privateKey(), signers, clock);
                     if (!tidy.impostors().isEmpty()) f.deleteImpostors(tidy.impostors(), m.privateKey().toCertificate());

@@ -274,6 +274,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /** A removal whose target's folder was read to its end (or the attempt gave up): retire it now. */
     record RemoveCaughtUp(RemoveDevice remove) implements Internal {}
 
+    /** A leave looks again whether all this device wrote is on the server, until {@code deadlineNanos} ({@code System.nanoTime()}). */
+    record LeaveUploaded(RemoveDevice remove, long deadlineNanos) implements Internal {}
+
     /** Time for a leaver waiting for a sibling to read its leave to look again. */
     enum LeaveLook implements Internal { INSTANCE }
 
@@ -477,6 +480,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(StartChecked.class, bootstrap::startChecked)
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
+                .onCommand(LeaveUploaded.class, liveness::leaveUploaded)
                 .onCommand(AwaitLeaveRead.class, leaveConfirmation::await)
                 .onCommand(LeaveLook.class, leaveConfirmation::look)
                 .onCommand(LeaveLooked.class, leaveConfirmation::looked)
@@ -661,14 +665,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * a stopped actor makes its dead-letter logging fail with a NullPointerException.
      */
     <T> void runBlocking(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
-        runBlockingAfter(CompletableFuture.completedFuture(null), work, then);
-    }
-
-    /** As {@link #runBlocking}, once {@code after} completed (however): the work holds no thread while it waits. */
-    <T> void runBlockingAfter(java.util.concurrent.CompletionStage<?> after, Supplier<T> work,
-                              java.util.function.BiFunction<T, Throwable, Command> then) {
-        Executor pool = blocking();
-        ctx.pipeToSelf(after.handle((v, e) -> null).thenApplyAsync(ignored -> java.util.Optional.ofNullable(work.get()), pool),
+        ctx.pipeToSelf(CompletableFuture.supplyAsync(work, blocking()).thenApply(java.util.Optional::ofNullable),
                 (v, e) -> then.apply(v == null ? null : v.orElse(null), e == null ? null : unwrap(e)));
     }
 

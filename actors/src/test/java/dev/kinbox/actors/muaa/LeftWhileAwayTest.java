@@ -88,7 +88,7 @@ class LeftWhileAwayTest {
      * The leaver is online but its last edit is still uploading (its APPENDs fail for a while: it just came back, the
      * connection is flaky) when it leaves, and its sibling checks every 150 ms. The sibling must not read the leaver's
      * notice before the leaver's folder holds that edit: it would read the folder to its end without it, retire the
-     * leaver and refuse the edit when it arrived. The notice goes up once the retirement is on the server.
+     * leaver and refuse the edit when it arrived. The leave waits for the uploads, then retires with its notice.
      */
     @Test void aLeaverWhoseLastEditIsStillUploading_hasItsNoticeReadOnlyOnceItsFolderHoldsTheEdit() throws Exception {
         leaveWithTheLastEditUploading(Duration.ofMillis(1500), laptop -> {
@@ -99,12 +99,12 @@ class LeftWhileAwayTest {
     }
 
     /**
-     * As above, the uploads failing past the 5 s the retirement's answer waits for them, as {@code KinboxDevice.leave}
-     * leaves: its notice is held back then, and the leaver's wait for a reader appends it only once the retirement is
-     * on the server.
+     * As above, the uploads failing past the 5 s the leave waits for them and the 5 s its answer waits for the
+     * retirement, as {@code KinboxDevice.leave} leaves: it retires without its notice then, and its wait for a reader
+     * appends the notice only once the retirement, and so the edit, is on the server.
      */
     @Test void aLeaverWhoseUploadsFailPastItsRetirement_appendsItsNoticeWhileItWaits_onlyOnceItsFolderHoldsTheEdit() throws Exception {
-        leaveWithTheLastEditUploading(Duration.ofMillis(7500), laptop -> {
+        leaveWithTheLastEditUploading(Duration.ofSeconds(12), laptop -> {
             Duration catchUp = Duration.ofSeconds(10), readWait = Duration.ofSeconds(30);
             var left = Leave.run(laptop.muaa, laptop.id, catchUp, readWait, laptop.kit.scheduler()).toCompletableFuture();
             return () -> assertEquals(new Leave.Outcome(true, Leave.Retirement.RETIRED, true),
