@@ -311,7 +311,7 @@ public final class KinboxDevice implements AutoCloseable {
      * (its signed roll lists this device), meanwhile uploading again what the server lost of it: a
      * provider that withheld it from every sibling would otherwise keep them from learning it until the
      * expiry (a sibling offline all that time learns it when it reads the journal or the notice).
-     * Completes, within about twice {@code timeout} (plus up to 10 s: 5 s for what it wrote before, then 5 s for the retirement, to reach the server),
+     * Completes, within about twice {@code timeout} (plus up to 5 s for what it wrote, its retirement last, to reach the server),
      * with true when every sibling's folder was read, the retirement is on the server and everything
      * this device holds is too; false when not (offline, or out of time): what was not uploaded stays
      * in the state directory, and is lost if that is deleted; a retirement not on the server goes

@@ -17,8 +17,8 @@ import org.apache.pekko.pattern.StatusReply;
  *   <li>{@code Muaa.CatchUp}: every paired sibling's folder read to its end and applied, so what only
  *       this device could still relay is relayed;</li>
  *   <li>when its state has a paired sibling, {@code RemoveDevice} of its own id with
- *       {@code evenThisDevice}: retired once all it wrote is on the server (at most 5 s), answered once the
- *       retirement is on the server too, or 5 s after it is persisted (an offline device leaves too). A lone device is not retired: a later device would
+ *       {@code evenThisDevice}: retired once all it wrote is on the server, answered once the retirement is
+ *       there too, both within 5 s (an offline device leaves too). A lone device is not retired: a later device would
  *       find no one to pair with.</li>
  *   <li>once retired, {@code AwaitLeaveRead}: at most {@code readWait} until a paired sibling's roll lists
  *       this device, meanwhile uploading again what the server lost of its leave (a provider could

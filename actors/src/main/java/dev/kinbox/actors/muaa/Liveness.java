@@ -207,7 +207,7 @@ final class Liveness {
      * lost with it.
      */
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp) {
-        return remove(state, c, caughtUp, null);
+        return remove(state, c, caughtUp, null, REPLY_UPLOAD_WAIT);
     }
 
     /**
@@ -221,7 +221,8 @@ final class Liveness {
             return m.Effect().none();
         }
         if (!up) LOG.info("this device's uploads did not reach the server in time: it leaves without its notice for now, which goes up once its retirement is on the server");
-        return remove(state, u.remove(), false, up);
+        // one budget for both waits: an offline device's leave is answered within REPLY_UPLOAD_WAIT, as a removal is
+        return remove(state, u.remove(), false, up, java.time.Duration.ofNanos(Math.max(0, u.deadlineNanos() - System.nanoTime())));
     }
 
     /** Whether everything this device persisted is on the server now (its own events; uploads go in order). */
@@ -236,15 +237,18 @@ final class Liveness {
 
     /**
      * {@code uploadedBefore}, for a leave: whether all this device wrote was on the server before it retired itself (null:
-     * not looked yet). A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the
-     * leaver's folder to its end and retires it, refusing its entries from then on. So the leave first waits (at most
-     * {@link #REPLY_UPLOAD_WAIT}) for its uploads, then persists its retirement and appends its notice at once, ahead of
-     * the retirement's own upload, so a sibling that reads the retirement finds the notice there; a leaver whose uploads
-     * did not go through in time retires without it, and {@link LeaveConfirmation} appends it once the retirement is on
+     * not looked yet); {@code replyWait}: how long the answer waits for the retirement to be on the server.
+     *
+     * <p>A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the leaver's folder to
+     * its end and retires it, refusing its entries from then on. So the leave first waits for its uploads, then persists
+     * its retirement and appends its notice at once, ahead of the retirement's own upload, so a sibling that reads the
+     * retirement finds the notice there; both waits share one {@link #REPLY_UPLOAD_WAIT}. A leaver whose uploads did not
+     * go through in time retires without the notice, and {@link LeaveConfirmation} appends it once the retirement is on
      * the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
      * notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and expiry").
      */
-    private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore) {
+    private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore,
+                                                java.time.Duration replyWait) {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
@@ -274,7 +278,7 @@ final class Liveness {
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
         Runnable cleanUp = () -> cleanUp(new CleanUp(publish, List.of(), Optional.empty(), purge, folders, List.of(), List.of(),
                         () -> accountSigners(state)),
-                leaving, c.replyTo(), c.deviceId());
+                leaving, c.replyTo(), c.deviceId(), replyWait);
         if (target.status() == DeviceStatus.RETIRED) return m.Effect().none().thenRun(s -> cleanUp.run());
         LOG.info("{} device {}", leaving ? "leaving the account: retiring this" : "removing", c.deviceId());
         return m.Effect().persist(Adoption.withAdoption(self, state, List.of(new DeviceEvent.DeviceRetired(m.nextDot(state), hlc.now(),
@@ -423,7 +427,7 @@ final class Liveness {
                 m.bootstrap.publish(name, now, null, null);
                 refreshed(me.lastActive(), now);
             }
-            if (!tidy.isEmpty()) cleanUp(tidy, false, null, null);
+            if (!tidy.isEmpty()) cleanUp(tidy, false, null, null, REPLY_UPLOAD_WAIT);
             if (events.stream().anyMatch(e -> e instanceof DeviceEvent.DeviceRetired)) rotateKey(s);
         });
     }
@@ -654,15 +658,15 @@ final class Liveness {
     /**
      * Blocking: carries out {@code tidy}, and deletes this device's own announcement when it is
      * leaving. Replies {@code deviceId} to {@code replyTo} (when not null) after trying, and once
-     * this device's journal is on the server (at most {@link #REPLY_UPLOAD_WAIT} later: an offline
-     * device removes too).
+     * this device's journal is on the server (at most {@code replyWait} later, {@link #REPLY_UPLOAD_WAIT} or what a
+     * leave left of it: an offline device removes and leaves too).
      */
-    private void cleanUp(CleanUp tidy, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId) {
+    private void cleanUp(CleanUp tidy, boolean leaving, ActorRef<StatusReply<String>> replyTo, String deviceId, java.time.Duration replyWait) {
         // the reply waits (no thread does) for DeviceRetired on the server too: a remover that vanished
         // right after answering would otherwise take the retirement with it, its notice no longer
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
-                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), REPLY_UPLOAD_WAIT);
+                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), replyWait);
         m.runBlocking(() -> {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();

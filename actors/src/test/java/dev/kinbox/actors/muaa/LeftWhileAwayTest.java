@@ -99,12 +99,12 @@ class LeftWhileAwayTest {
     }
 
     /**
-     * As above, the uploads failing past the 5 s the leave waits for them and the 5 s its answer waits for the
-     * retirement, as {@code KinboxDevice.leave} leaves: it retires without its notice then, and its wait for a reader
-     * appends the notice only once the retirement, and so the edit, is on the server.
+     * As above, the uploads failing past the 5 s the leave waits for them (and for its retirement), as
+     * {@code KinboxDevice.leave} leaves: it retires without its notice then, and its wait for a reader appends the
+     * notice only once the retirement, and so the edit, is on the server.
      */
     @Test void aLeaverWhoseUploadsFailPastItsRetirement_appendsItsNoticeWhileItWaits_onlyOnceItsFolderHoldsTheEdit() throws Exception {
-        leaveWithTheLastEditUploading(Duration.ofSeconds(12), laptop -> {
+        leaveWithTheLastEditUploading(Duration.ofMillis(7500), laptop -> {
             Duration catchUp = Duration.ofSeconds(10), readWait = Duration.ofSeconds(30);
             var left = Leave.run(laptop.muaa, laptop.id, catchUp, readWait, laptop.kit.scheduler()).toCompletableFuture();
             return () -> assertEquals(new Leave.Outcome(true, Leave.Retirement.RETIRED, true),
