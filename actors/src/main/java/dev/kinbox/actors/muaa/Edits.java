@@ -47,7 +47,7 @@ final class Edits {
     }
 
     private Effect<Object, AccountState> persistOne(AccountState state, ActorRef<StatusReply<AccountEvent>> replyTo, Supplier<AccountEvent> make) {
-        Optional<String> gone = m.liveness.retired(state);
+        Optional<String> gone = m.liveness.mayNotWrite(state);
         if (gone.isPresent()) return m.Effect().reply(replyTo, StatusReply.error(gone.get()));
         AccountEvent e;
         try {
@@ -59,7 +59,7 @@ final class Edits {
     }
 
     Effect<Object, AccountState> recordIncoming(AccountState state, Muaa.RecordIncoming c) {
-        Optional<String> gone = m.liveness.retired(state);
+        Optional<String> gone = m.liveness.mayNotWrite(state);
         if (gone.isPresent()) return m.Effect().reply(c.replyTo(), StatusReply.error(gone.get()));
         List<Dot> handedOut = new ArrayList<>();
         EventStamp stamp = new EventStamp() {

@@ -49,6 +49,8 @@ final class Liveness {
      */
     private String retiredBy;
     private boolean checking;
+    /** A leave's notice is going up: edits are refused until the retirement is persisted ({@link #mayNotWrite}). */
+    private boolean noticing;
     /**
      * Back from an absence: a refresh of this device came after a silence of more than {@code expireAfter}
      * less one {@code announceEvery}, so a sibling may have retired it before that refresh reaches the
@@ -207,7 +209,7 @@ final class Liveness {
      * lost with it.
      */
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp) {
-        return remove(state, c, caughtUp, null, REPLY_UPLOAD_WAIT);
+        return remove(state, c, caughtUp, null, false, REPLY_UPLOAD_WAIT);
     }
 
     /**
@@ -221,8 +223,32 @@ final class Liveness {
             return m.Effect().none();
         }
         if (!up) LOG.info("this device's uploads did not reach the server in time: it leaves without its notice for now, which goes up once its retirement is on the server");
-        // one budget for both waits: an offline device's leave is answered within REPLY_UPLOAD_WAIT, as a removal is
-        return remove(state, u.remove(), false, up, java.time.Duration.ofNanos(Math.max(0, u.deadlineNanos() - System.nanoTime())));
+        // one budget for every wait: an offline device's leave is answered within REPLY_UPLOAD_WAIT, as a removal is
+        return remove(state, u.remove(), false, up, false, left(u.deadlineNanos()));
+    }
+
+    /**
+     * A leave whose uploads were all on the server, once its notice went up (or failed to: the leave's wait appends it
+     * later): it retires this device now.
+     */
+    Effect<Object, AccountState> leaveNoticed(AccountState state, Muaa.LeaveNoticed n) {
+        noticing = false;
+        if (n.failure() != null) LOG.warn("this device's notice that it leaves failed ({}); it goes up while the device waits for a sibling to read its leave",
+                n.failure().toString());
+        return remove(state, n.remove(), false, true, true, left(n.deadlineNanos()));
+    }
+
+    /**
+     * Why this device may not write an edit now: retired ({@link #retired}), or leaving - its notice is going up, and
+     * what it wrote from then on could be missing from its folder when a sibling that read the notice reads it.
+     */
+    Optional<String> mayNotWrite(AccountState state) {
+        Optional<String> gone = retired(state);
+        return gone.isPresent() || !noticing ? gone : Optional.of("this device is leaving the account");
+    }
+
+    private static java.time.Duration left(long deadlineNanos) {
+        return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
     /** Whether everything this device persisted is on the server now (its own events; uploads go in order). */
@@ -231,24 +257,24 @@ final class Liveness {
     }
 
     private void awaitUploads(Muaa.LeaveUploaded u) {
-        java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, u.deadlineNanos() - System.nanoTime()));
-        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), left), (ok, e) -> u);
+        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), left(u.deadlineNanos())), (ok, e) -> u);
     }
 
     /**
      * {@code uploadedBefore}, for a leave: whether all this device wrote was on the server before it retired itself (null:
-     * not looked yet); {@code replyWait}: how long the answer waits for the retirement to be on the server.
+     * not looked yet); {@code noticed}: its notice went up (or was tried); {@code replyWait}: how long the answer waits
+     * for the retirement to be on the server.
      *
      * <p>A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the leaver's folder to
-     * its end and retires it, refusing its entries from then on. So the leave first waits for its uploads, then persists
-     * its retirement and appends its notice at once, ahead of the retirement's own upload, so a sibling that reads the
-     * retirement finds the notice there; both waits share one {@link #REPLY_UPLOAD_WAIT}. A leaver whose uploads did not
+     * its end and retires it, refusing its entries from then on. So the leave first waits for its uploads, then appends
+     * its notice (refusing edits meanwhile, {@link #mayNotWrite}), then persists its retirement: a sibling that reads the
+     * retirement finds the notice there, and writes none of its own. The waits share one {@link #REPLY_UPLOAD_WAIT}. A leaver whose uploads did not
      * go through in time retires without the notice, and {@link LeaveConfirmation} appends it once the retirement is on
      * the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
      * notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and expiry").
      */
     private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore,
-                                                java.time.Duration replyWait) {
+                                                boolean noticed, java.time.Duration replyWait) {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
@@ -273,7 +299,22 @@ final class Liveness {
         }
         RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
-        List<RetireNotice> publish = leaving && !Boolean.TRUE.equals(uploadedBefore) ? List.of() : List.of(notice);
+        if (leaving && Boolean.TRUE.equals(uploadedBefore) && !noticed && target.status() != DeviceStatus.RETIRED) {
+            noticing = true;
+            long deadline = System.nanoTime() + replyWait.toNanos();
+            m.runBlocking(() -> {
+                synchronized (cleaning) {
+                    try {
+                        m.announcements().publishNotice(notice, m.privateKey(), accountSigners(state), clock);
+                    } catch (dev.kinbox.crypto.CryptoException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                    return Boolean.TRUE;
+                }
+            }, (v, e) -> new Muaa.LeaveNoticed(c, deadline, e));
+            return m.Effect().none();
+        }
+        List<RetireNotice> publish = leaving && (noticed || !Boolean.TRUE.equals(uploadedBefore)) ? List.of() : List.of(notice);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
         Runnable cleanUp = () -> cleanUp(new CleanUp(publish, List.of(), Optional.empty(), purge, folders, List.of(), List.of(),

@@ -277,6 +277,9 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
     /** A leave looks again whether all this device wrote is on the server, until {@code deadlineNanos} ({@code System.nanoTime()}). */
     record LeaveUploaded(RemoveDevice remove, long deadlineNanos) implements Internal {}
 
+    /** A leave's notice went up ({@code failure} null) or failed; the leave goes on to the retirement. */
+    record LeaveNoticed(RemoveDevice remove, long deadlineNanos, Throwable failure) implements Internal {}
+
     /** Time for a leaver waiting for a sibling to read its leave to look again. */
     enum LeaveLook implements Internal { INSTANCE }
 
@@ -481,6 +484,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(RemoveDevice.class, liveness::remove)
                 .onCommand(RemoveCaughtUp.class, (state, c) -> liveness.remove(state, c.remove(), true))
                 .onCommand(LeaveUploaded.class, liveness::leaveUploaded)
+                .onCommand(LeaveNoticed.class, liveness::leaveNoticed)
                 .onCommand(AwaitLeaveRead.class, leaveConfirmation::await)
                 .onCommand(LeaveLook.class, leaveConfirmation::look)
                 .onCommand(LeaveLooked.class, leaveConfirmation::looked)
