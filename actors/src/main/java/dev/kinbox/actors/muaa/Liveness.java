@@ -213,8 +213,8 @@ final class Liveness {
     }
 
     /**
-     * A leave, once it has looked ({@link #leaveUploaded}) whether all this device wrote is on the server: it retires
-     * this device then, with its notice when it is.
+     * A leave, once it has looked whether all this device wrote is on the server (again until its deadline): then it
+     * appends its notice, or, the uploads late, retires this device without it.
      */
     Effect<Object, AccountState> leaveUploaded(AccountState state, Muaa.LeaveUploaded u) {
         boolean up = uploadedNow();
@@ -268,9 +268,9 @@ final class Liveness {
      * <p>A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the leaver's folder to
      * its end and retires it, refusing its entries from then on. So the leave first waits for its uploads, then appends
      * its notice (refusing edits meanwhile, {@link #mayNotWrite}), then persists its retirement: a sibling that reads the
-     * retirement finds the notice there, and writes none of its own. The waits share one {@link #REPLY_UPLOAD_WAIT}. A leaver whose uploads did not
-     * go through in time retires without the notice, and {@link LeaveConfirmation} appends it once the retirement is on
-     * the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
+     * retirement finds the notice there, and writes none of its own. The waits share one {@link #REPLY_UPLOAD_WAIT}.
+     * A leaver whose uploads did not go through in time retires without the notice, and {@link LeaveConfirmation}
+     * appends it once the retirement is on the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
      * notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and expiry").
      */
     private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore,
