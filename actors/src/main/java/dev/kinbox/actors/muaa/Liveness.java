@@ -209,7 +209,7 @@ final class Liveness {
      * lost with it.
      */
     Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp) {
-        return remove(state, c, caughtUp, null, false, REPLY_UPLOAD_WAIT);
+        return remove(state, c, caughtUp, LeaveStage.NOT_LOOKED, REPLY_UPLOAD_WAIT);
     }
 
     /**
@@ -224,7 +224,7 @@ final class Liveness {
         }
         if (!up) LOG.info("this device's uploads did not reach the server in time: it leaves without its notice for now, which goes up once its retirement is on the server");
         // one budget for every wait: an offline device's leave is answered within REPLY_UPLOAD_WAIT, as a removal is
-        return remove(state, u.remove(), false, up, false, left(u.deadlineNanos()));
+        return remove(state, u.remove(), false, up ? LeaveStage.UPLOADED : LeaveStage.UPLOADS_LATE, left(u.deadlineNanos()));
     }
 
     /**
@@ -235,7 +235,7 @@ final class Liveness {
         noticing = false;
         if (n.failure() != null) LOG.warn("this device's notice that it leaves failed ({}); it goes up while the device waits for a sibling to read its leave",
                 n.failure().toString());
-        return remove(state, n.remove(), false, true, true, left(n.deadlineNanos()));
+        return remove(state, n.remove(), false, LeaveStage.NOTICED, left(n.deadlineNanos()));
     }
 
     /**
@@ -260,10 +260,21 @@ final class Liveness {
         m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), left(u.deadlineNanos())), (ok, e) -> u);
     }
 
+    /** Where a leave stands ({@link #remove(AccountState, Muaa.RemoveDevice, boolean, LeaveStage, java.time.Duration)}). */
+    private enum LeaveStage {
+        /** Not looked yet whether all this device wrote is on the server (and any removal of a sibling). */
+        NOT_LOOKED,
+        /** Not all of it went up in time: it retires without its notice, which {@link LeaveConfirmation} appends later. */
+        UPLOADS_LATE,
+        /** All of it is on the server: its notice goes up next (or, retired already, with the clean-up). */
+        UPLOADED,
+        /** Its notice went up (or was tried): it retires now. */
+        NOTICED
+    }
+
     /**
-     * {@code uploadedBefore}, for a leave: whether all this device wrote was on the server before it retired itself (null:
-     * not looked yet); {@code noticed}: its notice went up (or was tried); {@code replyWait}: how long the answer waits
-     * for the retirement to be on the server.
+     * {@code stage}: where a leave stands ({@link LeaveStage#NOT_LOOKED} for a removal); {@code replyWait}: how long the
+     * answer waits for the retirement to be on the server.
      *
      * <p>A leaver's notice tells its siblings that all it wrote is there: one that reads it reads the leaver's folder to
      * its end and retires it, refusing its entries from then on. So the leave first waits for its uploads, then appends
@@ -273,8 +284,8 @@ final class Liveness {
      * appends it once the retirement is on the server. Before, the notice went up at once: a device back online with edits still uploading that left had its
      * notice read first, and those edits refused (docs/PROTOCOL.md, "Removal and expiry").
      */
-    private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, Boolean uploadedBefore,
-                                                boolean noticed, java.time.Duration replyWait) {
+    private Effect<Object, AccountState> remove(AccountState state, Muaa.RemoveDevice c, boolean caughtUp, LeaveStage stage,
+                                                java.time.Duration replyWait) {
         String self = settings.deviceId();
         DeviceRecord me = state.devices().get(self);
         DeviceRecord target = c.deviceId() == null ? null : state.devices().get(c.deviceId());
@@ -290,16 +301,17 @@ final class Liveness {
             m.catchUpThen(c.deviceId(), CATCH_UP_WAIT, new Muaa.RemoveCaughtUp(c));
             return m.Effect().none();
         }
-        if (leaving && uploadedBefore == null) {
+        if (leaving && stage == LeaveStage.NOT_LOOKED) {
             if (target.status() != DeviceStatus.RETIRED) {
                 awaitUploads(new Muaa.LeaveUploaded(c, System.nanoTime() + REPLY_UPLOAD_WAIT.toNanos()));
                 return m.Effect().none();
             }
-            uploadedBefore = uploadedNow(); // asked again after it left: its notice goes up when its retirement is on the server
+            // asked again after it left: its notice goes up when its retirement is on the server
+            stage = uploadedNow() ? LeaveStage.UPLOADED : LeaveStage.UPLOADS_LATE;
         }
         RetireNotice notice = new RetireNotice(c.deviceId(), self, clock.millis(),
                 leaving ? RetireNotice.Reason.LEFT : RetireNotice.Reason.REMOVED);
-        if (leaving && Boolean.TRUE.equals(uploadedBefore) && !noticed && target.status() != DeviceStatus.RETIRED) {
+        if (leaving && stage == LeaveStage.UPLOADED && target.status() != DeviceStatus.RETIRED) {
             noticing = true;
             long deadline = System.nanoTime() + replyWait.toNanos();
             m.runBlocking(() -> {
@@ -314,7 +326,7 @@ final class Liveness {
             }, (v, e) -> new Muaa.LeaveNoticed(c, deadline, e));
             return m.Effect().none();
         }
-        List<RetireNotice> publish = leaving && (noticed || !Boolean.TRUE.equals(uploadedBefore)) ? List.of() : List.of(notice);
+        List<RetireNotice> publish = leaving && stage != LeaveStage.UPLOADED ? List.of() : List.of(notice);
         Set<String> purge = leaving ? Set.of() : Set.of(c.deviceId());
         Set<String> folders = leaving || !folderExpired(clock.millis(), target) ? Set.of() : purge;
         Runnable cleanUp = () -> cleanUp(new CleanUp(publish, List.of(), Optional.empty(), purge, folders, List.of(), List.of(),
