@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,37 @@ class RemovalTest {
             assertTrue(a.keyring.siblings().isEmpty());
             assertTrue(a.<AccountEvent>askReply(x -> new Muaa.ChangeSetting("still", "works", x)).isSuccess());
         } finally {
+            Accounts.closeAll(all);
+        }
+    }
+
+    /**
+     * A leaver refuses edits while its notice goes up, and retires itself only after: a sibling that reads the notice
+     * reads the leaver's folder to its end and retires it, refusing its entries from then on, so an edit written in
+     * between could be missing from the folder then and lost.
+     */
+    @Test void aLeaver_refusesEditsWhileItsNoticeGoesUp_andRetiresItselfOnlyOnceItIsThere() throws Exception {
+        MemoryMailStore shared = new MemoryMailStore();
+        SwitchedServer store = new SwitchedServer(shared);
+        List<Device> all = Accounts.paired(store, ACCOUNT, Clock.systemUTC(), FAST_CHECK, 2);
+        try {
+            Device a = all.get(0), b = all.get(1);
+            store.heldMessage.set(new RetireNotice(b.id, b.id, 0, RetireNotice.Reason.LEFT).header().messageId());
+            TestProbe<StatusReply<String>> leave = b.kit.createTestProbe();
+            b.muaa.tell(new Muaa.RemoveDevice(b.id, true, leave.ref()));
+            assertTrue(store.holding.await(Device.WAIT.toSeconds(), TimeUnit.SECONDS), "b's notice that it leaves goes up");
+            StatusReply<AccountEvent> edit = b.askReply(x -> new Muaa.ChangeSetting("written-while-leaving", "b", x));
+            DeviceStatus meanwhile = b.state().devices().get(b.id).status();
+            store.release.countDown();
+            assertTrue(edit.isError() && edit.getError().getMessage().contains("leaving the account"), () -> "refused while the notice goes up: " + edit);
+            assertEquals(DeviceStatus.PAIRED, meanwhile, "b retires itself only once its notice is there");
+            assertEquals(b.id, leave.receiveMessage(Device.WAIT).getValue());
+            assertEquals(DeviceStatus.RETIRED, b.state().devices().get(b.id).status());
+            Eventually.until("the sibling retires the device that left", () -> a.state().devices().get(b.id).status() == DeviceStatus.RETIRED);
+            assertEquals(List.of(b.id + " by " + b.id), notices(shared), "b's own notice, held a while, is the only one");
+            assertNull(a.state().settings().get("written-while-leaving"));
+        } finally {
+            store.release.countDown();
             Accounts.closeAll(all);
         }
     }

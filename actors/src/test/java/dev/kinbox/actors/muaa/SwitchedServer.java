@@ -10,14 +10,16 @@ import dev.kinbox.journal.mail.NewMessage;
 import dev.kinbox.journal.mail.StoredMessage;
 import dev.kinbox.journal.mail.UidRange;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A device's view of a shared test store that the test switches: all of it out of reach while
  * {@code offline} (a lost connection), every APPEND lost while {@code unwritable}, and the folder
- * {@code unreadable} names not served (STATUS, FETCH and SEARCH answered NO). Closing it leaves the
- * shared store open.
+ * {@code unreadable} names not served (STATUS, FETCH and SEARCH answered NO), and the APPEND of the message
+ * {@code heldMessage} names held. Closing it leaves the shared store open.
  */
 final class SwitchedServer extends ForwardingMailStore {
     final AtomicBoolean offline = new AtomicBoolean();
@@ -25,6 +27,13 @@ final class SwitchedServer extends ForwardingMailStore {
     final AtomicReference<String> unreadable = new AtomicReference<>();
     /** A folder every APPEND into is lost (as {@code unwritable}, for that folder only). */
     final AtomicReference<String> unwritableFolder = new AtomicReference<>();
+    /**
+     * The Message-ID of a message whose APPEND waits until {@code release} opens (lost after 30 s); {@code holding} opens
+     * as it arrives.
+     */
+    final AtomicReference<String> heldMessage = new AtomicReference<>();
+    final CountDownLatch holding = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
 
     SwitchedServer(MailStore shared) { super(shared); }
 
@@ -50,7 +59,19 @@ final class SwitchedServer extends ForwardingMailStore {
     @Override public AppendResult append(String folder, List<NewMessage> messages) {
         reach();
         if (unwritable.get() || folder.equals(unwritableFolder.get())) throw new MailStoreException.ConnectionLost("APPEND: connection lost (the test)", null);
+        String held = heldMessage.get();
+        if (held != null && messages.stream().anyMatch(m -> m.messageId().filter(held::equals).isPresent())) hold();
         return super.append(folder, messages);
+    }
+
+    private void hold() {
+        holding.countDown();
+        try {
+            if (!release.await(30, TimeUnit.SECONDS)) throw new MailStoreException.ConnectionLost("APPEND: held past 30 s (the test)", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailStoreException.ConnectionLost("APPEND: interrupted while held (the test)", e);
+        }
     }
 
     @Override public List<StoredMessage> fetch(String folder, UidRange range, Fetch what) {
