@@ -146,13 +146,17 @@ public final class ClusterFleet implements Fleet {
 
     @Override public Roster roster() { return roster; }
 
-    /** A device that found itself retired on its node (removed or expired meanwhile) is {@link RetiredDevice}, as in one JVM. */
+    /** A device not started on its node as an outcome is {@link RetiredDevice} or {@link NoPartner}, as in one JVM. */
     @Override public void start(DeviceRef d) throws FleetException {
         whole();
         if (running.contains(d)) throw new FleetException(d + " is already running", null);
         Protocol.Started s = await(account(d.account()).askWithStatus(to -> new Protocol.Start(d.slot(), to), START_STOP), START_STOP,
                 "cannot start " + d);
-        if (s.retired()) throw new RetiredDevice(s.reason());
+        switch (s.outcome()) {
+            case RETIRED -> throw new RetiredDevice(s.reason());
+            case NO_PARTNER -> throw new NoPartner(s.reason());
+            case RUNNING -> { }
+        }
         running.add(d);
     }
 

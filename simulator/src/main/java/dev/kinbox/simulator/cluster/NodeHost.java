@@ -136,15 +136,17 @@ final class NodeHost implements AutoCloseable {
         return f;
     }
 
-    /** Starts {@code d} (counted); a device that found itself retired is an outcome, not a failure. */
+    /** Starts {@code d} (counted); a device not started as an outcome ({@link Fleet.NotStarted}) is no failure. */
     Protocol.Started start(DeviceRef d) throws Fleet.FleetException {
         try {
             fleet().start(d);
         } catch (Fleet.RetiredDevice e) {
-            return new Protocol.Started(true, e.getMessage());
+            return new Protocol.Started(Protocol.Started.Outcome.RETIRED, e.getMessage());
+        } catch (Fleet.NoPartner e) {
+            return new Protocol.Started(Protocol.Started.Outcome.NO_PARTNER, e.getMessage());
         }
         starts.incrementAndGet();
-        return new Protocol.Started(false, "");
+        return new Protocol.Started(Protocol.Started.Outcome.RUNNING, "");
     }
 
     /** {@code by} removes {@code target} ({@link HostedFleet#remove}: a running target stops; counted). */

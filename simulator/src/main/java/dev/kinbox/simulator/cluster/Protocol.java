@@ -113,12 +113,17 @@ final class Protocol {
     record Start(int slot, ActorRef<StatusReply<Started>> replyTo) implements ToAccount {}
 
     /**
-     * A start's outcome: running, or {@code retired} - removed or expired while it was down, the device found itself
-     * retired and was stopped again ({@code reason}: what it said; empty when running).
+     * A start's outcome: running, or not, as {@code Fleet.NotStarted} says ({@code reason}: what it said; empty when
+     * running).
      */
-    record Started(boolean retired, String reason) implements Message {
+    record Started(Outcome outcome, String reason) implements Message {
+        /** {@code Fleet.RetiredDevice}: removed or expired while it was down, it found itself retired and was stopped again; {@code Fleet.NoPartner}. */
+        enum Outcome { RUNNING, RETIRED, NO_PARTNER }
+
         Started {
-            if (reason == null || retired == reason.isEmpty()) throw new IllegalArgumentException("a retired start has a reason, a running one none");
+            if (outcome == null || reason == null || (outcome == Outcome.RUNNING) != reason.isEmpty()) {
+                throw new IllegalArgumentException("a start not running has a reason, a running one none");
+            }
         }
     }
 

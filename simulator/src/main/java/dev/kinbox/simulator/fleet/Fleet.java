@@ -20,7 +20,11 @@ public interface Fleet extends AutoCloseable {
     /** The accounts and device slots. */
     Roster roster();
 
-    /** Starts {@code d}: the first time with an empty local store, later from the store it kept. */
+    /**
+     * Starts {@code d}: the first time with an empty local store, later from the store it kept.
+     *
+     * @throws NotStarted when it is not running as an outcome, not a failure: {@link RetiredDevice}, {@link NoPartner}
+     */
     void start(DeviceRef d) throws FleetException;
 
     /** How a device stops. */
@@ -222,8 +226,24 @@ public interface Fleet extends AutoCloseable {
         public FleetException(String message, Throwable cause) { super(message, cause); }
     }
 
-    /** A device that started and found itself retired (removed or expired): it is not running; this is an outcome, not a failure. */
-    final class RetiredDevice extends FleetException {
-        public RetiredDevice(String message) { super(message, null); }
+    /**
+     * A device the fleet did not leave running, as an outcome of the protocol, not a failure: its user is told why, and
+     * its steps that need it running are not run ({@link RetiredDevice}, {@link NoPartner}).
+     */
+    abstract sealed class NotStarted extends FleetException permits RetiredDevice, NoPartner {
+        NotStarted(String message) { super(message, null); }
+    }
+
+    /** A device that started and found itself retired (removed or expired). */
+    final class RetiredDevice extends NotStarted {
+        public RetiredDevice(String message) { super(message); }
+    }
+
+    /**
+     * A new device that found no device of its account to pair with: each running, online one the fleet counted as paired
+     * had been retired meanwhile (removed, or expired after an absence), learnt it, and refused to pair it.
+     */
+    final class NoPartner extends NotStarted {
+        public NoPartner(String message) { super(message); }
     }
 }

@@ -44,7 +44,8 @@ final class FleetPairing implements PairingApprover {
      * Pairs the new device {@code fresh} (id {@code freshId}, started and awaiting pairing) with the
      * existing device {@code existingId}; returns once the pairing is complete on both (the existing device
      * persisted it and answered, {@code fresh} holds the account keys and recorded it). Every wait
-     * is bounded by {@code timeout}.
+     * is bounded by {@code timeout}; a pairing that ends before a code is shown (the existing device
+     * refused and aborted it) fails at once, with its reason.
      */
     PairingOutcome.Paired pair(ActorSystem<?> system, ActorRef<Muaa.Command> fresh, String freshId, String existingId, Duration timeout)
             throws Exception {
@@ -55,7 +56,10 @@ final class FleetPairing implements PairingApprover {
             PairingOutcome.Started started = DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<PairingOutcome.Started>>ask(fresh,
                     to -> new Muaa.RequestPairing(existingId, PairingMethod.CODE, to, doneRef), timeout, system.scheduler())
                     .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            String typed = code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // the existing device shows a code, or refuses (retired, say) and aborts: then the pairing ends without one
+            CompletableFuture.anyOf(code, done).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!code.isDone()) return DeviceSystems.requireSuccess(done.get());
+            String typed = code.get();
             DeviceSystems.requireSuccess(AskPattern.<Muaa.Command, StatusReply<String>>ask(fresh,
                     to -> new Muaa.EnterPairingCode(started.sessionId(), typed, to), timeout, system.scheduler())
                     .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));

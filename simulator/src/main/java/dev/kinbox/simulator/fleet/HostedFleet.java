@@ -253,7 +253,8 @@ public final class HostedFleet implements Fleet {
      * Starts {@code d} on the full MUAA life cycle: the first device of an account bootstraps it; a
      * later newcomer announces itself and pairs by short code with a running, online, paired sibling;
      * a device that ran before starts from its local log ({@code Running}). A device that finds itself
-     * retired is stopped again and reported as {@link RetiredDevice}. First starts of one account are
+     * retired is stopped again and reported as {@link RetiredDevice}; a newcomer whose every partner refused
+     * it, retired, as {@link NoPartner}. First starts of one account are
      * serialized (two newcomers must not both bootstrap it).
      */
     @Override public void start(DeviceRef d) throws FleetException {
@@ -308,6 +309,9 @@ public final class HostedFleet implements Fleet {
                 pairWithSibling(d, m);
                 secondRoots.increment();
             }
+        } catch (NoPartner e) {
+            abort(d, added, link);
+            throw e;
         } catch (Exception e) {
             abort(d, added, link);
             throw new FleetException("cannot start " + d + ": " + DeviceSystems.reason(e), e);
@@ -340,7 +344,7 @@ public final class HostedFleet implements Fleet {
      * when asked to pair: docs/PROTOCOL.md, "Back from an absence"), with the next one, as a user would.
      */
     private void pairWithSibling(DeviceRef d, ActorRef<Muaa.Command> fresh) throws Exception {
-        Exception refused = null;
+        List<String> refused = new ArrayList<>();
         for (int slot = 0; slot < roster.accounts().get(d.account()).devices().size(); slot++) {
             DeviceRef o = new DeviceRef(d.account(), slot); // the account's slots in order: not the whole fleet's running devices
             if (!canPairWith(d, o)) continue;
@@ -348,11 +352,13 @@ public final class HostedFleet implements Fleet {
                 pairWith(d, o, fresh);
                 return;
             } catch (Exception e) {
-                if (retirement(o).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS).isEmpty()) throw e;
-                refused = e;
+                Optional<String> retired = retirement(o).toCompletableFuture().get(DeviceSystems.ASK.toSeconds(), TimeUnit.SECONDS);
+                if (retired.isEmpty()) throw e;
+                // its user is told so, and asks the next device
+                refused.add(o + " (" + DeviceSystems.reason(e) + "; it was retired: " + retired.get() + ")");
             }
         }
-        if (refused != null) throw refused;
+        if (!refused.isEmpty()) throw new NoPartner(d + " found no device of its account to pair with: " + String.join("; ", refused));
         throw new IllegalStateException("no running, online, paired device of its account to pair with");
     }
 

@@ -80,10 +80,12 @@ public final class Runner {
     private final java.util.concurrent.atomic.AtomicInteger folderRebuilds = new java.util.concurrent.atomic.AtomicInteger();
     private final Silences silences = new Silences();
     /**
-     * Devices that found themselves retired when they started (expired or removed while away): they do not
-     * run, so a later step that would stop one, or remove a device through it, has nothing to act on.
+     * Devices not started as an outcome ({@link Fleet.NotStarted}), with why: they found themselves retired when they
+     * started (expired or removed while away), or found no device to pair with. They do not run, so a later step that
+     * would stop one, or remove a device through it, has nothing to act on; nor has a removal of one that never paired,
+     * nor its going offline or online.
      */
-    private final Set<DeviceRef> retiredAtStart = ConcurrentHashMap.newKeySet();
+    private final Map<DeviceRef, Fleet.NotStarted> notStarted = new ConcurrentHashMap<>();
     /** Devices down after a crash, until they restart (what a stopped run still restarts). */
     private final Set<DeviceRef> crashed = ConcurrentHashMap.newKeySet();
     private LiveChecks live;
@@ -390,9 +392,14 @@ public final class Runner {
     private void execute(int index, Step s) {
         DeviceRef d = s.device();
         DeviceRef acting = s instanceof Step.Remove r ? r.by() : d;
-        if (retiredAtStart.contains(acting) && (s instanceof Step.Leave || s instanceof Step.Abandon || s instanceof Step.Crash
-                || s instanceof Step.Remove)) {
-            traced(index, sinceStart(), "not run: " + acting + " found itself retired at its start"); // an outcome, as that start was
+        Fleet.NotStarted down = notStarted.get(acting);
+        if (down != null && (s instanceof Step.Leave || s instanceof Step.Abandon || s instanceof Step.Crash || s instanceof Step.Remove)) {
+            traced(index, sinceStart(), "not run: " + acting + " " + notRunning(down)); // an outcome, as that start was
+            return;
+        }
+        if ((s instanceof Step.Remove || s instanceof Step.Offline || s instanceof Step.Online) && notStarted.get(d) instanceof Fleet.NoPartner never) {
+            // no device of the account knows it: nothing to remove, and its silence is nobody's to judge (it must not be retired)
+            traced(index, sinceStart(), "not run: " + d + " " + notRunning(never));
             return;
         }
         traced(index, sinceStart(), "done");
@@ -406,7 +413,7 @@ public final class Runner {
                     leftInOrder.remove(id);
                     unconfirmedLeavers.remove(id);
                 }
-                retiredAtStart.remove(d);
+                notStarted.remove(d);
                 started.add(d);
                 crashed.remove(d);
                 if (!offline.contains(d)) silences.back(d, simNow());
@@ -451,8 +458,12 @@ public final class Runner {
                 if (fleet.rebuildFolder(d)) folderRebuilds.incrementAndGet();
             }
         } catch (Fleet.RetiredDevice e) {
-            retiredAtStart.add(d);
+            notStarted.put(d, e);
             traced(index, sinceStart(), "retired: " + e.getMessage()); // an outcome (it was removed or expired), not a failure
+        } catch (Fleet.NoPartner e) {
+            notStarted.put(d, e);
+            notes(e.getMessage());
+            traced(index, sinceStart(), "not run: " + e.getMessage()); // an outcome, as a removal by a retired device is
         } catch (Fleet.FleetException e) {
             error(d, e.getMessage());
             traced(index, sinceStart(), "failed: " + e.getMessage());
@@ -465,6 +476,10 @@ public final class Runner {
         synchronized (this) {
             devicesPeak = Math.max(devicesPeak, fleet.runningCount());
         }
+    }
+
+    private static String notRunning(Fleet.NotStarted why) {
+        return why instanceof Fleet.RetiredDevice ? "found itself retired at its start" : "found no device of its account to pair with";
     }
 
     private void edit(int index, Step.Edit e) {

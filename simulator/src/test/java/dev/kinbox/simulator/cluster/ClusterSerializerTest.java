@@ -86,7 +86,9 @@ class ClusterSerializerTest {
     @Test
     void removalMessagesAndReplies_roundTripThroughTheBoundSerializer() throws Exception {
         List<Object> all = List.of(new Protocol.Remove(0, 2, ref()), new Protocol.ReadableByRetired(1, 3, ref()),
-                new Protocol.Started(false, ""), new Protocol.Started(true, "a1/d2 found itself retired at its start: removed"),
+                new Protocol.Started(Protocol.Started.Outcome.RUNNING, ""),
+                new Protocol.Started(Protocol.Started.Outcome.RETIRED, "a1/d2 found itself retired at its start: removed"),
+                new Protocol.Started(Protocol.Started.Outcome.NO_PARTNER, "a1/d3 found no device of its account to pair with: a1/d0 refused, retired"),
                 new RetiredReadable(17, 4, 0), new RetiredReadable(-1, 0, 0));
         for (Object o : all) assertEquals(o, roundTrip(o));
     }

@@ -202,6 +202,43 @@ class HostedFleetTest {
         }
     }
 
+    /**
+     * A device the fleet counts as paired was retired by expiry while it was offline, and learnt it once back: a newcomer
+     * whose only partner it is gets refused at once (the retired device aborts the pairing, so the newcomer does not wait
+     * for a code that never comes), and does not run: an outcome, {@code NoPartner}, not a failed start.
+     */
+    @Test
+    void aNewcomerWhoseOnlyPartnerWasRetired_isNotStarted_andToldSoAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong jump = new java.util.concurrent.atomic.AtomicLong();
+        Clock clock = new dev.kinbox.simulator.run.VirtualClock(java.time.Instant.now(), 1, () -> System.nanoTime() + jump.get());
+        var options = new HostedFleet.Options(50, java.time.Duration.ofSeconds(2), 8, java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(100));
+        try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), clock, options)) {
+            f.start(A);
+            f.start(B);
+            String b = roster.device(B).deviceId();
+            f.online(B, false);
+            jump.addAndGet(TimeUnit.MINUTES.toNanos(30)); // B silent for 30 minutes, past the 10-minute expiry
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (state(f, A).devices().get(b).status() != DeviceStatus.RETIRED) {
+                assertTrue(System.nanoTime() < deadline, "A did not retire B, silent past the expiry");
+                Thread.sleep(50);
+            }
+            f.online(B, true);
+            while (f.retirement(B).toCompletableFuture().get(30, TimeUnit.SECONDS).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "B, back online, did not learn it was retired");
+                Thread.sleep(50);
+            }
+            f.online(A, false); // B is the only partner C can ask
+
+            Fleet.NoPartner none = assertThrows(Fleet.NoPartner.class, () -> f.start(C));
+
+            assertTrue(none.getMessage().contains(B + " (") && none.getMessage().contains("aborted"),
+                    "C asked B, which refused and aborted the pairing: " + none.getMessage());
+            assertEquals(Set.of(A, B), f.running(), "C does not run");
+        }
+    }
+
     @Test
     void start_twice_orStopOfStoppedDevice_isRefused() throws Exception {
         try (Fleet f = new HostedFleet(roster, AccountStores.open("memory", new SecureRandom()), Clock.systemUTC(), HostedFleet.Options.defaults())) {

@@ -183,6 +183,29 @@ class RunnerTest {
         assertEquals(0, r.stepErrors(), r.notes().toString());
     }
 
+    /**
+     * D1 joins later and finds no device to pair with (the one it asked was retired meanwhile, and refused): it does not
+     * run, and the user's later steps on it - crashing it, a removal through it or of it, going offline and back, its
+     * leave - have no device to act on.
+     * Outcomes, as its start was, with a note saying why; not step errors.
+     */
+    @Test
+    void run_whereANewcomerFindsNoDeviceToPairWith_skipsItsLaterStops_withoutAStepError() throws Exception {
+        long t = Duration.ofMinutes(30).toMillis();
+        Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(t, D1),
+                new Step.Crash(t + 1, D1), new Step.Remove(t + 2, D0, D1), new Step.Remove(t + 3, D1, D0), new Step.Offline(t + 4, D1),
+                new Step.Online(t + 5, D1), new Step.Leave(t + 6, D1)));
+        String why = D1 + " found no device of its account to pair with: " + D0 + " (pairing aborted; it was retired: expired)";
+        RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(f) {
+            @Override public void start(DeviceRef d) throws FleetException {
+                if (d.equals(D1)) throw new NoPartner(why);
+                delegate.start(d);
+            }
+        });
+        assertEquals(0, r.stepErrors(), r.notes().toString());
+        assertTrue(r.notes().contains(why), r.notes().toString());
+    }
+
     /** D0 and D1 join; half an hour later D1 edits and leaves. */
     private static Schedule editThenLeave() {
         long t = Duration.ofMinutes(30).toMillis();
