@@ -41,10 +41,11 @@ import scala.concurrent.duration.FiniteDuration;
  * <p>Routing: a device persistence id {@code sma|<account>|<deviceId>} goes to the device added with
  * {@link #addDevice}; every other persistence id goes to the <em>default device</em>, built on first
  * use from the {@link KinboxJournalSetup} and {@code kinbox.runtime} (one device per ActorSystem, the
- * simple embedding). A system that hosts devices with {@code addDevice} and has neither a setup
- * keyring nor {@code kinbox.runtime.device-key-file} has no default device: a persistence id no
- * hosted device owns is refused ({@link JournalException.BadConfig}) instead of silently getting a
- * fresh key. Closed with the ActorSystem (what it opened itself only).
+ * simple embedding). A system that hosts devices with {@code addDevice} (or did: also once all are
+ * removed again) and has neither a setup keyring nor {@code kinbox.runtime.device-key-file} has no
+ * default device: a persistence id no hosted device owns is refused ({@link JournalException.BadConfig})
+ * instead of silently getting a fresh key, and the calls that do nothing for a device not hosted here
+ * do nothing. Closed with the ActorSystem (what it opened itself only).
  */
 public final class KinboxJournalRuntime implements Extension {
     private static final Logger LOG = LoggerFactory.getLogger(KinboxJournalRuntime.class);
@@ -61,6 +62,8 @@ public final class KinboxJournalRuntime implements Extension {
     private final PayloadSerde serde;
     private final Map<String, DeviceHost> hosts = new ConcurrentHashMap<>();
     private volatile DeviceHost defaultHost;
+    /** Set by the first {@link #addDevice}: from then on there is no default device unless one was configured. */
+    private volatile boolean addedDevices;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -120,6 +123,7 @@ public final class KinboxJournalRuntime implements Extension {
         String id = keyring.deviceId();
         if (!SmaFolders.isDeviceId(id)) throw new JournalException.BadConfig("device id must be 16 lowercase hex digits");
         if (closed) throw new JournalException.BadConfig("the ActorSystem is terminating");
+        addedDevices = true;
         DeviceHost fresh = new DeviceHost(this, crypto, keyring, store, log);
         if (hosts.putIfAbsent(id, fresh) != null) throw new JournalException.BadConfig("device " + id + " is already hosted here");
     }
@@ -341,10 +345,14 @@ public final class KinboxJournalRuntime implements Extension {
                 + " (KinboxReadJournal.eventsByPersistenceId(readerDeviceId, ...))");
     }
 
-    /** A default device exists when it was configured, or when nothing was hosted explicitly (tests, one-device embedding). */
+    /**
+     * A default device exists when it was configured, or when no device was ever added (tests, one-device embedding).
+     * Not once the devices added are all removed again: a late call for one of them (a stopping MUAA's) would otherwise
+     * make a device of its own, with a fresh key and the configured store.
+     */
     private boolean hasDefault() {
         return defaultHost != null || setup.flatMap(KinboxJournalSetup::keyring).isPresent()
-                || settings.deviceKeyFile().isPresent() || hosts.isEmpty();
+                || settings.deviceKeyFile().isPresent() || !addedDevices;
     }
 
     private DeviceHost defaultHost() {

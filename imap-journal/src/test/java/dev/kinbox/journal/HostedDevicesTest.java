@@ -113,4 +113,22 @@ class HostedDevicesTest {
         assertThrows(JournalException.BadConfig.class, () -> rt.hostFor(pidA));
         assertEquals(2, logA.highestSequenceNr(pidA));
     }
+
+    /**
+     * With every added device removed again (a fleet that stopped them all, an application that closed its last account),
+     * a late call for one of them - a stopping MUAA's - is refused, or does nothing, as while others were hosted: it
+     * does not make a default device with a fresh key and the configured store.
+     */
+    @Test void onceEveryAddedDeviceIsRemoved_aLateCallForOne_getsNoDefaultDeviceMadeForIt() {
+        KinboxJournalRuntime rt = KinboxJournalRuntime.get(system);
+        assertTrue(rt.removeDevice(A.id()));
+        assertTrue(rt.removeDevice(B.id()));
+        assertEquals(java.util.Set.of(), rt.hostedDevices());
+
+        rt.deviceRetired(A.id()); // documented to do nothing for a device not hosted here
+        rt.offRetirementDoubt(A.id(), () -> { });
+        var e = assertThrows(JournalException.BadConfig.class, () -> rt.hostFor(pidA));
+        assertTrue(e.getMessage().contains("no device hosted"), e.getMessage());
+        assertThrows(JournalException.BadConfig.class, rt::keyring, "no default device was made meanwhile");
+    }
 }
