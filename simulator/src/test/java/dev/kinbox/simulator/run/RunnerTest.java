@@ -194,16 +194,22 @@ class RunnerTest {
         long t = Duration.ofMinutes(30).toMillis();
         Schedule s = new Schedule(7, tiny(7).options(), java.util.List.of(new Step.Join(0, D0), new Step.Join(t, D1),
                 new Step.Crash(t + 1, D1), new Step.Remove(t + 2, D0, D1), new Step.Remove(t + 3, D1, D0), new Step.Offline(t + 4, D1),
-                new Step.Online(t + 5, D1), new Step.Leave(t + 6, D1)));
+                new Step.Online(t + 5, D1), new Step.Leave(t + 6, D1),
+                new Step.Edit(t + Duration.ofHours(5).toMillis(), D0, new dev.kinbox.simulator.workload.Change.SetSetting("k", "later"))));
         String why = D1 + " found no device of its account to pair with: " + D0 + " (pairing aborted; it was retired: expired)";
+        // a 10-minute expiry, and D0's edit 5 simulated hours later: had D1's offline step run, its silence since would
+        // by then require D1 retired in D0's state (past the expiry and the check's slack), and D0 never knew it
+        HostedFleet.Options expiring = new HostedFleet.Options(50, Duration.ofSeconds(2), 8, Duration.ofMinutes(10), Duration.ofMillis(200),
+                Duration.ofMillis(500));
         RunResult r = run(s, Duration.ofSeconds(3), f -> new ForwardingFleet(f) {
             @Override public void start(DeviceRef d) throws FleetException {
                 if (d.equals(D1)) throw new NoPartner(why);
                 delegate.start(d);
             }
-        });
+        }, expiring);
         assertEquals(0, r.stepErrors(), r.notes().toString());
         assertTrue(r.notes().contains(why), r.notes().toString());
+        assertTrue(r.ok(), r.check().violations() + " " + r.notes());
     }
 
     /** D0 and D1 join; half an hour later D1 edits and leaves. */
