@@ -4,6 +4,7 @@ import dev.kinbox.persistence.AccountState;
 import dev.kinbox.persistence.crdt.Dot;
 import dev.kinbox.simulator.fleet.HostileProvider;
 import dev.kinbox.simulator.fleet.Roster;
+import dev.kinbox.simulator.trace.StateView;
 import dev.kinbox.simulator.workload.DeviceRef;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +32,8 @@ import java.util.TreeSet;
  */
 public final class Invariants {
     private static final int MAX_DOTS_LISTED = 20;
+    /** Parts of two differing states named in a {@code converged} violation ({@link #firstDifferences}). */
+    private static final int MAX_DIFF_LINES = 6;
 
     /** What the checks found; {@code divergentDevices} counts devices outside the largest agreeing group of their account,
      * {@code lostEdits} the distinct acknowledged edits missing on at least one running device,
@@ -188,6 +191,23 @@ public final class Invariants {
         return false;
     }
 
+    /**
+     * Where the first two devices of {@code states} with differing digests differ ({@link StateView#diff}), at most
+     * {@value #MAX_DIFF_LINES} parts: what a failed run's report needs to tell a lagging device from a merge that went
+     * wrong (a device lacking events shows as {@code events of X: 1..n | 1..m}) without a trace to replay.
+     */
+    private static String firstDifferences(Roster roster, Map<DeviceRef, AccountState> states) {
+        var devices = List.copyOf(states.keySet());
+        DeviceRef a = devices.get(0);
+        for (DeviceRef b : devices.subList(1, devices.size())) {
+            List<String> lines = StateView.diff(states.get(a), roster.device(a).deviceId(), states.get(b), roster.device(b).deviceId(), id -> id);
+            if (lines.size() < 2) continue; // equal
+            List<String> parts = lines.subList(1, Math.min(lines.size(), 1 + MAX_DIFF_LINES));
+            return "first differences: " + String.join("; ", parts) + (lines.size() - 1 > parts.size() ? "; and " + (lines.size() - 1 - parts.size()) + " more" : "");
+        }
+        return "first differences: none found on a second look";
+    }
+
     /** As {@link #check(Roster, Map, List, Observed)}, taking digests and forgery marks from {@code facts} (which remembers them per state). */
     static Result check(Roster roster, Map<DeviceRef, AccountState> states, List<AckedEdit> acked, Observed observed, StateFacts facts) {
         Map<Integer, Map<DeviceRef, AccountState>> byAccount = new TreeMap<>();
@@ -256,7 +276,8 @@ public final class Invariants {
                 List<String> described = new ArrayList<>();
                 groups.forEach((digest, ids) -> described.add(ids + " digest " + digest.substring(0, 12)));
                 violations.add(new Violation("converged", accountId, acc.getValue().keySet().stream()
-                        .map(d -> roster.device(d).deviceId()).toList(), List.of(), "digests differ: " + String.join("; ", described)));
+                        .map(d -> roster.device(d).deviceId()).toList(), List.of(), "digests differ: " + String.join("; ", described)
+                        + "; " + firstDifferences(roster, acc.getValue())));
             }
             violations.addAll(lostHere);
         }

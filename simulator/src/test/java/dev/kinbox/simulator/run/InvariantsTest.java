@@ -62,6 +62,18 @@ class InvariantsTest {
         assertEquals(List.of(roster.device(A).deviceId() + ":1"), lost.missingDots());
     }
 
+    @Test
+    void check_withADeviceBehindByAnEventNoOneWasToldOf_namesWhereTheTwoStatesDiffer() {
+        AccountState a = set(set(AccountState.EMPTY, A, 1, "x"), A, 2, "z");
+        AccountState b = set(AccountState.EMPTY, A, 1, "x");
+        Invariants.Result r = Invariants.check(roster, Map.of(A, a, B, b), List.of(new AckedEdit(A, dot(A, 1), 0)));
+        assertEquals(0, r.lostEdits(), "the event b lacks was acknowledged to no one");
+        Violation v = r.violations().stream().filter(x -> x.invariant().equals("converged")).findFirst().orElseThrow();
+        String idA = roster.device(A).deviceId();
+        assertTrue(v.detail().contains("first differences: ") && v.detail().contains("events of " + idA + ": " + idA + " 1..2 | " + roster.device(B).deviceId() + " 1..1")
+                && v.detail().contains("setting k: "), v.detail());
+    }
+
     /** {@code by}'s edit {@code seq} of setting k to {@code value}, stamped at {@code wall} (a clock that may have been set back). */
     private static AccountState setAt(AccountState s, DeviceRef by, long seq, long wall, String value) {
         String id = roster.device(by).deviceId();
