@@ -66,10 +66,16 @@ class RunnerTest {
 
     /** As above, on the store {@code kind} ({@link AccountStores#open}). */
     static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate, HostedFleet.Options options, String kind) throws Exception {
+        return run(s, settle, decorate, options, kind, Progress.NONE);
+    }
+
+    /** As above, the runner telling {@code progress} of its phases. */
+    static RunResult run(Schedule s, Duration settle, UnaryOperator<Fleet> decorate, HostedFleet.Options options, String kind, Progress progress)
+            throws Exception {
         Roster roster = Roster.generate(s.options().accounts(), s.options().slotsPerAccount(), "runner.test.invalid", Crypto.standard());
         VirtualClock clock = new VirtualClock(Instant.parse("2030-01-01T00:00:00Z"), 3600, System::nanoTime);
         try (Fleet f = decorate.apply(new HostedFleet(roster, AccountStores.open(kind, new SecureRandom()), clock, options))) {
-            return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), Progress.NONE).run(s, kind);
+            return new Runner(f, new RunOptions(3600, settle, Duration.ofMillis(100)), progress).run(s, kind);
         }
     }
 
@@ -354,7 +360,7 @@ class RunnerTest {
         Schedule s = hostileSchedule();
         RunResult r = run(s, Duration.ofSeconds(30), f -> f, HostedFleet.Options.forStore("greenmail"), "greenmail");
         System.out.println("hostile GreenMail run: " + r.hostileActs() + " of " + s.counts().get("Hostile") + " scheduled, refusals " + r.refusals()
-                + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s");
+                + ", withheld unhealed " + r.check().withheldMissing() + ", " + r.ackedEdits() + " edits, wall " + r.wallSeconds() + " s, notes " + r.notes());
         assertTrue(r.ok(), r.check().violations() + " " + r.notes());
         assertEquals(0, r.check().forgedApplied());
         for (String act : new String[] {"FORGE", "INJECT", "ALTER", "DELETE", "FORGE_NOTICE", "ALTER_ANNOUNCE", "DELETE_ANNOUNCE", "FORGE_ROLL"}) {
