@@ -253,11 +253,11 @@ final class Liveness {
 
     /** Whether everything this device persisted is on the server now (its own events; uploads go in order). */
     boolean uploadedNow() {
-        return m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), java.time.Duration.ZERO).getNow(false);
+        return m.uploadedWithin(java.time.Duration.ZERO).getNow(false);
     }
 
     private void awaitUploads(Muaa.LeaveUploaded u) {
-        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), left(u.deadlineNanos())), (ok, e) -> u);
+        m.ctx.pipeToSelf(m.uploadedWithin(left(u.deadlineNanos())), (ok, e) -> u);
     }
 
     /** Where a leave stands ({@link #remove(AccountState, Muaa.RemoveDevice, boolean, LeaveStage, java.time.Duration)}). */
@@ -509,8 +509,7 @@ final class Liveness {
     private void awaitReturnUpload() {
         if (!returning || returnUploadedAt != 0 || awaitingReturnUpload || env == null) return;
         awaitingReturnUpload = true;
-        m.ctx.pipeToSelf(m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), java.time.Duration.ofSeconds(30)),
-                (ok, e) -> new Muaa.ReturnUploaded(ok != null && ok));
+        m.ctx.pipeToSelf(m.uploadedWithin(java.time.Duration.ofSeconds(30)), (ok, e) -> new Muaa.ReturnUploaded(ok != null && ok));
     }
 
     /** The refresh of a returning device is on the server ({@code ok}), or not yet (asked again at the next check). */
@@ -719,7 +718,7 @@ final class Liveness {
         // right after answering would otherwise take the retirement with it, its notice no longer
         // trusted by a sibling that retired the remover in turn (seen in the simulator)
         var uploaded = replyTo == null ? java.util.concurrent.CompletableFuture.completedFuture(true)
-                : m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), replyWait);
+                : m.uploadedWithin(replyWait);
         m.runBlocking(() -> {
             synchronized (cleaning) {
                 AnnouncementFolder f = m.announcements();

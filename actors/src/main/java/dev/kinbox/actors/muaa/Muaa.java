@@ -657,6 +657,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
         return KinboxJournalRuntime.get(ctx.getSystem().classicSystem());
     }
 
+    /**
+     * Completes with true once everything this device persisted so far is on the server (uploads go in order), with
+     * false after {@code wait}; never fails. Asked on the actor's thread.
+     */
+    java.util.concurrent.CompletableFuture<Boolean> uploadedWithin(java.time.Duration wait) {
+        return journal().uploadedThrough(persistenceId().id(), lastSequenceNumber(ctx), wait);
+    }
+
     AnnouncementFolder announcements() {
         return new AnnouncementFolder(journal().mailStore(settings.deviceId()), env.crypto(), settings.deviceId(), journal().stats(),
                 refusedAnnouncements, refusedAnnouncementUids,

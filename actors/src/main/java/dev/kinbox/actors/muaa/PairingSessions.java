@@ -481,7 +481,7 @@ final class PairingSessions {
             LOG.debug("done of session {} already waits for our upload", done.session());
             return;
         }
-        var uploaded = m.journal().uploadedThrough(m.persistenceId().id(), m.lastSequenceNumber(m.ctx), DONE_UPLOAD_WAIT);
+        var uploaded = m.uploadedWithin(DONE_UPLOAD_WAIT);
         m.ctx.pipeToSelf(uploaded.thenApplyAsync(ok -> { // no thread waits for the upload
             try {
                 if (!ok) throw new IllegalStateException("our DevicePaired is not confirmed on the server yet");
