@@ -508,7 +508,6 @@ public final class Runner {
         });
     }
 
-    /** The invariants over fresh states; {@code last}: a state that cannot be read is a step error. */
     /**
      * The settle's looks (every 200 ms) until each for {@code settledFor} found no violation but those seen during the
      * run (which cannot heal), or until {@code deadline}: one clean look can fall between an event's upload retry
@@ -534,8 +533,9 @@ public final class Runner {
 
     /**
      * The invariants over the running devices' states now; {@code last}: the final check's (every running device
-     * asked whether it learnt it was retired, entries tried with retired keys), whose step errors and notes are put
-     * into {@code complaints} for the caller to report if this look is the one that ends the run.
+     * asked whether it learnt it was retired, entries tried with retired keys; a state that cannot be read is a step
+     * error), whose step errors and notes are put into {@code complaints} for the caller to report if this look is
+     * the one that ends the run.
      */
     private Invariants.Result check(boolean last, List<Runnable> complaints) {
         Map<DeviceRef, AccountState> states = FleetStates.read(fleet, 30_000, (d, e) -> {

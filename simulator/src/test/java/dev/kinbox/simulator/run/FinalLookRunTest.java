@@ -22,7 +22,7 @@ class FinalLookRunTest {
      * A fleet one of whose devices acts once after the settle's clean looks (armed when the runner starts its final
      * check): the first state read after that shows it one event ahead of its siblings, which have not read the
      * event yet - as a device restarted near the end did with its activity refresh, written when its liveness check
-     * read the announcements, after the clean second (seen in the hostile GreenMail RunnerTest, about 1 run in 20).
+     * completed, after the clean looks (seen in the hostile GreenMail RunnerTest, about 1 run in 20).
      * Later reads show the device as it is, equal to its siblings again.
      */
     private static final class ActsAfterTheLooks extends ForwardingFleet {
