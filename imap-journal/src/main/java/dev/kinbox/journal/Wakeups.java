@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * there is read from where the last read ended (new messages only); each nudge found wakes the
  * queries of its author's folder, and the nudges are deleted. A change without a nudge (this
  * device's own upload, an expunge) wakes nobody. A reconnected or recreated watch wakes every query
- * (nudges may have come and gone unseen). Without a nudge a query wakes after the sweep interval
+ * (nudges may have come and gone unseen). A watch reports changes from its start on, so the start reads
+ * the own folder once, for what came before it. Without a nudge a query wakes after the sweep interval
  * anyway. The same reads spot pairing drops and tell the MUAA's listener ({@link #onPairingDrops}),
  * which takes them itself. Started by the first live query or the first listener.
  */
@@ -83,6 +84,10 @@ final class Wakeups implements AutoCloseable {
             watch = store.watch(own.name(), this::onEvent);
             if (failedStarts > 0) LOG.info("watching {} for nudges after {} failed attempt(s)", own.name(), failedStarts);
             failedStarts = 0;
+            // a watch reports changes from now on: what came before it (a sibling's nudge while the first live
+            // query read, a pairing drop) is read once now, not at the next change (seen: a query, the watch
+            // running, waited its 30 s watched sweep for a nudge dropped while the watch started)
+            onEvent(new FolderEvent.Changed(own.name()));
         } catch (MailStoreException e) {
             if (failedStarts++ == 0) LOG.warn("cannot watch {} for nudges and pairing drops ({}); live queries rely on the sweep, pairing on the drop poll, and both retry",
                     own.name(), e.toString());

@@ -69,6 +69,23 @@ class WakeupsTest {
         assertFalse(c.isDone(), "C did not nudge: its query sleeps until its sweep");
     }
 
+    /**
+     * A watch reports changes from when it began: a nudge a sibling dropped before then (its upload came while this
+     * device's first live query read, and the watch was still starting) was found only at the next change, and the
+     * query, the watch running, waited its watched sweep (30 s by default) - seen as a 30 s three-device replication
+     * test in CI. The watch's start reads the own folder once.
+     */
+    @Test void aNudgeThatCameBeforeTheWatchStarted_wakesItsAuthorsQueries_onceItStarts() throws Exception {
+        store.createFolder(OWN);
+        CompletableFuture<Void> b = wakeups.current(PID); // B's folder was read: its query waits
+        CompletableFuture<Void> c = wakeups.current(PID_C);
+        store.append(OWN, List.of(nudgeBy(B))); // B uploaded and nudged before this device watched its folder
+        watching();
+        b.get(5, TimeUnit.SECONDS);
+        waitUntil(() -> store.status(OWN).messages() == 0, "the nudge is taken");
+        assertFalse(c.isDone(), "C did not nudge");
+    }
+
     @Test void theOwnFolderRestoredUnderANewUidValidity_tellsItsUploaders_aPlainChangeDoesNot() throws Exception {
         watching();
         store.append(OWN, List.of(nudgeBy(B)));
