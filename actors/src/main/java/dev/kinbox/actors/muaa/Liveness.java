@@ -68,6 +68,13 @@ final class Liveness {
     /** When the check now running began (System.nanoTime). */
     private long checkStartedAt;
     /**
+     * The last check failed (the server out of reach): it is tried again at the next store read that
+     * succeeds ({@link #storeReached}), not only at the next {@code livenessCheck}.
+     */
+    private boolean failedCheck;
+    /** When the last such early retry was asked (System.nanoTime); 0: never. At most one per {@code livenessCheck}. */
+    private long earlyRetryAt;
+    /**
      * Held by each clean-up while it runs (on the blocking dispatcher): a check that read the folder
      * before a removal's notice was appended also publishes one, and two clean-ups searching for the
      * same Message-ID at once would both append it.
@@ -364,6 +371,24 @@ final class Liveness {
     }
 
     /**
+     * A read of the store succeeded (a drop poll, as at every reconnection of the watch on this device's
+     * folder): a check that failed since the last one that did runs again now. A device online only in
+     * spells shorter than {@code livenessCheck} - a phone woken for a minute, a laptop between networks -
+     * whose periodic checks all fell in its time offline would otherwise never refresh itself while it
+     * runs, and be retired by its siblings after {@code expireAfter}. At most one such retry per
+     * {@code livenessCheck}, so a check that keeps failing on a server that answers other reads (it
+     * refuses {@code _Autocrypt_SMA}) costs one extra check per interval, not one per poll.
+     */
+    void storeReached() {
+        if (!failedCheck || checking) return;
+        long now = System.nanoTime();
+        if (earlyRetryAt != 0 && now - earlyRetryAt < env.timing().livenessCheck().toNanos()) return;
+        earlyRetryAt = now;
+        failedCheck = false;
+        m.ctx.getSelf().tell(Muaa.LivenessTick.INSTANCE);
+    }
+
+    /**
      * What the check found: refresh, retirements (by expiry or notice) in one batch, then the clean-up.
      * {@code unread}: null on the check's first pass; else the folders of the paired devices this check
      * retires were read to their end first, but for those in {@code unread}. As for a removal, from the
@@ -384,8 +409,9 @@ final class Liveness {
     Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, Set<String> unread) {
         boolean caughtUp = unread != null;
         checking = false;
+        failedCheck = c.failure() != null;
         if (c.failure() != null) {
-            LOG.info("liveness check failed (retried at the next one): {}", c.failure().toString());
+            LOG.info("liveness check failed (retried once the server answers again, or at the next one): {}", c.failure().toString());
             return m.Effect().none();
         }
         learn(state, c.contents());

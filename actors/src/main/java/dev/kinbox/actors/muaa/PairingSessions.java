@@ -350,6 +350,7 @@ final class PairingSessions {
             LOG.debug("cannot read pairing drops: {}", c.failure().toString());
             return m.Effect().none();
         }
+        m.liveness.storeReached(); // a liveness check that failed offline runs again now
         resumeHeld(state);
         List<Object> events = new ArrayList<>();
         List<java.util.function.Consumer<AccountState>> after = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,6 +35,10 @@ final class SwitchedServer extends ForwardingMailStore {
     final AtomicReference<String> heldMessage = new AtomicReference<>();
     final CountDownLatch holding = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    /** LIST commands refused as {@code offline} (a liveness check begins with one). */
+    final AtomicInteger refusedListings = new AtomicInteger();
+    /** SEARCH commands answered (a drop poll begins with one). */
+    final AtomicInteger searches = new AtomicInteger();
 
     SwitchedServer(MailStore shared) { super(shared); }
 
@@ -47,6 +52,7 @@ final class SwitchedServer extends ForwardingMailStore {
     }
 
     @Override public List<String> listFolders() {
+        if (offline.get()) refusedListings.incrementAndGet();
         reach();
         return super.listFolders();
     }
@@ -81,7 +87,9 @@ final class SwitchedServer extends ForwardingMailStore {
 
     @Override public List<Long> search(String folder, String header, String value) {
         read(folder);
-        return super.search(folder, header, value);
+        List<Long> found = super.search(folder, header, value);
+        searches.incrementAndGet();
+        return found;
     }
 
     @Override public void close() { }
