@@ -603,17 +603,17 @@ public final class Runner {
         Map<DeviceRef, AccountState> witnesses = new java.util.TreeMap<>(states);
         witnesses.keySet().removeAll(offline);
         witnesses.keySet().removeAll(retiredByNotice.keySet()); // it checks liveness no more: no witness of what its siblings did
-        List<RetirementCheck.Audit> audits = new ArrayList<>();
+        List<RetirementCheck.Audit> audits = List.of();
         if (last) {
+            List<RetiredKeyAudits.Asked> asked = new ArrayList<>();
             for (var w : witnesses.entrySet()) {
-                for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), w.getKey(), w.getValue())) {
-                    try {
-                        audits.add(new RetirementCheck.Audit(w.getKey(), r, fleet.readableByRetired(w.getKey(), r)));
-                    } catch (Fleet.FleetException e) {
-                        String why = "silent_devices_retired: entries not tried with retired keys: " + e.getMessage();
-                        complaints.add(() -> notes(why));
-                    }
-                }
+                for (DeviceRef r : RetirementCheck.retiredIn(fleet.roster(), w.getKey(), w.getValue())) asked.add(new RetiredKeyAudits.Asked(w.getKey(), r));
+            }
+            RetiredKeyAudits.Outcome o = RetiredKeyAudits.run(fleet, asked);
+            audits = o.audits();
+            for (String failure : o.failures()) {
+                String why = "silent_devices_retired: entries not tried with retired keys: " + failure;
+                complaints.add(() -> notes(why));
             }
         }
         return RetirementCheck.check(fleet.roster(), witnesses, states, silences.mustRetire(now, x.expireAfter().toMillis() + slack),
