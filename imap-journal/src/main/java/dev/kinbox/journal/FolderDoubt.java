@@ -92,6 +92,7 @@ final class FolderDoubt {
             if (settled && settledFor == gone && !passed(settledAt, now)) return true;
         }
         boolean noticed = noticeNamesDevice.getAsBoolean();
+        Runnable asking;
         synchronized (this) {
             if (!noticed) {
                 settle(now, gone);
@@ -101,11 +102,12 @@ final class FolderDoubt {
             doubting = true;
             since = now;
             wordsAt = w;
+            asking = ask.get(); // with the doubt: a listener set from here on is told by onDoubt, not twice
         }
         LOG.info("{} is gone and a retirement notice or roll may name its device: its siblings may have retired it; "
                 + "not creating it again until its MUAA has read the notices (at most {})", folder, maxWait);
         schedule.accept(maxWait.plusMillis(100), over); // a little after its end: a scheduler's tick may come early
-        ask.get().run();
+        asking.run();
         return false;
     }
 
@@ -126,9 +128,9 @@ final class FolderDoubt {
 
     /** Has {@code listener} told (on a journal thread) when a doubt begins, or at once if one is under way: the MUAA reads the notices. */
     void onDoubt(Runnable listener) {
-        ask.set(listener);
         boolean now;
-        synchronized (this) {
+        synchronized (this) { // with the doubt's beginning: a listener set as a doubt begins is told once, here or there
+            ask.set(listener);
             now = doubting;
         }
         if (now) listener.run();

@@ -123,4 +123,21 @@ class FolderDoubtTest {
         assertFalse(doubt.mayCreate(V1));
         assertEquals(21, asks.get(), "a stopped MUAA is not asked");
     }
+
+    /**
+     * A MUAA that starts listening just as a doubt begins - after the doubt is set, before its creator asks - is asked
+     * once. It was asked twice: once by {@code onDoubt} (a doubt under way), once more by the creator, which read the
+     * listener only afterwards (seen: {@code GoneFolderWaitTest}, under the load of a second test JVM).
+     */
+    @Test void aMuaaThatStartsListeningAsADoubtBegins_isAskedOnce() {
+        AtomicInteger late = new AtomicInteger();
+        FolderDoubt[] racing = new FolderDoubt[1];
+        // the doubt's end is scheduled between its beginning and the ask: the MUAA starts listening there
+        racing[0] = new FolderDoubt("_Autocrypt_SMA_00000000000000aa", () -> true, wakes::incrementAndGet, WAIT, nanos::get,
+                (d, task) -> racing[0].onDoubt(late::incrementAndGet));
+
+        assertFalse(racing[0].mayCreate(V1));
+
+        assertEquals(1, late.get(), "the MUAA was asked to read the notices, once");
+    }
 }
