@@ -1,8 +1,9 @@
 package dev.kinbox.journal.mail.servers;
 
+import com.icegreen.greenmail.Managers;
 import com.icegreen.greenmail.imap.AuthorizationException;
 import com.icegreen.greenmail.imap.ImapHostManager;
-import com.icegreen.greenmail.imap.ImapServer;
+import com.icegreen.greenmail.server.AbstractServer;
 import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
@@ -27,27 +28,49 @@ public final class GreenMailServer implements LocalImapServer {
     private final GreenMail greenMail;
     private final SecureRandom random;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
-    private ImapServer restarted; // the IMAP service since the last restart (GreenMail keeps the first one)
+    private final AbstractServer first; // the IMAP service GreenMail started
+    private AbstractServer restarted; // the IMAP service since the last restart (GreenMail keeps the first one)
 
     private GreenMailServer(GreenMail greenMail, SecureRandom random) {
         this.greenMail = greenMail;
         this.random = random;
+        this.first = ((NoDelayGreenMail) greenMail).imap();
     }
 
     /** Starts a server; {@code random} makes the passwords and the message order of {@link #rebuild}. */
     public static GreenMailServer start(SecureRandom random) {
         ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
         setup.setServerStartupTimeout(10_000);
-        GreenMail gm = new GreenMail(setup);
+        GreenMail gm = new NoDelayGreenMail(setup);
         gm.start();
         return new GreenMailServer(gm, random);
+    }
+
+    /** GreenMail with its IMAP service a {@link NoDelayImapServer}. */
+    private static final class NoDelayGreenMail extends GreenMail {
+        NoDelayGreenMail(ServerSetup setup) {
+            super(setup);
+        }
+
+        @Override protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers managers) {
+            Map<String, AbstractServer> out = new java.util.HashMap<>();
+            for (ServerSetup s : config) {
+                if (!ServerSetup.PROTOCOL_IMAP.equals(s.getProtocol())) throw new IllegalArgumentException("only IMAP here: " + s.getProtocol());
+                out.put(s.getProtocol(), new NoDelayImapServer(s, managers));
+            }
+            return out;
+        }
+
+        AbstractServer imap() {
+            return services.get(ServerSetup.PROTOCOL_IMAP);
+        }
     }
 
     @Override public String kind() { return "greenmail"; }
 
     @Override public String host() { return "127.0.0.1"; }
 
-    @Override public int port() { return greenMail.getImap().getPort(); }
+    @Override public int port() { return (restarted != null ? restarted : first).getPort(); }
 
     @Override public Account addUser(String user) {
         byte[] b = new byte[12];
@@ -157,14 +180,14 @@ public final class GreenMailServer implements LocalImapServer {
     }
 
     private void stopImap() {
-        (restarted != null ? restarted : greenMail.getImap()).stopService();
+        (restarted != null ? restarted : first).stopService();
     }
 
     /** Starts a new IMAP service on {@code port} over the same managers; {@link IllegalStateException} when it does not run. */
     private void startImap(int port) {
         ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         setup.setServerStartupTimeout(10_000);
-        ImapServer next = new ImapServer(setup, greenMail.getManagers());
+        AbstractServer next = new NoDelayImapServer(setup, greenMail.getManagers());
         next.startService();
         boolean running;
         try {
