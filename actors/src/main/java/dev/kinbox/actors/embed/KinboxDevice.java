@@ -102,6 +102,17 @@ public final class KinboxDevice implements AutoCloseable {
         return ask(Muaa.GetRetirement::new);
     }
 
+    /**
+     * Runs the liveness check now rather than at its next period: reads the account's notices and
+     * announcements, refreshes this device if a refresh is due, and retires siblings silent past the
+     * expiry or removed. Completes once what it found is persisted; fails if the server could not be read.
+     * Call it when the app comes to the foreground or the network comes back: a device in use only in
+     * short spells whose periodic checks all fell asleep would otherwise look silent to its siblings.
+     */
+    public CompletionStage<Void> checkLiveness() {
+        return this.<org.apache.pekko.Done>ask(Muaa.CheckLiveness::new).thenApply(done -> null);
+    }
+
     // ---- pairing ----
 
     /** A pairing this (new) device asked for: how it started (QR payload to show, or a session to enter the code for) and its end. */

@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,8 @@ final class Liveness {
     private boolean failedCheck;
     /** When the last such early retry was asked (System.nanoTime); 0: never. At most one per {@code livenessCheck}. */
     private long earlyRetryAt;
+    /** Who asked for a check now ({@link Muaa.CheckLiveness}), answered when the running check has been acted on. */
+    private final List<ActorRef<StatusReply<Done>>> askedNow = new ArrayList<>();
     /**
      * Held by each clean-up while it runs (on the blocking dispatcher): a check that read the folder
      * before a removal's notice was appended also publishes one, and two clean-ups searching for the
@@ -105,6 +109,30 @@ final class Liveness {
     /** Stopped: a later MUAA of the device answers. */
     void stop() {
         if (env != null) m.journal().offRetirementDoubt(settings.deviceId(), doubtAsked);
+        answerAskedNow(new IllegalStateException("the device stopped before its liveness check was acted on"));
+    }
+
+    /**
+     * {@link Muaa.CheckLiveness}: the check runs now (a running one is joined), and the asker hears once it has
+     * been acted on - this device's refresh (if due) and the retirements it found persisted - or that it failed.
+     * A device that does not work in the account has nothing to check, and hears so at once.
+     */
+    Effect<Object, AccountState> checkNow(AccountState state, Muaa.CheckLiveness c) {
+        askedNow.add(c.replyTo());
+        if (checking) return m.Effect().none();
+        Effect<Object, AccountState> started = tick(state);
+        if (!checking) {
+            answerAskedNow(new IllegalStateException(env == null ? "this device has no store to check"
+                    : retired(state).map(why -> "this device is retired: " + why).orElse("this device is not paired")));
+        }
+        return started;
+    }
+
+    private void answerAskedNow(Throwable failure) {
+        for (ActorRef<StatusReply<Done>> to : askedNow) {
+            to.tell(failure == null ? StatusReply.success(Done.getInstance()) : StatusReply.error(failure.toString()));
+        }
+        askedNow.clear();
     }
 
     /**
@@ -407,6 +435,12 @@ final class Liveness {
      * its refreshes since and without its folder being read (seen in the simulator at 3600x).
      */
     Effect<Object, AccountState> checked(AccountState state, Muaa.Checked c, Set<String> unread) {
+        EffectBuilder<Object, AccountState> acted = actOn(state, c, unread);
+        if (checking || askedNow.isEmpty()) return acted; // a catch-up first: the check runs again on what it read
+        return acted.thenRun(s -> answerAskedNow(c.failure()));
+    }
+
+    private EffectBuilder<Object, AccountState> actOn(AccountState state, Muaa.Checked c, Set<String> unread) {
         boolean caughtUp = unread != null;
         checking = false;
         failedCheck = c.failure() != null;

@@ -70,7 +70,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
 
     /** What the MUAA accepts; every public command answers through a {@link StatusReply}. */
     public sealed interface Command permits ChangeSetting, CreateContact, EditContact, RecordIncoming, GetState, GetDigest,
-            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, AwaitLeaveRead, GetStats, GetRetirement, Watch, CheckDrops,
+            Replicate, Merge, Start, RequestPairing, EnterPairingCode, RemoveDevice, AwaitLeaveRead, GetStats, GetRetirement, CheckLiveness, Watch, CheckDrops,
             CatchUp, Internal {}
 
     /**
@@ -133,6 +133,14 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
      * (it can no longer read the journal that says otherwise), so this is the one place that tells.
      */
     public record GetRetirement(ActorRef<StatusReply<java.util.Optional<String>>> replyTo) implements Command {}
+
+    /**
+     * Run the liveness check now, as the periodic one does (read the account's announcements and notices,
+     * refresh this device if due, retire silent or removed siblings), and reply once it has been acted on:
+     * what it found persisted, or why it failed. A check already running is joined. For an app that comes to
+     * the foreground (its periodic check may have fallen in its time asleep), and for the simulator's settle.
+     */
+    public record CheckLiveness(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
     /**
      * A sibling's event read from its journal through {@code kinbox.query}: applied and persisted in
@@ -489,6 +497,7 @@ public final class Muaa extends EventSourcedBehavior<Muaa.Command, Object, Accou
                 .onCommand(LeaveLook.class, leaveConfirmation::look)
                 .onCommand(LeaveLooked.class, leaveConfirmation::looked)
                 .onCommand(LivenessTick.class, (state, c) -> liveness.tick(state))
+                .onCommand(CheckLiveness.class, liveness::checkNow)
                 .onCommand(Checked.class, (state, c) -> liveness.checked(state, c, null))
                 .onCommand(CheckCaughtUp.class, (state, c) -> liveness.checked(state, c.checked(), c.unread()))
                 .onCommand(Rotated.class, liveness::rotated)
