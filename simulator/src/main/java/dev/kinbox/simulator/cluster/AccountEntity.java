@@ -61,6 +61,10 @@ final class AccountEntity {
                     reply(attempt(() -> host.fleet().retirement(new DeviceRef(account, m.slot())).thenApply(why -> why.orElse(""))), m.replyTo());
                     return Behaviors.same();
                 })
+                .onMessage(Protocol.CheckLiveness.class, m -> {
+                    reply(attempt(() -> host.fleet().checkLiveness(new DeviceRef(account, m.slot())).thenApply(done -> "")), m.replyTo());
+                    return Behaviors.same();
+                })
                 .onMessage(Protocol.GetJournal.class, m -> { // on the pool: replays the device's local log
                     reply(host.run(() -> journalPage(host.fleet().journal(new DeviceRef(account, m.slot())), m.afterSeq())), m.replyTo());
                     return Behaviors.same();

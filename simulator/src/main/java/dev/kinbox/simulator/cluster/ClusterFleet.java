@@ -197,6 +197,12 @@ public final class ClusterFleet implements Fleet {
                 DeviceSystems.ASK))).thenApply(why -> why.isEmpty() ? java.util.Optional.<String>empty() : java.util.Optional.of(why));
     }
 
+    @Override public CompletionStage<Void> checkLiveness(DeviceRef d) {
+        if (!running.contains(d)) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return whole(() -> DeviceSystems.onDispatcher(node.system(), account(d.account()).<String>askWithStatus(to -> new Protocol.CheckLiveness(d.slot(), to),
+                DeviceSystems.ASK))).thenApply(done -> null);
+    }
+
     @Override public Set<DeviceRef> running() { return new TreeSet<>(running); }
 
     @Override public int runningCount() { return running.size(); }

@@ -67,7 +67,9 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                     // pacing: the nodes' clocks slow with the driver's (added later)
                     Protocol.PaceClock.class,
                     // a leaver's wait for a sibling to read its leave runs after its stop (added later; Stopped lost readBack then)
-                    Protocol.ReadBack.class)
+                    Protocol.ReadBack.class,
+                    // the settle's liveness checks at the frozen clock (added later)
+                    Protocol.CheckLiveness.class)
             .stream().collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -142,6 +142,9 @@ final class Protocol {
     /** Why the device may no longer work in its account ({@code Fleet.retirement}); the empty string while it may. */
     record GetRetirement(int slot, ActorRef<StatusReply<String>> replyTo) implements ToAccount {}
 
+    /** The device's liveness check, run now ({@code Fleet.checkLiveness}); the empty string once it was acted on. */
+    record CheckLiveness(int slot, ActorRef<StatusReply<String>> replyTo) implements ToAccount {}
+
     record CountMessages(ActorRef<StatusReply<StoreMessages>> replyTo) implements ToAccount {}
 
     /**

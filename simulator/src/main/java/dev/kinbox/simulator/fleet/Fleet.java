@@ -85,6 +85,13 @@ public interface Fleet extends AutoCloseable {
     CompletionStage<java.util.Optional<String>> retirement(DeviceRef d);
 
     /**
+     * Has running {@code d} run its liveness check now ({@code Muaa.CheckLiveness}): completes once what the
+     * check found - its own refresh if due, the siblings it retired - is persisted; fails with why not (the
+     * server could not be read, the device is retired). The settle asks every device at the frozen clock.
+     */
+    CompletionStage<Void> checkLiveness(DeviceRef d);
+
+    /**
      * What {@code d}'s MUAA persisted so far, in sequence order (its local log, kept across crashes
      * and after it left); empty when it never ran. Safe while it runs (a consistent prefix).
      */

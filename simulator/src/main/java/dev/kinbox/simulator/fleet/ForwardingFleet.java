@@ -34,6 +34,7 @@ public abstract class ForwardingFleet implements Fleet {
     @Override public CompletionStage<AccountState> state(DeviceRef d) { return delegate.state(d); }
 
     @Override public CompletionStage<java.util.Optional<String>> retirement(DeviceRef d) { return delegate.retirement(d); }
+    @Override public CompletionStage<Void> checkLiveness(DeviceRef d) { return delegate.checkLiveness(d); }
     @Override public List<JournalEntry> journal(DeviceRef d) { return delegate.journal(d); }
     @Override public Set<DeviceRef> running() { return delegate.running(); }
     @Override public int runningCount() { return delegate.runningCount(); }

@@ -550,6 +550,16 @@ public final class HostedFleet implements Fleet {
                 DeviceSystems.ASK, system.scheduler()), DeviceSystems::requireSuccess);
     }
 
+    @Override public CompletionStage<Void> checkLiveness(DeviceRef d) {
+        Running r = running.get(d);
+        if (r == null) return CompletableFuture.failedFuture(new IllegalStateException(d + " is not running"));
+        return tracked(r, AskPattern.<Muaa.Command, StatusReply<org.apache.pekko.Done>>ask(r.muaa(), Muaa.CheckLiveness::new,
+                DeviceSystems.ASK, system.scheduler()), reply -> {
+                    DeviceSystems.requireSuccess(reply);
+                    return null;
+                });
+    }
+
     /**
      * {@code ask}'s reply through {@code answer} as a future that also fails when {@code r} stops;
      * the reply and the caller's callbacks run on the fleet's dispatcher ({@link DeviceSystems#onDispatcher}).

@@ -228,7 +228,7 @@ public final class Runner {
         progress.phase("settle", options.settle().toSeconds());
         live.phase("settle");
         // a violation seen during the run cannot heal: the settle waits only for those that may
-        long settledFor = settledForNanos(fleet.expiry());
+        long settledFor = lastChecks(settleStart, deadline) ? SETTLED_FOR_NANOS : settledForNanos(fleet.expiry());
         long settled = awaitCleanLooks(settleStart, deadline, settledFor);
         sampler.stop();
         progress.phase("check", 1);
@@ -506,6 +506,28 @@ public final class Runner {
             }
             inFlight.decrementAndGet();
         });
+    }
+
+    /**
+     * Every running device's liveness check, asked at the frozen clock ({@link LastChecks}), waited for no longer
+     * than the settle would have waited without them (one and a half liveness checks) nor past {@code deadline}.
+     * True when each was acted on: the settle then needs clean looks for {@link #SETTLED_FOR_NANOS} only, time
+     * for what the checks wrote to reach the siblings; else the settle waits as long as before, and a note says why.
+     */
+    private boolean lastChecks(long settleStart, long deadline) {
+        if (fleetBroken()) return false;
+        long until = Math.min(deadline, System.nanoTime() + settledForNanos(fleet.expiry()));
+        Set<DeviceRef> devices = fleet.running();
+        LastChecks.Outcome o = LastChecks.run(fleet, devices, until, answered -> {
+            synchronized (progress) {
+                progress.update((System.nanoTime() - settleStart) / 1_000_000_000L, "last liveness checks " + answered + "/" + devices.size());
+            }
+        });
+        if (!o.all()) {
+            notes(String.format("the settle's last liveness checks: %d of %d acted on in %.1f s (%s); the settle waits for one and a half periodic checks instead",
+                    o.acted(), o.asked(), o.seconds(), o.failure()));
+        }
+        return o.all();
     }
 
     /**
