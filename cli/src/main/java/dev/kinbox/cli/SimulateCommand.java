@@ -65,8 +65,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--accounts", description = "Accounts (default: ${DEFAULT-VALUE}; about a minute on 2 cores, see docs/SIMULATOR.md for larger runs).",
-            defaultValue = "25")
+    @Option(names = "--accounts", description = {"Accounts (default: ${DEFAULT-VALUE}; with the other defaults about a minute on 2 cores,",
+            "see docs/SIMULATOR.md for larger and longer runs)."}, defaultValue = "200")
     int accounts;
 
     @Option(names = "--devices-per-account", paramLabel = "N|MIN-MAX|N:W,...", description = {"Devices per account at the start, and most at once:",
@@ -74,7 +74,7 @@ final class SimulateCommand implements Callable<Integer> {
             defaultValue = "2-5")
     String devices;
 
-    @Option(names = "--duration", description = "Real time the schedule spans, before settling (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
+    @Option(names = "--duration", description = "Real time the schedule spans, before settling (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String duration;
 
     @Option(names = "--time-scale", description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}, one simulated hour per second).",
@@ -107,7 +107,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-trace", description = "Record no trace (large runs: it holds every device's journal).")
     boolean noTrace;
 
-    @Option(names = "--edits-per-day", description = "Edits per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "24")
+    @Option(names = "--edits-per-day", description = "Edits per device per simulated day (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     double editsPerDay;
 
     @Option(names = "--edit-mix", paramLabel = "S:C:F", description = {"Relative weights of the edits: setting changes, new contacts,",

@@ -47,7 +47,7 @@ class ClusterJarIT {
                 "--seed-nodes", "127.0.0.1:" + port, "--cluster-timeout", "90s");
         Process driver = kinbox(dir.resolve("driver.log"), "simulate", "--cluster", "--nodes", "2", "--host", "127.0.0.1", "--port",
                 String.valueOf(port), "--cluster-timeout", "90s", "--store", "memory", "--accounts", "4", "--devices-per-account", "2-3",
-                "--duration", "4s", "--seed", "5", "--report", dir.resolve("report.json").toString(), "--plots", dir.toString());
+                "--duration", "4s", "--edits-per-day", "24", "--seed", "5", "--report", dir.resolve("report.json").toString(), "--plots", dir.toString());
         try {
             boolean driverDone = driver.waitFor(150, TimeUnit.SECONDS);
             boolean joinerDone = joiner.waitFor(60, TimeUnit.SECONDS);

@@ -36,7 +36,7 @@ class KinboxJarIT {
     @Test
     void jar_simulateTinyOnMemory_holdsTheInvariantsAndWritesTheReport() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kinbox-sim-it");
-        String out = run(List.of("simulate", "--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "2s",
+        String out = run(List.of("simulate", "--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "2s", "--edits-per-day", "24",
                 "--seed", "3", "--report", dir.resolve("report.json").toString(), "--plots", dir.toString()), 0);
         assertTrue(out.contains("all checked invariants hold"), out);
         assertTrue(java.nio.file.Files.size(dir.resolve("report.json")) > 0 && java.nio.file.Files.exists(dir.resolve("report.html")), out);

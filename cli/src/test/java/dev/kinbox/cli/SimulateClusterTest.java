@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 class SimulateClusterTest {
     private static int simulate(Path dir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--store", "memory", "--accounts", "1", "--duration", "1s",
+        List<String> args = new ArrayList<>(List.of("--store", "memory", "--accounts", "1", "--duration", "1s", "--edits-per-day", "24",
                 "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString()));
         args.addAll(List.of(extra));
         return new CommandLine(new SimulateCommand()).execute(args.toArray(String[]::new));
@@ -49,7 +49,7 @@ class SimulateClusterTest {
         // mail at their defaults, the other fault options given
         int code = new CommandLine(new SimulateCommand()).execute("--store", "memory", "--report", dir.resolve("report.json").toString(),
                 "--plots", dir.resolve("plots").toString(), "--cluster", "--nodes", "1", "--port", "0", "--cluster-timeout", "60s",
-                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--seed", "3", "--restarts-per-day", "24",
+                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--edits-per-day", "24", "--seed", "3", "--restarts-per-day", "24",
                 "--gossip-share", "0.5", "--latency", "1ms", "--max-clock-skew", "2h", "--rebuilds-per-day", "24");
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(0, code, j.toPrettyString());
@@ -69,7 +69,7 @@ class SimulateClusterTest {
         // effect on two nodes is ClusterFleetTest's (at 3600x it is seconds of real time, too tight for a loaded machine here)
         int code = new CommandLine(new SimulateCommand()).execute("--store", "memory", "--report", dir.resolve("report.json").toString(),
                 "--plots", dir.resolve("plots").toString(), "--cluster", "--nodes", "1", "--port", "0", "--cluster-timeout", "60s",
-                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--seed", "21", "--removals-per-day", "4",
+                "--accounts", "2", "--devices-per-account", "2-3", "--duration", "4s", "--edits-per-day", "24", "--seed", "21", "--removals-per-day", "4",
                 "--expire-after", "14h");
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertEquals(0, code, j.toPrettyString());

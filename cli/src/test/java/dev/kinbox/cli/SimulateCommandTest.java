@@ -32,7 +32,7 @@ class SimulateCommandTest {
 
     private static Ran simulate(SimulateCommand cmd, Path dir, String... extra) {
         List<String> base = List.of("--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s",
-                "--seed", "11", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString());
+                "--edits-per-day", "24", "--seed", "11", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString());
         // an option in extra replaces the base's: picocli refuses an option given twice, so a bad value repeated
         // after a good one would fail for that reason and not for the value under test
         List<String> args = new ArrayList<>();

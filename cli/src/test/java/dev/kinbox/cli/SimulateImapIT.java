@@ -29,7 +29,7 @@ class SimulateImapIT {
     private static Ran simulate(String store, Path dir, String... extra) {
         SimulateCommand cmd = new SimulateCommand();
         cmd.env = Map.of(Secret.ENV_PASSWORD, PASSWORD);
-        List<String> args = new ArrayList<>(List.of("--store", store, "--accounts", "2", "--devices-per-account", "2", "--duration", "3s",
+        List<String> args = new ArrayList<>(List.of("--store", store, "--accounts", "2", "--devices-per-account", "2", "--duration", "3s", "--edits-per-day", "24",
                 "--seed", "5", "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString()));
         args.addAll(List.of(extra));
         PrintStream oldOut = System.out;

@@ -36,7 +36,7 @@ class ReplayCommandTest {
         System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run("simulate", "--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s", "--seed", "5",
+            code = Main.run("simulate", "--store", "memory", "--accounts", "1", "--devices-per-account", "2", "--duration", "3s", "--edits-per-day", "24", "--seed", "5",
                     "--crashes-per-day", "0", "--leaves-per-day", "0", "--joins-per-day", "0",
                     "--report", dir.resolve("report.json").toString(), "--plots", dir.resolve("plots").toString());
         } finally {

@@ -770,8 +770,8 @@ public final class Runner {
     }
 
     /**
-     * The joins at time zero, {@link #setupParallelism} accounts at a time, each account's devices one
-     * after the other (the first bootstraps the account, every later one pairs with a running sibling;
+     * The joins at time zero, {@link #setupParallelism} accounts at a time (those with most devices first), each
+     * account's devices one after the other (the first bootstraps the account, every later one pairs with a running sibling;
      * a start mostly waits - for its actor, its first state, the pairing drops - so a large fleet starts
      * several times faster than one by one).
      */
@@ -785,7 +785,11 @@ public final class Runner {
         });
         AtomicLong done = new AtomicLong();
         try {
-            for (List<Integer> account : byAccount.values()) {
+            // the accounts with most devices first: each pairs its devices one after the other, and a long chain
+            // started last would leave the setup waiting for it alone
+            List<List<Integer>> longestFirst = new ArrayList<>(byAccount.values());
+            longestFirst.sort(java.util.Comparator.comparingInt((List<Integer> a) -> a.size()).reversed());
+            for (List<Integer> account : longestFirst) {
                 pool.execute(() -> {
                     for (int index : account) {
                         execute(index, steps.get(index));
