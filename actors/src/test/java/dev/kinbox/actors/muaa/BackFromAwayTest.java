@@ -27,8 +27,7 @@ import org.junit.jupiter.api.Test;
 class BackFromAwayTest {
     private static final String ACCOUNT = "kim@example.org";
     /** The laptop checks its liveness only hourly (never within the test unless asked), so only the rule under test makes it look. */
-    private static final Environment.Timing RARE_CHECKS = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
-            Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
+    private static final Environment.Timing RARE_CHECKS = Device.HOURLY_CHECKS;
 
     /**
      * An account: a laptop on a link the test switches, checking its liveness only when something asks

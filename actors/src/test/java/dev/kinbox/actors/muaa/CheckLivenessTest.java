@@ -17,21 +17,21 @@ import org.junit.jupiter.api.Test;
  * it failed.
  */
 class CheckLivenessTest {
-    private static final String ACCOUNT = "kim@example.org";
-    /** Liveness checked hourly: never within the test unless it asks. */
-    private static final Environment.Timing HOURLY = new Environment.Timing(Duration.ofMillis(20), Duration.ofSeconds(8),
-            Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
-
-    private final MemoryMailStore store = new MemoryMailStore();
-    private final SwitchedServer link = new SwitchedServer(store);
+    private final SwitchedServer link = new SwitchedServer(new MemoryMailStore());
     private final ShiftedClock clock = new ShiftedClock();
+
+    /** A device that checks its liveness hourly (never within a test unless asked), started and then left two days: a refresh is due. */
+    private Device phoneDueForARefresh() throws Exception {
+        Device phone = new Device(link, "kim@example.org", clock, Device.HOURLY_CHECKS);
+        assertInstanceOf(StartOutcome.Bootstrapped.class, phone.start("phone"));
+        clock.advance(Duration.ofDays(2));
+        return phone;
+    }
 
     @Test
     void aCheckAskedNow_refreshesADeviceDueForIt_andRepliesOnlyOnceTheRefreshIsPersisted() throws Exception {
-        try (Device phone = new Device(link, ACCOUNT, clock, HOURLY)) {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, phone.start("phone"));
+        try (Device phone = phoneDueForARefresh()) {
             long started = lastActive(phone);
-            clock.advance(Duration.ofDays(2)); // a refresh is due; the periodic check is an hour away
 
             assertEquals(Done.getInstance(), phone.<Done>ask(Muaa.CheckLiveness::new));
             assertTrue(lastActive(phone) > started, "the reply came before the refresh was persisted");
@@ -40,10 +40,8 @@ class CheckLivenessTest {
 
     @Test
     void twoAsksAtOnce_areBothAnswered_onceTheRefreshIsPersisted() throws Exception {
-        try (Device phone = new Device(link, ACCOUNT, clock, HOURLY)) {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, phone.start("phone"));
+        try (Device phone = phoneDueForARefresh()) {
             long started = lastActive(phone);
-            clock.advance(Duration.ofDays(2));
             TestProbe<StatusReply<Done>> first = phone.kit.createTestProbe();
             TestProbe<StatusReply<Done>> second = phone.kit.createTestProbe();
 
@@ -58,11 +56,9 @@ class CheckLivenessTest {
 
     @Test
     void aCheckThatCannotReadTheServer_repliesWithWhy_andChangesNothing() throws Exception {
-        try (Device phone = new Device(link, ACCOUNT, clock, HOURLY)) {
-            assertInstanceOf(StartOutcome.Bootstrapped.class, phone.start("phone"));
+        try (Device phone = phoneDueForARefresh()) {
             long started = lastActive(phone);
             link.offline.set(true);
-            clock.advance(Duration.ofDays(2));
 
             StatusReply<Done> r = phone.askReply(Muaa.CheckLiveness::new);
 

@@ -28,6 +28,9 @@ import org.bouncycastle.openpgp.api.OpenPGPKey;
 final class Device implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final Environment.Timing FAST = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8), Duration.ofDays(30), Duration.ofDays(1));
+    /** As {@link #FAST}, but liveness checked hourly: within a test only what asks for a check runs one. */
+    static final Environment.Timing HOURLY_CHECKS = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
+            Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
 
     final String id;
     final ActorTestKit kit;

@@ -33,9 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeaveReadBackTest {
     private static final String ACCOUNT = "ines@example.org";
-    /** Liveness checked hourly: within a test only what asks for a check runs one. */
-    static final Environment.Timing HOURLY = new Environment.Timing(Duration.ofMillis(50), Duration.ofSeconds(8),
-            Duration.ofDays(30), Duration.ofDays(1), Duration.ofHours(1));
+    static final Environment.Timing HOURLY = Device.HOURLY_CHECKS;
 
     @Test void leaver_hearsFromItsSiblingsRoll_thatTheLeaveWasRead_withinMoments_notAtTheSiblingsNextHourlyCheck() throws Exception {
         MemoryMailStore store = new MemoryMailStore();

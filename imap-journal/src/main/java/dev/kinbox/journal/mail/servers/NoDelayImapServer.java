@@ -13,7 +13,7 @@ import java.net.SocketException;
  * leaves Nagle's algorithm on, so each command whose answer has untagged lines before the tagged one
  * (SELECT, SEARCH, FETCH, STATUS, LIST) held the tagged line back until the client's delayed ACK, about
  * 40 ms on Linux: whatever the client did, such a command took 40 ms. A pairing is a few dozen of them
- * (`kinbox bench pairing --store greenmail`: p50 2,472 ms before, 198 ms with this; docs/BENCHMARKS.md).
+ * ({@code kinbox bench pairing --store greenmail}: p50 2,450 ms before, 144 ms with this; docs/BENCHMARKS.md).
  * Otherwise GreenMail's own {@code ImapServer}, which is final.
  */
 final class NoDelayImapServer extends AbstractServer {
