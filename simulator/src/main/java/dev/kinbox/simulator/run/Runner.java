@@ -50,15 +50,19 @@ public final class Runner {
     private static final long PACING_LOOK_MILLIS = 10;
     /** The longest wait for the pacer to stop: a pace it is telling a cluster's nodes (at most 11 s). */
     private static final long PACING_JOIN_SECONDS = 15;
-    /** The least time every check of the settle must find the invariants holding before it ends ({@link #settledForNanos}). */
+    /**
+     * The least time every check of the settle must find the invariants holding before it ends: once every device's
+     * last liveness check was acted on ({@link #lastChecks}), time for what they wrote to reach their siblings.
+     */
     private static final long SETTLED_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
-     * How long the settle's checks must all be clean before it ends: a second, and at least one and a
-     * half liveness checks of the fleet's devices. A device's periodic work - an activity refresh that
-     * fell due before the clock stopped, a retirement - happens at its liveness check; in a large fleet
-     * those are seconds apart (7.3 s at 366 devices), and a 100-account run's final check found a
-     * device that had refreshed after a settle of one clean second, its siblings not yet holding it.
+     * How long the settle's checks must all be clean before it ends when some device's last liveness check was not
+     * acted on ({@link #lastChecks}): a second, and at least one and a half liveness checks of the fleet's devices. A
+     * device's periodic work - an activity refresh that fell due before the clock stopped, a retirement - happens at
+     * its liveness check; in a large fleet those are seconds apart (7.3 s at 366 devices), and a 100-account run's
+     * final check found a device that had refreshed after a settle of one clean second, its siblings not yet holding
+     * it. Also the longest wait for the last checks themselves.
      */
     static long settledForNanos(Fleet.Expiry expiry) {
         return Math.max(SETTLED_FOR_NANOS, expiry.checkEvery().multipliedBy(3).dividedBy(2).toNanos());
