@@ -23,6 +23,8 @@ class GreenMailContractIT extends MailStoreContract {
     /** Measured: GreenMail's CREATE checks, then creates without a lock; two sessions can both succeed. */
     @Override boolean exclusiveCreate() { return false; }
 
+    @Override boolean moveMayDropTheLoser() { return true; }
+
     @Override void beforeRecreate() throws InterruptedException {
         Thread.sleep(1100);
     }
